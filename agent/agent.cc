@@ -1,0 +1,197 @@
+#include "agent/agent.h"
+
+#include <unistd.h>
+
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "agent/health_collection.h"
+#include "agent/self_metrics.h"
+#include "agent/spool.h"
+#include "agent/uplink.h"
+#include "agent/collectors/collector.h"
+#include "common/clock.h"
+#include "common/log.h"
+#include "common/tls.h"
+
+namespace vigil::agent {
+namespace {
+
+std::string Hostname() {
+  char name[256] = {};
+  if (gethostname(name, sizeof name - 1) != 0) return "unknown";
+  return name;
+}
+
+// The token file holds the token alone; surrounding whitespace (a trailing newline) is ignored.
+Result<std::string> ReadToken(const std::string& file) {
+  Result<std::string> text = ReadFileUnderRoot("/", file);
+  if (!text) return MakeError("token", "cannot read token_file: " + text.error().message);
+  const std::size_t begin = text->find_first_not_of(" \t\r\n");
+  const std::size_t end = text->find_last_not_of(" \t\r\n");
+  if (begin == std::string::npos) return MakeError("token", "token_file " + file + " is empty");
+  return text->substr(begin, end - begin + 1);
+}
+
+struct ConnectionSettings {
+  UplinkOptions options;
+  std::shared_ptr<boost::asio::ssl::context> tls;
+};
+
+Result<ConnectionSettings> LoadConnectionSettings(const config::AgentConfig& config) {
+  Result<std::string> token = ReadToken(config.collector.token_file);
+  if (!token) return token.error();
+  auto tls = MakeClientTlsContext({config.collector.ca_file, config.collector.cert_file,
+                                   config.collector.key_file});
+  if (!tls) return tls.error();
+  ConnectionSettings settings;
+  UplinkOptions& options = settings.options;
+  options.addresses = config.collector.addresses;
+  options.server_name = config.collector.server_name;
+  options.timeout = config.collector.timeout;
+  options.reconnect = {config.collector.reconnect_initial, config.collector.reconnect_max, 2.0};
+  options.max_in_flight = static_cast<std::size_t>(config.collector.max_in_flight);
+  options.max_frame_bytes = config.collector.max_frame_bytes;
+  options.agent_id = config.id;
+  options.token = *token;
+  options.hostname = Hostname();
+  options.labels = config.labels;
+  settings.tls = std::move(*tls);
+  return settings;
+}
+
+}  // namespace
+
+class Agent::Impl {
+ public:
+  Impl(boost::asio::io_context& io, std::shared_ptr<const config::AgentConfig> config,
+       std::unique_ptr<Spool> spool)
+      : config_(std::move(config)),
+        spool_(std::move(spool)),
+        uplink_(io.get_executor(), *spool_, MakeSystemRandom()),
+        health_(MakeHealthCollections(*config_)),
+        timer_(io),
+        start_time_(RealClock().Now()) {}
+
+  static std::unique_ptr<HealthCollection> MakeHealthCollections(
+      const config::AgentConfig& config) {
+    return std::make_unique<HealthCollection>(MakeHealthCollectors(config.health.root),
+                                              RealClock());
+  }
+
+  Status Configure(const config::AgentConfig& config) {
+    Result<ConnectionSettings> settings = LoadConnectionSettings(config);
+    if (!settings) return settings.error();
+    uplink_.Configure(std::move(settings->options), std::move(settings->tls));
+    return OkStatus();
+  }
+
+  void Start() {
+    for (const std::string& path : config_->not_yet_supported) {
+      LogWarning(path + " is set but not acted on by this version of the agent");
+    }
+    uplink_.Start();
+    next_tick_ = std::chrono::steady_clock::now();
+    Tick();
+  }
+
+  void Reload(std::shared_ptr<const config::AgentConfig> config) {
+    if (config->id != config_->id) {
+      LogWarning("agent.id changed: restart the agent to apply it; keeping " + config_->id);
+    }
+    if (config->spool.path != config_->spool.path) {
+      LogWarning("spool.path changed: restart the agent to apply it; keeping " +
+                 config_->spool.path);
+    }
+    if (Status configured = Configure(*config); !configured) {
+      LogError("reload: " + configured.error().message + "; keeping the previous settings");
+      return;
+    }
+    SetLogLevel(config->log_level);
+    spool_->SetMaxBytes(config->spool.max_bytes);
+    if (config->health.root != config_->health.root) health_ = MakeHealthCollections(*config);
+    const bool interval_changed = config->health.interval != config_->health.interval;
+    // Keep the id and spool path we run with; take everything else.
+    auto applied = std::make_shared<config::AgentConfig>(*config);
+    applied->id = config_->id;
+    applied->spool.path = config_->spool.path;
+    config_ = std::move(applied);
+    if (interval_changed && !stopping_) {
+      next_tick_ = std::chrono::steady_clock::now() + config_->health.interval;
+      ScheduleNext();
+    }
+    LogInfo("configuration reloaded");
+  }
+
+  void Stop(std::function<void()> done) {
+    stopping_ = true;
+    timer_.cancel();
+    uplink_.Drain(config_->collector.drain_timeout, std::move(done));
+  }
+
+ private:
+  void Tick() {
+    if (stopping_) return;
+    Collection collection = health_->CollectOnce();
+    wire::Batch batch;
+    const std::uint64_t sequence = spool_->NextSequence();
+    const std::int64_t now_ms = ToUnixMillis(RealClock().Now());
+    batch.set_sequence(sequence);
+    batch.set_created_ms(now_ms);
+    wire::Snapshot* health = batch.add_snapshots();
+    health->set_source("health");
+    health->set_timestamp_ms(now_ms);
+    for (auto& family : collection.health) *health->add_families() = std::move(family);
+    wire::Snapshot* self = batch.add_snapshots();
+    self->set_source("agent");
+    self->set_timestamp_ms(now_ms);
+    for (auto& family : collection.self) *self->add_families() = std::move(family);
+    const SelfState state{sequence, spool_->stats(), uplink_.stats(), start_time_};
+    for (auto& family : SelfFamilies(state)) *self->add_families() = std::move(family);
+    if (Status appended = spool_->Append(batch); !appended) {
+      LogError("cannot spool batch " + std::to_string(sequence) + ": " +
+               appended.error().message);
+    }
+    uplink_.Wake();
+    next_tick_ += config_->health.interval;
+    ScheduleNext();
+  }
+
+  void ScheduleNext() {
+    const auto now = std::chrono::steady_clock::now();
+    // After a stall (suspend, slow disk) skip the missed ticks instead of bursting.
+    if (next_tick_ < now) next_tick_ = now + config_->health.interval;
+    timer_.expires_at(next_tick_);
+    timer_.async_wait([this](boost::system::error_code ec) {
+      if (!ec) Tick();
+    });
+  }
+
+  std::shared_ptr<const config::AgentConfig> config_;
+  std::unique_ptr<Spool> spool_;
+  Uplink uplink_;
+  std::unique_ptr<HealthCollection> health_;
+  boost::asio::steady_timer timer_;
+  std::chrono::steady_clock::time_point next_tick_;
+  std::chrono::system_clock::time_point start_time_;
+  bool stopping_ = false;
+};
+
+Result<std::unique_ptr<Agent>> Agent::Create(boost::asio::io_context& io,
+                                             std::shared_ptr<const config::AgentConfig> config) {
+  Result<std::unique_ptr<Spool>> spool = Spool::Open(config->spool.path, config->spool.max_bytes);
+  if (!spool) return spool.error();
+  auto impl = std::make_unique<Impl>(io, config, std::move(*spool));
+  if (Status configured = impl->Configure(*config); !configured) return configured.error();
+  return std::unique_ptr<Agent>(new Agent(std::move(impl)));
+}
+
+Agent::Agent(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Agent::~Agent() = default;
+void Agent::Start() { impl_->Start(); }
+void Agent::Reload(std::shared_ptr<const config::AgentConfig> config) {
+  impl_->Reload(std::move(config));
+}
+void Agent::Stop(std::function<void()> done) { impl_->Stop(std::move(done)); }
+
+}  // namespace vigil::agent

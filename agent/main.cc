@@ -1,0 +1,116 @@
+// vigil-agent: collects host health and streams it to vigil-collector. See --help.
+
+#include <boost/asio/io_context.hpp>
+#include <iostream>
+
+#include "agent/agent.h"
+#include "agent/health_collection.h"
+#include "agent/once_output.h"
+#include "common/cli.h"
+#include "common/clock.h"
+#include "common/daemon_signals.h"
+#include "common/exposition.h"
+#include "common/log.h"
+#include "common/service_notify.h"
+#include "config/agent_config.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(Usage: vigil-agent --config FILE [options]
+
+Collects host health (node_exporter-compatible metrics) and streams it over TLS to
+vigil-collector, spooling to disk while the collector is unreachable.
+
+Options:
+  --config FILE        agent configuration (YAML); default /etc/vigil/agent.yaml
+  --check-config       validate the configuration and exit: 0 when valid, 2 otherwise,
+                       printing FILE:LINE:COL: key.path: message for every problem
+  --once               collect once, print to stdout and exit; never connects
+  --format FORMAT      output of --once: prometheus (default) or json
+  --version            print the version and exit
+  --help               print this help and exit
+
+Signals: SIGTERM/SIGINT drain the spool to the collector (up to collector.drain_timeout)
+and stop; SIGHUP reloads the configuration.
+)";
+
+int PrintProblems(const std::vector<vigil::config::Diagnostic>& problems) {
+  for (const auto& problem : problems) {
+    std::cerr << vigil::config::FormatDiagnostic(problem) << "\n";
+  }
+  return vigil::kExitUsage;
+}
+
+int CollectOnce(const vigil::config::AgentConfig& config, const std::string& format) {
+  vigil::agent::HealthCollection collection(vigil::agent::MakeHealthCollectors(config.health.root),
+                                            vigil::RealClock());
+  vigil::agent::Collection result = collection.CollectOnce();
+  for (auto& family : result.self) result.health.push_back(std::move(family));
+  if (format == "json") {
+    std::cout << vigil::agent::RenderJson(result.health);
+  } else {
+    std::cout << vigil::RenderText(result.health);
+  }
+  return vigil::kExitOk;
+}
+
+int Run(std::shared_ptr<const vigil::config::AgentConfig> config) {
+  boost::asio::io_context io(1);
+  auto agent = vigil::agent::Agent::Create(io, config);
+  if (!agent) {
+    vigil::LogError("cannot start: " + agent.error().message);
+    return vigil::kExitFailure;
+  }
+  const std::string config_file = config->source_file;
+  vigil::DaemonSignals signals(
+      io, [&] { (*agent)->Stop([] { vigil::LogInfo("stopped"); }); },
+      [&] {
+        auto loaded = vigil::config::LoadAgentConfig(config_file);
+        if (!loaded.ok()) return vigil::config::LogReloadProblems(loaded.problems);
+        (*agent)->Reload(std::make_shared<vigil::config::AgentConfig>(std::move(loaded.config)));
+      });
+  (*agent)->Start();
+  vigil::LogInfo(std::string("vigil-agent ") + VIGIL_VERSION + " started as " + config->id);
+  vigil::NotifyReady("running");
+  io.run();
+  return vigil::kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto args = vigil::ParseCommandLine(argc, argv,
+                                      {{"config", true},
+                                       {"check-config", false},
+                                       {"once", false},
+                                       {"format", true},
+                                       {"version", false},
+                                       {"help", false}});
+  if (!args) {
+    std::cerr << "vigil-agent: " << args.error().message << "\n" << kUsage;
+    return vigil::kExitUsage;
+  }
+  if (args->Has("help")) {
+    std::cout << kUsage;
+    return vigil::kExitOk;
+  }
+  if (args->Has("version")) {
+    std::cout << "vigil-agent " << VIGIL_VERSION << "\n";
+    return vigil::kExitOk;
+  }
+  if (!args->positional.empty()) {
+    std::cerr << "vigil-agent: unexpected argument \"" << args->positional.front() << "\"\n";
+    return vigil::kExitUsage;
+  }
+  const std::string format = args->Value("format", "prometheus");
+  if (format != "prometheus" && format != "json") {
+    std::cerr << "vigil-agent: --format must be prometheus or json\n";
+    return vigil::kExitUsage;
+  }
+  auto loaded = vigil::config::LoadAgentConfig(args->Value("config", "/etc/vigil/agent.yaml"));
+  if (!loaded.ok()) return PrintProblems(loaded.problems);
+  if (args->Has("check-config")) return vigil::kExitOk;
+  vigil::SetLogLevel(loaded.config.log_level);
+  if (args->Has("once")) return CollectOnce(loaded.config, format);
+  return Run(std::make_shared<vigil::config::AgentConfig>(std::move(loaded.config)));
+}

@@ -1,0 +1,27 @@
+#include "agent/once_output.h"
+
+#include <nlohmann/json.hpp>
+
+namespace vigil::agent {
+
+std::string RenderJson(const std::vector<wire::MetricFamily>& families) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const wire::MetricFamily& family : families) {
+    nlohmann::json series = nlohmann::json::array();
+    for (const wire::Series& one : family.series()) {
+      nlohmann::json labels = nlohmann::json::object();
+      for (const wire::Label& label : one.labels()) labels[label.name()] = label.value();
+      series.push_back({{"labels", std::move(labels)}, {"value", one.value()}});
+    }
+    const char* type = family.type() == wire::METRIC_TYPE_COUNTER ? "counter"
+                       : family.type() == wire::METRIC_TYPE_GAUGE ? "gauge"
+                                                                  : "untyped";
+    out.push_back({{"name", family.name()},
+                   {"help", family.help()},
+                   {"type", type},
+                   {"series", std::move(series)}});
+  }
+  return out.dump(2) + "\n";
+}
+
+}  // namespace vigil::agent

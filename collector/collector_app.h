@@ -1,0 +1,44 @@
+#pragma once
+// The running collector: store, live state, ingest server and HTTP server wired together from one
+// configuration.
+//
+// Threading: Create, Start, Stop and Reload from one thread (main's signal handling); the servers
+// run on `io`, which may run on many threads.
+
+#include <boost/asio/io_context.hpp>
+#include <cstdint>
+#include <memory>
+
+#include "common/result.h"
+#include "config/collector_config.h"
+
+namespace vigil::collector {
+
+class CollectorApp {
+ public:
+  // Opens the store, loads TLS files and binds both listeners; errors name what failed.
+  static Result<std::unique_ptr<CollectorApp>> Create(
+      boost::asio::io_context& io, std::shared_ptr<const config::CollectorConfig> config);
+  ~CollectorApp();
+  CollectorApp(const CollectorApp&) = delete;
+  CollectorApp& operator=(const CollectorApp&) = delete;
+
+  void Start();
+  // Stops accepting and closes connections; /readyz answers 503 from here on.
+  void Stop();
+  // After Stop(): true once every ingest and HTTP connection has ended.
+  bool Drained() const;
+  // Applies limits, TLS certificates (for new connections) and the log level; logs, for the
+  // listen addresses and the store, that a restart is needed.
+  void Reload(std::shared_ptr<const config::CollectorConfig> config);
+
+  std::uint16_t ingest_port() const;
+  std::uint16_t http_port() const;
+
+ private:
+  class Impl;
+  explicit CollectorApp(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vigil::collector

@@ -1,0 +1,217 @@
+#include "collector/http_server.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <unordered_map>
+
+#include "collector/listener.h"
+#include "common/host_port.h"
+#include "common/log.h"
+
+namespace vigil::collector {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::awaitable;
+using asio::use_awaitable;
+using asio::ip::tcp;
+
+HttpResponse JsonError(int status, const std::string& code, const std::string& message) {
+  nlohmann::json body = {{"error", {{"code", code}, {"message", message}}}};
+  return {status, "application/json", body.dump() + "\n"};
+}
+
+class HttpServer::Impl : public std::enable_shared_from_this<HttpServer::Impl> {
+ public:
+  Impl(asio::io_context& io, HttpLimits limits, HttpHandler handler)
+      : io_(io),
+        strand_(asio::make_strand(io)),
+        acceptor_(strand_),
+        limits_(limits),
+        handler_(std::move(handler)) {}
+
+  Status Bind(const std::string& listen) {
+    if (Status opened = OpenListener(acceptor_, listen); !opened) return opened;
+    port_ = acceptor_.local_endpoint().port();
+    return OkStatus();
+  }
+
+  void Start() { asio::co_spawn(strand_, AcceptLoop(shared_from_this()), asio::detached); }
+
+  void Stop() {
+    asio::post(strand_, [self = shared_from_this()] {
+      self->stopping_ = true;
+      boost::system::error_code ignored;
+      self->acceptor_.close(ignored);
+    });
+    std::lock_guard lock(mutex_);
+    for (auto& [raw, weak] : connections_) {
+      if (auto stream = weak.lock()) {
+        asio::post(stream->get_executor(), [stream] { stream->close(); });
+      }
+    }
+  }
+
+  void SetLimits(HttpLimits limits) {
+    std::lock_guard lock(mutex_);
+    limits_ = limits;
+  }
+
+  std::uint16_t port() const { return port_; }
+
+  bool Drained() const {
+    std::lock_guard lock(mutex_);
+    return connections_.empty();
+  }
+
+ private:
+  static awaitable<void> AcceptLoop(std::shared_ptr<Impl> self) {
+    for (;;) {
+      tcp::socket socket(asio::make_strand(self->io_));
+      boost::system::error_code ec;
+      co_await self->acceptor_.async_accept(socket, asio::redirect_error(use_awaitable, ec));
+      if (self->stopping_) break;
+      if (ec) {
+        LogWarning("http: accept failed: " + ec.message());
+        continue;
+      }
+      auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
+      HttpLimits limits;
+      bool over_limit = false;
+      {
+        std::lock_guard lock(self->mutex_);
+        limits = self->limits_;
+        over_limit = self->connections_.size() >= limits.max_connections;
+        if (!over_limit) self->connections_.emplace(stream.get(), stream);
+      }
+      asio::co_spawn(stream->get_executor(), Serve(self, stream, limits, over_limit),
+                     asio::detached);
+    }
+  }
+
+  static awaitable<void> Serve(std::shared_ptr<Impl> self,
+                               std::shared_ptr<beast::tcp_stream> stream, HttpLimits limits,
+                               bool over_limit) {
+    if (over_limit) {
+      co_await Respond(*stream, JsonError(503, "too_many_connections",
+                                          "the server has too many open connections"),
+                       11, false, false, limits.timeout);
+    } else {
+      co_await ServeRequests(*self, *stream, limits);
+      std::lock_guard lock(self->mutex_);
+      self->connections_.erase(stream.get());
+    }
+    boost::system::error_code ignored;
+    stream->socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream->close();
+  }
+
+  static awaitable<void> ServeRequests(Impl& self, beast::tcp_stream& stream,
+                                       const HttpLimits& limits) {
+    beast::flat_buffer buffer;
+    for (;;) {
+      http::request_parser<http::string_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
+          limits.max_request_bytes, std::numeric_limits<std::uint32_t>::max())));
+      parser.body_limit(limits.max_request_bytes);
+      boost::system::error_code ec;
+      stream.expires_after(limits.timeout);
+      co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+      if (ec == http::error::header_limit || ec == http::error::body_limit) {
+        co_await Respond(stream,
+                         JsonError(413, "request_too_large",
+                                   "request exceeds " + std::to_string(limits.max_request_bytes) +
+                                       " bytes"),
+                         11, false, false, limits.timeout);
+        co_return;
+      }
+      if (ec == http::error::bad_method || ec == http::error::bad_target ||
+          ec == http::error::bad_version || ec == http::error::bad_field ||
+          ec == http::error::bad_value || ec == http::error::bad_line_ending) {
+        co_await Respond(stream, JsonError(400, "bad_request", "malformed HTTP request"), 11,
+                         false, false, limits.timeout);
+        co_return;
+      }
+      if (ec) co_return;  // closed, timed out, or reset: nothing to answer
+      const http::request<http::string_body>& message = parser.get();
+      HttpRequest request;
+      request.method = std::string(message.method_string());
+      request.target = std::string(message.target());
+      request.path = request.target.substr(0, request.target.find('?'));
+      for (const auto& field : message) {
+        std::string name(field.name_string());
+        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        request.headers[name] = std::string(field.value());
+      }
+      request.body = message.body();
+      HttpResponse response = self.handler_(request);
+      const bool keep_alive = message.keep_alive();
+      const bool head = message.method() == http::verb::head;
+      if (!co_await Respond(stream, std::move(response), message.version(), keep_alive, head,
+                            limits.timeout)) {
+        co_return;
+      }
+      if (!keep_alive) co_return;
+    }
+  }
+
+  static awaitable<bool> Respond(beast::tcp_stream& stream, HttpResponse response,
+                                 unsigned version, bool keep_alive, bool head, Duration timeout) {
+    http::response<http::string_body> message{static_cast<http::status>(response.status),
+                                              version};
+    message.set(http::field::server, "vigil-collector");
+    message.set(http::field::content_type, response.content_type);
+    message.keep_alive(keep_alive);
+    message.body() = std::move(response.body);
+    message.prepare_payload();
+    if (head) message.body().clear();
+    boost::system::error_code ec;
+    stream.expires_after(timeout);
+    http::serializer<false, http::string_body> serializer(message);
+    if (head) {
+      co_await http::async_write_header(stream, serializer, asio::redirect_error(use_awaitable, ec));
+    } else {
+      co_await http::async_write(stream, serializer, asio::redirect_error(use_awaitable, ec));
+    }
+    co_return !ec;
+  }
+
+  asio::io_context& io_;
+  asio::strand<asio::io_context::executor_type> strand_;
+  tcp::acceptor acceptor_;
+  bool stopping_ = false;  // on strand_
+  std::uint16_t port_ = 0;
+  mutable std::mutex mutex_;
+  HttpLimits limits_;  // guarded by mutex_
+  std::unordered_map<beast::tcp_stream*, std::weak_ptr<beast::tcp_stream>> connections_;  // guarded by mutex_
+  HttpHandler handler_;
+};
+
+Result<std::unique_ptr<HttpServer>> HttpServer::Create(asio::io_context& io,
+                                                       const std::string& listen,
+                                                       HttpLimits limits, HttpHandler handler) {
+  auto impl = std::make_shared<Impl>(io, limits, std::move(handler));
+  if (Status bound = impl->Bind(listen); !bound) return bound.error();
+  return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
+}
+
+HttpServer::HttpServer(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+HttpServer::~HttpServer() = default;
+void HttpServer::Start() { impl_->Start(); }
+void HttpServer::Stop() { impl_->Stop(); }
+void HttpServer::SetLimits(HttpLimits limits) { impl_->SetLimits(limits); }
+std::uint16_t HttpServer::port() const { return impl_->port(); }
+bool HttpServer::Drained() const { return impl_->Drained(); }
+
+}  // namespace vigil::collector

@@ -1,0 +1,68 @@
+#pragma once
+// A small HTTP/1.1 server (Boost.Beast) for /metrics, the health endpoints and, later, the REST
+// API. Handlers see plain structs; Beast stays inside http_server.cc. Every outsider-controlled
+// quantity is bounded: concurrent connections, header and body size, time per request.
+//
+// Threading: connections run on their own strands of a multi-threaded io_context, so a handler
+// may run on any of its threads, concurrently with others.
+
+#include <boost/asio/io_context.hpp>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "common/result.h"
+#include "common/units.h"
+
+namespace vigil::collector {
+
+struct HttpRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string target;  // path and query, e.g. "/metrics?x=1"
+  std::string path;    // target without the query
+  std::map<std::string, std::string> headers;  // lowercase names
+  std::string body;
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type = "text/plain; charset=utf-8";
+  std::string body;
+};
+
+// {"error": {"code": ..., "message": ...}}, the error shape of every Vigil endpoint.
+HttpResponse JsonError(int status, const std::string& code, const std::string& message);
+
+using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
+
+struct HttpLimits {
+  std::size_t max_connections = 256;
+  std::size_t max_request_bytes = 64 << 10;  // headers and body together
+  Duration timeout{std::chrono::seconds(10)};  // to read a request, and to write a response
+};
+
+class HttpServer {
+ public:
+  static Result<std::unique_ptr<HttpServer>> Create(boost::asio::io_context& io,
+                                                    const std::string& listen, HttpLimits limits,
+                                                    HttpHandler handler);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  void Start();
+  void Stop();
+  void SetLimits(HttpLimits limits);
+  std::uint16_t port() const;
+  // After Stop(): true once every connection has ended.
+  bool Drained() const;
+
+ private:
+  class Impl;
+  explicit HttpServer(std::shared_ptr<Impl> impl);
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace vigil::collector

@@ -1,0 +1,459 @@
+#include "collector/ingest_server.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <map>
+#include <mutex>
+#include <set>
+#include <unordered_map>
+
+#include "collector/ingest_metrics.h"
+#include "collector/live_state.h"
+#include "collector/store.h"
+#include "collector/token.h"
+#include "common/frame_io.h"
+#include "collector/listener.h"
+#include "common/host_port.h"
+#include "common/identity.h"
+#include "common/log.h"
+
+namespace vigil::collector {
+
+namespace asio = boost::asio;
+using asio::awaitable;
+using asio::use_awaitable;
+using asio::ip::tcp;
+
+namespace {
+
+constexpr std::size_t kMaxHostnameBytes = 255;
+constexpr std::size_t kMaxVersionBytes = 64;
+constexpr Duration kGoodbyeTimeout = std::chrono::seconds(1);
+
+// How a session ended. `refusal` is a reason of vigil_collector_connections_refused_total, or
+// empty when the peer did nothing wrong (it closed, said Goodbye, or we shut down).
+struct Ending {
+  std::string refusal;
+  std::string message;
+};
+
+Ending Refuse(std::string reason, std::string message) {
+  return {std::move(reason), std::move(message)};
+}
+Ending Ended(std::string message) { return {{}, std::move(message)}; }
+
+// Maps a read error before or after Hello to how the session ends.
+Ending FromReadError(const Error& error, bool after_hello) {
+  if (error.code == "timeout") {
+    return Refuse(after_hello ? "idle_timeout" : "hello_timeout", error.message);
+  }
+  if (error.code == "frame_too_large" || error.code == "malformed_message") {
+    return Refuse(error.code, error.message);
+  }
+  return Ended(error.message);
+}
+
+std::string DescribeEndpoint(const tcp::socket& socket) {
+  boost::system::error_code ec;
+  const tcp::endpoint remote = socket.remote_endpoint(ec);
+  if (ec) return "unknown peer";
+  return FormatHostPort({remote.address().to_string(), remote.port()});
+}
+
+std::string CheckHello(const wire::Hello& hello) {
+  if (!IsValidAgentId(hello.agent_id())) return "agent id is missing or not allowed";
+  if (hello.hostname().size() > kMaxHostnameBytes) return "hostname is too long";
+  if (hello.agent_version().size() > kMaxVersionBytes) return "agent version is too long";
+  if (static_cast<std::size_t>(hello.labels_size()) > kMaxAgentLabels) return "too many labels";
+  for (const wire::Label& label : hello.labels()) {
+    if (std::string problem = CheckAgentLabelName(label.name()); !problem.empty()) return problem;
+    if (label.value().size() > kMaxAgentLabelValueBytes) return "label value is too long";
+  }
+  return {};
+}
+
+}  // namespace
+
+class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Impl> {
+ public:
+  struct Settings {
+    IngestOptions options;
+    std::shared_ptr<asio::ssl::context> tls;
+  };
+
+  class Session : public std::enable_shared_from_this<Session> {
+   public:
+    Session(tcp::socket socket, std::shared_ptr<const Settings> settings, Impl& server)
+        : peer_(DescribeEndpoint(socket)),
+          stream_(boost::beast::tcp_stream(std::move(socket)), *settings->tls),
+          settings_(std::move(settings)),
+          server_(server) {}
+
+    const std::string& peer() const { return peer_; }
+
+    // Closes the connection from any thread; the session's coroutine then ends.
+    void Close(std::string why) {
+      asio::post(stream_.get_executor(), [self = shared_from_this(), why = std::move(why)] {
+        if (self->close_reason_.empty()) self->close_reason_ = why;
+        boost::system::error_code ignored;
+        boost::beast::get_lowest_layer(self->stream_).socket().close(ignored);
+      });
+    }
+
+    static awaitable<void> Run(std::shared_ptr<Session> self) {
+      Ending ending = co_await self->Serve();
+      if (!self->close_reason_.empty()) ending = Ended(self->close_reason_);
+      self->server_.SessionEnded(*self, ending);
+    }
+
+    const std::optional<AgentKey>& agent() const { return agent_; }
+
+   private:
+    awaitable<Ending> Serve() {
+      const IngestOptions& options = settings_->options;
+      boost::system::error_code ec;
+      boost::beast::get_lowest_layer(stream_).expires_after(options.handshake_timeout);
+      co_await stream_.async_handshake(asio::ssl::stream_base::server,
+                                       asio::redirect_error(use_awaitable, ec));
+      if (ec == boost::beast::error::timeout) {
+        co_return Refuse("handshake_timeout", "no TLS handshake within " +
+                                                  FormatDuration(options.handshake_timeout));
+      }
+      if (ec) co_return Refuse("tls_handshake_failed", "TLS handshake failed: " + ec.message());
+
+      Result<wire::Envelope> first =
+          co_await ReadEnvelope(stream_, options.max_frame_bytes, options.hello_timeout);
+      if (!first) co_return FromReadError(first.error(), /*after_hello=*/false);
+      if (!first->has_hello()) {
+        co_return co_await RefuseWithGoodbye("protocol_violation",
+                                             "the first message must be Hello");
+      }
+      const wire::Hello& hello = first->hello();
+      if (hello.protocol_version() != kProtocolVersion) {
+        co_return co_await RefuseWithGoodbye(
+            "protocol_version",
+            "protocol version " + std::to_string(hello.protocol_version()) +
+                " is not supported (this collector speaks " +
+                std::to_string(kProtocolVersion) + ")");
+      }
+      if (std::string problem = CheckHello(hello); !problem.empty()) {
+        co_return co_await RefuseWithGoodbye("invalid_hello", problem);
+      }
+      Result<std::optional<TokenRecord>> token = server_.store_.FindToken(HashToken(hello.token()));
+      if (!token) {
+        LogError("ingest: token lookup failed: " + token.error().message);
+        co_return co_await EndWithGoodbye("unavailable", "collector store unavailable");
+      }
+      if (!token->has_value()) {
+        co_return co_await RefuseWithGoodbye(
+            "unauthorized", "agent " + hello.agent_id() + ": enrollment token is not known");
+      }
+      const TokenRecord& record = **token;
+      if (record.revoked_ms) {
+        co_return co_await RefuseWithGoodbye(
+            "unauthorized",
+            "agent " + hello.agent_id() + ": enrollment token " + record.id + " is revoked");
+      }
+      AgentKey key{record.customer, hello.agent_id()};
+      co_return co_await Stream(std::move(key), hello);
+    }
+
+    awaitable<Ending> Stream(AgentKey key, const wire::Hello& hello) {
+      const IngestOptions& options = settings_->options;
+      Store& store = server_.store_;
+      Result<AgentRecord> agent = store.RecordHello(
+          key.customer, key.agent_id, hello.hostname(), hello.agent_version(),
+          ToUnixMillis(server_.clock_.Now()));
+      if (!agent) {
+        LogError("ingest: cannot record agent " + key.agent_id + ": " + agent.error().message);
+        co_return co_await EndWithGoodbye("unavailable", "collector store unavailable");
+      }
+      AgentIdentity identity{hello.hostname(), hello.agent_version(), {}, agent->batches_applied};
+      for (const wire::Label& label : hello.labels()) {
+        identity.labels.emplace_back(label.name(), label.value());
+      }
+      agent_ = key;
+      server_.AgentAccepted(shared_from_this(), key, std::move(identity));
+      LogInfo("ingest: agent " + key.agent_id + " of customer " + key.customer + " connected from " +
+              peer_ + "; applied through sequence " + std::to_string(agent->last_sequence));
+
+      wire::Envelope answer;
+      wire::HelloAck* ack = answer.mutable_hello_ack();
+      ack->set_protocol_version(kProtocolVersion);
+      ack->set_last_applied_sequence(agent->last_sequence);
+      ack->set_max_frame_bytes(static_cast<std::uint32_t>(options.max_frame_bytes));
+      ack->set_heartbeat_interval_ms(
+          static_cast<std::uint32_t>(std::max<Duration::rep>(1000, options.idle_timeout.count() / 3)));
+      ack->set_collector_version(VIGIL_VERSION);
+      if (Status sent = co_await Send(answer, options.idle_timeout); !sent) {
+        co_return Ended(sent.error().message);
+      }
+
+      for (;;) {
+        Result<wire::Envelope> envelope =
+            co_await ReadEnvelope(stream_, options.max_frame_bytes, options.idle_timeout);
+        if (!envelope) co_return FromReadError(envelope.error(), /*after_hello=*/true);
+        wire::Envelope reply;
+        if (envelope->has_batch()) {
+          Result<std::uint64_t> acked = Apply(key, envelope->batch());
+          if (!acked) {
+            if (acked.error().code == "protocol_violation") {
+              co_return co_await RefuseWithGoodbye("protocol_violation", acked.error().message);
+            }
+            co_return co_await EndWithGoodbye("unavailable", acked.error().message);
+          }
+          reply.mutable_ack()->set_sequence(*acked);
+        } else if (envelope->has_ping()) {
+          reply.mutable_pong()->set_nonce(envelope->ping().nonce());
+        } else if (envelope->has_goodbye()) {
+          co_return Ended("agent said goodbye (" + envelope->goodbye().reason() + ")");
+        } else {
+          co_return co_await RefuseWithGoodbye("protocol_violation",
+                                               "unexpected message after Hello");
+        }
+        if (Status sent = co_await Send(reply, options.idle_timeout); !sent) {
+          co_return Ended(sent.error().message);
+        }
+      }
+    }
+
+    // Records the batch durably, then makes it visible; returns the sequence to acknowledge.
+    Result<std::uint64_t> Apply(const AgentKey& key, const wire::Batch& batch) {
+      if (batch.sequence() == 0) {
+        return MakeError("protocol_violation", "batch without a sequence number");
+      }
+      const std::int64_t now_ms = ToUnixMillis(server_.clock_.Now());
+      Result<BatchOutcome> outcome =
+          server_.store_.RecordBatch(key.customer, key.agent_id, batch.sequence(), now_ms);
+      if (!outcome) {
+        LogError("ingest: cannot record batch of agent " + key.agent_id + ": " +
+                 outcome.error().message);
+        return MakeError("unavailable", "collector store unavailable");
+      }
+      IngestMetrics& metrics = server_.metrics_;
+      if (*outcome == BatchOutcome::kDuplicate) {
+        metrics.batches_duplicate.Increment();
+        return batch.sequence();
+      }
+      ApplyReport report = server_.live_.ApplyBatch(key, batch, now_ms);
+      metrics.samples_applied.Increment(static_cast<double>(report.series_applied));
+      metrics.events_received.Increment(static_cast<double>(batch.events_size()));
+      for (const auto& [reason, count] : report.series_rejected) {
+        metrics.CountRejectedSeries(reason, count);
+        if (warned_reasons_.insert(reason).second) {
+          LogWarning("ingest: agent " + key.agent_id + " sent series that were left out (" +
+                     reason + "); see vigil_collector_series_rejected_total");
+        }
+      }
+      return batch.sequence();
+    }
+
+    awaitable<Status> Send(const wire::Envelope& envelope, Duration timeout) {
+      Result<std::string> frame = EncodeFrame(envelope, settings_->options.max_frame_bytes);
+      if (!frame) co_return frame.error();
+      co_return co_await WriteFrame(stream_, *frame, timeout);
+    }
+
+    // Tells the peer why before closing; best effort, bounded by kGoodbyeTimeout.
+    awaitable<Ending> RefuseWithGoodbye(std::string reason, std::string message) {
+      co_await SayGoodbye(reason, message);
+      co_return Refuse(std::move(reason), std::move(message));
+    }
+    awaitable<Ending> EndWithGoodbye(std::string reason, std::string message) {
+      co_await SayGoodbye(reason, message);
+      co_return Ended(reason + ": " + message);
+    }
+    awaitable<void> SayGoodbye(const std::string& reason, const std::string& message) {
+      wire::Envelope goodbye;
+      goodbye.mutable_goodbye()->set_reason(reason);
+      goodbye.mutable_goodbye()->set_message(message);
+      (void)co_await Send(goodbye, kGoodbyeTimeout);
+    }
+
+    std::string peer_;
+    TlsStream stream_;
+    std::shared_ptr<const Settings> settings_;
+    Impl& server_;
+    std::optional<AgentKey> agent_;
+    std::string close_reason_;  // set by Close(), read on the strand
+    std::set<std::string> warned_reasons_;
+  };
+
+  Impl(asio::io_context& io, std::shared_ptr<const Settings> settings, Store& store,
+       LiveState& live, IngestMetrics& metrics, const Clock& clock)
+      : io_(io),
+        strand_(asio::make_strand(io)),
+        acceptor_(strand_),
+        settings_(std::move(settings)),
+        store_(store),
+        live_(live),
+        metrics_(metrics),
+        clock_(clock) {}
+
+  Status Bind(const std::string& listen) {
+    if (Status opened = OpenListener(acceptor_, listen); !opened) return opened;
+    port_ = acceptor_.local_endpoint().port();
+    return OkStatus();
+  }
+
+  void Start() { asio::co_spawn(strand_, AcceptLoop(shared_from_this()), asio::detached); }
+
+  void Stop() {
+    asio::post(strand_, [self = shared_from_this()] {
+      self->stopping_ = true;
+      boost::system::error_code ignored;
+      self->acceptor_.close(ignored);
+    });
+    std::lock_guard lock(mutex_);
+    for (auto& [raw, weak] : sessions_) {
+      if (auto session = weak.lock()) session->Close("collector is shutting down");
+    }
+  }
+
+  void Reconfigure(std::shared_ptr<const Settings> settings) {
+    std::lock_guard lock(mutex_);
+    settings_ = std::move(settings);
+  }
+
+  std::uint16_t port() const { return port_; }
+
+  bool Drained() const {
+    std::lock_guard lock(mutex_);
+    return sessions_.empty();
+  }
+
+ private:
+  static awaitable<void> AcceptLoop(std::shared_ptr<Impl> self) {
+    for (;;) {
+      tcp::socket socket(asio::make_strand(self->io_));
+      boost::system::error_code ec;
+      co_await self->acceptor_.async_accept(socket, asio::redirect_error(use_awaitable, ec));
+      if (self->stopping_) break;
+      if (ec) {
+        // Usually out of file descriptors: pause instead of spinning on the error.
+        LogWarning("ingest: accept failed: " + ec.message());
+        asio::steady_timer pause(self->strand_, std::chrono::milliseconds(100));
+        co_await pause.async_wait(asio::redirect_error(use_awaitable, ec));
+        continue;
+      }
+      self->Admit(std::move(socket));
+    }
+  }
+
+  void Admit(tcp::socket socket) {
+    std::shared_ptr<const Settings> settings;
+    std::shared_ptr<Session> session;
+    {
+      std::lock_guard lock(mutex_);
+      settings = settings_;
+      if (sessions_.size() >= settings->options.max_connections) {
+        const std::string peer = DescribeEndpoint(socket);
+        boost::system::error_code ignored;
+        socket.close(ignored);
+        metrics_.CountRefused("connection_limit");
+        LogWarning("ingest: refused " + peer + ": connection_limit: " +
+                   std::to_string(settings->options.max_connections) + " connections are open");
+        return;
+      }
+      const auto executor = socket.get_executor();
+      session = std::make_shared<Session>(std::move(socket), settings, *this);
+      sessions_.emplace(session.get(), session);
+      asio::co_spawn(executor, Session::Run(session), asio::detached);
+    }
+  }
+
+  void AgentAccepted(const std::shared_ptr<Session>& session, const AgentKey& key,
+                     AgentIdentity identity) {
+    std::shared_ptr<Session> previous;
+    {
+      std::lock_guard lock(mutex_);
+      auto [it, inserted] = agents_.try_emplace(key, session);
+      if (!inserted) {
+        previous = it->second.lock();
+        it->second = session;
+      }
+    }
+    if (previous) {
+      LogInfo("ingest: agent " + key.agent_id + " connected again from " + session->peer() +
+              "; closing its older connection from " + previous->peer());
+      previous->Close("replaced by a newer connection of the same agent");
+    } else {
+      metrics_.agents_connected.Increment();
+    }
+    metrics_.connections_accepted.Increment();
+    live_.AgentConnected(key, std::move(identity));
+  }
+
+  void SessionEnded(Session& session, const Ending& ending) {
+    bool was_current_agent = false;
+    {
+      std::lock_guard lock(mutex_);
+      sessions_.erase(&session);
+      if (session.agent()) {
+        auto it = agents_.find(*session.agent());
+        if (it != agents_.end() && it->second.lock().get() == &session) {
+          agents_.erase(it);
+          was_current_agent = true;
+        }
+      }
+    }
+    if (was_current_agent) {
+      metrics_.agents_connected.Decrement();
+      live_.AgentDisconnected(*session.agent());
+    }
+    const std::string who = session.agent() ? "agent " + session.agent()->agent_id + " at " +
+                                                  session.peer()
+                                            : session.peer();
+    if (!ending.refusal.empty()) {
+      metrics_.CountRefused(ending.refusal);
+      LogWarning("ingest: refused " + who + ": " + ending.refusal + ": " + ending.message);
+    } else {
+      LogInfo("ingest: " + who + " disconnected: " + ending.message);
+    }
+  }
+
+  asio::io_context& io_;
+  asio::strand<asio::io_context::executor_type> strand_;  // the acceptor's
+  tcp::acceptor acceptor_;
+  bool stopping_ = false;  // on strand_
+  std::uint16_t port_ = 0;
+
+  mutable std::mutex mutex_;
+  std::shared_ptr<const Settings> settings_;                          // guarded by mutex_
+  std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;     // guarded by mutex_
+  std::map<AgentKey, std::weak_ptr<Session>> agents_;                 // guarded by mutex_
+
+  Store& store_;
+  LiveState& live_;
+  IngestMetrics& metrics_;
+  const Clock& clock_;
+};
+
+Result<std::unique_ptr<IngestServer>> IngestServer::Create(
+    asio::io_context& io, const std::string& listen, std::shared_ptr<asio::ssl::context> tls,
+    IngestOptions options, Store& store, LiveState& live, IngestMetrics& metrics,
+    const Clock& clock) {
+  auto settings = std::make_shared<const Impl::Settings>(Impl::Settings{options, std::move(tls)});
+  auto impl = std::make_shared<Impl>(io, std::move(settings), store, live, metrics, clock);
+  if (Status bound = impl->Bind(listen); !bound) return bound.error();
+  return std::unique_ptr<IngestServer>(new IngestServer(std::move(impl)));
+}
+
+IngestServer::IngestServer(std::shared_ptr<Impl> impl) : impl_(std::move(impl)) {}
+IngestServer::~IngestServer() = default;
+void IngestServer::Start() { impl_->Start(); }
+void IngestServer::Stop() { impl_->Stop(); }
+void IngestServer::Reconfigure(IngestOptions options, std::shared_ptr<asio::ssl::context> tls) {
+  impl_->Reconfigure(std::make_shared<const Impl::Settings>(Impl::Settings{options, std::move(tls)}));
+}
+std::uint16_t IngestServer::port() const { return impl_->port(); }
+bool IngestServer::Drained() const { return impl_->Drained(); }
+
+}  // namespace vigil::collector

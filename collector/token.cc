@@ -1,0 +1,67 @@
+#include "collector/token.h"
+
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <array>
+#include <stdexcept>
+
+namespace vigil::collector {
+namespace {
+
+template <std::size_t N>
+std::array<unsigned char, N> RandomBytes() {
+  std::array<unsigned char, N> bytes{};
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
+    // Without a working CSPRNG no safe token can be made; this is not recoverable.
+    throw std::runtime_error("the OS random generator failed");
+  }
+  return bytes;
+}
+
+std::string Hex(const unsigned char* data, std::size_t size) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(size * 2);
+  for (std::size_t i = 0; i < size; ++i) {
+    out += kDigits[data[i] >> 4];
+    out += kDigits[data[i] & 0x0f];
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string GenerateToken() {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  const auto bytes = RandomBytes<32>();
+  std::string out = "vgl_";
+  // base64url without padding: 32 bytes -> 43 characters.
+  std::uint32_t buffer = 0;
+  int bits = 0;
+  for (unsigned char byte : bytes) {
+    buffer = (buffer << 8) | byte;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out += kAlphabet[(buffer >> bits) & 0x3f];
+    }
+  }
+  if (bits > 0) out += kAlphabet[(buffer << (6 - bits)) & 0x3f];
+  return out;
+}
+
+std::string GenerateTokenId() {
+  const auto bytes = RandomBytes<6>();
+  return Hex(bytes.data(), bytes.size());
+}
+
+std::string HashToken(std::string_view token) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(token.data(), token.size(), digest, &size, EVP_sha256(), nullptr);
+  return Hex(digest, size);
+}
+
+}  // namespace vigil::collector

@@ -1,0 +1,54 @@
+#include "common/frame_io.h"
+
+#include <boost/asio/read.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/error.hpp>
+
+namespace vigil {
+
+namespace asio = boost::asio;
+
+Error IoError(const boost::system::error_code& ec, const std::string& context) {
+  std::string code = "io_error";
+  if (ec == boost::beast::error::timeout) {
+    code = "timeout";
+  } else if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated ||
+             ec == asio::error::connection_reset) {
+    code = "closed";
+  } else if (ec == asio::error::operation_aborted) {
+    code = "cancelled";
+  } else if (ec.category() == asio::error::get_ssl_category()) {
+    code = "tls_handshake_failed";
+  }
+  return MakeError(code, context + ": " + ec.message());
+}
+
+asio::awaitable<Result<wire::Envelope>> ReadEnvelope(TlsStream& stream,
+                                                     std::size_t max_frame_bytes,
+                                                     Duration timeout) {
+  boost::system::error_code ec;
+  FrameHeader header{};
+  boost::beast::get_lowest_layer(stream).expires_after(timeout);
+  co_await asio::async_read(stream, asio::buffer(header), asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return IoError(ec, "reading frame header");
+  Result<std::size_t> length = DecodeFrameLength(header, max_frame_bytes);
+  if (!length) co_return length.error();
+  std::string body(*length, '\0');
+  boost::beast::get_lowest_layer(stream).expires_after(timeout);
+  co_await asio::async_read(stream, asio::buffer(body), asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return IoError(ec, "reading frame body");
+  co_return ParseEnvelope(body);
+}
+
+asio::awaitable<Status> WriteFrame(TlsStream& stream, const std::string& frame, Duration timeout) {
+  boost::system::error_code ec;
+  boost::beast::get_lowest_layer(stream).expires_after(timeout);
+  co_await asio::async_write(stream, asio::buffer(frame), asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return IoError(ec, "writing frame");
+  co_return OkStatus();
+}
+
+}  // namespace vigil

@@ -1,0 +1,47 @@
+#include "common/framing.h"
+
+namespace vigil {
+
+Result<std::string> EncodeFrame(const wire::Envelope& envelope, std::size_t max_frame_bytes) {
+  const std::size_t body_size = envelope.ByteSizeLong();
+  if (body_size > max_frame_bytes) {
+    return MakeError("frame_too_large", "message of " + std::to_string(body_size) +
+                                            " bytes exceeds the frame limit of " +
+                                            std::to_string(max_frame_bytes) + " bytes");
+  }
+  std::string frame(kFrameHeaderBytes + body_size, '\0');
+  const auto length = static_cast<std::uint32_t>(body_size);
+  frame[0] = static_cast<char>((length >> 24) & 0xff);
+  frame[1] = static_cast<char>((length >> 16) & 0xff);
+  frame[2] = static_cast<char>((length >> 8) & 0xff);
+  frame[3] = static_cast<char>(length & 0xff);
+  if (!envelope.SerializeToArray(frame.data() + kFrameHeaderBytes, static_cast<int>(body_size))) {
+    return MakeError("malformed_message", "message could not be serialized");
+  }
+  return frame;
+}
+
+Result<std::size_t> DecodeFrameLength(const FrameHeader& header, std::size_t max_frame_bytes) {
+  const std::size_t length = (std::size_t{header[0]} << 24) | (std::size_t{header[1]} << 16) |
+                             (std::size_t{header[2]} << 8) | std::size_t{header[3]};
+  if (length == 0) return MakeError("malformed_message", "empty frame");
+  if (length > max_frame_bytes) {
+    return MakeError("frame_too_large", "frame of " + std::to_string(length) +
+                                            " bytes exceeds the limit of " +
+                                            std::to_string(max_frame_bytes) + " bytes");
+  }
+  return length;
+}
+
+Result<wire::Envelope> ParseEnvelope(std::string_view body) {
+  wire::Envelope envelope;
+  if (!envelope.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
+    return MakeError("malformed_message", "frame is not a valid protocol message");
+  }
+  if (envelope.message_case() == wire::Envelope::MESSAGE_NOT_SET) {
+    return MakeError("malformed_message", "frame carries no known message");
+  }
+  return envelope;
+}
+
+}  // namespace vigil

@@ -1,0 +1,141 @@
+#include "config/agent_config.h"
+
+#include <fstream>
+
+#include "common/host_port.h"
+#include "common/identity.h"
+#include "config/detail/common_fields.h"
+#include "config/detail/yaml_reader.h"
+
+namespace vigil::config {
+namespace {
+
+std::string ReadMachineId() {
+  std::ifstream in("/etc/machine-id");
+  std::string id;
+  std::getline(in, id);
+  return id;
+}
+
+void ReadAgentSection(const Field& section, AgentConfig& config) {
+  if (!section.ExpectMap({"id", "labels"})) return;
+  const Field id = section["id"];
+  if (id.Read(config.id) && !IsValidAgentId(config.id)) {
+    id.Report("must be 1 to " + std::to_string(kMaxAgentIdLength) +
+              " characters of letters, digits, '.', '_' or '-'");
+  }
+  const Field labels = section["labels"];
+  labels.Read(config.labels);
+  if (config.labels.size() > kMaxAgentLabels) {
+    labels.Report("at most " + std::to_string(kMaxAgentLabels) + " labels are allowed");
+  }
+  for (const auto& [name, field] : labels.Entries()) {
+    if (std::string problem = CheckAgentLabelName(name); !problem.empty()) {
+      field.Report(problem);
+    } else if (auto value = config.labels.find(name);
+               value != config.labels.end() && value->second.size() > kMaxAgentLabelValueBytes) {
+      field.Report("value longer than " + std::to_string(kMaxAgentLabelValueBytes) + " bytes");
+    }
+  }
+}
+
+void ReadCollectorSection(const Field& section, AgentConfig::Uplink& uplink) {
+  if (!section.ExpectMap({"address", "server_name", "ca_file", "token_file", "cert_file",
+                          "key_file", "timeout", "reconnect", "max_in_flight", "max_frame_size",
+                          "drain_timeout"})) {
+    return;
+  }
+  const Field address = section["address"];
+  address.Require();
+  uplink.addresses.clear();
+  for (const Field& element : address.Elements(/*allow_scalar=*/true)) {
+    std::string one;
+    ReadAddress(element, one, /*allow_port_zero=*/false);
+    if (!one.empty()) uplink.addresses.push_back(one);
+  }
+  section["server_name"].Read(uplink.server_name);
+  if (uplink.server_name.empty() && !uplink.addresses.empty()) {
+    uplink.server_name = ParseHostPort(uplink.addresses.front())->host;
+  }
+  section["ca_file"].Require();
+  section["ca_file"].ReadPath(uplink.ca_file);
+  section["token_file"].Require();
+  section["token_file"].ReadPath(uplink.token_file);
+  section["cert_file"].ReadPath(uplink.cert_file);
+  section["key_file"].ReadPath(uplink.key_file);
+  if (uplink.cert_file.empty() != uplink.key_file.empty()) {
+    (uplink.cert_file.empty() ? section["key_file"] : section["cert_file"])
+        .Report("cert_file and key_file go together: set both or neither");
+  }
+  section["timeout"].ReadDuration(uplink.timeout, std::chrono::milliseconds(100));
+  const Field reconnect = section["reconnect"];
+  if (reconnect.ExpectMap({"initial", "max"})) {
+    reconnect["initial"].ReadDuration(uplink.reconnect_initial, std::chrono::milliseconds(10));
+    reconnect["max"].ReadDuration(uplink.reconnect_max, std::chrono::milliseconds(10));
+    if (uplink.reconnect_max < uplink.reconnect_initial) {
+      reconnect["max"].Report("must not be less than reconnect.initial");
+    }
+  }
+  section["max_in_flight"].Read(uplink.max_in_flight, 1, 1024);
+  section["max_frame_size"].ReadSize(uplink.max_frame_bytes, 4096);
+  if (uplink.max_frame_bytes > (1ULL << 30)) {
+    section["max_frame_size"].Report("must be at most 1GiB");
+  }
+  section["drain_timeout"].ReadDuration(uplink.drain_timeout, Duration(0));
+}
+
+void ReadSpoolSection(const Field& section, AgentConfig::Spool& spool) {
+  if (!section.ExpectMap({"path", "max_bytes"})) return;
+  section["path"].ReadPath(spool.path);
+  section["max_bytes"].ReadSize(spool.max_bytes, 64 << 10);
+}
+
+template <typename Section>
+void ReadIntervalAndRoot(const Field& section, Section& out) {
+  if (!section.ExpectMap({"interval", "root"})) return;
+  section["interval"].ReadDuration(out.interval, std::chrono::seconds(1));
+  section["root"].ReadPath(out.root);
+}
+
+void ReadAgentDocument(const Field& root, AgentConfig& config) {
+  if (!root.Present()) {
+    root.Report("the file is empty; at least collector.address, ca_file and token_file are needed");
+  } else if (root.ExpectMap({"agent", "collector", "spool", "health", "security", "probes",
+                             "log"})) {
+    ReadAgentSection(root["agent"], config);
+    const Field collector = root["collector"];
+    collector.Require();
+    if (collector.Present()) ReadCollectorSection(collector, config.collector);
+    ReadSpoolSection(root["spool"], config.spool);
+    ReadIntervalAndRoot(root["health"], config.health);
+    ReadIntervalAndRoot(root["security"], config.security);
+    NoteNotYetSupported(root["security"], config.not_yet_supported);
+    if (root["probes"].Present()) {
+      root["probes"].Elements();  // reports a value that is not a list
+      NoteNotYetSupported(root["probes"], config.not_yet_supported);
+    }
+    ReadLogSection(root["log"], config.log_level);
+    if (config.id.empty()) {
+      config.id = ReadMachineId();
+      if (!IsValidAgentId(config.id)) {
+        root["agent"]["id"].Report("not set, and /etc/machine-id gives no usable id");
+      }
+    }
+  }
+}
+
+}  // namespace
+
+Loaded<AgentConfig> LoadAgentConfig(const std::string& file) {
+  std::vector<Diagnostic> problems;
+  std::optional<YAML::Node> document = LoadYamlFile(file, problems);
+  return ReadDocument(document, file, std::move(problems), &ReadAgentDocument);
+}
+
+Loaded<AgentConfig> ParseAgentConfig(const std::string& text, const std::string& file) {
+  std::vector<Diagnostic> problems;
+  std::optional<YAML::Node> document = ParseYamlText(text, file, problems);
+  return ReadDocument(document, file, std::move(problems), &ReadAgentDocument);
+}
+
+}  // namespace vigil::config

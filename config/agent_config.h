@@ -1,0 +1,65 @@
+#pragma once
+// The agent's configuration (agent.yaml) as plain data. See config/examples/agent.yaml and
+// docs/configuration.md for every key.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/log.h"
+#include "common/units.h"
+#include "config/diagnostic.h"
+
+namespace vigil::config {
+
+struct AgentConfig {
+  std::string source_file;  // absolute path of the file this was loaded from
+
+  // Defaults to the contents of /etc/machine-id.
+  std::string id;
+  // Added to every series of this agent on the collector. Names are Prometheus label names.
+  std::map<std::string, std::string> labels;
+
+  struct Uplink {
+    std::vector<std::string> addresses;  // host:port, tried in turn
+    std::string server_name;             // name the certificate must carry; default: first host
+    std::string ca_file;
+    std::string token_file;
+    std::string cert_file;  // optional client certificate (mutual TLS)
+    std::string key_file;
+    Duration timeout{std::chrono::seconds(10)};  // connect, handshake and each write
+    Duration reconnect_initial{std::chrono::seconds(1)};
+    Duration reconnect_max{std::chrono::seconds(60)};
+    std::int64_t max_in_flight = 32;  // batches sent but not yet acknowledged
+    std::uint64_t max_frame_bytes = 4 << 20;
+    // On shutdown, how long to wait for the collector to acknowledge what is spooled.
+    Duration drain_timeout{std::chrono::seconds(5)};
+  } collector;
+
+  struct Spool {
+    std::string path = "/var/lib/vigil-agent/spool.db";
+    std::uint64_t max_bytes = 256ULL << 20;
+  } spool;
+
+  struct Health {
+    Duration interval{std::chrono::seconds(10)};
+    std::string root = "/";  // where proc/, sys/ and etc/ are read
+  } health;
+
+  struct Security {
+    Duration interval{std::chrono::hours(1)};
+    std::string root = "/";
+  } security;
+
+  // Keys accepted for forward compatibility but not acted on yet (the agent warns at start-up).
+  std::vector<std::string> not_yet_supported;
+  LogLevel log_level = LogLevel::kInfo;
+};
+
+// Loads and validates; every problem is reported, not only the first.
+Loaded<AgentConfig> LoadAgentConfig(const std::string& file);
+// Same, from text (tests and fuzzing); `file` names it in diagnostics and anchors relative paths.
+Loaded<AgentConfig> ParseAgentConfig(const std::string& text, const std::string& file);
+
+}  // namespace vigil::config

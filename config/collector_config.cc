@@ -1,0 +1,98 @@
+#include "config/collector_config.h"
+
+
+#include "config/detail/common_fields.h"
+#include "config/detail/yaml_reader.h"
+
+namespace vigil::config {
+namespace {
+
+void ReadListenSection(const Field& section, CollectorConfig::Listen& listen) {
+  if (!section.ExpectMap({"ingest", "http"})) return;
+  ReadAddress(section["ingest"], listen.ingest, /*allow_port_zero=*/true);
+  ReadAddress(section["http"], listen.http, /*allow_port_zero=*/true);
+}
+
+void ReadTlsSection(const Field& section, CollectorConfig::Tls& tls) {
+  section.Require();
+  if (!section.Present() || !section.ExpectMap({"cert_file", "key_file", "client_ca_file"})) return;
+  section["cert_file"].Require();
+  section["cert_file"].ReadPath(tls.cert_file);
+  section["key_file"].Require();
+  section["key_file"].ReadPath(tls.key_file);
+  section["client_ca_file"].ReadPath(tls.client_ca_file);
+}
+
+void ReadStoreSection(const Field& section, CollectorConfig::Store& store) {
+  if (!section.ExpectMap({"sqlite", "postgres"})) return;
+  if (section["postgres"].Present()) {
+    section["postgres"].Report(
+        "the PostgreSQL store is not available in this version; use store.sqlite");
+  }
+  if (section["sqlite"].Present()) {
+    section["sqlite"].Require();
+    section["sqlite"].ReadPath(store.sqlite);
+  }
+}
+
+void ReadLimitsSection(const Field& section, CollectorConfig::Limits& limits) {
+  if (!section.ExpectMap({"max_connections", "max_frame_size", "handshake_timeout",
+                          "hello_timeout", "idle_timeout", "max_series_per_agent",
+                          "max_metric_names", "max_http_connections", "max_http_request_size", "http_timeout"})) {
+    return;
+  }
+  section["max_connections"].Read(limits.max_connections, 1, 1'000'000);
+  section["max_frame_size"].ReadSize(limits.max_frame_bytes, 4096);
+  if (limits.max_frame_bytes > (1ULL << 30)) {
+    section["max_frame_size"].Report("must be at most 1GiB");
+  }
+  section["handshake_timeout"].ReadDuration(limits.handshake_timeout,
+                                            std::chrono::milliseconds(100));
+  section["hello_timeout"].ReadDuration(limits.hello_timeout, std::chrono::milliseconds(100));
+  section["idle_timeout"].ReadDuration(limits.idle_timeout, std::chrono::seconds(1));
+  section["max_series_per_agent"].Read(limits.max_series_per_agent, 1, 10'000'000);
+  section["max_metric_names"].Read(limits.max_metric_names, 1, 10'000'000);
+  section["max_http_connections"].Read(limits.max_http_connections, 1, 100'000);
+  section["max_http_request_size"].ReadSize(limits.max_http_request_bytes, 1024);
+  section["http_timeout"].ReadDuration(limits.http_timeout, std::chrono::milliseconds(100));
+}
+
+void ReadCollectorDocument(const Field& root, CollectorConfig& config) {
+  if (!root.Present()) {
+    root.Report("the file is empty; at least tls.cert_file and tls.key_file are needed");
+  } else if (root.ExpectMap({"listen", "tls", "store", "api", "rules", "notifications", "sla",
+                             "limits", "threads", "log"})) {
+    ReadListenSection(root["listen"], config.listen);
+    ReadTlsSection(root["tls"], config.tls);
+    ReadStoreSection(root["store"], config.store);
+    const Field api = root["api"];
+    if (api.ExpectMap({"admin_token_file"})) {
+      api["admin_token_file"].ReadPath(config.api.admin_token_file);
+      NoteNotYetSupported(api, config.not_yet_supported);
+    }
+    std::vector<std::string> rule_patterns;
+    root["rules"].Read(rule_patterns, /*allow_scalar=*/false);
+    NoteNotYetSupported(root["rules"], config.not_yet_supported);
+    NoteNotYetSupported(root["notifications"], config.not_yet_supported);
+    NoteNotYetSupported(root["sla"], config.not_yet_supported);
+    ReadLimitsSection(root["limits"], config.limits);
+    root["threads"].Read(config.threads, 0, 256);
+    ReadLogSection(root["log"], config.log_level);
+  }
+}
+
+}  // namespace
+
+Loaded<CollectorConfig> LoadCollectorConfig(const std::string& file) {
+  std::vector<Diagnostic> problems;
+  std::optional<YAML::Node> document = LoadYamlFile(file, problems);
+  return ReadDocument(document, file, std::move(problems), &ReadCollectorDocument);
+}
+
+Loaded<CollectorConfig> ParseCollectorConfig(const std::string& text, const std::string& file) {
+  std::vector<Diagnostic> problems;
+  std::optional<YAML::Node> document = ParseYamlText(text, file, problems);
+  return ReadDocument(document, file, std::move(problems), &ReadCollectorDocument);
+}
+
+}  // namespace vigil::config

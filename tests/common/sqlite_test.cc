@@ -1,0 +1,69 @@
+#include "common/sqlite.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/temp_dir.h"
+
+namespace vigil::sqlite {
+namespace {
+
+const std::vector<std::string_view> kTwoVersions = {
+    "CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT);",
+    "ALTER TABLE t ADD COLUMN extra INTEGER NOT NULL DEFAULT 7;",
+};
+
+TEST(SqliteDatabase, MigratesOnceAndRemembersTheVersion) {
+  testing::TempDir dir;
+  const std::string path = dir.File("sub/folder/db.sqlite");
+  {
+    auto db = Database::Open(path);
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    ASSERT_TRUE((*db)->Migrate({kTwoVersions[0]}).ok());
+    ASSERT_TRUE((*db)->Exec("INSERT INTO t (name) VALUES ('a')").ok());
+  }
+  auto db = Database::Open(path);
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->Migrate(kTwoVersions).ok());  // only the second step runs
+  auto query = (*db)->Prepare("SELECT name, extra FROM t");
+  ASSERT_TRUE(query.ok());
+  ASSERT_TRUE(*query->Step());
+  EXPECT_EQ(query->Text(0), "a");
+  EXPECT_EQ(query->Int(1), 7);
+}
+
+TEST(SqliteDatabase, RefusesASchemaNewerThanTheProgram) {
+  testing::TempDir dir;
+  auto db = Database::Open(dir.File("db"));
+  ASSERT_TRUE((*db)->Migrate(kTwoVersions).ok());
+  Status older = (*db)->Migrate({kTwoVersions[0]});
+  ASSERT_FALSE(older.ok());
+  EXPECT_EQ(older.error().code, "schema_too_new");
+}
+
+TEST(SqliteTransaction, RollsBackUnlessCommitted) {
+  testing::TempDir dir;
+  auto db = Database::Open(dir.File("db"));
+  ASSERT_TRUE((*db)->Migrate({kTwoVersions[0]}).ok());
+  {
+    auto tx = Transaction::Begin(**db);
+    ASSERT_TRUE(tx.ok());
+    ASSERT_TRUE((*db)->Exec("INSERT INTO t (name) VALUES ('lost')").ok());
+  }
+  {
+    auto tx = Transaction::Begin(**db);
+    ASSERT_TRUE((*db)->Exec("INSERT INTO t (name) VALUES ('kept')").ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  auto query = (*db)->Prepare("SELECT group_concat(name) FROM t");
+  ASSERT_TRUE(*query->Step());
+  EXPECT_EQ(query->Text(0), "kept");
+}
+
+TEST(SqliteDatabase, ErrorsNameThePath) {
+  Result<std::unique_ptr<Database>> db = Database::Open("/proc/vigil-cannot-exist/db");
+  ASSERT_FALSE(db.ok());
+  EXPECT_NE(db.error().message.find("/proc/vigil-cannot-exist"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vigil::sqlite

@@ -1,0 +1,89 @@
+#include "config/collector_config.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+namespace vigil::config {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+constexpr const char* kMinimal = "tls: {cert_file: c.pem, key_file: c.key}\n";
+
+std::vector<std::string> Problems(const std::string& text) {
+  std::vector<std::string> lines;
+  for (const Diagnostic& d : ParseCollectorConfig(text, "/etc/vigil/collector.yaml").problems) {
+    lines.push_back(FormatDiagnostic(d));
+  }
+  return lines;
+}
+
+TEST(CollectorConfig, ExampleFilePassesTheCheck) {
+  Loaded<CollectorConfig> loaded =
+      LoadCollectorConfig(VIGIL_SOURCE_DIR "/config/examples/collector.yaml");
+  EXPECT_THAT(loaded.problems, IsEmpty());
+  EXPECT_EQ(loaded.config.listen.ingest, "0.0.0.0:9700");
+}
+
+TEST(CollectorConfig, MinimalFileGetsDocumentedDefaults) {
+  Loaded<CollectorConfig> loaded = ParseCollectorConfig(kMinimal, "/etc/vigil/collector.yaml");
+  ASSERT_THAT(loaded.problems, IsEmpty());
+  EXPECT_EQ(loaded.config.listen.http, "127.0.0.1:9701");
+  EXPECT_EQ(loaded.config.tls.cert_file, "/etc/vigil/c.pem");
+  EXPECT_EQ(loaded.config.store.sqlite, "/var/lib/vigil-collector/vigil.db");
+  EXPECT_EQ(loaded.config.limits.max_frame_bytes, 4u << 20);
+  EXPECT_EQ(loaded.config.limits.idle_timeout, std::chrono::seconds(90));
+}
+
+TEST(CollectorConfig, TlsIsRequired) {
+  EXPECT_THAT(Problems("listen: {http: 127.0.0.1:9701}\n"),
+              ElementsAre(HasSubstr("tls: required, but missing")));
+  EXPECT_THAT(Problems("tls: {cert_file: c.pem}\n"),
+              ElementsAre(HasSubstr("tls.key_file: required, but missing")));
+}
+
+TEST(CollectorConfig, PostgresStoreIsNotAvailableYet) {
+  EXPECT_THAT(Problems(std::string(kMinimal) + "store: {postgres: \"host=db\"}\n"),
+              ElementsAre(HasSubstr("store.postgres: the PostgreSQL store is not available")));
+}
+
+TEST(CollectorConfig, ListenAddressesMayUsePortZeroButMustHaveAPort) {
+  EXPECT_THAT(Problems(std::string(kMinimal) + "listen: {ingest: \"127.0.0.1:0\"}\n"), IsEmpty());
+  EXPECT_THAT(Problems(std::string(kMinimal) + "listen: {ingest: 0.0.0.0}\n"),
+              ElementsAre(HasSubstr("listen.ingest: invalid address \"0.0.0.0\"")));
+}
+
+TEST(CollectorConfig, LimitsAreCheckedForRangeAndUnits) {
+  EXPECT_THAT(Problems(std::string(kMinimal) +
+                       "limits: {max_connections: 0, max_frame_size: 10B, idle_timeout: 500ms, "
+                       "max_http_request_size: 2GiB1}\n"),
+              ElementsAre(HasSubstr("limits.max_connections: must be between 1 and"),
+                          HasSubstr("limits.max_frame_size: must be at least 4096 bytes"),
+                          HasSubstr("limits.idle_timeout: must be at least 1s"),
+                          HasSubstr("limits.max_http_request_size: invalid size")));
+}
+
+TEST(CollectorConfig, UnknownLimitGetsASuggestion) {
+  EXPECT_THAT(Problems(std::string(kMinimal) + "limits: {max_conections: 5}\n"),
+              ElementsAre(HasSubstr("did you mean \"max_connections\"?")));
+}
+
+TEST(CollectorConfig, ThreadsOutOfRangeIsRejected) {
+  EXPECT_THAT(Problems(std::string(kMinimal) + "threads: 1000\n"),
+              ElementsAre(HasSubstr("threads: must be between 0 and 256")));
+}
+
+TEST(CollectorConfig, LaterSectionsAreAcceptedAndNotedWhenTheyHoldSomething) {
+  Loaded<CollectorConfig> loaded = ParseCollectorConfig(
+      std::string(kMinimal) +
+          "rules: [rules.d/*.yaml]\nnotifications: {receivers: [], route: {}}\nsla: {policies: "
+          "[]}\n",
+      "/c.yaml");
+  ASSERT_THAT(loaded.problems, IsEmpty());
+  EXPECT_THAT(loaded.config.not_yet_supported, ElementsAre("rules"));
+}
+
+}  // namespace
+}  // namespace vigil::config

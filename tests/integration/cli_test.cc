@@ -1,0 +1,129 @@
+// The binaries' command-line contract: --version, --help, --check-config, --once, token create.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/exposition_parser.h"
+#include "tests/support/process.h"
+#include "tests/support/temp_dir.h"
+
+namespace vigil::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::MatchesRegex;
+
+const std::string kAgent = VIGIL_AGENT_BINARY;
+const std::string kCollector = VIGIL_COLLECTOR_BINARY;
+const std::string kFixture = VIGIL_SOURCE_DIR "/tests/agent/fixtures/basic";
+
+TEST(Cli, VersionPrintsNameAndVersion) {
+  for (const std::string& binary : {kAgent, kCollector}) {
+    CommandResult run = RunCommand({binary, "--version"});
+    EXPECT_EQ(run.exit_code, 0);
+    EXPECT_THAT(run.out, MatchesRegex("vigil-(agent|collector) [0-9]+\\.[0-9]+\\.[0-9]+\n"));
+  }
+}
+
+TEST(Cli, HelpDescribesTheOptions) {
+  for (const std::string& binary : {kAgent, kCollector}) {
+    CommandResult run = RunCommand({binary, "--help"});
+    EXPECT_EQ(run.exit_code, 0);
+    EXPECT_THAT(run.out, HasSubstr("--check-config"));
+    EXPECT_THAT(run.out, HasSubstr("--config FILE"));
+  }
+  EXPECT_THAT(RunCommand({kAgent, "--help"}).out, HasSubstr("--once"));
+  EXPECT_THAT(RunCommand({kCollector, "--help"}).out, HasSubstr("token create --customer NAME"));
+}
+
+TEST(Cli, UnknownOptionIsAUsageError) {
+  for (const std::string& binary : {kAgent, kCollector}) {
+    CommandResult run = RunCommand({binary, "--frobnicate"});
+    EXPECT_EQ(run.exit_code, 2);
+    EXPECT_THAT(run.err, HasSubstr("unknown option --frobnicate"));
+  }
+}
+
+TEST(Cli, CheckConfigAcceptsTheExamplesSilently) {
+  CommandResult agent =
+      RunCommand({kAgent, "--config", VIGIL_SOURCE_DIR "/config/examples/agent.yaml",
+                  "--check-config"});
+  EXPECT_EQ(agent.exit_code, 0) << agent.err;
+  EXPECT_EQ(agent.err, "");
+  CommandResult collector =
+      RunCommand({kCollector, "--config", VIGIL_SOURCE_DIR "/config/examples/collector.yaml",
+                  "--check-config"});
+  EXPECT_EQ(collector.exit_code, 0) << collector.err;
+}
+
+TEST(Cli, CheckConfigPrintsEveryProblemAsFileLineColumnPathMessage) {
+  TempDir dir;
+  const std::string file = dir.Write("agent.yaml", R"(agent: {id: web-01}
+colector: {}
+collector: {address: "h:1", ca_file: c, token_file: t}
+health: {interval: 10}
+)");
+  CommandResult run = RunCommand({kAgent, "--config", file, "--check-config"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err, file + ":2:1: colector: unknown key \"colector\" (did you mean \"collector\"?)\n" +
+                         file + ":4:20: health.interval: invalid duration \"10\": missing or "
+                                "unknown unit (use ms, s, m, h or d)\n");
+  const std::string collector_file = dir.Write("collector.yaml", "listen: {ingest: nowhere}\n");
+  CommandResult collector = RunCommand({kCollector, "--config", collector_file, "--check-config"});
+  EXPECT_EQ(collector.exit_code, 2);
+  EXPECT_THAT(collector.err, HasSubstr(collector_file + ":1:18: listen.ingest: invalid address"));
+  EXPECT_THAT(collector.err, HasSubstr(collector_file + ":1:1: tls: required, but missing"));
+}
+
+// A config for --once: the uplink settings must be valid but are never used.
+std::string OnceConfig(const TempDir& dir) {
+  return dir.Write("agent.yaml", "agent: {id: once}\ncollector: {address: \"127.0.0.1:1\", "
+                                 "ca_file: none.pem, token_file: none.token}\nhealth: {root: " +
+                                     kFixture + "}\n");
+}
+
+TEST(Cli, OncePrintsOneCollectionAsPrometheusTextWithoutConnecting) {
+  TempDir dir;
+  CommandResult run = RunCommand({kAgent, "--config", OnceConfig(dir), "--once"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  ParsedExposition exposition = ParseExposition(run.out);
+  EXPECT_EQ(exposition.Value("node_load1"), 0.20);
+  EXPECT_EQ(exposition.Value("node_boot_time_seconds"), 1062191376);
+  EXPECT_EQ(exposition.Value("vigil_agent_collector_success", {{"collector", "meminfo"}}), 1);
+  EXPECT_FALSE(std::filesystem::exists(dir.File("spool.db")));
+}
+
+TEST(Cli, OnceCanPrintJson) {
+  TempDir dir;
+  CommandResult run =
+      RunCommand({kAgent, "--config", OnceConfig(dir), "--once", "--format", "json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const nlohmann::json families = nlohmann::json::parse(run.out);
+  bool found = false;
+  for (const auto& family : families) {
+    if (family["name"] == "node_load5") {
+      found = true;
+      EXPECT_EQ(family["type"], "gauge");
+      EXPECT_EQ(family["series"][0]["value"], 0.18);
+    }
+  }
+  EXPECT_TRUE(found);
+  EXPECT_EQ(RunCommand({kAgent, "--config", OnceConfig(dir), "--once", "--format", "xml"}).exit_code,
+            2);
+}
+
+TEST(Cli, TokenCreatePrintsTheTokenAloneOnStdout) {
+  TempDir dir;
+  const std::string config = dir.Write(
+      "collector.yaml", "tls: {cert_file: c.pem, key_file: c.key}\nstore: {sqlite: db/vigil.db}\n");
+  CommandResult run =
+      RunCommand({kCollector, "--config", config, "token", "create", "--customer", "acme"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.out, MatchesRegex("vgl_[A-Za-z0-9_-]{43}\n"));
+  EXPECT_THAT(run.err, HasSubstr("for customer acme"));
+}
+
+}  // namespace
+}  // namespace vigil::testing

@@ -1,0 +1,169 @@
+// The walking skeleton end to end: real binaries, real TLS, a token from `token create`.
+
+#include <signal.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/integration/harness.h"
+#include "tests/support/http_client.h"
+#include "tests/support/wait.h"
+
+namespace vigil::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+const std::map<std::string, std::string> kWebAcme = {{"agent", "web-01"}, {"customer", "acme"}};
+
+// In one scrape: the agent's own count of batches produced (carried in its latest applied batch)
+// and the collector's count of batches applied from it. Both present and equal means every batch
+// arrived and none was applied twice.
+struct Counts {
+  std::optional<double> produced;
+  std::optional<double> applied;
+  bool Equal() const { return produced && applied && *produced == *applied; }
+};
+
+Counts CountsOf(const ParsedExposition& scrape) {
+  return {scrape.Value("vigil_agent_batches_produced_total", kWebAcme),
+          scrape.Value("vigil_collector_batches_applied_total", kWebAcme)};
+}
+
+TEST(Stream, AgentSeriesReachMetricsWithAgentAndCustomerLabels) {
+  Harness harness;
+  harness.StartCollector();
+  const std::string token = harness.CreateToken("acme");
+  harness.StartAgent("web-01", token, "agent: {id: web-01, labels: {role: web}}\n");
+  std::optional<double> load =
+      harness.WaitForValue("node_load1", {{"agent", "web-01"}, {"customer", "acme"}, {"role", "web"}});
+  ASSERT_TRUE(load.has_value()) << harness.agent().Stderr() << harness.collector().Stderr();
+  EXPECT_GE(*load, 0);
+  ParsedExposition scrape = harness.Scrape();
+  EXPECT_EQ(scrape.Value("vigil_collector_agents_connected"), 1);
+  EXPECT_EQ(scrape.types.at("node_cpu_seconds_total"), "counter");
+  EXPECT_FALSE(scrape.Find("node_memory_MemAvailable_bytes", kWebAcme).empty());
+}
+
+TEST(Stream, CollectorKilledAndRestartedLosesNothingAndAppliesNothingTwice) {
+  Harness harness;
+  harness.StartCollector();
+  const std::string token = harness.CreateToken("acme");
+  harness.StartAgent("web-01", token);
+  ASSERT_TRUE(harness.WaitForValue("vigil_collector_batches_applied_total", kWebAcme,
+                                   [](double v) { return v >= 3; }));
+  const double before_kill = *CountsOf(harness.Scrape()).applied;
+
+  ASSERT_EQ(harness.StopCollector(SIGKILL), 128 + SIGKILL);
+  // While the collector is away the agent keeps producing into its spool.
+  ASSERT_TRUE(WaitFor([&] {
+    return harness.agent().Stderr().find("collector connection:") != std::string::npos;
+  }));
+  harness.StartCollector();
+
+  // The agent reconnects by itself and delivers everything, including what it spooled.
+  Counts counts;
+  ASSERT_TRUE(WaitFor([&] {
+    counts = CountsOf(harness.Scrape());
+    return counts.Equal() && *counts.applied >= before_kill + 3;
+  })) << "produced " << counts.produced.value_or(-1) << " applied " << counts.applied.value_or(-1)
+      << "\n" << harness.agent().Stderr();
+  // And the two stay equal, scrape after scrape, as new batches stream in.
+  for (int i = 0; i < 5; ++i) {
+    const double previous = *counts.applied;
+    ASSERT_TRUE(WaitFor([&] {
+      counts = CountsOf(harness.Scrape());
+      return counts.applied && *counts.applied > previous;
+    }));
+    EXPECT_TRUE(counts.Equal()) << "produced " << counts.produced.value_or(-1) << " applied "
+                                << counts.applied.value_or(-1);
+  }
+}
+
+TEST(Stream, SecretsNeverAppearInEitherLog) {
+  Harness harness;
+  harness.StartCollector("log: {level: debug}\n");
+  const std::string token = harness.CreateToken("acme");
+  harness.StartAgent("web-01", token, "log: {level: debug}\n");
+  ASSERT_TRUE(harness.WaitForValue("vigil_collector_batches_applied_total", kWebAcme));
+  EXPECT_FALSE(ContainsSecret(harness.agent().Stderr(), token));
+  EXPECT_FALSE(ContainsSecret(harness.collector().Stderr(), token));
+}
+
+TEST(Stream, AgentDrainsAndSaysGoodbyeOnSigterm) {
+  Harness harness;
+  harness.StartCollector();
+  harness.StartAgent("web-01", harness.CreateToken("acme"));
+  ASSERT_TRUE(harness.WaitForValue("vigil_collector_agent_connected", kWebAcme,
+                                   [](double v) { return v == 1; }));
+  harness.agent().Signal(SIGTERM);
+  EXPECT_EQ(harness.agent().Wait(std::chrono::seconds(15)), 0);
+  EXPECT_TRUE(WaitFor([&] {
+    return harness.collector().Stderr().find("agent said goodbye (shutdown)") != std::string::npos;
+  })) << harness.collector().Stderr();
+  EXPECT_EQ(harness.Scrape().Value("vigil_collector_agent_connected", kWebAcme), 0);
+  EXPECT_EQ(harness.Scrape().Value("vigil_collector_agents_connected"), 0);
+}
+
+TEST(Stream, CollectorStopsCleanlyOnSigtermAndReportsNotReadyMeanwhile) {
+  Harness harness;
+  harness.StartCollector();
+  EXPECT_EQ(HttpGet(harness.http_port(), "/readyz").status, 200);
+  EXPECT_EQ(HttpGet(harness.http_port(), "/healthz").body, "ok\n");
+  EXPECT_EQ(harness.StopCollector(SIGTERM), 0);
+  EXPECT_THAT(harness.collector().Stderr(), HasSubstr("stopped"));
+}
+
+TEST(Stream, SighupAppliesNewAgentLabels) {
+  Harness harness;
+  harness.StartCollector();
+  const std::string token = harness.CreateToken("acme");
+  harness.StartAgent("web-01", token, "agent: {id: web-01, labels: {role: web}}\n");
+  ASSERT_TRUE(harness.WaitForValue("node_load1", {{"agent", "web-01"}, {"role", "web"}}));
+  harness.WriteAgentConfig("web-01", token, "agent: {id: web-01, labels: {role: db}}\n");
+  harness.agent().Signal(SIGHUP);
+  EXPECT_TRUE(harness.WaitForValue("node_load1", {{"agent", "web-01"}, {"role", "db"}}))
+      << harness.agent().Stderr();
+}
+
+TEST(Stream, SighupWithAnInvalidConfigKeepsTheCollectorRunning) {
+  Harness harness;
+  harness.StartCollector();
+  harness.dir().Write("collector.yaml", "tls: {cert_file: [oops]}\n");
+  harness.collector().Signal(SIGHUP);
+  ASSERT_TRUE(WaitFor([&] {
+    return harness.collector().Stderr().find("keeping the running one") != std::string::npos;
+  }));
+  EXPECT_THAT(harness.collector().Stderr(), HasSubstr("tls.cert_file: expected a single value"));
+  EXPECT_EQ(HttpGet(harness.http_port(), "/readyz").status, 200);
+}
+
+// promtool's lints that node_exporter's own, deliberately kept names draw.
+bool IsAllowedLint(const std::string& line) {
+  const bool node_metric = line.rfind("node_", 0) == 0;
+  return node_metric && (line.find("camelCase") != std::string::npos ||
+                         line.find("_bits") != std::string::npos);
+}
+
+TEST(Stream, PromtoolFindsNoProblemWithTheCollectorsMetrics) {
+  Harness harness;
+  harness.StartCollector();
+  harness.StartAgent("web-01", harness.CreateToken("acme"));
+  ASSERT_TRUE(harness.WaitForValue("vigil_agent_batches_produced_total", kWebAcme));
+  const std::string file = harness.dir().Write("scrape.txt", harness.ScrapeText());
+  CommandResult check = RunCommand({"sh", "-c", "promtool check metrics < " + file});
+  ASSERT_NE(check.exit_code, -1);
+  std::istringstream lines(check.out + check.err);
+  int problems = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || IsAllowedLint(line)) continue;
+    ADD_FAILURE() << "promtool: " << line;
+    ++problems;
+  }
+  EXPECT_EQ(problems, 0);
+  EXPECT_NE((check.out + check.err).find("node_memory_MemAvailable_bytes"), std::string::npos)
+      << "promtool did not lint the scrape: " << check.out << check.err;
+}
+
+}  // namespace
+}  // namespace vigil::testing
