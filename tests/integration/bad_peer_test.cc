@@ -162,5 +162,46 @@ TEST_F(BadPeerTest, FirstMessageOtherThanHelloIsRefused) {
   ExpectGoodAgentStillStreams();
 }
 
+TEST(BadPeerLimits, ConnectionsBeyondTheLimitAreRefusedBeforeTls) {
+  Harness harness;
+  harness.StartCollector("limits: {max_connections: 2, handshake_timeout: 30s}\n");
+  harness.StartAgent("good-01", harness.CreateToken("acme"));
+  ASSERT_TRUE(harness.WaitForValue("vigil_collector_agent_connected", kGoodAgent,
+                                   [](double v) { return v == 1; }));
+  RawPeer holder(harness.ingest_port(), harness.dir().File("pki/ca.pem"));  // second slot
+  ASSERT_TRUE(WaitFor([&] {
+    RawPeer extra(harness.ingest_port(), harness.dir().File("pki/ca.pem"));
+    return extra.ClosedByPeer() &&
+           harness.Scrape().Value("vigil_collector_connections_refused_total",
+                                  {{"reason", "connection_limit"}}) >= 1;
+  })) << harness.collector().Stderr();
+  EXPECT_THAT(harness.collector().Stderr(), HasSubstr(": connection_limit: 2 connections are open"));
+  EXPECT_EQ(harness.Scrape().Value("vigil_collector_agent_connected", kGoodAgent), 1);
+}
+
+TEST(BadPeerLimits, AgentSilentAfterHelloIsClosedAtTheIdleTimeout) {
+  Harness harness;
+  harness.StartCollector("limits: {idle_timeout: 1s}\n");
+  const std::string token = harness.CreateToken("acme");
+  RawPeer peer(harness.ingest_port(), harness.dir().File("pki/ca.pem"));
+  ASSERT_TRUE(peer.Handshake());
+  wire::Envelope hello;
+  hello.mutable_hello()->set_protocol_version(kProtocolVersion);
+  hello.mutable_hello()->set_agent_id("quiet-01");
+  hello.mutable_hello()->set_token(token);
+  peer.SendEnvelope(hello);
+  std::optional<wire::Envelope> answer = peer.Read();
+  ASSERT_TRUE(answer && answer->has_hello_ack());
+  EXPECT_EQ(answer->hello_ack().heartbeat_interval_ms(), 1000u);
+  EXPECT_TRUE(peer.ClosedByPeer());
+  EXPECT_TRUE(WaitFor([&] {
+    return harness.Scrape().Value("vigil_collector_connections_refused_total",
+                                  {{"reason", "idle_timeout"}}) == 1;
+  }));
+  EXPECT_EQ(harness.Scrape().Value("vigil_collector_agent_connected",
+                                   {{"agent", "quiet-01"}, {"customer", "acme"}}),
+            0);
+}
+
 }  // namespace
 }  // namespace vigil::testing

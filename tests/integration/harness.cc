@@ -63,10 +63,18 @@ void Harness::RevokeNewestToken(const std::string& customer) {
 }
 
 void Harness::StartCollector(const std::string& extra_yaml) {
-  const std::string config = "listen: {ingest: \"127.0.0.1:" + std::to_string(ingest_port_) +
-                             "\", http: \"127.0.0.1:" + std::to_string(http_port_) + "\"}\n" +
-                             "tls: {cert_file: pki/collector.pem, key_file: pki/collector.key}\n" +
-                             "store: {sqlite: collector/vigil.db}\n" + extra_yaml;
+  // A top-level section in extra_yaml replaces the harness's default of the same name.
+  const auto has_section = [&extra_yaml](const std::string& key) {
+    return extra_yaml.rfind(key + ":", 0) == 0 || extra_yaml.find("\n" + key + ":") != std::string::npos;
+  };
+  std::string config;
+  if (!has_section("listen")) {
+    config += "listen: {ingest: \"127.0.0.1:" + std::to_string(ingest_port_) +
+              "\", http: \"127.0.0.1:" + std::to_string(http_port_) + "\"}\n";
+  }
+  if (!has_section("tls")) config += "tls: {cert_file: pki/collector.pem, key_file: pki/collector.key}\n";
+  if (!has_section("store")) config += "store: {sqlite: collector/vigil.db}\n";
+  config += extra_yaml;
   dir_.Write("collector.yaml", config);
   ++collector_starts_;
   const std::string log = dir_.File("collector-" + std::to_string(collector_starts_) + ".log");
@@ -93,22 +101,30 @@ int Harness::StopCollector(int signal) {
 }
 
 std::string Harness::WriteAgentConfig(const std::string& agent_id, const std::string& token,
-                                      const std::string& extra_yaml) {
+                                      const std::string& extra_yaml,
+                                      const std::map<std::string, std::string>& collector) {
   dir_.Write("agent.token", token + "\n");
+  std::map<std::string, std::string> keys = {
+      {"address", "\"127.0.0.1:" + std::to_string(ingest_port_) + "\""},
+      {"server_name", "localhost"},
+      {"ca_file", "pki/ca.pem"},
+      {"token_file", "agent.token"},
+      {"reconnect", "{initial: 100ms, max: 1s}"}};
+  for (const auto& [key, value] : collector) keys[key] = value;
+  std::string section = "collector:\n";
+  for (const auto& [key, value] : keys) section += "  " + key + ": " + value + "\n";
   // extra_yaml may bring its own agent section (with labels); it must then set the id itself.
   const bool own_agent_section = extra_yaml.rfind("agent:", 0) == 0;
-  return dir_.Write(
-      "agent.yaml",
-      (own_agent_section ? std::string() : "agent: {id: " + agent_id + "}\n") +
-          "collector:\n  address: \"127.0.0.1:" + std::to_string(ingest_port_) +
-          "\"\n  server_name: localhost\n  ca_file: pki/ca.pem\n  token_file: agent.token\n" +
-          "  reconnect: {initial: 100ms, max: 1s}\n" +
-          "spool: {path: agent/spool.db}\nhealth: {interval: 1s}\n" + extra_yaml);
+  return dir_.Write("agent.yaml",
+                    (own_agent_section ? std::string() : "agent: {id: " + agent_id + "}\n") +
+                        section + "spool: {path: agent/spool.db}\nhealth: {interval: 1s}\n" +
+                        extra_yaml);
 }
 
 void Harness::StartAgent(const std::string& agent_id, const std::string& token,
-                         const std::string& extra_yaml) {
-  WriteAgentConfig(agent_id, token, extra_yaml);
+                         const std::string& extra_yaml,
+                         const std::map<std::string, std::string>& collector) {
+  WriteAgentConfig(agent_id, token, extra_yaml, collector);
   agent_ = Process::Start({VIGIL_AGENT_BINARY, "--config", agent_config()},
                           dir_.File("agent.out"), dir_.File("agent.log"));
 }

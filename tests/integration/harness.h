@@ -29,7 +29,8 @@ class Harness {
   // `vigil-collector token revoke` for the newest token of `customer`.
   void RevokeNewestToken(const std::string& customer);
 
-  // Starts the collector with `extra_yaml` appended to its config and waits until it listens.
+  // Starts the collector with `extra_yaml` appended to its config (a top-level section there
+  // replaces the harness's own listen, tls or store) and waits until it listens.
   // After the first start the same ports are reused, so a restarted collector is found again.
   void StartCollector(const std::string& extra_yaml = "");
   Process& collector() { return *collector_; }
@@ -40,12 +41,16 @@ class Harness {
 
   // Writes an agent config (health every second, fast reconnect) and starts the agent. When
   // extra_yaml starts with an "agent:" section, that section replaces the harness's own.
+  // `collector` overrides or adds keys of the agent's collector section (server_name, ca_file,
+  // cert_file, ...).
   void StartAgent(const std::string& agent_id, const std::string& token,
-                  const std::string& extra_yaml = "");
+                  const std::string& extra_yaml = "",
+                  const std::map<std::string, std::string>& collector = {});
   Process& agent() { return *agent_; }
   std::string agent_config() const { return dir_.File("agent.yaml"); }
   std::string WriteAgentConfig(const std::string& agent_id, const std::string& token,
-                               const std::string& extra_yaml);
+                               const std::string& extra_yaml,
+                               const std::map<std::string, std::string>& collector = {});
 
   // One scrape of the collector's /metrics; empty exposition when unreachable.
   ParsedExposition Scrape();

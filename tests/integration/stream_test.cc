@@ -30,6 +30,19 @@ Counts CountsOf(const ParsedExposition& scrape) {
           scrape.Value("vigil_collector_batches_applied_total", kWebAcme)};
 }
 
+// Starts a collector and agent web-01 of customer acme, and waits until three batches are applied.
+// Returns the agent's token, or empty when streaming did not start.
+std::string StartStreaming(Harness& harness) {
+  harness.StartCollector();
+  const std::string token = harness.CreateToken("acme");
+  harness.StartAgent("web-01", token);
+  if (!harness.WaitForValue("vigil_collector_batches_applied_total", kWebAcme,
+                            [](double v) { return v >= 3; })) {
+    return {};
+  }
+  return token;
+}
+
 TEST(Stream, AgentSeriesReachMetricsWithAgentAndCustomerLabels) {
   Harness harness;
   harness.StartCollector();
@@ -47,11 +60,8 @@ TEST(Stream, AgentSeriesReachMetricsWithAgentAndCustomerLabels) {
 
 TEST(Stream, CollectorKilledAndRestartedLosesNothingAndAppliesNothingTwice) {
   Harness harness;
-  harness.StartCollector();
-  const std::string token = harness.CreateToken("acme");
-  harness.StartAgent("web-01", token);
-  ASSERT_TRUE(harness.WaitForValue("vigil_collector_batches_applied_total", kWebAcme,
-                                   [](double v) { return v >= 3; }));
+  const std::string token = StartStreaming(harness);
+  ASSERT_FALSE(token.empty());
   const double before_kill = *CountsOf(harness.Scrape()).applied;
 
   ASSERT_EQ(harness.StopCollector(SIGKILL), 128 + SIGKILL);
@@ -78,6 +88,24 @@ TEST(Stream, CollectorKilledAndRestartedLosesNothingAndAppliesNothingTwice) {
     EXPECT_TRUE(counts.Equal()) << "produced " << counts.produced.value_or(-1) << " applied "
                                 << counts.applied.value_or(-1);
   }
+}
+
+TEST(Stream, AgentWhoseSpoolWasLostIsRenumberedInsteadOfSkipped) {
+  Harness harness;
+  const std::string token = StartStreaming(harness);
+  ASSERT_FALSE(token.empty());
+  harness.agent().Signal(SIGKILL);
+  harness.agent().Wait(std::chrono::seconds(10));
+  std::filesystem::remove_all(harness.dir().File("agent"));  // the spool, as after a reinstall
+  const double applied = *CountsOf(harness.Scrape()).applied;
+
+  harness.StartAgent("web-01", token);
+  Counts counts;
+  EXPECT_TRUE(WaitFor([&] {
+    counts = CountsOf(harness.Scrape());
+    return counts.Equal() && *counts.applied > applied + 1;
+  })) << harness.agent().Stderr();
+  EXPECT_THAT(harness.agent().Stderr(), HasSubstr("renumbering"));
 }
 
 TEST(Stream, SecretsNeverAppearInEitherLog) {
