@@ -75,7 +75,7 @@ class Agent::Impl {
 
   static std::unique_ptr<HealthCollection> MakeHealthCollections(
       const config::AgentConfig& config) {
-    return std::make_unique<HealthCollection>(MakeHealthCollectors(config.health.root),
+    return std::make_unique<HealthCollection>(MakeHealthCollectors(config.health, RealClock()),
                                               RealClock());
   }
 
@@ -109,7 +109,7 @@ class Agent::Impl {
     }
     SetLogLevel(config->log_level);
     spool_->SetMaxBytes(config->spool.max_bytes);
-    if (config->health.root != config_->health.root) health_ = MakeHealthCollections(*config);
+    health_ = MakeHealthCollections(*config);
     const bool interval_changed = config->health.interval != config_->health.interval;
     // Keep the id and spool path we run with; take everything else.
     auto applied = std::make_shared<config::AgentConfig>(*config);

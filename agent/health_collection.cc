@@ -1,8 +1,14 @@
 #include "agent/health_collection.h"
 
+#include "agent/collectors/diskstats.h"
+#include "agent/collectors/filesystem.h"
+#include "agent/collectors/kernel_files.h"
 #include "agent/collectors/loadavg.h"
 #include "agent/collectors/meminfo.h"
+#include "agent/collectors/netdev.h"
+#include "agent/collectors/netstat.h"
 #include "agent/collectors/proc_stat.h"
+#include "agent/collectors/system_info.h"
 #include "common/log.h"
 #include "common/metric_builder.h"
 
@@ -41,12 +47,38 @@ Collection HealthCollection::CollectOnce() {
   return out;
 }
 
-std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(const std::string& root) {
+std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(
+    const config::AgentConfig::Health& health, const Clock& clock) {
+  const std::string& root = health.root;
   std::vector<std::unique_ptr<Collector>> collectors;
-  collectors.push_back(MakeCpuCollector(root));
-  collectors.push_back(MakeLoadavgCollector(root));
-  collectors.push_back(MakeMeminfoCollector(root));
-  collectors.push_back(MakeStatCollector(root));
+  for (const std::string& name : config::kHealthCollectors) {
+    if (!config::CollectorEnabled(health, name)) continue;
+    if (name == "cpu") collectors.push_back(MakeCpuCollector(root));
+    if (name == "diskstats") {
+      collectors.push_back(MakeDiskstatsCollector(
+          {root, health.diskstats.device_exclude, health.diskstats.device_include}));
+    }
+    if (name == "entropy") collectors.push_back(MakeEntropyCollector(root));
+    if (name == "filefd") collectors.push_back(MakeFilefdCollector(root));
+    if (name == "filesystem") {
+      collectors.push_back(MakeFilesystemCollector({root, health.filesystem.mount_points_exclude,
+                                                    health.filesystem.fs_types_exclude}));
+    }
+    if (name == "loadavg") collectors.push_back(MakeLoadavgCollector(root));
+    if (name == "meminfo") collectors.push_back(MakeMeminfoCollector(root));
+    if (name == "netdev") {
+      collectors.push_back(
+          MakeNetdevCollector({root, health.netdev.device_include, health.netdev.device_exclude}));
+    }
+    if (name == "netstat") collectors.push_back(MakeNetstatCollector({root, health.netstat_fields}));
+    if (name == "os") collectors.push_back(MakeOsCollector(root));
+    if (name == "pressure") collectors.push_back(MakePressureCollector(root));
+    if (name == "sockstat") collectors.push_back(MakeSockstatCollector(root));
+    if (name == "stat") collectors.push_back(MakeStatCollector(root));
+    if (name == "time") collectors.push_back(MakeTimeCollector(root, clock));
+    if (name == "uname") collectors.push_back(MakeUnameCollector());
+    if (name == "vmstat") collectors.push_back(MakeVmstatCollector(root, health.vmstat_fields));
+  }
   return collectors;
 }
 

@@ -9,6 +9,7 @@
 
 #include "agent/collectors/collector.h"
 #include "common/clock.h"
+#include "config/agent_config.h"
 
 namespace vigil::agent {
 
@@ -32,7 +33,8 @@ class HealthCollection {
   std::map<std::string, bool> failing_;  // by collector name
 };
 
-// The collectors of this version, reading below `root`.
-std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(const std::string& root);
+// The enabled collectors of this version, configured from `health`.
+std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(
+    const config::AgentConfig::Health& health, const Clock& clock);
 
 }  // namespace vigil::agent

@@ -42,7 +42,7 @@ int PrintProblems(const std::vector<vigil::config::Diagnostic>& problems) {
 }
 
 int CollectOnce(const vigil::config::AgentConfig& config, const std::string& format) {
-  vigil::agent::HealthCollection collection(vigil::agent::MakeHealthCollectors(config.health.root),
+  vigil::agent::HealthCollection collection(vigil::agent::MakeHealthCollectors(config.health, vigil::RealClock()),
                                             vigil::RealClock());
   vigil::agent::Collection result = collection.CollectOnce();
   for (auto& family : result.self) result.health.push_back(std::move(family));

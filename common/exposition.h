@@ -1,6 +1,6 @@
 #pragma once
-// Rendering metrics in the Prometheus text exposition format (version 0.0.4), through
-// prometheus-cpp's TextSerializer so escaping and number formatting match the reference client.
+// Rendering metrics in the Prometheus text exposition format (version 0.0.4) from prometheus-cpp's
+// MetricFamily. Values are written in the shortest form that reads back exactly.
 
 #include <string>
 #include <vector>

@@ -1,6 +1,8 @@
 #include "config/agent_config.h"
 
+#include <algorithm>
 #include <fstream>
+#include <regex>
 
 #include "common/host_port.h"
 #include "common/identity.h"
@@ -90,11 +92,65 @@ void ReadSpoolSection(const Field& section, AgentConfig::Spool& spool) {
   section["max_bytes"].ReadSize(spool.max_bytes, 64 << 10);
 }
 
-template <typename Section>
-void ReadIntervalAndRoot(const Field& section, Section& out) {
+void ReadRegex(const Field& field, std::string& out) {
+  std::string pattern;
+  if (!field.Read(pattern)) return;
+  try {
+    std::regex compiled(pattern);
+  } catch (const std::regex_error& e) {
+    field.Report("invalid regular expression \"" + pattern + "\": " + e.what());
+    return;
+  }
+  out = pattern;
+}
+
+void ReadHealthSection(const Field& section, AgentConfig::Health& health) {
+  if (!section.ExpectMap({"interval", "root", "collectors", "filesystem", "diskstats", "netdev",
+                          "netstat", "vmstat"})) {
+    return;
+  }
+  section["interval"].ReadDuration(health.interval, std::chrono::seconds(1));
+  section["root"].ReadPath(health.root);
+  const Field collectors = section["collectors"];
+  for (const auto& [name, field] : collectors.Entries()) {
+    if (std::find(kHealthCollectors.begin(), kHealthCollectors.end(), name) ==
+        kHealthCollectors.end()) {
+      std::string message = "unknown collector \"" + name + "\"";
+      if (std::string suggestion = SuggestKey(name, kHealthCollectors); !suggestion.empty()) {
+        message += " (did you mean \"" + suggestion + "\"?)";
+      }
+      field.Report(message);
+      continue;
+    }
+    bool enabled = true;
+    if (field.Read(enabled)) health.collectors[name] = enabled;
+  }
+  const Field filesystem = section["filesystem"];
+  if (filesystem.ExpectMap({"mount_points_exclude", "fs_types_exclude"})) {
+    ReadRegex(filesystem["mount_points_exclude"], health.filesystem.mount_points_exclude);
+    ReadRegex(filesystem["fs_types_exclude"], health.filesystem.fs_types_exclude);
+  }
+  const Field diskstats = section["diskstats"];
+  if (diskstats.ExpectMap({"device_exclude", "device_include"})) {
+    ReadRegex(diskstats["device_exclude"], health.diskstats.device_exclude);
+    ReadRegex(diskstats["device_include"], health.diskstats.device_include);
+  }
+  const Field netdev = section["netdev"];
+  if (netdev.ExpectMap({"device_exclude", "device_include"})) {
+    ReadRegex(netdev["device_exclude"], health.netdev.device_exclude);
+    ReadRegex(netdev["device_include"], health.netdev.device_include);
+  }
+  for (auto [key, target] : {std::pair{"netstat", &health.netstat_fields},
+                             std::pair{"vmstat", &health.vmstat_fields}}) {
+    const Field fields = section[key];
+    if (fields.ExpectMap({"fields"})) ReadRegex(fields["fields"], *target);
+  }
+}
+
+void ReadSecuritySection(const Field& section, AgentConfig::Security& security) {
   if (!section.ExpectMap({"interval", "root"})) return;
-  section["interval"].ReadDuration(out.interval, std::chrono::seconds(1));
-  section["root"].ReadPath(out.root);
+  section["interval"].ReadDuration(security.interval, std::chrono::seconds(1));
+  section["root"].ReadPath(security.root);
 }
 
 void ReadAgentDocument(const Field& root, AgentConfig& config) {
@@ -107,8 +163,8 @@ void ReadAgentDocument(const Field& root, AgentConfig& config) {
     collector.Require();
     if (collector.Present()) ReadCollectorSection(collector, config.collector);
     ReadSpoolSection(root["spool"], config.spool);
-    ReadIntervalAndRoot(root["health"], config.health);
-    ReadIntervalAndRoot(root["security"], config.security);
+    ReadHealthSection(root["health"], config.health);
+    ReadSecuritySection(root["security"], config.security);
     NoteNotYetSupported(root["security"], config.not_yet_supported);
     if (root["probes"].Present()) {
       root["probes"].Elements();  // reports a value that is not a list
@@ -125,6 +181,11 @@ void ReadAgentDocument(const Field& root, AgentConfig& config) {
 }
 
 }  // namespace
+
+bool CollectorEnabled(const AgentConfig::Health& health, const std::string& name) {
+  auto it = health.collectors.find(name);
+  return it == health.collectors.end() || it->second;
+}
 
 Loaded<AgentConfig> LoadAgentConfig(const std::string& file) {
   std::vector<Diagnostic> problems;

@@ -44,7 +44,33 @@ struct AgentConfig {
 
   struct Health {
     Duration interval{std::chrono::seconds(10)};
-    std::string root = "/";  // where proc/, sys/ and etc/ are read
+    std::string root = "/";  // where proc/, sys/, etc/ and run/udev are read
+    // health.collectors: on/off per collector; those not named are on (see kHealthCollectors).
+    std::map<std::string, bool> collectors;
+    // Per-collector options; regular expressions (ECMAScript) are searched, not fully matched,
+    // like node_exporter's, whose defaults these are (upstream's, not Debian's).
+    struct Filesystem {
+      std::string mount_points_exclude =
+          "^/(dev|proc|run/credentials/.+|sys|var/lib/docker/.+|var/lib/containers/storage/.+)($|/)";
+      std::string fs_types_exclude =
+          "^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|fusectl|hugetlbfs|"
+          "iso9660|mqueue|nsfs|overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|"
+          "squashfs|sysfs|tracefs)$";
+    } filesystem;
+    struct Diskstats {
+      std::string device_exclude = "^(ram|loop|fd|(h|s|v|xv)d[a-z]|nvme\\d+n\\d+p)\\d+$";
+      std::string device_include;
+    } diskstats;
+    struct Netdev {
+      std::string device_include;
+      std::string device_exclude;
+    } netdev;
+    std::string netstat_fields =
+        "^(.*_(InErrors|InErrs)|Ip_Forwarding|Ip(6|Ext)_(InOctets|OutOctets)|Icmp6?_(InMsgs|"
+        "OutMsgs)|TcpExt_(Listen.*|Syncookies.*|TCPSynRetrans|TCPTimeouts)|Tcp_(ActiveOpens|"
+        "InSegs|OutSegs|OutRsts|PassiveOpens|RetransSegs|CurrEstab)|Udp6?_(InDatagrams|"
+        "OutDatagrams|NoPorts|RcvbufErrors|SndbufErrors))$";
+    std::string vmstat_fields = "^(oom_kill|pgpg|pswp|pg.*fault).*";
   } health;
 
   struct Security {
@@ -56,6 +82,14 @@ struct AgentConfig {
   std::vector<std::string> not_yet_supported;
   LogLevel log_level = LogLevel::kInfo;
 };
+
+// The health collectors this version has, by node_exporter's names.
+inline const std::vector<std::string> kHealthCollectors = {
+    "cpu",    "diskstats", "entropy", "filefd", "filesystem", "loadavg", "meminfo", "netdev",
+    "netstat", "os",       "pressure", "sockstat", "stat",     "time",    "uname",   "vmstat"};
+
+// Whether `name` (one of kHealthCollectors) runs under this configuration.
+bool CollectorEnabled(const AgentConfig::Health& health, const std::string& name);
 
 // Loads and validates; every problem is reported, not only the first.
 Loaded<AgentConfig> LoadAgentConfig(const std::string& file);

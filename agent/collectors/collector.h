@@ -2,6 +2,8 @@
 // A health collector: reads one part of the host's state (a /proc file, a /sys tree) and turns it
 // into metric families named as node_exporter names them.
 
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -21,5 +23,13 @@ class Collector {
 
 // Reads a whole file below `root` (e.g. root "/", relative "proc/stat"). Errors name the path.
 Result<std::string> ReadFileUnderRoot(const std::string& root, const std::string& relative);
+
+// Reads a file by its path relative to the collector's root.
+using ReadRelative = std::function<Result<std::string>(const std::string& relative)>;
+// Turns files into families; pure apart from the reads, so tests hand it literals.
+using Gather = std::function<Result<std::vector<wire::MetricFamily>>(const ReadRelative& read)>;
+
+// A collector that runs `gather` with reads below `root`.
+std::unique_ptr<Collector> MakeFileCollector(std::string name, std::string root, Gather gather);
 
 }  // namespace vigil::agent

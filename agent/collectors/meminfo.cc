@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "agent/collectors/text.h"
 #include "common/metric_builder.h"
 
 namespace vigil::agent {
@@ -21,32 +22,12 @@ std::string MetricField(std::string_view field) {
   return out;
 }
 
-class MeminfoCollector final : public Collector {
- public:
-  explicit MeminfoCollector(std::string root) : root_(std::move(root)) {}
-  const std::string& name() const override { return name_; }
-  Result<std::vector<wire::MetricFamily>> Collect() override {
-    Result<std::string> text = ReadFileUnderRoot(root_, "proc/meminfo");
-    if (!text) return text.error();
-    return ParseMeminfo(*text);
-  }
-
- private:
-  const std::string name_ = "meminfo";
-  std::string root_;
-};
-
 }  // namespace
 
 Result<std::vector<wire::MetricFamily>> ParseMeminfo(std::string_view text) {
   std::vector<wire::MetricFamily> out;
-  std::size_t pos = 0;
   int line_number = 0;
-  while (pos < text.size()) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    const std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
+  for (std::string_view line : SplitLines(text)) {
     ++line_number;
     if (line.find_first_not_of(' ') == std::string_view::npos) continue;
     const auto bad = [&] {
@@ -82,7 +63,11 @@ Result<std::vector<wire::MetricFamily>> ParseMeminfo(std::string_view text) {
 }
 
 std::unique_ptr<Collector> MakeMeminfoCollector(std::string root) {
-  return std::make_unique<MeminfoCollector>(std::move(root));
+  return MakeFileCollector("meminfo", std::move(root), [](const ReadRelative& read) {
+    Result<std::string> text = read("proc/meminfo");
+    if (!text) return Result<std::vector<wire::MetricFamily>>(text.error());
+    return ParseMeminfo(*text);
+  });
 }
 
 }  // namespace vigil::agent

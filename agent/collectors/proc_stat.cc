@@ -2,62 +2,14 @@
 
 #include <unistd.h>
 
-#include <charconv>
 
+#include "agent/collectors/text.h"
 #include "common/metric_builder.h"
 
 namespace vigil::agent {
-namespace {
-
-std::vector<std::string_view> SplitFields(std::string_view line) {
-  std::vector<std::string_view> fields;
-  std::size_t pos = 0;
-  while (pos < line.size()) {
-    const std::size_t start = line.find_first_not_of(' ', pos);
-    if (start == std::string_view::npos) break;
-    std::size_t end = line.find(' ', start);
-    if (end == std::string_view::npos) end = line.size();
-    fields.push_back(line.substr(start, end - start));
-    pos = end;
-  }
-  return fields;
-}
-
-bool ToUint(std::string_view text, std::uint64_t& out) {
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return ec == std::errc() && ptr == text.data() + text.size();
-}
-
-class ProcStatCollector final : public Collector {
- public:
-  using Render = std::vector<wire::MetricFamily> (*)(const ProcStat&);
-  ProcStatCollector(std::string name, std::string root, Render render)
-      : name_(std::move(name)), root_(std::move(root)), render_(render) {}
-  const std::string& name() const override { return name_; }
-  Result<std::vector<wire::MetricFamily>> Collect() override {
-    Result<std::string> text = ReadFileUnderRoot(root_, "proc/stat");
-    if (!text) return text.error();
-    Result<ProcStat> stat = ParseProcStat(*text);
-    if (!stat) return stat.error();
-    return render_(*stat);
-  }
-
- private:
-  std::string name_;
-  std::string root_;
-  Render render_;
-};
-
-}  // namespace
-
 Result<ProcStat> ParseProcStat(std::string_view text) {
   ProcStat stat;
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    std::size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    const std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
+  for (std::string_view line : SplitLines(text)) {
     const std::vector<std::string_view> fields = SplitFields(line);
     if (fields.empty()) continue;
     const std::string_view key = fields[0];
@@ -72,25 +24,26 @@ Result<ProcStat> ParseProcStat(std::string_view text) {
         return MakeError("parse_failed", "/proc/stat: too few columns for " + std::string(key));
       }
       for (std::size_t i = 1; i < fields.size() && i <= std::size(slots); ++i) {
-        if (!ToUint(fields[i], *slots[i - 1])) {
+        std::optional<std::uint64_t> ticks = ParseUint(fields[i]);
+        if (!ticks) {
           return MakeError("parse_failed",
                            "/proc/stat: bad number \"" + std::string(fields[i]) + "\" for " +
                                std::string(key));
         }
+        *slots[i - 1] = *ticks;
       }
       stat.cpus.push_back(std::move(cpu));
       continue;
     }
     if (fields.size() < 2) continue;
-    std::optional<std::uint64_t>* target = nullptr;
+    std::uint64_t* target = nullptr;
     if (key == "btime") target = &stat.boot_time;
     if (key == "ctxt") target = &stat.context_switches;
     if (key == "processes") target = &stat.forks;
     if (key == "intr") target = &stat.interrupts;
     if (key == "procs_running") target = &stat.procs_running;
     if (key == "procs_blocked") target = &stat.procs_blocked;
-    std::uint64_t value = 0;
-    if (target != nullptr && ToUint(fields[1], value)) *target = value;
+    if (target != nullptr) *target = ParseUint(fields[1]).value_or(0);
   }
   return stat;
 }
@@ -122,7 +75,7 @@ std::vector<wire::MetricFamily> CpuFamilies(const ProcStat& stat, double ticks_p
 
 std::vector<wire::MetricFamily> StatFamilies(const ProcStat& stat) {
   struct Spec {
-    const std::optional<std::uint64_t>& value;
+    std::uint64_t value;
     const char* name;
     const char* help;
     wire::MetricType type;
@@ -142,24 +95,37 @@ std::vector<wire::MetricFamily> StatFamilies(const ProcStat& stat) {
   };
   std::vector<wire::MetricFamily> out;
   for (const Spec& spec : specs) {
-    if (!spec.value) continue;
     auto family = MakeFamily(spec.name, spec.help, spec.type);
-    AddSeries(family, static_cast<double>(*spec.value));
+    AddSeries(family, static_cast<double>(spec.value));
     out.push_back(std::move(family));
   }
   return out;
 }
 
+namespace {
+
+template <typename Render>
+Gather FromProcStat(Render render) {
+  return [render](const ReadRelative& read) -> Result<std::vector<wire::MetricFamily>> {
+    Result<std::string> text = read("proc/stat");
+    if (!text) return text.error();
+    Result<ProcStat> stat = ParseProcStat(*text);
+    if (!stat) return stat.error();
+    return render(*stat);
+  };
+}
+
+}  // namespace
+
 std::unique_ptr<Collector> MakeCpuCollector(std::string root) {
-  return std::make_unique<ProcStatCollector>(
-      "cpu", std::move(root), [](const ProcStat& stat) {
-        static const double ticks_per_second = static_cast<double>(sysconf(_SC_CLK_TCK));
-        return CpuFamilies(stat, ticks_per_second);
-      });
+  const double ticks_per_second = static_cast<double>(sysconf(_SC_CLK_TCK));
+  return MakeFileCollector("cpu", std::move(root), FromProcStat([ticks_per_second](const ProcStat& stat) {
+                             return CpuFamilies(stat, ticks_per_second);
+                           }));
 }
 
 std::unique_ptr<Collector> MakeStatCollector(std::string root) {
-  return std::make_unique<ProcStatCollector>("stat", std::move(root), &StatFamilies);
+  return MakeFileCollector("stat", std::move(root), FromProcStat(&StatFamilies));
 }
 
 }  // namespace vigil::agent

@@ -22,8 +22,9 @@ struct CpuTimes {
 
 struct ProcStat {
   std::vector<CpuTimes> cpus;  // per CPU; the aggregate "cpu" line is not kept
-  std::optional<std::uint64_t> boot_time, context_switches, forks, interrupts, procs_running,
-      procs_blocked;
+  // Zero when the line is missing, as node_exporter reports them.
+  std::uint64_t boot_time = 0, context_switches = 0, forks = 0, interrupts = 0, procs_running = 0,
+                procs_blocked = 0;
 };
 
 // Parses the text of /proc/stat. Error "parse_failed" naming the line when a cpu line is malformed;

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "common/exposition.h"
 #include "tests/support/exposition_parser.h"
 #include "tests/support/temp_dir.h"
 
@@ -11,37 +10,56 @@ namespace {
 
 const std::string kFixture = VIGIL_SOURCE_DIR "/tests/agent/fixtures/basic";
 
-testing::ParsedExposition Render(std::vector<wire::MetricFamily> families) {
-  return testing::ParseExposition(RenderText(families));
+config::AgentConfig::Health HealthAt(const std::string& root) {
+  config::AgentConfig::Health health;
+  health.root = root;
+  return health;
 }
 
 TEST(HealthCollection, ReadsEveryCollectorUnderTheRoot) {
-  HealthCollection collection(MakeHealthCollectors(kFixture), RealClock());
+  HealthCollection collection(MakeHealthCollectors(HealthAt(kFixture), RealClock()), RealClock());
   Collection result = collection.CollectOnce();
-  auto health = Render(result.health);
+  auto health = testing::RenderAndParse(result.health);
   EXPECT_EQ(health.Value("node_load1"), 0.20);
   EXPECT_EQ(health.Value("node_memory_MemAvailable_bytes"), 9263744.0 * 1024);
   EXPECT_EQ(health.Value("node_boot_time_seconds"), 1062191376);
   EXPECT_EQ(health.Find("node_cpu_seconds_total").size(), 16u);
-  auto self = Render(result.self);
+  auto self = testing::RenderAndParse(result.self);
   for (const char* name : {"cpu", "loadavg", "meminfo", "stat"}) {
     EXPECT_EQ(self.Value("vigil_agent_collector_success", {{"collector", name}}), 1) << name;
   }
+  // Every collector of this version reports, whether its files exist under the fixture or not.
+  EXPECT_EQ(self.Find("vigil_agent_collector_success").size(), config::kHealthCollectors.size());
 }
 
 TEST(HealthCollection, AFailingCollectorLeavesTheOthersRunning) {
   testing::TempDir root;
   root.Write("proc/loadavg", "0.5 0.4 0.3 1/1 1\n");
   root.Write("proc/meminfo", "garbage line\n");
-  HealthCollection collection(MakeHealthCollectors(root.path().string()), RealClock());
+  HealthCollection collection(MakeHealthCollectors(HealthAt(root.path().string()), RealClock()),
+                              RealClock());
   Collection result = collection.CollectOnce();
-  auto health = Render(result.health);
+  auto health = testing::RenderAndParse(result.health);
   EXPECT_EQ(health.Value("node_load1"), 0.5);
-  auto self = Render(result.self);
+  auto self = testing::RenderAndParse(result.self);
   EXPECT_EQ(self.Value("vigil_agent_collector_success", {{"collector", "loadavg"}}), 1);
   EXPECT_EQ(self.Value("vigil_agent_collector_success", {{"collector", "meminfo"}}), 0);
   EXPECT_EQ(self.Value("vigil_agent_collector_success", {{"collector", "cpu"}}), 0);
-  EXPECT_EQ(self.Find("vigil_agent_collector_duration_seconds").size(), 4u);
+  EXPECT_EQ(self.Find("vigil_agent_collector_duration_seconds").size(),
+            config::kHealthCollectors.size());
+}
+
+TEST(HealthCollection, SwitchedOffCollectorsDoNotRun) {
+  config::AgentConfig::Health health = HealthAt(kFixture);
+  health.collectors = {{"meminfo", false}, {"cpu", true}};
+  HealthCollection collection(MakeHealthCollectors(health, RealClock()), RealClock());
+  Collection result = collection.CollectOnce();
+  EXPECT_TRUE(testing::RenderAndParse(result.health).Find("node_memory_MemTotal_bytes").empty());
+  EXPECT_FALSE(testing::RenderAndParse(result.health).Find("node_cpu_seconds_total").empty());
+  auto self = testing::RenderAndParse(result.self);
+  EXPECT_FALSE(self.Value("vigil_agent_collector_success", {{"collector", "meminfo"}}));
+  EXPECT_EQ(self.Find("vigil_agent_collector_success").size(),
+            config::kHealthCollectors.size() - 1);
 }
 
 }  // namespace

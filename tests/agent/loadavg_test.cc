@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "common/exposition.h"
 #include "tests/support/exposition_parser.h"
 
 namespace vigil::agent {
@@ -11,7 +10,7 @@ namespace {
 TEST(ParseLoadavg, ExportsTheThreeAverages) {
   auto families = ParseLoadavg("0.20 0.18 0.12 1/80 11206\n");
   ASSERT_TRUE(families.ok());
-  auto exposition = testing::ParseExposition(RenderText(*families));
+  auto exposition = testing::RenderAndParse(*families);
   EXPECT_EQ(exposition.Value("node_load1"), 0.20);
   EXPECT_EQ(exposition.Value("node_load5"), 0.18);
   EXPECT_EQ(exposition.Value("node_load15"), 0.12);

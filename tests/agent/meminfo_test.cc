@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "common/exposition.h"
 #include "tests/support/exposition_parser.h"
 
 namespace vigil::agent {
@@ -12,7 +11,7 @@ TEST(ParseMeminfo, ExportsKilobyteFieldsAsBytesAndCountsAsTheyAre) {
   auto families = ParseMeminfo(
       "MemTotal:       16318748 kB\nActive(anon):     123456 kB\nHugePages_Total:       3\n");
   ASSERT_TRUE(families.ok());
-  auto exposition = testing::ParseExposition(RenderText(*families));
+  auto exposition = testing::RenderAndParse(*families);
   EXPECT_EQ(exposition.Value("node_memory_MemTotal_bytes"), 16318748.0 * 1024);
   EXPECT_EQ(exposition.Value("node_memory_Active_anon_bytes"), 123456.0 * 1024);
   EXPECT_EQ(exposition.Value("node_memory_HugePages_Total"), 3);

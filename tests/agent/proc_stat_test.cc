@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/exposition_parser.h"
-#include "common/exposition.h"
 
 namespace vigil::agent {
 namespace {
@@ -19,10 +18,6 @@ procs_running 3
 procs_blocked 1
 )";
 
-testing::ParsedExposition Render(const std::vector<wire::MetricFamily>& families) {
-  return testing::ParseExposition(RenderText(families));
-}
-
 TEST(ParseProcStat, ReadsEveryCpuButNotTheAggregate) {
   Result<ProcStat> stat = ParseProcStat(kStat);
   ASSERT_TRUE(stat.ok());
@@ -30,11 +25,11 @@ TEST(ParseProcStat, ReadsEveryCpuButNotTheAggregate) {
   EXPECT_EQ(stat->cpus[0].cpu, "0");
   EXPECT_EQ(stat->cpus[0].steal, 12u);
   EXPECT_EQ(stat->cpus[0].guest_nice, 7u);
-  EXPECT_EQ(*stat->boot_time, 1062191376u);
+  EXPECT_EQ(stat->boot_time, 1062191376u);
 }
 
 TEST(CpuFamilies, ExportsSecondsPerCpuAndModeAsNodeExporterDoes) {
-  auto exposition = Render(CpuFamilies(*ParseProcStat(kStat), 100.0));
+  auto exposition = testing::RenderAndParse(CpuFamilies(*ParseProcStat(kStat), 100.0));
   EXPECT_EQ(exposition.types.at("node_cpu_seconds_total"), "counter");
   EXPECT_EQ(exposition.Value("node_cpu_seconds_total", {{"cpu", "0"}, {"mode", "user"}}), 11.32);
   EXPECT_EQ(exposition.Value("node_cpu_seconds_total", {{"cpu", "1"}, {"mode", "idle"}}),
@@ -45,7 +40,7 @@ TEST(CpuFamilies, ExportsSecondsPerCpuAndModeAsNodeExporterDoes) {
 }
 
 TEST(StatFamilies, ExportsBootTimeAndCounters) {
-  auto exposition = Render(StatFamilies(*ParseProcStat(kStat)));
+  auto exposition = testing::RenderAndParse(StatFamilies(*ParseProcStat(kStat)));
   EXPECT_EQ(exposition.Value("node_boot_time_seconds"), 1062191376);
   EXPECT_EQ(exposition.types.at("node_boot_time_seconds"), "gauge");
   EXPECT_EQ(exposition.Value("node_context_switches_total"), 1990473);
@@ -53,6 +48,13 @@ TEST(StatFamilies, ExportsBootTimeAndCounters) {
   EXPECT_EQ(exposition.Value("node_intr_total"), 114930548);
   EXPECT_EQ(exposition.Value("node_procs_running"), 3);
   EXPECT_EQ(exposition.Value("node_procs_blocked"), 1);
+}
+
+TEST(StatFamilies, MissingLinesAreReportedAsZeroLikeNodeExporter) {
+  auto exposition = testing::RenderAndParse(StatFamilies(*ParseProcStat("cpu0 1 2 3 4\nctxt 5\n")));
+  EXPECT_EQ(exposition.Value("node_context_switches_total"), 5);
+  EXPECT_EQ(exposition.Value("node_intr_total"), 0);
+  EXPECT_EQ(exposition.Value("node_boot_time_seconds"), 0);
 }
 
 TEST(ParseProcStat, MalformedCpuLineNamesTheProblem) {

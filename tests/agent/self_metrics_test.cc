@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "common/exposition.h"
 #include "tests/support/exposition_parser.h"
 
 namespace vigil::agent {
@@ -13,7 +12,7 @@ TEST(SelfFamilies, ReportTheBatchCarryingThemAndTheSpool) {
   state.batch_sequence = 17;
   state.spool = {3, 4096, 2};
   state.uplink = {true, 14, 1};
-  auto exposition = testing::ParseExposition(RenderText(SelfFamilies(state)));
+  auto exposition = testing::RenderAndParse(SelfFamilies(state));
   EXPECT_EQ(exposition.Value("vigil_agent_batches_produced_total"), 17);
   EXPECT_EQ(exposition.Value("vigil_agent_batches_acked_total"), 14);
   EXPECT_EQ(exposition.Value("vigil_agent_spool_batches"), 3);

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/integration/harness.h"
 #include "tests/support/exposition_parser.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
@@ -93,6 +94,17 @@ TEST(Cli, OncePrintsOneCollectionAsPrometheusTextWithoutConnecting) {
   EXPECT_EQ(exposition.Value("node_boot_time_seconds"), 1062191376);
   EXPECT_EQ(exposition.Value("vigil_agent_collector_success", {{"collector", "meminfo"}}), 1);
   EXPECT_FALSE(std::filesystem::exists(dir.File("spool.db")));
+}
+
+TEST(Cli, OnceOutputOfThisHostPassesPromtool) {
+  TempDir dir;
+  const std::string config = dir.Write(
+      "agent.yaml", "agent: {id: once}\ncollector: {address: \"127.0.0.1:1\", ca_file: x, "
+                    "token_file: y}\n");
+  CommandResult run = RunCommand({kAgent, "--config", config, "--once"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(PromtoolProblems(dir, run.out), ::testing::IsEmpty());
+  EXPECT_NE(run.out.find("node_filesystem_size_bytes{"), std::string::npos);
 }
 
 TEST(Cli, OnceCanPrintJson) {

@@ -8,6 +8,7 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
 #include <regex>
+#include <sstream>
 #include <stdexcept>
 
 #include "common/framing.h"
@@ -211,6 +212,23 @@ bool RawPeer::ClosedByPeer() {
     if (ec) return ec != asio::error::would_block && ec != asio::error::try_again;
     if (n == 0) return true;
   }
+}
+
+std::vector<std::string> PromtoolProblems(const TempDir& dir, const std::string& exposition) {
+  const std::string file = dir.Write("promtool-input.txt", exposition);
+  CommandResult check = RunCommand({"sh", "-c", "promtool check metrics < " + file});
+  std::vector<std::string> problems;
+  if (check.exit_code != 0 && check.exit_code != 3) {  // 3: lints only
+    problems.push_back("promtool exited with " + std::to_string(check.exit_code));
+  }
+  std::istringstream lines(check.out + check.err);
+  for (std::string line; std::getline(lines, line);) {
+    const bool node_name = line.rfind("node_", 0) == 0;
+    const bool kept = node_name && (line.find("camelCase") != std::string::npos ||
+                                     line.find("\"bits\"") != std::string::npos);
+    if (!line.empty() && !kept) problems.push_back(line);
+  }
+  return problems;
 }
 
 bool ContainsSecret(const std::string& text, const std::string& token) {

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/proto/vigil.pb.h"
 #include "tests/support/exposition_parser.h"
@@ -88,6 +89,12 @@ class RawPeer {
   struct State;
   std::unique_ptr<State> state_;
 };
+
+// Runs `promtool check metrics` on exposition text and returns each line it printed that is not a
+// lint drawn by node_exporter's own, deliberately kept names (camelCase node_memory_* and
+// node_netstat_*, *_bits); so an empty result means no format error and no problem with any other
+// metric. `dir` holds the temporary file.
+std::vector<std::string> PromtoolProblems(const TempDir& dir, const std::string& exposition);
 
 // The token string must not appear anywhere in the text.
 bool ContainsSecret(const std::string& text, const std::string& token);

@@ -4,6 +4,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "common/exposition.h"
+
 namespace vigil::testing {
 
 std::vector<ParsedSample> ParsedExposition::Find(
@@ -96,6 +98,10 @@ ParsedExposition ParseExposition(const std::string& text) {
     out.samples.push_back(std::move(sample));
   }
   return out;
+}
+
+ParsedExposition RenderAndParse(const std::vector<wire::MetricFamily>& families) {
+  return ParseExposition(RenderText(families));
 }
 
 }  // namespace vigil::testing

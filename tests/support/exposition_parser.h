@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "common/proto/vigil.pb.h"
+
 namespace vigil::testing {
 
 struct ParsedSample {
@@ -28,5 +30,8 @@ struct ParsedExposition {
 
 // Throws std::runtime_error naming the line when the text is not valid exposition.
 ParsedExposition ParseExposition(const std::string& text);
+
+// Renders wire families as /metrics would, and parses them back.
+ParsedExposition RenderAndParse(const std::vector<wire::MetricFamily>& families);
 
 }  // namespace vigil::testing

@@ -1,0 +1,53 @@
+#pragma once
+// The "filesystem" collector: node_filesystem_{size,free,avail}_bytes, _files, _files_free,
+// _readonly and _device_error per mount, labelled device, fstype and mountpoint, as
+// node_exporter exports them.
+
+#include <functional>
+#include <memory>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "agent/collectors/collector.h"
+
+namespace vigil::agent {
+
+struct MountEntry {
+  std::string device;
+  std::string mount_point;  // octal escapes \040 (space) and \011 (tab) decoded
+  std::string fs_type;
+  std::string options;
+};
+
+// Parses /proc/<pid>/mounts. Error "parse_failed" for a line with fewer than four fields.
+Result<std::vector<MountEntry>> ParseMounts(std::string_view text);
+
+struct FilesystemUsage {
+  double size_bytes = 0, free_bytes = 0, avail_bytes = 0, files = 0, files_free = 0;
+};
+
+// statfs(2) of a path; an error when the call fails (or, for a stuck network mount, times out).
+using StatFilesystem = std::function<Result<FilesystemUsage>(const std::string& path)>;
+
+struct FilesystemOptions {
+  std::string root = "/";
+  std::string mount_points_exclude;  // regular expression, searched in the mount point
+  std::string fs_types_exclude;      // regular expression, searched in the type
+};
+
+// Families for the given mounts. Mounts matching the exclusions are skipped; the first of several
+// mounts with the same device, mount point and type wins.
+std::vector<wire::MetricFamily> FilesystemFamilies(const std::vector<MountEntry>& mounts,
+                                                   const std::regex& mount_points_exclude,
+                                                   const std::regex& fs_types_exclude,
+                                                   const std::string& root,
+                                                   const StatFilesystem& stat);
+
+// Reads <root>/proc/1/mounts (falling back to <root>/proc/mounts) and statfs's each mount under
+// root, giving up on one after 5 seconds. Throws std::regex_error for invalid patterns (the
+// configuration check rejects them first).
+std::unique_ptr<Collector> MakeFilesystemCollector(FilesystemOptions options);
+
+}  // namespace vigil::agent

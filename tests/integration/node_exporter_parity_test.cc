@@ -1,0 +1,174 @@
+// Parity with Prometheus's node_exporter (Debian's prometheus-node-exporter 1.5): on the same root,
+// every series node_exporter exports from the collectors Vigil has also comes from vigil-agent, with
+// the same name, labels and type; on fixtures every value is equal, on the live host sizes and
+// configuration are equal and counters differ only by what elapsed between the two reads.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <chrono>
+#include <set>
+
+#include "config/agent_config.h"
+#include "tests/support/exposition_parser.h"
+#include "tests/support/http_client.h"
+#include "tests/support/process.h"
+#include "tests/support/temp_dir.h"
+#include "tests/support/wait.h"
+
+namespace vigil::testing {
+namespace {
+
+constexpr const char* kNodeExporter = "/usr/bin/prometheus-node-exporter";
+
+// Upstream node_exporter's defaults where Debian's build differs (Debian excludes all of /run and
+// the lo device).
+constexpr const char* kUpstreamMountPointsExclude =
+    "^/(dev|proc|run/credentials/.+|sys|var/lib/docker/.+|var/lib/containers/storage/.+)($|/)";
+
+std::uint16_t FreePort() {
+  // node_exporter cannot report the port it bound, so the test picks one the kernel just freed.
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+  return acceptor.local_endpoint().port();
+}
+
+struct Reads {
+  ParsedExposition node_exporter;
+  ParsedExposition vigil;
+  double seconds_between = 0;
+};
+
+// Runs node_exporter on `root` with exactly Vigil's collectors, scrapes it once, then runs
+// `vigil-agent --once` on the same root.
+Reads ReadBoth(const std::string& root) {
+  TempDir dir;
+  const std::uint16_t port = FreePort();
+  std::vector<std::string> argv = {
+      kNodeExporter,
+      "--web.listen-address=127.0.0.1:" + std::to_string(port),
+      "--path.procfs=" + root + "/proc",
+      "--path.sysfs=" + root + "/sys",
+      "--path.rootfs=" + root,
+      "--path.udev.data=" + root + "/run/udev/data",
+      "--collector.disable-defaults",
+      std::string("--collector.filesystem.mount-points-exclude=") + kUpstreamMountPointsExclude,
+      "--collector.netdev.device-exclude=",
+      "--no-collector.netdev.netlink"};
+  for (const std::string& collector : config::kHealthCollectors) {
+    argv.push_back("--collector." + collector);
+  }
+  auto exporter = Process::Start(argv, dir.File("ne.out"), dir.File("ne.err"));
+  HttpResult scrape;
+  EXPECT_TRUE(WaitFor([&] {
+    scrape = HttpGet(port, "/metrics");
+    return scrape.status == 200 || !exporter->Running();
+  })) << exporter->Stderr();
+  const auto between = std::chrono::steady_clock::now();
+  const std::string config = dir.Write(
+      "agent.yaml", "agent: {id: parity}\ncollector: {address: \"127.0.0.1:1\", ca_file: x, "
+                    "token_file: y}\nhealth: {root: \"" + root + "\"}\n");
+  CommandResult once = RunCommand({VIGIL_AGENT_BINARY, "--config", config, "--once"});
+  EXPECT_EQ(once.exit_code, 0) << once.err;
+  Reads reads{ParseExposition(scrape.body), ParseExposition(once.out)};
+  reads.seconds_between =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - between).count() + 1;
+  return reads;
+}
+
+// node_exporter's own series that are not host facts.
+bool IsHostSeries(const std::string& name) {
+  return name.rfind("node_", 0) == 0 && name.rfind("node_scrape_", 0) != 0 &&
+         name != "node_exporter_build_info";
+}
+
+std::string Describe(const ParsedSample& sample) {
+  std::string out = sample.name + "{";
+  for (const auto& [key, value] : sample.labels) out += key + "=\"" + value + "\",";
+  return out + "}";
+}
+
+const ParsedSample* FindSame(const ParsedExposition& in, const ParsedSample& sample) {
+  for (const ParsedSample& candidate : in.samples) {
+    if (candidate.name == sample.name && candidate.labels == sample.labels) return &candidate;
+  }
+  return nullptr;
+}
+
+// Every node_exporter series is in Vigil's output with the same type; returns the pairs.
+std::vector<std::pair<ParsedSample, ParsedSample>> ExpectSameSeries(const Reads& reads) {
+  std::vector<std::pair<ParsedSample, ParsedSample>> pairs;
+  for (const ParsedSample& theirs : reads.node_exporter.samples) {
+    if (!IsHostSeries(theirs.name)) continue;
+    const ParsedSample* ours = FindSame(reads.vigil, theirs);
+    if (ours == nullptr) {
+      ADD_FAILURE() << "vigil-agent lacks " << Describe(theirs);
+      continue;
+    }
+    EXPECT_EQ(reads.vigil.types.at(theirs.name), reads.node_exporter.types.at(theirs.name))
+        << theirs.name;
+    pairs.emplace_back(theirs, *ours);
+  }
+  EXPECT_GT(pairs.size(), 50u) << "node_exporter exported too little to compare";
+  return pairs;
+}
+
+// statfs of a fixture mount reads the real disk under the checkout, which others may be writing.
+bool ReadsLiveDisk(const ParsedSample& sample) {
+  static const std::set<std::string> kFree = {"node_filesystem_free_bytes",
+                                               "node_filesystem_avail_bytes",
+                                               "node_filesystem_files_free"};
+  return kFree.count(sample.name) > 0;
+}
+
+void ExpectFixtureParity(const std::string& fixture) {
+  const Reads reads = ReadBoth(VIGIL_SOURCE_DIR "/tests/agent/fixtures/" + fixture);
+  for (const auto& [theirs, ours] : ExpectSameSeries(reads)) {
+    if (theirs.name == "node_time_seconds") {
+      EXPECT_NEAR(ours.value, theirs.value, reads.seconds_between);
+    } else if (ReadsLiveDisk(theirs)) {
+      EXPECT_NEAR(ours.value, theirs.value, theirs.value * 0.01 + 1e6) << Describe(theirs);
+    } else {
+      EXPECT_EQ(ours.value, theirs.value) << Describe(theirs);
+    }
+  }
+}
+
+TEST(NodeExporterParity, AwkwardFixtureMatchesSeriesForSeriesAndValueForValue) {
+  // 64 CPUs, mount points with spaces and tabs, devices with dots and dashes, udev properties,
+  // a missing PSI file, no sockstat6.
+  ExpectFixtureParity("awkward");
+}
+
+TEST(NodeExporterParity, SparseFixtureMatchesToo) {
+  // No /proc/1/mounts, no pressure, no snmp6, no udev, no clocksources, os-release in usr/lib.
+  ExpectFixtureParity("sparse");
+}
+
+TEST(NodeExporterParity, LiveHostMatchesSizesExactlyAndCountersUpToElapsedTime) {
+  const Reads reads = ReadBoth("/");
+  static const std::set<std::string> kExact = {
+      "node_memory_MemTotal_bytes",     "node_memory_SwapTotal_bytes",
+      "node_memory_Hugepagesize_bytes", "node_filesystem_size_bytes",
+      "node_filesystem_files",          "node_filesystem_readonly",
+      "node_boot_time_seconds",         "node_entropy_pool_size_bits",
+      "node_filefd_maximum",            "node_os_info",
+      "node_os_version",                "node_uname_info",
+      "node_disk_info",                 "node_time_zone_offset_seconds",
+      "node_time_clocksource_available_info", "node_time_clocksource_current_info"};
+  for (const auto& [theirs, ours] : ExpectSameSeries(reads)) {
+    const std::string& type = reads.node_exporter.types.at(theirs.name);
+    if (kExact.count(theirs.name) > 0) {
+      EXPECT_EQ(ours.value, theirs.value) << Describe(theirs);
+    } else if (theirs.name == "node_cpu_seconds_total") {
+      EXPECT_GE(ours.value, theirs.value) << Describe(theirs);
+      EXPECT_LE(ours.value - theirs.value, reads.seconds_between) << Describe(theirs);
+    } else if (type == "counter") {
+      EXPECT_GE(ours.value, theirs.value) << Describe(theirs);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace vigil::testing
