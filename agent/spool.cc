@@ -1,5 +1,7 @@
 #include "agent/spool.h"
 
+#include <map>
+
 #include "common/log.h"
 #include "common/sqlite.h"
 
@@ -7,6 +9,15 @@ namespace vigil::agent {
 
 struct Spool::Database {
   std::unique_ptr<sqlite::Database> db;
+  // Statements of the steady state, prepared once: preparing costs more than running them.
+  std::map<std::string_view, sqlite::Statement> prepared;
+
+  Result<sqlite::Statement*> Statement(std::string_view sql) {
+    if (auto it = prepared.find(sql); it != prepared.end()) return &it->second;
+    Result<sqlite::Statement> statement = db->Prepare(sql);
+    if (!statement) return statement.error();
+    return &prepared.emplace(sql, std::move(*statement)).first->second;
+  }
 };
 
 namespace {
@@ -33,7 +44,13 @@ Status WithPath(const std::string& path, Status status) {
 }  // namespace
 
 Result<std::unique_ptr<Spool>> Spool::Open(const std::string& path, std::uint64_t max_bytes) {
-  auto db = sqlite::Database::Open(path);
+  // The spool survives the agent being killed at any point (WAL); after a power loss it may miss
+  // its last few seconds, which is why it does not pay for an fsync per batch (synchronous=NORMAL).
+  // Only this agent uses it, and an exclusive lock keeps a second one out.
+  sqlite::OpenOptions options;
+  options.synchronous_full = false;
+  options.exclusive = true;
+  auto db = sqlite::Database::Open(path, options);
   if (!db) return db.error();
   if (Status migrated = (*db)->Migrate(kMigrations); !migrated) return migrated.error();
   auto holder = std::make_unique<Database>();
@@ -49,23 +66,31 @@ Spool::Spool(std::unique_ptr<Database> db, std::uint64_t max_bytes)
 Spool::~Spool() = default;
 
 Status Spool::Load() {
-  sqlite::Database& db = *db_->db;
-  auto meta = db.Prepare("SELECT key, value FROM meta");
+  auto meta = db_->Statement("SELECT key, value FROM meta");
   if (!meta) return meta.error();
   for (;;) {
-    Result<bool> row = meta->Step();
+    Result<bool> row = (*meta)->Step();
     if (!row) return row.error();
     if (!*row) break;
-    const std::string key = meta->Text(0);
-    if (key == "next_sequence") next_sequence_ = static_cast<std::uint64_t>(meta->Int(1));
-    if (key == "dropped_batches") stats_.dropped_batches = static_cast<std::uint64_t>(meta->Int(1));
+    const std::string key = (*meta)->Text(0);
+    if (key == "next_sequence") next_sequence_ = static_cast<std::uint64_t>((*meta)->Int(1));
+    if (key == "dropped_batches") {
+      stats_.dropped_batches = static_cast<std::uint64_t>((*meta)->Int(1));
+    }
   }
-  auto totals = db.Prepare("SELECT count(*), coalesce(sum(length(payload)), 0) FROM batches");
+  (*meta)->Reset();
+  return CountPending();
+}
+
+Status Spool::CountPending() {
+  auto totals =
+      db_->Statement("SELECT count(*), coalesce(sum(length(payload)), 0) FROM batches");
   if (!totals) return totals.error();
-  Result<bool> row = totals->Step();
+  Result<bool> row = (*totals)->Step();
   if (!row) return row.error();
-  stats_.pending_batches = static_cast<std::uint64_t>(totals->Int(0));
-  stats_.pending_bytes = static_cast<std::uint64_t>(totals->Int(1));
+  stats_.pending_batches = static_cast<std::uint64_t>((*totals)->Int(0));
+  stats_.pending_bytes = static_cast<std::uint64_t>((*totals)->Int(1));
+  (*totals)->Reset();
   return OkStatus();
 }
 
@@ -78,14 +103,14 @@ Status Spool::Append(const wire::Batch& batch) {
   sqlite::Database& db = *db_->db;
   auto tx = sqlite::Transaction::Begin(db);
   if (!tx) return WithPath(db.path(), tx.error());
-  auto insert = db.Prepare("INSERT INTO batches (sequence, payload) VALUES (?1, ?2)");
+  auto insert = db_->Statement("INSERT INTO batches (sequence, payload) VALUES (?1, ?2)");
   if (!insert) return insert.error();
-  insert->Bind(1, static_cast<std::int64_t>(batch.sequence())).BindBlob(2, payload);
-  if (Status done = insert->Run(); !done) return WithPath(db.path(), done);
-  auto bump = db.Prepare("UPDATE meta SET value = ?1 WHERE key = 'next_sequence'");
+  (*insert)->Bind(1, static_cast<std::int64_t>(batch.sequence())).BindBlob(2, payload);
+  if (Status done = (*insert)->Run(); !done) return WithPath(db.path(), done);
+  auto bump = db_->Statement("UPDATE meta SET value = ?1 WHERE key = 'next_sequence'");
   if (!bump) return bump.error();
-  bump->Bind(1, static_cast<std::int64_t>(next_sequence_ + 1));
-  if (Status done = bump->Run(); !done) return WithPath(db.path(), done);
+  (*bump)->Bind(1, static_cast<std::int64_t>(next_sequence_ + 1));
+  if (Status done = (*bump)->Run(); !done) return WithPath(db.path(), done);
   if (Status committed = tx->Commit(); !committed) return WithPath(db.path(), committed);
   ++next_sequence_;
   ++stats_.pending_batches;
@@ -94,7 +119,10 @@ Status Spool::Append(const wire::Batch& batch) {
 }
 
 Status Spool::EnforceLimit() {
-  if (stats_.pending_bytes <= max_bytes_ || stats_.pending_batches <= 1) return OkStatus();
+  if (stats_.pending_bytes <= max_bytes_ || stats_.pending_batches <= 1) {
+    overflowing_ = false;
+    return OkStatus();
+  }
   sqlite::Database& db = *db_->db;
   auto oldest = db.Prepare(
       "SELECT sequence, length(payload) FROM batches ORDER BY sequence LIMIT ?1");
@@ -124,9 +152,17 @@ Status Spool::EnforceLimit() {
   count->Bind(1, static_cast<std::int64_t>(dropped));
   if (Status done = count->Run(); !done) return done;
   if (Status committed = tx->Commit(); !committed) return committed;
-  LogWarning("spool is over its limit of " + std::to_string(max_bytes_) + " bytes: dropped " +
-             std::to_string(dropped) + " oldest batch(es) through sequence " +
-             std::to_string(drop_through));
+  // Warn when dropping starts; while it goes on (the collector is away) each drop is only debug,
+  // and vigil_agent_spool_dropped_batches_total counts them all.
+  const std::string message = "spool is over its limit of " + std::to_string(max_bytes_) +
+                              " bytes: dropped " + std::to_string(dropped) +
+                              " oldest batch(es) through sequence " + std::to_string(drop_through);
+  if (!overflowing_) {
+    LogWarning(message + "; further drops are logged at debug level");
+  } else {
+    LogDebug(message);
+  }
+  overflowing_ = true;
   stats_.pending_batches -= dropped;
   stats_.pending_bytes = bytes;
   stats_.dropped_batches += dropped;
@@ -134,27 +170,30 @@ Status Spool::EnforceLimit() {
 }
 
 Result<std::vector<SpooledBatch>> Spool::ReadAfter(std::uint64_t after, std::size_t limit) {
-  auto query = db_->db->Prepare(
+  auto query = db_->Statement(
       "SELECT sequence, payload FROM batches WHERE sequence > ?1 ORDER BY sequence LIMIT ?2");
   if (!query) return query.error();
-  query->Bind(1, static_cast<std::int64_t>(after)).Bind(2, static_cast<std::int64_t>(limit));
+  (*query)->Bind(1, static_cast<std::int64_t>(after)).Bind(2, static_cast<std::int64_t>(limit));
   std::vector<SpooledBatch> out;
   for (;;) {
-    Result<bool> row = query->Step();
-    if (!row) return row.error();
+    Result<bool> row = (*query)->Step();
+    if (!row) {
+      (*query)->Reset();
+      return row.error();
+    }
     if (!*row) break;
-    out.push_back({static_cast<std::uint64_t>(query->Int(0)), query->Blob(1)});
+    out.push_back({static_cast<std::uint64_t>((*query)->Int(0)), (*query)->Blob(1)});
   }
+  (*query)->Reset();
   return out;
 }
 
 Status Spool::AcknowledgeThrough(std::uint64_t sequence) {
-  auto remove = db_->db->Prepare("DELETE FROM batches WHERE sequence <= ?1");
+  auto remove = db_->Statement("DELETE FROM batches WHERE sequence <= ?1");
   if (!remove) return remove.error();
-  remove->Bind(1, static_cast<std::int64_t>(sequence));
-  if (Status done = remove->Run(); !done) return done;
-  // Recount rather than track deleted sizes: acknowledgements are rare next to appends' cost.
-  return Load();
+  (*remove)->Bind(1, static_cast<std::int64_t>(sequence));
+  if (Status done = (*remove)->Run(); !done) return done;
+  return CountPending();
 }
 
 Status Spool::Discard(std::uint64_t sequence) {
@@ -162,7 +201,7 @@ Status Spool::Discard(std::uint64_t sequence) {
   if (!remove) return remove.error();
   remove->Bind(1, static_cast<std::int64_t>(sequence));
   if (Status done = remove->Run(); !done) return done;
-  return Load();
+  return CountPending();
 }
 
 Status Spool::Renumber(std::uint64_t first) {

@@ -63,12 +63,14 @@ class Spool {
   struct Database;
   Spool(std::unique_ptr<Database> db, std::uint64_t max_bytes);
   Status Load();
+  Status CountPending();
   Status EnforceLimit();
 
   std::unique_ptr<Database> db_;
   std::uint64_t max_bytes_;
   std::uint64_t next_sequence_ = 1;
   SpoolStats stats_;
+  bool overflowing_ = false;  // dropping since the last append that fit
 };
 
 }  // namespace vigil::agent

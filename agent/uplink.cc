@@ -313,15 +313,9 @@ class Uplink::Impl : public std::enable_shared_from_this<Uplink::Impl> {
   }
 
   awaitable<Status> SendBatch(Connection& connection, SpooledBatch& batch, Duration timeout) {
-    wire::Envelope envelope;
-    if (!envelope.mutable_batch()->ParseFromString(batch.payload)) {
-      LogError("spooled batch " + std::to_string(batch.sequence) +
-               " is corrupt and is discarded");
-      if (Status discarded = spool_.Discard(batch.sequence); !discarded) co_return discarded;
-      co_return OkStatus();
-    }
-    envelope.mutable_batch()->set_sequence(batch.sequence);  // authoritative after Renumber
-    Result<std::string> frame = EncodeFrame(envelope, connection.max_frame_bytes);
+    // The spool's sequence is authoritative (it differs from the payload's after Renumber).
+    Result<std::string> frame =
+        EncodeBatchFrame(batch.payload, batch.sequence, connection.max_frame_bytes);
     if (!frame) {
       LogError("batch " + std::to_string(batch.sequence) +
                " can never be delivered and is discarded: " + frame.error().message);

@@ -14,6 +14,9 @@ if(VIGIL_SANITIZE)
   target_link_options(vigil_options INTERFACE -fsanitize=address,undefined)
 endif()
 target_compile_definitions(vigil_options INTERFACE VIGIL_VERSION="${PROJECT_VERSION}")
+if(VIGIL_STATIC_DEPS)
+  target_link_options(vigil_options INTERFACE -static-libstdc++ -static-libgcc)
+endif()
 
 # Boost 1.74's asio awaitable header uses std::exchange without including <utility>, which g++ 12
 # rejects under C++20; every target that includes Asio gets <utility> first.

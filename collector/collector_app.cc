@@ -9,6 +9,7 @@
 #include "collector/ingest_metrics.h"
 #include "collector/ingest_server.h"
 #include "collector/live_state.h"
+#include "collector/metrics_text.h"
 #include "collector/store.h"
 #include "common/clock.h"
 #include "common/exposition.h"

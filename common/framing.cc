@@ -21,6 +21,51 @@ Result<std::string> EncodeFrame(const wire::Envelope& envelope, std::size_t max_
   return frame;
 }
 
+namespace {
+
+void AppendVarint(std::string& out, std::uint64_t value) {
+  while (value >= 0x80) {
+    out += static_cast<char>((value & 0x7f) | 0x80);
+    value >>= 7;
+  }
+  out += static_cast<char>(value);
+}
+
+void AppendLength(std::string& out, std::size_t length) {
+  out += static_cast<char>((length >> 24) & 0xff);
+  out += static_cast<char>((length >> 16) & 0xff);
+  out += static_cast<char>((length >> 8) & 0xff);
+  out += static_cast<char>(length & 0xff);
+}
+
+}  // namespace
+
+Result<std::string> EncodeBatchFrame(std::string_view batch, std::uint64_t sequence,
+                                     std::size_t max_frame_bytes) {
+  // Batch.sequence is field 1 (varint): tag 0x08. Envelope.batch is field 3 (length-delimited):
+  // tag 0x1A.
+  std::string sequence_field;
+  sequence_field += static_cast<char>(0x08);
+  AppendVarint(sequence_field, sequence);
+  const std::size_t batch_size = batch.size() + sequence_field.size();
+  std::string batch_length;
+  AppendVarint(batch_length, batch_size);
+  const std::size_t body_size = 1 + batch_length.size() + batch_size;
+  if (body_size > max_frame_bytes) {
+    return MakeError("frame_too_large", "message of " + std::to_string(body_size) +
+                                            " bytes exceeds the frame limit of " +
+                                            std::to_string(max_frame_bytes) + " bytes");
+  }
+  std::string frame;
+  frame.reserve(kFrameHeaderBytes + body_size);
+  AppendLength(frame, body_size);
+  frame += static_cast<char>(0x1A);
+  frame += batch_length;
+  frame.append(batch);
+  frame += sequence_field;
+  return frame;
+}
+
 Result<std::size_t> DecodeFrameLength(const FrameHeader& header, std::size_t max_frame_bytes) {
   const std::size_t length = (std::size_t{header[0]} << 24) | (std::size_t{header[1]} << 16) |
                              (std::size_t{header[2]} << 8) | std::size_t{header[3]};

@@ -104,7 +104,8 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, OpenOp
   sqlite3_extended_result_codes(raw, 1);
   const std::string pragmas = std::string("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; ") +
                               (options.synchronous_full ? "PRAGMA synchronous=FULL;"
-                                                        : "PRAGMA synchronous=NORMAL;");
+                                                        : "PRAGMA synchronous=NORMAL;") +
+                              (options.exclusive ? " PRAGMA locking_mode=EXCLUSIVE;" : "");
   if (Status set = db->Exec(pragmas); !set) {
     return MakeError("sqlite", "cannot configure " + path + ": " + set.error().message);
   }

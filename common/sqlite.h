@@ -54,6 +54,9 @@ struct OpenOptions {
   int busy_timeout_ms = 5000;
   // FULL: a committed transaction survives power loss, not only a process crash.
   bool synchronous_full = true;
+  // Hold the file lock from the first transaction to close: for a database only this process uses,
+  // it saves the lock calls of every transaction and keeps a second process out.
+  bool exclusive = false;
 };
 
 class Database {

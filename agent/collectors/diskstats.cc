@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "agent/collectors/name_filter.h"
 #include "agent/collectors/text.h"
 #include "common/metric_builder.h"
 
@@ -67,8 +68,7 @@ class DiskstatsCollector final : public Collector {
  public:
   explicit DiskstatsCollector(DiskstatsOptions options)
       : options_(std::move(options)),
-        exclude_(options_.device_exclude, std::regex::optimize),
-        include_(options_.device_include, std::regex::optimize) {}
+        devices_(options_.device_include, options_.device_exclude) {}
 
   const std::string& name() const override { return name_; }
 
@@ -80,11 +80,7 @@ class DiskstatsCollector final : public Collector {
     std::vector<DiskStats> kept;
     std::map<std::string, std::map<std::string, std::string>> udev;
     for (DiskStats& disk : *disks) {
-      if (!options_.device_include.empty()) {
-        if (!std::regex_search(disk.device, include_)) continue;
-      } else if (!options_.device_exclude.empty() && std::regex_search(disk.device, exclude_)) {
-        continue;
-      }
+      if (!devices_.Keep(disk.device)) continue;
       const std::string key = "b" + disk.major + ":" + disk.minor;
       if (Result<std::string> data = ReadFileUnderRoot(options_.root, "run/udev/data/" + key)) {
         udev[key] = ParseUdevProperties(*data);
@@ -97,8 +93,7 @@ class DiskstatsCollector final : public Collector {
  private:
   const std::string name_ = "diskstats";
   DiskstatsOptions options_;
-  std::regex exclude_;
-  std::regex include_;
+  NameFilter devices_;
 };
 
 }  // namespace

@@ -5,7 +5,9 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <future>
+#include <condition_variable>
+#include <mutex>
+#include <optional>
 #include <map>
 #include <set>
 #include <thread>
@@ -43,6 +45,8 @@ std::string UnderRoot(const std::string& root, const std::string& path) {
   return joined + path;
 }
 
+}  // namespace
+
 Result<FilesystemUsage> StatNow(const std::string& path) {
   struct statfs buffer {};
   if (statfs(path.c_str(), &buffer) != 0) {
@@ -56,35 +60,107 @@ Result<FilesystemUsage> StatNow(const std::string& path) {
                          static_cast<double>(buffer.f_files), static_cast<double>(buffer.f_ffree)};
 }
 
-// statfs on a thread of its own, so that a dead network mount cannot stall the agent. A mount that
-// timed out is reported as an error until its pending call returns.
+namespace {
+
+// A call that does not answer within the timeout is abandoned with its worker (which stays blocked
+// in the kernel until the mount answers) and a new worker serves the next calls.
 class BoundedStat {
  public:
+  BoundedStat(StatFilesystem blocking, std::chrono::milliseconds timeout)
+      : blocking_(std::move(blocking)), timeout_(timeout) {}
+  BoundedStat(const BoundedStat&) = delete;
+  BoundedStat& operator=(const BoundedStat&) = delete;
+  ~BoundedStat() {
+    if (worker_) worker_->Stop();
+    for (auto& [path, worker] : stuck_) worker->Stop();
+  }
+
   Result<FilesystemUsage> operator()(const std::string& path) {
-    if (auto pending = stuck_.find(path); pending != stuck_.end()) {
-      if (pending->second.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
-        return MakeError("statfs", "statfs " + path + ": still stuck");
-      }
-      stuck_.erase(pending);
+    if (auto stuck = stuck_.find(path); stuck != stuck_.end()) {
+      if (!stuck->second->Idle()) return MakeError("statfs", "statfs " + path + ": still stuck");
+      stuck->second->Stop();
+      stuck_.erase(stuck);
     }
-    std::future<Result<FilesystemUsage>> call = std::async(std::launch::async, StatNow, path);
-    if (call.wait_for(kStatTimeout) != std::future_status::ready) {
-      stuck_.emplace(path, std::move(call));
+    if (!worker_) worker_ = Worker::Start(blocking_);
+    std::optional<Result<FilesystemUsage>> answer = worker_->Call(path, timeout_);
+    if (!answer) {
+      stuck_.emplace(path, std::move(worker_));  // a fresh worker serves the next call
       return MakeError("statfs", "statfs " + path + ": timed out");
     }
-    return call.get();
+    return std::move(*answer);
   }
 
  private:
-  std::map<std::string, std::future<Result<FilesystemUsage>>> stuck_;
+  // One thread that runs statfs calls handed to it, one at a time.
+  class Worker {
+   public:
+    static std::shared_ptr<Worker> Start(StatFilesystem blocking) {
+      auto worker = std::shared_ptr<Worker>(new Worker(std::move(blocking)));
+      // The thread holds the worker alive, so an abandoned one can finish its call safely.
+      std::thread([worker] { worker->Loop(); }).detach();
+      return worker;
+    }
+    std::optional<Result<FilesystemUsage>> Call(const std::string& path,
+                                                std::chrono::milliseconds timeout) {
+      std::unique_lock lock(mutex_);
+      request_ = path;
+      answer_.reset();
+      wake_.notify_all();
+      if (!done_.wait_for(lock, timeout, [this] { return answer_.has_value(); })) {
+        return std::nullopt;
+      }
+      std::optional<Result<FilesystemUsage>> answer = std::move(answer_);
+      answer_.reset();
+      return answer;
+    }
+    bool Idle() {
+      std::lock_guard lock(mutex_);
+      return !request_.has_value();
+    }
+    void Stop() {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+      wake_.notify_all();
+    }
+
+   private:
+    explicit Worker(StatFilesystem blocking) : blocking_(std::move(blocking)) {}
+    void Loop() {
+      std::unique_lock lock(mutex_);
+      for (;;) {
+        wake_.wait(lock, [this] { return request_.has_value() || stopping_; });
+        if (stopping_) return;
+        const std::string path = *request_;
+        lock.unlock();
+        Result<FilesystemUsage> result = blocking_(path);
+        lock.lock();
+        request_.reset();
+        answer_ = std::move(result);
+        done_.notify_all();
+      }
+    }
+    StatFilesystem blocking_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::condition_variable done_;
+    std::optional<std::string> request_;                // guarded by mutex_
+    std::optional<Result<FilesystemUsage>> answer_;     // guarded by mutex_
+    bool stopping_ = false;                             // guarded by mutex_
+  };
+
+  StatFilesystem blocking_;
+  std::chrono::milliseconds timeout_;
+  std::shared_ptr<Worker> worker_;
+  std::map<std::string, std::shared_ptr<Worker>> stuck_;
 };
 
 class FilesystemCollector final : public Collector {
  public:
   explicit FilesystemCollector(FilesystemOptions options)
       : options_(std::move(options)),
-        mount_points_exclude_(options_.mount_points_exclude, std::regex::optimize),
-        fs_types_exclude_(options_.fs_types_exclude, std::regex::optimize) {}
+        mount_points_("", options_.mount_points_exclude),
+        fs_types_("", options_.fs_types_exclude),
+        stat_(MakeBoundedStat(&StatNow, kStatTimeout)) {}
 
   const std::string& name() const override { return name_; }
 
@@ -94,16 +170,16 @@ class FilesystemCollector final : public Collector {
     if (!text) return text.error();
     Result<std::vector<MountEntry>> mounts = ParseMounts(*text);
     if (!mounts) return mounts.error();
-    return FilesystemFamilies(*mounts, mount_points_exclude_, fs_types_exclude_, options_.root,
-                              [this](const std::string& path) { return stat_(path); });
+    return FilesystemFamilies(*mounts, mount_points_, fs_types_, options_.root,
+                              stat_);
   }
 
  private:
   const std::string name_ = "filesystem";
   FilesystemOptions options_;
-  std::regex mount_points_exclude_;
-  std::regex fs_types_exclude_;
-  BoundedStat stat_;
+  NameFilter mount_points_;
+  NameFilter fs_types_;
+  StatFilesystem stat_;
 };
 
 }  // namespace
@@ -124,8 +200,7 @@ Result<std::vector<MountEntry>> ParseMounts(std::string_view text) {
 }
 
 std::vector<wire::MetricFamily> FilesystemFamilies(const std::vector<MountEntry>& mounts,
-                                                   const std::regex& mount_points_exclude,
-                                                   const std::regex& fs_types_exclude,
+                                                   NameFilter& mount_points, NameFilter& fs_types,
                                                    const std::string& root,
                                                    const StatFilesystem& stat) {
   using wire::METRIC_TYPE_GAUGE;
@@ -147,10 +222,7 @@ std::vector<wire::MetricFamily> FilesystemFamilies(const std::vector<MountEntry>
                              METRIC_TYPE_GAUGE);
   std::set<std::tuple<std::string, std::string, std::string>> seen;
   for (const MountEntry& mount : mounts) {
-    if (std::regex_search(mount.mount_point, mount_points_exclude) ||
-        std::regex_search(mount.fs_type, fs_types_exclude)) {
-      continue;
-    }
+    if (!mount_points.Keep(mount.mount_point) || !fs_types.Keep(mount.fs_type)) continue;
     if (!seen.emplace(mount.device, mount.mount_point, mount.fs_type).second) continue;
     const LabelPairs labels = {
         {"device", mount.device}, {"fstype", mount.fs_type}, {"mountpoint", mount.mount_point}};
@@ -177,6 +249,11 @@ std::vector<wire::MetricFamily> FilesystemFamilies(const std::vector<MountEntry>
     if (family->series_size() > 0) out.push_back(std::move(*family));
   }
   return out;
+}
+
+StatFilesystem MakeBoundedStat(StatFilesystem blocking, std::chrono::milliseconds timeout) {
+  auto bounded = std::make_shared<BoundedStat>(std::move(blocking), timeout);
+  return [bounded](const std::string& path) { return (*bounded)(path); };
 }
 
 std::unique_ptr<Collector> MakeFilesystemCollector(FilesystemOptions options) {

@@ -3,14 +3,15 @@
 // _readonly and _device_error per mount, labelled device, fstype and mountpoint, as
 // node_exporter exports them.
 
+#include <chrono>
 #include <functional>
 #include <memory>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "agent/collectors/collector.h"
+#include "agent/collectors/name_filter.h"
 
 namespace vigil::agent {
 
@@ -31,6 +32,14 @@ struct FilesystemUsage {
 // statfs(2) of a path; an error when the call fails (or, for a stuck network mount, times out).
 using StatFilesystem = std::function<Result<FilesystemUsage>(const std::string& path)>;
 
+// Runs `blocking` on a worker thread and gives up on a call after `timeout`, so that a dead network
+// mount cannot stall the agent. A path whose call timed out is reported as an error, without a new
+// call, until that call has returned. The result is not thread-safe.
+StatFilesystem MakeBoundedStat(StatFilesystem blocking, std::chrono::milliseconds timeout);
+
+// statfs(2), the real thing.
+Result<FilesystemUsage> StatNow(const std::string& path);
+
 struct FilesystemOptions {
   std::string root = "/";
   std::string mount_points_exclude;  // regular expression, searched in the mount point
@@ -40,8 +49,7 @@ struct FilesystemOptions {
 // Families for the given mounts. Mounts matching the exclusions are skipped; the first of several
 // mounts with the same device, mount point and type wins.
 std::vector<wire::MetricFamily> FilesystemFamilies(const std::vector<MountEntry>& mounts,
-                                                   const std::regex& mount_points_exclude,
-                                                   const std::regex& fs_types_exclude,
+                                                   NameFilter& mount_points, NameFilter& fs_types,
                                                    const std::string& root,
                                                    const StatFilesystem& stat);
 

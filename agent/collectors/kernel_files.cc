@@ -57,13 +57,13 @@ Result<Families> ParseSockstat(std::string_view text, double page_size) {
   return out;
 }
 
-Families ParseVmstat(std::string_view text, const std::regex& fields) {
+Families ParseVmstat(std::string_view text, NameFilter& fields) {
   Families out;
   for (std::string_view line : SplitLines(text)) {
     const std::vector<std::string_view> parts = SplitFields(line);
     if (parts.size() != 2) continue;
     const std::string name(parts[0]);
-    if (!std::regex_search(name, fields)) continue;
+    if (!fields.Keep(name)) continue;
     std::optional<double> value = ParseDouble(parts[1]);
     if (!value) continue;
     auto family = MakeFamily("node_vmstat_" + name, "/proc/vmstat information field " + name + ".",
@@ -172,7 +172,7 @@ std::unique_ptr<Collector> MakeSockstatCollector(std::string root) {
 }
 
 std::unique_ptr<Collector> MakeVmstatCollector(std::string root, const std::string& fields) {
-  auto pattern = std::make_shared<std::regex>(fields, std::regex::optimize);
+  auto pattern = std::make_shared<NameFilter>(fields, "");
   return MakeFileCollector("vmstat", std::move(root),
                            [pattern](const ReadRelative& read) -> Result<Families> {
                              Result<std::string> text = read("proc/vmstat");

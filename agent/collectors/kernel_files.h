@@ -8,18 +8,18 @@
 
 #include <memory>
 #include <optional>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "agent/collectors/collector.h"
+#include "agent/collectors/name_filter.h"
 
 namespace vigil::agent {
 
 // `ipv6` selects sockstat6 naming (no sockets_used line); page_size converts mem to mem_bytes.
 Result<std::vector<wire::MetricFamily>> ParseSockstat(std::string_view text, double page_size);
-std::vector<wire::MetricFamily> ParseVmstat(std::string_view text, const std::regex& fields);
+std::vector<wire::MetricFamily> ParseVmstat(std::string_view text, NameFilter& fields);
 Result<std::vector<wire::MetricFamily>> ParseFileNr(std::string_view text);
 Result<std::vector<wire::MetricFamily>> EntropyFamilies(std::string_view available,
                                                         std::string_view pool_size);

@@ -1,7 +1,6 @@
 #include "agent/collectors/netdev.h"
 
-#include <regex>
-
+#include "agent/collectors/name_filter.h"
 #include "agent/collectors/text.h"
 #include "common/metric_builder.h"
 
@@ -56,13 +55,8 @@ Result<std::vector<wire::MetricFamily>> ParseNetdev(
 }
 
 std::unique_ptr<Collector> MakeNetdevCollector(NetdevOptions options) {
-  auto include = std::make_shared<std::regex>(options.device_include, std::regex::optimize);
-  auto exclude = std::make_shared<std::regex>(options.device_exclude, std::regex::optimize);
-  auto keep = [include, exclude, has_include = !options.device_include.empty(),
-               has_exclude = !options.device_exclude.empty()](const std::string& device) {
-    if (has_include) return std::regex_search(device, *include);
-    return !has_exclude || !std::regex_search(device, *exclude);
-  };
+  auto devices = std::make_shared<NameFilter>(options.device_include, options.device_exclude);
+  auto keep = [devices](const std::string& device) { return devices->Keep(device); };
   return MakeFileCollector("netdev", options.root,
                            [keep](const ReadRelative& read) -> Result<std::vector<wire::MetricFamily>> {
                              Result<std::string> text = read("proc/net/dev");

@@ -48,11 +48,11 @@ Result<std::vector<ProtocolStat>> ParseSnmp6(std::string_view text) {
 }
 
 std::vector<wire::MetricFamily> NetstatFamilies(const std::vector<ProtocolStat>& stats,
-                                                const std::regex& fields) {
+                                                NameFilter& fields) {
   std::vector<wire::MetricFamily> out;
   for (const ProtocolStat& stat : stats) {
     const std::string key = stat.protocol + "_" + stat.field;
-    if (!std::regex_search(key, fields)) continue;
+    if (!fields.Keep(key)) continue;
     auto family = MakeFamily("node_netstat_" + key,
                              "Statistic " + stat.protocol + stat.field + ".",
                              wire::METRIC_TYPE_UNTYPED);
@@ -63,7 +63,7 @@ std::vector<wire::MetricFamily> NetstatFamilies(const std::vector<ProtocolStat>&
 }
 
 std::unique_ptr<Collector> MakeNetstatCollector(NetstatOptions options) {
-  auto fields = std::make_shared<std::regex>(options.fields, std::regex::optimize);
+  auto fields = std::make_shared<NameFilter>(options.fields, "");
   return MakeFileCollector(
       "netstat", options.root,
       [fields](const ReadRelative& read) -> Result<std::vector<wire::MetricFamily>> {

@@ -4,12 +4,12 @@
 // node_exporter exports them.
 
 #include <memory>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "agent/collectors/collector.h"
+#include "agent/collectors/name_filter.h"
 
 namespace vigil::agent {
 
@@ -24,8 +24,9 @@ Result<std::vector<ProtocolStat>> ParseNetstatPairs(std::string_view text);
 // "Name value" lines of /proc/net/snmp6; the protocol is the name up to its first '6'.
 Result<std::vector<ProtocolStat>> ParseSnmp6(std::string_view text);
 
+// Families for the stats whose "<Protocol>_<Field>" the filter keeps.
 std::vector<wire::MetricFamily> NetstatFamilies(const std::vector<ProtocolStat>& stats,
-                                                const std::regex& fields);
+                                                NameFilter& fields);
 
 struct NetstatOptions {
   std::string root = "/";

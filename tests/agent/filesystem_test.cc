@@ -2,13 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <mutex>
+
 #include "tests/support/exposition_parser.h"
+#include "tests/support/wait.h"
 
 namespace vigil::agent {
 namespace {
 
-const std::regex kNoMountPoints("^$^");
-const std::regex kNoTypes("^$^");
 
 StatFilesystem FixedUsage() {
   return [](const std::string& path) -> Result<FilesystemUsage> {
@@ -34,7 +36,9 @@ TEST(FilesystemFamilies, ReportsUsageReadonlyAndErrorsPerMount) {
   auto mounts = *ParseMounts(
       "/dev/sda1 / ext4 rw,relatime 0 0\n/dev/sdb /data xfs ro,noatime 0 0\n"
       "nfs:/x /broken nfs4 rw 0 0\n");
-  auto scrape = testing::RenderAndParse(FilesystemFamilies(mounts, kNoMountPoints, kNoTypes, "/", FixedUsage()));
+  NameFilter all_mount_points("", ""), all_types("", "");
+  auto scrape = testing::RenderAndParse(
+      FilesystemFamilies(mounts, all_mount_points, all_types, "/", FixedUsage()));
   const std::map<std::string, std::string> root = {
       {"device", "/dev/sda1"}, {"fstype", "ext4"}, {"mountpoint", "/"}};
   EXPECT_EQ(scrape.Value("node_filesystem_size_bytes", root), 1000);
@@ -51,8 +55,8 @@ TEST(FilesystemFamilies, SkipsExcludedMountsAndDuplicates) {
   auto mounts = *ParseMounts(
       "proc /proc proc rw 0 0\n/dev/sda1 / ext4 rw 0 0\n/dev/sda1 / ext4 rw 0 0\n"
       "tmpfs /run/credentials/x tmpfs ro 0 0\n");
-  const std::regex mount_points("^/(proc|run/credentials/.+)($|/)");
-  const std::regex types("^(proc)$");
+  NameFilter mount_points("", "^/(proc|run/credentials/.+)($|/)");
+  NameFilter types("", "^(proc)$");
   auto scrape = testing::RenderAndParse(FilesystemFamilies(mounts, mount_points, types, "/", FixedUsage()));
   EXPECT_EQ(scrape.Find("node_filesystem_size_bytes").size(), 1u);
 }
@@ -60,12 +64,45 @@ TEST(FilesystemFamilies, SkipsExcludedMountsAndDuplicates) {
 TEST(FilesystemFamilies, StatsMountsUnderTheRoot) {
   std::vector<std::string> seen;
   auto mounts = *ParseMounts("/dev/sda1 /srv ext4 rw 0 0\n");
-  FilesystemFamilies(mounts, kNoMountPoints, kNoTypes, "/host",
+  NameFilter all_mount_points("", ""), all_types("", "");
+  FilesystemFamilies(mounts, all_mount_points, all_types, "/host",
                      [&seen](const std::string& path) -> Result<FilesystemUsage> {
                        seen.push_back(path);
                        return FilesystemUsage{};
                      });
   EXPECT_EQ(seen, std::vector<std::string>{"/host/srv"});
+}
+
+}  // namespace
+}  // namespace vigil::agent
+
+namespace vigil::agent {
+namespace {
+
+TEST(BoundedStat, AStuckMountReportsAnErrorWithoutBlockingTheOthers) {
+  std::mutex mutex;
+  std::condition_variable released_signal;
+  bool released = false;
+  StatFilesystem stat = MakeBoundedStat(
+      [&](const std::string& path) -> Result<FilesystemUsage> {
+        if (path == "/stuck") {
+          std::unique_lock lock(mutex);
+          released_signal.wait(lock, [&] { return released; });
+        }
+        return FilesystemUsage{1, 1, 1, 1, 1};
+      },
+      std::chrono::milliseconds(50));
+  Result<FilesystemUsage> first = stat("/stuck");
+  ASSERT_FALSE(first.ok());
+  EXPECT_NE(first.error().message.find("timed out"), std::string::npos);
+  EXPECT_TRUE(stat("/fine").ok());  // served by a fresh worker
+  EXPECT_NE(stat("/stuck").error().message.find("still stuck"), std::string::npos);
+  {
+    std::lock_guard lock(mutex);
+    released = true;
+  }
+  released_signal.notify_all();
+  EXPECT_TRUE(testing::WaitFor([&] { return stat("/stuck").ok(); }));
 }
 
 }  // namespace

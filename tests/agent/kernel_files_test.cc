@@ -22,8 +22,8 @@ TEST(Sockstat, ReportsEachProtocolStateAndMemoryInBytes) {
 }
 
 TEST(Vmstat, KeepsOnlyMatchingFields) {
-  auto scrape = testing::RenderAndParse(ParseVmstat("pgfault 10\nnr_free_pages 5\noom_kill 1\n",
-                                   std::regex("^(oom_kill|pg.*fault)")));
+  NameFilter fields("^(oom_kill|pg.*fault)", "");
+  auto scrape = testing::RenderAndParse(ParseVmstat("pgfault 10\nnr_free_pages 5\noom_kill 1\n", fields));
   EXPECT_EQ(scrape.Value("node_vmstat_pgfault"), 10);
   EXPECT_EQ(scrape.Value("node_vmstat_oom_kill"), 1);
   EXPECT_FALSE(scrape.Value("node_vmstat_nr_free_pages"));

@@ -13,7 +13,7 @@ TEST(Netstat, PairsNamesWithValuesAndKeepsMatchingFields) {
   ASSERT_TRUE(pairs.ok() && six.ok());
   std::vector<ProtocolStat> all = *pairs;
   all.insert(all.end(), six->begin(), six->end());
-  const std::regex fields("^(Tcp_(ActiveOpens|InSegs)|Ip6_InOctets|.*_InErrors)$");
+  NameFilter fields("^(Tcp_(ActiveOpens|InSegs)|Ip6_InOctets|.*_InErrors)$", "");
   auto scrape = testing::RenderAndParse(NetstatFamilies(all, fields));
   EXPECT_EQ(scrape.Value("node_netstat_Tcp_InSegs"), 400);
   EXPECT_EQ(scrape.Value("node_netstat_Ip6_InOctets"), 1000);

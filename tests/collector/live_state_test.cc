@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "collector/metrics_text.h"
 #include "common/exposition.h"
 #include "common/metric_builder.h"
 #include "tests/support/exposition_parser.h"

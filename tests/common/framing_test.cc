@@ -67,3 +67,32 @@ TEST(Framing, RejectsAnEnvelopeWithNoMessage) {
 
 }  // namespace
 }  // namespace vigil
+
+namespace vigil {
+namespace {
+
+TEST(EncodeBatchFrame, WrapsASerializedBatchAndOverridesItsSequence) {
+  wire::Batch batch;
+  batch.set_sequence(7);
+  batch.set_created_ms(1234);
+  batch.add_events()->set_message(std::string(300, 'e'));  // a multi-byte length
+  Result<std::string> frame = EncodeBatchFrame(batch.SerializeAsString(), 1'000'000, 1 << 20);
+  ASSERT_TRUE(frame.ok());
+  FrameHeader header{};
+  for (std::size_t i = 0; i < kFrameHeaderBytes; ++i) {
+    header[i] = static_cast<unsigned char>((*frame)[i]);
+  }
+  ASSERT_EQ(*DecodeFrameLength(header, 1 << 20), frame->size() - kFrameHeaderBytes);
+  Result<wire::Envelope> envelope = ParseEnvelope(frame->substr(kFrameHeaderBytes));
+  ASSERT_TRUE(envelope.ok() && envelope->has_batch());
+  EXPECT_EQ(envelope->batch().sequence(), 1'000'000u);
+  EXPECT_EQ(envelope->batch().created_ms(), 1234);
+  EXPECT_EQ(envelope->batch().events(0).message().size(), 300u);
+}
+
+TEST(EncodeBatchFrame, RefusesABatchOverTheLimit) {
+  EXPECT_EQ(EncodeBatchFrame(std::string(5000, 'x'), 1, 4096).error().code, "frame_too_large");
+}
+
+}  // namespace
+}  // namespace vigil

@@ -1,0 +1,14 @@
+#pragma once
+// Renders prometheus-cpp's families (the collector's registry and its live state) in the text
+// exposition format with common/exposition's writer, so values round-trip exactly.
+
+#include <prometheus/metric_family.h>
+
+#include <string>
+#include <vector>
+
+namespace vigil::collector {
+
+std::string RenderText(const std::vector<prometheus::MetricFamily>& families);
+
+}  // namespace vigil::collector
