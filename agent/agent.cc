@@ -6,6 +6,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "agent/health_collection.h"
+#include "agent/probes/prober.h"
 #include "agent/self_metrics.h"
 #include "agent/spool.h"
 #include "agent/uplink.h"
@@ -66,7 +67,8 @@ class Agent::Impl {
  public:
   Impl(boost::asio::io_context& io, std::shared_ptr<const config::AgentConfig> config,
        std::unique_ptr<Spool> spool)
-      : config_(std::move(config)),
+      : executor_(io.get_executor()),
+        config_(std::move(config)),
         spool_(std::move(spool)),
         uplink_(io.get_executor(), *spool_, MakeSystemRandom()),
         health_(MakeHealthCollections(*config_)),
@@ -79,10 +81,17 @@ class Agent::Impl {
                                               RealClock());
   }
 
+  // Connection settings and probes; on an error nothing changes.
   Status Configure(const config::AgentConfig& config) {
     Result<ConnectionSettings> settings = LoadConnectionSettings(config);
     if (!settings) return settings.error();
+    auto prober = Prober::Create(executor_, config.probes, config.health.root,
+                                 [this](wire::Event event) { Produce(false, {std::move(event)}); });
+    if (!prober) return prober.error();
     uplink_.Configure(std::move(settings->options), std::move(settings->tls));
+    if (prober_) prober_->Stop();
+    prober_ = std::move(*prober);
+    if (started_) prober_->Start();
     return OkStatus();
   }
 
@@ -90,7 +99,9 @@ class Agent::Impl {
     for (const std::string& path : config_->not_yet_supported) {
       LogWarning(path + " is set but not acted on by this version of the agent");
     }
+    started_ = true;
     uplink_.Start();
+    prober_->Start();
     next_tick_ = std::chrono::steady_clock::now();
     Tick();
   }
@@ -126,35 +137,47 @@ class Agent::Impl {
   void Stop(std::function<void()> done) {
     stopping_ = true;
     timer_.cancel();
+    prober_->Stop();
     uplink_.Drain(config_->collector.drain_timeout, std::move(done));
   }
 
  private:
   void Tick() {
     if (stopping_) return;
-    Collection collection = health_->CollectOnce();
+    Produce(/*with_health=*/true, {});
+    next_tick_ += config_->health.interval;
+    ScheduleNext();
+  }
+
+  // Spools one batch and wakes the uplink. Every batch carries the agent's own snapshot (so the
+  // collector's view of vigil_agent_batches_produced_total is never older than the batch) and the
+  // probes' latest results; health collection runs on the health schedule only.
+  void Produce(bool with_health, std::vector<wire::Event> events) {
+    if (stopping_) return;
     wire::Batch batch;
     const std::uint64_t sequence = spool_->NextSequence();
     const std::int64_t now_ms = ToUnixMillis(RealClock().Now());
     batch.set_sequence(sequence);
     batch.set_created_ms(now_ms);
-    wire::Snapshot* health = batch.add_snapshots();
-    health->set_source("health");
-    health->set_timestamp_ms(now_ms);
-    for (auto& family : collection.health) *health->add_families() = std::move(family);
-    wire::Snapshot* self = batch.add_snapshots();
-    self->set_source("agent");
-    self->set_timestamp_ms(now_ms);
-    for (auto& family : collection.self) *self->add_families() = std::move(family);
-    const SelfState state{sequence, spool_->stats(), uplink_.stats(), start_time_};
-    for (auto& family : SelfFamilies(state)) *self->add_families() = std::move(family);
+    const auto add_snapshot = [&](const char* source, std::vector<wire::MetricFamily> families) {
+      wire::Snapshot* snapshot = batch.add_snapshots();
+      snapshot->set_source(source);
+      snapshot->set_timestamp_ms(now_ms);
+      for (auto& family : families) *snapshot->add_families() = std::move(family);
+    };
+    if (with_health) {
+      Collection collection = health_->CollectOnce();
+      for (auto& family : collection.self) collection.health.push_back(std::move(family));
+      add_snapshot("health", std::move(collection.health));
+    }
+    if (!prober_->empty()) add_snapshot("probes", prober_->Families());
+    add_snapshot("agent", SelfFamilies({sequence, spool_->stats(), uplink_.stats(), start_time_}));
+    for (auto& event : events) *batch.add_events() = std::move(event);
     if (Status appended = spool_->Append(batch); !appended) {
       LogError("cannot spool batch " + std::to_string(sequence) + ": " +
                appended.error().message);
     }
     uplink_.Wake();
-    next_tick_ += config_->health.interval;
-    ScheduleNext();
   }
 
   void ScheduleNext() {
@@ -167,9 +190,12 @@ class Agent::Impl {
     });
   }
 
+  boost::asio::any_io_executor executor_;
   std::shared_ptr<const config::AgentConfig> config_;
   std::unique_ptr<Spool> spool_;
   Uplink uplink_;
+  std::unique_ptr<Prober> prober_;
+  bool started_ = false;
   std::unique_ptr<HealthCollection> health_;
   boost::asio::steady_timer timer_;
   std::chrono::steady_clock::time_point next_tick_;

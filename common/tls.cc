@@ -63,8 +63,13 @@ Result<std::shared_ptr<ssl::context>> MakeClientTlsContext(const TlsClientFiles&
   auto context = NewContext(ssl::context::tls_client);
   if (!context) return context.error();
   boost::system::error_code ec;
-  (*context)->load_verify_file(files.ca_file, ec);
-  if (ec) return TlsFileError("CA", files.ca_file, ec);
+  if (files.ca_file.empty()) {
+    (*context)->set_default_verify_paths(ec);
+    if (ec) return MakeError("tls_config", "cannot load the system's CA store: " + ec.message());
+  } else {
+    (*context)->load_verify_file(files.ca_file, ec);
+    if (ec) return TlsFileError("CA", files.ca_file, ec);
+  }
   (*context)->set_verify_mode(ssl::verify_peer);
   if (!files.cert_file.empty()) {
     if (Status loaded = LoadKeyPair(**context, files.cert_file, files.key_file); !loaded) {

@@ -20,7 +20,7 @@ struct TlsServerFiles {
 };
 
 struct TlsClientFiles {
-  std::string ca_file;    // PEM bundle the server's certificate must chain to
+  std::string ca_file;    // PEM bundle the server's certificate must chain to; empty: the system's
   std::string cert_file;  // optional client certificate (mutual TLS)
   std::string key_file;   // required when cert_file is set
 };

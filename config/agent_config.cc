@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 #include <regex>
+#include <set>
 
 #include "common/host_port.h"
 #include "common/identity.h"
@@ -147,6 +148,101 @@ void ReadHealthSection(const Field& section, AgentConfig::Health& health) {
   }
 }
 
+bool IsValidProbeName(const std::string& name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+void ReadProbe(const Field& field, AgentConfig::Probe& probe) {
+  using Type = AgentConfig::Probe::Type;
+  if (!field.ExpectMap({"name", "type", "interval", "timeout", "url", "expect_status",
+                        "body_match", "ca_file", "max_body_size", "address", "process_name",
+                        "cmdline", "min_count"})) {
+    return;
+  }
+  field["name"].Require();
+  if (field["name"].Read(probe.name) && !IsValidProbeName(probe.name)) {
+    field["name"].Report("must be 1 to 64 characters of letters, digits, '.', '_' or '-'");
+  }
+  field["type"].Require();
+  std::string type;
+  if (field["type"].Read(type)) {
+    if (type == "http") {
+      probe.type = Type::kHttp;
+    } else if (type == "tcp") {
+      probe.type = Type::kTcp;
+    } else if (type == "process") {
+      probe.type = Type::kProcess;
+    } else {
+      field["type"].Report("expected http, tcp or process, got \"" + type + "\"");
+      return;
+    }
+  }
+  field["interval"].ReadDuration(probe.interval, std::chrono::seconds(1));
+  if (field["timeout"].Present()) {
+    field["timeout"].ReadDuration(probe.timeout, std::chrono::milliseconds(10));
+    if (probe.timeout > probe.interval) field["timeout"].Report("must not be longer than interval");
+  } else {
+    probe.timeout = std::min(probe.timeout, probe.interval);  // a short interval shortens the default
+  }
+  // Keys that belong to another type are mistakes worth pointing out.
+  const std::vector<std::pair<const char*, Type>> owners = {
+      {"url", Type::kHttp},          {"expect_status", Type::kHttp}, {"body_match", Type::kHttp},
+      {"ca_file", Type::kHttp},      {"max_body_size", Type::kHttp}, {"address", Type::kTcp},
+      {"process_name", Type::kProcess}, {"cmdline", Type::kProcess}, {"min_count", Type::kProcess}};
+  for (const auto& [key, owner] : owners) {
+    if (field[key].Present() && owner != probe.type) {
+      field[key].Report("does not apply to a " + type + " probe");
+    }
+  }
+  switch (probe.type) {
+    case Type::kHttp: {
+      field["url"].Require();
+      if (field["url"].Read(probe.url) && probe.url.rfind("http://", 0) != 0 &&
+          probe.url.rfind("https://", 0) != 0) {
+        field["url"].Report("must start with http:// or https://");
+      }
+      for (const Field& element : field["expect_status"].Elements(/*allow_scalar=*/true)) {
+        std::int64_t status = 0;
+        if (element.Read(status, 100, 599)) probe.expect_status.push_back(static_cast<int>(status));
+      }
+      ReadRegex(field["body_match"], probe.body_match);
+      field["ca_file"].ReadPath(probe.ca_file);
+      field["max_body_size"].ReadSize(probe.max_body_bytes, 1);
+      break;
+    }
+    case Type::kTcp:
+      field["address"].Require();
+      ReadAddress(field["address"], probe.address, /*allow_port_zero=*/false);
+      break;
+    case Type::kProcess:
+      field["process_name"].Read(probe.process_name);
+      ReadRegex(field["cmdline"], probe.cmdline);
+      if (probe.process_name.empty() == probe.cmdline.empty()) {
+        field.Report("a process probe needs exactly one of process_name and cmdline");
+      }
+      field["min_count"].Read(probe.min_count, 0, 1'000'000);
+      break;
+  }
+}
+
+void ReadProbes(const Field& section, std::vector<AgentConfig::Probe>& probes) {
+  std::set<std::string> names;
+  for (const Field& element : section.Elements()) {
+    AgentConfig::Probe probe;
+    ReadProbe(element, probe);
+    if (!probe.name.empty() && !names.insert(probe.name).second) {
+      element["name"].Report("another probe is named \"" + probe.name + "\"");
+    }
+    probes.push_back(std::move(probe));
+  }
+}
+
 void ReadSecuritySection(const Field& section, AgentConfig::Security& security) {
   if (!section.ExpectMap({"interval", "root"})) return;
   section["interval"].ReadDuration(security.interval, std::chrono::seconds(1));
@@ -166,10 +262,7 @@ void ReadAgentDocument(const Field& root, AgentConfig& config) {
     ReadHealthSection(root["health"], config.health);
     ReadSecuritySection(root["security"], config.security);
     NoteNotYetSupported(root["security"], config.not_yet_supported);
-    if (root["probes"].Present()) {
-      root["probes"].Elements();  // reports a value that is not a list
-      NoteNotYetSupported(root["probes"], config.not_yet_supported);
-    }
+    ReadProbes(root["probes"], config.probes);
     ReadLogSection(root["log"], config.log_level);
     if (config.id.empty()) {
       config.id = ReadMachineId();

@@ -73,6 +73,29 @@ struct AgentConfig {
     std::string vmstat_fields = "^(oom_kill|pgpg|pswp|pg.*fault).*";
   } health;
 
+  // Service checks, each on its own schedule (probes: in agent.yaml).
+  struct Probe {
+    enum class Type { kHttp, kTcp, kProcess };
+    std::string name;  // unique; the "probe" label
+    Type type = Type::kHttp;
+    Duration interval{std::chrono::seconds(30)};
+    Duration timeout{std::chrono::seconds(10)};  // default: 10s, or the interval if shorter
+    // http
+    std::string url;                  // http:// or https://
+    std::vector<int> expect_status;   // empty: any 2xx
+    std::string body_match;           // regular expression searched in the body; empty: none
+    std::string ca_file;              // empty: the system's CA store
+    std::uint64_t max_body_bytes = 1 << 20;
+    // tcp
+    std::string address;  // host:port
+    // process: exactly one of process_name (the kernel's comm, exact) or cmdline (a regular
+    // expression searched in the command line, arguments separated by spaces)
+    std::string process_name;
+    std::string cmdline;
+    std::int64_t min_count = 1;
+  };
+  std::vector<Probe> probes;
+
   struct Security {
     Duration interval{std::chrono::hours(1)};
     std::string root = "/";

@@ -183,13 +183,68 @@ health: {interval: soon}
                           HasSubstr(":3:22: collector.address"), HasSubstr(":4:20:")));
 }
 
-TEST(AgentConfig, ProbesAndSecurityAreAcceptedButNotedAsNotYetSupported) {
-  Loaded<AgentConfig> loaded = ParseAgentConfig(
-      std::string(kMinimal) + "security: {interval: 1h}\nprobes: [{name: web}]\n", "/a.yaml");
+TEST(AgentConfig, SecurityIsAcceptedButNotedAsNotYetSupported) {
+  Loaded<AgentConfig> loaded =
+      ParseAgentConfig(std::string(kMinimal) + "security: {interval: 1h}\n", "/a.yaml");
   ASSERT_THAT(loaded.problems, IsEmpty());
-  EXPECT_THAT(loaded.config.not_yet_supported, ElementsAre("security", "probes"));
+  EXPECT_THAT(loaded.config.not_yet_supported, ElementsAre("security"));
+}
+
+TEST(AgentConfig, ProbesOfEachTypeAreRead) {
+  Loaded<AgentConfig> loaded = ParseAgentConfig(std::string(kMinimal) + R"(probes:
+  - {name: web, type: http, url: "https://example.com/health", expect_status: [200, 204],
+     body_match: "ok", interval: 15s, timeout: 3s}
+  - {name: db, type: tcp, address: "db.internal:5432"}
+  - {name: nginx, type: process, process_name: nginx, min_count: 2}
+)",
+                                                "/etc/vigil/agent.yaml");
+  ASSERT_THAT(loaded.problems, IsEmpty());
+  const auto& probes = loaded.config.probes;
+  ASSERT_EQ(probes.size(), 3u);
+  EXPECT_EQ(probes[0].type, AgentConfig::Probe::Type::kHttp);
+  EXPECT_THAT(probes[0].expect_status, ElementsAre(200, 204));
+  EXPECT_EQ(probes[0].timeout, std::chrono::seconds(3));
+  EXPECT_EQ(probes[1].address, "db.internal:5432");
+  EXPECT_EQ(probes[1].interval, std::chrono::seconds(30));
+  EXPECT_EQ(probes[2].min_count, 2);
+}
+
+TEST(AgentConfig, ProbesNeedANameAndAKnownType) {
+  EXPECT_THAT(Problems(std::string(kMinimal) + "probes: [{type: tcp, address: \"h:1\"}]\n"),
+              ElementsAre(HasSubstr("probes[0].name: required")));
+  EXPECT_THAT(Problems(std::string(kMinimal) + "probes: [{name: x, type: ping}]\n"),
+              ElementsAre(HasSubstr("probes[0].type: expected http, tcp or process")));
   EXPECT_THAT(Problems(std::string(kMinimal) + "probes: {name: web}\n"),
               ElementsAre(HasSubstr("probes: expected a list")));
+}
+
+TEST(AgentConfig, ProbeNamesAreUnique) {
+  EXPECT_THAT(Problems(std::string(kMinimal) +
+                       "probes:\n  - {name: a, type: tcp, address: \"h:1\"}\n"
+                       "  - {name: a, type: tcp, address: \"h:2\"}\n"),
+              ElementsAre(HasSubstr("probes[1].name: another probe is named \"a\"")));
+}
+
+TEST(AgentConfig, ProbeTimeoutMayNotExceedItsInterval) {
+  EXPECT_THAT(Problems(std::string(kMinimal) +
+                       "probes: [{name: a, type: tcp, address: \"h:1\", interval: 5s, "
+                       "timeout: 10s}]\n"),
+              ElementsAre(HasSubstr("probes[0].timeout: must not be longer than interval")));
+}
+
+TEST(AgentConfig, ProbeKeysMustFitTheType) {
+  EXPECT_THAT(Problems(std::string(kMinimal) +
+                       "probes: [{name: a, type: tcp, address: \"h:1\", url: \"http://x\"}]\n"),
+              ElementsAre(HasSubstr("probes[0].url: does not apply to a tcp probe")));
+  EXPECT_THAT(Problems(std::string(kMinimal) + "probes: [{name: a, type: http, url: \"ftp://x\"}]\n"),
+              ElementsAre(HasSubstr("probes[0].url: must start with http:// or https://")));
+  EXPECT_THAT(Problems(std::string(kMinimal) +
+                       "probes: [{name: a, type: http, url: \"http://x\", expect_status: [99]}]\n"),
+              ElementsAre(HasSubstr("must be between 100 and 599")));
+  EXPECT_THAT(Problems(std::string(kMinimal) + "probes: [{name: a, type: process}]\n"),
+              ElementsAre(HasSubstr("needs exactly one of process_name and cmdline")));
+  EXPECT_THAT(Problems(std::string(kMinimal) + "probes: [{name: a, type: tcp, address: nohost}]\n"),
+              ElementsAre(HasSubstr("probes[0].address: invalid address")));
 }
 
 TEST(AgentConfig, UnreadableFileIsReported) {

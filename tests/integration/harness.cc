@@ -118,7 +118,9 @@ std::string Harness::WriteAgentConfig(const std::string& agent_id, const std::st
   const bool own_agent_section = extra_yaml.rfind("agent:", 0) == 0;
   return dir_.Write("agent.yaml",
                     (own_agent_section ? std::string() : "agent: {id: " + agent_id + "}\n") +
-                        section + "spool: {path: agent/spool.db}\nhealth: {interval: 1s}\n" +
+                        section + "spool: {path: agent/spool.db}\n" +
+                        (extra_yaml.find("health:") == std::string::npos ? "health: {interval: 1s}\n"
+                                                                         : "") +
                         extra_yaml);
 }
 

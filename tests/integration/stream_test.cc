@@ -114,6 +114,24 @@ TEST(Stream, AgentWhoseSpoolWasLostIsRenumberedInsteadOfSkipped) {
   EXPECT_THAT(harness.agent().Stderr(), HasSubstr("renumbering"));
 }
 
+TEST(Stream, AFailingProbeReachesTheCollectorAtOnceAsAnEvent) {
+  Harness harness;
+  harness.StartCollector();
+  // Health every hour: only the probe's own event can bring its failure within the test.
+  harness.StartAgent("web-01", harness.CreateToken("acme"),
+                     "health: {interval: 1h}\n"
+                     "probes: [{name: ghost, type: process, process_name: vigil-no-such-process, "
+                     "interval: 1s}]\n");
+  EXPECT_TRUE(harness.WaitForValue("vigil_collector_events_received_total", {},
+                                   [](double v) { return v >= 1; }))
+      << harness.agent().Stderr();
+  EXPECT_EQ(harness.Scrape().Value("vigil_probe_success",
+                                   {{"agent", "web-01"}, {"probe", "ghost"}, {"type", "process"}}),
+            0);
+  EXPECT_EQ(harness.Scrape().Value("vigil_probe_process_count", {{"probe", "ghost"}}), 0);
+  EXPECT_THAT(harness.agent().Stderr(), HasSubstr("probe ghost (process) failed"));
+}
+
 TEST(Stream, SecretsNeverAppearInEitherLog) {
   Harness harness;
   harness.StartCollector("log: {level: debug}\n");
