@@ -7,6 +7,7 @@
 #include "collector/store.h"
 #include "collector/token.h"
 #include "common/cli.h"
+#include "common/identity.h"
 
 namespace vigil::collector {
 namespace {
@@ -27,15 +28,7 @@ constexpr const char* kTokenUsage =
 
 }  // namespace
 
-bool IsValidCustomerName(const std::string& name) {
-  if (name.empty() || name.size() > 64) return false;
-  for (char c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '.' || c == '_' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
+bool IsValidCustomerName(const std::string& name) { return IsSimpleName(name, 64); }
 
 int RunTokenCommand(const config::CollectorConfig& config, const std::vector<std::string>& words,
                     const std::string& customer, const Clock& clock, std::ostream& out,

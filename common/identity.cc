@@ -4,9 +4,9 @@
 
 namespace vigil {
 
-bool IsValidAgentId(const std::string& id) {
-  if (id.empty() || id.size() > kMaxAgentIdLength) return false;
-  for (char c : id) {
+bool IsSimpleName(const std::string& name, std::size_t max_length) {
+  if (name.empty() || name.size() > max_length) return false;
+  for (char c : name) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                     c == '.' || c == '_' || c == '-';
     if (!ok) return false;

@@ -148,16 +148,6 @@ void ReadHealthSection(const Field& section, AgentConfig::Health& health) {
   }
 }
 
-bool IsValidProbeName(const std::string& name) {
-  if (name.empty() || name.size() > 64) return false;
-  for (char c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '.' || c == '_' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
-}
-
 void ReadProbe(const Field& field, AgentConfig::Probe& probe) {
   using Type = AgentConfig::Probe::Type;
   if (!field.ExpectMap({"name", "type", "interval", "timeout", "url", "expect_status",
@@ -166,7 +156,7 @@ void ReadProbe(const Field& field, AgentConfig::Probe& probe) {
     return;
   }
   field["name"].Require();
-  if (field["name"].Read(probe.name) && !IsValidProbeName(probe.name)) {
+  if (field["name"].Read(probe.name) && !IsSimpleName(probe.name, 64)) {
     field["name"].Report("must be 1 to 64 characters of letters, digits, '.', '_' or '-'");
   }
   field["type"].Require();
