@@ -9,6 +9,7 @@
 #include "agent/collectors/netstat.h"
 #include "agent/collectors/proc_stat.h"
 #include "agent/collectors/system_info.h"
+#include "agent/collectors/textfile.h"
 #include "common/log.h"
 #include "common/metric_builder.h"
 
@@ -75,6 +76,9 @@ std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(
     if (name == "pressure") collectors.push_back(MakePressureCollector(root));
     if (name == "sockstat") collectors.push_back(MakeSockstatCollector(root));
     if (name == "stat") collectors.push_back(MakeStatCollector(root));
+    if (name == "textfile" && !health.textfile_directory.empty()) {
+      collectors.push_back(MakeTextfileCollector(health.textfile_directory));
+    }
     if (name == "time") collectors.push_back(MakeTimeCollector(root, clock));
     if (name == "uname") collectors.push_back(MakeUnameCollector());
     if (name == "vmstat") collectors.push_back(MakeVmstatCollector(root, health.vmstat_fields));

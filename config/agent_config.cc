@@ -107,7 +107,7 @@ void ReadRegex(const Field& field, std::string& out) {
 
 void ReadHealthSection(const Field& section, AgentConfig::Health& health) {
   if (!section.ExpectMap({"interval", "root", "collectors", "filesystem", "diskstats", "netdev",
-                          "netstat", "vmstat"})) {
+                          "netstat", "vmstat", "textfile"})) {
     return;
   }
   section["interval"].ReadDuration(health.interval, std::chrono::seconds(1));
@@ -141,6 +141,8 @@ void ReadHealthSection(const Field& section, AgentConfig::Health& health) {
     ReadRegex(netdev["device_exclude"], health.netdev.device_exclude);
     ReadRegex(netdev["device_include"], health.netdev.device_include);
   }
+  const Field textfile = section["textfile"];
+  if (textfile.ExpectMap({"directory"})) textfile["directory"].ReadPath(health.textfile_directory);
   for (auto [key, target] : {std::pair{"netstat", &health.netstat_fields},
                              std::pair{"vmstat", &health.vmstat_fields}}) {
     const Field fields = section[key];

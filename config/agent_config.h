@@ -71,6 +71,8 @@ struct AgentConfig {
         "InSegs|OutSegs|OutRsts|PassiveOpens|RetransSegs|CurrEstab)|Udp6?_(InDatagrams|"
         "OutDatagrams|NoPorts|RcvbufErrors|SndbufErrors))$";
     std::string vmstat_fields = "^(oom_kill|pgpg|pswp|pg.*fault).*";
+    // Folder of *.prom files to forward; empty: the textfile collector does not run.
+    std::string textfile_directory;
   } health;
 
   // Service checks, each on its own schedule (probes: in agent.yaml).
@@ -109,7 +111,8 @@ struct AgentConfig {
 // The health collectors this version has, by node_exporter's names.
 inline const std::vector<std::string> kHealthCollectors = {
     "cpu",    "diskstats", "entropy", "filefd", "filesystem", "loadavg", "meminfo", "netdev",
-    "netstat", "os",       "pressure", "sockstat", "stat",     "time",    "uname",   "vmstat"};
+    "netstat", "os",       "pressure", "sockstat", "stat",     "textfile", "time",    "uname",
+    "vmstat"};
 
 // Whether `name` (one of kHealthCollectors) runs under this configuration.
 bool CollectorEnabled(const AgentConfig::Health& health, const std::string& name);

@@ -28,8 +28,10 @@ TEST(HealthCollection, ReadsEveryCollectorUnderTheRoot) {
   for (const char* name : {"cpu", "loadavg", "meminfo", "stat"}) {
     EXPECT_EQ(self.Value("vigil_agent_collector_success", {{"collector", name}}), 1) << name;
   }
-  // Every collector of this version reports, whether its files exist under the fixture or not.
-  EXPECT_EQ(self.Find("vigil_agent_collector_success").size(), config::kHealthCollectors.size());
+  // Every collector of this version reports, whether its files exist under the fixture or not;
+  // all but textfile, which runs only when given a folder.
+  EXPECT_EQ(self.Find("vigil_agent_collector_success").size(),
+            config::kHealthCollectors.size() - 1);
 }
 
 TEST(HealthCollection, AFailingCollectorLeavesTheOthersRunning) {
@@ -46,7 +48,7 @@ TEST(HealthCollection, AFailingCollectorLeavesTheOthersRunning) {
   EXPECT_EQ(self.Value("vigil_agent_collector_success", {{"collector", "meminfo"}}), 0);
   EXPECT_EQ(self.Value("vigil_agent_collector_success", {{"collector", "cpu"}}), 0);
   EXPECT_EQ(self.Find("vigil_agent_collector_duration_seconds").size(),
-            config::kHealthCollectors.size());
+            config::kHealthCollectors.size() - 1);
 }
 
 TEST(HealthCollection, SwitchedOffCollectorsDoNotRun) {
@@ -59,7 +61,20 @@ TEST(HealthCollection, SwitchedOffCollectorsDoNotRun) {
   auto self = testing::RenderAndParse(result.self);
   EXPECT_FALSE(self.Value("vigil_agent_collector_success", {{"collector", "meminfo"}}));
   EXPECT_EQ(self.Find("vigil_agent_collector_success").size(),
-            config::kHealthCollectors.size() - 1);
+            config::kHealthCollectors.size() - 2);
+}
+
+TEST(HealthCollection, TextfileRunsWhenGivenAFolder) {
+  testing::TempDir textfiles;
+  textfiles.Write("jobs.prom", "jobs_pending 4\n");
+  config::AgentConfig::Health health = HealthAt(kFixture);
+  health.textfile_directory = textfiles.path().string();
+  HealthCollection collection(MakeHealthCollectors(health, RealClock()), RealClock());
+  Collection result = collection.CollectOnce();
+  EXPECT_EQ(testing::RenderAndParse(result.health).Value("jobs_pending"), 4);
+  EXPECT_EQ(testing::RenderAndParse(result.self)
+                .Value("vigil_agent_collector_success", {{"collector", "textfile"}}),
+            1);
 }
 
 }  // namespace

@@ -183,6 +183,29 @@ health: {interval: soon}
                           HasSubstr(":3:22: collector.address"), HasSubstr(":4:20:")));
 }
 
+TEST(AgentConfig, HealthCollectorsAndTheirOptionsAreRead) {
+  Loaded<AgentConfig> loaded = ParseAgentConfig(std::string(kMinimal) + R"(health:
+  collectors: {systemd_units: true, vmstat: false}
+)", "/etc/vigil/agent.yaml");
+  EXPECT_THAT(FormatDiagnostic(loaded.problems.at(0)),
+              HasSubstr("health.collectors.systemd_units: unknown collector"));
+  loaded = ParseAgentConfig(std::string(kMinimal) + R"(health:
+  collectors: {vmstat: false}
+  textfile: {directory: textfiles}
+  netdev: {device_exclude: "^(lo|veth.*)$"}
+)", "/etc/vigil/agent.yaml");
+  ASSERT_THAT(loaded.problems, IsEmpty());
+  EXPECT_FALSE(CollectorEnabled(loaded.config.health, "vmstat"));
+  EXPECT_TRUE(CollectorEnabled(loaded.config.health, "cpu"));
+  EXPECT_EQ(loaded.config.health.textfile_directory, "/etc/vigil/textfiles");
+  EXPECT_EQ(loaded.config.health.netdev.device_exclude, "^(lo|veth.*)$");
+}
+
+TEST(AgentConfig, InvalidRegularExpressionsAreRejected) {
+  EXPECT_THAT(Problems(std::string(kMinimal) + "health: {netstat: {fields: \"(unclosed\"}}\n"),
+              ElementsAre(HasSubstr("health.netstat.fields: invalid regular expression")));
+}
+
 TEST(AgentConfig, SecurityIsAcceptedButNotedAsNotYetSupported) {
   Loaded<AgentConfig> loaded =
       ParseAgentConfig(std::string(kMinimal) + "security: {interval: 1h}\n", "/a.yaml");

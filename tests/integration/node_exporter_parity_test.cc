@@ -55,7 +55,8 @@ Reads ReadBoth(const std::string& root) {
       "--collector.disable-defaults",
       std::string("--collector.filesystem.mount-points-exclude=") + kUpstreamMountPointsExclude,
       "--collector.netdev.device-exclude=",
-      "--no-collector.netdev.netlink"};
+      "--no-collector.netdev.netlink",
+      "--collector.textfile.directory=" + root + "/textfile"};
   for (const std::string& collector : config::kHealthCollectors) {
     argv.push_back("--collector." + collector);
   }
@@ -68,7 +69,8 @@ Reads ReadBoth(const std::string& root) {
   const auto between = std::chrono::steady_clock::now();
   const std::string config = dir.Write(
       "agent.yaml", "agent: {id: parity}\ncollector: {address: \"127.0.0.1:1\", ca_file: x, "
-                    "token_file: y}\nhealth: {root: \"" + root + "\"}\n");
+                    "token_file: y}\nhealth: {root: \"" + root + "\", textfile: {directory: \"" +
+                    root + "/textfile\"}}\n");
   CommandResult once = RunCommand({VIGIL_AGENT_BINARY, "--config", config, "--once"});
   EXPECT_EQ(once.exit_code, 0) << once.err;
   Reads reads{ParseExposition(scrape.body), ParseExposition(once.out)};
@@ -77,10 +79,12 @@ Reads ReadBoth(const std::string& root) {
   return reads;
 }
 
-// node_exporter's own series that are not host facts.
+// Everything but node_exporter's reports about itself (textfile metrics included).
 bool IsHostSeries(const std::string& name) {
-  return name.rfind("node_", 0) == 0 && name.rfind("node_scrape_", 0) != 0 &&
-         name != "node_exporter_build_info";
+  for (const char* own : {"go_", "process_", "promhttp_", "node_scrape_"}) {
+    if (name.rfind(own, 0) == 0) return false;
+  }
+  return name != "node_exporter_build_info";
 }
 
 std::string Describe(const ParsedSample& sample) {
@@ -137,7 +141,7 @@ void ExpectFixtureParity(const std::string& fixture) {
 
 TEST(NodeExporterParity, AwkwardFixtureMatchesSeriesForSeriesAndValueForValue) {
   // 64 CPUs, mount points with spaces and tabs, devices with dots and dashes, udev properties,
-  // a missing PSI file, no sockstat6.
+  // a missing PSI file, no sockstat6, textfiles good and broken.
   ExpectFixtureParity("awkward");
 }
 
