@@ -9,6 +9,7 @@
 #include "agent/collectors/netstat.h"
 #include "agent/collectors/proc_stat.h"
 #include "agent/collectors/system_info.h"
+#include "agent/collectors/systemd.h"
 #include "agent/collectors/textfile.h"
 #include "common/log.h"
 #include "common/metric_builder.h"
@@ -76,6 +77,10 @@ std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(
     if (name == "pressure") collectors.push_back(MakePressureCollector(root));
     if (name == "sockstat") collectors.push_back(MakeSockstatCollector(root));
     if (name == "stat") collectors.push_back(MakeStatCollector(root));
+    if (name == "systemd") {
+      collectors.push_back(
+          MakeSystemdCollector({health.systemd.unit_include, health.systemd.unit_exclude}));
+    }
     if (name == "textfile" && !health.textfile_directory.empty()) {
       collectors.push_back(MakeTextfileCollector(health.textfile_directory));
     }

@@ -107,7 +107,7 @@ void ReadRegex(const Field& field, std::string& out) {
 
 void ReadHealthSection(const Field& section, AgentConfig::Health& health) {
   if (!section.ExpectMap({"interval", "root", "collectors", "filesystem", "diskstats", "netdev",
-                          "netstat", "vmstat", "textfile"})) {
+                          "netstat", "vmstat", "textfile", "systemd"})) {
     return;
   }
   section["interval"].ReadDuration(health.interval, std::chrono::seconds(1));
@@ -140,6 +140,11 @@ void ReadHealthSection(const Field& section, AgentConfig::Health& health) {
   if (netdev.ExpectMap({"device_exclude", "device_include"})) {
     ReadRegex(netdev["device_exclude"], health.netdev.device_exclude);
     ReadRegex(netdev["device_include"], health.netdev.device_include);
+  }
+  const Field systemd = section["systemd"];
+  if (systemd.ExpectMap({"unit_include", "unit_exclude"})) {
+    ReadRegex(systemd["unit_include"], health.systemd.unit_include);
+    ReadRegex(systemd["unit_exclude"], health.systemd.unit_exclude);
   }
   const Field textfile = section["textfile"];
   if (textfile.ExpectMap({"directory"})) textfile["directory"].ReadPath(health.textfile_directory);
@@ -269,7 +274,9 @@ void ReadAgentDocument(const Field& root, AgentConfig& config) {
 
 bool CollectorEnabled(const AgentConfig::Health& health, const std::string& name) {
   auto it = health.collectors.find(name);
-  return it == health.collectors.end() || it->second;
+  if (it != health.collectors.end()) return it->second;
+  return std::find(kHealthCollectorsOffByDefault.begin(), kHealthCollectorsOffByDefault.end(),
+                   name) == kHealthCollectorsOffByDefault.end();
 }
 
 Loaded<AgentConfig> LoadAgentConfig(const std::string& file) {

@@ -73,6 +73,10 @@ struct AgentConfig {
     std::string vmstat_fields = "^(oom_kill|pgpg|pswp|pg.*fault).*";
     // Folder of *.prom files to forward; empty: the textfile collector does not run.
     std::string textfile_directory;
+    struct Systemd {
+      std::string unit_include = ".+";
+      std::string unit_exclude = ".+\\.(automount|device|mount|scope|slice|target)";
+    } systemd;
   } health;
 
   // Service checks, each on its own schedule (probes: in agent.yaml).
@@ -111,8 +115,11 @@ struct AgentConfig {
 // The health collectors this version has, by node_exporter's names.
 inline const std::vector<std::string> kHealthCollectors = {
     "cpu",    "diskstats", "entropy", "filefd", "filesystem", "loadavg", "meminfo", "netdev",
-    "netstat", "os",       "pressure", "sockstat", "stat",     "textfile", "time",    "uname",
-    "vmstat"};
+    "netstat", "os",       "pressure", "sockstat", "stat",     "systemd",  "textfile", "time",
+    "uname",   "vmstat"};
+
+// Collectors that run only when switched on in health.collectors, as in upstream node_exporter.
+inline const std::vector<std::string> kHealthCollectorsOffByDefault = {"systemd"};
 
 // Whether `name` (one of kHealthCollectors) runs under this configuration.
 bool CollectorEnabled(const AgentConfig::Health& health, const std::string& name);

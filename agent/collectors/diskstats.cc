@@ -68,7 +68,9 @@ class DiskstatsCollector final : public Collector {
  public:
   explicit DiskstatsCollector(DiskstatsOptions options)
       : options_(std::move(options)),
-        devices_(options_.device_include, options_.device_exclude) {}
+        // As in node_exporter, a device include list replaces the exclusions.
+        devices_(options_.device_include,
+                 options_.device_include.empty() ? options_.device_exclude : "") {}
 
   const std::string& name() const override { return name_; }
 

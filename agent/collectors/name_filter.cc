@@ -10,12 +10,8 @@ NameFilter::NameFilter(const std::string& include, const std::string& exclude)
 
 bool NameFilter::Keep(const std::string& name) {
   if (auto known = verdicts_.find(name); known != verdicts_.end()) return known->second;
-  bool keep = true;
-  if (has_include_) {
-    keep = std::regex_search(name, include_);
-  } else if (has_exclude_) {
-    keep = !std::regex_search(name, exclude_);
-  }
+  const bool keep = (!has_include_ || std::regex_search(name, include_)) &&
+                    (!has_exclude_ || !std::regex_search(name, exclude_));
   // A host whose names keep changing (containers coming and going) must not grow this forever.
   if (verdicts_.size() >= kMaxRemembered) verdicts_.clear();
   verdicts_.emplace(name, keep);

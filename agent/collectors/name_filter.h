@@ -12,8 +12,9 @@ namespace vigil::agent {
 
 class NameFilter {
  public:
-  // Empty patterns match nothing: an empty include keeps everything not excluded. When the include
-  // pattern is set it alone decides. Throws std::regex_error for invalid patterns.
+  // A name is kept when it matches the include pattern (an empty one includes everything) and not
+  // the exclude pattern (an empty one excludes nothing). Throws std::regex_error for invalid
+  // patterns.
   NameFilter(const std::string& include, const std::string& exclude);
 
   bool Keep(const std::string& name);

@@ -55,7 +55,9 @@ Result<std::vector<wire::MetricFamily>> ParseNetdev(
 }
 
 std::unique_ptr<Collector> MakeNetdevCollector(NetdevOptions options) {
-  auto devices = std::make_shared<NameFilter>(options.device_include, options.device_exclude);
+  // As in node_exporter, a device include list replaces the exclusions.
+  auto devices = std::make_shared<NameFilter>(
+      options.device_include, options.device_include.empty() ? options.device_exclude : "");
   auto keep = [devices](const std::string& device) { return devices->Keep(device); };
   return MakeFileCollector("netdev", options.root,
                            [keep](const ReadRelative& read) -> Result<std::vector<wire::MetricFamily>> {

@@ -16,6 +16,12 @@ config::AgentConfig::Health HealthAt(const std::string& root) {
   return health;
 }
 
+// Collectors that run by default: all but the ones off by default and textfile (which needs a
+// folder).
+std::size_t DefaultCollectorCount() {
+  return config::kHealthCollectors.size() - config::kHealthCollectorsOffByDefault.size() - 1;
+}
+
 TEST(HealthCollection, ReadsEveryCollectorUnderTheRoot) {
   HealthCollection collection(MakeHealthCollectors(HealthAt(kFixture), RealClock()), RealClock());
   Collection result = collection.CollectOnce();
@@ -30,8 +36,7 @@ TEST(HealthCollection, ReadsEveryCollectorUnderTheRoot) {
   }
   // Every collector of this version reports, whether its files exist under the fixture or not;
   // all but textfile, which runs only when given a folder.
-  EXPECT_EQ(self.Find("vigil_agent_collector_success").size(),
-            config::kHealthCollectors.size() - 1);
+  EXPECT_EQ(self.Find("vigil_agent_collector_success").size(), DefaultCollectorCount());
 }
 
 TEST(HealthCollection, AFailingCollectorLeavesTheOthersRunning) {
@@ -47,8 +52,7 @@ TEST(HealthCollection, AFailingCollectorLeavesTheOthersRunning) {
   EXPECT_EQ(self.Value("vigil_agent_collector_success", {{"collector", "loadavg"}}), 1);
   EXPECT_EQ(self.Value("vigil_agent_collector_success", {{"collector", "meminfo"}}), 0);
   EXPECT_EQ(self.Value("vigil_agent_collector_success", {{"collector", "cpu"}}), 0);
-  EXPECT_EQ(self.Find("vigil_agent_collector_duration_seconds").size(),
-            config::kHealthCollectors.size() - 1);
+  EXPECT_EQ(self.Find("vigil_agent_collector_duration_seconds").size(), DefaultCollectorCount());
 }
 
 TEST(HealthCollection, SwitchedOffCollectorsDoNotRun) {
@@ -60,8 +64,7 @@ TEST(HealthCollection, SwitchedOffCollectorsDoNotRun) {
   EXPECT_FALSE(testing::RenderAndParse(result.health).Find("node_cpu_seconds_total").empty());
   auto self = testing::RenderAndParse(result.self);
   EXPECT_FALSE(self.Value("vigil_agent_collector_success", {{"collector", "meminfo"}}));
-  EXPECT_EQ(self.Find("vigil_agent_collector_success").size(),
-            config::kHealthCollectors.size() - 2);
+  EXPECT_EQ(self.Find("vigil_agent_collector_success").size(), DefaultCollectorCount() - 1);
 }
 
 TEST(HealthCollection, TextfileRunsWhenGivenAFolder) {

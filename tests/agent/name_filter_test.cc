@@ -12,9 +12,10 @@ TEST(NameFilter, ExcludesMatchesAndKeepsTheRest) {
   EXPECT_FALSE(filter.Keep("loop0"));  // the remembered verdict is the same
 }
 
-TEST(NameFilter, IncludeAloneDecidesWhenSet) {
+TEST(NameFilter, KeepsWhatIsIncludedAndNotExcluded) {
   NameFilter filter("^eth", "^eth1$");
-  EXPECT_TRUE(filter.Keep("eth1"));
+  EXPECT_TRUE(filter.Keep("eth0"));
+  EXPECT_FALSE(filter.Keep("eth1"));
   EXPECT_FALSE(filter.Keep("wlan0"));
 }
 

@@ -70,7 +70,7 @@ Reads ReadBoth(const std::string& root) {
   const std::string config = dir.Write(
       "agent.yaml", "agent: {id: parity}\ncollector: {address: \"127.0.0.1:1\", ca_file: x, "
                     "token_file: y}\nhealth: {root: \"" + root + "\", textfile: {directory: \"" +
-                    root + "/textfile\"}}\n");
+                    root + "/textfile\"}, collectors: {systemd: true}}\n");
   CommandResult once = RunCommand({VIGIL_AGENT_BINARY, "--config", config, "--once"});
   EXPECT_EQ(once.exit_code, 0) << once.err;
   Reads reads{ParseExposition(scrape.body), ParseExposition(once.out)};

@@ -1,0 +1,38 @@
+#pragma once
+// The "systemd" collector (off by default, as in upstream node_exporter): the state of every unit
+// as node_systemd_unit_state{name,state,type} (one series per state, 1 for the current one; type is
+// a service's Type, empty for other units), node_systemd_units{state} and
+// node_systemd_system_running — read over D-Bus with libsystemd's sd-bus, not by running
+// systemctl.
+//
+// libsystemd is opened with dlopen() when the collector first runs, so agents that do not use it
+// do not carry it (and its own dependencies) in memory.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "agent/collectors/collector.h"
+#include "agent/collectors/name_filter.h"
+
+namespace vigil::agent {
+
+struct SystemdUnit {
+  std::string name;          // "nginx.service"
+  std::string active_state;  // "active", "failed", ...
+  std::string service_type;  // "simple", "forking", ... for services; empty otherwise
+};
+
+// Families for the units the filter keeps; `system_state` is the manager's SystemState.
+std::vector<wire::MetricFamily> SystemdFamilies(const std::vector<SystemdUnit>& units,
+                                                NameFilter& filter,
+                                                const std::string& system_state);
+
+struct SystemdOptions {
+  std::string unit_include = ".+";
+  std::string unit_exclude = ".+\\.(automount|device|mount|scope|slice|target)";
+};
+
+std::unique_ptr<Collector> MakeSystemdCollector(SystemdOptions options);
+
+}  // namespace vigil::agent
