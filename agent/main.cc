@@ -6,6 +6,7 @@
 #include "agent/agent.h"
 #include "agent/health_collection.h"
 #include "agent/once_output.h"
+#include "agent/probes/prober.h"
 #include "common/cli.h"
 #include "common/clock.h"
 #include "common/daemon_signals.h"
@@ -25,7 +26,8 @@ Options:
   --config FILE        agent configuration (YAML); default /etc/vigil/agent.yaml
   --check-config       validate the configuration and exit: 0 when valid, 2 otherwise,
                        printing FILE:LINE:COL: key.path: message for every problem
-  --once               collect once, print to stdout and exit; never connects
+  --once               collect health and run every probe once, print to stdout and exit;
+                       never connects
   --format FORMAT      output of --once: prometheus (default) or json
   --version            print the version and exit
   --help               print this help and exit
@@ -41,11 +43,28 @@ int PrintProblems(const std::vector<vigil::config::Diagnostic>& problems) {
   return vigil::kExitUsage;
 }
 
+// Runs every probe once (each within its timeout) and returns their families.
+std::vector<vigil::wire::MetricFamily> ProbeOnce(const vigil::config::AgentConfig& config) {
+  boost::asio::io_context io(1);
+  auto prober = vigil::agent::Prober::Create(io.get_executor(), config.probes, config.health.root,
+                                             [](vigil::wire::Event) {});
+  if (!prober) {
+    vigil::LogError(prober.error().message);
+    return {};
+  }
+  (*prober)->Start();
+  while (!(*prober)->AllRan() && io.run_one() > 0) {
+  }
+  (*prober)->Stop();
+  return (*prober)->Families();
+}
+
 int CollectOnce(const vigil::config::AgentConfig& config, const std::string& format) {
-  vigil::agent::HealthCollection collection(vigil::agent::MakeHealthCollectors(config.health, vigil::RealClock()),
-                                            vigil::RealClock());
+  vigil::agent::HealthCollection collection(
+      vigil::agent::MakeHealthCollectors(config.health, vigil::RealClock()), vigil::RealClock());
   vigil::agent::Collection result = collection.CollectOnce();
   for (auto& family : result.self) result.health.push_back(std::move(family));
+  for (auto& family : ProbeOnce(config)) result.health.push_back(std::move(family));
   if (format == "json") {
     std::cout << vigil::agent::RenderJson(result.health);
   } else {

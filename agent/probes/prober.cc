@@ -78,6 +78,10 @@ class Prober::Impl : public std::enable_shared_from_this<Prober::Impl> {
 
   bool empty() const { return slots_.empty(); }
 
+  bool AllRan() const {
+    return std::all_of(slots_.begin(), slots_.end(), [](const Slot& slot) { return slot.last; });
+  }
+
   std::vector<wire::MetricFamily> Families() const {
     auto success = MakeFamily("vigil_probe_success",
                               "Whether the probe's last run passed (1) or failed (0).",
@@ -190,6 +194,7 @@ Prober::~Prober() { impl_->Stop(); }
 void Prober::Start() { impl_->Start(); }
 void Prober::Stop() { impl_->Stop(); }
 bool Prober::empty() const { return impl_->empty(); }
+bool Prober::AllRan() const { return impl_->AllRan(); }
 std::vector<wire::MetricFamily> Prober::Families() const { return impl_->Families(); }
 
 }  // namespace vigil::agent

@@ -40,6 +40,8 @@ class Prober {
   void Stop();
 
   bool empty() const;
+  // True once every probe has finished at least one run.
+  bool AllRan() const;
   // The latest result of every probe that has run.
   std::vector<wire::MetricFamily> Families() const;
 

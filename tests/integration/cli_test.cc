@@ -107,6 +107,19 @@ TEST(Cli, OnceOutputOfThisHostPassesPromtool) {
   EXPECT_NE(run.out.find("node_filesystem_size_bytes{"), std::string::npos);
 }
 
+TEST(Cli, OnceRunsEveryProbeOnce) {
+  TempDir dir;
+  const std::string config = dir.Write(
+      "agent.yaml", "agent: {id: once}\ncollector: {address: \"127.0.0.1:1\", ca_file: x, "
+                    "token_file: y}\nhealth: {root: " + kFixture + "}\n"
+                    "probes: [{name: nothing, type: tcp, address: \"127.0.0.1:1\", timeout: 2s}]\n");
+  CommandResult run = RunCommand({kAgent, "--config", config, "--once"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  ParsedExposition exposition = ParseExposition(run.out);
+  EXPECT_EQ(exposition.Value("vigil_probe_success", {{"probe", "nothing"}, {"type", "tcp"}}), 0);
+  EXPECT_EQ(exposition.Value("node_load1"), 0.20);
+}
+
 TEST(Cli, OnceCanPrintJson) {
   TempDir dir;
   CommandResult run =
