@@ -105,6 +105,16 @@ void ReadRegex(const Field& field, std::string& out) {
   out = pattern;
 }
 
+// A section of regular-expression options: each key names the string it fills.
+void ReadRegexes(const Field& section,
+                 std::initializer_list<std::pair<std::string_view, std::string*>> options) {
+  if (!section.Present()) return;
+  std::vector<std::string> keys;
+  for (const auto& option : options) keys.emplace_back(option.first);
+  if (!section.ExpectKeys(keys)) return;
+  for (const auto& [key, target] : options) ReadRegex(section[key], *target);
+}
+
 void ReadHealthSection(const Field& section, AgentConfig::Health& health) {
   if (!section.ExpectMap({"interval", "root", "collectors", "filesystem", "diskstats", "netdev",
                           "netstat", "vmstat", "textfile", "systemd"})) {
@@ -126,33 +136,19 @@ void ReadHealthSection(const Field& section, AgentConfig::Health& health) {
     bool enabled = true;
     if (field.Read(enabled)) health.collectors[name] = enabled;
   }
-  const Field filesystem = section["filesystem"];
-  if (filesystem.ExpectMap({"mount_points_exclude", "fs_types_exclude"})) {
-    ReadRegex(filesystem["mount_points_exclude"], health.filesystem.mount_points_exclude);
-    ReadRegex(filesystem["fs_types_exclude"], health.filesystem.fs_types_exclude);
-  }
-  const Field diskstats = section["diskstats"];
-  if (diskstats.ExpectMap({"device_exclude", "device_include"})) {
-    ReadRegex(diskstats["device_exclude"], health.diskstats.device_exclude);
-    ReadRegex(diskstats["device_include"], health.diskstats.device_include);
-  }
-  const Field netdev = section["netdev"];
-  if (netdev.ExpectMap({"device_exclude", "device_include"})) {
-    ReadRegex(netdev["device_exclude"], health.netdev.device_exclude);
-    ReadRegex(netdev["device_include"], health.netdev.device_include);
-  }
-  const Field systemd = section["systemd"];
-  if (systemd.ExpectMap({"unit_include", "unit_exclude"})) {
-    ReadRegex(systemd["unit_include"], health.systemd.unit_include);
-    ReadRegex(systemd["unit_exclude"], health.systemd.unit_exclude);
-  }
+  ReadRegexes(section["filesystem"],
+              {{"mount_points_exclude", &health.filesystem.mount_points_exclude},
+               {"fs_types_exclude", &health.filesystem.fs_types_exclude}});
+  ReadRegexes(section["diskstats"], {{"device_exclude", &health.diskstats.device_exclude},
+                                     {"device_include", &health.diskstats.device_include}});
+  ReadRegexes(section["netdev"], {{"device_exclude", &health.netdev.device_exclude},
+                                  {"device_include", &health.netdev.device_include}});
+  ReadRegexes(section["systemd"], {{"unit_include", &health.systemd.unit_include},
+                                   {"unit_exclude", &health.systemd.unit_exclude}});
   const Field textfile = section["textfile"];
   if (textfile.ExpectMap({"directory"})) textfile["directory"].ReadPath(health.textfile_directory);
-  for (auto [key, target] : {std::pair{"netstat", &health.netstat_fields},
-                             std::pair{"vmstat", &health.vmstat_fields}}) {
-    const Field fields = section[key];
-    if (fields.ExpectMap({"fields"})) ReadRegex(fields["fields"], *target);
-  }
+  ReadRegexes(section["netstat"], {{"fields", &health.netstat_fields}});
+  ReadRegexes(section["vmstat"], {{"fields", &health.vmstat_fields}});
 }
 
 void ReadProbe(const Field& field, AgentConfig::Probe& probe) {

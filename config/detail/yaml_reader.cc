@@ -190,12 +190,15 @@ void Field::ReportAt(const YAML::Mark& mark, const std::string& path,
 void Field::Report(const std::string& message) const { ReportAt(mark_, path_, message); }
 
 bool Field::ExpectMap(std::initializer_list<std::string_view> allowed) const {
+  return ExpectKeys(std::vector<std::string>(allowed.begin(), allowed.end()));
+}
+
+bool Field::ExpectKeys(const std::vector<std::string>& known) const {
   if (!Present()) return true;
   if (!node_.IsMap()) {
     Report("expected a mapping of keys to values");
     return false;
   }
-  const std::vector<std::string> known(allowed.begin(), allowed.end());
   std::set<std::string> seen;
   for (auto it = node_.begin(); it != node_.end(); ++it) {
     const YAML::Node key = it->first;

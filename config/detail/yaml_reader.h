@@ -58,6 +58,7 @@ class Field {
   // Requires a mapping whose keys are all in `allowed`; reports each unknown key (with a
   // suggestion) and each duplicate. False when this is present but not a mapping.
   bool ExpectMap(std::initializer_list<std::string_view> allowed) const;
+  bool ExpectKeys(const std::vector<std::string>& allowed) const;
 
   // The child at `key` (absent children are fine; readers then keep the default).
   Field operator[](std::string_view key) const;
