@@ -26,6 +26,8 @@ IngestOptions ToIngestOptions(const config::CollectorConfig::Limits& limits) {
   options.handshake_timeout = limits.handshake_timeout;
   options.hello_timeout = limits.hello_timeout;
   options.idle_timeout = limits.idle_timeout;
+  options.connection_rate_per_ip = static_cast<double>(limits.connection_rate_per_ip);
+  options.connection_burst_per_ip = static_cast<double>(limits.connection_burst_per_ip);
   return options;
 }
 

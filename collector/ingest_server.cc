@@ -23,6 +23,7 @@
 #include "common/host_port.h"
 #include "common/identity.h"
 #include "common/log.h"
+#include "common/rate_limiter.h"
 
 namespace vigil::collector {
 
@@ -66,6 +67,18 @@ std::string DescribeEndpoint(const tcp::socket& socket) {
   if (ec) return "unknown peer";
   return FormatHostPort({remote.address().to_string(), remote.port()});
 }
+
+std::string PeerAddress(const tcp::socket& socket) {
+  boost::system::error_code ec;
+  const tcp::endpoint remote = socket.remote_endpoint(ec);
+  return ec ? std::string() : remote.address().to_string();
+}
+
+constexpr std::size_t kMaxRateLimitedAddresses = 100000;
+// Refusals are logged at most this often (per second, with a burst), so a flood of bad peers
+// cannot flood the journal; the count of lines left out is reported with the next one.
+constexpr double kRefusalLogRate = 10;
+constexpr double kRefusalLogBurst = 50;
 
 std::string CheckHello(const wire::Hello& hello) {
   if (!IsValidAgentId(hello.agent_id())) return "agent id is missing or not allowed";
@@ -291,6 +304,8 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
       : io_(io),
         strand_(asio::make_strand(io)),
         acceptor_(strand_),
+        connection_rate_(settings->options.connection_rate_per_ip,
+                         settings->options.connection_burst_per_ip, kMaxRateLimitedAddresses),
         settings_(std::move(settings)),
         store_(store),
         live_(live),
@@ -318,6 +333,10 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
   }
 
   void Reconfigure(std::shared_ptr<const Settings> settings) {
+    asio::post(strand_, [self = shared_from_this(), options = settings->options] {
+      self->connection_rate_ = KeyedRateLimiter(
+          options.connection_rate_per_ip, options.connection_burst_per_ip, kMaxRateLimitedAddresses);
+    });
     std::lock_guard lock(mutex_);
     settings_ = std::move(settings);
   }
@@ -347,25 +366,51 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
     }
   }
 
+  // On strand_.
   void Admit(tcp::socket socket) {
+    if (!connection_rate_.Take(PeerAddress(socket), clock_.Monotonic())) {
+      RefuseBeforeTls(socket, "rate_limited", "too many new connections from this address");
+      return;
+    }
     std::shared_ptr<const Settings> settings;
     std::shared_ptr<Session> session;
     {
       std::lock_guard lock(mutex_);
       settings = settings_;
       if (sessions_.size() >= settings->options.max_connections) {
-        const std::string peer = DescribeEndpoint(socket);
-        boost::system::error_code ignored;
-        socket.close(ignored);
-        metrics_.CountRefused("connection_limit");
-        LogWarning("ingest: refused " + peer + ": connection_limit: " +
-                   std::to_string(settings->options.max_connections) + " connections are open");
+        RefuseBeforeTls(socket, "connection_limit",
+                        std::to_string(settings->options.max_connections) +
+                            " connections are open");
         return;
       }
       const auto executor = socket.get_executor();
       session = std::make_shared<Session>(std::move(socket), settings, *this);
       sessions_.emplace(session.get(), session);
       asio::co_spawn(executor, Session::Run(session), asio::detached);
+    }
+  }
+
+  void RefuseBeforeTls(tcp::socket& socket, const std::string& reason, const std::string& why) {
+    const std::string peer = DescribeEndpoint(socket);
+    boost::system::error_code ignored;
+    socket.close(ignored);
+    metrics_.CountRefused(reason);
+    LogRefusal("ingest: refused " + peer + ": " + reason + ": " + why);
+  }
+
+  // Thread-safe.
+  void LogRefusal(const std::string& line) {
+    std::lock_guard lock(log_mutex_);
+    if (!refusal_log_.Take(clock_.Monotonic())) {
+      ++refusals_not_logged_;
+      return;
+    }
+    if (refusals_not_logged_ > 0) {
+      LogWarning(line + " (and " + std::to_string(refusals_not_logged_) +
+                 " more refusals not logged)");
+      refusals_not_logged_ = 0;
+    } else {
+      LogWarning(line);
     }
   }
 
@@ -413,7 +458,7 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
                                             : session.peer();
     if (!ending.refusal.empty()) {
       metrics_.CountRefused(ending.refusal);
-      LogWarning("ingest: refused " + who + ": " + ending.refusal + ": " + ending.message);
+      LogRefusal("ingest: refused " + who + ": " + ending.refusal + ": " + ending.message);
     } else {
       LogInfo("ingest: " + who + " disconnected: " + ending.message);
     }
@@ -424,6 +469,11 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
   tcp::acceptor acceptor_;
   bool stopping_ = false;  // on strand_
   std::uint16_t port_ = 0;
+  KeyedRateLimiter connection_rate_;  // on strand_
+
+  std::mutex log_mutex_;
+  TokenBucket refusal_log_{kRefusalLogRate, kRefusalLogBurst};  // guarded by log_mutex_
+  std::uint64_t refusals_not_logged_ = 0;                       // guarded by log_mutex_
 
   mutable std::mutex mutex_;
   std::shared_ptr<const Settings> settings_;                          // guarded by mutex_

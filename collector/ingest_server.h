@@ -33,6 +33,10 @@ struct IngestOptions {
   Duration handshake_timeout{std::chrono::seconds(10)};
   Duration hello_timeout{std::chrono::seconds(10)};
   Duration idle_timeout{std::chrono::seconds(90)};
+  // New connections from one address: a token bucket refilled at this rate (per second), holding
+  // this many (agents behind one NAT share it).
+  double connection_rate_per_ip = 50;
+  double connection_burst_per_ip = 500;
 };
 
 class IngestServer {

@@ -45,6 +45,8 @@ struct CollectorConfig {
     Duration handshake_timeout{std::chrono::seconds(10)};  // TCP accept to TLS established
     Duration hello_timeout{std::chrono::seconds(10)};      // TLS established to Hello received
     Duration idle_timeout{std::chrono::seconds(90)};       // silence after Hello
+    std::int64_t connection_rate_per_ip = 50;    // new ingest connections a second, per address
+    std::int64_t connection_burst_per_ip = 500;  // ... of which this many at once
     std::int64_t max_series_per_agent = 50000;
     std::int64_t max_metric_names = 100000;     // distinct metric names across all agents
     std::int64_t max_http_connections = 256;

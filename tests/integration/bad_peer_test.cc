@@ -179,6 +179,22 @@ TEST(BadPeerLimits, ConnectionsBeyondTheLimitAreRefusedBeforeTls) {
   EXPECT_EQ(harness.Scrape().Value("vigil_collector_agent_connected", kGoodAgent), 1);
 }
 
+TEST(BadPeerLimits, AnAddressOpeningConnectionsTooFastIsRefused) {
+  Harness harness;
+  harness.StartCollector("limits: {connection_rate_per_ip: 1, connection_burst_per_ip: 3}\n");
+  // Three connections use up the burst; the fourth in the same moment is refused before TLS.
+  std::vector<std::unique_ptr<RawPeer>> peers;
+  for (int i = 0; i < 4; ++i) {
+    peers.push_back(std::make_unique<RawPeer>(harness.ingest_port(), harness.dir().File("pki/ca.pem")));
+  }
+  EXPECT_TRUE(peers.back()->ClosedByPeer());
+  EXPECT_TRUE(WaitFor([&] {
+    return harness.Scrape().Value("vigil_collector_connections_refused_total",
+                                  {{"reason", "rate_limited"}}) >= 1;
+  }));
+  EXPECT_THAT(harness.collector().Stderr(), HasSubstr(": rate_limited: too many new connections"));
+}
+
 TEST(BadPeerLimits, AgentSilentAfterHelloIsClosedAtTheIdleTimeout) {
   Harness harness;
   harness.StartCollector("limits: {idle_timeout: 1s}\n");
