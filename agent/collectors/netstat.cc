@@ -16,14 +16,15 @@ Result<std::vector<ProtocolStat>> ParseNetstatPairs(std::string_view text) {
       return MakeError("parse_failed",
                        "mismatched names and values for \"" + std::string(lines[i]) + "\"");
     }
-    const std::string protocol(names[0].substr(0, names[0].size() - 1));
+    const std::string_view protocol = names[0].substr(0, names[0].size() - 1);
     for (std::size_t column = 1; column < names.size(); ++column) {
       std::optional<double> value = ParseDouble(values[column]);
       if (!value) {
         return MakeError("parse_failed", "bad value \"" + std::string(values[column]) + "\" for " +
-                                             protocol + " " + std::string(names[column]));
+                                             std::string(protocol) + " " +
+                                             std::string(names[column]));
       }
-      stats.push_back({protocol, std::string(names[column]), *value});
+      stats.push_back({protocol, names[column], *value});
     }
   }
   return stats;
@@ -41,8 +42,7 @@ Result<std::vector<ProtocolStat>> ParseSnmp6(std::string_view text) {
       return MakeError("parse_failed", "bad value \"" + std::string(fields[1]) + "\" for " +
                                            std::string(fields[0]));
     }
-    stats.push_back({std::string(fields[0].substr(0, six + 1)),
-                     std::string(fields[0].substr(six + 1)), *value});
+    stats.push_back({fields[0].substr(0, six + 1), fields[0].substr(six + 1), *value});
   }
   return stats;
 }
@@ -50,11 +50,12 @@ Result<std::vector<ProtocolStat>> ParseSnmp6(std::string_view text) {
 std::vector<wire::MetricFamily> NetstatFamilies(const std::vector<ProtocolStat>& stats,
                                                 NameFilter& fields) {
   std::vector<wire::MetricFamily> out;
+  std::string key;
   for (const ProtocolStat& stat : stats) {
-    const std::string key = stat.protocol + "_" + stat.field;
+    key.assign(stat.protocol).append("_").append(stat.field);
     if (!fields.Keep(key)) continue;
     auto family = MakeFamily("node_netstat_" + key,
-                             "Statistic " + stat.protocol + stat.field + ".",
+                             "Statistic " + std::string(stat.protocol) + std::string(stat.field) + ".",
                              wire::METRIC_TYPE_UNTYPED);
     AddSeries(family, stat.value);
     out.push_back(std::move(family));
@@ -68,16 +69,20 @@ std::unique_ptr<Collector> MakeNetstatCollector(NetstatOptions options) {
       "netstat", options.root,
       [fields](const ReadRelative& read) -> Result<std::vector<wire::MetricFamily>> {
         std::vector<ProtocolStat> all;
+        std::vector<std::string> texts;  // what `all` points into
+        texts.reserve(3);
         for (const char* file : {"proc/net/netstat", "proc/net/snmp"}) {
           Result<std::string> text = read(file);
           if (!text) return text.error();
-          Result<std::vector<ProtocolStat>> stats = ParseNetstatPairs(*text);
+          texts.push_back(std::move(*text));
+          Result<std::vector<ProtocolStat>> stats = ParseNetstatPairs(texts.back());
           if (!stats) return MakeError("parse_failed", std::string(file) + ": " + stats.error().message);
           all.insert(all.end(), stats->begin(), stats->end());
         }
         // Without IPv6 there is no snmp6: that is not an error.
         if (Result<std::string> text = read("proc/net/snmp6")) {
-          Result<std::vector<ProtocolStat>> stats = ParseSnmp6(*text);
+          texts.push_back(std::move(*text));
+          Result<std::vector<ProtocolStat>> stats = ParseSnmp6(texts.back());
           if (!stats) return MakeError("parse_failed", "proc/net/snmp6: " + stats.error().message);
           all.insert(all.end(), stats->begin(), stats->end());
         }
