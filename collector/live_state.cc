@@ -153,6 +153,10 @@ std::vector<prometheus::MetricFamily> LiveState::Collect() const {
   MetricFamily series{"vigil_collector_agent_series", "Series the collector holds for the agent.",
                       prometheus::MetricType::Gauge,
                       {}};
+  MetricFamily info{"vigil_collector_agent_info",
+                    "Always 1; the agent's hostname and version, from its last Hello, are labels.",
+                    prometheus::MetricType::Gauge,
+                    {}};
   std::map<std::string, MetricFamily> by_name;
   {
     std::lock_guard lock(mutex_);
@@ -167,6 +171,13 @@ std::vector<prometheus::MetricFamily> LiveState::Collect() const {
             MakeMetric(labels, static_cast<double>(agent.last_batch_ms) / 1000.0));
       }
       series.metric.push_back(MakeMetric(labels, static_cast<double>(agent.series)));
+      if (!agent.identity.version.empty() || !agent.identity.hostname.empty()) {
+        info.metric.push_back(MakeMetric({{"agent", key.agent_id},
+                                          {"customer", key.customer},
+                                          {"hostname", agent.identity.hostname},
+                                          {"version", agent.identity.version}},
+                                         1));
+      }
       for (const auto& [source, families] : agent.sources) {
         for (const StoredFamily& family : families) {
           auto [it, inserted] = by_name.try_emplace(family.name);
@@ -183,9 +194,9 @@ std::vector<prometheus::MetricFamily> LiveState::Collect() const {
     }
   }
   std::vector<MetricFamily> out;
-  out.reserve(by_name.size() + 4);
+  out.reserve(by_name.size() + 5);
   for (auto& [name, family] : by_name) out.push_back(std::move(family));
-  for (MetricFamily* own : {&applied, &connected, &last_batch, &series}) {
+  for (MetricFamily* own : {&applied, &connected, &last_batch, &series, &info}) {
     if (!own->metric.empty()) out.push_back(std::move(*own));
   }
   return out;

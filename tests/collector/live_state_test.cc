@@ -78,6 +78,15 @@ TEST(LiveState, MergesOneFamilyAcrossAgents) {
   EXPECT_EQ(Scrape(live).Find("node_load1").size(), 2u);
 }
 
+TEST(LiveState, DescribesEachAgentsHostAndVersion) {
+  LiveState live({});
+  live.AgentConnected(kWeb, {"web-01.acme.example", "0.1.0", {}, 0});
+  EXPECT_EQ(Scrape(live).Value("vigil_collector_agent_info", {{"agent", "web-01"},
+                                                              {"hostname", "web-01.acme.example"},
+                                                              {"version", "0.1.0"}}),
+            1);
+}
+
 TEST(LiveState, CountsAppliedBatchesFromTheStoredFigure) {
   LiveState live({});
   live.AgentConnected(kWeb, {"h", "v", {}, 41});
