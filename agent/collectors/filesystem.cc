@@ -160,7 +160,7 @@ class FilesystemCollector final : public Collector {
       : options_(std::move(options)),
         mount_points_("", options_.mount_points_exclude),
         fs_types_("", options_.fs_types_exclude),
-        stat_(MakeBoundedStat(&StatNow, kStatTimeout)) {}
+        stat_remote_(MakeBoundedStat(&StatNow, kStatTimeout)) {}
 
   const std::string& name() const override { return name_; }
 
@@ -170,8 +170,8 @@ class FilesystemCollector final : public Collector {
     if (!text) return text.error();
     Result<std::vector<MountEntry>> mounts = ParseMounts(*text);
     if (!mounts) return mounts.error();
-    return FilesystemFamilies(*mounts, mount_points_, fs_types_, options_.root,
-                              stat_);
+    return FilesystemFamilies(*mounts, mount_points_, fs_types_, options_.root, &StatNow,
+                              stat_remote_);
   }
 
  private:
@@ -179,7 +179,7 @@ class FilesystemCollector final : public Collector {
   FilesystemOptions options_;
   NameFilter mount_points_;
   NameFilter fs_types_;
-  StatFilesystem stat_;
+  StatFilesystem stat_remote_;
 };
 
 }  // namespace
@@ -202,7 +202,8 @@ Result<std::vector<MountEntry>> ParseMounts(std::string_view text) {
 std::vector<wire::MetricFamily> FilesystemFamilies(const std::vector<MountEntry>& mounts,
                                                    NameFilter& mount_points, NameFilter& fs_types,
                                                    const std::string& root,
-                                                   const StatFilesystem& stat) {
+                                                   const StatFilesystem& stat_local,
+                                                   const StatFilesystem& stat_remote) {
   using wire::METRIC_TYPE_GAUGE;
   auto device_error = MakeFamily(
       "node_filesystem_device_error",
@@ -226,6 +227,7 @@ std::vector<wire::MetricFamily> FilesystemFamilies(const std::vector<MountEntry>
     if (!seen.emplace(mount.device, mount.mount_point, mount.fs_type).second) continue;
     const LabelPairs labels = {
         {"device", mount.device}, {"fstype", mount.fs_type}, {"mountpoint", mount.mount_point}};
+    const StatFilesystem& stat = MayBlock(mount.fs_type) ? stat_remote : stat_local;
     Result<FilesystemUsage> usage = stat(UnderRoot(root, mount.mount_point));
     AddSeries(device_error, usage ? 0 : 1, labels);
     if (!usage) continue;
@@ -249,6 +251,13 @@ std::vector<wire::MetricFamily> FilesystemFamilies(const std::vector<MountEntry>
     if (family->series_size() > 0) out.push_back(std::move(*family));
   }
   return out;
+}
+
+bool MayBlock(const std::string& fs_type) {
+  static const std::set<std::string> kRemote = {
+      "nfs", "nfs4", "cifs", "smb3", "smbfs", "ceph", "glusterfs", "9p", "afs", "lustre",
+      "gpfs", "ocfs2", "gfs2", "sshfs", "davfs", "virtiofs"};
+  return kRemote.count(fs_type) > 0 || fs_type.rfind("fuse", 0) == 0;
 }
 
 StatFilesystem MakeBoundedStat(StatFilesystem blocking, std::chrono::milliseconds timeout) {

@@ -32,6 +32,10 @@ struct FilesystemUsage {
 // statfs(2) of a path; an error when the call fails (or, for a stuck network mount, times out).
 using StatFilesystem = std::function<Result<FilesystemUsage>(const std::string& path)>;
 
+// Whether statfs on this filesystem type can block for long (network and FUSE filesystems), so
+// that it must run where a hang cannot stall the agent.
+bool MayBlock(const std::string& fs_type);
+
 // Runs `blocking` on a worker thread and gives up on a call after `timeout`, so that a dead network
 // mount cannot stall the agent. A path whose call timed out is reported as an error, without a new
 // call, until that call has returned. The result is not thread-safe.
@@ -47,11 +51,13 @@ struct FilesystemOptions {
 };
 
 // Families for the given mounts. Mounts matching the exclusions are skipped; the first of several
-// mounts with the same device, mount point and type wins.
+// mounts with the same device, mount point and type wins. `stat_local` serves local filesystems,
+// `stat_remote` those that MayBlock.
 std::vector<wire::MetricFamily> FilesystemFamilies(const std::vector<MountEntry>& mounts,
                                                    NameFilter& mount_points, NameFilter& fs_types,
                                                    const std::string& root,
-                                                   const StatFilesystem& stat);
+                                                   const StatFilesystem& stat_local,
+                                                   const StatFilesystem& stat_remote);
 
 // Reads <root>/proc/1/mounts (falling back to <root>/proc/mounts) and statfs's each mount under
 // root, giving up on one after 5 seconds. Throws std::regex_error for invalid patterns (the

@@ -38,7 +38,7 @@ TEST(FilesystemFamilies, ReportsUsageReadonlyAndErrorsPerMount) {
       "nfs:/x /broken nfs4 rw 0 0\n");
   NameFilter all_mount_points("", ""), all_types("", "");
   auto scrape = testing::RenderAndParse(
-      FilesystemFamilies(mounts, all_mount_points, all_types, "/", FixedUsage()));
+      FilesystemFamilies(mounts, all_mount_points, all_types, "/", FixedUsage(), FixedUsage()));
   const std::map<std::string, std::string> root = {
       {"device", "/dev/sda1"}, {"fstype", "ext4"}, {"mountpoint", "/"}};
   EXPECT_EQ(scrape.Value("node_filesystem_size_bytes", root), 1000);
@@ -57,20 +57,26 @@ TEST(FilesystemFamilies, SkipsExcludedMountsAndDuplicates) {
       "tmpfs /run/credentials/x tmpfs ro 0 0\n");
   NameFilter mount_points("", "^/(proc|run/credentials/.+)($|/)");
   NameFilter types("", "^(proc)$");
-  auto scrape = testing::RenderAndParse(FilesystemFamilies(mounts, mount_points, types, "/", FixedUsage()));
+  auto scrape = testing::RenderAndParse(
+      FilesystemFamilies(mounts, mount_points, types, "/", FixedUsage(), FixedUsage()));
   EXPECT_EQ(scrape.Find("node_filesystem_size_bytes").size(), 1u);
 }
 
-TEST(FilesystemFamilies, StatsMountsUnderTheRoot) {
-  std::vector<std::string> seen;
-  auto mounts = *ParseMounts("/dev/sda1 /srv ext4 rw 0 0\n");
+TEST(FilesystemFamilies, StatsMountsUnderTheRootAndNetworkOnesWithABound) {
+  std::vector<std::string> local, remote;
+  auto mounts = *ParseMounts("/dev/sda1 /srv ext4 rw 0 0\nnas:/x /mnt/nas nfs4 rw 0 0\n");
   NameFilter all_mount_points("", ""), all_types("", "");
-  FilesystemFamilies(mounts, all_mount_points, all_types, "/host",
-                     [&seen](const std::string& path) -> Result<FilesystemUsage> {
-                       seen.push_back(path);
-                       return FilesystemUsage{};
-                     });
-  EXPECT_EQ(seen, std::vector<std::string>{"/host/srv"});
+  const auto recording = [](std::vector<std::string>& seen) {
+    return [&seen](const std::string& path) -> Result<FilesystemUsage> {
+      seen.push_back(path);
+      return FilesystemUsage{};
+    };
+  };
+  FilesystemFamilies(mounts, all_mount_points, all_types, "/host", recording(local),
+                     recording(remote));
+  // A network filesystem goes to the bounded statfs, a local one does not need to.
+  EXPECT_EQ(local, std::vector<std::string>{"/host/srv"});
+  EXPECT_EQ(remote, std::vector<std::string>{"/host/mnt/nas"});
 }
 
 }  // namespace
