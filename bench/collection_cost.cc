@@ -2,7 +2,8 @@
 // process: running the collectors, building and serializing the batch, and committing it to the
 // spool. Prints figures; asserts nothing.
 //
-// usage: collection_cost [ITERATIONS] [ROOT]   (defaults: 200, /)
+// usage: collection_cost [ITERATIONS] [ROOT] [PAUSE_MS]   (defaults: 200, /, 0)
+// A pause between collections shows what they cost with the cold caches of a once-a-second agent.
 
 #include <time.h>
 
@@ -11,6 +12,7 @@
 #include <filesystem>
 #include <map>
 #include <string>
+#include <thread>
 
 #include "agent/health_collection.h"
 #include "agent/spool.h"
@@ -30,6 +32,7 @@ int main(int argc, char** argv) {
   const int iterations = argc > 1 ? std::atoi(argv[1]) : 200;
   vigil::config::AgentConfig::Health health;
   health.root = argc > 2 ? argv[2] : "/";
+  const int pause_ms = argc > 3 ? std::atoi(argv[3]) : 0;
   vigil::agent::HealthCollection collection(
       vigil::agent::MakeHealthCollectors(health, vigil::RealClock()), vigil::RealClock());
   const std::string spool_path =
@@ -45,6 +48,7 @@ int main(int argc, char** argv) {
   std::size_t samples = 0, bytes = 0;
   (void)collection.CollectOnce();  // warm-up: first reads, regex verdicts
   for (int i = 0; i < iterations; ++i) {
+    if (pause_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
     const double t0 = CpuMillis();
     vigil::agent::Collection result = collection.CollectOnce();
     const double t1 = CpuMillis();
@@ -78,8 +82,8 @@ int main(int argc, char** argv) {
   std::filesystem::remove(spool_path + "-wal");
   std::filesystem::remove(spool_path + "-shm");
   const double n = iterations;
-  std::printf("collection cost over %d iterations (root %s), CPU ms per collection:\n", iterations,
-              health.root.c_str());
+  std::printf("collection cost over %d iterations (root %s, %d ms apart), CPU ms per collection:\n",
+              iterations, health.root.c_str(), pause_ms);
   std::printf("  collectors          %8.3f\n", collect_ms / n);
   for (const auto& [name, ms] : per_collector_ms) {
     std::printf("    %-16s  %8.3f (wall)\n", name.c_str(), ms / n);
