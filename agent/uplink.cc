@@ -134,24 +134,25 @@ class Uplink::Impl : public std::enable_shared_from_this<Uplink::Impl> {
   }
 
   static awaitable<void> RunLoop(std::shared_ptr<Impl> self) {
-    bool failing = false;
+    std::string last_failure;  // empty while connections succeed
     while (!self->stopping_) {
       Status ended = co_await self->ConnectAndStream();
       self->stats_.connected = false;
       self->connection_.reset();
       if (self->stopping_) break;
       if (!ended) {
-        // The first failure of a streak is a warning; repeats are debug, so a collector that is
-        // down for a day does not flood the journal.
+        // A failure is a warning when it differs from the previous one; the same failure again
+        // is debug, so a collector that is down for a day does not flood the journal, while a
+        // new problem (say, the token was revoked) is seen.
         const std::string text = "collector connection: " + ended.error().message;
-        if (!failing) {
+        if (text != last_failure) {
           LogWarning(text);
         } else {
           LogDebug(text);
         }
-        failing = true;
+        last_failure = text;
       } else {
-        failing = false;
+        last_failure.clear();
       }
       const Duration delay = self->backoff_.Next();
       LogDebug("reconnecting in " + FormatDuration(delay));

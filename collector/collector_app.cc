@@ -28,6 +28,7 @@ IngestOptions ToIngestOptions(const config::CollectorConfig::Limits& limits) {
   options.idle_timeout = limits.idle_timeout;
   options.connection_rate_per_ip = static_cast<double>(limits.connection_rate_per_ip);
   options.connection_burst_per_ip = static_cast<double>(limits.connection_burst_per_ip);
+  options.revocation_check_interval = limits.revocation_check_interval;
   return options;
 }
 

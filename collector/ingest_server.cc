@@ -111,10 +111,15 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
 
     const std::string& peer() const { return peer_; }
 
-    // Closes the connection from any thread; the session's coroutine then ends.
-    void Close(std::string why) {
-      asio::post(stream_.get_executor(), [self = shared_from_this(), why = std::move(why)] {
-        if (self->close_reason_.empty()) self->close_reason_ = why;
+    // Closes the connection from any thread; the session's coroutine then ends. A non-empty
+    // `refusal` counts the ending as that refusal.
+    void Close(std::string why, std::string refusal = "") {
+      asio::post(stream_.get_executor(), [self = shared_from_this(), why = std::move(why),
+                                          refusal = std::move(refusal)] {
+        if (self->close_reason_.empty()) {
+          self->close_reason_ = why;
+          self->close_refusal_ = refusal;
+        }
         boost::system::error_code ignored;
         boost::beast::get_lowest_layer(self->stream_).socket().close(ignored);
       });
@@ -122,7 +127,7 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
 
     static awaitable<void> Run(std::shared_ptr<Session> self) {
       Ending ending = co_await self->Serve();
-      if (!self->close_reason_.empty()) ending = Ended(self->close_reason_);
+      if (!self->close_reason_.empty()) ending = {self->close_refusal_, self->close_reason_};
       self->server_.SessionEnded(*self, ending);
     }
 
@@ -175,10 +180,10 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
             "agent " + hello.agent_id() + ": enrollment token " + record.id + " is revoked");
       }
       AgentKey key{record.customer, hello.agent_id()};
-      co_return co_await Stream(std::move(key), hello);
+      co_return co_await Stream(std::move(key), record.id, hello);
     }
 
-    awaitable<Ending> Stream(AgentKey key, const wire::Hello& hello) {
+    awaitable<Ending> Stream(AgentKey key, const std::string& token_id, const wire::Hello& hello) {
       const IngestOptions& options = settings_->options;
       Store& store = server_.store_;
       Result<AgentRecord> agent = store.RecordHello(
@@ -193,7 +198,7 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
         identity.labels.emplace_back(label.name(), label.value());
       }
       agent_ = key;
-      server_.AgentAccepted(shared_from_this(), key, std::move(identity));
+      server_.AgentAccepted(shared_from_this(), key, token_id, std::move(identity));
       LogInfo("ingest: agent " + key.agent_id + " of customer " + key.customer + " connected from " +
               peer_ + "; applied through sequence " + std::to_string(agent->last_sequence));
 
@@ -295,7 +300,8 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
     std::shared_ptr<const Settings> settings_;
     Impl& server_;
     std::optional<AgentKey> agent_;
-    std::string close_reason_;  // set by Close(), read on the strand
+    std::string close_reason_;   // set by Close(), read on the strand
+    std::string close_refusal_;  // likewise
     std::set<std::string> warned_reasons_;
   };
 
@@ -318,13 +324,17 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
     return OkStatus();
   }
 
-  void Start() { asio::co_spawn(strand_, AcceptLoop(shared_from_this()), asio::detached); }
+  void Start() {
+    asio::co_spawn(strand_, AcceptLoop(shared_from_this()), asio::detached);
+    asio::co_spawn(strand_, RevocationLoop(shared_from_this()), asio::detached);
+  }
 
   void Stop() {
     asio::post(strand_, [self = shared_from_this()] {
       self->stopping_ = true;
       boost::system::error_code ignored;
       self->acceptor_.close(ignored);
+      self->revocation_timer_.cancel();
     });
     std::lock_guard lock(mutex_);
     for (auto& [raw, weak] : sessions_) {
@@ -363,6 +373,42 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
         continue;
       }
       self->Admit(std::move(socket));
+    }
+  }
+
+  // Cuts every live stream whose enrollment token has been revoked since it connected (token
+  // administration runs in another process, so the store is asked).
+  static awaitable<void> RevocationLoop(std::shared_ptr<Impl> self) {
+    while (!self->stopping_) {
+      Duration interval;
+      {
+        std::lock_guard lock(self->mutex_);
+        interval = self->settings_->options.revocation_check_interval;
+      }
+      self->revocation_timer_.expires_after(interval);
+      boost::system::error_code ec;
+      co_await self->revocation_timer_.async_wait(asio::redirect_error(use_awaitable, ec));
+      if (self->stopping_) break;
+      self->CutRevoked();
+    }
+  }
+
+  void CutRevoked() {
+    Result<std::vector<TokenRecord>> tokens = store_.ListTokens();
+    if (!tokens) {
+      LogError("ingest: cannot check for revoked tokens: " + tokens.error().message);
+      return;
+    }
+    std::set<std::string> revoked;
+    for (const TokenRecord& token : *tokens) {
+      if (token.revoked_ms) revoked.insert(token.id);
+    }
+    std::lock_guard lock(mutex_);
+    for (auto& [key, agent] : agents_) {
+      if (revoked.count(agent.token_id) == 0) continue;
+      if (auto session = agent.session.lock()) {
+        session->Close("enrollment token " + agent.token_id + " was revoked", "unauthorized");
+      }
     }
   }
 
@@ -415,14 +461,14 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
   }
 
   void AgentAccepted(const std::shared_ptr<Session>& session, const AgentKey& key,
-                     AgentIdentity identity) {
+                     const std::string& token_id, AgentIdentity identity) {
     std::shared_ptr<Session> previous;
     {
       std::lock_guard lock(mutex_);
-      auto [it, inserted] = agents_.try_emplace(key, session);
+      auto [it, inserted] = agents_.try_emplace(key, LiveAgent{session, token_id});
       if (!inserted) {
-        previous = it->second.lock();
-        it->second = session;
+        previous = it->second.session.lock();
+        it->second = LiveAgent{session, token_id};
       }
     }
     if (previous) {
@@ -443,7 +489,7 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
       sessions_.erase(&session);
       if (session.agent()) {
         auto it = agents_.find(*session.agent());
-        if (it != agents_.end() && it->second.lock().get() == &session) {
+        if (it != agents_.end() && it->second.session.lock().get() == &session) {
           agents_.erase(it);
           was_current_agent = true;
         }
@@ -478,7 +524,12 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
   mutable std::mutex mutex_;
   std::shared_ptr<const Settings> settings_;                          // guarded by mutex_
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;     // guarded by mutex_
-  std::map<AgentKey, std::weak_ptr<Session>> agents_;                 // guarded by mutex_
+  struct LiveAgent {
+    std::weak_ptr<Session> session;
+    std::string token_id;
+  };
+  std::map<AgentKey, LiveAgent> agents_;                              // guarded by mutex_
+  asio::steady_timer revocation_timer_{strand_};                      // on strand_
 
   Store& store_;
   LiveState& live_;

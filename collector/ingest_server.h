@@ -37,6 +37,8 @@ struct IngestOptions {
   // this many (agents behind one NAT share it).
   double connection_rate_per_ip = 50;
   double connection_burst_per_ip = 500;
+  // How often live streams are checked against revoked tokens (and cut when theirs is).
+  Duration revocation_check_interval{std::chrono::seconds(10)};
 };
 
 class IngestServer {

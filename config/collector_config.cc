@@ -38,7 +38,8 @@ void ReadStoreSection(const Field& section, CollectorConfig::Store& store) {
 void ReadLimitsSection(const Field& section, CollectorConfig::Limits& limits) {
   if (!section.ExpectMap({"max_connections", "max_frame_size", "handshake_timeout",
                           "hello_timeout", "idle_timeout", "connection_rate_per_ip",
-                          "connection_burst_per_ip", "max_series_per_agent",
+                          "connection_burst_per_ip", "revocation_check_interval",
+                          "max_series_per_agent",
                           "max_metric_names", "max_http_connections", "max_http_request_size", "http_timeout"})) {
     return;
   }
@@ -53,6 +54,8 @@ void ReadLimitsSection(const Field& section, CollectorConfig::Limits& limits) {
   section["idle_timeout"].ReadDuration(limits.idle_timeout, std::chrono::seconds(1));
   section["connection_rate_per_ip"].Read(limits.connection_rate_per_ip, 1, 1'000'000);
   section["connection_burst_per_ip"].Read(limits.connection_burst_per_ip, 1, 1'000'000);
+  section["revocation_check_interval"].ReadDuration(limits.revocation_check_interval,
+                                                    std::chrono::milliseconds(100));
   section["max_series_per_agent"].Read(limits.max_series_per_agent, 1, 10'000'000);
   section["max_metric_names"].Read(limits.max_metric_names, 1, 10'000'000);
   section["max_http_connections"].Read(limits.max_http_connections, 1, 100'000);

@@ -47,6 +47,7 @@ struct CollectorConfig {
     Duration idle_timeout{std::chrono::seconds(90)};       // silence after Hello
     std::int64_t connection_rate_per_ip = 50;    // new ingest connections a second, per address
     std::int64_t connection_burst_per_ip = 500;  // ... of which this many at once
+    Duration revocation_check_interval{std::chrono::seconds(10)};  // cut streams of revoked tokens
     std::int64_t max_series_per_agent = 50000;
     std::int64_t max_metric_names = 100000;     // distinct metric names across all agents
     std::int64_t max_http_connections = 256;

@@ -195,6 +195,28 @@ TEST(BadPeerLimits, AnAddressOpeningConnectionsTooFastIsRefused) {
   EXPECT_THAT(harness.collector().Stderr(), HasSubstr(": rate_limited: too many new connections"));
 }
 
+TEST(BadPeerLimits, RevokingATokenCutsItsLiveStream) {
+  Harness harness;
+  harness.StartCollector("limits: {revocation_check_interval: 200ms}\n");
+  harness.StartAgent("good-01", harness.CreateToken("acme"));
+  ASSERT_TRUE(harness.WaitForValue("vigil_collector_agent_connected", kGoodAgent,
+                                   [](double v) { return v == 1; }));
+  harness.RevokeNewestToken("acme");
+  EXPECT_TRUE(harness.WaitForValue("vigil_collector_agent_connected", kGoodAgent,
+                                   [](double v) { return v == 0; }));
+  EXPECT_TRUE(WaitFor([&] {
+    return harness.collector().Stderr().find("was revoked") != std::string::npos;
+  }));
+  // And it stays out: its reconnection is refused.
+  EXPECT_TRUE(WaitFor([&] {
+    return harness.agent().Stderr().find("collector refused the agent (unauthorized)") !=
+           std::string::npos;
+  })) << harness.agent().Stderr();
+  EXPECT_GE(harness.Scrape().Value("vigil_collector_connections_refused_total",
+                                   {{"reason", "unauthorized"}}),
+            2);
+}
+
 TEST(BadPeerLimits, AgentSilentAfterHelloIsClosedAtTheIdleTimeout) {
   Harness harness;
   harness.StartCollector("limits: {idle_timeout: 1s}\n");
