@@ -1,14 +1,11 @@
 #include "agent/uplink.h"
 
-#include <openssl/ssl.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
-#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include "agent/spool.h"
@@ -27,12 +24,6 @@ namespace {
 
 constexpr Duration kDefaultHeartbeat = std::chrono::seconds(30);
 constexpr Duration kMinHeartbeat = std::chrono::seconds(1);
-
-bool IsIpLiteral(const std::string& host) {
-  boost::system::error_code ec;
-  asio::ip::make_address(host, ec);
-  return !ec;
-}
 
 }  // namespace
 
@@ -180,10 +171,7 @@ class Uplink::Impl : public std::enable_shared_from_this<Uplink::Impl> {
     auto connection = std::make_shared<Connection>(executor_, *settings->tls);
     connection_ = connection;
     TlsStream& stream = connection->stream;
-    if (!IsIpLiteral(options.server_name)) {
-      SSL_set_tlsext_host_name(stream.native_handle(), options.server_name.c_str());
-    }
-    stream.set_verify_callback(asio::ssl::host_name_verification(options.server_name));
+    ExpectServerName(stream, options.server_name);
 
     boost::beast::get_lowest_layer(stream).expires_after(options.timeout);
     co_await boost::beast::get_lowest_layer(stream).async_connect(

@@ -1,6 +1,10 @@
 #include "common/frame_io.h"
 
+#include <openssl/ssl.h>
+
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -10,6 +14,13 @@
 namespace vigil {
 
 namespace asio = boost::asio;
+
+void ExpectServerName(TlsStream& stream, const std::string& server_name) {
+  boost::system::error_code ec;
+  asio::ip::make_address(server_name, ec);
+  if (ec) SSL_set_tlsext_host_name(stream.native_handle(), server_name.c_str());
+  stream.set_verify_callback(asio::ssl::host_name_verification(server_name));
+}
 
 Error IoError(const boost::system::error_code& ec, const std::string& context) {
   std::string code = "io_error";

@@ -17,6 +17,10 @@ namespace vigil {
 
 using TlsStream = boost::beast::ssl_stream<boost::beast::tcp_stream>;
 
+// Before a client handshake: sends `server_name` as SNI (unless it is an IP literal, which SNI
+// does not carry) and requires the server's certificate to name it (DNS name or IP address).
+void ExpectServerName(TlsStream& stream, const std::string& server_name);
+
 // Maps a socket or TLS error to an Error: code "timeout", "closed" (orderly or truncated close by
 // the peer), "cancelled" (we closed it), "tls_handshake_failed" or "io_error"; the message is
 // `context` followed by the system's description.

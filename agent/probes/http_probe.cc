@@ -6,7 +6,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -17,6 +16,7 @@
 #include <optional>
 #include <regex>
 
+#include "common/frame_io.h"
 #include "common/tls.h"
 
 namespace vigil::agent {
@@ -30,12 +30,6 @@ using asio::use_awaitable;
 namespace {
 
 using Deadline = std::chrono::steady_clock::time_point;
-
-bool IsIpLiteral(const std::string& host) {
-  boost::system::error_code ec;
-  asio::ip::make_address(host, ec);
-  return !ec;
-}
 
 // The earliest notAfter in the peer's chain, in seconds since the epoch.
 std::optional<double> EarliestExpiry(SSL* ssl) {
@@ -199,9 +193,8 @@ awaitable<ProbeResult> HttpProbe::Run(asio::any_io_executor executor) {
   }
   Exchange exchange;
   if (url_.tls) {
-    beast::ssl_stream<beast::tcp_stream> stream(std::move(tcp), *tls_);
-    if (!IsIpLiteral(url_.host)) SSL_set_tlsext_host_name(stream.native_handle(), url_.host.c_str());
-    stream.set_verify_callback(asio::ssl::host_name_verification(url_.host));
+    TlsStream stream(std::move(tcp), *tls_);
+    ExpectServerName(stream, url_.host);
     beast::get_lowest_layer(stream).expires_at(deadline);
     co_await stream.async_handshake(asio::ssl::stream_base::client,
                                     asio::redirect_error(use_awaitable, ec));
