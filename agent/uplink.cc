@@ -1,6 +1,5 @@
 #include "agent/uplink.h"
 
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
