@@ -40,6 +40,22 @@ endif()
 add_library(vigil::sqlite3 ALIAS vigil_sqlite3)
 add_library(vigil::yaml_cpp ALIAS vigil_yaml_cpp)
 
+# RE2 (rule and silence matchers): Prometheus's regular-expression syntax, and linear-time
+# matching that no user-given pattern can turn into a stack overflow or a runaway search.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(VIGIL_RE2 REQUIRED IMPORTED_TARGET re2)
+add_library(vigil_re2 INTERFACE)
+target_link_libraries(vigil_re2 INTERFACE PkgConfig::VIGIL_RE2)
+add_library(vigil::re2 ALIAS vigil_re2)
+
+# libcurl: vigilctl's HTTP(S) client (and, later, webhook delivery).
+find_package(CURL REQUIRED)
+# CLI11 (header-only): the command lines of all three binaries.
+find_path(VIGIL_CLI11_INCLUDE CLI/CLI.hpp REQUIRED)
+add_library(vigil_cli11 INTERFACE)
+target_include_directories(vigil_cli11 SYSTEM INTERFACE ${VIGIL_CLI11_INCLUDE})
+add_library(vigil::cli11 ALIAS vigil_cli11)
+
 if(VIGIL_TESTS)
   find_package(GTest REQUIRED)
 endif()

@@ -13,6 +13,12 @@ if(VIGIL_SANITIZE)
                                                  -fno-sanitize-recover=undefined)
   target_link_options(vigil_options INTERFACE -fsanitize=address,undefined)
 endif()
+if(VIGIL_FUZZ)
+  # Every library a fuzz target calls is instrumented, not only the target's own file.
+  target_compile_options(vigil_options INTERFACE -fsanitize=fuzzer-no-link,address,undefined
+                                                 -fno-omit-frame-pointer)
+  target_link_options(vigil_options INTERFACE -fsanitize=fuzzer-no-link,address,undefined)
+endif()
 target_compile_definitions(vigil_options INTERFACE VIGIL_VERSION="${PROJECT_VERSION}")
 if(VIGIL_STATIC_DEPS)
   target_link_options(vigil_options INTERFACE -static-libstdc++ -static-libgcc)

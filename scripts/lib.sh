@@ -38,3 +38,29 @@ configure_and_build() {
   cmake -S "$VIGIL_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
   cmake --build "$dir"
 }
+
+# run_fuzzers BUILD_DIR SECONDS: builds the libFuzzer targets with clang (every library they call
+# instrumented) and runs each for SECONDS from a copy of its seed corpus in tests/fuzz/corpus, so
+# the checked-in seeds stay as they are. A crash, leak or sanitizer report fails.
+run_fuzzers() {
+  local dir=$1 seconds=$2
+  local targets=(frame_fuzzer config_fuzzer expr_fuzzer)
+  CC=clang CXX=clang++ cmake -S "$VIGIL_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DVIGIL_FUZZ=ON -DVIGIL_TESTS=OFF -DVIGIL_WERROR=ON >/dev/null
+  cmake --build "$dir" --target "${targets[@]}"
+  local target work
+  for target in "${targets[@]}"; do
+    work=$(mktemp -d)
+    cp "$VIGIL_ROOT/tests/fuzz/corpus/$target/"* "$work/"
+    if ! "$dir/tests/fuzz/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+        -artifact_prefix="$work/" -print_final_stats=1 "$work" >"$work.log" 2>&1; then
+      tail -60 "$work.log" >&2
+      echo "fuzzing: $target failed on the input above (its Base64 line); reproduce with" \
+        "$dir/tests/fuzz/$target FILE" >&2
+      rm -rf "$work" "$work.log"
+      return 1
+    fi
+    echo "fuzzing: $target ran ${seconds}s clean: $(grep -E '^#[0-9]+.*DONE' "$work.log" | tail -1)"
+    rm -rf "$work" "$work.log"
+  done
+}

@@ -189,6 +189,10 @@ void Field::ReportAt(const YAML::Mark& mark, const std::string& path,
 
 void Field::Report(const std::string& message) const { ReportAt(mark_, path_, message); }
 
+void Field::ReportAt(int line, int column, const std::string& message) const {
+  problems_->push_back({file_, line, column, path_, message});
+}
+
 bool Field::ExpectMap(std::initializer_list<std::string_view> allowed) const {
   return ExpectKeys(std::vector<std::string>(allowed.begin(), allowed.end()));
 }

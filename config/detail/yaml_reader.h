@@ -54,6 +54,10 @@ class Field {
 
   // Records a problem at this node (or at the parent's position when the node is missing).
   void Report(const std::string& message) const;
+  // Records a problem at a position inside this node's text (1-based line and column).
+  void ReportAt(int line, int column, const std::string& message) const;
+  // Where this node starts in the file (or its closest ancestor, when it is absent).
+  const YAML::Mark& mark() const { return mark_; }
 
   // Requires a mapping whose keys are all in `allowed`; reports each unknown key (with a
   // suggestion) and each duplicate. False when this is present but not a mapping.

@@ -1,0 +1,93 @@
+#include "alerting/label_matcher.h"
+
+#include <re2/re2.h>
+
+namespace vigil::alerting {
+
+std::string_view MatchOpText(MatchOp op) {
+  switch (op) {
+    case MatchOp::kEqual:
+      return "=";
+    case MatchOp::kNotEqual:
+      return "!=";
+    case MatchOp::kRegexMatch:
+      return "=~";
+    case MatchOp::kRegexNoMatch:
+      return "!~";
+  }
+  return "?";
+}
+
+Result<MatchOp> ParseMatchOp(std::string_view text) {
+  if (text == "=") return MatchOp::kEqual;
+  if (text == "!=") return MatchOp::kNotEqual;
+  if (text == "=~") return MatchOp::kRegexMatch;
+  if (text == "!~") return MatchOp::kRegexNoMatch;
+  return MakeError("bad_request",
+                   "unknown matcher operator \"" + std::string(text) + "\"; expected =, !=, =~ or !~");
+}
+
+Result<LabelMatcher> LabelMatcher::Make(std::string name, MatchOp op, std::string value) {
+  std::shared_ptr<const re2::RE2> regex;
+  if (op == MatchOp::kRegexMatch || op == MatchOp::kRegexNoMatch) {
+    if (value.size() > kMaxMatcherRegexBytes) {
+      return MakeError("bad_regex", "regular expression is longer than " +
+                                        std::to_string(kMaxMatcherRegexBytes) + " bytes");
+    }
+    re2::RE2::Options options;
+    options.set_log_errors(false);
+    options.set_max_mem(1 << 20);
+    // Checked alone first: wrapped, an unbalanced ")(" would compile.
+    const re2::RE2 alone(value, options);
+    if (!alone.ok()) {
+      return MakeError("bad_regex",
+                       "invalid regular expression " + QuoteString(value) + ": " + alone.error());
+    }
+    // Matched whole (FullMatch), as Prometheus anchors it; (?s) lets "." match a newline, too.
+    regex = std::make_shared<const re2::RE2>("(?s:" + value + ")", options);
+  }
+  return LabelMatcher(std::move(name), op, std::move(value), std::move(regex));
+}
+
+bool LabelMatcher::Matches(std::string_view label_value) const {
+  switch (op_) {
+    case MatchOp::kEqual:
+      return label_value == value_;
+    case MatchOp::kNotEqual:
+      return label_value != value_;
+    case MatchOp::kRegexMatch:
+      return re2::RE2::FullMatch(re2::StringPiece(label_value.data(), label_value.size()), *regex_);
+    case MatchOp::kRegexNoMatch:
+      return !re2::RE2::FullMatch(re2::StringPiece(label_value.data(), label_value.size()), *regex_);
+  }
+  return false;
+}
+
+std::string LabelMatcher::ToString() const {
+  return name_ + std::string(MatchOpText(op_)) + QuoteString(value_);
+}
+
+std::string QuoteString(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace vigil::alerting

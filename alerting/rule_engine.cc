@@ -1,0 +1,474 @@
+#include "alerting/rule_engine.h"
+
+#include <charconv>
+#include <cmath>
+#include <functional>
+#include <queue>
+#include <unordered_map>
+
+#include "alerting/range_window.h"
+
+namespace vigil::alerting {
+namespace {
+
+using WireLabels = google::protobuf::RepeatedPtrField<wire::Label>;
+
+struct SeriesId {
+  std::uint32_t origin = 0;
+  std::uint64_t hash = 0;
+  bool operator==(const SeriesId&) const = default;
+};
+
+struct SeriesIdHash {
+  std::size_t operator()(const SeriesId& id) const {
+    return static_cast<std::size_t>(id.hash ^ (static_cast<std::uint64_t>(id.origin) << 47));
+  }
+};
+
+// Identifies a series within its origin; `name` and `value` read one label of the range.
+template <typename Range, typename Name, typename Value>
+std::uint64_t HashLabelRange(const Range& labels, Name name, Value value) {
+  static constexpr std::string_view kSeparator("\xff", 1);
+  std::uint64_t hash = Fnv1a64({});
+  for (const auto& label : labels) {
+    hash = Fnv1a64(name(label), hash);
+    hash = Fnv1a64(kSeparator, hash);
+    hash = Fnv1a64(value(label), hash);
+    hash = Fnv1a64(kSeparator, hash);
+  }
+  return hash;
+}
+
+std::uint64_t HashSeriesLabels(const WireLabels& labels) {
+  return HashLabelRange(
+      labels, [](const wire::Label& l) -> std::string_view { return l.name(); },
+      [](const wire::Label& l) -> std::string_view { return l.value(); });
+}
+
+std::uint64_t HashLabels(const Labels& labels) {
+  return HashLabelRange(
+      labels, [](const Label& l) -> std::string_view { return l.name; },
+      [](const Label& l) -> std::string_view { return l.value; });
+}
+
+constexpr std::string_view kExportedPrefix = "exported_";
+
+// A series' label as /metrics shows it: the target labels win, and a series label that collides
+// with one is renamed exported_NAME.
+std::string_view LookupLabel(const Labels& target, const WireLabels& own, std::string_view name) {
+  if (std::string_view value = LabelValue(target, name); !value.empty()) return value;
+  std::string_view own_name = name;
+  if (name.substr(0, kExportedPrefix.size()) == kExportedPrefix &&
+      !LabelValue(target, name.substr(kExportedPrefix.size())).empty()) {
+    own_name = name.substr(kExportedPrefix.size());
+  }
+  for (const wire::Label& label : own) {
+    if (label.name() == own_name) return label.value();
+  }
+  return {};
+}
+
+// The incident's labels: the series' as /metrics renders them, then the rule's.
+Labels MaterializeLabels(const Labels& target, const WireLabels& own, const Labels& rule_labels) {
+  Labels out = target;
+  for (const wire::Label& label : own) {
+    std::string name = label.name();
+    while (!LabelValue(out, name).empty()) name = std::string(kExportedPrefix) + name;
+    out.push_back({std::move(name), label.value()});
+    std::sort(out.begin(), out.end());
+  }
+  for (const Label& label : rule_labels) SetLabel(out, label.name, label.value);
+  std::erase_if(out, [](const Label& label) { return label.value.empty(); });
+  return out;
+}
+
+}  // namespace
+
+std::string_view AlertStateName(AlertState state) {
+  switch (state) {
+    case AlertState::kInactive: return "inactive";
+    case AlertState::kPending: return "pending";
+    case AlertState::kFiring: return "firing";
+  }
+  return "unknown";
+}
+
+class RuleEngine::Impl {
+ public:
+  Impl(std::vector<Rule> rules, AlertSink& sink) : sink_(sink) {
+    entries_.reserve(rules.size());
+    for (Rule& rule : rules) {
+      const std::size_t index = entries_.size();
+      by_name_.emplace(rule.name, index);
+      if (rule.expr) by_metric_[rule.expr->metric].push_back(index);
+      rule_list_.push_back(rule);
+      entries_.push_back(Entry{std::move(rule), {}});
+    }
+  }
+
+  void ApplySnapshot(const SnapshotOrigin& origin, const Labels& target_labels,
+                     const wire::Snapshot& snapshot, TimePoint now) {
+    ++generation_;
+    const std::uint32_t origin_id =
+        Intern(origin.customer + "/" + origin.agent + "/" + origin.source);
+    std::vector<Member>& members = members_[origin_id];
+    std::vector<Member> before = std::move(members);
+    members.clear();
+    const std::int64_t sample_ms =
+        snapshot.timestamp_ms() != 0 ? snapshot.timestamp_ms() : ToMillis(now);
+    for (const wire::MetricFamily& family : snapshot.families()) {
+      auto indexed = by_metric_.find(family.name());
+      if (indexed == by_metric_.end()) continue;
+      for (const wire::Series& series : family.series()) {
+        std::optional<std::uint64_t> hash;
+        for (std::size_t index : indexed->second) {
+          Entry& entry = entries_[index];
+          const Expr& expr = *entry.rule.expr;
+          bool selected = true;
+          for (const LabelMatcher& matcher : expr.matchers) {
+            if (!matcher.Matches(LookupLabel(target_labels, series.labels(), matcher.name()))) {
+              selected = false;
+              break;
+            }
+          }
+          if (!selected) continue;
+          ++evaluations_;
+          if (!hash) hash = HashSeriesLabels(series.labels());
+          const SeriesId id{origin_id, *hash};
+          auto [it, inserted] = entry.states.try_emplace(id);
+          State& state = it->second;
+          state.generation = generation_;
+          members.push_back({index, *hash});
+          double value = series.value();
+          if (expr.function != RangeFunction::kNone) {
+            state.window.Add({sample_ms, value}, expr.range);
+            value = state.window.Evaluate(expr.function, expr.range).value_or(NAN);
+          }
+          const bool holds = Compare(value, expr.comparison, expr.threshold);
+          if (holds && state.labels.empty()) {
+            state.labels = MaterializeLabels(target_labels, series.labels(), entry.rule.labels);
+            state.severity = entry.rule.severity;
+          }
+          Update(index, id, state, holds, value, now);
+          if (state.state == AlertState::kInactive && expr.function == RangeFunction::kNone) {
+            Drop(entry, it);
+          }
+        }
+      }
+    }
+    // Series matched before and absent now: gone from the host, so their condition is over.
+    for (const Member& member : before) {
+      Entry& entry = entries_[member.rule];
+      auto it = entry.states.find(SeriesId{origin_id, member.hash});
+      if (it == entry.states.end() || it->second.generation == generation_) continue;
+      Update(member.rule, it->first, it->second, false, it->second.value, now);
+      if (it->second.state == AlertState::kInactive) Drop(entry, it);
+    }
+  }
+
+  void SetCondition(std::string_view rule, const Labels& labels, bool holds, double value,
+                    std::optional<Severity> severity, TimePoint now) {
+    auto found = by_name_.find(std::string(rule));
+    if (found == by_name_.end()) return;
+    Entry& entry = entries_[found->second];
+    const SeriesId id{Intern(std::string(rule)), HashLabels(labels)};
+    auto it = entry.states.find(id);
+    if (it == entry.states.end()) {
+      if (!holds) return;
+      it = entry.states.try_emplace(id).first;
+    }
+    State& state = it->second;
+    if (holds && state.state == AlertState::kInactive) {
+      state.labels = labels;
+      for (const Label& label : entry.rule.labels) SetLabel(state.labels, label.name, label.value);
+      state.severity = severity.value_or(entry.rule.severity);
+    }
+    ++evaluations_;
+    Update(found->second, id, state, holds, value, now);
+    if (state.state == AlertState::kInactive) Drop(entry, it);
+  }
+
+  void Advance(TimePoint now) {
+    while (!timers_.empty() && timers_.top().at <= now) {
+      const Timer timer = timers_.top();
+      timers_.pop();
+      Entry& entry = entries_[timer.rule];
+      auto it = entry.states.find(timer.id);
+      if (it == entry.states.end() || it->second.timer_version != timer.version) continue;
+      State& state = it->second;
+      if (state.state == AlertState::kPending && state.holds) {
+        Fire(timer.rule, timer.id, state, timer.at);
+      } else if (state.state == AlertState::kFiring && state.cleared_at) {
+        Resolve(timer.rule, timer.id, state, timer.at);
+        if (!entry.rule.expr || entry.rule.expr->function == RangeFunction::kNone) Drop(entry, it);
+      }
+    }
+  }
+
+  std::optional<TimePoint> NextDeadline() const {
+    if (timers_.empty()) return std::nullopt;
+    return timers_.top().at;
+  }
+
+  void Restore(const std::vector<SeriesStateRecord>& records, TimePoint now) {
+    for (const SeriesStateRecord& record : records) {
+      auto found = by_name_.find(record.rule);
+      const std::size_t hash_at = record.series_key.rfind('#');
+      std::uint64_t hash = 0;
+      const bool key_ok =
+          hash_at != std::string::npos &&
+          std::from_chars(record.series_key.data() + hash_at + 1,
+                          record.series_key.data() + record.series_key.size(), hash, 16)
+                  .ec == std::errc();
+      if (found == by_name_.end() || !key_ok) {
+        AlertTransition gone{AlertTransition::Kind::kResolved, nullptr, record, {}, now};
+        sink_.OnTransition(gone);
+        continue;
+      }
+      const std::uint32_t origin = Intern(record.series_key.substr(0, hash_at));
+      Entry& entry = entries_[found->second];
+      const SeriesId id{origin, hash};
+      State& state = entry.states[id];
+      state.state = record.state;
+      state.holds = !record.cleared_at;
+      state.value = record.value;
+      state.active_since = record.active_since;
+      state.cleared_at = record.cleared_at;
+      state.labels = record.labels;
+      state.fingerprint = record.fingerprint;
+      state.severity = record.severity;
+      by_fingerprint_[state.fingerprint] = {found->second, id};
+      if (entry.rule.expr) members_[origin].push_back({found->second, hash});
+      if (state.state == AlertState::kPending) {
+        Arm(found->second, id, state, state.active_since + entry.rule.for_duration);
+      } else if (state.cleared_at) {
+        Arm(found->second, id, state, *state.cleared_at + entry.rule.keep_firing_for);
+      }
+    }
+  }
+
+  bool Forget(std::string_view fingerprint, TimePoint now) {
+    auto found = by_fingerprint_.find(std::string(fingerprint));
+    if (found == by_fingerprint_.end()) return false;
+    const auto [index, id] = found->second;
+    Entry& entry = entries_[index];
+    auto it = entry.states.find(id);
+    if (it == entry.states.end()) return false;
+    Resolve(index, id, it->second, now);
+    Drop(entry, it);
+    return true;
+  }
+
+  std::vector<RuleStatus> Status(std::size_t max_alerts) const {
+    std::vector<RuleStatus> out;
+    out.reserve(entries_.size());
+    for (std::size_t i = 0; i < entries_.size(); ++i) {
+      RuleStatus status;
+      status.rule = &rule_list_[i];
+      for (const auto& [id, state] : entries_[i].states) {
+        if (state.state == AlertState::kInactive) continue;
+        (state.state == AlertState::kFiring ? status.firing : status.pending) += 1;
+        if (status.alerts.size() < max_alerts) {
+          status.alerts.push_back({state.labels, state.state, state.active_since, state.value});
+        }
+      }
+      status.state = status.firing > 0    ? AlertState::kFiring
+                     : status.pending > 0 ? AlertState::kPending
+                                          : AlertState::kInactive;
+      std::sort(status.alerts.begin(), status.alerts.end(),
+                [](const AlertStatus& a, const AlertStatus& b) { return a.labels < b.labels; });
+      out.push_back(std::move(status));
+    }
+    return out;
+  }
+
+  const std::vector<Rule>& rules() const { return rule_list_; }
+  std::uint64_t evaluations() const { return evaluations_; }
+
+ private:
+  struct State {
+    AlertState state = AlertState::kInactive;
+    bool holds = false;
+    double value = NAN;
+    TimePoint active_since;
+    std::optional<TimePoint> cleared_at;
+    RangeWindow window;
+    Labels labels;  // set when the condition first holds
+    std::string fingerprint;
+    Severity severity = Severity::kHigh;
+    std::uint64_t generation = 0;
+    std::uint64_t timer_version = 0;
+  };
+  struct Entry {
+    Rule rule;
+    std::unordered_map<SeriesId, State, SeriesIdHash> states;
+  };
+  using StateIterator = std::unordered_map<SeriesId, State, SeriesIdHash>::iterator;
+  struct Member {
+    std::size_t rule;
+    std::uint64_t hash;
+  };
+  struct Timer {
+    TimePoint at;
+    std::size_t rule;
+    SeriesId id;
+    std::uint64_t version;
+    bool operator>(const Timer& other) const { return at > other.at; }
+  };
+
+  static std::int64_t ToMillis(TimePoint t) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  }
+
+  std::uint32_t Intern(const std::string& origin) {
+    auto [it, inserted] = origins_.try_emplace(origin, static_cast<std::uint32_t>(origin_names_.size()));
+    if (inserted) origin_names_.push_back(origin);
+    return it->second;
+  }
+
+  // The state machine of one (rule, series): see the header.
+  void Update(std::size_t index, const SeriesId& id, State& state, bool holds, double value,
+              TimePoint now) {
+    const Rule& rule = entries_[index].rule;
+    state.holds = holds;
+    if (holds) state.value = value;
+    switch (state.state) {
+      case AlertState::kInactive:
+        if (!holds) return;
+        state.active_since = now;
+        state.fingerprint = Fingerprint(rule.name, state.labels);
+        by_fingerprint_[state.fingerprint] = {index, id};
+        if (rule.for_duration.count() == 0) {
+          Fire(index, id, state, now);
+        } else {
+          state.state = AlertState::kPending;
+          Emit(AlertTransition::Kind::kPending, rule, id, state, now);
+          Arm(index, id, state, now + rule.for_duration);
+        }
+        return;
+      case AlertState::kPending:
+        if (!holds) {
+          state.state = AlertState::kInactive;
+          ++state.timer_version;
+          by_fingerprint_.erase(state.fingerprint);
+          Emit(AlertTransition::Kind::kPendingCancelled, rule, id, state, now);
+        } else if (now >= state.active_since + rule.for_duration) {
+          Fire(index, id, state, now);
+        }
+        return;
+      case AlertState::kFiring:
+        if (holds) {
+          if (state.cleared_at) {
+            state.cleared_at.reset();
+            ++state.timer_version;
+            Emit(AlertTransition::Kind::kResumed, rule, id, state, now);
+          }
+          return;
+        }
+        if (rule.keep_firing_for.count() == 0) {
+          Resolve(index, id, state, now);
+        } else if (!state.cleared_at) {
+          state.cleared_at = now;
+          Emit(AlertTransition::Kind::kClearing, rule, id, state, now);
+          Arm(index, id, state, now + rule.keep_firing_for);
+        } else if (now >= *state.cleared_at + rule.keep_firing_for) {
+          Resolve(index, id, state, now);
+        }
+        return;
+    }
+  }
+
+  void Fire(std::size_t index, const SeriesId& id, State& state, TimePoint at) {
+    const Rule& rule = entries_[index].rule;
+    state.state = AlertState::kFiring;
+    state.cleared_at.reset();
+    ++state.timer_version;
+    Emit(AlertTransition::Kind::kFiring, rule, id, state, at);
+  }
+
+  void Resolve(std::size_t index, const SeriesId& id, State& state, TimePoint at) {
+    const Rule& rule = entries_[index].rule;
+    state.state = AlertState::kInactive;
+    ++state.timer_version;
+    by_fingerprint_.erase(state.fingerprint);
+    Emit(AlertTransition::Kind::kResolved, rule, id, state, at);
+    state.cleared_at.reset();
+    state.labels.clear();
+  }
+
+  void Emit(AlertTransition::Kind kind, const Rule& rule, const SeriesId& id, const State& state,
+            TimePoint at) {
+    AlertTransition transition{kind, &rule, Record(rule, id, state), {}, at};
+    if (kind == AlertTransition::Kind::kFiring) {
+      for (const auto& [name, text] : rule.annotations) {
+        transition.annotations.emplace_back(name, text.Render(state.labels, state.value));
+      }
+    }
+    sink_.OnTransition(transition);
+  }
+
+  SeriesStateRecord Record(const Rule& rule, const SeriesId& id, const State& state) const {
+    SeriesStateRecord record;
+    record.rule = rule.name;
+    record.series_key = origin_names_[id.origin] + "#" + HexHash64(id.hash);
+    record.fingerprint = state.fingerprint;
+    record.labels = state.labels;
+    record.state = state.state;
+    record.active_since = state.active_since;
+    record.cleared_at = state.cleared_at;
+    record.value = state.value;
+    record.severity = state.severity;
+    return record;
+  }
+
+  void Arm(std::size_t index, const SeriesId& id, State& state, TimePoint at) {
+    timers_.push(Timer{at, index, id, ++state.timer_version});
+  }
+
+  void Drop(Entry& entry, StateIterator it) {
+    if (it->second.state != AlertState::kInactive) by_fingerprint_.erase(it->second.fingerprint);
+    entry.states.erase(it);
+  }
+
+  AlertSink& sink_;
+  std::vector<Entry> entries_;
+  std::vector<Rule> rule_list_;  // the same rules, contiguous, for rules()
+  std::unordered_map<std::string, std::vector<std::size_t>> by_metric_;
+  std::unordered_map<std::string, std::size_t> by_name_;
+  std::unordered_map<std::string, std::uint32_t> origins_;
+  std::vector<std::string> origin_names_;
+  // Per origin, the (rule, series) pairs its last snapshot matched.
+  std::unordered_map<std::uint32_t, std::vector<Member>> members_;
+  // Pending and firing alerts, by fingerprint.
+  std::unordered_map<std::string, std::pair<std::size_t, SeriesId>> by_fingerprint_;
+  std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
+  std::uint64_t generation_ = 0;
+  std::uint64_t evaluations_ = 0;
+};
+
+RuleEngine::RuleEngine(std::vector<Rule> rules, AlertSink& sink)
+    : impl_(std::make_unique<Impl>(std::move(rules), sink)) {}
+RuleEngine::~RuleEngine() = default;
+void RuleEngine::ApplySnapshot(const SnapshotOrigin& origin, const Labels& target_labels,
+                               const wire::Snapshot& snapshot, TimePoint now) {
+  impl_->ApplySnapshot(origin, target_labels, snapshot, now);
+}
+void RuleEngine::SetCondition(std::string_view rule, const Labels& labels, bool holds,
+                              double value, std::optional<Severity> severity, TimePoint now) {
+  impl_->SetCondition(rule, labels, holds, value, severity, now);
+}
+void RuleEngine::Advance(TimePoint now) { impl_->Advance(now); }
+std::optional<TimePoint> RuleEngine::NextDeadline() const { return impl_->NextDeadline(); }
+void RuleEngine::Restore(const std::vector<SeriesStateRecord>& records, TimePoint now) {
+  impl_->Restore(records, now);
+}
+bool RuleEngine::Forget(std::string_view fingerprint, TimePoint now) {
+  return impl_->Forget(fingerprint, now);
+}
+std::vector<RuleStatus> RuleEngine::Status(std::size_t max_alerts) const {
+  return impl_->Status(max_alerts);
+}
+const std::vector<Rule>& RuleEngine::rules() const { return impl_->rules(); }
+std::uint64_t RuleEngine::evaluations() const { return impl_->evaluations(); }
+
+}  // namespace vigil::alerting

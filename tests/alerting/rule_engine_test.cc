@@ -1,0 +1,258 @@
+#include "alerting/rule_engine.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "alerting/rule_file.h"
+
+namespace vigil::alerting {
+namespace {
+
+using Kind = AlertTransition::Kind;
+using std::chrono::seconds;
+
+const TimePoint kStart = TimePoint{} + std::chrono::hours(24 * 365 * 56);
+
+struct RecordingSink : AlertSink {
+  void OnTransition(const AlertTransition& transition) override {
+    seen.push_back(transition);
+    seen.back().rule = nullptr;  // not valid after the call
+  }
+  std::vector<Kind> Kinds() const {
+    std::vector<Kind> out;
+    for (const auto& t : seen) out.push_back(t.kind);
+    return out;
+  }
+  std::vector<AlertTransition> seen;
+};
+
+std::vector<Rule> RulesFrom(const std::string& yaml) {
+  auto loaded = ParseRuleFile(yaml, "rules.yaml");
+  for (const auto& problem : loaded.problems) ADD_FAILURE() << config::FormatDiagnostic(problem);
+  return std::move(loaded.config.rules);
+}
+
+wire::Snapshot Snapshot(std::int64_t t_ms,
+                        std::vector<std::tuple<std::string, Labels, double>> series) {
+  wire::Snapshot snapshot;
+  snapshot.set_source("health");
+  snapshot.set_timestamp_ms(t_ms);
+  for (auto& [name, labels, value] : series) {
+    wire::MetricFamily* family = nullptr;
+    for (auto& f : *snapshot.mutable_families()) {
+      if (f.name() == name) family = &f;
+    }
+    if (family == nullptr) {
+      family = snapshot.add_families();
+      family->set_name(name);
+    }
+    wire::Series* s = family->add_series();
+    for (const Label& label : labels) {
+      wire::Label* l = s->add_labels();
+      l->set_name(label.name);
+      l->set_value(label.value);
+    }
+    s->set_value(value);
+  }
+  return snapshot;
+}
+
+class RuleEngineTest : public ::testing::Test {
+ protected:
+  void Make(const std::string& yaml) { engine_ = std::make_unique<RuleEngine>(RulesFrom(yaml), sink_); }
+
+  // The agent web-01 of acme sends one health snapshot at `at`.
+  void Send(TimePoint at, std::vector<std::tuple<std::string, Labels, double>> series,
+            const std::string& agent = "web-01") {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch());
+    engine_->ApplySnapshot({"acme", agent, "health"},
+                           {{"agent", agent}, {"customer", "acme"}, {"role", "web"}},
+                           Snapshot(ms.count(), std::move(series)), at);
+  }
+  void Load(TimePoint at, double value) { Send(at, {{"node_load1", {}, value}}); }
+
+  RecordingSink sink_;
+  std::unique_ptr<RuleEngine> engine_;
+};
+
+TEST_F(RuleEngineTest, FiresAfterForAndCarriesLabelsAndRenderedAnnotations) {
+  Make(R"(rules:
+  - name: HighLoad
+    expr: node_load1 > 4
+    for: 2s
+    severity: critical
+    labels: {team: ops}
+    annotations: {summary: "load {{ $value }} on {{ $labels.agent }}"})");
+  Load(kStart, 5);
+  ASSERT_THAT(sink_.Kinds(), ::testing::ElementsAre(Kind::kPending));
+  ASSERT_EQ(engine_->NextDeadline(), kStart + seconds(2));
+  Load(kStart + seconds(1), 6);
+  engine_->Advance(kStart + seconds(2));
+  ASSERT_THAT(sink_.Kinds(), ::testing::ElementsAre(Kind::kPending, Kind::kFiring));
+  const AlertTransition& fired = sink_.seen.back();
+  EXPECT_EQ(fired.at, kStart + seconds(2));  // at the deadline, with no new sample needed
+  EXPECT_EQ(fired.state.active_since, kStart);
+  EXPECT_EQ(fired.state.severity, Severity::kCritical);
+  EXPECT_EQ(fired.state.labels, (Labels{{"agent", "web-01"}, {"customer", "acme"}, {"role", "web"},
+                                        {"team", "ops"}}));
+  EXPECT_EQ(fired.state.fingerprint, Fingerprint("HighLoad", fired.state.labels));
+  ASSERT_EQ(fired.annotations.size(), 1u);
+  EXPECT_EQ(fired.annotations[0].second, "load 6 on web-01");
+}
+
+TEST_F(RuleEngineTest, AConditionThatStopsBeforeForNeverFires) {
+  Make("rules: [{name: HighLoad, expr: node_load1 > 4, for: 10s}]");
+  Load(kStart, 5);
+  Load(kStart + seconds(5), 1);
+  engine_->Advance(kStart + seconds(20));
+  EXPECT_THAT(sink_.Kinds(), ::testing::ElementsAre(Kind::kPending, Kind::kPendingCancelled));
+}
+
+TEST_F(RuleEngineTest, FlappingWithinKeepFiringForStaysOneAlert) {
+  Make("rules: [{name: HighLoad, expr: node_load1 > 4, keep_firing_for: 5s}]");
+  for (int i = 0; i < 10; ++i) {
+    Load(kStart + seconds(i), i % 2 == 0 ? 5 : 1);
+    engine_->Advance(kStart + seconds(i));
+  }
+  for (int i = 10; i < 20; ++i) {
+    Load(kStart + seconds(i), 1);
+    engine_->Advance(kStart + seconds(i));
+  }
+  std::size_t fired = 0;
+  std::size_t resolved = 0;
+  for (const auto& t : sink_.seen) {
+    fired += t.kind == Kind::kFiring;
+    resolved += t.kind == Kind::kResolved;
+  }
+  EXPECT_EQ(fired, 1u);
+  EXPECT_EQ(resolved, 1u);
+  // Last true at 8s, false from 9s: resolves 5s after it cleared.
+  EXPECT_EQ(sink_.seen.back().kind, Kind::kResolved);
+  EXPECT_EQ(sink_.seen.back().at, kStart + seconds(14));
+}
+
+TEST_F(RuleEngineTest, WithoutKeepFiringForItResolvesOnTheFirstFalseSample) {
+  Make("rules: [{name: HighLoad, expr: node_load1 > 4}]");
+  Load(kStart, 5);
+  Load(kStart + seconds(1), 3);
+  Load(kStart + seconds(2), 5);
+  EXPECT_THAT(sink_.Kinds(), ::testing::ElementsAre(Kind::kFiring, Kind::kResolved, Kind::kFiring));
+}
+
+TEST_F(RuleEngineTest, OnlySeriesThatMatchTheSelectorAreEvaluated) {
+  Make(R"(rules: [{name: FullDisk, expr: 'node_filesystem_avail_bytes{mountpoint="/", role="web"} < 100'}])");
+  Send(kStart, {{"node_filesystem_avail_bytes", {{"mountpoint", "/boot"}}, 1},
+                {"node_filesystem_avail_bytes", {{"mountpoint", "/"}}, 1},
+                {"node_load1", {}, 1}});
+  ASSERT_EQ(sink_.seen.size(), 1u);
+  EXPECT_EQ(LabelValue(sink_.seen[0].state.labels, "mountpoint"), "/");
+  // The selector's matchers decide which series are evaluated; node_load1 has no rule at all.
+  EXPECT_EQ(engine_->evaluations(), 1u);
+}
+
+TEST_F(RuleEngineTest, ASeriesLabelThatCollidesWithATargetLabelIsExported) {
+  Make(R"(rules: [{name: Odd, expr: 'x{exported_agent="inner", agent="web-01"} > 0'}])");
+  Send(kStart, {{"x", {{"agent", "inner"}}, 1}});
+  ASSERT_EQ(sink_.seen.size(), 1u);
+  EXPECT_EQ(LabelValue(sink_.seen[0].state.labels, "exported_agent"), "inner");
+  EXPECT_EQ(LabelValue(sink_.seen[0].state.labels, "agent"), "web-01");
+}
+
+TEST_F(RuleEngineTest, ASeriesThatVanishesFromItsSourceResolves) {
+  Make(R"(rules: [{name: FullDisk, expr: 'node_filesystem_avail_bytes < 100'}])");
+  Send(kStart, {{"node_filesystem_avail_bytes", {{"mountpoint", "/mnt"}}, 1}});
+  Send(kStart + seconds(10), {{"node_load1", {}, 1}});  // /mnt unmounted
+  EXPECT_THAT(sink_.Kinds(), ::testing::ElementsAre(Kind::kFiring, Kind::kResolved));
+}
+
+TEST_F(RuleEngineTest, EachAgentHasItsOwnAlert) {
+  Make("rules: [{name: HighLoad, expr: node_load1 > 4}]");
+  Send(kStart, {{"node_load1", {}, 5}}, "web-01");
+  Send(kStart, {{"node_load1", {}, 5}}, "web-02");
+  ASSERT_EQ(sink_.seen.size(), 2u);
+  EXPECT_NE(sink_.seen[0].state.fingerprint, sink_.seen[1].state.fingerprint);
+  const auto status = engine_->Status(10);
+  ASSERT_EQ(status.size(), 1u);
+  EXPECT_EQ(status[0].state, AlertState::kFiring);
+  EXPECT_EQ(status[0].firing, 2u);
+}
+
+TEST_F(RuleEngineTest, RateRulesUseTheSampleTimesOfTheWindow) {
+  Make("rules: [{name: Busy, expr: 'rate(node_context_switches_total[30s]) > 800'}]");
+  for (int i = 0; i <= 30; i += 10) {
+    Send(kStart + seconds(i), {{"node_context_switches_total", {}, 1e6 + 1000.0 * i}});  // 1000/s
+  }
+  ASSERT_FALSE(sink_.seen.empty());
+  EXPECT_EQ(sink_.seen[0].kind, Kind::kFiring);
+  // At 10s two samples span a third of the window: Prometheus's extrapolation gives 500/s. At 20s
+  // the samples reach within one gap of the window's start and the rate is the slope.
+  EXPECT_EQ(sink_.seen[0].at, kStart + seconds(20));
+  EXPECT_DOUBLE_EQ(sink_.seen[0].state.value, 1000);
+}
+
+TEST_F(RuleEngineTest, RestoredStatesResumeTheirTimers) {
+  Make("rules: [{name: HighLoad, expr: node_load1 > 4, for: 1m, keep_firing_for: 1m}]");
+  Load(kStart, 5);
+  ASSERT_EQ(sink_.seen.size(), 1u);
+  const SeriesStateRecord pending = sink_.seen[0].state;
+
+  // A new engine (a restarted collector) gets the pending state back and fires on time.
+  RecordingSink after;
+  RuleEngine restarted(RulesFrom("rules: [{name: HighLoad, expr: node_load1 > 4, for: 1m, "
+                                 "keep_firing_for: 1m}]"),
+                       after);
+  restarted.Restore({pending}, kStart + seconds(30));
+  EXPECT_EQ(restarted.NextDeadline(), kStart + seconds(60));
+  restarted.Advance(kStart + seconds(60));
+  ASSERT_EQ(after.seen.size(), 1u);
+  EXPECT_EQ(after.seen[0].kind, Kind::kFiring);
+  EXPECT_EQ(after.seen[0].state.fingerprint, pending.fingerprint);
+  // The restored series is the same series: a false sample from the agent clears it.
+  restarted.ApplySnapshot({"acme", "web-01", "health"},
+                          {{"agent", "web-01"}, {"customer", "acme"}, {"role", "web"}},
+                          Snapshot(0, {{"node_load1", {}, 1}}), kStart + seconds(70));
+  EXPECT_EQ(after.seen.back().kind, Kind::kClearing);
+}
+
+TEST_F(RuleEngineTest, StatesOfRulesThatNoLongerExistResolveOnRestore) {
+  Make("rules: [{name: Other, expr: x > 1}]");
+  SeriesStateRecord orphan;
+  orphan.rule = "Removed";
+  orphan.series_key = "acme/web-01/health#0000000000000001";
+  orphan.state = AlertState::kFiring;
+  orphan.fingerprint = "ffff";
+  engine_->Restore({orphan}, kStart);
+  ASSERT_EQ(sink_.seen.size(), 1u);
+  EXPECT_EQ(sink_.seen[0].kind, Kind::kResolved);
+  EXPECT_EQ(sink_.seen[0].state.fingerprint, "ffff");
+}
+
+TEST_F(RuleEngineTest, ForgettingAFiringAlertLetsItFireAgain) {
+  Make("rules: [{name: HighLoad, expr: node_load1 > 4, keep_firing_for: 1h}]");
+  Load(kStart, 5);
+  const std::string fingerprint = sink_.seen[0].state.fingerprint;
+  EXPECT_TRUE(engine_->Forget(fingerprint, kStart + seconds(1)));
+  EXPECT_FALSE(engine_->Forget(fingerprint, kStart + seconds(1)));
+  Load(kStart + seconds(2), 5);
+  EXPECT_THAT(sink_.Kinds(), ::testing::ElementsAre(Kind::kFiring, Kind::kResolved, Kind::kFiring));
+}
+
+TEST_F(RuleEngineTest, BuiltInConditionsUseTheSameStateMachine) {
+  Rule down;
+  down.name = "AgentDown";
+  down.builtin = true;
+  down.description = "no batch or heartbeat for 1m";
+  std::vector<Rule> rules;
+  rules.push_back(down);
+  engine_ = std::make_unique<RuleEngine>(std::move(rules), sink_);
+  const Labels labels = {{"agent", "web-01"}, {"customer", "acme"}};
+  engine_->SetCondition("AgentDown", labels, true, 1, Severity::kLow, kStart);
+  engine_->SetCondition("AgentDown", labels, true, 1, Severity::kLow, kStart + seconds(1));
+  engine_->SetCondition("AgentDown", labels, false, 0, std::nullopt, kStart + seconds(2));
+  ASSERT_THAT(sink_.Kinds(), ::testing::ElementsAre(Kind::kFiring, Kind::kResolved));
+  EXPECT_EQ(sink_.seen[0].state.severity, Severity::kLow);
+  EXPECT_EQ(sink_.seen[0].state.labels, labels);
+}
+
+}  // namespace
+}  // namespace vigil::alerting
