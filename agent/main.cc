@@ -1,5 +1,6 @@
 // vigil-agent: collects host health and streams it to vigil-collector. See --help.
 
+#include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <iostream>
 
@@ -7,7 +8,7 @@
 #include "agent/health_collection.h"
 #include "agent/once_output.h"
 #include "agent/probes/prober.h"
-#include "common/cli.h"
+#include "common/command_line.h"
 #include "common/clock.h"
 #include "common/daemon_signals.h"
 #include "common/exposition.h"
@@ -17,24 +18,12 @@
 
 namespace {
 
-constexpr const char* kUsage = R"(Usage: vigil-agent --config FILE [options]
-
-Collects host health (node_exporter-compatible metrics) and streams it over TLS to
-vigil-collector, spooling to disk while the collector is unreachable.
-
-Options:
-  --config FILE        agent configuration (YAML); default /etc/vigil/agent.yaml
-  --check-config       validate the configuration and exit: 0 when valid, 2 otherwise,
-                       printing FILE:LINE:COL: key.path: message for every problem
-  --once               collect health and run every probe once, print to stdout and exit;
-                       never connects
-  --format FORMAT      output of --once: prometheus (default) or json
-  --version            print the version and exit
-  --help               print this help and exit
-
-Signals: SIGTERM/SIGINT drain the spool to the collector (up to collector.drain_timeout)
-and stop; SIGHUP reloads the configuration.
-)";
+constexpr const char* kDescription =
+    "Collects host health (node_exporter-compatible metrics) and streams it over TLS to\n"
+    "vigil-collector, spooling to disk while the collector is unreachable.";
+constexpr const char* kFooter =
+    "Signals: SIGTERM/SIGINT drain the spool to the collector (up to collector.drain_timeout)\n"
+    "and stop; SIGHUP reloads the configuration.";
 
 int PrintProblems(const std::vector<vigil::config::Diagnostic>& problems) {
   for (const auto& problem : problems) {
@@ -98,38 +87,35 @@ int Run(std::shared_ptr<const vigil::config::AgentConfig> config) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  auto args = vigil::ParseCommandLine(argc, argv,
-                                      {{"config", true},
-                                       {"check-config", false},
-                                       {"once", false},
-                                       {"format", true},
-                                       {"version", false},
-                                       {"help", false}});
-  if (!args) {
-    std::cerr << "vigil-agent: " << args.error().message << "\n" << kUsage;
-    return vigil::kExitUsage;
-  }
-  if (args->Has("help")) {
-    std::cout << kUsage;
-    return vigil::kExitOk;
-  }
-  if (args->Has("version")) {
+  CLI::App app(kDescription, "vigil-agent");
+  app.footer(kFooter);
+  std::string config_file = "/etc/vigil/agent.yaml";
+  bool check_config = false;
+  bool once = false;
+  bool version = false;
+  std::string format = "prometheus";
+  app.add_option("--config", config_file, "agent configuration (YAML)")
+      ->type_name("FILE")
+      ->capture_default_str();
+  app.add_flag("--check-config", check_config,
+               "validate the configuration and exit: 0 when valid, 2 otherwise, printing "
+               "FILE:LINE:COL: key.path: message for every problem");
+  app.add_flag("--once", once,
+               "collect health and run every probe once, print to stdout and exit; never "
+               "connects");
+  app.add_option("--format", format, "output of --once")
+      ->check(CLI::IsMember({"prometheus", "json"}))
+      ->capture_default_str();
+  app.add_flag("--version", version, "print the version and exit");
+  if (auto exit_code = vigil::ParseCommandLine(app, argc, argv)) return *exit_code;
+  if (version) {
     std::cout << "vigil-agent " << VIGIL_VERSION << "\n";
     return vigil::kExitOk;
   }
-  if (!args->positional.empty()) {
-    std::cerr << "vigil-agent: unexpected argument \"" << args->positional.front() << "\"\n";
-    return vigil::kExitUsage;
-  }
-  const std::string format = args->Value("format", "prometheus");
-  if (format != "prometheus" && format != "json") {
-    std::cerr << "vigil-agent: --format must be prometheus or json\n";
-    return vigil::kExitUsage;
-  }
-  auto loaded = vigil::config::LoadAgentConfig(args->Value("config", "/etc/vigil/agent.yaml"));
+  auto loaded = vigil::config::LoadAgentConfig(config_file);
   if (!loaded.ok()) return PrintProblems(loaded.problems);
-  if (args->Has("check-config")) return vigil::kExitOk;
+  if (check_config) return vigil::kExitOk;
   vigil::SetLogLevel(loaded.config.log_level);
-  if (args->Has("once")) return CollectOnce(loaded.config, format);
+  if (once) return CollectOnce(loaded.config, format);
   return Run(std::make_shared<vigil::config::AgentConfig>(std::move(loaded.config)));
 }

@@ -4,6 +4,7 @@
 // incident it opens carries.
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -27,6 +28,9 @@ struct Rule {
   Duration for_duration{0};
   Duration keep_firing_for{0};
   Severity severity = Severity::kHigh;
+  // When set, decides each alert's severity from its labels when it becomes active (nullopt:
+  // `severity`), e.g. a probe's own severity for the built-in ProbeFailing.
+  std::function<std::optional<Severity>(const Labels&)> severity_of;
   Labels labels;  // added to (and overriding) the series' labels
   std::vector<std::pair<std::string, Template>> annotations;
   bool builtin = false;

@@ -147,7 +147,9 @@ class RuleEngine::Impl {
           const bool holds = Compare(value, expr.comparison, expr.threshold);
           if (holds && state.labels.empty()) {
             state.labels = MaterializeLabels(target_labels, series.labels(), entry.rule.labels);
-            state.severity = entry.rule.severity;
+            state.severity = entry.rule.severity_of
+                                 ? entry.rule.severity_of(state.labels).value_or(entry.rule.severity)
+                                 : entry.rule.severity;
           }
           Update(index, id, state, holds, value, now);
           if (state.state == AlertState::kInactive && expr.function == RangeFunction::kNone) {

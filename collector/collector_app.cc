@@ -3,9 +3,20 @@
 #include <prometheus/registry.h>
 
 #include <atomic>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
+#include "collector/api/auth.h"
+#include "collector/api/router.h"
+#include "collector/api/routes.h"
 #include "collector/http_server.h"
+#include "collector/incidents/alerting_service.h"
 #include "collector/ingest_metrics.h"
 #include "collector/ingest_server.h"
 #include "collector/live_state.h"
@@ -18,6 +29,8 @@
 
 namespace vigil::collector {
 namespace {
+
+namespace asio = boost::asio;
 
 IngestOptions ToIngestOptions(const config::CollectorConfig::Limits& limits) {
   IngestOptions options;
@@ -34,42 +47,71 @@ IngestOptions ToIngestOptions(const config::CollectorConfig::Limits& limits) {
 
 HttpLimits ToHttpLimits(const config::CollectorConfig::Limits& limits) {
   return {static_cast<std::size_t>(limits.max_http_connections), limits.max_http_request_bytes,
-          limits.http_timeout};
+          limits.max_http_header_bytes, limits.http_timeout};
 }
 
-Result<std::shared_ptr<boost::asio::ssl::context>> LoadTls(const config::CollectorConfig& config) {
+Result<std::shared_ptr<asio::ssl::context>> LoadTls(const config::CollectorConfig& config) {
   return MakeServerTlsContext(
       {config.tls.cert_file, config.tls.key_file, config.tls.client_ca_file});
 }
+
+// The HTTP listener's certificate, or null for plain HTTP.
+Result<std::shared_ptr<asio::ssl::context>> LoadHttpTls(const config::CollectorConfig& config) {
+  if (!config.listen.http_tls.enabled()) return std::shared_ptr<asio::ssl::context>();
+  return MakeServerTlsContext({config.listen.http_tls.cert_file, config.listen.http_tls.key_file, ""});
+}
+
+// The longest the alerting timer sleeps, so that a missed wake-up costs at most this.
+constexpr auto kMaxAlertSleep = std::chrono::seconds(1);
 
 }  // namespace
 
 class CollectorApp::Impl {
  public:
-  Impl(std::shared_ptr<const config::CollectorConfig> config, std::unique_ptr<Store> store)
+  Impl(asio::io_context& io, std::shared_ptr<const config::CollectorConfig> config,
+       std::unique_ptr<Store> store, std::vector<alerting::Rule> rules)
       : config_(std::move(config)),
         store_(std::move(store)),
         live_({static_cast<std::size_t>(config_->limits.max_series_per_agent),
                static_cast<std::size_t>(config_->limits.max_metric_names)}),
-        metrics_(registry_) {
+        metrics_(registry_),
+        alerting_(*store_, registry_, RealClock(), *config_, std::move(rules)),
+        auth_(*store_),
+        router_(auth_, registry_, RealClock()),
+        alert_strand_(asio::make_strand(io)),
+        alert_timer_(alert_strand_) {
     prometheus::BuildGauge()
         .Name("vigil_collector_build_info")
         .Help("Always 1; the collector's version is in the label.")
         .Register(registry_)
         .Add({{"version", VIGIL_VERSION}})
         .Set(1);
+    router_.SetRateLimit(static_cast<double>(config_->limits.api_requests_per_second),
+                         static_cast<double>(config_->limits.api_request_burst));
+    AddAgentRoutes(router_, *store_, live_);
+    AddIncidentRoutes(router_, alerting_);
+    AddSilenceRoutes(router_, alerting_, RealClock());
+    AddRuleRoutes(router_, alerting_);
+    AddTokenRoutes(router_, *store_, RealClock());
   }
 
-  Status Bind(boost::asio::io_context& io) {
+  Status Bind(asio::io_context& io) {
+    auto admin = ReadAdminTokenHash(config_->api.admin_token_file);
+    if (!admin) return admin.error();
+    auth_.SetAdminTokenHash(*admin);
+    if (Status started = alerting_.Start(); !started) return started;
     auto tls = LoadTls(*config_);
     if (!tls) return tls.error();
     auto ingest = IngestServer::Create(io, config_->listen.ingest, std::move(*tls),
                                        ToIngestOptions(config_->limits), *store_, live_, metrics_,
-                                       RealClock());
+                                       RealClock(), &alerting_);
     if (!ingest) return ingest.error();
     ingest_ = std::move(*ingest);
+    auto http_tls = LoadHttpTls(*config_);
+    if (!http_tls) return http_tls.error();
     auto http = HttpServer::Create(io, config_->listen.http, ToHttpLimits(config_->limits),
-                                   [this](const HttpRequest& request) { return Route(request); });
+                                   [this](const HttpRequest& request) { return Route(request); },
+                                   std::move(*http_tls));
     if (!http) return http.error();
     http_ = std::move(*http);
     return OkStatus();
@@ -79,6 +121,10 @@ class CollectorApp::Impl {
     for (const std::string& path : config_->not_yet_supported) {
       LogWarning(path + " is set but not acted on by this version of the collector");
     }
+    alerting_.SetWakeup([this] {
+      asio::post(alert_strand_, [this] { alert_timer_.cancel(); });
+    });
+    asio::co_spawn(alert_strand_, AlertTimerLoop(), asio::detached);
     ingest_->Start();
     http_->Start();
     ready_ = true;
@@ -86,15 +132,19 @@ class CollectorApp::Impl {
 
   void Stop() {
     ready_ = false;
+    stopping_ = true;
+    asio::post(alert_strand_, [this] { alert_timer_.cancel(); });
     ingest_->Stop();
     http_->Stop();
   }
 
   bool Drained() const { return ingest_->Drained() && http_->Drained(); }
 
-  void Reload(std::shared_ptr<const config::CollectorConfig> config) {
+  void Reload(std::shared_ptr<const config::CollectorConfig> config,
+              std::vector<alerting::Rule> rules) {
     if (config->listen.ingest != config_->listen.ingest ||
-        config->listen.http != config_->listen.http) {
+        config->listen.http != config_->listen.http ||
+        config->listen.http_tls.enabled() != config_->listen.http_tls.enabled()) {
       LogWarning("listen addresses changed: restart the collector to apply them");
     }
     if (config->store.sqlite != config_->store.sqlite) {
@@ -105,12 +155,22 @@ class CollectorApp::Impl {
       LogWarning("limits.max_series_per_agent and limits.max_metric_names apply after a restart");
     }
     auto tls = LoadTls(*config);
-    if (!tls) {
-      LogError("reload: " + tls.error().message + "; keeping the previous certificates");
-      return;
+    auto http_tls = LoadHttpTls(*config);
+    auto admin = ReadAdminTokenHash(config->api.admin_token_file);
+    for (const Error* error : {tls ? nullptr : &tls.error(), http_tls ? nullptr : &http_tls.error(),
+                               admin ? nullptr : &admin.error()}) {
+      if (error != nullptr) {
+        LogError("reload: " + error->message + "; keeping the running configuration");
+        return;
+      }
     }
     ingest_->Reconfigure(ToIngestOptions(config->limits), std::move(*tls));
     http_->SetLimits(ToHttpLimits(config->limits));
+    http_->SetTls(std::move(*http_tls));
+    auth_.SetAdminTokenHash(*admin);
+    router_.SetRateLimit(static_cast<double>(config->limits.api_requests_per_second),
+                         static_cast<double>(config->limits.api_request_burst));
+    alerting_.Reload(*config, std::move(rules));
     SetLogLevel(config->log_level);
     config_ = std::move(config);
     LogInfo("configuration reloaded");
@@ -120,15 +180,37 @@ class CollectorApp::Impl {
   std::uint16_t http_port() const { return http_->port(); }
 
  private:
+  // Runs the alerting timers: wakes at the earliest deadline (or when woken for an earlier one).
+  asio::awaitable<void> AlertTimerLoop() {
+    while (!stopping_) {
+      const std::optional<alerting::TimePoint> next = alerting_.NextDeadline();
+      auto wait = std::chrono::duration_cast<std::chrono::steady_clock::duration>(kMaxAlertSleep);
+      if (next) {
+        wait = std::clamp(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                              *next - RealClock().Now()),
+                          std::chrono::steady_clock::duration::zero(), wait);
+      }
+      alert_timer_.expires_after(wait);
+      boost::system::error_code ec;
+      co_await alert_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      if (stopping_) break;
+      alerting_.Tick(RealClock().Now());
+    }
+  }
+
   HttpResponse Route(const HttpRequest& request) {
+    if (request.path.rfind("/api/", 0) == 0) return router_.Handle(request);
     if (request.method != "GET" && request.method != "HEAD") {
       return JsonError(405, "method_not_allowed", request.method + " is not allowed here");
     }
     if (request.path == "/metrics") {
       std::vector<prometheus::MetricFamily> families = registry_.Collect();
-      std::vector<prometheus::MetricFamily> live = live_.Collect();
-      families.insert(families.end(), std::make_move_iterator(live.begin()),
-                      std::make_move_iterator(live.end()));
+      for (const prometheus::Collectable* source :
+           std::initializer_list<const prometheus::Collectable*>{&alerting_, &live_}) {
+        std::vector<prometheus::MetricFamily> more = source->Collect();
+        families.insert(families.end(), std::make_move_iterator(more.begin()),
+                        std::make_move_iterator(more.end()));
+      }
       return {200, kExpositionContentType, RenderText(families)};
     }
     if (request.path == "/healthz") return {200, "text/plain; charset=utf-8", "ok\n"};
@@ -144,16 +226,24 @@ class CollectorApp::Impl {
   prometheus::Registry registry_;
   LiveState live_;
   IngestMetrics metrics_;
+  AlertingService alerting_;
+  Authenticator auth_;
+  ApiRouter router_;
   std::unique_ptr<IngestServer> ingest_;
   std::unique_ptr<HttpServer> http_;
+  asio::strand<asio::io_context::executor_type> alert_strand_;
+  asio::steady_timer alert_timer_;  // on alert_strand_
   std::atomic<bool> ready_{false};
+  std::atomic<bool> stopping_{false};
 };
 
 Result<std::unique_ptr<CollectorApp>> CollectorApp::Create(
-    boost::asio::io_context& io, std::shared_ptr<const config::CollectorConfig> config) {
+    boost::asio::io_context& io, std::shared_ptr<const config::CollectorConfig> config,
+    std::vector<alerting::Rule> rules) {
   auto store = OpenSqliteStore(config->store.sqlite);
   if (!store) return store.error();
-  auto impl = std::make_unique<Impl>(std::move(config), std::move(*store));
+  auto impl =
+      std::make_unique<Impl>(io, std::move(config), std::move(*store), std::move(rules));
   if (Status bound = impl->Bind(io); !bound) return bound.error();
   return std::unique_ptr<CollectorApp>(new CollectorApp(std::move(impl)));
 }
@@ -163,8 +253,9 @@ CollectorApp::~CollectorApp() = default;
 void CollectorApp::Start() { impl_->Start(); }
 void CollectorApp::Stop() { impl_->Stop(); }
 bool CollectorApp::Drained() const { return impl_->Drained(); }
-void CollectorApp::Reload(std::shared_ptr<const config::CollectorConfig> config) {
-  impl_->Reload(std::move(config));
+void CollectorApp::Reload(std::shared_ptr<const config::CollectorConfig> config,
+                          std::vector<alerting::Rule> rules) {
+  impl_->Reload(std::move(config), std::move(rules));
 }
 std::uint16_t CollectorApp::ingest_port() const { return impl_->ingest_port(); }
 std::uint16_t CollectorApp::http_port() const { return impl_->http_port(); }

@@ -1,6 +1,6 @@
 #pragma once
-// The running collector: store, live state, ingest server and HTTP server wired together from one
-// configuration.
+// The running collector: store, live state, alerting, ingest server, HTTP server and REST API
+// wired together from one configuration and its rules.
 //
 // Threading: Create, Start, Stop and Reload from one thread (main's signal handling); the servers
 // run on `io`, which may run on many threads.
@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "alerting/rule.h"
 #include "common/result.h"
 #include "config/collector_config.h"
 
@@ -17,8 +18,10 @@ namespace vigil::collector {
 class CollectorApp {
  public:
   // Opens the store, loads TLS files and binds both listeners; errors name what failed.
+  // `rules` are the rule files' rules (the built-ins come from the configuration).
   static Result<std::unique_ptr<CollectorApp>> Create(
-      boost::asio::io_context& io, std::shared_ptr<const config::CollectorConfig> config);
+      boost::asio::io_context& io, std::shared_ptr<const config::CollectorConfig> config,
+      std::vector<alerting::Rule> rules);
   ~CollectorApp();
   CollectorApp(const CollectorApp&) = delete;
   CollectorApp& operator=(const CollectorApp&) = delete;
@@ -28,9 +31,10 @@ class CollectorApp {
   void Stop();
   // After Stop(): true once every ingest and HTTP connection has ended.
   bool Drained() const;
-  // Applies limits, TLS certificates (for new connections) and the log level; logs, for the
-  // listen addresses and the store, that a restart is needed.
-  void Reload(std::shared_ptr<const config::CollectorConfig> config);
+  // Applies limits, TLS certificates (for new connections), the admin token, rules and the log
+  // level; logs, for the listen addresses and the store, that a restart is needed.
+  void Reload(std::shared_ptr<const config::CollectorConfig> config,
+              std::vector<alerting::Rule> rules);
 
   std::uint16_t ingest_port() const;
   std::uint16_t http_port() const;

@@ -1,7 +1,8 @@
 #pragma once
-// A small HTTP/1.1 server (Boost.Beast) for /metrics, the health endpoints and, later, the REST
-// API. Handlers see plain structs; Beast stays inside http_server.cc. Every outsider-controlled
-// quantity is bounded: concurrent connections, header and body size, time per request.
+// A small HTTP/1.1 server (Boost.Beast) for /metrics, the health endpoints and the REST API, over
+// plain TCP or TLS. Handlers see plain structs; Beast stays inside http_server.cc. Every
+// outsider-controlled quantity is bounded: concurrent connections (503 beyond), header size (431),
+// body size (413), time to send a request (408) and to take the answer.
 //
 // Threading: connections run on their own strands of a multi-threaded io_context, so a handler
 // may run on any of its threads, concurrently with others.
@@ -16,6 +17,10 @@
 #include "common/result.h"
 #include "common/units.h"
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace vigil::collector {
 
 struct HttpRequest {
@@ -24,6 +29,7 @@ struct HttpRequest {
   std::string path;    // target without the query
   std::map<std::string, std::string> headers;  // lowercase names
   std::string body;
+  std::string remote_address;  // the client's IP address
 };
 
 struct HttpResponse {
@@ -39,15 +45,17 @@ using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 
 struct HttpLimits {
   std::size_t max_connections = 256;
-  std::size_t max_request_bytes = 64 << 10;  // headers and body together
+  std::size_t max_body_bytes = 1 << 20;
+  std::size_t max_header_bytes = 16 << 10;  // request line and headers
   Duration timeout{std::chrono::seconds(10)};  // to read a request, and to write a response
 };
 
 class HttpServer {
  public:
-  static Result<std::unique_ptr<HttpServer>> Create(boost::asio::io_context& io,
-                                                    const std::string& listen, HttpLimits limits,
-                                                    HttpHandler handler);
+  // `tls` set: HTTPS only (a TLS handshake within `timeout`, then HTTP).
+  static Result<std::unique_ptr<HttpServer>> Create(
+      boost::asio::io_context& io, const std::string& listen, HttpLimits limits,
+      HttpHandler handler, std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -55,6 +63,8 @@ class HttpServer {
   void Start();
   void Stop();
   void SetLimits(HttpLimits limits);
+  // New certificates for connections accepted from now on (ignored for a plain-HTTP server).
+  void SetTls(std::shared_ptr<boost::asio::ssl::context> tls);
   std::uint16_t port() const;
   // After Stop(): true once every connection has ended.
   bool Drained() const;

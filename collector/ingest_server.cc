@@ -15,6 +15,7 @@
 #include <unordered_map>
 
 #include "collector/ingest_metrics.h"
+#include "collector/ingest_observer.h"
 #include "collector/live_state.h"
 #include "collector/store.h"
 #include "collector/token.h"
@@ -186,17 +187,17 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
     awaitable<Ending> Stream(AgentKey key, const std::string& token_id, const wire::Hello& hello) {
       const IngestOptions& options = settings_->options;
       Store& store = server_.store_;
-      Result<AgentRecord> agent = store.RecordHello(
-          key.customer, key.agent_id, hello.hostname(), hello.agent_version(),
-          ToUnixMillis(server_.clock_.Now()));
+      StringPairs labels;
+      for (const wire::Label& label : hello.labels()) labels.emplace_back(label.name(), label.value());
+      Result<AgentRecord> agent = store.RecordHello(key.customer, key.agent_id, hello.hostname(),
+                                                    hello.agent_version(),
+                                                    ToUnixMillis(server_.clock_.Now()), labels);
       if (!agent) {
         LogError("ingest: cannot record agent " + key.agent_id + ": " + agent.error().message);
         co_return co_await EndWithGoodbye("unavailable", "collector store unavailable");
       }
-      AgentIdentity identity{hello.hostname(), hello.agent_version(), {}, agent->batches_applied};
-      for (const wire::Label& label : hello.labels()) {
-        identity.labels.emplace_back(label.name(), label.value());
-      }
+      AgentIdentity identity{hello.hostname(), hello.agent_version(), std::move(labels),
+                             agent->batches_applied};
       agent_ = key;
       server_.AgentAccepted(shared_from_this(), key, token_id, std::move(identity));
       LogInfo("ingest: agent " + key.agent_id + " of customer " + key.customer + " connected from " +
@@ -229,8 +230,10 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
           }
           reply.mutable_ack()->set_sequence(*acked);
         } else if (envelope->has_ping()) {
+          if (server_.observer_ != nullptr) server_.observer_->Heartbeat(key);
           reply.mutable_pong()->set_nonce(envelope->ping().nonce());
         } else if (envelope->has_goodbye()) {
+          if (server_.observer_ != nullptr) server_.observer_->AgentSaidGoodbye(key);
           co_return Ended("agent said goodbye (" + envelope->goodbye().reason() + ")");
         } else {
           co_return co_await RefuseWithGoodbye("protocol_violation",
@@ -261,6 +264,7 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
         return batch.sequence();
       }
       ApplyReport report = server_.live_.ApplyBatch(key, batch, now_ms);
+      if (server_.observer_ != nullptr) server_.observer_->BatchApplied(key, batch);
       metrics.samples_applied.Increment(static_cast<double>(report.series_applied));
       metrics.events_received.Increment(static_cast<double>(batch.events_size()));
       for (const auto& [reason, count] : report.series_rejected) {
@@ -306,7 +310,7 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
   };
 
   Impl(asio::io_context& io, std::shared_ptr<const Settings> settings, Store& store,
-       LiveState& live, IngestMetrics& metrics, const Clock& clock)
+       LiveState& live, IngestMetrics& metrics, const Clock& clock, IngestObserver* observer)
       : io_(io),
         strand_(asio::make_strand(io)),
         acceptor_(strand_),
@@ -316,7 +320,8 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
         store_(store),
         live_(live),
         metrics_(metrics),
-        clock_(clock) {}
+        clock_(clock),
+        observer_(observer) {}
 
   Status Bind(const std::string& listen) {
     if (Status opened = OpenListener(acceptor_, listen); !opened) return opened;
@@ -479,6 +484,7 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
       metrics_.agents_connected.Increment();
     }
     metrics_.connections_accepted.Increment();
+    if (observer_ != nullptr) observer_->AgentConnected(key, identity);
     live_.AgentConnected(key, std::move(identity));
   }
 
@@ -535,14 +541,16 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
   LiveState& live_;
   IngestMetrics& metrics_;
   const Clock& clock_;
+  IngestObserver* observer_;  // may be null
 };
 
 Result<std::unique_ptr<IngestServer>> IngestServer::Create(
     asio::io_context& io, const std::string& listen, std::shared_ptr<asio::ssl::context> tls,
     IngestOptions options, Store& store, LiveState& live, IngestMetrics& metrics,
-    const Clock& clock) {
+    const Clock& clock, IngestObserver* observer) {
   auto settings = std::make_shared<const Impl::Settings>(Impl::Settings{options, std::move(tls)});
-  auto impl = std::make_shared<Impl>(io, std::move(settings), store, live, metrics, clock);
+  auto impl =
+      std::make_shared<Impl>(io, std::move(settings), store, live, metrics, clock, observer);
   if (Status bound = impl->Bind(listen); !bound) return bound.error();
   return std::unique_ptr<IngestServer>(new IngestServer(std::move(impl)));
 }

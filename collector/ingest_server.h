@@ -3,7 +3,8 @@
 // (which decides the customer), applies every (agent, sequence) once through the store and the live
 // state, and acknowledges. A peer that breaks a rule — no TLS, a bad token, an oversized or
 // malformed frame, silence — is closed with a logged reason and counted, without touching any other
-// connection.
+// connection. An IngestObserver, when given, hears of every Hello, applied batch, heartbeat and
+// Goodbye after it is recorded.
 //
 // Threading: sessions run on their own strands of a multi-threaded io_context; Start, Stop and
 // Reconfigure may be called from any thread.
@@ -24,6 +25,7 @@ class context;
 namespace vigil::collector {
 
 class IngestMetrics;
+class IngestObserver;
 class LiveState;
 class Store;
 
@@ -47,7 +49,8 @@ class IngestServer {
   static Result<std::unique_ptr<IngestServer>> Create(
       boost::asio::io_context& io, const std::string& listen,
       std::shared_ptr<boost::asio::ssl::context> tls, IngestOptions options, Store& store,
-      LiveState& live, IngestMetrics& metrics, const Clock& clock);
+      LiveState& live, IngestMetrics& metrics, const Clock& clock,
+      IngestObserver* observer = nullptr);
   ~IngestServer();
   IngestServer(const IngestServer&) = delete;
   IngestServer& operator=(const IngestServer&) = delete;

@@ -60,6 +60,15 @@ std::vector<prometheus::ClientMetric::Label> MergeLabels(
 
 LiveState::LiveState(LiveStateLimits limits) : limits_(limits) {}
 
+std::map<AgentKey, LiveAgent> LiveState::Agents() const {
+  std::lock_guard lock(mutex_);
+  std::map<AgentKey, LiveAgent> out;
+  for (const auto& [key, agent] : agents_) {
+    out.emplace(key, LiveAgent{agent.connected, agent.series, agent.last_batch_ms});
+  }
+  return out;
+}
+
 void LiveState::AgentConnected(const AgentKey& key, AgentIdentity identity) {
   std::lock_guard lock(mutex_);
   AgentState& agent = agents_[key];

@@ -57,9 +57,18 @@ std::vector<prometheus::ClientMetric::Label> MergeLabels(
     const std::vector<std::pair<std::string, std::string>>& target_labels,
     const google::protobuf::RepeatedPtrField<wire::Label>& series_labels);
 
+// What the live state knows of an agent now, for the API.
+struct LiveAgent {
+  bool connected = false;
+  std::size_t series = 0;
+  std::int64_t last_batch_ms = 0;  // 0: none since the collector started
+};
+
 class LiveState final : public prometheus::Collectable {
  public:
   explicit LiveState(LiveStateLimits limits);
+
+  std::map<AgentKey, LiveAgent> Agents() const;
 
   // The agent said Hello (again); keeps its series from before.
   void AgentConnected(const AgentKey& key, AgentIdentity identity);

@@ -1,5 +1,6 @@
 // vigil-collector: receives agents' streams, serves /metrics and the API. See --help.
 
+#include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <iostream>
@@ -8,7 +9,8 @@
 
 #include "collector/collector_app.h"
 #include "collector/token_command.h"
-#include "common/cli.h"
+#include "common/command_line.h"
+#include "collector/incidents/rule_setup.h"
 #include "common/clock.h"
 #include "common/daemon_signals.h"
 #include "common/log.h"
@@ -17,34 +19,44 @@
 
 namespace {
 
-constexpr const char* kUsage = R"(Usage: vigil-collector --config FILE [options] [command]
+constexpr const char* kDescription =
+    "Receives agents' TLS streams, evaluates rules into incidents, and serves /metrics, the\n"
+    "REST API (/api/v1), /healthz and /readyz over HTTP(S).";
+constexpr const char* kFooter =
+    "Token administration works offline, on the configured store:\n"
+    "  token create --customer NAME          an enrollment token for that customer's agents\n"
+    "  token create --role ROLE --name NAME  an API token (viewer, operator or admin)\n"
+    "  token list | token revoke ID\n"
+    "Signals: SIGTERM/SIGINT stop; SIGHUP reloads the configuration and the rule files.";
 
-Receives agents' TLS streams, keeps the latest value of every series, and serves
-/metrics, /healthz and /readyz over HTTP.
+// The configuration and its rule files, with every problem of both.
+struct Loaded {
+  vigil::config::CollectorConfig config;
+  std::vector<vigil::alerting::Rule> rules;
+  std::vector<vigil::config::Diagnostic> problems;
+};
 
-Options:
-  --config FILE        collector configuration (YAML); default /etc/vigil/collector.yaml
-  --check-config       validate the configuration and exit: 0 when valid, 2 otherwise,
-                       printing FILE:LINE:COL: key.path: message for every problem
-  --version            print the version and exit
-  --help               print this help and exit
-
-Commands (offline administration; they use the configured store):
-  token create --customer NAME   create an enrollment token; prints it alone on stdout
-  token list                     list tokens (id, customer, created, revoked)
-  token revoke ID                revoke a token; its agents are refused from their next connection
-
-Signals: SIGTERM/SIGINT stop; SIGHUP reloads the configuration.
-)";
+Loaded Load(const std::string& file) {
+  auto config = vigil::config::LoadCollectorConfig(file);
+  Loaded loaded{std::move(config.config), {}, std::move(config.problems)};
+  if (loaded.problems.empty()) {
+    auto rules = vigil::collector::LoadRuleFiles(loaded.config);
+    loaded.rules = std::move(rules.config);
+    loaded.problems = std::move(rules.problems);
+  }
+  return loaded;
+}
 
 constexpr auto kShutdownGrace = std::chrono::seconds(5);
 
-int Run(std::shared_ptr<const vigil::config::CollectorConfig> config) {
+int Run(std::shared_ptr<const vigil::config::CollectorConfig> config,
+        std::vector<vigil::alerting::Rule> rules) {
   const std::size_t threads = config->threads > 0
                                   ? static_cast<std::size_t>(config->threads)
                                   : std::max(1u, std::thread::hardware_concurrency());
   boost::asio::io_context io(static_cast<int>(threads));
-  auto app = vigil::collector::CollectorApp::Create(io, config);
+  const std::size_t rule_count = rules.size();
+  auto app = vigil::collector::CollectorApp::Create(io, config, std::move(rules));
   if (!app) {
     vigil::LogError("cannot start: " + app.error().message);
     return vigil::kExitFailure;
@@ -72,14 +84,16 @@ int Run(std::shared_ptr<const vigil::config::CollectorConfig> config) {
         wait_drained();
       },
       [&] {
-        auto loaded = vigil::config::LoadCollectorConfig(config_file);
-        if (!loaded.ok()) return vigil::config::LogReloadProblems(loaded.problems);
-        (*app)->Reload(std::make_shared<vigil::config::CollectorConfig>(std::move(loaded.config)));
+        Loaded loaded = Load(config_file);
+        if (!loaded.problems.empty()) return vigil::config::LogReloadProblems(loaded.problems);
+        (*app)->Reload(std::make_shared<vigil::config::CollectorConfig>(std::move(loaded.config)),
+                       std::move(loaded.rules));
       });
   (*app)->Start();
   vigil::LogInfo(std::string("vigil-collector ") + VIGIL_VERSION + " ingest listening on port " +
                  std::to_string((*app)->ingest_port()) + " (TLS), http listening on port " +
-                 std::to_string((*app)->http_port()));
+                 std::to_string((*app)->http_port()) + "; " + std::to_string(rule_count) +
+                 " rules from files");
   vigil::NotifyReady("running");
   std::vector<std::thread> workers;
   for (std::size_t i = 1; i < threads; ++i) workers.emplace_back([&io] { io.run(); });
@@ -92,43 +106,66 @@ int Run(std::shared_ptr<const vigil::config::CollectorConfig> config) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  auto args = vigil::ParseCommandLine(argc, argv,
-                                      {{"config", true},
-                                       {"check-config", false},
-                                       {"customer", true},
-                                       {"version", false},
-                                       {"help", false}});
-  if (!args) {
-    std::cerr << "vigil-collector: " << args.error().message << "\n" << kUsage;
-    return vigil::kExitUsage;
-  }
-  if (args->Has("help")) {
-    std::cout << kUsage;
-    return vigil::kExitOk;
-  }
-  if (args->Has("version")) {
+  CLI::App app(kDescription, "vigil-collector");
+  app.footer(kFooter);
+  std::string config_file = "/etc/vigil/collector.yaml";
+  bool check_config = false;
+  bool version = false;
+  app.add_option("--config", config_file, "collector configuration (YAML)")
+      ->type_name("FILE")
+      ->capture_default_str();
+  app.add_flag("--check-config", check_config,
+               "validate the configuration and its rule files and exit: 0 when valid, 2 "
+               "otherwise, printing FILE:LINE:COL: key.path: message for every problem");
+  app.add_flag("--version", version, "print the version and exit");
+
+  vigil::collector::TokenCommand token;
+  CLI::App* token_app = app.add_subcommand("token", "offline token administration");
+  token_app->require_subcommand(1);
+  CLI::App* create = token_app->add_subcommand(
+      "create", "create a token and print it alone on stdout (it is shown only this once)");
+  auto* customer = create->add_option("--customer", token.customer,
+                                      "an enrollment token for this customer's agents")
+                       ->type_name("NAME");
+  auto* role = create->add_option("--role", token.role, "an API token with this role")
+                   ->check(CLI::IsMember({"viewer", "operator", "admin"}))
+                   ->type_name("ROLE");
+  create->add_option("--name", token.name, "who or what uses the API token")->type_name("NAME");
+  customer->excludes(role);
+  create->callback([&token] { token.action = "create"; });
+  token_app->add_subcommand("list", "list tokens (never their secrets)")->callback([&token] {
+    token.action = "list";
+  });
+  CLI::App* revoke = token_app->add_subcommand("revoke", "revoke a token by its id");
+  revoke->add_option("id", token.id, "the token's id, from token list")->required();
+  revoke->callback([&token] { token.action = "revoke"; });
+
+  if (auto exit_code = vigil::ParseCommandLine(app, argc, argv)) return *exit_code;
+  if (version) {
     std::cout << "vigil-collector " << VIGIL_VERSION << "\n";
     return vigil::kExitOk;
   }
-  const std::vector<std::string>& words = args->positional;
-  if (!words.empty() && words.front() != "token") {
-    std::cerr << "vigil-collector: unknown command \"" << words.front() << "\"\n" << kUsage;
-    return vigil::kExitUsage;
+  Loaded loaded = Load(config_file);
+  // Token administration needs only the store: a mistake in a rule file must not block it.
+  if (!token.action.empty()) {
+    auto config = vigil::config::LoadCollectorConfig(config_file);
+    if (!config.ok()) {
+      for (const auto& problem : config.problems) {
+        std::cerr << vigil::config::FormatDiagnostic(problem) << "\n";
+      }
+      return vigil::kExitUsage;
+    }
+    return vigil::collector::RunTokenCommand(config.config, token, vigil::RealClock(), std::cout,
+                                             std::cerr);
   }
-  auto loaded =
-      vigil::config::LoadCollectorConfig(args->Value("config", "/etc/vigil/collector.yaml"));
-  if (!loaded.ok()) {
+  if (!loaded.problems.empty()) {
     for (const auto& problem : loaded.problems) {
       std::cerr << vigil::config::FormatDiagnostic(problem) << "\n";
     }
     return vigil::kExitUsage;
   }
-  if (args->Has("check-config")) return vigil::kExitOk;
-  if (!words.empty()) {
-    return vigil::collector::RunTokenCommand(
-        loaded.config, std::vector<std::string>(words.begin() + 1, words.end()),
-        args->Value("customer"), vigil::RealClock(), std::cout, std::cerr);
-  }
+  if (check_config) return vigil::kExitOk;
   vigil::SetLogLevel(loaded.config.log_level);
-  return Run(std::make_shared<vigil::config::CollectorConfig>(std::move(loaded.config)));
+  return Run(std::make_shared<vigil::config::CollectorConfig>(std::move(loaded.config)),
+             std::move(loaded.rules));
 }

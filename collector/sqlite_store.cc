@@ -1,6 +1,8 @@
 // The SQLite engine of the collector's Store.
 
+#include <cmath>
 #include <mutex>
+#include <nlohmann/json.hpp>
 
 #include "collector/store.h"
 #include "common/sqlite.h"
@@ -30,16 +32,137 @@ const std::vector<std::string_view> kMigrations = {
         PRIMARY KEY (customer, agent_id)
       );
     )sql",
+    // Rules and incidents: API tokens with roles, incidents with timelines, silences, and the
+    // pending and firing rule states that a restart resumes.
+    R"sql(
+      ALTER TABLE tokens ADD COLUMN kind TEXT NOT NULL DEFAULT 'enrollment';
+      ALTER TABLE tokens ADD COLUMN role TEXT NOT NULL DEFAULT '';
+      ALTER TABLE tokens ADD COLUMN name TEXT NOT NULL DEFAULT '';
+      ALTER TABLE agents ADD COLUMN labels TEXT NOT NULL DEFAULT '{}';
+      ALTER TABLE agents ADD COLUMN goodbye_ms INTEGER;
+      CREATE TABLE incidents (
+        seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+        id               TEXT NOT NULL UNIQUE,
+        source           TEXT NOT NULL,
+        rule             TEXT NOT NULL,
+        fingerprint      TEXT NOT NULL,
+        state            TEXT NOT NULL,
+        severity         TEXT NOT NULL,
+        customer         TEXT NOT NULL,
+        agent            TEXT NOT NULL,
+        labels           TEXT NOT NULL,
+        annotations      TEXT NOT NULL,
+        summary          TEXT NOT NULL,
+        value            REAL,
+        started_ms       INTEGER NOT NULL,
+        acknowledged_ms  INTEGER,
+        resolved_ms      INTEGER,
+        acknowledged_by  TEXT,
+        resolved_by      TEXT,
+        silenced         INTEGER NOT NULL,
+        previous_id      TEXT,
+        updated_ms       INTEGER NOT NULL
+      );
+      CREATE INDEX incidents_by_fingerprint ON incidents (fingerprint, seq);
+      CREATE INDEX incidents_open ON incidents (state) WHERE state != 'resolved';
+      CREATE TABLE incident_timeline (
+        n             INTEGER PRIMARY KEY AUTOINCREMENT,
+        incident_seq  INTEGER NOT NULL REFERENCES incidents (seq),
+        at_ms         INTEGER NOT NULL,
+        type          TEXT NOT NULL,
+        actor         TEXT NOT NULL,
+        text          TEXT NOT NULL
+      );
+      CREATE INDEX incident_timeline_by_incident ON incident_timeline (incident_seq, n);
+      CREATE TABLE silences (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        id          TEXT NOT NULL UNIQUE,
+        matchers    TEXT NOT NULL,
+        starts_ms   INTEGER NOT NULL,
+        ends_ms     INTEGER NOT NULL,
+        comment     TEXT NOT NULL,
+        created_by  TEXT NOT NULL,
+        created_ms  INTEGER NOT NULL
+      );
+      CREATE TABLE rule_states (
+        fingerprint      TEXT PRIMARY KEY,
+        rule             TEXT NOT NULL,
+        series_key       TEXT NOT NULL,
+        labels           TEXT NOT NULL,
+        state            TEXT NOT NULL,
+        active_since_ms  INTEGER NOT NULL,
+        cleared_ms       INTEGER,
+        value            REAL,
+        severity         TEXT NOT NULL
+      );
+    )sql",
 };
+
+using Json = nlohmann::json;
+
+std::string PairsToJson(const StringPairs& pairs) {
+  Json object = Json::object();
+  for (const auto& [name, value] : pairs) object[name] = value;
+  return object.dump();
+}
+
+StringPairs PairsFromJson(const std::string& text) {
+  StringPairs out;
+  Json object = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!object.is_object()) return out;
+  for (auto& [name, value] : object.items()) {
+    if (value.is_string()) out.emplace_back(name, value.get<std::string>());
+  }
+  return out;
+}
+
+std::int64_t ToMs(alerting::TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+alerting::TimePoint FromMs(std::int64_t ms) {
+  return alerting::TimePoint(std::chrono::milliseconds(ms));
+}
+
+std::optional<std::int64_t> OptionalInt(const sqlite::Statement& row, int column) {
+  if (row.IsNull(column)) return std::nullopt;
+  return row.Int(column);
+}
+std::optional<std::string> OptionalText(const sqlite::Statement& row, int column) {
+  if (row.IsNull(column)) return std::nullopt;
+  return row.Text(column);
+}
+void BindOptional(sqlite::Statement& statement, int index, const std::optional<std::int64_t>& v) {
+  if (v) {
+    statement.Bind(index, *v);
+  } else {
+    statement.BindNull(index);
+  }
+}
+void BindOptional(sqlite::Statement& statement, int index, const std::optional<std::string>& v) {
+  if (v) {
+    statement.Bind(index, *v);
+  } else {
+    statement.BindNull(index);
+  }
+}
+
+constexpr const char* kTokenColumns = "id, customer, created_ms, revoked_ms, kind, role, name";
 
 TokenRecord ReadToken(const sqlite::Statement& row) {
   TokenRecord token;
   token.id = row.Text(0);
   token.customer = row.Text(1);
   token.created_ms = row.Int(2);
-  if (!row.IsNull(3)) token.revoked_ms = row.Int(3);
+  token.revoked_ms = OptionalInt(row, 3);
+  token.kind = row.Text(4);
+  token.role = row.Text(5);
+  token.name = row.Text(6);
   return token;
 }
+
+constexpr const char* kAgentColumns =
+    "customer, agent_id, hostname, version, last_sequence, batches_applied, last_seen_ms, labels,"
+    " goodbye_ms";
 
 AgentRecord ReadAgent(const sqlite::Statement& row) {
   AgentRecord agent;
@@ -50,11 +173,70 @@ AgentRecord ReadAgent(const sqlite::Statement& row) {
   agent.last_sequence = static_cast<std::uint64_t>(row.Int(4));
   agent.batches_applied = static_cast<std::uint64_t>(row.Int(5));
   agent.last_seen_ms = row.Int(6);
+  agent.labels = PairsFromJson(row.Text(7));
+  agent.goodbye_ms = OptionalInt(row, 8);
   return agent;
 }
 
-constexpr const char* kAgentColumns =
-    "customer, agent_id, hostname, version, last_sequence, batches_applied, last_seen_ms";
+constexpr const char* kIncidentColumns =
+    "seq, id, source, rule, fingerprint, state, severity, customer, agent, labels, annotations,"
+    " summary, value, started_ms, acknowledged_ms, resolved_ms, acknowledged_by, resolved_by,"
+    " silenced, previous_id, updated_ms";
+
+IncidentRecord ReadIncident(const sqlite::Statement& row) {
+  IncidentRecord incident;
+  incident.id = row.Text(1);
+  incident.source = row.Text(2);
+  incident.rule = row.Text(3);
+  incident.fingerprint = row.Text(4);
+  incident.state = row.Text(5);
+  incident.severity = row.Text(6);
+  incident.customer = row.Text(7);
+  incident.agent = row.Text(8);
+  incident.labels = PairsFromJson(row.Text(9));
+  incident.annotations = PairsFromJson(row.Text(10));
+  incident.summary = row.Text(11);
+  if (!row.IsNull(12)) incident.value = row.Double(12);
+  incident.started_ms = row.Int(13);
+  incident.acknowledged_ms = OptionalInt(row, 14);
+  incident.resolved_ms = OptionalInt(row, 15);
+  incident.acknowledged_by = OptionalText(row, 16);
+  incident.resolved_by = OptionalText(row, 17);
+  incident.silenced = row.Int(18) != 0;
+  incident.previous_id = OptionalText(row, 19);
+  incident.updated_ms = row.Int(20);
+  return incident;
+}
+
+std::string MatchersToJson(const std::vector<SilenceMatcher>& matchers) {
+  Json array = Json::array();
+  for (const SilenceMatcher& m : matchers) {
+    array.push_back({{"name", m.name}, {"op", m.op}, {"value", m.value}});
+  }
+  return array.dump();
+}
+
+std::vector<SilenceMatcher> MatchersFromJson(const std::string& text) {
+  std::vector<SilenceMatcher> out;
+  Json array = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!array.is_array()) return out;
+  for (const Json& m : array) {
+    out.push_back({m.value("name", ""), m.value("op", "="), m.value("value", "")});
+  }
+  return out;
+}
+
+std::string LabelsToJson(const alerting::Labels& labels) {
+  Json object = Json::object();
+  for (const alerting::Label& label : labels) object[label.name] = label.value;
+  return object.dump();
+}
+
+alerting::Labels LabelsFromJson(const std::string& text) {
+  alerting::Labels out;
+  for (auto& [name, value] : PairsFromJson(text)) out.push_back({name, value});
+  return alerting::Normalized(std::move(out));
+}
 
 class SqliteStore final : public Store {
  public:
@@ -63,37 +245,33 @@ class SqliteStore final : public Store {
   Status AddToken(const TokenRecord& token, const std::string& token_hash) override {
     std::lock_guard lock(mutex_);
     auto insert = db_->Prepare(
-        "INSERT INTO tokens (id, customer, hash, created_ms) VALUES (?1, ?2, ?3, ?4)");
+        "INSERT INTO tokens (id, customer, hash, created_ms, kind, role, name)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
     if (!insert) return insert.error();
-    insert->Bind(1, token.id).Bind(2, token.customer).Bind(3, token_hash).Bind(4, token.created_ms);
+    insert->Bind(1, token.id)
+        .Bind(2, token.customer)
+        .Bind(3, token_hash)
+        .Bind(4, token.created_ms)
+        .Bind(5, token.kind)
+        .Bind(6, token.role)
+        .Bind(7, token.name);
     return insert->Run();
   }
 
   Result<std::optional<TokenRecord>> FindToken(const std::string& token_hash) override {
     std::lock_guard lock(mutex_);
-    auto query = db_->Prepare(
-        "SELECT id, customer, created_ms, revoked_ms FROM tokens WHERE hash = ?1");
+    auto query = db_->Prepare(std::string("SELECT ") + kTokenColumns + " FROM tokens WHERE hash = ?1");
     if (!query) return query.error();
     query->Bind(1, token_hash);
-    Result<bool> row = query->Step();
-    if (!row) return row.error();
-    if (!*row) return std::optional<TokenRecord>();
-    return std::optional<TokenRecord>(ReadToken(*query));
+    return FirstRow<TokenRecord>(*query, &ReadToken);
   }
 
   Result<std::vector<TokenRecord>> ListTokens() override {
     std::lock_guard lock(mutex_);
-    auto query = db_->Prepare(
-        "SELECT id, customer, created_ms, revoked_ms FROM tokens ORDER BY created_ms, id");
+    auto query = db_->Prepare(std::string("SELECT ") + kTokenColumns +
+                              " FROM tokens ORDER BY created_ms, id");
     if (!query) return query.error();
-    std::vector<TokenRecord> out;
-    for (;;) {
-      Result<bool> row = query->Step();
-      if (!row) return row.error();
-      if (!*row) break;
-      out.push_back(ReadToken(*query));
-    }
-    return out;
+    return AllRows<TokenRecord>(*query, &ReadToken);
   }
 
   Status RevokeToken(const std::string& id, std::int64_t at_ms) override {
@@ -109,25 +287,30 @@ class SqliteStore final : public Store {
 
   Result<AgentRecord> RecordHello(const std::string& customer, const std::string& agent_id,
                                   const std::string& hostname, const std::string& version,
-                                  std::int64_t at_ms) override {
+                                  std::int64_t at_ms, const StringPairs& labels) override {
     std::lock_guard lock(mutex_);
     auto upsert = db_->Prepare(
-        "INSERT INTO agents (customer, agent_id, hostname, version, first_seen_ms, last_seen_ms)"
-        " VALUES (?1, ?2, ?3, ?4, ?5, ?5)"
+        "INSERT INTO agents (customer, agent_id, hostname, version, first_seen_ms, last_seen_ms,"
+        " labels) VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6)"
         " ON CONFLICT (customer, agent_id) DO UPDATE SET"
         " hostname = excluded.hostname, version = excluded.version,"
-        " last_seen_ms = excluded.last_seen_ms");
+        " last_seen_ms = excluded.last_seen_ms, labels = excluded.labels, goodbye_ms = NULL");
     if (!upsert) return upsert.error();
-    upsert->Bind(1, customer).Bind(2, agent_id).Bind(3, hostname).Bind(4, version).Bind(5, at_ms);
+    upsert->Bind(1, customer)
+        .Bind(2, agent_id)
+        .Bind(3, hostname)
+        .Bind(4, version)
+        .Bind(5, at_ms)
+        .Bind(6, PairsToJson(labels));
     if (Status done = upsert->Run(); !done) return done.error();
     auto query = db_->Prepare(std::string("SELECT ") + kAgentColumns +
                               " FROM agents WHERE customer = ?1 AND agent_id = ?2");
     if (!query) return query.error();
     query->Bind(1, customer).Bind(2, agent_id);
-    Result<bool> row = query->Step();
-    if (!row) return row.error();
-    if (!*row) return MakeError("sqlite", "agent row vanished after insert");
-    return ReadAgent(*query);
+    auto agent = FirstRow<AgentRecord>(*query, &ReadAgent);
+    if (!agent) return agent.error();
+    if (!agent->has_value()) return MakeError("sqlite", "agent row vanished after insert");
+    return std::move(**agent);
   }
 
   Result<BatchOutcome> RecordBatch(const std::string& customer, const std::string& agent_id,
@@ -145,22 +328,336 @@ class SqliteStore final : public Store {
     return db_->Changes() == 1 ? BatchOutcome::kApplied : BatchOutcome::kDuplicate;
   }
 
+  Status RecordGoodbye(const std::string& customer, const std::string& agent_id,
+                       std::int64_t at_ms) override {
+    std::lock_guard lock(mutex_);
+    auto update = db_->Prepare(
+        "UPDATE agents SET goodbye_ms = ?3, last_seen_ms = max(last_seen_ms, ?3)"
+        " WHERE customer = ?1 AND agent_id = ?2");
+    if (!update) return update.error();
+    update->Bind(1, customer).Bind(2, agent_id).Bind(3, at_ms);
+    return update->Run();
+  }
+
   Result<std::vector<AgentRecord>> ListAgents() override {
     std::lock_guard lock(mutex_);
     auto query = db_->Prepare(std::string("SELECT ") + kAgentColumns +
                               " FROM agents ORDER BY customer, agent_id");
     if (!query) return query.error();
-    std::vector<AgentRecord> out;
+    return AllRows<AgentRecord>(*query, &ReadAgent);
+  }
+
+  Status CreateIncident(const IncidentRecord& incident) override {
+    std::lock_guard lock(mutex_);
+    auto transaction = sqlite::Transaction::Begin(*db_);
+    if (!transaction) return transaction.error();
+    auto insert = db_->Prepare(
+        "INSERT INTO incidents (id, source, rule, fingerprint, state, severity, customer, agent,"
+        " labels, annotations, summary, value, started_ms, acknowledged_ms, resolved_ms,"
+        " acknowledged_by, resolved_by, silenced, previous_id, updated_ms)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+        " ?18, ?19, ?20)");
+    if (!insert) return insert.error();
+    insert->Bind(1, incident.id)
+        .Bind(2, incident.source)
+        .Bind(3, incident.rule)
+        .Bind(4, incident.fingerprint);
+    BindIncidentFields(*insert, incident, 5);
+    insert->Bind(7, incident.customer)
+        .Bind(8, incident.agent)
+        .Bind(9, PairsToJson(incident.labels))
+        .Bind(10, PairsToJson(incident.annotations))
+        .Bind(11, incident.summary)
+        .Bind(13, incident.started_ms);
+    if (incident.value && !std::isnan(*incident.value)) {
+      insert->BindDouble(12, *incident.value);
+    } else {
+      insert->BindNull(12);
+    }
+    BindOptional(*insert, 19, incident.previous_id);
+    if (Status done = insert->Run(); !done) return done;
+    auto seq = SeqOf(incident.id);
+    if (!seq) return seq.error();
+    if (Status added = AppendTimeline(*seq, incident.timeline); !added) return added;
+    return transaction->Commit();
+  }
+
+  Status UpdateIncident(const IncidentRecord& incident,
+                        const std::vector<TimelineEntry>& new_entries) override {
+    std::lock_guard lock(mutex_);
+    auto transaction = sqlite::Transaction::Begin(*db_);
+    if (!transaction) return transaction.error();
+    auto update = db_->Prepare(
+        "UPDATE incidents SET state = ?5, severity = ?6, value = ?12, summary = ?11,"
+        " acknowledged_ms = ?14, resolved_ms = ?15, acknowledged_by = ?16, resolved_by = ?17,"
+        " silenced = ?18, updated_ms = ?20 WHERE id = ?1");
+    if (!update) return update.error();
+    update->Bind(1, incident.id).Bind(11, incident.summary);
+    BindIncidentFields(*update, incident, 5);
+    if (incident.value && !std::isnan(*incident.value)) {
+      update->BindDouble(12, *incident.value);
+    } else {
+      update->BindNull(12);
+    }
+    if (Status done = update->Run(); !done) return done;
+    if (db_->Changes() == 0) return MakeError("not_found", "no incident with id " + incident.id);
+    auto seq = SeqOf(incident.id);
+    if (!seq) return seq.error();
+    if (Status added = AppendTimeline(*seq, new_entries); !added) return added;
+    return transaction->Commit();
+  }
+
+  Result<std::optional<IncidentRecord>> GetIncident(const std::string& id) override {
+    std::lock_guard lock(mutex_);
+    return IncidentWhere("id = ?1", id);
+  }
+
+  Result<std::optional<IncidentRecord>> FindOpenIncident(const std::string& fingerprint) override {
+    std::lock_guard lock(mutex_);
+    return IncidentWhere("fingerprint = ?1 AND state != 'resolved'", fingerprint);
+  }
+
+  Result<std::optional<IncidentRecord>> LatestIncident(const std::string& fingerprint) override {
+    std::lock_guard lock(mutex_);
+    return IncidentWhere("fingerprint = ?1", fingerprint);
+  }
+
+  Result<Page<IncidentRecord>> ListIncidents(const IncidentFilter& filter,
+                                             std::optional<std::int64_t> before,
+                                             std::size_t limit) override {
+    std::lock_guard lock(mutex_);
+    std::string sql = std::string("SELECT ") + kIncidentColumns + " FROM incidents WHERE 1";
+    std::vector<std::string> texts;
+    std::vector<std::int64_t> numbers;
+    const auto text_condition = [&](const char* column, const std::optional<std::string>& value) {
+      if (!value) return;
+      texts.push_back(*value);
+      sql += std::string(" AND ") + column + " = ?" + std::to_string(texts.size());
+    };
+    text_condition("customer", filter.customer);
+    text_condition("agent", filter.agent);
+    text_condition("severity", filter.severity);
+    text_condition("rule", filter.rule);
+    if (!filter.states.empty()) {
+      sql += " AND state IN (";
+      for (std::size_t i = 0; i < filter.states.size(); ++i) {
+        texts.push_back(filter.states[i]);
+        sql += (i > 0 ? ", ?" : "?") + std::to_string(texts.size());
+      }
+      sql += ")";
+    }
+    // Numbers are bound after the texts, at indexes 100 and up.
+    const auto number_condition = [&](const char* condition, std::optional<std::int64_t> value) {
+      if (!value) return;
+      numbers.push_back(*value);
+      sql += std::string(" AND ") + condition + " ?" + std::to_string(100 + numbers.size());
+    };
+    number_condition("started_ms >=", filter.since_ms);
+    number_condition("started_ms <", filter.until_ms);
+    number_condition("seq <", before);
+    sql += " ORDER BY seq DESC LIMIT " + std::to_string(limit + 1);
+    auto query = db_->Prepare(sql);
+    if (!query) return query.error();
+    for (std::size_t i = 0; i < texts.size(); ++i) query->Bind(static_cast<int>(i + 1), texts[i]);
+    for (std::size_t i = 0; i < numbers.size(); ++i) {
+      query->Bind(static_cast<int>(101 + i), numbers[i]);
+    }
+    Page<IncidentRecord> page;
+    std::int64_t last_seq = 0;
     for (;;) {
       Result<bool> row = query->Step();
       if (!row) return row.error();
       if (!*row) break;
-      out.push_back(ReadAgent(*query));
+      if (page.items.size() == limit) {
+        page.next = last_seq;
+        break;
+      }
+      last_seq = query->Int(0);
+      page.items.push_back(ReadIncident(*query));
+    }
+    return page;
+  }
+
+  Result<std::vector<IncidentRecord>> OpenIncidents() override {
+    std::lock_guard lock(mutex_);
+    auto query = db_->Prepare(std::string("SELECT ") + kIncidentColumns +
+                              " FROM incidents WHERE state != 'resolved' ORDER BY seq");
+    if (!query) return query.error();
+    return AllRows<IncidentRecord>(*query, &ReadIncident);
+  }
+
+  Status CreateSilence(const SilenceRecord& silence) override {
+    std::lock_guard lock(mutex_);
+    auto insert = db_->Prepare(
+        "INSERT INTO silences (id, matchers, starts_ms, ends_ms, comment, created_by, created_ms)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    if (!insert) return insert.error();
+    insert->Bind(1, silence.id)
+        .Bind(2, MatchersToJson(silence.matchers))
+        .Bind(3, silence.starts_ms)
+        .Bind(4, silence.ends_ms)
+        .Bind(5, silence.comment)
+        .Bind(6, silence.created_by)
+        .Bind(7, silence.created_ms);
+    return insert->Run();
+  }
+
+  Status SetSilenceEnd(const std::string& id, std::int64_t ends_ms) override {
+    std::lock_guard lock(mutex_);
+    auto update = db_->Prepare("UPDATE silences SET ends_ms = ?2 WHERE id = ?1");
+    if (!update) return update.error();
+    update->Bind(1, id).Bind(2, ends_ms);
+    if (Status done = update->Run(); !done) return done;
+    if (db_->Changes() == 0) return MakeError("not_found", "no silence with id " + id);
+    return OkStatus();
+  }
+
+  Result<std::vector<SilenceRecord>> ListSilences() override {
+    std::lock_guard lock(mutex_);
+    auto query = db_->Prepare(
+        "SELECT id, matchers, starts_ms, ends_ms, comment, created_by, created_ms FROM silences"
+        " ORDER BY seq DESC");
+    if (!query) return query.error();
+    return AllRows<SilenceRecord>(*query, [](const sqlite::Statement& row) {
+      return SilenceRecord{row.Text(0), MatchersFromJson(row.Text(1)), row.Int(2), row.Int(3),
+                           row.Text(4), row.Text(5),  row.Int(6)};
+    });
+  }
+
+  Status SaveRuleState(const alerting::SeriesStateRecord& state) override {
+    std::lock_guard lock(mutex_);
+    auto upsert = db_->Prepare(
+        "INSERT OR REPLACE INTO rule_states (fingerprint, rule, series_key, labels, state,"
+        " active_since_ms, cleared_ms, value, severity) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    if (!upsert) return upsert.error();
+    upsert->Bind(1, state.fingerprint)
+        .Bind(2, state.rule)
+        .Bind(3, state.series_key)
+        .Bind(4, LabelsToJson(state.labels))
+        .Bind(5, alerting::AlertStateName(state.state))
+        .Bind(6, ToMs(state.active_since))
+        .Bind(9, alerting::SeverityName(state.severity));
+    BindOptional(*upsert, 7,
+                 state.cleared_at ? std::optional<std::int64_t>(ToMs(*state.cleared_at))
+                                  : std::nullopt);
+    if (std::isnan(state.value)) {
+      upsert->BindNull(8);
+    } else {
+      upsert->BindDouble(8, state.value);
+    }
+    return upsert->Run();
+  }
+
+  Status DeleteRuleState(const std::string& fingerprint) override {
+    std::lock_guard lock(mutex_);
+    auto erase = db_->Prepare("DELETE FROM rule_states WHERE fingerprint = ?1");
+    if (!erase) return erase.error();
+    erase->Bind(1, fingerprint);
+    return erase->Run();
+  }
+
+  Result<std::vector<alerting::SeriesStateRecord>> LoadRuleStates() override {
+    std::lock_guard lock(mutex_);
+    auto query = db_->Prepare(
+        "SELECT fingerprint, rule, series_key, labels, state, active_since_ms, cleared_ms, value,"
+        " severity FROM rule_states ORDER BY rule, fingerprint");
+    if (!query) return query.error();
+    return AllRows<alerting::SeriesStateRecord>(*query, [](const sqlite::Statement& row) {
+      alerting::SeriesStateRecord state;
+      state.fingerprint = row.Text(0);
+      state.rule = row.Text(1);
+      state.series_key = row.Text(2);
+      state.labels = LabelsFromJson(row.Text(3));
+      state.state =
+          row.Text(4) == "firing" ? alerting::AlertState::kFiring : alerting::AlertState::kPending;
+      state.active_since = FromMs(row.Int(5));
+      if (!row.IsNull(6)) state.cleared_at = FromMs(row.Int(6));
+      state.value = row.IsNull(7) ? NAN : row.Double(7);
+      state.severity = alerting::ParseSeverity(row.Text(8)).value_or(alerting::Severity::kHigh);
+      return state;
+    });
+  }
+
+ private:
+  template <typename T, typename Read>
+  static Result<std::optional<T>> FirstRow(sqlite::Statement& query, Read read) {
+    Result<bool> row = query.Step();
+    if (!row) return row.error();
+    if (!*row) return std::optional<T>();
+    return std::optional<T>(read(query));
+  }
+
+  template <typename T, typename Read>
+  static Result<std::vector<T>> AllRows(sqlite::Statement& query, Read read) {
+    std::vector<T> out;
+    for (;;) {
+      Result<bool> row = query.Step();
+      if (!row) return row.error();
+      if (!*row) break;
+      out.push_back(read(query));
     }
     return out;
   }
 
- private:
+  // Binds state, severity and the acknowledgement, resolution and silence fields at the
+  // parameter numbers of the INSERT and UPDATE above (?5, ?6 and ?14 to ?20).
+  static void BindIncidentFields(sqlite::Statement& statement, const IncidentRecord& incident,
+                                 int state_index) {
+    statement.Bind(state_index, incident.state).Bind(state_index + 1, incident.severity);
+    BindOptional(statement, 14, incident.acknowledged_ms);
+    BindOptional(statement, 15, incident.resolved_ms);
+    BindOptional(statement, 16, incident.acknowledged_by);
+    BindOptional(statement, 17, incident.resolved_by);
+    statement.Bind(18, incident.silenced ? 1 : 0).Bind(20, incident.updated_ms);
+  }
+
+  Result<std::int64_t> SeqOf(const std::string& id) {
+    auto query = db_->Prepare("SELECT seq FROM incidents WHERE id = ?1");
+    if (!query) return query.error();
+    query->Bind(1, id);
+    Result<bool> row = query->Step();
+    if (!row) return row.error();
+    if (!*row) return MakeError("not_found", "no incident with id " + id);
+    return query->Int(0);
+  }
+
+  Status AppendTimeline(std::int64_t seq, const std::vector<TimelineEntry>& entries) {
+    for (const TimelineEntry& entry : entries) {
+      auto insert = db_->Prepare(
+          "INSERT INTO incident_timeline (incident_seq, at_ms, type, actor, text)"
+          " VALUES (?1, ?2, ?3, ?4, ?5)");
+      if (!insert) return insert.error();
+      insert->Bind(1, seq).Bind(2, entry.at_ms).Bind(3, entry.type).Bind(4, entry.actor).Bind(
+          5, entry.text);
+      if (Status done = insert->Run(); !done) return done;
+    }
+    return OkStatus();
+  }
+
+  // The newest incident WHERE `condition` (with ?1 = argument), with its timeline.
+  Result<std::optional<IncidentRecord>> IncidentWhere(const std::string& condition,
+                                                      const std::string& argument) {
+    auto query = db_->Prepare(std::string("SELECT ") + kIncidentColumns + " FROM incidents WHERE " +
+                              condition + " ORDER BY seq DESC LIMIT 1");
+    if (!query) return query.error();
+    query->Bind(1, argument);
+    Result<bool> row = query->Step();
+    if (!row) return row.error();
+    if (!*row) return std::optional<IncidentRecord>();
+    const std::int64_t seq = query->Int(0);
+    IncidentRecord incident = ReadIncident(*query);
+    auto timeline = db_->Prepare(
+        "SELECT at_ms, type, actor, text FROM incident_timeline WHERE incident_seq = ?1 ORDER BY n");
+    if (!timeline) return timeline.error();
+    timeline->Bind(1, seq);
+    auto entries = AllRows<TimelineEntry>(*timeline, [](const sqlite::Statement& r) {
+      return TimelineEntry{r.Int(0), r.Text(1), r.Text(2), r.Text(3)};
+    });
+    if (!entries) return entries.error();
+    incident.timeline = std::move(*entries);
+    return std::optional<IncidentRecord>(std::move(incident));
+  }
+
   std::mutex mutex_;
   std::unique_ptr<sqlite::Database> db_;  // guarded by mutex_
 };

@@ -1,23 +1,31 @@
 #pragma once
 // The collector's durable state behind one interface, so that engines (SQLite now, PostgreSQL
 // later) are interchangeable. Implementations are thread-safe; every call that returns success has
-// committed durably (it survives kill -9).
+// committed durably (it survives kill -9). Times are milliseconds since the Unix epoch.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "alerting/rule_engine.h"
 #include "common/result.h"
 
 namespace vigil::collector {
 
+using StringPairs = std::vector<std::pair<std::string, std::string>>;
+
 struct TokenRecord {
   std::string id;
-  std::string customer;
+  std::string customer;  // enrollment tokens: the customer its agents belong to
   std::int64_t created_ms = 0;
   std::optional<std::int64_t> revoked_ms;
+  std::string kind = "enrollment";  // "enrollment" or "api"
+  std::string role;                 // api tokens: "viewer", "operator" or "admin"
+  std::string name;                 // api tokens: who or what uses it
 };
 
 struct AgentRecord {
@@ -28,9 +36,75 @@ struct AgentRecord {
   std::uint64_t last_sequence = 0;    // highest batch sequence applied
   std::uint64_t batches_applied = 0;  // batches applied, ever
   std::int64_t last_seen_ms = 0;
+  StringPairs labels;                 // from its last Hello
+  std::optional<std::int64_t> goodbye_ms;  // it said Goodbye then, and has not said Hello since
 };
 
 enum class BatchOutcome { kApplied, kDuplicate };
+
+struct TimelineEntry {
+  std::int64_t at_ms = 0;
+  std::string type;   // fired, acknowledged, resolved, reopened, note, silenced, unsilenced, ...
+  std::string actor;  // "rule", "user NAME" or "system"
+  std::string text;
+};
+
+struct IncidentRecord {
+  std::string id;
+  std::string source = "rule";  // "rule" or "manual"
+  std::string rule;
+  std::string fingerprint;
+  std::string state = "firing";  // firing, acknowledged, resolved
+  std::string severity;
+  std::string customer;
+  std::string agent;
+  StringPairs labels;
+  StringPairs annotations;
+  std::string summary;
+  std::optional<double> value;
+  std::int64_t started_ms = 0;
+  std::optional<std::int64_t> acknowledged_ms;
+  std::optional<std::int64_t> resolved_ms;
+  std::optional<std::string> acknowledged_by;
+  std::optional<std::string> resolved_by;
+  bool silenced = false;
+  std::optional<std::string> previous_id;
+  std::int64_t updated_ms = 0;  // the last recorded change; an `at` before it is refused
+  std::vector<TimelineEntry> timeline;  // oldest first
+};
+
+struct IncidentFilter {
+  std::vector<std::string> states;  // any of these; empty: all
+  std::optional<std::string> customer;
+  std::optional<std::string> agent;
+  std::optional<std::string> severity;
+  std::optional<std::string> rule;
+  std::optional<std::int64_t> since_ms;  // started_at >= since
+  std::optional<std::int64_t> until_ms;  // started_at < until
+};
+
+// One page of a list, newest first; `next` continues it when there is more.
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  std::optional<std::int64_t> next;
+};
+
+struct SilenceMatcher {
+  std::string name;
+  std::string op;  // =, !=, =~, !~
+  std::string value;
+};
+
+struct SilenceRecord {
+  std::string id;
+  std::vector<SilenceMatcher> matchers;
+  std::int64_t starts_ms = 0;
+  std::int64_t ends_ms = 0;
+  std::string comment;
+  std::string created_by;
+  std::int64_t created_ms = 0;
+};
 
 class Store {
  public:
@@ -43,16 +117,47 @@ class Store {
   // Error "not_found" for an unknown id; revoking twice keeps the first time.
   virtual Status RevokeToken(const std::string& id, std::int64_t at_ms) = 0;
 
-  // Creates or updates the agent (hostname, version, last seen) and returns its progress.
+  // Creates or updates the agent (hostname, version, labels, last seen; clears its Goodbye) and
+  // returns its progress.
   virtual Result<AgentRecord> RecordHello(const std::string& customer, const std::string& agent_id,
                                           const std::string& hostname, const std::string& version,
-                                          std::int64_t at_ms) = 0;
+                                          std::int64_t at_ms, const StringPairs& labels = {}) = 0;
   // Marks batch `sequence` of the agent applied: kApplied (and counted) when it is beyond the last
   // applied sequence, kDuplicate otherwise. The agent must have said Hello before.
   virtual Result<BatchOutcome> RecordBatch(const std::string& customer,
                                            const std::string& agent_id, std::uint64_t sequence,
                                            std::int64_t at_ms) = 0;
+  // The agent said Goodbye: a planned stop.
+  virtual Status RecordGoodbye(const std::string& customer, const std::string& agent_id,
+                               std::int64_t at_ms) = 0;
   virtual Result<std::vector<AgentRecord>> ListAgents() = 0;
+
+  // Incidents with their timelines. Create writes the incident and its timeline; Update writes
+  // the incident's fields and appends `new_entries` to its timeline, in one transaction.
+  virtual Status CreateIncident(const IncidentRecord& incident) = 0;
+  virtual Status UpdateIncident(const IncidentRecord& incident,
+                                const std::vector<TimelineEntry>& new_entries) = 0;
+  virtual Result<std::optional<IncidentRecord>> GetIncident(const std::string& id) = 0;
+  // The incident with this fingerprint that is not resolved, if any.
+  virtual Result<std::optional<IncidentRecord>> FindOpenIncident(const std::string& fingerprint) = 0;
+  // The newest incident with this fingerprint, open or not.
+  virtual Result<std::optional<IncidentRecord>> LatestIncident(const std::string& fingerprint) = 0;
+  // Newest first; `before` continues after a page (from Page::next). Timelines are left empty.
+  virtual Result<Page<IncidentRecord>> ListIncidents(const IncidentFilter& filter,
+                                                     std::optional<std::int64_t> before,
+                                                     std::size_t limit) = 0;
+  // Every incident not resolved (timelines left empty).
+  virtual Result<std::vector<IncidentRecord>> OpenIncidents() = 0;
+
+  virtual Status CreateSilence(const SilenceRecord& silence) = 0;
+  // Error "not_found" for an unknown id.
+  virtual Status SetSilenceEnd(const std::string& id, std::int64_t ends_ms) = 0;
+  virtual Result<std::vector<SilenceRecord>> ListSilences() = 0;
+
+  // Pending and firing rule states, kept so that a restart resumes their timers.
+  virtual Status SaveRuleState(const alerting::SeriesStateRecord& state) = 0;
+  virtual Status DeleteRuleState(const std::string& fingerprint) = 0;
+  virtual Result<std::vector<alerting::SeriesStateRecord>> LoadRuleStates() = 0;
 };
 
 // Opens or creates the SQLite store (WAL, synchronous=FULL), migrating its schema.

@@ -6,6 +6,9 @@
 #include <array>
 #include <stdexcept>
 
+#include "collector/store.h"
+#include "common/identity.h"
+
 namespace vigil::collector {
 namespace {
 
@@ -62,6 +65,51 @@ std::string HashToken(std::string_view token) {
   unsigned int size = 0;
   EVP_Digest(token.data(), token.size(), digest, &size, EVP_sha256(), nullptr);
   return Hex(digest, size);
+}
+
+bool IsValidCustomerName(const std::string& name) { return IsSimpleName(name, 64); }
+
+bool IsValidRole(std::string_view role) {
+  return role == "viewer" || role == "operator" || role == "admin";
+}
+
+Result<CreatedToken> CreateToken(Store& store, const TokenRequest& request, std::int64_t now_ms,
+                                 TokenRecord& record) {
+  record = TokenRecord{};
+  record.kind = request.kind;
+  if (request.kind == "enrollment") {
+    if (!IsValidCustomerName(request.customer)) {
+      return MakeError("bad_request", "customer: an enrollment token needs a customer of 1 to 64 "
+                                      "letters, digits, '.', '_' or '-'");
+    }
+    if (!request.role.empty()) {
+      return MakeError("bad_request", "role: only API tokens have a role");
+    }
+    record.customer = request.customer;
+  } else if (request.kind == "api") {
+    if (!IsValidRole(request.role)) {
+      return MakeError("bad_request", "role: an API token needs a role of viewer, operator or admin");
+    }
+    if (!request.customer.empty()) {
+      return MakeError("bad_request", "customer: only enrollment tokens belong to a customer");
+    }
+    record.role = request.role;
+  } else {
+    return MakeError("bad_request", "kind: expected \"enrollment\" or \"api\"");
+  }
+  if (request.kind == "api" ? !IsSimpleName(request.name, 64)
+                            : (!request.name.empty() && !IsSimpleName(request.name, 64))) {
+    return MakeError("bad_request",
+                     "name: 1 to 64 letters, digits, '.', '_' or '-' (required for API tokens)");
+  }
+  record.name = request.name;
+  record.id = GenerateTokenId();
+  record.created_ms = now_ms;
+  CreatedToken created{record.id, GenerateToken()};
+  if (Status added = store.AddToken(record, HashToken(created.secret)); !added) {
+    return added.error();
+  }
+  return created;
 }
 
 }  // namespace vigil::collector

@@ -37,6 +37,11 @@ Statement& Statement::BindBlob(int index, std::string_view bytes) {
   return *this;
 }
 
+Statement& Statement::BindDouble(int index, double value) {
+  sqlite3_bind_double(stmt_, index, value);
+  return *this;
+}
+
 Statement& Statement::BindNull(int index) {
   sqlite3_bind_null(stmt_, index);
   return *this;
@@ -82,6 +87,8 @@ std::string Statement::Blob(int column) const {
                           : std::string(bytes, static_cast<std::size_t>(
                                                    sqlite3_column_bytes(stmt_, column)));
 }
+
+double Statement::Double(int column) const { return sqlite3_column_double(stmt_, column); }
 
 bool Statement::IsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;

@@ -29,6 +29,7 @@ class Statement {
   Statement& Bind(int index, std::int64_t value);
   Statement& Bind(int index, std::string_view text);
   Statement& BindBlob(int index, std::string_view bytes);
+  Statement& BindDouble(int index, double value);
   Statement& BindNull(int index);
 
   // Advances: true when a row is ready, false when done. Errors carry SQLite's message.
@@ -41,6 +42,7 @@ class Statement {
   std::int64_t Int(int column) const;
   std::string Text(int column) const;
   std::string Blob(int column) const;
+  double Double(int column) const;
   bool IsNull(int column) const;
 
  private:

@@ -155,7 +155,7 @@ void ReadProbe(const Field& field, AgentConfig::Probe& probe) {
   using Type = AgentConfig::Probe::Type;
   if (!field.ExpectMap({"name", "type", "interval", "timeout", "url", "expect_status",
                         "body_match", "ca_file", "max_body_size", "address", "process_name",
-                        "cmdline", "min_count"})) {
+                        "cmdline", "min_count", "severity"})) {
     return;
   }
   field["name"].Require();
@@ -175,6 +175,11 @@ void ReadProbe(const Field& field, AgentConfig::Probe& probe) {
       field["type"].Report("expected http, tcp or process, got \"" + type + "\"");
       return;
     }
+  }
+  if (field["severity"].Read(probe.severity) && probe.severity != "critical" &&
+      probe.severity != "high" && probe.severity != "medium" && probe.severity != "low") {
+    field["severity"].Report("expected critical, high, medium or low, got \"" + probe.severity +
+                             "\"");
   }
   field["interval"].ReadDuration(probe.interval, std::chrono::seconds(1));
   if (field["timeout"].Present()) {

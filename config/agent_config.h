@@ -86,6 +86,8 @@ struct AgentConfig {
     Type type = Type::kHttp;
     Duration interval{std::chrono::seconds(30)};
     Duration timeout{std::chrono::seconds(10)};  // default: 10s, or the interval if shorter
+    // The severity of the collector's ProbeFailing incident; empty: the collector's default.
+    std::string severity;
     // http
     std::string url;                  // http:// or https://
     std::vector<int> expect_status;   // empty: any 2xx

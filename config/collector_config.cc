@@ -1,16 +1,58 @@
 #include "config/collector_config.h"
 
-
+#include "common/host_port.h"
 #include "config/detail/common_fields.h"
 #include "config/detail/yaml_reader.h"
 
 namespace vigil::config {
 namespace {
 
+bool IsLoopbackHost(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
 void ReadListenSection(const Field& section, CollectorConfig::Listen& listen) {
-  if (!section.ExpectMap({"ingest", "http"})) return;
+  if (!section.ExpectMap({"ingest", "http", "http_tls"})) return;
   ReadAddress(section["ingest"], listen.ingest, /*allow_port_zero=*/true);
   ReadAddress(section["http"], listen.http, /*allow_port_zero=*/true);
+  const Field tls = section["http_tls"];
+  if (tls.Present() && tls.ExpectMap({"cert_file", "key_file"})) {
+    tls["cert_file"].Require();
+    tls["cert_file"].ReadPath(listen.http_tls.cert_file);
+    tls["key_file"].Require();
+    tls["key_file"].ReadPath(listen.http_tls.key_file);
+  }
+  Result<HostPort> http = ParseHostPort(listen.http);
+  if (http && !IsLoopbackHost(http->host) && !listen.http_tls.enabled()) {
+    section["http"].Report("the HTTP listener carries API tokens: on an address other than "
+                           "loopback it needs listen.http_tls {cert_file, key_file}");
+  }
+}
+
+void ReadBuiltin(const Field& section, CollectorConfig::BuiltinRules::Builtin& builtin) {
+  if (!section.ExpectMap({"enabled", "severity", "for", "keep_firing_for"})) return;
+  section["enabled"].Read(builtin.enabled);
+  std::string severity;
+  if (section["severity"].Read(severity)) {
+    if (severity == "critical" || severity == "high" || severity == "medium" || severity == "low") {
+      builtin.severity = severity;
+    } else {
+      section["severity"].Report("expected critical, high, medium or low, got \"" + severity +
+                                 "\"");
+    }
+  }
+  section["for"].ReadDuration(builtin.for_duration, Duration(0));
+  section["keep_firing_for"].ReadDuration(builtin.keep_firing_for, Duration(0));
+}
+
+void ReadBuiltinRules(const Field& section, CollectorConfig::BuiltinRules& rules) {
+  if (!section.ExpectMap({"agent_down_after", "AgentDown", "AgentStopped", "ProbeFailing"})) {
+    return;
+  }
+  section["agent_down_after"].ReadDuration(rules.agent_down_after, std::chrono::seconds(1));
+  ReadBuiltin(section["AgentDown"], rules.agent_down);
+  ReadBuiltin(section["AgentStopped"], rules.agent_stopped);
+  ReadBuiltin(section["ProbeFailing"], rules.probe_failing);
 }
 
 void ReadTlsSection(const Field& section, CollectorConfig::Tls& tls) {
@@ -40,7 +82,9 @@ void ReadLimitsSection(const Field& section, CollectorConfig::Limits& limits) {
                           "hello_timeout", "idle_timeout", "connection_rate_per_ip",
                           "connection_burst_per_ip", "revocation_check_interval",
                           "max_series_per_agent",
-                          "max_metric_names", "max_http_connections", "max_http_request_size", "http_timeout"})) {
+                          "max_metric_names", "max_http_connections", "max_http_request_size",
+                          "max_http_header_size", "http_timeout", "api_requests_per_second",
+                          "api_request_burst"})) {
     return;
   }
   section["max_connections"].Read(limits.max_connections, 1, 1'000'000);
@@ -60,25 +104,35 @@ void ReadLimitsSection(const Field& section, CollectorConfig::Limits& limits) {
   section["max_metric_names"].Read(limits.max_metric_names, 1, 10'000'000);
   section["max_http_connections"].Read(limits.max_http_connections, 1, 100'000);
   section["max_http_request_size"].ReadSize(limits.max_http_request_bytes, 1024);
+  if (limits.max_http_request_bytes > (1ULL << 30)) {
+    section["max_http_request_size"].Report("must be at most 1GiB");
+  }
+  section["max_http_header_size"].ReadSize(limits.max_http_header_bytes, 1024);
+  if (limits.max_http_header_bytes > (1ULL << 20)) {
+    section["max_http_header_size"].Report("must be at most 1MiB");
+  }
   section["http_timeout"].ReadDuration(limits.http_timeout, std::chrono::milliseconds(100));
+  section["api_requests_per_second"].Read(limits.api_requests_per_second, 1, 1'000'000);
+  section["api_request_burst"].Read(limits.api_request_burst, 1, 1'000'000);
 }
 
 void ReadCollectorDocument(const Field& root, CollectorConfig& config) {
   if (!root.Present()) {
     root.Report("the file is empty; at least tls.cert_file and tls.key_file are needed");
-  } else if (root.ExpectMap({"listen", "tls", "store", "api", "rules", "notifications", "sla",
-                             "limits", "threads", "log"})) {
+  } else if (root.ExpectMap({"listen", "tls", "store", "api", "rules", "builtin_rules",
+                             "notifications", "sla", "limits", "threads", "log"})) {
     ReadListenSection(root["listen"], config.listen);
     ReadTlsSection(root["tls"], config.tls);
     ReadStoreSection(root["store"], config.store);
     const Field api = root["api"];
     if (api.ExpectMap({"admin_token_file"})) {
       api["admin_token_file"].ReadPath(config.api.admin_token_file);
-      NoteNotYetSupported(api, config.not_yet_supported);
     }
-    std::vector<std::string> rule_patterns;
-    root["rules"].Read(rule_patterns, /*allow_scalar=*/false);
-    NoteNotYetSupported(root["rules"], config.not_yet_supported);
+    for (const Field& pattern : root["rules"].Elements()) {
+      std::string path;
+      if (pattern.ReadPath(path)) config.rule_files.push_back(path);
+    }
+    ReadBuiltinRules(root["builtin_rules"], config.builtin_rules);
     NoteNotYetSupported(root["notifications"], config.not_yet_supported);
     NoteNotYetSupported(root["sla"], config.not_yet_supported);
     ReadLimitsSection(root["limits"], config.limits);

@@ -18,6 +18,13 @@ struct CollectorConfig {
   struct Listen {
     std::string ingest = "0.0.0.0:9700";
     std::string http = "127.0.0.1:9701";
+    // HTTPS for the HTTP listener when both are set; required when it is not on loopback, since
+    // API tokens travel on it.
+    struct HttpTls {
+      std::string cert_file;
+      std::string key_file;
+      bool enabled() const { return !cert_file.empty(); }
+    } http_tls;
   } listen;
 
   struct Tls {
@@ -31,11 +38,29 @@ struct CollectorConfig {
   } store;
 
   struct Api {
-    std::string admin_token_file;  // read by the REST API, which this version does not serve yet
+    // Holds the first admin token, read at start; empty: only tokens made with `token create`.
+    std::string admin_token_file;
   } api;
 
-  // Sections of the documented schema (rules, notifications, sla) that this version accepts but
-  // does not act on yet; the collector warns at start-up for each one that is set.
+  // Globs of rule files (absolute; relative ones were made relative to this file's folder).
+  std::vector<std::string> rule_files;
+
+  // The collector's own rules (docs/rules.md). Severities are critical, high, medium or low.
+  struct BuiltinRules {
+    Duration agent_down_after{std::chrono::minutes(1)};
+    struct Builtin {
+      bool enabled = true;
+      std::string severity;
+      Duration for_duration{0};
+      Duration keep_firing_for{0};
+    };
+    Builtin agent_down{true, "high"};
+    Builtin agent_stopped{true, "low"};
+    Builtin probe_failing{true, "high"};  // the severity of probes that do not set their own
+  } builtin_rules;
+
+  // Sections of the documented schema (notifications, sla) that this version accepts but does
+  // not act on yet; the collector warns at start-up for each one that is set.
   std::vector<std::string> not_yet_supported;
 
   // Every limit an outsider (an agent or an HTTP client) can push against.
@@ -51,8 +76,12 @@ struct CollectorConfig {
     std::int64_t max_series_per_agent = 50000;
     std::int64_t max_metric_names = 100000;     // distinct metric names across all agents
     std::int64_t max_http_connections = 256;
-    std::uint64_t max_http_request_bytes = 64 << 10;
-    Duration http_timeout{std::chrono::seconds(10)};
+    std::uint64_t max_http_request_bytes = 1 << 20;  // a request's body
+    std::uint64_t max_http_header_bytes = 16 << 10;  // a request's line and headers
+    Duration http_timeout{std::chrono::seconds(10)};  // to read a request, and to write an answer
+    // API requests per second, per token (and per address for requests without a valid one).
+    std::int64_t api_requests_per_second = 50;
+    std::int64_t api_request_burst = 200;
   } limits;
 
   std::int64_t threads = 0;  // 0: one per CPU

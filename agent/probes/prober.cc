@@ -158,6 +158,11 @@ class Prober::Impl : public std::enable_shared_from_this<Prober::Impl> {
     auto* type_label = event.add_labels();
     type_label->set_name("type");
     type_label->set_value(type);
+    if (!slot.probe.severity.empty()) {
+      auto* severity_label = event.add_labels();
+      severity_label->set_name("severity");
+      severity_label->set_value(slot.probe.severity);
+    }
     if (was_passing) {
       event.set_kind("probe_failed");
       event.set_severity(wire::SEVERITY_WARNING);

@@ -34,6 +34,7 @@ TEST(Prober, ReportsFailureAndRecoveryAsEventsAndKeepsTheLatestResult) {
   probe.address = "127.0.0.1:" + std::to_string(port);
   probe.interval = std::chrono::milliseconds(50);
   probe.timeout = std::chrono::milliseconds(40);
+  probe.severity = "critical";
   std::vector<wire::Event> events;
   auto prober = Prober::Create(io.get_executor(), {probe}, "/",
                                [&](wire::Event event) { events.push_back(std::move(event)); });
@@ -43,6 +44,10 @@ TEST(Prober, ReportsFailureAndRecoveryAsEventsAndKeepsTheLatestResult) {
   ASSERT_TRUE(RunUntil(io, [&] { return !events.empty(); }));
   EXPECT_EQ(events[0].kind(), "probe_failed");
   EXPECT_EQ(events[0].labels(0).value(), "db");
+  // The collector's ProbeFailing incident takes its severity from here.
+  ASSERT_EQ(events[0].labels_size(), 3);
+  EXPECT_EQ(events[0].labels(2).name(), "severity");
+  EXPECT_EQ(events[0].labels(2).value(), "critical");
   auto scrape = testing::RenderAndParse((*prober)->Families());
   EXPECT_EQ(scrape.Value("vigil_probe_success", {{"probe", "db"}, {"type", "tcp"}}), 0);
 

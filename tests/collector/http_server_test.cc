@@ -68,11 +68,19 @@ TEST_F(HttpServerTest, ErrorsAreJsonWithCodeAndMessage) {
             "{\"error\":{\"code\":\"not_found\",\"message\":\"no such endpoint: /missing\"}}\n");
 }
 
-TEST_F(HttpServerTest, RefusesARequestOverTheSizeLimit) {
-  StartServer({16, 1024, std::chrono::seconds(5)});
+TEST_F(HttpServerTest, RefusesHeadersOverTheirLimitWith431) {
+  StartServer({16, 1024, 1024, std::chrono::seconds(5)});
   const std::string answer =
       Raw("GET /echo HTTP/1.1\r\nHost: x\r\nX-Big: " + std::string(4096, 'a') + "\r\n\r\n");
+  EXPECT_EQ(answer.rfind("HTTP/1.1 431", 0), 0u) << answer;
+}
+
+TEST_F(HttpServerTest, RefusesABodyOverItsLimitWith413) {
+  StartServer({16, 1024, 1024, std::chrono::seconds(5)});
+  const std::string answer = Raw("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4096\r\n\r\n" +
+                                 std::string(4096, 'a'));
   EXPECT_EQ(answer.rfind("HTTP/1.1 413", 0), 0u) << answer;
+  EXPECT_NE(answer.find("payload_too_large"), std::string::npos);
 }
 
 TEST_F(HttpServerTest, AnswersMalformedRequestsWith400) {
@@ -80,13 +88,14 @@ TEST_F(HttpServerTest, AnswersMalformedRequestsWith400) {
   EXPECT_EQ(Raw("NOT HTTP AT ALL\r\n\r\n").rfind("HTTP/1.1 400", 0), 0u);
 }
 
-TEST_F(HttpServerTest, ClosesAnIdleClientAfterTheTimeout) {
-  StartServer({16, 1024, std::chrono::milliseconds(200)});
-  EXPECT_EQ(Raw("GET /echo HTTP/1.1\r\n"), "");  // incomplete request; closed without answer
+TEST_F(HttpServerTest, AnswersASlowRequestWith408AndClosesAnIdleClient) {
+  StartServer({16, 1024, 1024, std::chrono::milliseconds(200)});
+  EXPECT_EQ(Raw("GET /echo HTTP/1.1\r\n").rfind("HTTP/1.1 408", 0), 0u);
+  EXPECT_EQ(Raw(""), "");  // nothing sent: closed without an answer
 }
 
 TEST_F(HttpServerTest, RefusesConnectionsBeyondTheLimit) {
-  StartServer({1, 1024, std::chrono::seconds(5)});
+  StartServer({1, 1024, 1024, std::chrono::seconds(5)});
   asio::io_context io;
   tcp::socket holder(io);
   holder.connect({asio::ip::make_address("127.0.0.1"), server_->port()});

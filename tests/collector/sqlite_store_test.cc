@@ -1,11 +1,21 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "collector/store.h"
 #include "collector/token.h"
 #include "tests/support/temp_dir.h"
 
 namespace vigil::collector {
 namespace {
+
+TokenRecord Enrollment(const std::string& id, const std::string& customer, std::int64_t created) {
+  TokenRecord token;
+  token.id = id;
+  token.customer = customer;
+  token.created_ms = created;
+  return token;
+}
 
 std::unique_ptr<Store> Open(const testing::TempDir& dir) {
   auto store = OpenSqliteStore(dir.File("vigil.db"));
@@ -18,7 +28,7 @@ TEST(SqliteStore, FindsTokensByHashAndStoresNoPlaintext) {
   const std::string token = GenerateToken();
   {
     auto store = Open(dir);
-    ASSERT_TRUE(store->AddToken({"id1", "acme", 1000, std::nullopt}, HashToken(token)).ok());
+    ASSERT_TRUE(store->AddToken(Enrollment("id1", "acme", 1000), HashToken(token)).ok());
     auto found = store->FindToken(HashToken(token));
     ASSERT_TRUE(found.ok() && found->has_value());
     EXPECT_EQ((*found)->customer, "acme");
@@ -33,7 +43,7 @@ TEST(SqliteStore, FindsTokensByHashAndStoresNoPlaintext) {
 TEST(SqliteStore, RevokingKeepsTheFirstTimeAndUnknownIdsAreNotFound) {
   testing::TempDir dir;
   auto store = Open(dir);
-  ASSERT_TRUE(store->AddToken({"id1", "acme", 1000, std::nullopt}, "h1").ok());
+  ASSERT_TRUE(store->AddToken(Enrollment("id1", "acme", 1000), "h1").ok());
   ASSERT_TRUE(store->RevokeToken("id1", 2000).ok());
   ASSERT_TRUE(store->RevokeToken("id1", 3000).ok());
   EXPECT_EQ(*(*store->FindToken("h1"))->revoked_ms, 2000);
@@ -68,6 +78,137 @@ TEST(SqliteStore, KeepsAgentsOfDifferentCustomersApart) {
   EXPECT_EQ(*store->RecordBatch("acme", "web-01", 5, 2), BatchOutcome::kApplied);
   EXPECT_EQ(*store->RecordBatch("globex", "web-01", 1, 2), BatchOutcome::kApplied);
   EXPECT_EQ(store->ListAgents()->size(), 2u);
+}
+
+TEST(SqliteStore, AgentLabelsAndGoodbyeAreKeptUntilTheNextHello) {
+  testing::TempDir dir;
+  auto store = Open(dir);
+  ASSERT_TRUE(store->RecordHello("acme", "web-01", "h", "v", 1, {{"role", "web"}}).ok());
+  ASSERT_TRUE(store->RecordGoodbye("acme", "web-01", 5).ok());
+  auto agents = store->ListAgents();
+  ASSERT_EQ(agents->size(), 1u);
+  EXPECT_EQ(agents->front().labels, (StringPairs{{"role", "web"}}));
+  EXPECT_EQ(agents->front().goodbye_ms, 5);
+  auto again = store->RecordHello("acme", "web-01", "h", "v", 9, {{"role", "db"}});
+  EXPECT_FALSE(again->goodbye_ms.has_value());
+  EXPECT_EQ(again->labels, (StringPairs{{"role", "db"}}));
+}
+
+IncidentRecord Incident(const std::string& id, const std::string& fingerprint,
+                        std::int64_t started) {
+  IncidentRecord incident;
+  incident.id = id;
+  incident.rule = "HighLoad";
+  incident.fingerprint = fingerprint;
+  incident.severity = "high";
+  incident.customer = "acme";
+  incident.agent = "web-01";
+  incident.labels = {{"agent", "web-01"}, {"customer", "acme"}};
+  incident.annotations = {{"summary", "load 5"}};
+  incident.summary = "load 5";
+  incident.value = 5.5;
+  incident.started_ms = started;
+  incident.updated_ms = started;
+  incident.timeline = {{started, "fired", "rule", "load 5"}};
+  return incident;
+}
+
+TEST(SqliteStore, IncidentsKeepTheirTimelineInOrderAcrossReopening) {
+  testing::TempDir dir;
+  {
+    auto store = Open(dir);
+    IncidentRecord incident = Incident("inc-1", "fp1", 1000);
+    ASSERT_TRUE(store->CreateIncident(incident).ok());
+    incident.state = "acknowledged";
+    incident.acknowledged_ms = 2000;
+    incident.acknowledged_by = "user ann";
+    incident.updated_ms = 3000;
+    ASSERT_TRUE(store
+                    ->UpdateIncident(incident, {{2000, "acknowledged", "user ann", ""},
+                                                {3000, "note", "user ann", "looking"}})
+                    .ok());
+  }
+  auto store = Open(dir);
+  auto found = store->GetIncident("inc-1");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  const IncidentRecord& incident = **found;
+  EXPECT_EQ(incident.state, "acknowledged");
+  EXPECT_EQ(incident.acknowledged_by, "user ann");
+  EXPECT_EQ(incident.value, 5.5);
+  EXPECT_EQ(incident.annotations, (StringPairs{{"summary", "load 5"}}));
+  ASSERT_EQ(incident.timeline.size(), 3u);
+  EXPECT_EQ(incident.timeline[0].type, "fired");
+  EXPECT_EQ(incident.timeline[2].text, "looking");
+  EXPECT_TRUE(store->FindOpenIncident("fp1")->has_value());
+  EXPECT_EQ(store->UpdateIncident(Incident("inc-x", "fp", 1), {}).error().code, "not_found");
+}
+
+TEST(SqliteStore, ListsIncidentsNewestFirstByFilterAndPage) {
+  testing::TempDir dir;
+  auto store = Open(dir);
+  for (int i = 0; i < 5; ++i) {
+    IncidentRecord incident = Incident("inc-" + std::to_string(i), "fp" + std::to_string(i), i * 1000);
+    if (i % 2 == 1) incident.state = "resolved";
+    if (i == 4) incident.customer = "globex";
+    ASSERT_TRUE(store->CreateIncident(incident).ok());
+  }
+  auto first = store->ListIncidents({}, std::nullopt, 2);
+  ASSERT_EQ(first->items.size(), 2u);
+  EXPECT_EQ(first->items[0].id, "inc-4");
+  ASSERT_TRUE(first->next.has_value());
+  auto second = store->ListIncidents({}, first->next, 2);
+  EXPECT_EQ(second->items[0].id, "inc-2");
+  auto last = store->ListIncidents({}, second->next, 2);
+  EXPECT_EQ(last->items.size(), 1u);
+  EXPECT_FALSE(last->next.has_value());
+
+  IncidentFilter open_acme;
+  open_acme.states = {"firing", "acknowledged"};
+  open_acme.customer = "acme";
+  open_acme.since_ms = 1000;
+  auto filtered = store->ListIncidents(open_acme, std::nullopt, 100);
+  ASSERT_EQ(filtered->items.size(), 1u);
+  EXPECT_EQ(filtered->items[0].id, "inc-2");
+  EXPECT_EQ(store->OpenIncidents()->size(), 3u);
+}
+
+TEST(SqliteStore, SilencesAndRuleStatesSurviveReopening) {
+  testing::TempDir dir;
+  alerting::SeriesStateRecord state;
+  state.rule = "HighLoad";
+  state.series_key = "acme/web-01/health#00000000000000ff";
+  state.fingerprint = "fp";
+  state.labels = {{"agent", "web-01"}};
+  state.state = alerting::AlertState::kFiring;
+  state.active_since = alerting::TimePoint(std::chrono::milliseconds(1000));
+  state.cleared_at = alerting::TimePoint(std::chrono::milliseconds(3000));
+  state.value = NAN;
+  state.severity = alerting::Severity::kCritical;
+  {
+    auto store = Open(dir);
+    ASSERT_TRUE(store->CreateSilence({"sil-1", {{"customer", "=", "acme"}}, 1, 2, "maint", "ann", 1}).ok());
+    ASSERT_TRUE(store->SetSilenceEnd("sil-1", 5).ok());
+    EXPECT_EQ(store->SetSilenceEnd("nope", 5).error().code, "not_found");
+    ASSERT_TRUE(store->SaveRuleState(state).ok());
+    alerting::SeriesStateRecord other = state;
+    other.fingerprint = "gone";
+    ASSERT_TRUE(store->SaveRuleState(other).ok());
+    ASSERT_TRUE(store->DeleteRuleState("gone").ok());
+  }
+  auto store = Open(dir);
+  auto silences = store->ListSilences();
+  ASSERT_EQ(silences->size(), 1u);
+  EXPECT_EQ(silences->front().ends_ms, 5);
+  EXPECT_EQ(silences->front().matchers[0].value, "acme");
+  auto states = store->LoadRuleStates();
+  ASSERT_EQ(states->size(), 1u);
+  const alerting::SeriesStateRecord& loaded = states->front();
+  EXPECT_EQ(loaded.series_key, state.series_key);
+  EXPECT_EQ(loaded.state, alerting::AlertState::kFiring);
+  EXPECT_EQ(loaded.cleared_at, state.cleared_at);
+  EXPECT_TRUE(std::isnan(loaded.value));
+  EXPECT_EQ(loaded.severity, alerting::Severity::kCritical);
+  EXPECT_EQ(loaded.labels, state.labels);
 }
 
 }  // namespace

@@ -217,7 +217,7 @@ TEST(AgentConfig, ProbesOfEachTypeAreRead) {
   Loaded<AgentConfig> loaded = ParseAgentConfig(std::string(kMinimal) + R"(probes:
   - {name: web, type: http, url: "https://example.com/health", expect_status: [200, 204],
      body_match: "ok", interval: 15s, timeout: 3s}
-  - {name: db, type: tcp, address: "db.internal:5432"}
+  - {name: db, type: tcp, address: "db.internal:5432", severity: critical}
   - {name: nginx, type: process, process_name: nginx, min_count: 2}
 )",
                                                 "/etc/vigil/agent.yaml");
@@ -229,7 +229,15 @@ TEST(AgentConfig, ProbesOfEachTypeAreRead) {
   EXPECT_EQ(probes[0].timeout, std::chrono::seconds(3));
   EXPECT_EQ(probes[1].address, "db.internal:5432");
   EXPECT_EQ(probes[1].interval, std::chrono::seconds(30));
+  EXPECT_EQ(probes[1].severity, "critical");
+  EXPECT_EQ(probes[0].severity, "");
   EXPECT_EQ(probes[2].min_count, 2);
+}
+
+TEST(AgentConfig, ProbeSeverityIsOneOfTheIncidentSeverities) {
+  EXPECT_THAT(Problems(std::string(kMinimal) +
+                       "probes: [{name: a, type: tcp, address: \"h:1\", severity: urgent}]\n"),
+              ElementsAre(HasSubstr("probes[0].severity: expected critical, high, medium or low")));
 }
 
 TEST(AgentConfig, ProbesNeedANameAndAKnownType) {

@@ -82,7 +82,45 @@ TEST(CollectorConfig, LaterSectionsAreAcceptedAndNotedWhenTheyHoldSomething) {
           "[]}\n",
       "/c.yaml");
   ASSERT_THAT(loaded.problems, IsEmpty());
-  EXPECT_THAT(loaded.config.not_yet_supported, ElementsAre("rules"));
+  EXPECT_THAT(loaded.config.not_yet_supported, IsEmpty());
+  EXPECT_THAT(loaded.config.rule_files, ElementsAre("/rules.d/*.yaml"));
+}
+
+TEST(CollectorConfig, NotificationsAreNotedWhenTheyHoldSomething) {
+  Loaded<CollectorConfig> loaded = ParseCollectorConfig(
+      std::string(kMinimal) + "notifications: {receivers: [{name: x}]}\n", "/c.yaml");
+  ASSERT_THAT(loaded.problems, IsEmpty());
+  EXPECT_THAT(loaded.config.not_yet_supported, ElementsAre("notifications"));
+}
+
+TEST(CollectorConfig, BuiltinRulesAreTunable) {
+  Loaded<CollectorConfig> loaded = ParseCollectorConfig(
+      std::string(kMinimal) +
+          "builtin_rules: {agent_down_after: 30s, AgentDown: {severity: critical, for: 10s},"
+          " AgentStopped: {enabled: false}}\n",
+      "/c.yaml");
+  ASSERT_THAT(loaded.problems, IsEmpty());
+  EXPECT_EQ(loaded.config.builtin_rules.agent_down_after, std::chrono::seconds(30));
+  EXPECT_EQ(loaded.config.builtin_rules.agent_down.severity, "critical");
+  EXPECT_EQ(loaded.config.builtin_rules.agent_down.for_duration, std::chrono::seconds(10));
+  EXPECT_FALSE(loaded.config.builtin_rules.agent_stopped.enabled);
+  EXPECT_EQ(loaded.config.builtin_rules.probe_failing.severity, "high");
+  EXPECT_THAT(Problems(std::string(kMinimal) +
+                       "builtin_rules: {AgentDown: {severity: urgent}, Probefailing: {}}\n"),
+              ElementsAre(HasSubstr("builtin_rules.AgentDown.severity: expected critical, high"),
+                          HasSubstr("did you mean \"ProbeFailing\"?")));
+}
+
+TEST(CollectorConfig, AnHttpListenerOffLoopbackNeedsTls) {
+  EXPECT_THAT(Problems(std::string(kMinimal) + "listen: {http: \"0.0.0.0:9701\"}\n"),
+              ElementsAre(HasSubstr("listen.http: the HTTP listener carries API tokens")));
+  EXPECT_THAT(Problems(std::string(kMinimal) +
+                       "listen: {http: \"0.0.0.0:9701\", http_tls: {cert_file: h.pem, key_file: "
+                       "h.key}}\n"),
+              IsEmpty());
+  EXPECT_THAT(Problems(std::string(kMinimal) + "listen: {http: \"[::1]:9701\"}\n"), IsEmpty());
+  EXPECT_THAT(Problems(std::string(kMinimal) + "listen: {http_tls: {cert_file: h.pem}}\n"),
+              ElementsAre(HasSubstr("listen.http_tls.key_file: required")));
 }
 
 }  // namespace

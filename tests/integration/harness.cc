@@ -51,7 +51,7 @@ void Harness::RevokeNewestToken(const std::string& customer) {
   CommandResult list = RunCommand(
       {VIGIL_COLLECTOR_BINARY, "--config", dir_.File("collector.yaml"), "token", "list"});
   std::string id;
-  const std::regex row("^([0-9a-f]{12}) +" + customer + " ");
+  const std::regex row("^([0-9a-f]{12}) +enrollment +" + customer + " ");
   std::istringstream lines(list.out);
   for (std::string line; std::getline(lines, line);) {
     std::smatch match;

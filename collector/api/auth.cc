@@ -1,0 +1,81 @@
+#include "collector/api/auth.h"
+
+#include <openssl/crypto.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "collector/store.h"
+#include "collector/token.h"
+
+namespace vigil::collector {
+
+std::string_view RoleName(Role role) {
+  switch (role) {
+    case Role::kViewer: return "viewer";
+    case Role::kOperator: return "operator";
+    case Role::kAdmin: return "admin";
+  }
+  return "viewer";
+}
+
+Authenticator::Authenticator(Store& store) : store_(store) {}
+
+void Authenticator::SetAdminTokenHash(std::optional<std::string> hash) {
+  std::lock_guard lock(mutex_);
+  admin_hash_ = std::move(hash);
+}
+
+Result<Principal> Authenticator::Authenticate(const HttpRequest& request) const {
+  auto header = request.headers.find("authorization");
+  if (header == request.headers.end()) {
+    return MakeError("unauthenticated", "missing Authorization: Bearer TOKEN header");
+  }
+  std::string_view value = header->second;
+  constexpr std::string_view kScheme = "bearer ";
+  if (value.size() <= kScheme.size() ||
+      !std::equal(kScheme.begin(), kScheme.end(), value.begin(),
+                  [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); })) {
+    return MakeError("unauthenticated", "the Authorization header must be \"Bearer TOKEN\"");
+  }
+  std::string_view token = value.substr(kScheme.size());
+  while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
+  while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
+  const std::string hash = HashToken(token);
+  {
+    std::lock_guard lock(mutex_);
+    if (admin_hash_ && admin_hash_->size() == hash.size() &&
+        CRYPTO_memcmp(admin_hash_->data(), hash.data(), hash.size()) == 0) {
+      return Principal{"admin", Role::kAdmin, "admin-file"};
+    }
+  }
+  auto found = store_.FindToken(hash);
+  if (!found) return MakeError("unavailable", "the token store cannot be read");
+  if (!found->has_value() || (*found)->kind != "api" || (*found)->revoked_ms) {
+    return MakeError("unauthenticated", "the token is unknown, revoked or not an API token");
+  }
+  const TokenRecord& record = **found;
+  const Role role = record.role == "admin"      ? Role::kAdmin
+                    : record.role == "operator" ? Role::kOperator
+                                                : Role::kViewer;
+  return Principal{record.name, role, record.id};
+}
+
+Result<std::optional<std::string>> ReadAdminTokenHash(const std::string& file) {
+  if (file.empty()) return std::optional<std::string>();
+  std::ifstream in(file);
+  if (!in) return MakeError("admin_token", "cannot read api.admin_token_file " + file);
+  std::ostringstream text;
+  text << in.rdbuf();
+  std::string token = text.str();
+  const auto first = token.find_first_not_of(" \t\r\n");
+  const auto last = token.find_last_not_of(" \t\r\n");
+  token = first == std::string::npos ? "" : token.substr(first, last - first + 1);
+  if (token.size() < 32) {
+    return MakeError("admin_token", "api.admin_token_file " + file +
+                                        " must hold a token of at least 32 characters");
+  }
+  return std::optional<std::string>(HashToken(token));
+}
+
+}  // namespace vigil::collector

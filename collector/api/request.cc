@@ -1,0 +1,212 @@
+#include "collector/api/request.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "common/time_format.h"
+
+namespace vigil::collector {
+namespace {
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::optional<std::string> Decode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '+') {
+      out += ' ';
+    } else if (text[i] == '%') {
+      if (i + 2 >= text.size()) return std::nullopt;
+      const int high = HexValue(text[i + 1]);
+      const int low = HexValue(text[i + 2]);
+      if (high < 0 || low < 0) return std::nullopt;
+      out += static_cast<char>(high * 16 + low);
+      i += 2;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::map<std::string, std::string>> ParseQuery(std::string_view target) {
+  std::map<std::string, std::string> out;
+  const std::size_t question = target.find('?');
+  if (question == std::string_view::npos) return out;
+  std::string_view query = target.substr(question + 1);
+  while (!query.empty()) {
+    const std::size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (pair.empty()) continue;
+    const std::size_t equals = pair.find('=');
+    auto name = Decode(pair.substr(0, equals));
+    auto value = Decode(equals == std::string_view::npos ? std::string_view()
+                                                          : pair.substr(equals + 1));
+    if (!name || !value) {
+      return MakeError("bad_request", "malformed percent-encoding in the query string");
+    }
+    if (!out.emplace(*name, *value).second) {
+      return MakeError("bad_request", "query parameter " + *name + " is given twice");
+    }
+  }
+  return out;
+}
+
+Status CheckQueryParameters(const std::map<std::string, std::string>& query,
+                            std::initializer_list<std::string_view> known) {
+  for (const auto& [name, value] : query) {
+    if (name == "limit" || name == "cursor") continue;
+    if (std::find(known.begin(), known.end(), name) != known.end()) continue;
+    std::string list = "limit, cursor";
+    for (std::string_view k : known) list += ", " + std::string(k);
+    return MakeError("bad_request",
+                     "unknown query parameter \"" + name + "\"; this endpoint takes " + list);
+  }
+  return OkStatus();
+}
+
+Result<PageRequest> ReadPageRequest(const std::map<std::string, std::string>& query) {
+  PageRequest page;
+  if (auto it = query.find("limit"); it != query.end()) {
+    std::size_t limit = 0;
+    auto [ptr, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), limit);
+    if (ec != std::errc() || ptr != it->second.data() + it->second.size() || limit < 1 ||
+        limit > kMaxPageSize) {
+      return MakeError("bad_request",
+                       "limit: expected a number from 1 to " + std::to_string(kMaxPageSize));
+    }
+    page.limit = limit;
+  }
+  if (auto it = query.find("cursor"); it != query.end()) {
+    std::int64_t cursor = 0;
+    auto [ptr, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), cursor);
+    if (ec != std::errc() || ptr != it->second.data() + it->second.size() || cursor < 0) {
+      return MakeError("bad_request", "cursor: not a cursor this API gave out");
+    }
+    page.cursor = cursor;
+  }
+  return page;
+}
+
+Result<std::optional<std::int64_t>> QueryTime(const std::map<std::string, std::string>& query,
+                                              const std::string& name) {
+  auto it = query.find(name);
+  if (it == query.end()) return std::optional<std::int64_t>();
+  auto parsed = ParseRfc3339(it->second);
+  if (!parsed) return MakeError("bad_request", name + ": " + parsed.error().message);
+  return std::optional<std::int64_t>(*parsed);
+}
+
+Result<nlohmann::json> ParseJsonBody(const HttpRequest& request) {
+  if (auto type = request.headers.find("content-type"); type != request.headers.end()) {
+    const std::string media = type->second.substr(0, type->second.find(';'));
+    if (media != "application/json" && !request.body.empty()) {
+      return MakeError("unsupported_media_type",
+                       "Content-Type must be application/json, not " + media);
+    }
+  }
+  if (request.body.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return nlohmann::json::object();
+  }
+  try {
+    nlohmann::json body = nlohmann::json::parse(request.body);
+    if (!body.is_object()) return MakeError("bad_request", "the body must be a JSON object");
+    return body;
+  } catch (const nlohmann::json::parse_error& e) {
+    return MakeError("bad_request", "malformed JSON at byte " + std::to_string(e.byte) +
+                                        " of the body");
+  }
+}
+
+BodyReader::BodyReader(const nlohmann::json& body, std::initializer_list<std::string_view> known)
+    : body_(body) {
+  for (const auto& [name, value] : body_.items()) {
+    if (std::find(known.begin(), known.end(), name) == known.end()) {
+      std::string list;
+      for (std::string_view k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+      Fail("bad_request", "unknown field \"" + name + "\"; expected " + list);
+      return;
+    }
+  }
+}
+
+void BodyReader::Fail(std::string code, std::string message) {
+  if (!error_) error_ = Error{std::move(code), std::move(message)};
+}
+
+Status BodyReader::status() const {
+  if (error_) return *error_;
+  return OkStatus();
+}
+
+const nlohmann::json* BodyReader::Raw(const std::string& name) const {
+  auto it = body_.find(name);
+  if (it == body_.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
+std::optional<std::string> BodyReader::String(const std::string& name, bool required) {
+  const nlohmann::json* value = Raw(name);
+  if (value == nullptr) {
+    if (required) Fail("bad_request", name + ": required");
+    return std::nullopt;
+  }
+  if (!value->is_string()) {
+    Fail("bad_request", name + ": expected a string");
+    return std::nullopt;
+  }
+  return value->get<std::string>();
+}
+
+std::optional<std::int64_t> BodyReader::Integer(const std::string& name, std::int64_t min,
+                                                std::int64_t max) {
+  const nlohmann::json* value = Raw(name);
+  if (value == nullptr) return std::nullopt;
+  if (!value->is_number_integer() || value->get<std::int64_t>() < min ||
+      value->get<std::int64_t>() > max) {
+    Fail("bad_request",
+         name + ": expected a whole number from " + std::to_string(min) + " to " + std::to_string(max));
+    return std::nullopt;
+  }
+  return value->get<std::int64_t>();
+}
+
+std::optional<std::int64_t> BodyReader::Time(const std::string& name, bool required) {
+  std::optional<std::string> text = String(name, required);
+  if (!text) return std::nullopt;
+  auto parsed = ParseRfc3339(*text);
+  if (!parsed) {
+    Fail("invalid_time", name + ": " + parsed.error().message);
+    return std::nullopt;
+  }
+  return *parsed;
+}
+
+std::map<std::string, std::string> BodyReader::StringMap(const std::string& name) {
+  std::map<std::string, std::string> out;
+  const nlohmann::json* value = Raw(name);
+  if (value == nullptr) return out;
+  if (!value->is_object()) {
+    Fail("bad_request", name + ": expected an object of strings");
+    return out;
+  }
+  for (const auto& [key, item] : value->items()) {
+    if (!item.is_string()) {
+      Fail("bad_request", name + "." + key + ": expected a string");
+      continue;
+    }
+    out[key] = item.get<std::string>();
+  }
+  return out;
+}
+
+}  // namespace vigil::collector

@@ -1,0 +1,19 @@
+#pragma once
+// The API's endpoints, one function per resource (docs/api.md has each with an example).
+
+#include "collector/api/router.h"
+#include "common/clock.h"
+
+namespace vigil::collector {
+
+class AlertingService;
+class LiveState;
+class Store;
+
+void AddAgentRoutes(ApiRouter& router, Store& store, LiveState& live);
+void AddIncidentRoutes(ApiRouter& router, AlertingService& alerting);
+void AddSilenceRoutes(ApiRouter& router, AlertingService& alerting, const Clock& clock);
+void AddRuleRoutes(ApiRouter& router, AlertingService& alerting);
+void AddTokenRoutes(ApiRouter& router, Store& store, const Clock& clock);
+
+}  // namespace vigil::collector

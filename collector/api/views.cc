@@ -1,0 +1,99 @@
+#include "collector/api/views.h"
+
+#include "common/time_format.h"
+
+namespace vigil::collector {
+namespace {
+
+using Json = nlohmann::json;
+
+Json Time(const std::optional<std::int64_t>& ms) {
+  return ms ? Json(FormatRfc3339(*ms)) : Json(nullptr);
+}
+
+Json Text(const std::optional<std::string>& text) { return text ? Json(*text) : Json(nullptr); }
+
+Json Object(const StringPairs& pairs) {
+  Json out = Json::object();
+  for (const auto& [name, value] : pairs) out[name] = value;
+  return out;
+}
+
+}  // namespace
+
+Json IncidentJson(const IncidentRecord& incident, bool with_timeline) {
+  Json out = {
+      {"id", incident.id},
+      {"source", incident.source},
+      {"rule", incident.source == "rule" ? Json(incident.rule) : Json(nullptr)},
+      {"fingerprint", incident.fingerprint},
+      {"state", incident.state},
+      {"severity", incident.severity},
+      {"customer", incident.customer},
+      {"agent", incident.agent.empty() ? Json(nullptr) : Json(incident.agent)},
+      {"labels", Object(incident.labels)},
+      {"annotations", Object(incident.annotations)},
+      {"summary", incident.summary},
+      {"value", incident.value ? Json(*incident.value) : Json(nullptr)},
+      {"started_at", FormatRfc3339(incident.started_ms)},
+      {"acknowledged_at", Time(incident.acknowledged_ms)},
+      {"resolved_at", Time(incident.resolved_ms)},
+      {"acknowledged_by", Text(incident.acknowledged_by)},
+      {"resolved_by", Text(incident.resolved_by)},
+      {"silenced", incident.silenced},
+      {"previous_id", Text(incident.previous_id)},
+      {"updated_at", FormatRfc3339(incident.updated_ms)},
+  };
+  if (with_timeline) {
+    Json timeline = Json::array();
+    for (const TimelineEntry& entry : incident.timeline) {
+      timeline.push_back({{"at", FormatRfc3339(entry.at_ms)},
+                          {"type", entry.type},
+                          {"actor", entry.actor},
+                          {"text", entry.text}});
+    }
+    out["timeline"] = std::move(timeline);
+  }
+  return out;
+}
+
+Json SilenceJson(const SilenceState& silence) {
+  Json matchers = Json::array();
+  for (const SilenceMatcher& m : silence.record.matchers) {
+    matchers.push_back({{"name", m.name}, {"op", m.op}, {"value", m.value}});
+  }
+  return {{"id", silence.record.id},
+          {"matchers", std::move(matchers)},
+          {"starts_at", FormatRfc3339(silence.record.starts_ms)},
+          {"ends_at", FormatRfc3339(silence.record.ends_ms)},
+          {"comment", silence.record.comment},
+          {"created_by", silence.record.created_by},
+          {"created_at", FormatRfc3339(silence.record.created_ms)},
+          {"state", silence.state}};
+}
+
+Json TokenJson(const TokenRecord& token) {
+  Json out = {{"id", token.id},
+              {"kind", token.kind},
+              {"name", token.name},
+              {"created_at", FormatRfc3339(token.created_ms)},
+              {"revoked_at", Time(token.revoked_ms)}};
+  if (token.kind == "api") {
+    out["role"] = token.role;
+  } else {
+    out["customer"] = token.customer;
+  }
+  return out;
+}
+
+Json PageOf(std::vector<Json> items, const PageRequest& page) {
+  const std::size_t offset =
+      std::min(items.size(), static_cast<std::size_t>(page.cursor.value_or(0)));
+  const std::size_t end = std::min(items.size(), offset + page.limit);
+  Json out = {{"items", Json::array()}, {"next_cursor", nullptr}};
+  for (std::size_t i = offset; i < end; ++i) out["items"].push_back(std::move(items[i]));
+  if (end < items.size()) out["next_cursor"] = std::to_string(end);
+  return out;
+}
+
+}  // namespace vigil::collector

@@ -1,0 +1,22 @@
+#pragma once
+// The API's JSON objects (../shared/API.md, docs/api.md), from the store's records.
+
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "collector/api/request.h"
+#include "collector/incidents/silence_book.h"
+#include "collector/store.h"
+
+namespace vigil::collector {
+
+// `with_timeline`: lists leave the timeline out (GET /incidents/{id} has it).
+nlohmann::json IncidentJson(const IncidentRecord& incident, bool with_timeline);
+nlohmann::json SilenceJson(const SilenceState& silence);
+// Never the secret: the store does not have it.
+nlohmann::json TokenJson(const TokenRecord& token);
+
+// {"items": [...], "next_cursor": "…" | null} for a list kept in memory: the cursor is an offset.
+nlohmann::json PageOf(std::vector<nlohmann::json> items, const PageRequest& page);
+
+}  // namespace vigil::collector

@@ -1,0 +1,56 @@
+#pragma once
+// Whether each agent is heard from: the conditions of the built-in rules AgentDown (no batch or
+// heartbeat for `down_after`) and AgentStopped (it said Goodbye and did not come back within the
+// same time). Pure bookkeeping on time passed in; not thread-safe.
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <optional>
+#include <queue>
+#include <vector>
+
+#include "alerting/labels.h"
+#include "collector/live_state.h"
+#include "common/units.h"
+
+namespace vigil::collector {
+
+class AgentPresence {
+ public:
+  using TimePoint = std::chrono::system_clock::time_point;
+  enum class Absence { kDown, kStopped };
+  struct Change {
+    AgentKey agent;
+    alerting::Labels labels;  // the alert's: agent, customer and the agent's own labels
+    Absence absence;
+  };
+
+  explicit AgentPresence(Duration down_after) : down_after_(down_after) {}
+  void set_down_after(Duration down_after);
+
+  // The agent was heard from (Hello, batch or heartbeat). When it had been reported absent,
+  // returns that absence, with the labels it was reported with, so that it can be cleared.
+  std::optional<Change> Contact(const AgentKey& agent, const alerting::Labels& labels,
+                                TimePoint now);
+  // It said Goodbye: if it stays away, it is stopped, not down.
+  void Goodbye(const AgentKey& agent, TimePoint now);
+  // Agents silent for down_after by `now`, each reported once until heard from again.
+  std::vector<Change> Advance(TimePoint now);
+  std::optional<TimePoint> NextDeadline() const;
+
+ private:
+  struct Agent {
+    alerting::Labels labels;
+    TimePoint last_contact;
+    bool said_goodbye = false;
+    std::optional<Absence> reported;
+  };
+  // When each agent falls due; entries left behind by later contact are skipped when reached.
+  using Due = std::pair<TimePoint, AgentKey>;
+  Duration down_after_;
+  std::map<AgentKey, Agent> agents_;
+  std::priority_queue<Due, std::vector<Due>, std::greater<>> due_;
+};
+
+}  // namespace vigil::collector

@@ -1,0 +1,25 @@
+#pragma once
+// The rules a collector evaluates: its built-in rules as collector.yaml tunes them, and the rule
+// files' rules.
+
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "alerting/rule.h"
+#include "config/collector_config.h"
+
+namespace vigil::collector {
+
+// Decides a ProbeFailing alert's severity from its labels (the probe's own, when it sets one).
+using ProbeSeverity = std::function<std::optional<alerting::Severity>(const alerting::Labels&)>;
+
+// The enabled built-ins: AgentDown, AgentStopped (conditions set by the collector) and
+// ProbeFailing (vigil_probe_success == 0).
+std::vector<alerting::Rule> BuiltinRules(const config::CollectorConfig::BuiltinRules& config,
+                                         ProbeSeverity probe_severity);
+
+// The rule files' rules, with every problem located; --check-config prints them.
+config::Loaded<std::vector<alerting::Rule>> LoadRuleFiles(const config::CollectorConfig& config);
+
+}  // namespace vigil::collector
