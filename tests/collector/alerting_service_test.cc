@@ -1,0 +1,236 @@
+#include "collector/incidents/alerting_service.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <prometheus/registry.h>
+
+#include "alerting/rule_file.h"
+#include "tests/support/manual_clock.h"
+#include "tests/support/temp_dir.h"
+
+namespace vigil::collector {
+namespace {
+
+using std::chrono::seconds;
+
+const AgentKey kWeb{"acme", "web-01"};
+
+wire::Batch LoadBatch(double load, std::int64_t at_ms) {
+  wire::Batch batch;
+  wire::Snapshot* snapshot = batch.add_snapshots();
+  snapshot->set_source("health");
+  snapshot->set_timestamp_ms(at_ms);
+  wire::MetricFamily* family = snapshot->add_families();
+  family->set_name("node_load1");
+  family->add_series()->set_value(load);
+  return batch;
+}
+
+wire::Batch ProbeBatch(double success, const std::string& severity) {
+  wire::Batch batch;
+  wire::Snapshot* snapshot = batch.add_snapshots();
+  snapshot->set_source("probes");
+  wire::MetricFamily* family = snapshot->add_families();
+  family->set_name("vigil_probe_success");
+  wire::Series* series = family->add_series();
+  for (auto [name, value] : {std::pair{"probe", "web"}, std::pair{"type", "http"}}) {
+    wire::Label* label = series->add_labels();
+    label->set_name(name);
+    label->set_value(value);
+  }
+  series->set_value(success);
+  if (success == 0) {
+    wire::Event* event = batch.add_events();
+    event->set_kind("probe_failed");
+    for (auto [name, value] : {std::pair{"probe", "web"}, std::pair{"severity", severity.c_str()}}) {
+      wire::Label* label = event->add_labels();
+      label->set_name(name);
+      label->set_value(value);
+    }
+  }
+  return batch;
+}
+
+class AlertingServiceTest : public ::testing::Test {
+ protected:
+  AlertingServiceTest() {
+    config_.builtin_rules.agent_down_after = std::chrono::minutes(1);
+    Restart();
+  }
+
+  // A new service on the same store, as after a collector restart.
+  void Restart() {
+    service_.reset();
+    store_.reset();
+    store_ = OpenSqliteStore(dir_.File("vigil.db")).value();
+    registry_ = std::make_unique<prometheus::Registry>();
+    auto rules = alerting::ParseRuleFile(
+        "rules: [{name: HighLoad, expr: node_load1 > 4, for: 2s, keep_firing_for: 5s,"
+        " severity: critical, annotations: {summary: 'load {{ $value }} on {{ $labels.agent }}'}}]",
+        "rules.yaml");
+    EXPECT_TRUE(rules.ok());
+    service_ = std::make_unique<AlertingService>(*store_, *registry_, clock_, config_,
+                                                 std::move(rules.config.rules));
+    ASSERT_TRUE(service_->Start().ok());
+  }
+
+  void Connect() {
+    ASSERT_TRUE(store_->RecordHello(kWeb.customer, kWeb.agent_id, "h", "v", Now()).ok());
+    service_->AgentConnected(kWeb, AgentIdentity{"h", "v", {{"role", "web"}}, 0});
+  }
+  std::int64_t Now() const { return ToUnixMillis(clock_.Now()); }
+  void Send(const wire::Batch& batch) { service_->BatchApplied(kWeb, batch); }
+  // Moves time on, second by second, running the timers as the collector would.
+  void Pass(seconds duration) {
+    for (seconds s{0}; s < duration; ++s) {
+      clock_.Advance(seconds(1));
+      service_->Tick(clock_.Now());
+    }
+  }
+  std::vector<IncidentRecord> Incidents(const std::string& rule) {
+    IncidentFilter filter;
+    filter.rule = rule;
+    auto page = store_->ListIncidents(filter, std::nullopt, 100);
+    std::vector<IncidentRecord> out;
+    for (const IncidentRecord& listed : page->items) out.push_back(**store_->GetIncident(listed.id));
+    return out;
+  }
+
+  testing::TempDir dir_;
+  testing::ManualClock clock_;
+  config::CollectorConfig config_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<prometheus::Registry> registry_;
+  std::unique_ptr<AlertingService> service_;
+};
+
+TEST_F(AlertingServiceTest, AnIncidentOpensWhenForHasPassedAndResolvesAfterKeepFiringFor) {
+  Connect();
+  Send(LoadBatch(6, Now()));
+  Pass(seconds(1));
+  EXPECT_TRUE(Incidents("HighLoad").empty());
+  Pass(seconds(1));
+  auto incidents = Incidents("HighLoad");
+  ASSERT_EQ(incidents.size(), 1u);
+  const IncidentRecord& incident = incidents[0];
+  EXPECT_EQ(incident.state, "firing");
+  EXPECT_EQ(incident.severity, "critical");
+  EXPECT_EQ(incident.customer, "acme");
+  EXPECT_EQ(incident.agent, "web-01");
+  EXPECT_EQ(incident.summary, "load 6 on web-01");
+  EXPECT_THAT(incident.labels, ::testing::Contains(std::pair<std::string, std::string>("role", "web")));
+
+  Send(LoadBatch(1, Now()));
+  Pass(seconds(4));
+  EXPECT_EQ(Incidents("HighLoad")[0].state, "firing");  // keep_firing_for has not passed
+  Pass(seconds(1));
+  const IncidentRecord resolved = Incidents("HighLoad")[0];
+  EXPECT_EQ(resolved.state, "resolved");
+  EXPECT_EQ(resolved.resolved_by, "rule");
+  ASSERT_EQ(resolved.timeline.size(), 2u);
+  EXPECT_EQ(resolved.timeline[1].type, "resolved");
+}
+
+TEST_F(AlertingServiceTest, ARestartKeepsPendingTimersAndOpenIncidents) {
+  Connect();
+  Send(LoadBatch(6, Now()));
+  Pass(seconds(1));
+  Restart();  // pending for 1s of 2s
+  Connect();
+  Pass(seconds(1));
+  ASSERT_EQ(Incidents("HighLoad").size(), 1u);
+  const std::string id = Incidents("HighLoad")[0].id;
+  Restart();
+  Connect();
+  Send(LoadBatch(7, Now()));
+  Pass(seconds(3));
+  ASSERT_EQ(Incidents("HighLoad").size(), 1u);  // the same incident, not a second one
+  EXPECT_EQ(Incidents("HighLoad")[0].id, id);
+}
+
+TEST_F(AlertingServiceTest, AResolvedIncidentWhoseConditionStillHoldsOpensANewOneNamingIt) {
+  Connect();
+  Send(LoadBatch(6, Now()));
+  Pass(seconds(2));
+  const std::string first = Incidents("HighLoad")[0].id;
+  ASSERT_TRUE(service_->ResolveIncident(first, "user ann", "rebooted", std::nullopt).ok());
+  Send(LoadBatch(6, Now()));
+  Pass(seconds(2));
+  auto incidents = Incidents("HighLoad");
+  ASSERT_EQ(incidents.size(), 2u);
+  EXPECT_EQ(incidents[0].previous_id, first);
+  EXPECT_EQ(incidents[1].resolved_by, "user ann");
+}
+
+TEST_F(AlertingServiceTest, AnAgentThatFallsSilentIsDownAndOneThatSaidGoodbyeIsStopped) {
+  Connect();
+  Send(LoadBatch(1, Now()));
+  Pass(seconds(59));
+  EXPECT_TRUE(Incidents("AgentDown").empty());
+  Pass(seconds(1));
+  ASSERT_EQ(Incidents("AgentDown").size(), 1u);
+  EXPECT_EQ(Incidents("AgentDown")[0].severity, "high");
+  Connect();  // back
+  EXPECT_EQ(Incidents("AgentDown")[0].state, "resolved");
+
+  service_->AgentSaidGoodbye(kWeb);
+  Pass(seconds(60));
+  EXPECT_EQ(Incidents("AgentDown").size(), 1u);  // no new AgentDown
+  ASSERT_EQ(Incidents("AgentStopped").size(), 1u);
+  EXPECT_EQ(Incidents("AgentStopped")[0].severity, "low");
+  Connect();
+  EXPECT_EQ(Incidents("AgentStopped")[0].state, "resolved");
+}
+
+TEST_F(AlertingServiceTest, HeartbeatsKeepAnIdleAgentUp) {
+  Connect();
+  for (int i = 0; i < 4; ++i) {
+    Pass(seconds(30));
+    service_->Heartbeat(kWeb);
+  }
+  EXPECT_TRUE(Incidents("AgentDown").empty());
+}
+
+TEST_F(AlertingServiceTest, AgentsKnownBeforeARestartGetTheirTimeToComeBack) {
+  Connect();
+  Restart();
+  Pass(seconds(59));
+  EXPECT_TRUE(Incidents("AgentDown").empty());
+  Pass(seconds(1));
+  EXPECT_EQ(Incidents("AgentDown").size(), 1u);
+}
+
+TEST_F(AlertingServiceTest, AFailingProbeOpensProbeFailingWithTheProbesOwnSeverity) {
+  Connect();
+  Send(ProbeBatch(0, "medium"));
+  auto incidents = Incidents("ProbeFailing");
+  ASSERT_EQ(incidents.size(), 1u);
+  EXPECT_EQ(incidents[0].severity, "medium");
+  EXPECT_EQ(incidents[0].summary, "probe web (http) fails on web-01");
+  Send(ProbeBatch(1, ""));
+  EXPECT_EQ(Incidents("ProbeFailing")[0].state, "resolved");
+}
+
+TEST_F(AlertingServiceTest, ASilenceMarksNewAndOpenIncidentsAndItsEndUnmarksThem) {
+  Connect();
+  Send(ProbeBatch(0, "high"));
+  SilenceRecord silence;
+  silence.matchers = {{"customer", "=", "acme"}};
+  silence.starts_ms = Now();
+  silence.ends_ms = Now() + 60'000;
+  silence.comment = "maintenance";
+  ASSERT_TRUE(service_->silences().Create(silence, Now()).ok());
+  ASSERT_TRUE(service_->SilencesChanged().ok());
+  EXPECT_TRUE(Incidents("ProbeFailing")[0].silenced);
+  Send(LoadBatch(6, Now()));
+  Pass(seconds(2));
+  const IncidentRecord load = Incidents("HighLoad")[0];
+  EXPECT_TRUE(load.silenced);
+  EXPECT_EQ(load.timeline[1].type, "silenced");
+  Pass(seconds(60));
+  EXPECT_FALSE(Incidents("ProbeFailing")[0].silenced);
+  EXPECT_EQ(Incidents("ProbeFailing")[0].timeline.back().type, "unsilenced");
+}
+
+}  // namespace
+}  // namespace vigil::collector

@@ -1,0 +1,317 @@
+// The REST API in process: the router with every route, on a real SQLite store, driven by
+// HttpRequest values. The HTTP layer's own limits are tested in http_server_test.cc.
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <prometheus/registry.h>
+
+#include <nlohmann/json.hpp>
+
+#include "collector/api/router.h"
+#include "collector/api/routes.h"
+#include "collector/incidents/alerting_service.h"
+#include "collector/live_state.h"
+#include "collector/token.h"
+#include "common/time_format.h"
+#include "tests/support/manual_clock.h"
+#include "tests/support/temp_dir.h"
+
+namespace vigil::collector {
+namespace {
+
+using ::testing::HasSubstr;
+using Json = nlohmann::json;
+
+struct Answer {
+  int status;
+  Json body;
+};
+
+class ApiTest : public ::testing::Test {
+ protected:
+  ApiTest()
+      : store_(OpenSqliteStore(dir_.File("vigil.db")).value()),
+        live_({1000, 1000}),
+        alerting_(*store_, registry_, clock_, config_, {}),
+        auth_(*store_),
+        router_(auth_, registry_, clock_) {
+    EXPECT_TRUE(alerting_.Start().ok());
+    AddAgentRoutes(router_, *store_, live_);
+    AddIncidentRoutes(router_, alerting_);
+    AddSilenceRoutes(router_, alerting_, clock_);
+    AddRuleRoutes(router_, alerting_);
+    AddTokenRoutes(router_, *store_, clock_);
+    router_.SetRateLimit(1000, 1000);
+    for (const char* role : {"viewer", "operator", "admin"}) {
+      TokenRecord record;
+      auto created = CreateToken(*store_, {"api", "", role, std::string(role) + "-bot"},
+                                 ToUnixMillis(clock_.Now()), record);
+      tokens_[role] = created->secret;
+    }
+  }
+
+  Answer Call(const std::string& method, const std::string& target, const std::string& role,
+              const std::string& body = "") {
+    HttpRequest request;
+    request.method = method;
+    request.target = target;
+    request.path = target.substr(0, target.find('?'));
+    request.body = body;
+    request.remote_address = "127.0.0.1";
+    if (!body.empty()) request.headers["content-type"] = "application/json";
+    if (!role.empty()) request.headers["authorization"] = "Bearer " + tokens_[role];
+    HttpResponse response = router_.Handle(request);
+    Json parsed = Json::parse(response.body, nullptr, /*allow_exceptions=*/false);
+    return {response.status, parsed};
+  }
+
+  std::string OpenIncident() {
+    Answer opened = Call("POST", "/api/v1/incidents", "admin",
+                         R"({"customer":"acme","severity":"high","summary":"disk noise","agent":"web-01"})");
+    EXPECT_EQ(opened.status, 201) << opened.body.dump();
+    return opened.body.value("id", "");
+  }
+
+  testing::TempDir dir_;
+  testing::ManualClock clock_;
+  config::CollectorConfig config_;
+  prometheus::Registry registry_;
+  std::unique_ptr<Store> store_;
+  LiveState live_;
+  AlertingService alerting_;
+  Authenticator auth_;
+  ApiRouter router_;
+  std::map<std::string, std::string> tokens_;
+};
+
+TEST_F(ApiTest, EveryEndpointChecksTheTokenAndTheRole) {
+  ASSERT_TRUE(store_->RecordHello("acme", "web-01", "web-01.example", "0.1.0", 1).ok());
+  const std::string incident = OpenIncident();
+  Answer silence = Call("POST", "/api/v1/silences", "operator",
+                        R"({"matchers":[{"name":"customer","op":"=","value":"x"}],"duration":60,"comment":"c"})");
+  ASSERT_EQ(silence.status, 201) << silence.body.dump();
+  const std::string silence_id = silence.body["id"];
+  Answer token = Call("POST", "/api/v1/tokens", "admin", R"({"kind":"enrollment","customer":"acme"})");
+  ASSERT_EQ(token.status, 201);
+  const std::string token_id = token.body["id"];
+
+  struct Endpoint {
+    std::string method;
+    std::string target;
+    std::string body;
+    std::string needs;  // the least role that may call it
+  };
+  const std::vector<Endpoint> endpoints = {
+      {"GET", "/api/v1/agents", "", "viewer"},
+      {"GET", "/api/v1/agents/acme/web-01", "", "viewer"},
+      {"GET", "/api/v1/incidents", "", "viewer"},
+      {"GET", "/api/v1/incidents/" + incident, "", "viewer"},
+      {"GET", "/api/v1/silences", "", "viewer"},
+      {"GET", "/api/v1/silences/" + silence_id, "", "viewer"},
+      {"GET", "/api/v1/rules", "", "viewer"},
+      {"POST", "/api/v1/incidents/" + incident + "/notes", R"({"text":"x"})", "operator"},
+      {"POST", "/api/v1/incidents/" + incident + "/ack", "{}", "operator"},
+      {"POST", "/api/v1/silences",
+       R"({"matchers":[{"name":"agent","value":"a"}],"duration":60,"comment":"c"})", "operator"},
+      {"DELETE", "/api/v1/silences/" + silence_id, "", "operator"},
+      {"POST", "/api/v1/incidents",
+       R"({"customer":"acme","severity":"low","summary":"s"})", "admin"},
+      {"GET", "/api/v1/tokens", "", "admin"},
+      {"POST", "/api/v1/tokens", R"({"kind":"api","role":"viewer","name":"x"})", "admin"},
+      {"DELETE", "/api/v1/tokens/" + token_id, "", "admin"},
+      {"POST", "/api/v1/incidents/" + incident + "/resolve", "{}", "operator"},
+  };
+  const std::vector<std::string> roles = {"viewer", "operator", "admin"};
+  for (const Endpoint& endpoint : endpoints) {
+    SCOPED_TRACE(endpoint.method + " " + endpoint.target);
+    Answer anonymous = Call(endpoint.method, endpoint.target, "", endpoint.body);
+    EXPECT_EQ(anonymous.status, 401);
+    EXPECT_EQ(anonymous.body["error"]["code"], "unauthenticated");
+    const auto needed = std::find(roles.begin(), roles.end(), endpoint.needs) - roles.begin();
+    for (std::size_t i = 0; i < roles.size(); ++i) {
+      // Refusals leave the state as it was, so each endpoint is tried by every role in turn,
+      // and the allowed calls go last (from the least role).
+      if (static_cast<long>(i) < needed) {
+        Answer refused = Call(endpoint.method, endpoint.target, roles[i], endpoint.body);
+        EXPECT_EQ(refused.status, 403) << roles[i];
+        EXPECT_EQ(refused.body["error"]["code"], "forbidden");
+      }
+    }
+    Answer allowed = Call(endpoint.method, endpoint.target, endpoint.needs, endpoint.body);
+    EXPECT_LT(allowed.status, 300) << allowed.body.dump();
+    // A higher role may do what a lower one may (a repeat of a change may be a conflict).
+    Answer admin = Call(endpoint.method, endpoint.target, "admin", endpoint.body);
+    EXPECT_NE(admin.status, 403);
+    EXPECT_NE(admin.status, 401);
+  }
+}
+
+TEST_F(ApiTest, AWrongOrRevokedTokenIsUnauthenticated) {
+  tokens_["forged"] = "vgl_forged";
+  EXPECT_EQ(Call("GET", "/api/v1/incidents", "forged").status, 401);
+  TokenRecord record;
+  auto created = CreateToken(*store_, {"enrollment", "acme", "", ""}, 0, record);
+  tokens_["enrollment"] = created->secret;
+  Answer enrollment = Call("GET", "/api/v1/incidents", "enrollment");
+  EXPECT_EQ(enrollment.status, 401);  // an agent's token does not open the API
+  std::string viewer_id;
+  const auto tokens = store_->ListTokens();
+  for (const TokenRecord& token : *tokens) {
+    if (token.role == "viewer") viewer_id = token.id;
+  }
+  ASSERT_EQ(Call("DELETE", "/api/v1/tokens/" + viewer_id, "admin").status, 200);
+  EXPECT_EQ(Call("GET", "/api/v1/incidents", "viewer").status, 401);
+}
+
+TEST_F(ApiTest, BadRequestsSayWhatWasWrong) {
+  const std::string incident = OpenIncident();
+  Answer malformed = Call("POST", "/api/v1/incidents/" + incident + "/notes", "operator", R"({"text":)");
+  EXPECT_EQ(malformed.status, 400);
+  EXPECT_THAT(malformed.body["error"]["message"].get<std::string>(), HasSubstr("malformed JSON at byte"));
+  Answer filter = Call("GET", "/api/v1/incidents?colour=red", "viewer");
+  EXPECT_EQ(filter.status, 400);
+  EXPECT_THAT(filter.body["error"]["message"].get<std::string>(),
+              HasSubstr("unknown query parameter \"colour\""));
+  Answer state = Call("GET", "/api/v1/incidents?state=burning", "viewer");
+  EXPECT_THAT(state.body["error"]["message"].get<std::string>(), HasSubstr("state: expected"));
+  Answer field = Call("POST", "/api/v1/incidents/" + incident + "/ack", "operator", R"({"not":"x"})");
+  EXPECT_EQ(field.status, 400);
+  EXPECT_THAT(field.body["error"]["message"].get<std::string>(), HasSubstr("unknown field \"not\""));
+  Answer type = Call("POST", "/api/v1/incidents/" + incident + "/notes", "operator", R"({"text":5})");
+  EXPECT_THAT(type.body["error"]["message"].get<std::string>(), HasSubstr("text: expected a string"));
+  EXPECT_EQ(Call("GET", "/api/v1/incidents/inc-nope", "viewer").status, 404);
+  EXPECT_EQ(Call("GET", "/api/v1/nothing", "viewer").status, 404);
+  EXPECT_EQ(Call("PUT", "/api/v1/incidents", "admin").status, 405);
+  EXPECT_EQ(Call("GET", "/api/v1/incidents?limit=0", "viewer").status, 400);
+  EXPECT_EQ(Call("GET", "/api/v1/incidents?limit=1001", "viewer").status, 400);
+
+  HttpRequest xml;
+  xml.method = "POST";
+  xml.target = xml.path = "/api/v1/incidents/" + incident + "/ack";
+  xml.headers["authorization"] = "Bearer " + tokens_["operator"];
+  xml.headers["content-type"] = "application/xml";
+  xml.body = "<ack/>";
+  EXPECT_EQ(router_.Handle(xml).status, 415);
+}
+
+TEST_F(ApiTest, AcknowledgingKeepsTheFirstTimeAndAResolvedIncidentCannotBeAcknowledged) {
+  const std::string incident = OpenIncident();
+  const std::string path = "/api/v1/incidents/" + incident;
+  Answer first = Call("POST", path + "/ack", "operator", R"({"note":"on it"})");
+  ASSERT_EQ(first.status, 200);
+  EXPECT_EQ(first.body["state"], "acknowledged");
+  EXPECT_EQ(first.body["acknowledged_by"], "user operator-bot");
+  clock_.Advance(std::chrono::minutes(5));
+  Answer second = Call("POST", path + "/ack", "admin", "{}");
+  EXPECT_EQ(second.body["acknowledged_at"], first.body["acknowledged_at"]);
+  EXPECT_EQ(second.body["acknowledged_by"], "user operator-bot");
+  ASSERT_EQ(Call("POST", path + "/resolve", "operator", R"({"note":"fixed"})").status, 200);
+  Answer late = Call("POST", path + "/ack", "operator", "{}");
+  EXPECT_EQ(late.status, 409);
+  EXPECT_EQ(late.body["error"]["code"], "conflict");
+  EXPECT_EQ(Call("POST", path + "/resolve", "operator", "{}").status, 409);
+  Answer full = Call("GET", path, "viewer");
+  std::vector<std::string> types;
+  for (const Json& entry : full.body["timeline"]) types.push_back(entry["type"]);
+  EXPECT_THAT(types, ::testing::ElementsAre("fired", "acknowledged", "resolved"));
+}
+
+TEST_F(ApiTest, AtImportsHistoryInOrderAndRefusesTheFutureAndThePast) {
+  const std::string started = FormatRfc3339(ToUnixMillis(clock_.Now()) - 3'600'000);
+  Answer opened = Call("POST", "/api/v1/incidents", "admin",
+                       R"({"customer":"acme","severity":"high","summary":"s","at":")" + started + R"("})");
+  ASSERT_EQ(opened.status, 201);
+  EXPECT_EQ(opened.body["started_at"], started);
+  const std::string path = "/api/v1/incidents/" + opened.body["id"].get<std::string>();
+  const std::string acked = FormatRfc3339(ToUnixMillis(clock_.Now()) - 1'800'000);
+  ASSERT_EQ(Call("POST", path + "/ack", "operator", R"({"at":")" + acked + R"("})").status, 200);
+  Answer before = Call("POST", path + "/notes", "operator",
+                       R"({"text":"x","at":")" + started + R"("})");
+  EXPECT_EQ(before.status, 400);
+  EXPECT_EQ(before.body["error"]["code"], "invalid_time");
+  Answer future = Call("POST", path + "/resolve", "operator",
+                       R"({"at":")" + FormatRfc3339(ToUnixMillis(clock_.Now()) + 60'000) + R"("})");
+  EXPECT_EQ(future.body["error"]["code"], "invalid_time");
+  Answer garbage = Call("POST", path + "/resolve", "operator", R"({"at":"yesterday"})");
+  EXPECT_EQ(garbage.body["error"]["code"], "invalid_time");
+  EXPECT_THAT(garbage.body["error"]["message"].get<std::string>(), HasSubstr("at:"));
+}
+
+TEST_F(ApiTest, ListsArePagedAndFiltered) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(OpenIncident());
+  ASSERT_EQ(Call("POST", "/api/v1/incidents/" + ids[0] + "/resolve", "operator", "{}").status, 200);
+  Answer page = Call("GET", "/api/v1/incidents?limit=2", "viewer");
+  ASSERT_EQ(page.body["items"].size(), 2u);
+  EXPECT_EQ(page.body["items"][0]["id"], ids[4]);
+  EXPECT_FALSE(page.body["items"][0].contains("timeline"));
+  std::string cursor = page.body["next_cursor"];
+  Answer next = Call("GET", "/api/v1/incidents?limit=2&cursor=" + cursor, "viewer");
+  EXPECT_EQ(next.body["items"][0]["id"], ids[2]);
+  Answer open = Call("GET", "/api/v1/incidents?state=open&customer=acme&severity=high", "viewer");
+  EXPECT_EQ(open.body["items"].size(), 4u);
+  EXPECT_TRUE(open.body["next_cursor"].is_null());
+  Answer resolved = Call("GET", "/api/v1/incidents?state=resolved", "viewer");
+  ASSERT_EQ(resolved.body["items"].size(), 1u);
+  EXPECT_EQ(resolved.body["items"][0]["id"], ids[0]);
+}
+
+TEST_F(ApiTest, SilencesAreValidatedAndExpire) {
+  Answer everything = Call("POST", "/api/v1/silences", "operator",
+                           R"({"matchers":[{"name":"customer","op":"=~","value":".*"}],"duration":60,"comment":"c"})");
+  EXPECT_EQ(everything.status, 400);
+  EXPECT_THAT(everything.body["error"]["message"].get<std::string>(), HasSubstr("mute everything"));
+  Answer bad_regex = Call("POST", "/api/v1/silences", "operator",
+                          R"({"matchers":[{"name":"agent","op":"=~","value":"("}],"duration":60,"comment":"c"})");
+  EXPECT_THAT(bad_regex.body["error"]["message"].get<std::string>(), HasSubstr("matchers[0].value"));
+  Answer no_end = Call("POST", "/api/v1/silences", "operator",
+                       R"({"matchers":[{"name":"agent","value":"a"}],"comment":"c"})");
+  EXPECT_THAT(no_end.body["error"]["message"].get<std::string>(), HasSubstr("ends_at"));
+  Answer made = Call("POST", "/api/v1/silences", "operator",
+                     R"({"matchers":[{"name":"agent","value":"a"}],"duration":3600,"comment":"patching"})");
+  ASSERT_EQ(made.status, 201);
+  EXPECT_EQ(made.body["state"], "active");
+  EXPECT_EQ(made.body["created_by"], "operator-bot");
+  Answer expired = Call("DELETE", "/api/v1/silences/" + made.body["id"].get<std::string>(), "operator");
+  EXPECT_EQ(expired.body["state"], "expired");
+  EXPECT_EQ(Call("GET", "/api/v1/silences?state=active", "viewer").body["items"].size(), 0u);
+}
+
+TEST_F(ApiTest, TokensShowTheirSecretOnlyWhenMade) {
+  Answer made = Call("POST", "/api/v1/tokens", "admin", R"({"kind":"api","role":"operator","name":"ops-bot"})");
+  ASSERT_EQ(made.status, 201);
+  const std::string secret = made.body["token"];
+  EXPECT_EQ(made.body["role"], "operator");
+  Answer listed = Call("GET", "/api/v1/tokens", "admin");
+  EXPECT_EQ(listed.body.dump().find(secret), std::string::npos);
+  EXPECT_EQ(listed.body["items"].size(), 4u);
+  Answer bad = Call("POST", "/api/v1/tokens", "admin", R"({"kind":"api","role":"root","name":"x"})");
+  EXPECT_THAT(bad.body["error"]["message"].get<std::string>(), HasSubstr("role:"));
+}
+
+TEST_F(ApiTest, EachTokenIsRateLimited) {
+  router_.SetRateLimit(1, 3);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(Call("GET", "/api/v1/rules", "viewer").status, 200);
+  Answer limited = Call("GET", "/api/v1/rules", "viewer");
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_EQ(limited.body["error"]["code"], "too_many_requests");
+  EXPECT_EQ(Call("GET", "/api/v1/rules", "operator").status, 200);  // another token's own budget
+  clock_.Advance(std::chrono::seconds(1));
+  EXPECT_EQ(Call("GET", "/api/v1/rules", "viewer").status, 200);
+}
+
+TEST_F(ApiTest, RulesListTheBuiltInsWithTheirState) {
+  Answer rules = Call("GET", "/api/v1/rules", "viewer");
+  ASSERT_EQ(rules.status, 200);
+  std::vector<std::string> names;
+  for (const Json& rule : rules.body["items"]) {
+    names.push_back(rule["name"]);
+    EXPECT_TRUE(rule["builtin"].get<bool>());
+    EXPECT_EQ(rule["state"], "inactive");
+  }
+  EXPECT_THAT(names, ::testing::ElementsAre("AgentDown", "AgentStopped", "ProbeFailing"));
+  EXPECT_EQ(rules.body["items"][2]["expr"], "vigil_probe_success == 0");
+}
+
+}  // namespace
+}  // namespace vigil::collector
