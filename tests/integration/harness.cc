@@ -1,6 +1,7 @@
 #include "tests/integration/harness.h"
 
 #include <signal.h>
+#include <unistd.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -32,6 +33,24 @@ std::string TrimNewline(std::string text) {
 Harness::Harness() {
   CommandResult pki = RunCommand({VIGIL_SOURCE_DIR "/scripts/make-pki", dir_.File("pki")});
   if (pki.exit_code != 0) throw std::runtime_error("make-pki failed: " + pki.err);
+  admin_token_ = "vgl_admin_" + std::to_string(::getpid()) + "_harness_token_0123456789";
+  dir_.Write("admin.token", admin_token_ + "\n");
+}
+
+std::string Harness::CreateApiToken(const std::string& role, const std::string& name) {
+  if (collector_starts_ == 0) StartCollector();
+  CommandResult run = RunCommand({VIGIL_COLLECTOR_BINARY, "--config", dir_.File("collector.yaml"),
+                                  "token", "create", "--role", role, "--name", name});
+  if (run.exit_code != 0) throw std::runtime_error("token create failed: " + run.err);
+  return TrimNewline(run.out);
+}
+
+CommandResult Harness::Vigilctl(const std::vector<std::string>& args, const std::string& token) {
+  std::vector<std::string> argv = {VIGIL_VIGILCTL_BINARY, "--server",
+                                   "http://127.0.0.1:" + std::to_string(http_port_), "--token",
+                                   token};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunCommand(argv);
 }
 
 Harness::~Harness() {
@@ -75,6 +94,7 @@ void Harness::StartCollector(const std::string& extra_yaml) {
   }
   if (!has_section("tls")) config += "tls: {cert_file: pki/collector.pem, key_file: pki/collector.key}\n";
   if (!has_section("store")) config += "store: {sqlite: collector/vigil.db}\n";
+  if (!has_section("api")) config += "api: {admin_token_file: admin.token}\n";
   config += extra_yaml;
   dir_.Write("collector.yaml", config);
   ++collector_starts_;

@@ -27,11 +27,17 @@ class Harness {
 
   // `vigil-collector token create --customer NAME`; returns the token it printed.
   std::string CreateToken(const std::string& customer);
+  // `vigil-collector token create --role ROLE --name NAME`: an API token.
+  std::string CreateApiToken(const std::string& role, const std::string& name);
+  // The first admin token, from api.admin_token_file (written by the harness).
+  const std::string& admin_token() const { return admin_token_; }
+  // Runs vigilctl against this collector's API with `token`.
+  CommandResult Vigilctl(const std::vector<std::string>& args, const std::string& token);
   // `vigil-collector token revoke` for the newest token of `customer`.
   void RevokeNewestToken(const std::string& customer);
 
   // Starts the collector with `extra_yaml` appended to its config (a top-level section there
-  // replaces the harness's own listen, tls or store) and waits until it listens.
+  // replaces the harness's own listen, tls, store or api) and waits until it listens.
   // After the first start the same ports are reused, so a restarted collector is found again.
   void StartCollector(const std::string& extra_yaml = "");
   Process& collector() { return *collector_; }
@@ -68,6 +74,7 @@ class Harness {
   std::uint16_t ingest_port_ = 0;
   std::uint16_t http_port_ = 0;
   int collector_starts_ = 0;
+  std::string admin_token_;
 };
 
 // A TLS client that can misbehave on purpose, for bad-peer tests. Blocking, with timeouts.

@@ -15,4 +15,8 @@ struct HttpResult {
 HttpResult HttpGet(std::uint16_t port, const std::string& target,
                    const std::string& method = "GET");
 
+// Any request, with a JSON body (when not empty) and a bearer token (when not empty).
+HttpResult HttpCall(std::uint16_t port, const std::string& method, const std::string& target,
+                    const std::string& body = "", const std::string& token = "");
+
 }  // namespace vigil::testing

@@ -1,0 +1,55 @@
+#pragma once
+// What each vigilctl command asks of the API and how it prints the answer.
+
+#include <cstdint>
+#include <iosfwd>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "vigilctl/api_client.h"
+#include "vigilctl/output.h"
+
+namespace vigil::ctl {
+
+// vigilctl's exit codes.
+inline constexpr int kOk = 0;
+inline constexpr int kApiError = 1;   // the API answered with an error (message on stderr)
+inline constexpr int kUsage = 2;      // a bad command line
+inline constexpr int kNoConnect = 3;  // the API could not be reached
+
+struct Context {
+  ApiClient& client;
+  Format format;
+  std::ostream& out;
+  std::ostream& err;
+};
+
+using Query = std::vector<std::pair<std::string, std::string>>;
+
+// GETs every page of a list (or the first `max_items` items) and prints it.
+int List(const Context& context, const std::string& path, const Query& query,
+         const std::vector<Column>& columns, std::size_t max_items);
+// Calls `method` on `path` (with `body` when not null) and prints the one object answered.
+// `timeline`: also print an incident's timeline (table output).
+int Show(const Context& context, const std::string& method, const std::string& path,
+         const nlohmann::json* body, const std::vector<Column>& fields, bool timeline = false);
+
+// The columns each resource is printed with.
+std::vector<Column> AgentColumns();
+std::vector<Column> IncidentColumns();
+std::vector<Column> IncidentFields();
+std::vector<Column> SilenceColumns();
+std::vector<Column> TokenColumns();
+std::vector<Column> RuleColumns();
+
+// `name OP value` with OP one of = != =~ !~, the value bare or in double quotes
+// (customer="acme", severity=~"critical|high", agent!=web-01) -> {"name","op","value"}.
+Result<nlohmann::json> ParseMatcher(const std::string& text);
+
+// An RFC 3339 time as given, or a duration ("2h", "30m") meaning that long before now.
+Result<std::string> ParseTimeArgument(const std::string& text, std::int64_t now_ms);
+
+}  // namespace vigil::ctl
