@@ -8,7 +8,7 @@ namespace {
 
 // Prometheus's extrapolated rate: the increase between the first and last sample (resets
 // corrected), stretched towards the window's edges when the samples stop short of them.
-double ExtrapolatedIncrease(const std::deque<Sample>& samples, std::int64_t range_start_ms,
+double ExtrapolatedIncrease(const std::vector<Sample>& samples, std::int64_t range_start_ms,
                             std::int64_t range_end_ms) {
   double increase = samples.back().value - samples.front().value;
   for (std::size_t i = 1; i < samples.size(); ++i) {
@@ -37,7 +37,9 @@ void RangeWindow::Add(Sample sample, Duration range) {
   if (!samples_.empty() && sample.t_ms <= samples_.back().t_ms) return;
   samples_.push_back(sample);
   const std::int64_t oldest_kept = sample.t_ms - range.count();
-  while (!samples_.empty() && samples_.front().t_ms <= oldest_kept) samples_.pop_front();
+  auto first_kept = std::find_if(samples_.begin(), samples_.end(),
+                                 [&](const Sample& s) { return s.t_ms > oldest_kept; });
+  samples_.erase(samples_.begin(), first_kept);
 }
 
 std::optional<double> RangeWindow::Evaluate(RangeFunction function, Duration range) const {

@@ -3,8 +3,8 @@
 // Times are the agent's sample timestamps in milliseconds; the window ends at the newest sample.
 
 #include <cstdint>
-#include <deque>
 #include <optional>
+#include <vector>
 
 #include "alerting/expr.h"
 
@@ -30,7 +30,9 @@ class RangeWindow {
   std::size_t size() const { return samples_.size(); }
 
  private:
-  std::deque<Sample> samples_;
+  // Oldest first. A vector, not a deque: most windows hold a few dozen samples, and a deque's
+  // first block alone is larger than that (millions of series have a window).
+  std::vector<Sample> samples_;
 };
 
 }  // namespace vigil::alerting

@@ -97,23 +97,51 @@ class RuleEngine::Impl {
  public:
   Impl(std::vector<Rule> rules, AlertSink& sink) : sink_(sink) {
     entries_.reserve(rules.size());
+    std::unordered_map<std::string, std::size_t> group_by_selector;
     for (Rule& rule : rules) {
       const std::size_t index = entries_.size();
       by_name_.emplace(rule.name, index);
-      if (rule.expr) by_metric_[rule.expr->metric].push_back(index);
-      rule_list_.push_back(rule);
-      entries_.push_back(Entry{std::move(rule), {}});
+      Entry entry{rule, {}, kNoGroup};
+      if (rule.expr) {
+        // Rules with the same selector share one group: its matchers run once per series, and
+        // its windows keep each range's samples once.
+        std::string selector = rule.expr->metric;
+        for (const LabelMatcher& matcher : rule.expr->matchers) selector += "," + matcher.ToString();
+        auto [found, added] = group_by_selector.try_emplace(selector, groups_.size());
+        if (added) {
+          groups_.push_back(Group{rule.expr->metric, rule.expr->matchers, {}, {}});
+          by_metric_[rule.expr->metric].push_back(found->second);
+        }
+        Group& group = groups_[found->second];
+        entry.group = found->second;
+        const Expr& expr = *rule.expr;
+        std::size_t range_slot = 0;
+        if (expr.function != RangeFunction::kNone) {
+          auto slot = std::find(group.ranges.begin(), group.ranges.end(), expr.range);
+          range_slot = static_cast<std::size_t>(slot - group.ranges.begin());
+          if (slot == group.ranges.end()) group.ranges.push_back(expr.range);
+        }
+        group.rules.push_back(
+            {index, expr.function, expr.range, range_slot, expr.comparison, expr.threshold});
+      }
+      rule_list_.push_back(std::move(rule));
+      entries_.push_back(std::move(entry));
     }
+    active_.assign(entries_.size(), 0);
   }
 
   void ApplySnapshot(const SnapshotOrigin& origin, const Labels& target_labels,
                      const wire::Snapshot& snapshot, TimePoint now) {
-    ++generation_;
     const std::uint32_t origin_id =
         Intern(origin.customer + "/" + origin.agent + "/" + origin.source);
+    // The origin's series from its last snapshot, sorted: their windows move over to this one's,
+    // and those not taken over have vanished. Kept per origin, so that one agent's windows lie
+    // together in memory.
     std::vector<Member>& members = members_[origin_id];
     std::vector<Member> before = std::move(members);
+    std::vector<bool> taken(before.size(), false);
     members.clear();
+    members.reserve(before.size());
     const std::int64_t sample_ms =
         snapshot.timestamp_ms() != 0 ? snapshot.timestamp_ms() : ToMillis(now);
     for (const wire::MetricFamily& family : snapshot.families()) {
@@ -121,50 +149,73 @@ class RuleEngine::Impl {
       if (indexed == by_metric_.end()) continue;
       for (const wire::Series& series : family.series()) {
         std::optional<std::uint64_t> hash;
-        for (std::size_t index : indexed->second) {
-          Entry& entry = entries_[index];
-          const Expr& expr = *entry.rule.expr;
-          bool selected = true;
-          for (const LabelMatcher& matcher : expr.matchers) {
-            if (!matcher.Matches(LookupLabel(target_labels, series.labels(), matcher.name()))) {
-              selected = false;
-              break;
-            }
-          }
+        for (std::size_t group_index : indexed->second) {
+          Group& group = groups_[group_index];
+          const bool selected = std::all_of(
+              group.matchers.begin(), group.matchers.end(), [&](const LabelMatcher& matcher) {
+                return matcher.Matches(LookupLabel(target_labels, series.labels(), matcher.name()));
+              });
           if (!selected) continue;
-          ++evaluations_;
           if (!hash) hash = HashSeriesLabels(series.labels());
           const SeriesId id{origin_id, *hash};
-          auto [it, inserted] = entry.states.try_emplace(id);
-          State& state = it->second;
-          state.generation = generation_;
-          members.push_back({index, *hash});
-          double value = series.value();
-          if (expr.function != RangeFunction::kNone) {
-            state.window.Add({sample_ms, value}, expr.range);
-            value = state.window.Evaluate(expr.function, expr.range).value_or(NAN);
+          Member member{group_index, *hash, {}};
+          auto previous = std::lower_bound(before.begin(), before.end(), member);
+          if (previous != before.end() && previous->Key() == member.Key() &&
+              !taken[static_cast<std::size_t>(previous - before.begin())]) {
+            taken[static_cast<std::size_t>(previous - before.begin())] = true;
+            member.windows = std::move(previous->windows);
           }
-          const bool holds = Compare(value, expr.comparison, expr.threshold);
-          if (holds && state.labels.empty()) {
-            state.labels = MaterializeLabels(target_labels, series.labels(), entry.rule.labels);
-            state.severity = entry.rule.severity_of
-                                 ? entry.rule.severity_of(state.labels).value_or(entry.rule.severity)
-                                 : entry.rule.severity;
+          member.windows.resize(group.ranges.size());
+          for (std::size_t slot = 0; slot < group.ranges.size(); ++slot) {
+            member.windows[slot].Add({sample_ms, series.value()}, group.ranges[slot]);
           }
-          Update(index, id, state, holds, value, now);
-          if (state.state == AlertState::kInactive && expr.function == RangeFunction::kNone) {
-            Drop(entry, it);
+          for (const GroupRule& rule : group.rules) {
+            ++evaluations_;
+            double value = series.value();
+            if (rule.function != RangeFunction::kNone) {
+              value = member.windows[rule.range_slot].Evaluate(rule.function, rule.range)
+                          .value_or(NAN);
+            }
+            const bool holds = Compare(value, rule.comparison, rule.threshold);
+            // Only pending and firing alerts have a state: the common case, a condition that
+            // does not hold for a rule with no alert, costs no lookup.
+            if (!holds && active_[rule.index] == 0) continue;
+            const std::size_t index = rule.index;
+            Entry& entry = entries_[index];
+            auto it = entry.states.find(id);
+            if (it == entry.states.end()) {
+              if (!holds) continue;
+              it = entry.states.try_emplace(id).first;
+              ++active_[index];
+              it->second.labels =
+                  MaterializeLabels(target_labels, series.labels(), entry.rule.labels);
+              it->second.severity =
+                  entry.rule.severity_of
+                      ? entry.rule.severity_of(it->second.labels).value_or(entry.rule.severity)
+                      : entry.rule.severity;
+            }
+            Update(index, id, it->second, holds, value, now);
+            if (it->second.state == AlertState::kInactive) Drop(entry, it);
           }
+          members.push_back(std::move(member));
         }
       }
     }
-    // Series matched before and absent now: gone from the host, so their condition is over.
-    for (const Member& member : before) {
-      Entry& entry = entries_[member.rule];
-      auto it = entry.states.find(SeriesId{origin_id, member.hash});
-      if (it == entry.states.end() || it->second.generation == generation_) continue;
-      Update(member.rule, it->first, it->second, false, it->second.value, now);
-      if (it->second.state == AlertState::kInactive) Drop(entry, it);
+    // Snapshots list their series in the same order each time, so this is nearly sorted already.
+    std::sort(members.begin(), members.end());
+    // Series selected before and absent now are gone from the host: the conditions of their
+    // alerts no longer hold.
+    for (std::size_t i = 0; i < before.size(); ++i) {
+      if (taken[i]) continue;
+      const SeriesId id{origin_id, before[i].hash};
+      for (const GroupRule& rule : groups_[before[i].group].rules) {
+        const std::size_t index = rule.index;
+        Entry& entry = entries_[index];
+        auto it = entry.states.find(id);
+        if (it == entry.states.end()) continue;
+        Update(index, id, it->second, false, it->second.value, now);
+        if (it->second.state == AlertState::kInactive) Drop(entry, it);
+      }
     }
   }
 
@@ -178,6 +229,7 @@ class RuleEngine::Impl {
     if (it == entry.states.end()) {
       if (!holds) return;
       it = entry.states.try_emplace(id).first;
+      ++active_[found->second];
     }
     State& state = it->second;
     if (holds && state.state == AlertState::kInactive) {
@@ -202,7 +254,7 @@ class RuleEngine::Impl {
         Fire(timer.rule, timer.id, state, timer.at);
       } else if (state.state == AlertState::kFiring && state.cleared_at) {
         Resolve(timer.rule, timer.id, state, timer.at);
-        if (!entry.rule.expr || entry.rule.expr->function == RangeFunction::kNone) Drop(entry, it);
+        Drop(entry, it);
       }
     }
   }
@@ -230,7 +282,9 @@ class RuleEngine::Impl {
       const std::uint32_t origin = Intern(record.series_key.substr(0, hash_at));
       Entry& entry = entries_[found->second];
       const SeriesId id{origin, hash};
-      State& state = entry.states[id];
+      auto [inserted_at, inserted] = entry.states.try_emplace(id);
+      if (inserted) ++active_[found->second];
+      State& state = inserted_at->second;
       state.state = record.state;
       state.holds = !record.cleared_at;
       state.value = record.value;
@@ -240,7 +294,12 @@ class RuleEngine::Impl {
       state.fingerprint = record.fingerprint;
       state.severity = record.severity;
       by_fingerprint_[state.fingerprint] = {found->second, id};
-      if (entry.rule.expr) members_[origin].push_back({found->second, hash});
+      if (entry.group != kNoGroup) {
+        std::vector<Member>& members = members_[origin];
+        Member member{entry.group, hash, {}};
+        auto at = std::lower_bound(members.begin(), members.end(), member);
+        if (at == members.end() || at->Key() != member.Key()) members.insert(at, std::move(member));
+      }
       if (state.state == AlertState::kPending) {
         Arm(found->second, id, state, state.active_since + entry.rule.for_duration);
       } else if (state.cleared_at) {
@@ -288,27 +347,49 @@ class RuleEngine::Impl {
   std::uint64_t evaluations() const { return evaluations_; }
 
  private:
+  // One (rule, series) alert that is pending or firing; inactive ones are not kept.
   struct State {
     AlertState state = AlertState::kInactive;
     bool holds = false;
     double value = NAN;
     TimePoint active_since;
     std::optional<TimePoint> cleared_at;
-    RangeWindow window;
     Labels labels;  // set when the condition first holds
     std::string fingerprint;
     Severity severity = Severity::kHigh;
-    std::uint64_t generation = 0;
     std::uint64_t timer_version = 0;
   };
+  static constexpr std::size_t kNoGroup = static_cast<std::size_t>(-1);
   struct Entry {
     Rule rule;
     std::unordered_map<SeriesId, State, SeriesIdHash> states;
+    std::size_t group;  // kNoGroup for rules without an expression
+  };
+  // What evaluating a rule reads, kept together with its group's for locality.
+  struct GroupRule {
+    std::size_t index;  // into entries_
+    RangeFunction function;
+    Duration range;
+    std::size_t range_slot;  // which of the group's windows the function reads
+    Comparison comparison;
+    double threshold;
+  };
+  // The rules that share one selector, and the ranges their functions read.
+  struct Group {
+    std::string metric;
+    std::vector<LabelMatcher> matchers;
+    std::vector<GroupRule> rules;
+    std::vector<Duration> ranges;
   };
   using StateIterator = std::unordered_map<SeriesId, State, SeriesIdHash>::iterator;
+  // A series a group selected in its origin's last snapshot, with its samples for each of the
+  // group's ranges.
   struct Member {
-    std::size_t rule;
+    std::size_t group;
     std::uint64_t hash;
+    std::vector<RangeWindow> windows;
+    std::pair<std::size_t, std::uint64_t> Key() const { return {group, hash}; }
+    bool operator<(const Member& other) const { return Key() < other.Key(); }
   };
   struct Timer {
     TimePoint at;
@@ -430,21 +511,23 @@ class RuleEngine::Impl {
   void Drop(Entry& entry, StateIterator it) {
     if (it->second.state != AlertState::kInactive) by_fingerprint_.erase(it->second.fingerprint);
     entry.states.erase(it);
+    --active_[static_cast<std::size_t>(&entry - entries_.data())];
   }
 
   AlertSink& sink_;
   std::vector<Entry> entries_;
+  std::vector<std::uint32_t> active_;  // per rule: how many states it has
   std::vector<Rule> rule_list_;  // the same rules, contiguous, for rules()
-  std::unordered_map<std::string, std::vector<std::size_t>> by_metric_;
+  std::vector<Group> groups_;
+  std::unordered_map<std::string, std::vector<std::size_t>> by_metric_;  // metric -> groups
   std::unordered_map<std::string, std::size_t> by_name_;
   std::unordered_map<std::string, std::uint32_t> origins_;
   std::vector<std::string> origin_names_;
-  // Per origin, the (rule, series) pairs its last snapshot matched.
+  // Per origin, the (group, series) pairs its last snapshot selected, sorted by that key.
   std::unordered_map<std::uint32_t, std::vector<Member>> members_;
   // Pending and firing alerts, by fingerprint.
   std::unordered_map<std::string, std::pair<std::size_t, SeriesId>> by_fingerprint_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
-  std::uint64_t generation_ = 0;
   std::uint64_t evaluations_ = 0;
 };
 

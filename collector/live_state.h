@@ -32,6 +32,12 @@ struct AgentKey {
   auto operator<=>(const AgentKey&) const = default;
 };
 
+struct AgentKeyHash {
+  std::size_t operator()(const AgentKey& key) const {
+    return std::hash<std::string>()(key.customer) * 31 + std::hash<std::string>()(key.agent_id);
+  }
+};
+
 struct AgentIdentity {
   std::string hostname;
   std::string version;

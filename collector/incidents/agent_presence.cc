@@ -5,8 +5,9 @@ namespace vigil::collector {
 void AgentPresence::set_down_after(Duration down_after) {
   down_after_ = down_after;
   due_ = {};
-  for (const auto& [key, agent] : agents_) {
-    if (!agent.reported) due_.push({agent.last_contact + down_after_, key});
+  for (auto& [key, agent] : agents_) {
+    agent.scheduled = !agent.reported;
+    if (agent.scheduled) due_.push({agent.last_contact + down_after_, key});
   }
 }
 
@@ -16,13 +17,14 @@ std::optional<AgentPresence::Change> AgentPresence::Contact(const AgentKey& agen
   Agent& state = agents_[agent];
   std::optional<Change> cleared;
   if (state.reported) cleared = Change{agent, state.labels, *state.reported};
-  state.labels = labels;
-  if (now > state.last_contact) {
-    state.last_contact = now;
-    due_.push({now + down_after_, agent});
-  }
+  if (state.labels != labels) state.labels = labels;
+  state.last_contact = std::max(state.last_contact, now);
   state.said_goodbye = false;
   state.reported.reset();
+  if (!state.scheduled) {
+    state.scheduled = true;
+    due_.push({state.last_contact + down_after_, agent});
+  }
   return cleared;
 }
 
@@ -30,10 +32,7 @@ void AgentPresence::Goodbye(const AgentKey& agent, TimePoint now) {
   auto it = agents_.find(agent);
   if (it == agents_.end()) return;
   it->second.said_goodbye = true;
-  if (now > it->second.last_contact) {
-    it->second.last_contact = now;
-    due_.push({now + down_after_, agent});
-  }
+  it->second.last_contact = std::max(it->second.last_contact, now);
 }
 
 std::vector<AgentPresence::Change> AgentPresence::Advance(TimePoint now) {
@@ -44,7 +43,15 @@ std::vector<AgentPresence::Change> AgentPresence::Advance(TimePoint now) {
     auto it = agents_.find(key);
     if (it == agents_.end()) continue;
     Agent& agent = it->second;
-    if (agent.reported || now < agent.last_contact + down_after_) continue;  // heard since
+    if (agent.reported) {
+      agent.scheduled = false;
+      continue;
+    }
+    if (now < agent.last_contact + down_after_) {  // heard from since: due later
+      due_.push({agent.last_contact + down_after_, key});
+      continue;
+    }
+    agent.scheduled = false;
     agent.reported = agent.said_goodbye ? Absence::kStopped : Absence::kDown;
     out.push_back({key, agent.labels, *agent.reported});
   }

@@ -5,7 +5,7 @@
 
 #include <chrono>
 #include <functional>
-#include <map>
+#include <unordered_map>
 #include <optional>
 #include <queue>
 #include <vector>
@@ -45,11 +45,13 @@ class AgentPresence {
     TimePoint last_contact;
     bool said_goodbye = false;
     std::optional<Absence> reported;
+    bool scheduled = false;  // has an entry in due_
   };
-  // When each agent falls due; entries left behind by later contact are skipped when reached.
+  // When each agent may fall due, one entry per agent: reaching an entry of an agent heard from
+  // since moves it to the agent's new due time, so contact (every batch) costs no heap push.
   using Due = std::pair<TimePoint, AgentKey>;
   Duration down_after_;
-  std::map<AgentKey, Agent> agents_;
+  std::unordered_map<AgentKey, Agent, AgentKeyHash> agents_;
   std::priority_queue<Due, std::vector<Due>, std::greater<>> due_;
 };
 

@@ -160,10 +160,14 @@ void AlertingService::SetWakeup(std::function<void()> wakeup) {
   wakeup_ = std::move(wakeup);
 }
 
-alerting::Labels AlertingService::TargetLabels(const AgentKey& agent) const {
+const alerting::Labels& AlertingService::TargetLabels(const AgentKey& agent) {
   auto it = target_labels_.find(agent);
-  if (it != target_labels_.end()) return it->second;
-  return {{"agent", agent.agent_id}, {"customer", agent.customer}};
+  if (it == target_labels_.end()) {
+    it = target_labels_.emplace(agent, alerting::Labels{{"agent", agent.agent_id},
+                                                        {"customer", agent.customer}})
+             .first;
+  }
+  return it->second;
 }
 
 void AlertingService::Clear(const alerting::Labels& labels, TimePoint now) {
@@ -219,7 +223,7 @@ void AlertingService::BatchApplied(const AgentKey& agent, const wire::Batch& bat
       probe_severity_.erase(key);
     }
   }
-  const alerting::Labels target = TargetLabels(agent);
+  const alerting::Labels& target = TargetLabels(agent);
   for (const wire::Snapshot& snapshot : batch.snapshots()) {
     engine_->ApplySnapshot({agent.customer, agent.agent_id, snapshot.source()}, target, snapshot,
                            now);

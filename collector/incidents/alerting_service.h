@@ -15,6 +15,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "alerting/rule_engine.h"
@@ -80,7 +81,7 @@ class AlertingService final : public IngestObserver, public prometheus::Collecta
 
  private:
   class Sink;
-  alerting::Labels TargetLabels(const AgentKey& agent) const;  // mutex_ held
+  const alerting::Labels& TargetLabels(const AgentKey& agent);  // mutex_ held
   void Clear(const alerting::Labels& labels, TimePoint now);   // mutex_ held
   std::optional<TimePoint> EarliestDeadline() const;            // mutex_ held
   void NoteDeadline();                                          // mutex_ held; may wake
@@ -98,7 +99,7 @@ class AlertingService final : public IngestObserver, public prometheus::Collecta
   config::CollectorConfig::BuiltinRules builtin_;              // guarded by mutex_
   std::unique_ptr<alerting::RuleEngine> engine_;               // guarded by mutex_
   AgentPresence presence_;                                     // guarded by mutex_
-  std::map<AgentKey, alerting::Labels> target_labels_;         // guarded by mutex_
+  std::unordered_map<AgentKey, alerting::Labels, AgentKeyHash> target_labels_;  // guarded by mutex_
   // (customer, agent, probe) -> the severity the probe's last event named; guarded by mutex_.
   std::map<std::tuple<std::string, std::string, std::string>, alerting::Severity> probe_severity_;
   std::optional<std::int64_t> silence_change_ms_;              // guarded by mutex_
