@@ -78,6 +78,17 @@ health: {interval: 10}
   EXPECT_THAT(collector.err, HasSubstr(collector_file + ":1:1: tls: required, but missing"));
 }
 
+TEST(Cli, CheckConfigChecksTheRuleFilesToo) {
+  TempDir dir;
+  dir.Write("rules.d/host.yaml", "rules:\n  - name: HighLoad\n    expr: node_load1 >> 4\n");
+  const std::string file = dir.Write(
+      "collector.yaml", "tls: {cert_file: c.pem, key_file: c.key}\nrules: [rules.d/*.yaml]\n");
+  CommandResult run = RunCommand({kCollector, "--config", file, "--check-config"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err, dir.File("rules.d/host.yaml") +
+                         ":3:23: rules[0].expr: expected a number to compare with, found \">\"\n");
+}
+
 // A config for --once: the uplink settings must be valid but are never used.
 std::string OnceConfig(const TempDir& dir) {
   return dir.Write("agent.yaml", "agent: {id: once}\ncollector: {address: \"127.0.0.1:1\", "

@@ -213,6 +213,27 @@ TEST_F(IncidentsTest, TheApiBoundsBodiesAndNamesWhatIsWrong) {
   EXPECT_EQ(usage.exit_code, 2);
 }
 
+TEST_F(IncidentsTest, SighupReloadsTheRuleFilesAndKeepsTheRunningOnesWhenTheyAreBroken) {
+  Start("rules: [{name: HighLoad, expr: node_load1 > 4}]\n");
+  SetLoad(9);
+  ASSERT_TRUE(WaitForIncident("HighLoad", "firing").is_object());
+  harness_.dir().Write("rules.yaml", "rules: [{name: HighLoad, expr: node_load1 > 4},"
+                                     " {name: LoadVeryHigh, expr: node_load1 > 8}]\n");
+  harness_.collector().Signal(SIGHUP);
+  ASSERT_TRUE(WaitFor([&] { return Incidents("rule=LoadVeryHigh").size() == 1; }))
+      << harness_.collector().Stderr();
+  EXPECT_EQ(Incidents("rule=HighLoad").size(), 1u);  // the firing alert carried over
+
+  harness_.dir().Write("rules.yaml", "rules: [{name: Broken, expr: node_load1 >}]\n");
+  harness_.collector().Signal(SIGHUP);
+  ASSERT_TRUE(WaitFor([&] {
+    return harness_.collector().Stderr().find("keeping the running one") != std::string::npos;
+  }));
+  EXPECT_THAT(harness_.collector().Stderr(), HasSubstr("rules[0].expr: expected a number"));
+  Json rules = Api("/api/v1/rules?state=firing");
+  EXPECT_EQ(rules["items"].size(), 2u);
+}
+
 TEST(IncidentsHttps, VigilctlTalksToAnHttpsListenerWithItsCa) {
   Harness harness;
   harness.StartCollector(
