@@ -15,14 +15,22 @@ UniformRandom MakeSystemRandom() {
 Backoff::Backoff(BackoffPolicy policy, UniformRandom random)
     : policy_(policy), random_(std::move(random)) {}
 
-Duration Backoff::Next() {
-  const double initial = static_cast<double>(policy_.initial.count());
-  const double cap = static_cast<double>(policy_.max.count());
-  const double base = std::min(cap, initial * std::pow(policy_.multiplier, attempt_));
-  // Stop growing the exponent once the cap is reached so it cannot overflow.
-  if (base < cap) ++attempt_;
-  const double jittered = base / 2 + (base / 2) * std::clamp(random_(), 0.0, 1.0);
+Duration BackoffDelay(const BackoffPolicy& policy, int attempt, double uniform) {
+  const double initial = static_cast<double>(policy.initial.count());
+  const double cap = static_cast<double>(policy.max.count());
+  // The exponent stops growing where the cap is reached, so it cannot overflow.
+  const double base = std::min(cap, initial * std::pow(policy.multiplier, std::min(attempt, 64)));
+  const double jittered = base / 2 + (base / 2) * std::clamp(uniform, 0.0, 1.0);
   return Duration(static_cast<Duration::rep>(jittered));
+}
+
+Duration Backoff::Next() {
+  const Duration delay = BackoffDelay(policy_, attempt_, random_());
+  if (static_cast<double>(policy_.initial.count()) * std::pow(policy_.multiplier, attempt_) <
+      static_cast<double>(policy_.max.count())) {
+    ++attempt_;
+  }
+  return delay;
 }
 
 }  // namespace vigil

@@ -21,9 +21,12 @@ struct BackoffPolicy {
   bool operator==(const BackoffPolicy&) const = default;
 };
 
-// The n-th delay is drawn uniformly from [base/2, base), where base = min(max, initial *
-// multiplier^n): delays grow, stay under the cap, and many clients that failed together spread
-// out instead of returning together. Not thread-safe.
+// The delay before attempt `attempt` (0-based), drawn from [base/2, base) by `uniform` in [0, 1),
+// where base = min(max, initial * multiplier^attempt): delays grow, stay under the cap, and many
+// clients that failed together spread out instead of returning together.
+Duration BackoffDelay(const BackoffPolicy& policy, int attempt, double uniform);
+
+// The same, counting attempts itself. Not thread-safe.
 class Backoff {
  public:
   Backoff(BackoffPolicy policy, UniformRandom random);
