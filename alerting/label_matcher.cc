@@ -2,6 +2,10 @@
 
 #include <re2/re2.h>
 
+#include <variant>
+
+#include "alerting/expr.h"
+
 namespace vigil::alerting {
 
 std::string_view MatchOpText(MatchOp op) {
@@ -88,6 +92,47 @@ std::string QuoteString(std::string_view text) {
     }
   }
   return out + "\"";
+}
+
+}  // namespace vigil::alerting
+
+namespace vigil::alerting {
+
+Result<LabelMatcher> ParseMatcherText(std::string_view text) {
+  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  std::size_t name_end = 0;
+  while (name_end < text.size() &&
+         (std::isalnum(static_cast<unsigned char>(text[name_end])) || text[name_end] == '_')) {
+    ++name_end;
+  }
+  std::string_view rest = text.substr(name_end);
+  while (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
+  std::string_view op;
+  for (std::string_view candidate : {"=~", "!~", "!=", "="}) {
+    if (rest.substr(0, candidate.size()) == candidate) {
+      op = candidate;
+      break;
+    }
+  }
+  if (name_end == 0 || op.empty()) {
+    return MakeError("bad_matcher", "expected NAME=\"VALUE\" (or !=, =~, !~), got \"" +
+                                        std::string(text) + "\"");
+  }
+  std::string_view value = rest.substr(op.size());
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  if (!value.empty() && value.front() == '"') {
+    // Quoted: read it as a PromQL matcher, which decodes the escapes the same way.
+    auto parsed = ParseExpr("x{" + std::string(text) + "} > 0");
+    if (auto* error = std::get_if<ExprError>(&parsed)) {
+      return MakeError("bad_matcher", error->message);
+    }
+    return std::get<Expr>(std::move(parsed)).matchers.front();
+  }
+  auto matcher = LabelMatcher::Make(std::string(text.substr(0, name_end)), *ParseMatchOp(op),
+                                    std::string(value));
+  if (!matcher) return MakeError("bad_matcher", matcher.error().message);
+  return matcher;
 }
 
 }  // namespace vigil::alerting

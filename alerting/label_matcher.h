@@ -52,6 +52,11 @@ class LabelMatcher {
   std::shared_ptr<const re2::RE2> regex_;  // set for the regex operators
 };
 
+// A matcher written as text, as in Alertmanager's configuration: NAME OP VALUE with OP one of
+// = != =~ !~ and VALUE in double quotes (PromQL's escapes) or bare: customer="acme",
+// severity=~"critical|high", team!=db. Error "bad_matcher" saying what is wrong.
+Result<LabelMatcher> ParseMatcherText(std::string_view text);
+
 // Quotes `text` as a PromQL double-quoted string.
 std::string QuoteString(std::string_view text);
 

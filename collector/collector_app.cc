@@ -69,13 +69,14 @@ constexpr auto kMaxAlertSleep = std::chrono::seconds(1);
 class CollectorApp::Impl {
  public:
   Impl(asio::io_context& io, std::shared_ptr<const config::CollectorConfig> config,
-       std::unique_ptr<Store> store, std::vector<alerting::Rule> rules)
+       std::unique_ptr<Store> store, AlertingSetup setup)
       : config_(std::move(config)),
         store_(std::move(store)),
         live_({static_cast<std::size_t>(config_->limits.max_series_per_agent),
                static_cast<std::size_t>(config_->limits.max_metric_names)}),
         metrics_(registry_),
-        alerting_(*store_, registry_, RealClock(), *config_, std::move(rules)),
+        alerting_(*store_, registry_, RealClock(), *config_, std::move(setup.rules),
+                  std::move(setup.notify)),
         auth_(*store_),
         router_(auth_, registry_, RealClock()),
         alert_strand_(asio::make_strand(io)),
@@ -136,12 +137,12 @@ class CollectorApp::Impl {
     asio::post(alert_strand_, [this] { alert_timer_.cancel(); });
     ingest_->Stop();
     http_->Stop();
+    alerting_.Stop();
   }
 
   bool Drained() const { return ingest_->Drained() && http_->Drained(); }
 
-  void Reload(std::shared_ptr<const config::CollectorConfig> config,
-              std::vector<alerting::Rule> rules) {
+  void Reload(std::shared_ptr<const config::CollectorConfig> config, AlertingSetup setup) {
     if (config->listen.ingest != config_->listen.ingest ||
         config->listen.http != config_->listen.http ||
         config->listen.http_tls.enabled() != config_->listen.http_tls.enabled()) {
@@ -170,7 +171,7 @@ class CollectorApp::Impl {
     auth_.SetAdminTokenHash(*admin);
     router_.SetRateLimit(static_cast<double>(config->limits.api_requests_per_second),
                          static_cast<double>(config->limits.api_request_burst));
-    alerting_.Reload(*config, std::move(rules));
+    alerting_.Reload(*config, std::move(setup.rules), std::move(setup.notify));
     SetLogLevel(config->log_level);
     config_ = std::move(config);
     LogInfo("configuration reloaded");
@@ -239,11 +240,10 @@ class CollectorApp::Impl {
 
 Result<std::unique_ptr<CollectorApp>> CollectorApp::Create(
     boost::asio::io_context& io, std::shared_ptr<const config::CollectorConfig> config,
-    std::vector<alerting::Rule> rules) {
+    AlertingSetup setup) {
   auto store = OpenSqliteStore(config->store.sqlite);
   if (!store) return store.error();
-  auto impl =
-      std::make_unique<Impl>(io, std::move(config), std::move(*store), std::move(rules));
+  auto impl = std::make_unique<Impl>(io, std::move(config), std::move(*store), std::move(setup));
   if (Status bound = impl->Bind(io); !bound) return bound.error();
   return std::unique_ptr<CollectorApp>(new CollectorApp(std::move(impl)));
 }
@@ -254,8 +254,8 @@ void CollectorApp::Start() { impl_->Start(); }
 void CollectorApp::Stop() { impl_->Stop(); }
 bool CollectorApp::Drained() const { return impl_->Drained(); }
 void CollectorApp::Reload(std::shared_ptr<const config::CollectorConfig> config,
-                          std::vector<alerting::Rule> rules) {
-  impl_->Reload(std::move(config), std::move(rules));
+                          AlertingSetup setup) {
+  impl_->Reload(std::move(config), std::move(setup));
 }
 std::uint16_t CollectorApp::ingest_port() const { return impl_->ingest_port(); }
 std::uint16_t CollectorApp::http_port() const { return impl_->http_port(); }

@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <memory>
 
-#include "alerting/rule.h"
+#include "collector/alerting_setup.h"
 #include "common/result.h"
 #include "config/collector_config.h"
 
@@ -18,10 +18,10 @@ namespace vigil::collector {
 class CollectorApp {
  public:
   // Opens the store, loads TLS files and binds both listeners; errors name what failed.
-  // `rules` are the rule files' rules (the built-ins come from the configuration).
+  // `setup` holds what the configuration points at: rule files, notification settings.
   static Result<std::unique_ptr<CollectorApp>> Create(
       boost::asio::io_context& io, std::shared_ptr<const config::CollectorConfig> config,
-      std::vector<alerting::Rule> rules);
+      AlertingSetup setup);
   ~CollectorApp();
   CollectorApp(const CollectorApp&) = delete;
   CollectorApp& operator=(const CollectorApp&) = delete;
@@ -33,8 +33,7 @@ class CollectorApp {
   bool Drained() const;
   // Applies limits, TLS certificates (for new connections), the admin token, rules and the log
   // level; logs, for the listen addresses and the store, that a restart is needed.
-  void Reload(std::shared_ptr<const config::CollectorConfig> config,
-              std::vector<alerting::Rule> rules);
+  void Reload(std::shared_ptr<const config::CollectorConfig> config, AlertingSetup setup);
 
   std::uint16_t ingest_port() const;
   std::uint16_t http_port() const;

@@ -10,7 +10,7 @@
 #include "collector/collector_app.h"
 #include "collector/token_command.h"
 #include "common/command_line.h"
-#include "collector/incidents/rule_setup.h"
+#include "collector/alerting_setup.h"
 #include "common/clock.h"
 #include "common/daemon_signals.h"
 #include "common/log.h"
@@ -29,10 +29,11 @@ constexpr const char* kFooter =
     "  token list | token revoke ID\n"
     "Signals: SIGTERM/SIGINT stop; SIGHUP reloads the configuration and the rule files.";
 
-// The configuration and its rule files, with every problem of both.
+// The configuration and what it points at (rule files, notification secrets), with every
+// problem of both.
 struct Loaded {
   vigil::config::CollectorConfig config;
-  std::vector<vigil::alerting::Rule> rules;
+  vigil::collector::AlertingSetup setup;
   std::vector<vigil::config::Diagnostic> problems;
 };
 
@@ -40,9 +41,9 @@ Loaded Load(const std::string& file) {
   auto config = vigil::config::LoadCollectorConfig(file);
   Loaded loaded{std::move(config.config), {}, std::move(config.problems)};
   if (loaded.problems.empty()) {
-    auto rules = vigil::collector::LoadRuleFiles(loaded.config);
-    loaded.rules = std::move(rules.config);
-    loaded.problems = std::move(rules.problems);
+    auto setup = vigil::collector::LoadAlertingSetup(loaded.config);
+    loaded.setup = std::move(setup.config);
+    loaded.problems = std::move(setup.problems);
   }
   return loaded;
 }
@@ -50,13 +51,13 @@ Loaded Load(const std::string& file) {
 constexpr auto kShutdownGrace = std::chrono::seconds(5);
 
 int Run(std::shared_ptr<const vigil::config::CollectorConfig> config,
-        std::vector<vigil::alerting::Rule> rules) {
+        vigil::collector::AlertingSetup setup) {
   const std::size_t threads = config->threads > 0
                                   ? static_cast<std::size_t>(config->threads)
                                   : std::max(1u, std::thread::hardware_concurrency());
   boost::asio::io_context io(static_cast<int>(threads));
-  const std::size_t rule_count = rules.size();
-  auto app = vigil::collector::CollectorApp::Create(io, config, std::move(rules));
+  const std::size_t rule_count = setup.rules.size();
+  auto app = vigil::collector::CollectorApp::Create(io, config, std::move(setup));
   if (!app) {
     vigil::LogError("cannot start: " + app.error().message);
     return vigil::kExitFailure;
@@ -87,7 +88,7 @@ int Run(std::shared_ptr<const vigil::config::CollectorConfig> config,
         Loaded loaded = Load(config_file);
         if (!loaded.problems.empty()) return vigil::config::LogReloadProblems(loaded.problems);
         (*app)->Reload(std::make_shared<vigil::config::CollectorConfig>(std::move(loaded.config)),
-                       std::move(loaded.rules));
+                       std::move(loaded.setup));
       });
   (*app)->Start();
   vigil::LogInfo(std::string("vigil-collector ") + VIGIL_VERSION + " ingest listening on port " +
@@ -167,5 +168,5 @@ int main(int argc, char** argv) {
   if (check_config) return vigil::kExitOk;
   vigil::SetLogLevel(loaded.config.log_level);
   return Run(std::make_shared<vigil::config::CollectorConfig>(std::move(loaded.config)),
-             std::move(loaded.rules));
+             std::move(loaded.setup));
 }

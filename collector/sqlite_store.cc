@@ -1,6 +1,7 @@
 // The SQLite engine of the collector's Store.
 
 #include <cmath>
+#include <limits>
 #include <mutex>
 #include <nlohmann/json.hpp>
 
@@ -95,6 +96,26 @@ const std::vector<std::string_view> kMigrations = {
         value            REAL,
         severity         TEXT NOT NULL
       );
+    )sql",
+    // Notifications: the outbox, written with the incident change that causes them.
+    R"sql(
+      CREATE TABLE notifications (
+        seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+        id               TEXT NOT NULL UNIQUE,
+        incident_id      TEXT NOT NULL,
+        receiver         TEXT NOT NULL,
+        event            TEXT NOT NULL,
+        body             TEXT NOT NULL,
+        created_ms       INTEGER NOT NULL,
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        next_attempt_ms  INTEGER NOT NULL,
+        state            TEXT NOT NULL,
+        last_status      INTEGER NOT NULL DEFAULT 0,
+        last_error       TEXT NOT NULL DEFAULT '',
+        finished_ms      INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX notifications_pending ON notifications (state) WHERE state = 'pending';
+      CREATE INDEX notifications_by_incident ON notifications (incident_id, seq);
     )sql",
 };
 
@@ -206,6 +227,27 @@ IncidentRecord ReadIncident(const sqlite::Statement& row) {
   incident.previous_id = OptionalText(row, 19);
   incident.updated_ms = row.Int(20);
   return incident;
+}
+
+constexpr const char* kNotificationColumns =
+    "id, incident_id, receiver, event, body, created_ms, attempts, next_attempt_ms, state,"
+    " last_status, last_error, finished_ms, 0, seq";
+
+alerting::OutboxEntry ReadNotification(const sqlite::Statement& row) {
+  alerting::OutboxEntry entry;
+  entry.id = row.Text(0);
+  entry.incident_id = row.Text(1);
+  entry.receiver = row.Text(2);
+  entry.event = row.Text(3);
+  entry.body = row.Text(4);
+  entry.created_ms = row.Int(5);
+  entry.attempts = static_cast<int>(row.Int(6));
+  entry.next_attempt_ms = row.Int(7);
+  entry.state = row.Text(8);
+  entry.last_status = static_cast<int>(row.Int(9));
+  entry.last_error = row.Text(10);
+  entry.finished_ms = row.Int(11);
+  return entry;
 }
 
 std::string MatchersToJson(const std::vector<SilenceMatcher>& matchers) {
@@ -347,7 +389,8 @@ class SqliteStore final : public Store {
     return AllRows<AgentRecord>(*query, &ReadAgent);
   }
 
-  Status CreateIncident(const IncidentRecord& incident) override {
+  Status CreateIncident(const IncidentRecord& incident,
+                        const std::vector<alerting::OutboxEntry>& notifications) override {
     std::lock_guard lock(mutex_);
     auto transaction = sqlite::Transaction::Begin(*db_);
     if (!transaction) return transaction.error();
@@ -378,12 +421,14 @@ class SqliteStore final : public Store {
     if (Status done = insert->Run(); !done) return done;
     auto seq = SeqOf(incident.id);
     if (!seq) return seq.error();
-    if (Status added = AppendTimeline(*seq, incident.timeline); !added) return added;
+    if (Status added = AddTimeline(*seq, incident.timeline); !added) return added;
+    if (Status queued = AddNotifications(notifications); !queued) return queued;
     return transaction->Commit();
   }
 
   Status UpdateIncident(const IncidentRecord& incident,
-                        const std::vector<TimelineEntry>& new_entries) override {
+                        const std::vector<TimelineEntry>& new_entries,
+                        const std::vector<alerting::OutboxEntry>& notifications) override {
     std::lock_guard lock(mutex_);
     auto transaction = sqlite::Transaction::Begin(*db_);
     if (!transaction) return transaction.error();
@@ -403,8 +448,118 @@ class SqliteStore final : public Store {
     if (db_->Changes() == 0) return MakeError("not_found", "no incident with id " + incident.id);
     auto seq = SeqOf(incident.id);
     if (!seq) return seq.error();
-    if (Status added = AppendTimeline(*seq, new_entries); !added) return added;
+    if (Status added = AddTimeline(*seq, new_entries); !added) return added;
+    if (Status queued = AddNotifications(notifications); !queued) return queued;
     return transaction->Commit();
+  }
+
+  Status AppendTimeline(const std::string& incident_id, const std::vector<TimelineEntry>& entries,
+                        const std::vector<alerting::OutboxEntry>& notifications) override {
+    std::lock_guard lock(mutex_);
+    auto transaction = sqlite::Transaction::Begin(*db_);
+    if (!transaction) return transaction.error();
+    auto seq = SeqOf(incident_id);
+    if (!seq) return seq.error();
+    if (Status added = AddTimeline(*seq, entries); !added) return added;
+    if (Status queued = AddNotifications(notifications); !queued) return queued;
+    return transaction->Commit();
+  }
+
+  Status RecordNotification(const alerting::OutboxEntry& entry,
+                            const std::vector<TimelineEntry>& timeline) override {
+    std::lock_guard lock(mutex_);
+    auto transaction = sqlite::Transaction::Begin(*db_);
+    if (!transaction) return transaction.error();
+    auto update = db_->Prepare(
+        "UPDATE notifications SET attempts = ?2, next_attempt_ms = ?3, state = ?4,"
+        " last_status = ?5, last_error = ?6, finished_ms = ?7, created_ms = ?8 WHERE id = ?1");
+    if (!update) return update.error();
+    update->Bind(1, entry.id)
+        .Bind(2, static_cast<std::int64_t>(entry.attempts))
+        .Bind(3, entry.next_attempt_ms)
+        .Bind(4, entry.state)
+        .Bind(5, static_cast<std::int64_t>(entry.last_status))
+        .Bind(6, entry.last_error)
+        .Bind(7, entry.finished_ms)
+        .Bind(8, entry.created_ms);
+    if (Status done = update->Run(); !done) return done;
+    if (db_->Changes() == 0) return MakeError("not_found", "no notification with id " + entry.id);
+    if (!timeline.empty()) {
+      auto seq = SeqOf(entry.incident_id);
+      if (!seq) return seq.error();
+      if (Status added = AddTimeline(*seq, timeline); !added) return added;
+    }
+    return transaction->Commit();
+  }
+
+  Result<std::vector<alerting::OutboxEntry>> PendingNotifications() override {
+    std::lock_guard lock(mutex_);
+    auto query = db_->Prepare(std::string("SELECT ") + kNotificationColumns +
+                              " FROM notifications WHERE state = 'pending' ORDER BY seq");
+    if (!query) return query.error();
+    return AllRows<alerting::OutboxEntry>(*query, &ReadNotification);
+  }
+
+  Result<std::vector<alerting::OutboxEntry>> NotificationsOf(const std::string& incident_id) override {
+    std::lock_guard lock(mutex_);
+    auto query = db_->Prepare(std::string("SELECT ") + kNotificationColumns +
+                              " FROM notifications WHERE incident_id = ?1 ORDER BY seq");
+    if (!query) return query.error();
+    query->Bind(1, incident_id);
+    return AllRows<alerting::OutboxEntry>(*query, &ReadNotification);
+  }
+
+  Result<std::optional<alerting::OutboxEntry>> GetNotification(const std::string& id) override {
+    std::lock_guard lock(mutex_);
+    auto query = db_->Prepare(std::string("SELECT ") + kNotificationColumns +
+                              " FROM notifications WHERE id = ?1");
+    if (!query) return query.error();
+    query->Bind(1, id);
+    return FirstRow<alerting::OutboxEntry>(*query, &ReadNotification);
+  }
+
+  Result<Page<alerting::OutboxEntry>> ListNotifications(const std::string& state,
+                                                        const std::string& incident_id,
+                                                        const std::string& receiver,
+                                                        std::optional<std::int64_t> before,
+                                                        std::size_t limit) override {
+    std::lock_guard lock(mutex_);
+    auto query = db_->Prepare(
+        std::string("SELECT ") + kNotificationColumns +
+        " FROM notifications WHERE (?1 = '' OR state = ?1) AND (?2 = '' OR incident_id = ?2)"
+        " AND (?3 = '' OR receiver = ?3) AND seq < ?4 ORDER BY seq DESC LIMIT " +
+        std::to_string(limit + 1));
+    if (!query) return query.error();
+    query->Bind(1, state).Bind(2, incident_id).Bind(3, receiver).Bind(
+        4, before.value_or(std::numeric_limits<std::int64_t>::max()));
+    Page<alerting::OutboxEntry> page;
+    std::int64_t last_seq = 0;
+    for (;;) {
+      Result<bool> row = query->Step();
+      if (!row) return row.error();
+      if (!*row) break;
+      if (page.items.size() == limit) {
+        page.next = last_seq;
+        break;
+      }
+      last_seq = query->Int(13);
+      page.items.push_back(ReadNotification(*query));
+    }
+    return page;
+  }
+
+  Result<std::map<std::string, std::int64_t>> CountNotifications() override {
+    std::lock_guard lock(mutex_);
+    auto query = db_->Prepare("SELECT state, count(*) FROM notifications GROUP BY state");
+    if (!query) return query.error();
+    std::map<std::string, std::int64_t> out;
+    for (;;) {
+      Result<bool> row = query->Step();
+      if (!row) return row.error();
+      if (!*row) break;
+      out[query->Text(0)] = query->Int(1);
+    }
+    return out;
   }
 
   Result<std::optional<IncidentRecord>> GetIncident(const std::string& id) override {
@@ -621,7 +776,27 @@ class SqliteStore final : public Store {
     return query->Int(0);
   }
 
-  Status AppendTimeline(std::int64_t seq, const std::vector<TimelineEntry>& entries) {
+  Status AddNotifications(const std::vector<alerting::OutboxEntry>& entries) {
+    for (const alerting::OutboxEntry& entry : entries) {
+      auto insert = db_->Prepare(
+          "INSERT INTO notifications (id, incident_id, receiver, event, body, created_ms,"
+          " attempts, next_attempt_ms, state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+      if (!insert) return insert.error();
+      insert->Bind(1, entry.id)
+          .Bind(2, entry.incident_id)
+          .Bind(3, entry.receiver)
+          .Bind(4, entry.event)
+          .Bind(5, entry.body)
+          .Bind(6, entry.created_ms)
+          .Bind(7, static_cast<std::int64_t>(entry.attempts))
+          .Bind(8, entry.next_attempt_ms)
+          .Bind(9, entry.state);
+      if (Status done = insert->Run(); !done) return done;
+    }
+    return OkStatus();
+  }
+
+  Status AddTimeline(std::int64_t seq, const std::vector<TimelineEntry>& entries) {
     for (const TimelineEntry& entry : entries) {
       auto insert = db_->Prepare(
           "INSERT INTO incident_timeline (incident_seq, at_ms, type, actor, text)"

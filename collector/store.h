@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "alerting/delivery.h"
 #include "alerting/rule_engine.h"
 #include "common/result.h"
 
@@ -133,10 +134,18 @@ class Store {
   virtual Result<std::vector<AgentRecord>> ListAgents() = 0;
 
   // Incidents with their timelines. Create writes the incident and its timeline; Update writes
-  // the incident's fields and appends `new_entries` to its timeline, in one transaction.
-  virtual Status CreateIncident(const IncidentRecord& incident) = 0;
+  // the incident's fields and appends `new_entries` to its timeline. Both queue the
+  // notifications the change causes (the outbox) in the same transaction.
+  virtual Status CreateIncident(const IncidentRecord& incident,
+                                const std::vector<alerting::OutboxEntry>& notifications = {}) = 0;
   virtual Status UpdateIncident(const IncidentRecord& incident,
-                                const std::vector<TimelineEntry>& new_entries) = 0;
+                                const std::vector<TimelineEntry>& new_entries,
+                                const std::vector<alerting::OutboxEntry>& notifications = {}) = 0;
+  // Appends to a timeline without changing the incident (and without moving its updated_ms:
+  // notification attempts are not changes a person's `at` must follow).
+  virtual Status AppendTimeline(const std::string& incident_id,
+                                const std::vector<TimelineEntry>& entries,
+                                const std::vector<alerting::OutboxEntry>& notifications = {}) = 0;
   virtual Result<std::optional<IncidentRecord>> GetIncident(const std::string& id) = 0;
   // The incident with this fingerprint that is not resolved, if any.
   virtual Result<std::optional<IncidentRecord>> FindOpenIncident(const std::string& fingerprint) = 0;
@@ -153,6 +162,20 @@ class Store {
   // Error "not_found" for an unknown id.
   virtual Status SetSilenceEnd(const std::string& id, std::int64_t ends_ms) = 0;
   virtual Result<std::vector<SilenceRecord>> ListSilences() = 0;
+
+  // The outbox. Record writes an attempt's outcome (and its timeline entries) in one transaction.
+  virtual Status RecordNotification(const alerting::OutboxEntry& entry,
+                                    const std::vector<TimelineEntry>& timeline) = 0;
+  virtual Result<std::vector<alerting::OutboxEntry>> PendingNotifications() = 0;
+  virtual Result<std::vector<alerting::OutboxEntry>> NotificationsOf(
+      const std::string& incident_id) = 0;
+  virtual Result<std::optional<alerting::OutboxEntry>> GetNotification(const std::string& id) = 0;
+  // Newest first; filters are optional (empty: any).
+  virtual Result<Page<alerting::OutboxEntry>> ListNotifications(
+      const std::string& state, const std::string& incident_id, const std::string& receiver,
+      std::optional<std::int64_t> before, std::size_t limit) = 0;
+  // Counts by state ("pending", "delivered", "dead").
+  virtual Result<std::map<std::string, std::int64_t>> CountNotifications() = 0;
 
   // Pending and firing rule states, kept so that a restart resumes their timers.
   virtual Status SaveRuleState(const alerting::SeriesStateRecord& state) = 0;

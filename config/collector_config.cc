@@ -2,6 +2,7 @@
 
 #include "common/host_port.h"
 #include "config/detail/common_fields.h"
+#include "config/detail/notifications_section.h"
 #include "config/detail/yaml_reader.h"
 
 namespace vigil::config {
@@ -133,7 +134,7 @@ void ReadCollectorDocument(const Field& root, CollectorConfig& config) {
       if (pattern.ReadPath(path)) config.rule_files.push_back(path);
     }
     ReadBuiltinRules(root["builtin_rules"], config.builtin_rules);
-    NoteNotYetSupported(root["notifications"], config.not_yet_supported);
+    ReadNotificationsSection(root["notifications"], config.notifications);
     NoteNotYetSupported(root["sla"], config.not_yet_supported);
     ReadLimitsSection(root["limits"], config.limits);
     root["threads"].Read(config.threads, 0, 256);

@@ -3,6 +3,7 @@
 // and docs/configuration.md for every key.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,8 +60,51 @@ struct CollectorConfig {
     Builtin probe_failing{true, "high"};  // the severity of probes that do not set their own
   } builtin_rules;
 
-  // Sections of the documented schema (notifications, sla) that this version accepts but does
-  // not act on yet; the collector warns at start-up for each one that is set.
+  // Where incidents are sent (docs/webhooks.md). Secrets and URLs may come from files, which the
+  // collector reads at start and on SIGHUP; the collector compiles the matchers (their position
+  // is kept, so a mistake in one is reported where it is).
+  struct Notifications {
+    Duration timeout{std::chrono::seconds(10)};  // per attempt
+    Duration max_age{std::chrono::hours(1)};     // then dead-lettered
+    Duration retry_initial{std::chrono::seconds(1)};
+    Duration retry_max{std::chrono::minutes(5)};
+    std::int64_t breaker_failures = 5;
+    Duration breaker_pause{std::chrono::seconds(30)};
+    std::string external_url;  // prefix of links in payloads
+
+    struct Receiver {
+      std::string name;
+      std::string type;  // webhook, slack, pagerduty, alertmanager
+      std::string url;
+      std::string url_file;
+      std::string format = "vigil";  // webhook: vigil or alertmanager
+      std::vector<std::string> secret_files;  // webhook: newest first
+      std::string routing_key_file;           // pagerduty
+    };
+    std::vector<Receiver> receivers;
+
+    struct Located {
+      std::string text;
+      Diagnostic where;  // file, line, column and key path; message empty
+    };
+    struct Escalation {
+      Duration after{0};
+      std::string receiver;
+    };
+    struct Route {
+      std::vector<Located> matchers;
+      std::string receiver;
+      std::optional<bool> send_resolved;
+      std::optional<Duration> repeat_interval;
+      std::vector<Escalation> escalate;
+      bool continue_matching = false;
+      std::vector<Route> routes;
+    };
+    std::optional<Route> route;
+  } notifications;
+
+  // Sections of the documented schema (sla) that this version accepts but does not act on yet;
+  // the collector warns at start-up for each one that is set.
   std::vector<std::string> not_yet_supported;
 
   // Every limit an outsider (an agent or an HTTP client) can push against.

@@ -77,11 +77,12 @@ class AlertingService::Sink final : public alerting::AlertSink {
 
 AlertingService::AlertingService(Store& store, prometheus::Registry& registry, const Clock& clock,
                                  const config::CollectorConfig& config,
-                                 std::vector<alerting::Rule> rules)
+                                 std::vector<alerting::Rule> rules, alerting::NotifyConfig notify)
     : store_(store),
       clock_(clock),
       silences_(store),
       incidents_(store, silences_, registry, clock),
+      notifier_(std::make_unique<Notifier>(store, registry, clock, std::move(notify))),
       sink_(std::make_unique<Sink>(store, incidents_)),
       evaluation_seconds_(
           prometheus::BuildHistogram()
@@ -92,10 +93,13 @@ AlertingService::AlertingService(Store& store, prometheus::Registry& registry, c
                                                                 0.001, 0.005, 0.01, 0.05, 0.1})),
       builtin_(config.builtin_rules),
       presence_(config.builtin_rules.agent_down_after) {
+  incidents_.SetObserver(notifier_.get());
   engine_ = MakeEngine(std::move(rules));
 }
 
-AlertingService::~AlertingService() = default;
+AlertingService::~AlertingService() { notifier_->Stop(); }
+
+void AlertingService::Stop() { notifier_->Stop(); }
 
 std::unique_ptr<alerting::RuleEngine> AlertingService::MakeEngine(std::vector<alerting::Rule> rules) {
   std::vector<alerting::Rule> all =
@@ -135,11 +139,12 @@ Status AlertingService::Start() {
     if (agent.goodbye_ms) presence_.Goodbye(key, now);
   }
   silence_change_ms_ = silences_.NextChange(ToMs(now));
-  return OkStatus();
+  return notifier_->Start();
 }
 
 void AlertingService::Reload(const config::CollectorConfig& config,
-                             std::vector<alerting::Rule> rules) {
+                             std::vector<alerting::Rule> rules, alerting::NotifyConfig notify) {
+  notifier_->Reload(std::move(notify));
   auto states = store_.LoadRuleStates();
   if (!states) {
     LogError("reload: cannot read rule states, keeping the running rules: " +
@@ -276,11 +281,19 @@ void AlertingService::Tick(TimePoint now) {
       LogError("alerting: cannot apply silences: " + applied.error().message);
     }
   }
+  notifier_->Tick(now);
 }
 
 std::optional<AlertingService::TimePoint> AlertingService::NextDeadline() const {
-  std::lock_guard lock(mutex_);
-  return EarliestDeadline();
+  std::optional<TimePoint> next;
+  {
+    std::lock_guard lock(mutex_);
+    next = EarliestDeadline();
+  }
+  // Escalations and reminders are checked whenever the timer wakes (at least once a second);
+  // they are not part of EarliestDeadline, which runs after every batch.
+  if (auto due = notifier_->NextDue(); due && (!next || *due < *next)) next = due;
+  return next;
 }
 
 Result<IncidentRecord> AlertingService::ResolveIncident(const std::string& id,
@@ -351,6 +364,7 @@ std::vector<prometheus::MetricFamily> AlertingService::Collect() const {
   for (auto* family : {&evaluations, &firing, &open}) {
     if (!family->metric.empty()) out.push_back(std::move(*family));
   }
+  for (prometheus::MetricFamily& family : notifier_->Collect()) out.push_back(std::move(family));
   return out;
 }
 

@@ -23,6 +23,7 @@
 #include "collector/incidents/incident_book.h"
 #include "collector/incidents/silence_book.h"
 #include "collector/ingest_observer.h"
+#include "collector/notify/notifier.h"
 #include "collector/store.h"
 #include "common/clock.h"
 #include "config/collector_config.h"
@@ -38,16 +39,22 @@ class AlertingService final : public IngestObserver, public prometheus::Collecta
  public:
   using TimePoint = alerting::TimePoint;
 
-  // `rules` are the rule files' rules; the built-ins come from `config`.
+  // `rules` are the rule files' rules; the built-ins come from `config`; `notify` says where
+  // incidents are sent.
   AlertingService(Store& store, prometheus::Registry& registry, const Clock& clock,
-                  const config::CollectorConfig& config, std::vector<alerting::Rule> rules);
+                  const config::CollectorConfig& config, std::vector<alerting::Rule> rules,
+                  alerting::NotifyConfig notify = {});
   ~AlertingService() override;
 
-  // Loads silences, rule states and known agents from the store; call once before use.
+  // Loads silences, rule states and known agents from the store and starts delivering
+  // notifications; call once before use.
   Status Start();
+  // Stops the notification delivery thread.
+  void Stop();
   // New rules and built-in settings: pending and firing states carry over through the store;
-  // states of rules that are gone resolve.
-  void Reload(const config::CollectorConfig& config, std::vector<alerting::Rule> rules);
+  // states of rules that are gone resolve. New receivers and routes.
+  void Reload(const config::CollectorConfig& config, std::vector<alerting::Rule> rules,
+              alerting::NotifyConfig notify);
   void SetWakeup(std::function<void()> wakeup);
 
   void AgentConnected(const AgentKey& agent, const AgentIdentity& identity) override;
@@ -59,6 +66,7 @@ class AlertingService final : public IngestObserver, public prometheus::Collecta
   std::optional<TimePoint> NextDeadline() const;
 
   IncidentBook& incidents() { return incidents_; }
+  Notifier& notifier() { return *notifier_; }
   Store& store() { return store_; }
   SilenceBook& silences() { return silences_; }
 
@@ -76,7 +84,7 @@ class AlertingService final : public IngestObserver, public prometheus::Collecta
   };
   std::vector<RuleView> Rules(std::size_t max_alerts) const;
 
-  // vigil_rule_evaluations_total, vigil_rules_firing, vigil_incidents_open.
+  // vigil_rule_evaluations_total, vigil_rules_firing, vigil_incidents_open, and the outbox's.
   std::vector<prometheus::MetricFamily> Collect() const override;
 
  private:
@@ -92,6 +100,7 @@ class AlertingService final : public IngestObserver, public prometheus::Collecta
   const Clock& clock_;
   SilenceBook silences_;
   IncidentBook incidents_;
+  std::unique_ptr<Notifier> notifier_;
   std::unique_ptr<Sink> sink_;
   prometheus::Histogram& evaluation_seconds_;
 

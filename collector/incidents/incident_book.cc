@@ -60,6 +60,16 @@ alerting::Labels IncidentBook::SilenceableLabels(const IncidentRecord& incident)
   return labels;
 }
 
+std::vector<alerting::OutboxEntry> IncidentBook::Plan(const IncidentRecord& incident,
+                                                      IncidentChange change) {
+  if (observer_ == nullptr) return {};
+  return observer_->Plan(incident, change);
+}
+
+void IncidentBook::Committed(const std::vector<alerting::OutboxEntry>& notifications) {
+  if (observer_ != nullptr && !notifications.empty()) observer_->Committed(notifications);
+}
+
 Status IncidentBook::Open(IncidentRecord& incident, const std::string& actor,
                           const std::string& fired_text) {
   incident.id = "inc-" + GenerateTokenId();
@@ -68,9 +78,11 @@ Status IncidentBook::Open(IncidentRecord& incident, const std::string& actor,
   if (auto silence = silences_.Matching(SilenceableLabels(incident), incident.started_ms)) {
     incident.silenced = true;
     incident.timeline.push_back({incident.started_ms, "silenced", kSystemActor,
-                                 "muted by silence " + *silence});
+                                 "muted by silence " + *silence + "; not notified"});
   }
-  if (Status stored = store_.CreateIncident(incident); !stored) return stored;
+  const std::vector<alerting::OutboxEntry> notifications = Plan(incident, IncidentChange::kOpened);
+  if (Status stored = store_.CreateIncident(incident, notifications); !stored) return stored;
+  Committed(notifications);
   opened_
       .Add({{"customer", incident.customer},
             {"severity", incident.severity},
@@ -124,7 +136,15 @@ Status IncidentBook::ResolveFromRule(const alerting::AlertTransition& transition
   const std::string text = transition.rule == nullptr
                                ? "the rule " + transition.state.rule + " no longer exists"
                                : "the condition no longer holds";
-  return store_.UpdateIncident(incident, {{at, "resolved", kRuleActor, text}});
+  const std::vector<alerting::OutboxEntry> notifications =
+      Plan(incident, IncidentChange::kResolved);
+  if (Status stored =
+          store_.UpdateIncident(incident, {{at, "resolved", kRuleActor, text}}, notifications);
+      !stored) {
+    return stored;
+  }
+  Committed(notifications);
+  return OkStatus();
 }
 
 Result<IncidentRecord> IncidentBook::Load(const std::string& id) {
@@ -162,10 +182,19 @@ Result<IncidentRecord> IncidentBook::Change(const std::string& id,
   }
   auto at = ChangeTime(*incident, at_ms);
   if (!at) return at.error();
+  const std::string state_before = incident->state;
   std::vector<TimelineEntry> entries = mutate.apply(*incident, *at);
   if (entries.empty()) return incident;
   incident->updated_ms = *at;
-  if (Status stored = store_.UpdateIncident(*incident, entries); !stored) return stored.error();
+  std::vector<alerting::OutboxEntry> notifications;
+  if (incident->state != state_before) {
+    notifications = Plan(*incident, incident->state == "resolved" ? IncidentChange::kResolved
+                                                                  : IncidentChange::kAcknowledged);
+  }
+  if (Status stored = store_.UpdateIncident(*incident, entries, notifications); !stored) {
+    return stored.error();
+  }
+  Committed(notifications);
   incident->timeline.insert(incident->timeline.end(), entries.begin(), entries.end());
   return incident;
 }
@@ -274,7 +303,12 @@ Status IncidentBook::ApplySilences(std::int64_t now_ms) {
         incident.silenced
             ? TimelineEntry{at, "silenced", kSystemActor, "muted by silence " + *silence}
             : TimelineEntry{at, "unsilenced", kSystemActor, "no silence matches any more"};
-    if (Status stored = store_.UpdateIncident(incident, {entry}); !stored) return stored;
+    const std::vector<alerting::OutboxEntry> notifications = Plan(
+        incident, incident.silenced ? IncidentChange::kSilenced : IncidentChange::kUnsilenced);
+    if (Status stored = store_.UpdateIncident(incident, {entry}, notifications); !stored) {
+      return stored;
+    }
+    Committed(notifications);
   }
   return OkStatus();
 }

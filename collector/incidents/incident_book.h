@@ -29,6 +29,21 @@ class Counter;
 
 namespace vigil::collector {
 
+// A change of an incident that may cause notifications.
+enum class IncidentChange { kOpened, kAcknowledged, kResolved, kSilenced, kUnsilenced };
+
+// Hears of incident changes as they are made (the notifier).
+class IncidentObserver {
+ public:
+  virtual ~IncidentObserver() = default;
+  // Called with the book's lock held and the incident as it is about to be stored: returns the
+  // notifications to queue, which are written in the same transaction. Must not call the book.
+  virtual std::vector<alerting::OutboxEntry> Plan(const IncidentRecord& incident,
+                                                  IncidentChange change) = 0;
+  // After that transaction committed.
+  virtual void Committed(const std::vector<alerting::OutboxEntry>& notifications) = 0;
+};
+
 struct ManualIncident {
   std::string customer;
   std::string severity;
@@ -63,6 +78,9 @@ class IncidentBook {
   // for each change.
   Status ApplySilences(std::int64_t now_ms);
 
+  // Set once, before the book is used.
+  void SetObserver(IncidentObserver* observer) { observer_ = observer; }
+
   // The labels silences match: the incident's labels, `alertname` (its rule) and `severity`.
   static alerting::Labels SilenceableLabels(const IncidentRecord& incident);
 
@@ -81,6 +99,8 @@ class IncidentBook {
   };
   Result<IncidentRecord> Change(const std::string& id, std::optional<std::int64_t> at_ms,
                                 const Mutation& mutate);
+  std::vector<alerting::OutboxEntry> Plan(const IncidentRecord& incident, IncidentChange change);
+  void Committed(const std::vector<alerting::OutboxEntry>& notifications);
   // Gives the incident its id, its first timeline entries and its silence, and stores it.
   Status Open(IncidentRecord& incident, const std::string& actor, const std::string& fired_text);
 
@@ -88,6 +108,7 @@ class IncidentBook {
   SilenceBook& silences_;
   const Clock& clock_;
   prometheus::Family<prometheus::Counter>& opened_;
+  IncidentObserver* observer_ = nullptr;
   std::mutex mutex_;  // serializes read-modify-write of incidents
 };
 

@@ -134,3 +134,22 @@ TEST(LabelMatcher, RegexesMatchTheWholeValueAndAbsentLabelsAreEmpty) {
 
 }  // namespace
 }  // namespace vigil::alerting
+
+namespace vigil::alerting {
+namespace {
+
+TEST(ParseMatcherText, ReadsQuotedAndBareValues) {
+  auto quoted = ParseMatcherText(R"(severity=~"critical|high")");
+  ASSERT_TRUE(quoted.ok()) << quoted.error().message;
+  EXPECT_EQ(quoted->ToString(), R"(severity=~"critical|high")");
+  auto bare = ParseMatcherText("team != db");
+  ASSERT_TRUE(bare.ok());
+  EXPECT_EQ(bare->ToString(), R"(team!="db")");
+  EXPECT_EQ(ParseMatcherText(R"(x="a\"b")")->value(), "a\"b");
+  EXPECT_FALSE(ParseMatcherText("=acme").ok());
+  EXPECT_FALSE(ParseMatcherText(R"(x=~"(")").ok());
+  EXPECT_THAT(ParseMatcherText("customer acme").error().message, ::testing::HasSubstr("NAME="));
+}
+
+}  // namespace
+}  // namespace vigil::alerting

@@ -86,11 +86,63 @@ TEST(CollectorConfig, LaterSectionsAreAcceptedAndNotedWhenTheyHoldSomething) {
   EXPECT_THAT(loaded.config.rule_files, ElementsAre("/rules.d/*.yaml"));
 }
 
-TEST(CollectorConfig, NotificationsAreNotedWhenTheyHoldSomething) {
-  Loaded<CollectorConfig> loaded = ParseCollectorConfig(
-      std::string(kMinimal) + "notifications: {receivers: [{name: x}]}\n", "/c.yaml");
+TEST(CollectorConfig, NotificationsAreRead) {
+  Loaded<CollectorConfig> loaded = ParseCollectorConfig(std::string(kMinimal) + R"(notifications:
+  delivery: {timeout: 5s, max_age: 30m}
+  external_url: "https://vigil.example.com"
+  receivers:
+    - {name: oncall, type: webhook, url: "https://hooks.example.com/vigil", secret_file: oncall.whsec}
+    - {name: rotating, type: webhook, url_file: hook.url, secret_files: [new.whsec, old.whsec]}
+    - {name: am-compat, type: webhook, url: "https://x", format: alertmanager}
+    - {name: pd, type: pagerduty, routing_key_file: pd.key}
+    - {name: chat, type: slack, url_file: slack.url}
+    - {name: am, type: alertmanager, url: "http://alertmanager:9093"}
+  route:
+    receiver: oncall
+    send_resolved: true
+    repeat_interval: 4h
+    escalate: [{after: 15m, receiver: pd}]
+    routes:
+      - {matchers: ['customer="acme"', 'severity=~"critical|high"'], receiver: pd, continue: true}
+)", "/etc/vigil/collector.yaml");
   ASSERT_THAT(loaded.problems, IsEmpty());
-  EXPECT_THAT(loaded.config.not_yet_supported, ElementsAre("notifications"));
+  const auto& n = loaded.config.notifications;
+  EXPECT_EQ(n.timeout, std::chrono::seconds(5));
+  EXPECT_EQ(n.max_age, std::chrono::minutes(30));
+  ASSERT_EQ(n.receivers.size(), 6u);
+  EXPECT_EQ(n.receivers[0].secret_files, std::vector<std::string>{"/etc/vigil/oncall.whsec"});
+  EXPECT_EQ(n.receivers[1].secret_files.size(), 2u);
+  EXPECT_EQ(n.receivers[2].format, "alertmanager");
+  EXPECT_EQ(n.receivers[3].routing_key_file, "/etc/vigil/pd.key");
+  ASSERT_TRUE(n.route.has_value());
+  EXPECT_EQ(n.route->escalate[0].after, std::chrono::minutes(15));
+  ASSERT_EQ(n.route->routes.size(), 1u);
+  EXPECT_EQ(n.route->routes[0].matchers[1].text, "severity=~\"critical|high\"");
+  EXPECT_EQ(n.route->routes[0].matchers[1].where.line, 18);
+  EXPECT_TRUE(n.route->routes[0].continue_matching);
+}
+
+TEST(CollectorConfig, NotificationMistakesAreEachReported) {
+  EXPECT_THAT(Problems(std::string(kMinimal) + R"(notifications:
+  receivers:
+    - {name: a, type: email, url: "https://x"}
+    - {name: b, type: webhook}
+    - {name: b, type: slack, url: "ftp://x"}
+    - {name: c, type: pagerduty, url: "https://x", format: alertmanager}
+  route:
+    receiver: nobody
+    escalate: [{after: 5m, receiver: ghost}]
+    routes: [{receiver: b}]
+)"),
+              ElementsAre(HasSubstr("notifications.receivers[0].type: expected webhook, slack"),
+                          HasSubstr("receivers[1]: a webhook receiver needs url or url_file"),
+                          HasSubstr("receivers[2].name: another receiver is named \"b\""),
+                          HasSubstr("receivers[2].url: must start with http:// or https://"),
+                          HasSubstr("receivers[3].routing_key_file: required"),
+                          HasSubstr("receivers[3].format: applies to webhook receivers only"),
+                          HasSubstr("route.receiver: no receiver is named \"nobody\""),
+                          HasSubstr("route.escalate[0].receiver: no receiver is named \"ghost\""),
+                          HasSubstr("route.routes[0]: a child route needs matchers")));
 }
 
 TEST(CollectorConfig, BuiltinRulesAreTunable) {

@@ -1,0 +1,19 @@
+#include "collector/alerting_setup.h"
+
+#include "collector/incidents/rule_setup.h"
+#include "collector/notify/notify_setup.h"
+
+namespace vigil::collector {
+
+config::Loaded<AlertingSetup> LoadAlertingSetup(const config::CollectorConfig& config) {
+  config::Loaded<AlertingSetup> loaded;
+  auto rules = LoadRuleFiles(config);
+  loaded.config.rules = std::move(rules.config);
+  loaded.problems = std::move(rules.problems);
+  auto notify = LoadNotifyConfig(config);
+  loaded.config.notify = std::move(notify.config);
+  loaded.problems.insert(loaded.problems.end(), notify.problems.begin(), notify.problems.end());
+  return loaded;
+}
+
+}  // namespace vigil::collector
