@@ -53,6 +53,11 @@ void Deliverer::Add(OutboxEntry entry) {
   entries_.emplace(id, std::move(entry));
 }
 
+void Deliverer::ResetCircuit(const std::string& receiver) {
+  auto it = circuits_.find(receiver);
+  if (it != circuits_.end() && !it->second.probing) it->second = Circuit{};
+}
+
 void Deliverer::Poll(TimePoint now) {
   const std::int64_t now_ms = ToMs(now);
   std::vector<std::pair<std::int64_t, std::string>> ready;

@@ -95,6 +95,8 @@ class Deliverer {
 
   // A stored, pending notification to deliver (at its next_attempt_ms).
   void Add(OutboxEntry entry);
+  // Closes the receiver's circuit: someone says it is back (a dead letter retried by hand).
+  void ResetCircuit(const std::string& receiver);
   // Starts every attempt that is due and allowed; dead-letters entries past max_age.
   void Poll(TimePoint now);
   // When Poll next has something to do (a retry, a circuit's probe); nullopt: nothing queued.

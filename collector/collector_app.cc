@@ -91,6 +91,7 @@ class CollectorApp::Impl {
                          static_cast<double>(config_->limits.api_request_burst));
     AddAgentRoutes(router_, *store_, live_);
     AddIncidentRoutes(router_, alerting_);
+    AddNotificationRoutes(router_, alerting_);
     AddSilenceRoutes(router_, alerting_, RealClock());
     AddRuleRoutes(router_, alerting_);
     AddTokenRoutes(router_, *store_, RealClock());

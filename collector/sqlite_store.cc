@@ -532,20 +532,7 @@ class SqliteStore final : public Store {
     if (!query) return query.error();
     query->Bind(1, state).Bind(2, incident_id).Bind(3, receiver).Bind(
         4, before.value_or(std::numeric_limits<std::int64_t>::max()));
-    Page<alerting::OutboxEntry> page;
-    std::int64_t last_seq = 0;
-    for (;;) {
-      Result<bool> row = query->Step();
-      if (!row) return row.error();
-      if (!*row) break;
-      if (page.items.size() == limit) {
-        page.next = last_seq;
-        break;
-      }
-      last_seq = query->Int(13);
-      page.items.push_back(ReadNotification(*query));
-    }
-    return page;
+    return ReadPage<alerting::OutboxEntry>(*query, limit, 13, &ReadNotification);
   }
 
   Result<std::map<std::string, std::int64_t>> CountNotifications() override {
@@ -617,20 +604,7 @@ class SqliteStore final : public Store {
     for (std::size_t i = 0; i < numbers.size(); ++i) {
       query->Bind(static_cast<int>(101 + i), numbers[i]);
     }
-    Page<IncidentRecord> page;
-    std::int64_t last_seq = 0;
-    for (;;) {
-      Result<bool> row = query->Step();
-      if (!row) return row.error();
-      if (!*row) break;
-      if (page.items.size() == limit) {
-        page.next = last_seq;
-        break;
-      }
-      last_seq = query->Int(0);
-      page.items.push_back(ReadIncident(*query));
-    }
-    return page;
+    return ReadPage<IncidentRecord>(*query, limit, 0, &ReadIncident);
   }
 
   Result<std::vector<IncidentRecord>> OpenIncidents() override {
@@ -740,6 +714,27 @@ class SqliteStore final : public Store {
     if (!row) return row.error();
     if (!*row) return std::optional<T>();
     return std::optional<T>(read(query));
+  }
+
+  // Up to `limit` rows of a query that asked for limit + 1; `next` is the seq (in column
+  // `seq_column`) of the last row returned when there were more.
+  template <typename T, typename Read>
+  static Result<Page<T>> ReadPage(sqlite::Statement& query, std::size_t limit, int seq_column,
+                                  Read read) {
+    Page<T> page;
+    std::int64_t last_seq = 0;
+    for (;;) {
+      Result<bool> row = query.Step();
+      if (!row) return row.error();
+      if (!*row) break;
+      if (page.items.size() == limit) {
+        page.next = last_seq;
+        break;
+      }
+      last_seq = query.Int(seq_column);
+      page.items.push_back(read(query));
+    }
+    return page;
   }
 
   template <typename T, typename Read>

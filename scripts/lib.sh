@@ -64,3 +64,17 @@ run_fuzzers() {
     rm -rf "$work" "$work.log"
   done
 }
+
+# install_test_node_modules DIR: the npm packages the tests use (the Standard Webhooks reference
+# library, to check Vigil's webhook signatures), under DIR/node_modules. Installs Debian's nodejs
+# and npm first when there is no npm.
+install_test_node_modules() {
+  local dir=$1
+  [[ -d $dir/node_modules/standardwebhooks ]] && return 0
+  if ! command -v npm >/dev/null; then
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      nodejs npm >/dev/null
+  fi
+  mkdir -p "$dir"
+  npm install --silent --no-audit --no-fund --prefix "$dir" standardwebhooks@1.1.1
+}

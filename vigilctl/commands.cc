@@ -177,6 +177,14 @@ std::vector<Column> RuleColumns() {
           Field("BUILTIN", "builtin"),   Field("EXPR", "expr")};
 }
 
+std::vector<Column> NotificationColumns() {
+  return {Field("ID", "id"),           Field("INCIDENT", "incident_id"),
+          Field("RECEIVER", "receiver"), Field("EVENT", "event"),
+          Field("STATE", "state"),     Field("ATTEMPTS", "attempts"),
+          Field("CREATED", "created_at", true), Field("LAST STATUS", "last_status"),
+          Field("LAST ERROR", "last_error")};
+}
+
 Result<Json> ParseMatcher(const std::string& text) {
   std::size_t name_end = 0;
   while (name_end < text.size() &&

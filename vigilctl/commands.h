@@ -44,6 +44,7 @@ std::vector<Column> IncidentFields();
 std::vector<Column> SilenceColumns();
 std::vector<Column> TokenColumns();
 std::vector<Column> RuleColumns();
+std::vector<Column> NotificationColumns();
 
 // `name OP value` with OP one of = != =~ !~, the value bare or in double quotes
 // (customer="acme", severity=~"critical|high", agent!=web-01) -> {"name","op","value"}.

@@ -252,6 +252,39 @@ int main(int argc, char** argv) {
     };
   });
 
+  // notifications
+  CLI::App* notifications =
+      app.add_subcommand("notifications", "the outbox: what was sent, what waits, what died");
+  notifications->require_subcommand(1);
+  std::string receiver;
+  CLI::App* notifications_list = notifications->add_subcommand("list", "list notifications");
+  notifications_list->add_option("--state", state, "pending, delivered or dead")
+      ->check(CLI::IsMember({"pending", "delivered", "dead"}));
+  notifications_list->add_option("--incident", id, "only this incident's");
+  notifications_list->add_option("--receiver", receiver, "only this receiver's");
+  notifications_list->add_option("--limit", limit, "at most this many (default: all)");
+  notifications_list->callback([&] {
+    action = [&](const Context& context) {
+      Query query;
+      Put(query, "state", state);
+      Put(query, "incident", id);
+      Put(query, "receiver", receiver);
+      return vigil::ctl::List(context, "/api/v1/notifications", query,
+                              vigil::ctl::NotificationColumns(), limit);
+    };
+  });
+  CLI::App* notifications_retry =
+      notifications->add_subcommand("retry", "send a dead-lettered notification again");
+  notifications_retry->add_option("id", id, "the notification's id")->required();
+  notifications_retry->callback([&] {
+    action = [&](const Context& context) {
+      const Json empty = Json::object();
+      return vigil::ctl::Show(context, "POST",
+                              "/api/v1/notifications/" + vigil::ctl::UrlEncode(id) + "/retry",
+                              &empty, vigil::ctl::NotificationColumns());
+    };
+  });
+
   // rules
   CLI::App* rules = app.add_subcommand("rules", "the collector's rules and their state");
   rules->require_subcommand(1);

@@ -12,6 +12,7 @@ class Store;
 
 void AddAgentRoutes(ApiRouter& router, Store& store, LiveState& live);
 void AddIncidentRoutes(ApiRouter& router, AlertingService& alerting);
+void AddNotificationRoutes(ApiRouter& router, AlertingService& alerting);
 void AddSilenceRoutes(ApiRouter& router, AlertingService& alerting, const Clock& clock);
 void AddRuleRoutes(ApiRouter& router, AlertingService& alerting);
 void AddTokenRoutes(ApiRouter& router, Store& store, const Clock& clock);

@@ -82,6 +82,14 @@ void DeliveryLoop::Submit(std::vector<alerting::OutboxEntry> entries) {
   sender_.Wakeup();
 }
 
+void DeliveryLoop::Resubmit(alerting::OutboxEntry entry) {
+  {
+    std::lock_guard lock(mutex_);
+    resubmitted_.push_back(std::move(entry));
+  }
+  sender_.Wakeup();
+}
+
 void DeliveryLoop::SetConfig(alerting::NotifyConfig config) {
   {
     std::lock_guard lock(mutex_);
@@ -93,14 +101,20 @@ void DeliveryLoop::SetConfig(alerting::NotifyConfig config) {
 void DeliveryLoop::Run() {
   while (!stopping_) {
     std::vector<alerting::OutboxEntry> incoming;
+    std::vector<alerting::OutboxEntry> resubmitted;
     std::optional<alerting::NotifyConfig> config;
     {
       std::lock_guard lock(mutex_);
       incoming.swap(inbox_);
+      resubmitted.swap(resubmitted_);
       config.swap(new_config_);
     }
     if (config) deliverer_->SetConfig(std::move(*config));
     for (alerting::OutboxEntry& entry : incoming) deliverer_->Add(std::move(entry));
+    for (alerting::OutboxEntry& entry : resubmitted) {
+      deliverer_->ResetCircuit(entry.receiver);
+      deliverer_->Add(std::move(entry));
+    }
     const auto now = clock_.Now();
     deliverer_->Poll(now);
     for (const std::string& receiver : deliverer_->receivers()) {

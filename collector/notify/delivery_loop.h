@@ -42,6 +42,9 @@ class DeliveryLoop final : private alerting::OutboxWriter, private alerting::Del
 
   // Thread-safe.
   void Submit(std::vector<alerting::OutboxEntry> entries);
+  // A dead letter queued again by hand: its receiver's circuit is closed, since someone says it
+  // is back.
+  void Resubmit(alerting::OutboxEntry entry);
   void SetConfig(alerting::NotifyConfig config);
 
  private:
@@ -60,6 +63,7 @@ class DeliveryLoop final : private alerting::OutboxWriter, private alerting::Del
 
   std::mutex mutex_;
   std::vector<alerting::OutboxEntry> inbox_;           // guarded by mutex_
+  std::vector<alerting::OutboxEntry> resubmitted_;     // guarded by mutex_
   std::optional<alerting::NotifyConfig> new_config_;  // guarded by mutex_
   std::atomic<bool> stopping_{false};
   std::thread thread_;

@@ -213,7 +213,7 @@ Result<alerting::OutboxEntry> Notifier::Retry(const std::string& id) {
   entry.next_attempt_ms = now;
   entry.finished_ms = 0;
   if (Status stored = store_.RecordNotification(entry, {}); !stored) return stored.error();
-  delivery_->Submit({entry});
+  delivery_->Resubmit(entry);
   return entry;
 }
 

@@ -123,8 +123,8 @@ void ReadRoute(const Field& field, Notifications::Route& route, bool root,
   Duration repeat{0};
   if (field["repeat_interval"].ReadDuration(repeat, Duration(0))) route.repeat_interval = repeat;
   if (route.repeat_interval && route.repeat_interval->count() > 0 &&
-      *route.repeat_interval < std::chrono::minutes(1)) {
-    field["repeat_interval"].Report("must be 0 (no reminders) or at least 1m");
+      *route.repeat_interval < std::chrono::seconds(1)) {
+    field["repeat_interval"].Report("must be 0 (no reminders) or at least 1s");
   }
   for (const Field& step : field["escalate"].Elements()) {
     if (!step.ExpectMap({"after", "receiver"})) continue;

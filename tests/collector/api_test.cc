@@ -38,6 +38,7 @@ class ApiTest : public ::testing::Test {
     EXPECT_TRUE(alerting_.Start().ok());
     AddAgentRoutes(router_, *store_, live_);
     AddIncidentRoutes(router_, alerting_);
+    AddNotificationRoutes(router_, alerting_);
     AddSilenceRoutes(router_, alerting_, clock_);
     AddRuleRoutes(router_, alerting_);
     AddTokenRoutes(router_, *store_, clock_);
@@ -109,6 +110,7 @@ TEST_F(ApiTest, EveryEndpointChecksTheTokenAndTheRole) {
       {"GET", "/api/v1/silences", "", "viewer"},
       {"GET", "/api/v1/silences/" + silence_id, "", "viewer"},
       {"GET", "/api/v1/rules", "", "viewer"},
+      {"GET", "/api/v1/notifications?state=dead", "", "viewer"},
       {"POST", "/api/v1/incidents/" + incident + "/notes", R"({"text":"x"})", "operator"},
       {"POST", "/api/v1/incidents/" + incident + "/ack", "{}", "operator"},
       {"POST", "/api/v1/silences",
