@@ -80,6 +80,7 @@ struct CollectorConfig {
       std::string format = "vigil";  // webhook: vigil or alertmanager
       std::vector<std::string> secret_files;  // webhook: newest first
       std::string routing_key_file;           // pagerduty
+      Diagnostic where;  // the receiver's position, for problems with its files
     };
     std::vector<Receiver> receivers;
 

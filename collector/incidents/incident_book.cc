@@ -53,7 +53,7 @@ alerting::Labels IncidentBook::SilenceableLabels(const IncidentRecord& incident)
   alerting::Labels labels;
   for (const auto& [name, value] : incident.labels) labels.push_back({name, value});
   labels = alerting::Normalized(std::move(labels));
-  alerting::SetLabel(labels, "alertname", incident.rule);
+  alerting::SetLabel(labels, "alertname", incident.rule.empty() ? "manual" : incident.rule);
   alerting::SetLabel(labels, "severity", incident.severity);
   alerting::SetLabel(labels, "customer", incident.customer);
   alerting::SetLabel(labels, "agent", incident.agent);

@@ -81,7 +81,8 @@ class IncidentBook {
   // Set once, before the book is used.
   void SetObserver(IncidentObserver* observer) { observer_ = observer; }
 
-  // The labels silences match: the incident's labels, `alertname` (its rule) and `severity`.
+  // The labels silences and routes match: the incident's labels, `alertname` (its rule, or
+  // "manual") and `severity`.
   static alerting::Labels SilenceableLabels(const IncidentRecord& incident);
 
  private:

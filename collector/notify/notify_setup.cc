@@ -29,9 +29,13 @@ Result<std::string> ReadSmallFile(const std::string& path) {
   return content.substr(first, last - first + 1);
 }
 
-config::Diagnostic Problem(const config::CollectorConfig& config, std::string path,
+// A problem with one of a receiver's files, located at the receiver.
+config::Diagnostic Problem(const Notifications::Receiver& receiver, const std::string& key,
                            std::string message) {
-  return {config.source_file, 0, 0, std::move(path), std::move(message)};
+  config::Diagnostic problem = receiver.where;
+  problem.path += "." + key;
+  problem.message = std::move(message);
+  return problem;
 }
 
 alerting::Route CompileRoute(const Notifications::Route& source,
@@ -74,7 +78,6 @@ config::Loaded<alerting::NotifyConfig> LoadNotifyConfig(const config::CollectorC
   out.external_url = source.external_url;
   for (std::size_t i = 0; i < source.receivers.size(); ++i) {
     const Notifications::Receiver& from = source.receivers[i];
-    const std::string where = "notifications.receivers[" + std::to_string(i) + "]";
     alerting::Receiver receiver;
     receiver.name = from.name;
     receiver.type = from.type == "slack"          ? alerting::Receiver::Type::kSlack
@@ -86,10 +89,10 @@ config::Loaded<alerting::NotifyConfig> LoadNotifyConfig(const config::CollectorC
     if (!from.url_file.empty()) {
       auto url = ReadSmallFile(from.url_file);
       if (!url) {
-        loaded.problems.push_back(Problem(config, where + ".url_file", url.error().message));
+        loaded.problems.push_back(Problem(from, "url_file", url.error().message));
       } else if (url->rfind("http://", 0) != 0 && url->rfind("https://", 0) != 0) {
-        loaded.problems.push_back(Problem(config, where + ".url_file",
-                                          from.url_file + " must hold an http:// or https:// URL"));
+        loaded.problems.push_back(
+            Problem(from, "url_file", from.url_file + " must hold an http:// or https:// URL"));
       } else {
         receiver.url = *url;
       }
@@ -98,8 +101,7 @@ config::Loaded<alerting::NotifyConfig> LoadNotifyConfig(const config::CollectorC
       auto text = ReadSmallFile(file);
       auto key = text ? alerting::DecodeWebhookSecret(*text) : Result<std::string>(text.error());
       if (!key) {
-        loaded.problems.push_back(Problem(config, where + ".secret_file",
-                                          file + ": " + key.error().message));
+        loaded.problems.push_back(Problem(from, "secret_file", file + ": " + key.error().message));
         continue;
       }
       receiver.signing_keys.push_back(std::move(*key));
@@ -107,7 +109,7 @@ config::Loaded<alerting::NotifyConfig> LoadNotifyConfig(const config::CollectorC
     if (!from.routing_key_file.empty()) {
       auto key = ReadSmallFile(from.routing_key_file);
       if (!key) {
-        loaded.problems.push_back(Problem(config, where + ".routing_key_file", key.error().message));
+        loaded.problems.push_back(Problem(from, "routing_key_file", key.error().message));
       } else {
         receiver.routing_key = std::move(*key);
       }

@@ -17,8 +17,18 @@ void ReadUrl(const Field& field, std::string& out) {
   if (field.Read(out) && !IsHttpUrl(out)) field.Report("must start with http:// or https://");
 }
 
+Notifications::Located Locate(const Field& field, std::string text) {
+  Diagnostic where;
+  where.file = field.file();
+  where.line = field.mark().line + 1;
+  where.column = field.mark().column + 1;
+  where.path = field.path();
+  return {std::move(text), std::move(where)};
+}
+
 void ReadReceiver(const Field& field, Notifications::Receiver& receiver,
                   std::set<std::string>& names) {
+  receiver.where = Locate(field, "").where;
   if (!field.ExpectMap({"name", "type", "url", "url_file", "format", "secret_file", "secret_files",
                         "routing_key_file"})) {
     return;
@@ -82,15 +92,6 @@ void ReadReceiver(const Field& field, Notifications::Receiver& receiver,
     field["routing_key_file"].Require();
     field["routing_key_file"].ReadPath(receiver.routing_key_file);
   }
-}
-
-Notifications::Located Locate(const Field& field, std::string text) {
-  Diagnostic where;
-  where.file = field.file();
-  where.line = field.mark().line + 1;
-  where.column = field.mark().column + 1;
-  where.path = field.path();
-  return {std::move(text), std::move(where)};
 }
 
 void ReadRoute(const Field& field, Notifications::Route& route, bool root,

@@ -89,6 +89,28 @@ TEST(Cli, CheckConfigChecksTheRuleFilesToo) {
                          ":3:23: rules[0].expr: expected a number to compare with, found \">\"\n");
 }
 
+TEST(Cli, CheckConfigReadsNotificationSecretsAndMatchers) {
+  TempDir dir;
+  dir.Write("plain.whsec", "not-a-webhook-secret\n");
+  const std::string file = dir.Write("collector.yaml", R"(tls: {cert_file: c.pem, key_file: c.key}
+notifications:
+  receivers:
+    - {name: a, type: webhook, url: "http://x", secret_file: plain.whsec}
+    - {name: b, type: pagerduty, routing_key_file: missing.key}
+  route:
+    receiver: a
+    routes: [{matchers: ['severity=~"(high"'], receiver: b}]
+)");
+  CommandResult run = RunCommand({kCollector, "--config", file, "--check-config"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_THAT(run.err, HasSubstr(file + ":4:7: notifications.receivers[0].secret_file: " +
+                                 dir.File("plain.whsec") + ": a webhook secret starts with whsec_"));
+  EXPECT_THAT(run.err, HasSubstr(file + ":5:7: notifications.receivers[1].routing_key_file: cannot read"));
+  EXPECT_THAT(run.err, HasSubstr(file + ":8:26: notifications.route.routes[0].matchers[0]: "
+                                        "invalid regular expression"));
+  EXPECT_THAT(run.err, ::testing::Not(HasSubstr("not-a-webhook-secret")));
+}
+
 // A config for --once: the uplink settings must be valid but are never used.
 std::string OnceConfig(const TempDir& dir) {
   return dir.Write("agent.yaml", "agent: {id: once}\ncollector: {address: \"127.0.0.1:1\", "
