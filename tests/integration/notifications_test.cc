@@ -288,8 +288,9 @@ TEST_F(NotificationsTest, AnUnacknowledgedIncidentEscalatesAndReminds) {
     return events.size() >= 3;
   }, seconds(10))) << harness_.collector().Stderr();
   EXPECT_EQ(events[0], "/oncall fired");
-  EXPECT_EQ(events[1], "/lead escalated");
-  EXPECT_EQ(events[2], "/oncall reminder");
+  // Due one second apart; on a loaded machine one timer tick may send both at once.
+  EXPECT_THAT(std::vector<std::string>(events.begin() + 1, events.begin() + 3),
+              ::testing::UnorderedElementsAre("/lead escalated", "/oncall reminder"));
   Json incident = Call("GET", "/api/v1/incidents/" + id);
   EXPECT_THAT(incident.dump(), HasSubstr("escalated to lead"));
   Call("POST", "/api/v1/incidents/" + id + "/ack", "{}");
