@@ -64,14 +64,15 @@ std::vector<PlannedNotification> NotificationPlanner::OnEvent(IncidentNotifyStat
     case NotifyEvent::kResolved: {
       incident.resolved = true;
       const std::vector<RouteMatch> matches = Matches(incident);
-      for (const auto& [receiver, when] : incident.told) {
+      for (const auto& told : incident.told) {
+        const std::string& receiver = told.first;
         // A receiver reached only through escalation follows its route's send_resolved.
         bool send = true;
         for (const RouteMatch& match : matches) {
           const bool this_route =
               match.receiver == receiver ||
               std::any_of(match.escalate.begin(), match.escalate.end(),
-                          [&](const Escalation& step) { return step.receiver == receiver; });
+                          [&receiver](const Escalation& step) { return step.receiver == receiver; });
           if (this_route) send = match.send_resolved;
         }
         if (send) add(receiver, event);

@@ -50,6 +50,8 @@ add_library(vigil::re2 ALIAS vigil_re2)
 
 # libcurl: vigilctl's HTTP(S) client (and, later, webhook delivery).
 find_package(CURL REQUIRED)
+# Howard Hinnant's date/tz on the system's tz database: SLA business-hour calendars.
+find_package(date REQUIRED)
 # CLI11 (header-only): the command lines of all three binaries.
 find_path(VIGIL_CLI11_INCLUDE CLI/CLI.hpp REQUIRED)
 add_library(vigil_cli11 INTERFACE)

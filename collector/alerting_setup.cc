@@ -13,6 +13,9 @@ config::Loaded<AlertingSetup> LoadAlertingSetup(const config::CollectorConfig& c
   auto notify = LoadNotifyConfig(config);
   loaded.config.notify = std::move(notify.config);
   loaded.problems.insert(loaded.problems.end(), notify.problems.begin(), notify.problems.end());
+  auto sla = LoadSlaSetup(config);
+  loaded.config.sla = std::move(sla.config);
+  loaded.problems.insert(loaded.problems.end(), sla.problems.begin(), sla.problems.end());
   return loaded;
 }
 

@@ -3,6 +3,7 @@
 #include "common/host_port.h"
 #include "config/detail/common_fields.h"
 #include "config/detail/notifications_section.h"
+#include "config/detail/sla_section.h"
 #include "config/detail/yaml_reader.h"
 
 namespace vigil::config {
@@ -135,7 +136,7 @@ void ReadCollectorDocument(const Field& root, CollectorConfig& config) {
     }
     ReadBuiltinRules(root["builtin_rules"], config.builtin_rules);
     ReadNotificationsSection(root["notifications"], config.notifications);
-    NoteNotYetSupported(root["sla"], config.not_yet_supported);
+    ReadSlaSection(root["sla"], config.sla);
     ReadLimitsSection(root["limits"], config.limits);
     root["threads"].Read(config.threads, 0, 256);
     ReadLogSection(root["log"], config.log_level);

@@ -2,9 +2,12 @@
 // The collector's configuration (collector.yaml) as plain data. See config/examples/collector.yaml
 // and docs/configuration.md for every key.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/log.h"
@@ -104,8 +107,37 @@ struct CollectorConfig {
     std::optional<Route> route;
   } notifications;
 
-  // Sections of the documented schema (sla) that this version accepts but does not act on yet;
-  // the collector warns at start-up for each one that is set.
+  // Contract SLAs (docs/sla.md): business-hour calendars and, per customer, response and
+  // resolution targets. Windows and dates are checked here; time zones by the collector, which
+  // has the tz database.
+  struct Sla {
+    struct Calendar {
+      std::string name;
+      std::string timezone;
+      std::array<std::vector<std::string>, 7> hours;  // "09:00-18:00" windows, Monday first
+      std::vector<std::string> holidays;             // "2026-12-25"
+      Diagnostic where;
+    };
+    std::vector<Calendar> calendars;
+    struct Target {
+      std::string kind;      // incident, fault, consultation, complaint
+      std::string severity;  // empty: every severity
+      Duration response{0};
+      Duration resolution{0};
+      std::string calendar;  // empty: the policy's
+    };
+    struct Policy {
+      std::string customer;  // "*": customers without a policy of their own
+      std::string calendar = "24x7";
+      std::vector<std::string> pause_statuses;
+      double at_risk = 0.8;  // share of a target used before the item escalates once
+      std::vector<Target> targets;
+    };
+    std::vector<Policy> policies;
+  } sla;
+
+  // Sections of the documented schema that this version accepts but does not act on yet; the
+  // collector warns at start-up for each one that is set.
   std::vector<std::string> not_yet_supported;
 
   // Every limit an outsider (an agent or an HTTP client) can push against.
@@ -132,6 +164,12 @@ struct CollectorConfig {
   std::int64_t threads = 0;  // 0: one per CPU
   LogLevel log_level = LogLevel::kInfo;
 };
+
+// An SLA calendar's "09:00-18:00": minutes from local midnight (start, end), start before end, up
+// to 24:00; nullopt when it is not that.
+std::optional<std::pair<int, int>> ParseDayWindow(std::string_view text);
+// "2026-12-25"; nullopt when it is not a date.
+std::optional<std::chrono::year_month_day> ParseCalendarDate(std::string_view text);
 
 Loaded<CollectorConfig> LoadCollectorConfig(const std::string& file);
 Loaded<CollectorConfig> ParseCollectorConfig(const std::string& text, const std::string& file);

@@ -145,6 +145,69 @@ TEST(CollectorConfig, NotificationMistakesAreEachReported) {
                           HasSubstr("route.routes[0]: a child route needs matchers")));
 }
 
+TEST(CollectorConfig, SlaCalendarsAndPoliciesAreRead) {
+  Loaded<CollectorConfig> loaded = ParseCollectorConfig(std::string(kMinimal) + R"(sla:
+  calendars:
+    berlin-office:
+      timezone: Europe/Berlin
+      hours: {mon: ["09:00-18:00"], tue: ["09:00-18:00"], wed: ["09:00-18:00"], thu: ["09:00-18:00"], fri: ["09:00-13:00", "14:00-18:00"]}
+      holidays: [2026-04-03, 2026-04-06, 2026-12-25]
+  policies:
+    - customer: acme
+      calendar: berlin-office
+      pause_statuses: [pending_customer]
+      at_risk: 0.8
+      targets:
+        - {kind: incident, severity: critical, response: 15m, resolution: 4h, calendar: 24x7}
+        - {kind: fault, severity: high, response: 1h, resolution: 8h}
+        - {kind: consultation, response: 4h, resolution: 16h}
+    - {customer: "*", targets: [{kind: fault, response: 4h, resolution: 5h30m}]}
+)", "/c.yaml");
+  ASSERT_THAT(loaded.problems, IsEmpty());
+  const auto& sla = loaded.config.sla;
+  ASSERT_EQ(sla.calendars.size(), 1u);
+  EXPECT_EQ(sla.calendars[0].timezone, "Europe/Berlin");
+  EXPECT_THAT(sla.calendars[0].hours[4], ElementsAre("09:00-13:00", "14:00-18:00"));
+  EXPECT_TRUE(sla.calendars[0].hours[5].empty());
+  EXPECT_EQ(sla.calendars[0].holidays.size(), 3u);
+  ASSERT_EQ(sla.policies.size(), 2u);
+  EXPECT_EQ(sla.policies[0].targets[0].calendar, "24x7");
+  EXPECT_EQ(sla.policies[0].targets[2].severity, "");
+  EXPECT_EQ(sla.policies[1].targets[0].resolution, std::chrono::minutes(330));
+  EXPECT_EQ(sla.policies[1].calendar, "24x7");
+}
+
+TEST(CollectorConfig, SlaMistakesAreEachReported) {
+  EXPECT_THAT(Problems(std::string(kMinimal) + R"(sla:
+  calendars:
+    office:
+      timezone: Europe/Berlin
+      hours: {mon: ["18:00-09:00", "09:00-12:00", "11:00-13:00"], sunday: ["10:00-11:00"]}
+      holidays: [2026-02-30]
+  policies:
+    - customer: acme
+      calendar: nowhere
+      pause_statuses: [resolved]
+      at_risk: 1.5
+      targets:
+        - {kind: fault, severity: high, response: 1h, resolution: 8h}
+        - {kind: fault, severity: high, response: 1h, resolution: 30m}
+        - {kind: question, response: 1h, resolution: 2h}
+    - {customer: acme, targets: []}
+)"),
+              ElementsAre(HasSubstr("got \"18:00-09:00\""),
+                          HasSubstr("the window \"11:00-13:00\" overlaps another"),
+                          HasSubstr("sla.calendars.office.hours.sunday: unknown key"),
+                          HasSubstr("expected a date like 2026-12-25, got \"2026-02-30\""),
+                          HasSubstr("sla.policies[0].calendar: no calendar is named \"nowhere\""),
+                          HasSubstr("sla.policies[0].pause_statuses[0]: expected a status of an open report"),
+                          HasSubstr("sla.policies[0].at_risk: expected a share above 0"),
+                          HasSubstr("sla.policies[0].targets[1]: another target of this policy is for fault, high"),
+                          HasSubstr("sla.policies[0].targets[1].resolution: is shorter than the response"),
+                          HasSubstr("sla.policies[0].targets[2].kind: expected incident, fault"),
+                          HasSubstr("sla.policies[1].customer: another policy is for \"acme\"")));
+}
+
 TEST(CollectorConfig, BuiltinRulesAreTunable) {
   Loaded<CollectorConfig> loaded = ParseCollectorConfig(
       std::string(kMinimal) +

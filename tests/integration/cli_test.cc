@@ -111,6 +111,18 @@ notifications:
   EXPECT_THAT(run.err, ::testing::Not(HasSubstr("not-a-webhook-secret")));
 }
 
+TEST(Cli, CheckConfigKnowsTheTimeZonesOfSlaCalendars) {
+  TempDir dir;
+  const std::string file = dir.Write("collector.yaml", R"(tls: {cert_file: c.pem, key_file: c.key}
+sla:
+  calendars:
+    office: {timezone: Europe/Atlantis, hours: {mon: ["09:00-18:00"]}}
+)");
+  CommandResult run = RunCommand({kCollector, "--config", file, "--check-config"});
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err, file + ":4:13: sla.calendars.office: unknown time zone \"Europe/Atlantis\"\n");
+}
+
 // A config for --once: the uplink settings must be valid but are never used.
 std::string OnceConfig(const TempDir& dir) {
   return dir.Write("agent.yaml", "agent: {id: once}\ncollector: {address: \"127.0.0.1:1\", "
