@@ -46,9 +46,22 @@ Deliverer::~Deliverer() { *alive_ = false; }
 
 void Deliverer::SetConfig(NotifyConfig config) { config_ = std::move(config); }
 
+bool Deliverer::FirstInLane(const OutboxEntry& entry) const {
+  auto lane = lanes_.find({entry.receiver, entry.incident_id});
+  return lane == lanes_.end() || lane->second.front() == entry.id;
+}
+
+void Deliverer::LeaveLane(const OutboxEntry& entry) {
+  auto lane = lanes_.find({entry.receiver, entry.incident_id});
+  if (lane == lanes_.end()) return;
+  std::erase(lane->second, entry.id);
+  if (lane->second.empty()) lanes_.erase(lane);
+}
+
 void Deliverer::Add(OutboxEntry entry) {
   if (entries_.count(entry.id) > 0) return;
   due_.insert({entry.next_attempt_ms, entry.id});
+  lanes_[{entry.receiver, entry.incident_id}].push_back(entry.id);
   const std::string id = entry.id;
   entries_.emplace(id, std::move(entry));
 }
@@ -75,9 +88,11 @@ void Deliverer::Poll(TimePoint now) {
                                           : "not delivered within delivery.max_age";
       outcome.status = entry.last_status;
       Record(entry, outcome, "dead");
+      LeaveLane(entry);
       entries_.erase(id);
       continue;
     }
+    if (!FirstInLane(entry)) continue;  // an earlier notification of its incident goes first
     Circuit& circuit = circuits_[entry.receiver];
     if (circuit.open_until) {
       // Open: wait for the pause to end, then let one probe through at a time.
@@ -131,6 +146,7 @@ void Deliverer::Finish(const std::string& id, const HttpOutcome& outcome) {
     entry.state = "delivered";
     entry.finished_ms = now_ms;
     Record(entry, outcome, "delivered");
+    LeaveLane(entry);
     entries_.erase(found);
     return;
   }
@@ -138,6 +154,7 @@ void Deliverer::Finish(const std::string& id, const HttpOutcome& outcome) {
     // The receiver answered, so it is up; the request itself is refused: retrying cannot help.
     circuit.failures = 0;
     Record(entry, outcome, "dead");
+    LeaveLane(entry);
     entries_.erase(found);
     return;
   }
@@ -145,6 +162,7 @@ void Deliverer::Finish(const std::string& id, const HttpOutcome& outcome) {
   const std::int64_t deadline_ms = entry.created_ms + config_.max_age.count();
   if (now_ms >= deadline_ms) {
     Record(entry, outcome, "dead");
+    LeaveLane(entry);
     entries_.erase(found);
     return;
   }
@@ -182,6 +200,7 @@ std::optional<Deliverer::TimePoint> Deliverer::NextDue() const {
   for (const auto& [due, id] : due_) {
     TimePoint at = FromMs(due);
     const OutboxEntry& entry = entries_.at(id);
+    if (!FirstInLane(entry)) continue;  // woken when the one before it finishes
     auto circuit = circuits_.find(entry.receiver);
     if (circuit != circuits_.end() && circuit->second.open_until && !circuit->second.probing) {
       at = std::max(at, *circuit->second.open_until);

@@ -7,6 +7,9 @@
 // probe through after breaker_pause (doubling while it keeps failing, up to 16x), and closes on a
 // success; so one dead receiver costs the others nothing.
 //
+// One incident's notifications reach a receiver in the order they were queued: the next waits
+// until the one before is delivered or dead (a pager must not get "resolve" before "trigger").
+//
 // Every attempt's outcome is written through the OutboxWriter before the observer hears of it;
 // a delivered notification is never attempted again. Webhook receivers get the Standard Webhooks
 // headers: webhook-id (the notification's id, stable across retries and restarts, for
@@ -128,6 +131,10 @@ class Deliverer {
   std::set<std::pair<std::int64_t, std::string>> due_;  // (next attempt ms, id), not in flight
   std::map<std::string, std::size_t> in_flight_;         // per receiver
   std::map<std::string, Circuit> circuits_;
+  // Per (receiver, incident), queued ids in order; only the first may be attempted.
+  std::map<std::pair<std::string, std::string>, std::vector<std::string>> lanes_;
+  bool FirstInLane(const OutboxEntry& entry) const;
+  void LeaveLane(const OutboxEntry& entry);
   std::shared_ptr<bool> alive_;  // completions after destruction are ignored
 };
 

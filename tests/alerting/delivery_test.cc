@@ -164,7 +164,11 @@ TEST_F(DeliveryTest, AReceiverDownForGoodDeadLettersAfterMaxAgeWithoutDelayingAn
 }
 
 TEST_F(DeliveryTest, TheCircuitOpensAfterRepeatedFailuresAndProbesWithOneCall) {
-  for (int i = 0; i < 5; ++i) deliverer_->Add(Entry("oncall", "msg_" + std::to_string(i)));
+  for (int i = 0; i < 5; ++i) {
+    OutboxEntry entry = Entry("oncall", "msg_" + std::to_string(i));
+    entry.incident_id = "inc-" + std::to_string(i);  // five incidents: sent side by side
+    deliverer_->Add(entry);
+  }
   Poll();
   ASSERT_EQ(sender_.calls.size(), 5u);
   for (int i = 0; i < 5; ++i) sender_.Answer("http://oncall", {502, "", std::nullopt});
@@ -179,6 +183,34 @@ TEST_F(DeliveryTest, TheCircuitOpensAfterRepeatedFailuresAndProbesWithOneCall) {
   EXPECT_FALSE(deliverer_->circuit_open("oncall"));
   Poll();
   EXPECT_EQ(sender_.calls.size(), 10u);  // closed: the rest go at once
+}
+
+TEST_F(DeliveryTest, AnIncidentsNotificationsReachAReceiverInOrder) {
+  OutboxEntry fired = Entry("oncall", "msg_fired");
+  OutboxEntry resolved = Entry("oncall", "msg_resolved");
+  resolved.event = "resolved";
+  OutboxEntry other = Entry("oncall", "msg_other");
+  other.incident_id = "inc-2";
+  deliverer_->Add(fired);
+  deliverer_->Add(resolved);
+  deliverer_->Add(other);
+  Poll();
+  ASSERT_EQ(sender_.calls.size(), 2u);  // fired and the other incident's; resolved waits
+  sender_.Answer("http://oncall", {503, "", std::nullopt});  // fired fails: resolved still waits
+  Pass(milliseconds(100));
+  EXPECT_EQ(sender_.calls.size(), 2u);
+  EXPECT_FALSE(deliverer_->NextDue() > clock_.Now() + seconds(1));
+  Pass(seconds(1));
+  ASSERT_EQ(sender_.calls.size(), 3u);  // fired again
+  sender_.Answer("http://oncall", {200, "", std::nullopt});  // the other incident's
+  sender_.Answer("http://oncall", {200, "", std::nullopt});  // fired
+  Poll();
+  ASSERT_EQ(sender_.calls.size(), 4u);
+  for (const auto& [name, value] : sender_.calls.back().headers) {
+    if (name == "webhook-id") {
+      EXPECT_EQ(value, "msg_resolved");
+    }
+  }
 }
 
 TEST_F(DeliveryTest, NotificationsOfAReceiverNoLongerConfiguredAreDeadLettered) {
