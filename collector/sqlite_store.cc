@@ -117,6 +117,40 @@ const std::vector<std::string_view> kMigrations = {
       CREATE INDEX notifications_pending ON notifications (state) WHERE state = 'pending';
       CREATE INDEX notifications_by_incident ON notifications (incident_id, seq);
     )sql",
+    // Fault reports with their history and incident links, and SLA events done once.
+    R"sql(
+      CREATE TABLE fault_reports (
+        seq                   INTEGER PRIMARY KEY AUTOINCREMENT,
+        id                    TEXT NOT NULL UNIQUE,
+        kind                  TEXT NOT NULL,
+        customer              TEXT NOT NULL,
+        fields                TEXT NOT NULL,
+        status                TEXT NOT NULL,
+        severity              TEXT NOT NULL,
+        category              TEXT NOT NULL,
+        reported_ms           INTEGER NOT NULL,
+        updated_ms            INTEGER NOT NULL
+      );
+      CREATE INDEX fault_reports_by_customer ON fault_reports (customer, seq);
+      CREATE TABLE fault_report_history (
+        n          INTEGER PRIMARY KEY AUTOINCREMENT,
+        report_id  TEXT NOT NULL,
+        entry      TEXT NOT NULL
+      );
+      CREATE INDEX fault_report_history_by_report ON fault_report_history (report_id, n);
+      CREATE TABLE fault_report_incidents (
+        report_id    TEXT NOT NULL,
+        incident_id  TEXT NOT NULL,
+        PRIMARY KEY (report_id, incident_id)
+      );
+      CREATE INDEX fault_report_incidents_by_incident ON fault_report_incidents (incident_id);
+      CREATE TABLE sla_events (
+        item   TEXT NOT NULL,
+        event  TEXT NOT NULL,
+        at_ms  INTEGER NOT NULL,
+        PRIMARY KEY (item, event)
+      );
+    )sql",
 };
 
 using Json = nlohmann::json;
@@ -248,6 +282,104 @@ alerting::OutboxEntry ReadNotification(const sqlite::Statement& row) {
   entry.last_error = row.Text(10);
   entry.finished_ms = row.Int(11);
   return entry;
+}
+
+Json OptionalJson(const std::optional<std::int64_t>& value) {
+  return value ? Json(*value) : Json(nullptr);
+}
+std::optional<std::int64_t> OptionalFrom(const Json& value) {
+  if (!value.is_number_integer()) return std::nullopt;
+  return value.get<std::int64_t>();
+}
+
+// The report's fields beyond the indexed columns, as one JSON document.
+std::string ReportFieldsToJson(const FaultReportRecord& r) {
+  return Json{{"title", r.title},
+              {"symptom", r.symptom},
+              {"channel", r.channel},
+              {"reporter_name", r.reporter_name},
+              {"reporter_contact", r.reporter_contact},
+              {"assignee_team", r.assignee_team},
+              {"assignee_person", r.assignee_person},
+              {"occurred_ms", r.occurred_ms},
+              {"first_response_ms", OptionalJson(r.first_response_ms)},
+              {"resolved_ms", OptionalJson(r.resolved_ms)},
+              {"closed_ms", OptionalJson(r.closed_ms)},
+              {"root_cause", r.root_cause},
+              {"resolution", r.resolution},
+              {"prevention", r.prevention},
+              {"satisfaction_score", r.satisfaction_score ? Json(*r.satisfaction_score) : Json()},
+              {"satisfaction_comment", r.satisfaction_comment},
+              {"satisfaction_ms", OptionalJson(r.satisfaction_ms)}}
+      .dump();
+}
+
+void ReportFieldsFromJson(const std::string& text, FaultReportRecord& r) {
+  const Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return;
+  r.title = j.value("title", "");
+  r.symptom = j.value("symptom", "");
+  r.channel = j.value("channel", "");
+  r.reporter_name = j.value("reporter_name", "");
+  r.reporter_contact = j.value("reporter_contact", "");
+  r.assignee_team = j.value("assignee_team", "");
+  r.assignee_person = j.value("assignee_person", "");
+  r.occurred_ms = j.value("occurred_ms", std::int64_t{0});
+  r.first_response_ms = OptionalFrom(j.value("first_response_ms", Json()));
+  r.resolved_ms = OptionalFrom(j.value("resolved_ms", Json()));
+  r.closed_ms = OptionalFrom(j.value("closed_ms", Json()));
+  r.root_cause = j.value("root_cause", "");
+  r.resolution = j.value("resolution", "");
+  r.prevention = j.value("prevention", "");
+  if (j.contains("satisfaction_score") && j["satisfaction_score"].is_number_integer()) {
+    r.satisfaction_score = j["satisfaction_score"].get<int>();
+  }
+  r.satisfaction_comment = j.value("satisfaction_comment", "");
+  r.satisfaction_ms = OptionalFrom(j.value("satisfaction_ms", Json()));
+}
+
+std::string HistoryToJson(const ReportHistoryEntry& e) {
+  Json changes = Json::object();
+  for (const auto& [field, change] : e.changes) changes[field] = {change.first, change.second};
+  return Json{{"at_ms", e.at_ms}, {"from", e.from},   {"to", e.to},
+              {"actor", e.actor}, {"note", e.note},   {"changes", changes}}
+      .dump();
+}
+
+ReportHistoryEntry HistoryFromJson(const std::string& text) {
+  ReportHistoryEntry e;
+  const Json j = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return e;
+  e.at_ms = j.value("at_ms", std::int64_t{0});
+  e.from = j.value("from", "");
+  e.to = j.value("to", "");
+  e.actor = j.value("actor", "");
+  e.note = j.value("note", "");
+  const auto changes = j.find("changes");
+  if (changes == j.end() || !changes->is_object()) return e;
+  for (const auto& [field, change] : changes->items()) {
+    if (change.is_array() && change.size() == 2 && change[0].is_string() && change[1].is_string()) {
+      e.changes[field] = {change[0].get<std::string>(), change[1].get<std::string>()};
+    }
+  }
+  return e;
+}
+
+constexpr const char* kReportColumns =
+    "seq, id, kind, customer, fields, status, severity, category, reported_ms, updated_ms";
+
+FaultReportRecord ReadReport(const sqlite::Statement& row) {
+  FaultReportRecord r;
+  r.id = row.Text(1);
+  r.kind = row.Text(2);
+  r.customer = row.Text(3);
+  ReportFieldsFromJson(row.Text(4), r);
+  r.status = row.Text(5);
+  r.severity = row.Text(6);
+  r.category = row.Text(7);
+  r.reported_ms = row.Int(8);
+  r.updated_ms = row.Int(9);
+  return r;
 }
 
 std::string MatchersToJson(const std::vector<SilenceMatcher>& matchers) {
@@ -615,6 +747,110 @@ class SqliteStore final : public Store {
     return AllRows<IncidentRecord>(*query, &ReadIncident);
   }
 
+  Status CreateFaultReport(const FaultReportRecord& report) override {
+    std::lock_guard lock(mutex_);
+    auto transaction = sqlite::Transaction::Begin(*db_);
+    if (!transaction) return transaction.error();
+    auto insert = db_->Prepare(
+        "INSERT INTO fault_reports (id, kind, customer, fields, status, severity, category,"
+        " reported_ms, updated_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    if (!insert) return insert.error();
+    insert->Bind(1, report.id)
+        .Bind(2, report.kind)
+        .Bind(3, report.customer)
+        .Bind(4, ReportFieldsToJson(report))
+        .Bind(5, report.status)
+        .Bind(6, report.severity)
+        .Bind(7, report.category)
+        .Bind(8, report.reported_ms)
+        .Bind(9, report.updated_ms);
+    if (Status done = insert->Run(); !done) return done;
+    if (Status linked = WriteLinks(report); !linked) return linked;
+    if (Status added = AddHistory(report.id, report.history); !added) return added;
+    return transaction->Commit();
+  }
+
+  Status UpdateFaultReport(const FaultReportRecord& report,
+                           const std::vector<ReportHistoryEntry>& new_entries) override {
+    std::lock_guard lock(mutex_);
+    auto transaction = sqlite::Transaction::Begin(*db_);
+    if (!transaction) return transaction.error();
+    auto update = db_->Prepare(
+        "UPDATE fault_reports SET fields = ?2, status = ?3, severity = ?4, category = ?5,"
+        " updated_ms = ?6 WHERE id = ?1");
+    if (!update) return update.error();
+    update->Bind(1, report.id)
+        .Bind(2, ReportFieldsToJson(report))
+        .Bind(3, report.status)
+        .Bind(4, report.severity)
+        .Bind(5, report.category)
+        .Bind(6, report.updated_ms);
+    if (Status done = update->Run(); !done) return done;
+    if (db_->Changes() == 0) return MakeError("not_found", "no fault report with id " + report.id);
+    if (Status linked = WriteLinks(report); !linked) return linked;
+    if (Status added = AddHistory(report.id, new_entries); !added) return added;
+    return transaction->Commit();
+  }
+
+  Result<std::optional<FaultReportRecord>> GetFaultReport(const std::string& id) override {
+    std::lock_guard lock(mutex_);
+    auto query = db_->Prepare(std::string("SELECT ") + kReportColumns +
+                              " FROM fault_reports WHERE id = ?1");
+    if (!query) return query.error();
+    query->Bind(1, id);
+    auto found = FirstRow<FaultReportRecord>(*query, &ReadReport);
+    if (!found || !found->has_value()) return found;
+    if (Status filled = FillReport(**found); !filled) return filled.error();
+    return found;
+  }
+
+  Result<Page<FaultReportRecord>> ListFaultReports(const FaultReportFilter& filter,
+                                                   std::optional<std::int64_t> before,
+                                                   std::size_t limit) override {
+    std::lock_guard lock(mutex_);
+    auto query = db_->Prepare(
+        std::string("SELECT ") + kReportColumns +
+        " FROM fault_reports WHERE (?1 = '' OR customer = ?1) AND (?2 = '' OR kind = ?2)"
+        " AND (?3 = '' OR status = ?3) AND (?4 = '' OR severity = ?4)"
+        " AND (?5 = '' OR category = ?5) AND reported_ms >= ?6 AND reported_ms < ?7"
+        " AND seq < ?8 ORDER BY seq DESC LIMIT " + std::to_string(limit + 1));
+    if (!query) return query.error();
+    query->Bind(1, filter.customer.value_or(""))
+        .Bind(2, filter.kind.value_or(""))
+        .Bind(3, filter.status.value_or(""))
+        .Bind(4, filter.severity.value_or(""))
+        .Bind(5, filter.category.value_or(""))
+        .Bind(6, filter.since_ms.value_or(std::numeric_limits<std::int64_t>::min()))
+        .Bind(7, filter.until_ms.value_or(std::numeric_limits<std::int64_t>::max()))
+        .Bind(8, before.value_or(std::numeric_limits<std::int64_t>::max()));
+    auto page = ReadPage<FaultReportRecord>(*query, limit, 0, &ReadReport);
+    if (!page) return page;
+    for (FaultReportRecord& report : page->items) {
+      if (Status filled = FillReport(report); !filled) return filled.error();
+    }
+    return page;
+  }
+
+  Result<std::vector<std::string>> ReportsOfIncident(const std::string& incident_id) override {
+    std::lock_guard lock(mutex_);
+    auto query = db_->Prepare(
+        "SELECT report_id FROM fault_report_incidents WHERE incident_id = ?1 ORDER BY report_id");
+    if (!query) return query.error();
+    query->Bind(1, incident_id);
+    return AllRows<std::string>(*query, [](const sqlite::Statement& row) { return row.Text(0); });
+  }
+
+  Result<bool> MarkSlaEvent(const std::string& item, const std::string& event,
+                            std::int64_t at_ms) override {
+    std::lock_guard lock(mutex_);
+    auto insert = db_->Prepare(
+        "INSERT OR IGNORE INTO sla_events (item, event, at_ms) VALUES (?1, ?2, ?3)");
+    if (!insert) return insert.error();
+    insert->Bind(1, item).Bind(2, event).Bind(3, at_ms);
+    if (Status done = insert->Run(); !done) return done.error();
+    return db_->Changes() == 1;
+  }
+
   Status CreateSilence(const SilenceRecord& silence) override {
     std::lock_guard lock(mutex_);
     auto insert = db_->Prepare(
@@ -769,6 +1005,50 @@ class SqliteStore final : public Store {
     if (!row) return row.error();
     if (!*row) return MakeError("not_found", "no incident with id " + id);
     return query->Int(0);
+  }
+
+  Status WriteLinks(const FaultReportRecord& report) {
+    for (const std::string& incident : report.incidents) {
+      auto insert = db_->Prepare(
+          "INSERT OR IGNORE INTO fault_report_incidents (report_id, incident_id) VALUES (?1, ?2)");
+      if (!insert) return insert.error();
+      insert->Bind(1, report.id).Bind(2, incident);
+      if (Status done = insert->Run(); !done) return done;
+    }
+    return OkStatus();
+  }
+
+  Status AddHistory(const std::string& report_id, const std::vector<ReportHistoryEntry>& entries) {
+    for (const ReportHistoryEntry& entry : entries) {
+      auto insert = db_->Prepare(
+          "INSERT INTO fault_report_history (report_id, entry) VALUES (?1, ?2)");
+      if (!insert) return insert.error();
+      insert->Bind(1, report_id).Bind(2, HistoryToJson(entry));
+      if (Status done = insert->Run(); !done) return done;
+    }
+    return OkStatus();
+  }
+
+  // Adds the history and the incident links to a report read from its row.
+  Status FillReport(FaultReportRecord& report) {
+    auto history = db_->Prepare(
+        "SELECT entry FROM fault_report_history WHERE report_id = ?1 ORDER BY n");
+    if (!history) return history.error();
+    history->Bind(1, report.id);
+    auto entries = AllRows<ReportHistoryEntry>(*history, [](const sqlite::Statement& row) {
+      return HistoryFromJson(row.Text(0));
+    });
+    if (!entries) return entries.error();
+    report.history = std::move(*entries);
+    auto links = db_->Prepare(
+        "SELECT incident_id FROM fault_report_incidents WHERE report_id = ?1 ORDER BY incident_id");
+    if (!links) return links.error();
+    links->Bind(1, report.id);
+    auto incidents =
+        AllRows<std::string>(*links, [](const sqlite::Statement& row) { return row.Text(0); });
+    if (!incidents) return incidents.error();
+    report.incidents = std::move(*incidents);
+    return OkStatus();
   }
 
   Status AddNotifications(const std::vector<alerting::OutboxEntry>& entries) {
