@@ -1,0 +1,454 @@
+#include "collector/sla/sla_engine.h"
+
+#include <date/date.h>
+#include <date/iso_week.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "common/time_format.h"
+
+namespace vigil::collector {
+namespace {
+
+using Json = nlohmann::json;
+using std::chrono::milliseconds;
+
+// A year and a day: a leap year's report fits.
+constexpr std::int64_t kMaxPeriodMs = 366LL * 24 * 3600 * 1000;
+constexpr std::size_t kListPage = 1000;
+
+TimePoint At(std::int64_t ms) { return TimePoint(milliseconds(ms)); }
+std::int64_t Ms(TimePoint t) {
+  return std::chrono::duration_cast<milliseconds>(t.time_since_epoch()).count();
+}
+
+Json Time(const std::optional<TimePoint>& t) {
+  return t ? Json(FormatRfc3339(Ms(*t))) : Json(nullptr);
+}
+Json Met(const std::optional<bool>& met) { return met ? Json(*met) : Json(nullptr); }
+
+// Whole seconds print as integers; imports with milliseconds keep them.
+Json Seconds(std::int64_t ms) {
+  if (ms % 1000 == 0) return Json(ms / 1000);
+  return Json(static_cast<double>(ms) / 1000.0);
+}
+Json Seconds(milliseconds ms) { return Seconds(ms.count()); }
+
+bool IsDone(const std::string& status) { return status == "resolved" || status == "closed"; }
+
+const std::set<std::string> kNoPauses;
+
+// Items of a report, one per incident or fault report, with what the summary needs.
+struct ReportItem {
+  Json json;
+  std::string kind;
+  std::string severity;
+  std::optional<std::string> category;
+  std::int64_t opened_ms = 0;
+  bool resolved = false;
+  bool responded = false;
+  std::int64_t response_wall_ms = 0;
+  std::int64_t resolution_wall_ms = 0;
+  // Only with a target:
+  std::optional<std::int64_t> response_business_ms;
+  std::optional<std::int64_t> resolution_business_ms;
+  std::optional<bool> response_met;
+  std::optional<bool> resolution_met;
+  std::optional<int> satisfaction;
+};
+
+// Mean and nearest-rank p50 and p90 of `values`; nulls when there are none.
+Json Statistics(std::vector<std::int64_t> values) {
+  if (values.empty()) return {{"mean", nullptr}, {"p50", nullptr}, {"p90", nullptr}};
+  std::sort(values.begin(), values.end());
+  const auto rank = [&](double p) {
+    const auto index = static_cast<std::size_t>(std::ceil(p * static_cast<double>(values.size())));
+    return values[std::max<std::size_t>(index, 1) - 1];
+  };
+  double sum = 0;
+  for (std::int64_t v : values) sum += static_cast<double>(v);
+  return {{"mean", sum / static_cast<double>(values.size()) / 1000.0},
+          {"p50", Seconds(rank(0.5))},
+          {"p90", Seconds(rank(0.9))}};
+}
+
+Json Ratio(int met, int decided) {
+  if (decided == 0) return nullptr;
+  return static_cast<double>(met) / static_cast<double>(decided);
+}
+
+std::string IsoWeek(std::int64_t ms) {
+  const auto day = date::floor<date::days>(At(ms));
+  const iso_week::year_weeknum_weekday week{day};
+  std::ostringstream out;
+  out << static_cast<int>(week.year()) << "-W";
+  const unsigned number = static_cast<unsigned>(week.weeknum());
+  if (number < 10) out << '0';
+  out << number;
+  return out.str();
+}
+
+Json SummaryOf(const std::vector<const ReportItem*>& items) {
+  std::vector<std::int64_t> tta_business, ttr_business, tta_wall, ttr_wall;
+  int open = 0, response_met = 0, response_decided = 0, resolution_met = 0,
+      resolution_decided = 0, breaches = 0, ratings = 0;
+  double rating_sum = 0;
+  for (const ReportItem* item : items) {
+    if (!item->resolved) ++open;
+    if (item->responded) {
+      tta_wall.push_back(item->response_wall_ms);
+      if (item->response_business_ms) tta_business.push_back(*item->response_business_ms);
+    }
+    if (item->resolved) {
+      ttr_wall.push_back(item->resolution_wall_ms);
+      if (item->resolution_business_ms) ttr_business.push_back(*item->resolution_business_ms);
+    }
+    if (item->response_met) {
+      ++response_decided;
+      if (*item->response_met) ++response_met; else ++breaches;
+    }
+    if (item->resolution_met) {
+      ++resolution_decided;
+      if (*item->resolution_met) ++resolution_met; else ++breaches;
+    }
+    if (item->satisfaction) {
+      ++ratings;
+      rating_sum += *item->satisfaction;
+    }
+  }
+  return {{"kind", items.front()->kind},
+          {"severity", items.front()->severity},
+          {"count", items.size()},
+          {"open", open},
+          {"mtta_business_seconds", Statistics(tta_business)},
+          {"mttr_business_seconds", Statistics(ttr_business)},
+          {"mtta_wall_seconds", Statistics(tta_wall)},
+          {"mttr_wall_seconds", Statistics(ttr_wall)},
+          {"response_on_time_ratio", Ratio(response_met, response_decided)},
+          {"resolution_on_time_ratio", Ratio(resolution_met, resolution_decided)},
+          {"breaches", breaches},
+          {"satisfaction_mean", ratings ? Json(rating_sum / ratings) : Json(nullptr)},
+          {"satisfaction_count", ratings}};
+}
+
+// The item's figures in the report's shape; `sla` is absent when no target covers it.
+ReportItem MakeItem(const std::string& type, const std::string& id, const std::string& kind,
+                    const std::string& severity, const std::optional<std::string>& category,
+                    const SlaInputs& inputs, const std::optional<ItemSla>& sla, TimePoint as_of) {
+  ReportItem item;
+  item.kind = kind;
+  item.severity = severity;
+  item.category = category;
+  item.opened_ms = Ms(inputs.opened);
+  item.responded = inputs.responded.has_value();
+  item.resolved = inputs.resolved.has_value();
+  const TimePoint until = std::max(inputs.opened, as_of);
+  item.response_wall_ms = Ms(inputs.responded.value_or(until)) - item.opened_ms;
+  item.resolution_wall_ms = Ms(inputs.resolved.value_or(until)) - item.opened_ms;
+  Json& json = item.json;
+  json = {{"type", type},
+          {"id", id},
+          {"kind", kind},
+          {"severity", severity},
+          {"category", category ? Json(*category) : Json(nullptr)},
+          {"opened_at", Time(inputs.opened)},
+          {"responded_at", Time(inputs.responded)},
+          {"resolved_at", Time(inputs.resolved)},
+          {"response_target_seconds", nullptr},
+          {"resolution_target_seconds", nullptr},
+          {"response_due", nullptr},
+          {"resolution_due", nullptr},
+          {"paused_seconds", 0},
+          {"response_business_seconds", nullptr},
+          {"resolution_business_seconds", nullptr},
+          {"response_wall_seconds", Seconds(item.response_wall_ms)},
+          {"resolution_wall_seconds", Seconds(item.resolution_wall_ms)},
+          {"response_met", nullptr},
+          {"resolution_met", nullptr}};
+  if (!sla) return item;
+  const SlaFigures& f = sla->figures;
+  item.response_business_ms = f.response_business.count();
+  item.resolution_business_ms = f.resolution_business.count();
+  item.response_met = f.response_met;
+  item.resolution_met = f.resolution_met;
+  json["response_target_seconds"] = Seconds(sla->target->response);
+  json["resolution_target_seconds"] = Seconds(sla->target->resolution);
+  json["response_due"] = Time(f.response_due);
+  json["resolution_due"] = Time(f.resolution_due);
+  json["paused_seconds"] = Seconds(f.paused);
+  json["response_business_seconds"] = Seconds(f.response_business);
+  json["resolution_business_seconds"] = Seconds(f.resolution_business);
+  json["response_met"] = Met(f.response_met);
+  json["resolution_met"] = Met(f.resolution_met);
+  return item;
+}
+
+SlaInputs IncidentInputs(const IncidentRecord& incident) {
+  SlaInputs inputs;
+  inputs.opened = At(incident.started_ms);
+  if (incident.acknowledged_ms) inputs.responded = At(*incident.acknowledged_ms);
+  if (incident.resolved_ms) {
+    inputs.resolved = At(*incident.resolved_ms);
+    // Resolved without an acknowledgement: the resolution answered it.
+    if (!inputs.responded) inputs.responded = inputs.resolved;
+  }
+  return inputs;
+}
+
+SlaInputs ReportInputs(const FaultReportRecord& report, const std::set<std::string>& pauses) {
+  SlaInputs inputs;
+  inputs.opened = At(report.reported_ms);
+  if (report.first_response_ms) inputs.responded = At(*report.first_response_ms);
+  if (report.resolved_ms && IsDone(report.status)) inputs.resolved = At(*report.resolved_ms);
+  inputs.paused = SlaEngine::PausedSpans(report, pauses);
+  return inputs;
+}
+
+std::optional<std::string> IncidentCategory(const IncidentRecord& incident) {
+  for (const auto& [name, value] : incident.labels) {
+    if (name == "category") return value;
+  }
+  return std::nullopt;
+}
+
+std::string CsvField(const Json& value) {
+  if (value.is_null()) return "";
+  std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + "\"";
+}
+
+constexpr const char* kCsvColumns[] = {
+    "type", "id", "kind", "severity", "category", "opened_at", "responded_at", "resolved_at",
+    "response_target_seconds", "resolution_target_seconds", "response_due", "resolution_due",
+    "paused_seconds", "response_business_seconds", "resolution_business_seconds",
+    "response_wall_seconds", "resolution_wall_seconds", "response_met", "resolution_met"};
+
+}  // namespace
+
+SlaEngine::SlaEngine(Store& store, const Clock& clock, SlaSetup setup)
+    : store_(store), clock_(clock), setup_(std::make_shared<const SlaSetup>(std::move(setup))) {}
+
+void SlaEngine::SetPolicies(SlaSetup setup) {
+  auto fresh = std::make_shared<const SlaSetup>(std::move(setup));
+  std::lock_guard lock(mutex_);
+  setup_ = std::move(fresh);
+}
+
+std::shared_ptr<const SlaSetup> SlaEngine::setup() const {
+  std::lock_guard lock(mutex_);
+  return setup_;
+}
+
+std::vector<Span> SlaEngine::PausedSpans(const FaultReportRecord& report,
+                                         const std::set<std::string>& pause_statuses) {
+  // A span runs from entering a pausing status to leaving it. Resolved and closed pause too, so
+  // that a reopen does not charge the time the report was thought done; while the report stays
+  // done its clock has stopped anyway.
+  const auto pausing = [&](const std::string& status) {
+    return IsDone(status) || pause_statuses.count(status) > 0;
+  };
+  std::vector<Span> spans;
+  // optional<TimePoint> here trips g++ 12's maybe-uninitialized; a flag says the same.
+  bool paused = false;
+  TimePoint start{};
+  for (const ReportHistoryEntry& entry : report.history) {
+    if (entry.to.empty()) continue;  // a note, an edit or a rating
+    const TimePoint at = At(entry.at_ms);
+    if (pausing(entry.to)) {
+      if (!paused) start = at;
+      paused = true;
+    } else if (paused) {
+      if (start < at) spans.emplace_back(start, at);
+      paused = false;
+    }
+  }
+  if (paused) {
+    if (IsDone(report.status)) {
+      // Paused (pending the customer, say) up to the resolution.
+      if (report.resolved_ms && start < At(*report.resolved_ms)) {
+        spans.emplace_back(start, At(*report.resolved_ms));
+      }
+    } else {
+      spans.emplace_back(start, TimePoint::max());
+    }
+  }
+  return spans;
+}
+
+std::optional<ItemSla> SlaEngine::ForReport(const FaultReportRecord& report, TimePoint as_of,
+                                            std::shared_ptr<const SlaSetup>& keep) const {
+  keep = setup();
+  const SlaPolicy* policy = keep->PolicyFor(report.customer);
+  if (!policy) return std::nullopt;
+  const SlaTarget* target = policy->TargetFor(report.kind, report.severity);
+  if (!target) return std::nullopt;
+  ItemSla sla;
+  sla.target = target;
+  sla.inputs = ReportInputs(report, policy->pause_statuses);
+  sla.figures = ComputeSla(sla.inputs, *target, as_of);
+  return sla;
+}
+
+std::optional<ItemSla> SlaEngine::ForIncident(const IncidentRecord& incident, TimePoint as_of,
+                                              std::shared_ptr<const SlaSetup>& keep) const {
+  keep = setup();
+  const SlaPolicy* policy = keep->PolicyFor(incident.customer);
+  if (!policy) return std::nullopt;
+  const SlaTarget* target = policy->TargetFor("incident", incident.severity);
+  if (!target) return std::nullopt;
+  ItemSla sla;
+  sla.target = target;
+  sla.inputs = IncidentInputs(incident);
+  sla.figures = ComputeSla(sla.inputs, *target, as_of);
+  return sla;
+}
+
+Json SlaEngine::ReportBlock(const FaultReportRecord& report) const {
+  std::shared_ptr<const SlaSetup> keep;
+  auto sla = ForReport(report, clock_.Now(), keep);
+  if (!sla) return nullptr;
+  return {{"response_due", Time(sla->figures.response_due)},
+          {"resolution_due", Time(sla->figures.resolution_due)},
+          {"response_met", Met(sla->figures.response_met)},
+          {"resolution_met", Met(sla->figures.resolution_met)},
+          {"paused", sla->figures.paused_now}};
+}
+
+Json SlaEngine::Policies() const {
+  const std::shared_ptr<const SlaSetup> held = setup();
+  Json policies = Json::array();
+  for (const SlaPolicy& policy : held->policies) {
+    Json targets = Json::array();
+    for (const SlaTarget& target : policy.targets) {
+      targets.push_back({{"kind", target.kind},
+                         {"severity", target.severity.empty() ? Json(nullptr) : Json(target.severity)},
+                         {"response_seconds", Seconds(target.response)},
+                         {"resolution_seconds", Seconds(target.resolution)},
+                         {"calendar", target.calendar_name}});
+    }
+    policies.push_back({{"customer", policy.customer},
+                        {"calendar", policy.calendar_name},
+                        {"pause_statuses", policy.pause_statuses},
+                        {"at_risk", policy.at_risk},
+                        {"targets", std::move(targets)}});
+  }
+  return policies;
+}
+
+Result<Json> SlaEngine::Report(const std::string& customer, std::int64_t from_ms,
+                               std::int64_t to_ms) const {
+  if (to_ms <= from_ms) return MakeError("bad_request", "to: must be after from");
+  if (to_ms - from_ms > kMaxPeriodMs) {
+    return MakeError("bad_request", "to: a report covers at most 366 days");
+  }
+  const TimePoint now = clock_.Now();
+  const TimePoint as_of = std::min(At(to_ms), now);
+  std::shared_ptr<const SlaSetup> keep = setup();
+  std::vector<ReportItem> items;
+
+  IncidentFilter incidents;
+  incidents.customer = customer;
+  incidents.since_ms = from_ms;
+  incidents.until_ms = to_ms;
+  std::optional<std::int64_t> before;
+  do {
+    auto page = store_.ListIncidents(incidents, before, kListPage);
+    if (!page) return page.error();
+    for (const IncidentRecord& incident : page->items) {
+      auto sla = ForIncident(incident, as_of, keep);
+      items.push_back(MakeItem("incident", incident.id, "incident", incident.severity,
+                               IncidentCategory(incident), IncidentInputs(incident), sla, as_of));
+    }
+    before = page->next;
+  } while (before);
+
+  FaultReportFilter reports;
+  reports.customer = customer;
+  reports.since_ms = from_ms;
+  reports.until_ms = to_ms;
+  do {
+    auto page = store_.ListFaultReports(reports, before, kListPage);
+    if (!page) return page.error();
+    for (const FaultReportRecord& report : page->items) {
+      const SlaPolicy* policy = keep->PolicyFor(report.customer);
+      auto sla = ForReport(report, as_of, keep);
+      const SlaInputs inputs = ReportInputs(report, policy ? policy->pause_statuses : kNoPauses);
+      ReportItem item = MakeItem(
+          "fault_report", report.id, report.kind, report.severity,
+          report.category.empty() ? std::nullopt : std::optional<std::string>(report.category),
+          inputs, sla, as_of);
+      if (!sla) item.json["paused_seconds"] = 0;
+      item.satisfaction = report.satisfaction_score;
+      items.push_back(std::move(item));
+    }
+    before = page->next;
+  } while (before);
+
+  std::sort(items.begin(), items.end(), [](const ReportItem& a, const ReportItem& b) {
+    if (a.opened_ms != b.opened_ms) return a.opened_ms < b.opened_ms;
+    return a.json["id"].get<std::string>() < b.json["id"].get<std::string>();
+  });
+
+  std::map<std::pair<std::string, std::string>, std::vector<const ReportItem*>> groups;
+  std::map<std::optional<std::string>, int> by_category;
+  std::map<std::pair<std::string, std::optional<std::string>>, int> trend;
+  Json out_items = Json::array();
+  for (const ReportItem& item : items) {
+    groups[{item.kind, item.severity}].push_back(&item);
+    ++by_category[item.category];
+    ++trend[{IsoWeek(item.opened_ms), item.category}];
+    out_items.push_back(item.json);
+  }
+  const auto category_json = [](const std::optional<std::string>& category) {
+    return category ? Json(*category) : Json(nullptr);
+  };
+  Json summary = Json::array();
+  for (const auto& [key, members] : groups) summary.push_back(SummaryOf(members));
+  Json categories = Json::array();
+  for (const auto& [category, count] : by_category) {
+    categories.push_back({{"category", category_json(category)}, {"count", count}});
+  }
+  Json weeks = Json::array();
+  for (const auto& [key, count] : trend) {
+    weeks.push_back({{"week", key.first}, {"category", category_json(key.second)}, {"count", count}});
+  }
+  return Json{{"customer", customer},
+              {"from", FormatRfc3339(from_ms)},
+              {"to", FormatRfc3339(to_ms)},
+              {"generated_at", Time(now)},
+              {"items", std::move(out_items)},
+              {"summary", std::move(summary)},
+              {"by_category", std::move(categories)},
+              {"trend", std::move(weeks)}};
+}
+
+std::string SlaEngine::ReportCsv(const Json& report) {
+  std::string csv;
+  for (const char* column : kCsvColumns) {
+    if (!csv.empty()) csv += ',';
+    csv += column;
+  }
+  csv += "\r\n";
+  for (const Json& item : report.at("items")) {
+    bool first = true;
+    for (const char* column : kCsvColumns) {
+      if (!first) csv += ',';
+      first = false;
+      csv += CsvField(item.at(column));
+    }
+    csv += "\r\n";
+  }
+  return csv;
+}
+
+}  // namespace vigil::collector

@@ -1,0 +1,66 @@
+#pragma once
+// The SLA engine (docs/sla.md): every incident and fault report of a customer with a policy,
+// measured against its target — dues, business and wall times, pauses, met or breached — and the
+// report per customer and period (JSON and CSV, ../shared/API.md). Reads the store; holds the
+// policies (swapped whole on reload). Thread-safe.
+
+#include <memory>
+#include <mutex>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <string>
+
+#include "collector/sla/sla_clock.h"
+#include "collector/sla/sla_policy.h"
+#include "collector/store.h"
+#include "common/clock.h"
+
+namespace vigil::collector {
+
+struct ItemSla {
+  const SlaTarget* target = nullptr;  // valid while the policies it came from are held
+  SlaInputs inputs;
+  SlaFigures figures;
+};
+
+class SlaEngine {
+ public:
+  SlaEngine(Store& store, const Clock& clock, SlaSetup setup);
+
+  void SetPolicies(SlaSetup setup);
+
+  // The figures of one item now (nullopt: no policy or no target covers it). `keep` holds the
+  // policies the result points into.
+  std::optional<ItemSla> ForReport(const FaultReportRecord& report, TimePoint as_of,
+                                   std::shared_ptr<const SlaSetup>& keep) const;
+  std::optional<ItemSla> ForIncident(const IncidentRecord& incident, TimePoint as_of,
+                                     std::shared_ptr<const SlaSetup>& keep) const;
+
+  // The "sla" block of a fault report in the API: dues, met, paused; null without a target.
+  nlohmann::json ReportBlock(const FaultReportRecord& report) const;
+
+  // GET /api/v1/sla: the policies as configured.
+  nlohmann::json Policies() const;
+
+  // GET /api/v1/sla/report: items of `customer` opened in [from, to), figures as of
+  // min(to, now). Error "bad_request" when the period is empty or longer than a year.
+  Result<nlohmann::json> Report(const std::string& customer, std::int64_t from_ms,
+                                std::int64_t to_ms) const;
+  // The same items, one CSV row each, header first.
+  static std::string ReportCsv(const nlohmann::json& report);
+
+  // The spans a fault report's clock is paused: its policy's pause statuses, and resolved spans
+  // that a reopen ended.
+  static std::vector<Span> PausedSpans(const FaultReportRecord& report,
+                                       const std::set<std::string>& pause_statuses);
+
+ private:
+  std::shared_ptr<const SlaSetup> setup() const;
+
+  Store& store_;
+  const Clock& clock_;
+  mutable std::mutex mutex_;
+  std::shared_ptr<const SlaSetup> setup_;  // guarded by mutex_
+};
+
+}  // namespace vigil::collector
