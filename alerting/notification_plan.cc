@@ -8,7 +8,8 @@ namespace {
 constexpr std::pair<NotifyEvent, std::string_view> kEventNames[] = {
     {NotifyEvent::kFired, "fired"},         {NotifyEvent::kAcknowledged, "acknowledged"},
     {NotifyEvent::kResolved, "resolved"},   {NotifyEvent::kReopened, "reopened"},
-    {NotifyEvent::kEscalated, "escalated"}, {NotifyEvent::kReminder, "reminder"}};
+    {NotifyEvent::kEscalated, "escalated"}, {NotifyEvent::kReminder, "reminder"},
+    {NotifyEvent::kSlaAtRisk, "sla_at_risk"}, {NotifyEvent::kSlaBreached, "sla_breached"}};
 
 bool Firing(const IncidentNotifyState& incident) {
   return !incident.acknowledged && !incident.resolved && !incident.silenced;
@@ -79,6 +80,10 @@ std::vector<PlannedNotification> NotificationPlanner::OnEvent(IncidentNotifyStat
       }
       return out;
     }
+    case NotifyEvent::kSlaAtRisk:
+    case NotifyEvent::kSlaBreached:
+      for (const RouteMatch& match : Matches(incident)) add(match.receiver, event);
+      return out;
     case NotifyEvent::kEscalated:
     case NotifyEvent::kReminder:
       return out;  // timers make these (Due)

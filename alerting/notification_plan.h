@@ -26,7 +26,18 @@
 
 namespace vigil::alerting {
 
-enum class NotifyEvent { kFired, kAcknowledged, kResolved, kReopened, kEscalated, kReminder };
+enum class NotifyEvent {
+  kFired,
+  kAcknowledged,
+  kResolved,
+  kReopened,
+  kEscalated,
+  kReminder,
+  // An incident or fault report used its SLA's at_risk share of a target, or breached it
+  // (docs/sla.md): every matched route's receiver, once.
+  kSlaAtRisk,
+  kSlaBreached,
+};
 std::string_view NotifyEventName(NotifyEvent event);
 std::optional<NotifyEvent> ParseNotifyEvent(std::string_view name);
 

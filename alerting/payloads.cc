@@ -84,6 +84,8 @@ std::string EventWords(NotifyEvent event) {
     case NotifyEvent::kResolved: return "RESOLVED";
     case NotifyEvent::kEscalated: return "ESCALATED";
     case NotifyEvent::kReminder: return "STILL FIRING";
+    case NotifyEvent::kSlaAtRisk: return "SLA AT RISK";
+    case NotifyEvent::kSlaBreached: return "SLA BREACHED";
   }
   return "";
 }

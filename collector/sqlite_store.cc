@@ -616,11 +616,7 @@ class SqliteStore final : public Store {
         .Bind(8, entry.created_ms);
     if (Status done = update->Run(); !done) return done;
     if (db_->Changes() == 0) return MakeError("not_found", "no notification with id " + entry.id);
-    if (!timeline.empty()) {
-      auto seq = SeqOf(entry.incident_id);
-      if (!seq) return seq.error();
-      if (Status added = AddTimeline(*seq, timeline); !added) return added;
-    }
+    if (Status added = AddItemEntries(entry.incident_id, timeline); !added) return added;
     return transaction->Commit();
   }
 
@@ -831,6 +827,34 @@ class SqliteStore final : public Store {
     return page;
   }
 
+  Result<std::vector<FaultReportRecord>> OpenFaultReports() override {
+    std::lock_guard lock(mutex_);
+    auto query = db_->Prepare(std::string("SELECT ") + kReportColumns +
+                              " FROM fault_reports WHERE status NOT IN ('resolved', 'closed')"
+                              " ORDER BY seq");
+    if (!query) return query.error();
+    auto reports = AllRows<FaultReportRecord>(*query, &ReadReport);
+    if (!reports) return reports;
+    for (FaultReportRecord& report : *reports) {
+      if (Status filled = FillReport(report); !filled) return filled.error();
+    }
+    return reports;
+  }
+
+  Result<std::vector<SlaEventCount>> CountSlaEvents() override {
+    std::lock_guard lock(mutex_);
+    auto query = db_->Prepare(
+        "SELECT r.customer, r.kind, r.severity, e.event, COUNT(*) FROM sla_events e"
+        " JOIN fault_reports r ON r.id = e.item GROUP BY 1, 2, 3, 4"
+        " UNION ALL "
+        "SELECT i.customer, 'incident', i.severity, e.event, COUNT(*) FROM sla_events e"
+        " JOIN incidents i ON i.id = e.item GROUP BY 1, 2, 3, 4");
+    if (!query) return query.error();
+    return AllRows<SlaEventCount>(*query, [](const sqlite::Statement& row) {
+      return SlaEventCount{row.Text(0), row.Text(1), row.Text(2), row.Text(3), row.Int(4)};
+    });
+  }
+
   Result<std::vector<std::string>> ReportsOfIncident(const std::string& incident_id) override {
     std::lock_guard lock(mutex_);
     auto query = db_->Prepare(
@@ -840,15 +864,26 @@ class SqliteStore final : public Store {
     return AllRows<std::string>(*query, [](const sqlite::Statement& row) { return row.Text(0); });
   }
 
-  Result<bool> MarkSlaEvent(const std::string& item, const std::string& event,
-                            std::int64_t at_ms) override {
+  Result<bool> MarkSlaEvent(const std::string& item, const std::string& event, std::int64_t at_ms,
+                            const std::string& note,
+                            const std::vector<alerting::OutboxEntry>& notifications) override {
     std::lock_guard lock(mutex_);
+    auto transaction = sqlite::Transaction::Begin(*db_);
+    if (!transaction) return transaction.error();
     auto insert = db_->Prepare(
         "INSERT OR IGNORE INTO sla_events (item, event, at_ms) VALUES (?1, ?2, ?3)");
     if (!insert) return insert.error();
     insert->Bind(1, item).Bind(2, event).Bind(3, at_ms);
     if (Status done = insert->Run(); !done) return done.error();
-    return db_->Changes() == 1;
+    if (db_->Changes() == 0) return false;
+    if (!note.empty()) {
+      if (Status noted = AddItemEntries(item, {{at_ms, "sla", "system", note}}); !noted) {
+        return noted.error();
+      }
+    }
+    if (Status queued = AddNotifications(notifications); !queued) return queued.error();
+    if (Status committed = transaction->Commit(); !committed) return committed.error();
+    return true;
   }
 
   Status CreateSilence(const SilenceRecord& silence) override {
@@ -1069,6 +1104,25 @@ class SqliteStore final : public Store {
       if (Status done = insert->Run(); !done) return done;
     }
     return OkStatus();
+  }
+
+  // Entries on an incident's timeline, or as notes on a fault report's history.
+  Status AddItemEntries(const std::string& item, const std::vector<TimelineEntry>& entries) {
+    if (entries.empty()) return OkStatus();
+    if (item.rfind("fr-", 0) == 0) {
+      std::vector<ReportHistoryEntry> history;
+      for (const TimelineEntry& entry : entries) {
+        ReportHistoryEntry noted;
+        noted.at_ms = entry.at_ms;
+        noted.actor = entry.actor;
+        noted.note = entry.text;
+        history.push_back(std::move(noted));
+      }
+      return AddHistory(item, history);
+    }
+    auto seq = SeqOf(item);
+    if (!seq) return seq.error();
+    return AddTimeline(*seq, entries);
   }
 
   Status AddTimeline(std::int64_t seq, const std::vector<TimelineEntry>& entries) {

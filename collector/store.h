@@ -149,6 +149,14 @@ struct FaultReportFilter {
   std::optional<std::int64_t> until_ms;  // reported_at < until
 };
 
+struct SlaEventCount {
+  std::string customer;
+  std::string kind;  // incident, fault, consultation, complaint
+  std::string severity;
+  std::string event;  // response_at_risk, response_breached, resolution_at_risk, ...
+  std::int64_t count = 0;
+};
+
 struct SilenceRecord {
   std::string id;
   std::vector<SilenceMatcher> matchers;
@@ -220,20 +228,29 @@ class Store {
   virtual Result<Page<FaultReportRecord>> ListFaultReports(const FaultReportFilter& filter,
                                                            std::optional<std::int64_t> before,
                                                            std::size_t limit) = 0;
+  // Every report not resolved or closed, oldest first, with histories.
+  virtual Result<std::vector<FaultReportRecord>> OpenFaultReports() = 0;
   // The reports linked to an incident.
   virtual Result<std::vector<std::string>> ReportsOfIncident(const std::string& incident_id) = 0;
 
-  // Marks an SLA event (an item at risk, or breached) as done; false when it was done already.
-  // Makes "escalate once" hold across restarts.
+  // Marks an SLA event (an item at risk, or breached) of an incident ("inc-…") or a fault report
+  // ("fr-…") once: the mark, `note` on the item's timeline or history (none when empty) and the
+  // notifications it causes, in one transaction. false, and nothing written, when it was marked
+  // already: "escalate once" holds across restarts.
   virtual Result<bool> MarkSlaEvent(const std::string& item, const std::string& event,
-                                    std::int64_t at_ms) = 0;
+                                    std::int64_t at_ms, const std::string& note = {},
+                                    const std::vector<alerting::OutboxEntry>& notifications = {}) = 0;
+
+  // How many SLA events of each kind were marked, by the item's customer, kind and severity.
+  virtual Result<std::vector<SlaEventCount>> CountSlaEvents() = 0;
 
   virtual Status CreateSilence(const SilenceRecord& silence) = 0;
   // Error "not_found" for an unknown id.
   virtual Status SetSilenceEnd(const std::string& id, std::int64_t ends_ms) = 0;
   virtual Result<std::vector<SilenceRecord>> ListSilences() = 0;
 
-  // The outbox. Record writes an attempt's outcome (and its timeline entries) in one transaction.
+  // The outbox. Record writes an attempt's outcome (and its entries on the timeline of the
+  // incident, or the history of the fault report, it is about) in one transaction.
   virtual Status RecordNotification(const alerting::OutboxEntry& entry,
                                     const std::vector<TimelineEntry>& timeline) = 0;
   virtual Result<std::vector<alerting::OutboxEntry>> PendingNotifications() = 0;

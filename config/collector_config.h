@@ -134,6 +134,8 @@ struct CollectorConfig {
       std::vector<Target> targets;
     };
     std::vector<Policy> policies;
+    // How often open items are checked for passing at_risk or breaching.
+    Duration check_interval = std::chrono::seconds(30);
   } sla;
 
   // Sections of the documented schema that this version accepts but does not act on yet; the

@@ -155,6 +155,14 @@ std::vector<alerting::OutboxEntry> Notifier::Plan(const IncidentRecord& incident
   return Render(incident, planned, ToUnixMillis(now));
 }
 
+std::vector<alerting::OutboxEntry> Notifier::PlanSlaEvent(const IncidentRecord& alert,
+                                                          NotifyEvent event) {
+  const TimePoint now = clock_.Now();
+  std::lock_guard lock(mutex_);
+  alerting::IncidentNotifyState state = StateOf(alert);
+  return Render(alert, planner_->OnEvent(state, event, now), ToUnixMillis(now));
+}
+
 void Notifier::Committed(const std::vector<alerting::OutboxEntry>& notifications) {
   delivery_->Submit(notifications);
 }

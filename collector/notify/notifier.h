@@ -47,6 +47,12 @@ class Notifier final : public IncidentObserver, public prometheus::Collectable {
                                           IncidentChange change) override;
   void Committed(const std::vector<alerting::OutboxEntry>& notifications) override;
 
+  // The notifications of an SLA event (kSlaAtRisk, kSlaBreached) described by `alert`, an
+  // incident-shaped record made for it (collector/sla/sla_watch.h), routed on its labels. Not
+  // queued: the caller stores them with the event's mark and then calls Committed().
+  std::vector<alerting::OutboxEntry> PlanSlaEvent(const IncidentRecord& alert,
+                                                  alerting::NotifyEvent event);
+
   // Queues the escalations and reminders due by `now`.
   void Tick(TimePoint now);
   std::optional<TimePoint> NextDue() const;

@@ -294,6 +294,7 @@ std::optional<ItemSla> SlaEngine::ForReport(const FaultReportRecord& report, Tim
   if (!target) return std::nullopt;
   ItemSla sla;
   sla.target = target;
+  sla.at_risk = policy->at_risk;
   sla.inputs = ReportInputs(report, policy->pause_statuses);
   sla.figures = ComputeSla(sla.inputs, *target, as_of);
   return sla;
@@ -308,6 +309,7 @@ std::optional<ItemSla> SlaEngine::ForIncident(const IncidentRecord& incident, Ti
   if (!target) return std::nullopt;
   ItemSla sla;
   sla.target = target;
+  sla.at_risk = policy->at_risk;
   sla.inputs = IncidentInputs(incident);
   sla.figures = ComputeSla(sla.inputs, *target, as_of);
   return sla;

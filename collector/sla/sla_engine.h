@@ -8,7 +8,9 @@
 #include <mutex>
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "collector/sla/sla_clock.h"
 #include "collector/sla/sla_policy.h"
@@ -19,6 +21,7 @@ namespace vigil::collector {
 
 struct ItemSla {
   const SlaTarget* target = nullptr;  // valid while the policies it came from are held
+  double at_risk = 0.8;               // the policy's share
   SlaInputs inputs;
   SlaFigures figures;
 };

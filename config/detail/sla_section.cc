@@ -173,7 +173,8 @@ std::optional<std::chrono::year_month_day> ParseCalendarDate(std::string_view te
 }
 
 void ReadSlaSection(const Field& section, Sla& sla) {
-  if (!section.ExpectMap({"calendars", "policies"})) return;
+  if (!section.ExpectMap({"calendars", "policies", "check_interval"})) return;
+  section["check_interval"].ReadDuration(sla.check_interval, std::chrono::milliseconds(100));
   std::set<std::string> names;
   for (auto& [name, field] : section["calendars"].Entries()) {
     Sla::Calendar calendar;
