@@ -21,6 +21,10 @@
 #include "collector/ingest_server.h"
 #include "collector/live_state.h"
 #include "collector/metrics_text.h"
+#include "collector/reports/fault_report_book.h"
+#include "collector/sla/sla_engine.h"
+#include "collector/sla/sla_metrics.h"
+#include "collector/sla/sla_watch.h"
 #include "collector/store.h"
 #include "common/clock.h"
 #include "common/exposition.h"
@@ -77,6 +81,11 @@ class CollectorApp::Impl {
         metrics_(registry_),
         alerting_(*store_, registry_, RealClock(), *config_, std::move(setup.rules),
                   std::move(setup.notify)),
+        reports_(*store_, RealClock()),
+        sla_(*store_, RealClock(), std::move(setup.sla)),
+        sla_watch_(*store_, sla_, &alerting_.notifier()),
+        sla_metrics_(*store_, sla_, RealClock()),
+        sla_check_interval_(config_->sla.check_interval),
         auth_(*store_),
         router_(auth_, registry_, RealClock()),
         alert_strand_(asio::make_strand(io)),
@@ -94,6 +103,8 @@ class CollectorApp::Impl {
     AddNotificationRoutes(router_, alerting_);
     AddSilenceRoutes(router_, alerting_, RealClock());
     AddRuleRoutes(router_, alerting_);
+    AddFaultReportRoutes(router_, reports_, sla_, *store_);
+    AddSlaRoutes(router_, sla_, *store_, RealClock());
     AddTokenRoutes(router_, *store_, RealClock());
   }
 
@@ -173,6 +184,8 @@ class CollectorApp::Impl {
     router_.SetRateLimit(static_cast<double>(config->limits.api_requests_per_second),
                          static_cast<double>(config->limits.api_request_burst));
     alerting_.Reload(*config, std::move(setup.rules), std::move(setup.notify));
+    sla_.SetPolicies(std::move(setup.sla));
+    sla_check_interval_ = config->sla.check_interval;
     SetLogLevel(config->log_level);
     config_ = std::move(config);
     LogInfo("configuration reloaded");
@@ -197,6 +210,7 @@ class CollectorApp::Impl {
       co_await alert_timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       if (stopping_) break;
       alerting_.Tick(RealClock().Now());
+      sla_watch_.CheckEvery(RealClock().Now(), sla_check_interval_.load());
     }
   }
 
@@ -208,7 +222,8 @@ class CollectorApp::Impl {
     if (request.path == "/metrics") {
       std::vector<prometheus::MetricFamily> families = registry_.Collect();
       for (const prometheus::Collectable* source :
-           std::initializer_list<const prometheus::Collectable*>{&alerting_, &live_}) {
+           std::initializer_list<const prometheus::Collectable*>{&alerting_, &live_,
+                                                                 &sla_metrics_}) {
         std::vector<prometheus::MetricFamily> more = source->Collect();
         families.insert(families.end(), std::make_move_iterator(more.begin()),
                         std::make_move_iterator(more.end()));
@@ -229,6 +244,11 @@ class CollectorApp::Impl {
   LiveState live_;
   IngestMetrics metrics_;
   AlertingService alerting_;
+  FaultReportBook reports_;
+  SlaEngine sla_;
+  SlaWatch sla_watch_;  // on alert_strand_
+  SlaMetrics sla_metrics_;
+  std::atomic<Duration> sla_check_interval_;
   Authenticator auth_;
   ApiRouter router_;
   std::unique_ptr<IngestServer> ingest_;

@@ -855,6 +855,19 @@ class SqliteStore final : public Store {
     });
   }
 
+  Result<std::vector<SatisfactionTotal>> SatisfactionSince(std::int64_t since_ms) override {
+    std::lock_guard lock(mutex_);
+    auto query = db_->Prepare(
+        "SELECT customer, SUM(json_extract(fields, '$.satisfaction_score')), COUNT(*)"
+        " FROM fault_reports WHERE json_extract(fields, '$.satisfaction_score') IS NOT NULL"
+        " AND json_extract(fields, '$.satisfaction_ms') >= ?1 GROUP BY customer");
+    if (!query) return query.error();
+    query->Bind(1, since_ms);
+    return AllRows<SatisfactionTotal>(*query, [](const sqlite::Statement& row) {
+      return SatisfactionTotal{row.Text(0), static_cast<double>(row.Int(1)), row.Int(2)};
+    });
+  }
+
   Result<std::vector<std::string>> ReportsOfIncident(const std::string& incident_id) override {
     std::lock_guard lock(mutex_);
     auto query = db_->Prepare(

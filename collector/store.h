@@ -157,6 +157,12 @@ struct SlaEventCount {
   std::int64_t count = 0;
 };
 
+struct SatisfactionTotal {
+  std::string customer;
+  double sum = 0;
+  std::int64_t count = 0;
+};
+
 struct SilenceRecord {
   std::string id;
   std::vector<SilenceMatcher> matchers;
@@ -243,6 +249,8 @@ class Store {
 
   // How many SLA events of each kind were marked, by the item's customer, kind and severity.
   virtual Result<std::vector<SlaEventCount>> CountSlaEvents() = 0;
+  // Per customer, the sum and number of satisfaction ratings given at or after `since_ms`.
+  virtual Result<std::vector<SatisfactionTotal>> SatisfactionSince(std::int64_t since_ms) = 0;
 
   virtual Status CreateSilence(const SilenceRecord& silence) = 0;
   // Error "not_found" for an unknown id.

@@ -87,7 +87,11 @@ void AddIncidentRoutes(ApiRouter& router, AlertingService& alerting) {
                }
                auto incident = alerting.incidents().Get(request.path.at("id"));
                if (!incident) return ErrorResponse(incident.error());
-               return JsonResponse(200, IncidentJson(*incident, /*with_timeline=*/true));
+               auto reports = alerting.store().ReportsOfIncident(incident->id);
+               if (!reports) return ErrorResponse(reports.error());
+               Json out = IncidentJson(*incident, /*with_timeline=*/true);
+               out["fault_reports"] = *reports;
+               return JsonResponse(200, out);
              });
 
   router.Add("POST", "/api/v1/incidents", Role::kAdmin, [&alerting](const ApiRequest& request) {

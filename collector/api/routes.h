@@ -7,7 +7,9 @@
 namespace vigil::collector {
 
 class AlertingService;
+class FaultReportBook;
 class LiveState;
+class SlaEngine;
 class Store;
 
 void AddAgentRoutes(ApiRouter& router, Store& store, LiveState& live);
@@ -15,6 +17,9 @@ void AddIncidentRoutes(ApiRouter& router, AlertingService& alerting);
 void AddNotificationRoutes(ApiRouter& router, AlertingService& alerting);
 void AddSilenceRoutes(ApiRouter& router, AlertingService& alerting, const Clock& clock);
 void AddRuleRoutes(ApiRouter& router, AlertingService& alerting);
+void AddFaultReportRoutes(ApiRouter& router, FaultReportBook& book, const SlaEngine& sla,
+                          Store& store);
+void AddSlaRoutes(ApiRouter& router, const SlaEngine& sla, Store& store, const Clock& clock);
 void AddTokenRoutes(ApiRouter& router, Store& store, const Clock& clock);
 
 }  // namespace vigil::collector

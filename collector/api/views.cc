@@ -57,6 +57,52 @@ Json IncidentJson(const IncidentRecord& incident, bool with_timeline) {
   return out;
 }
 
+Json FaultReportJson(const FaultReportRecord& report, Json sla) {
+  Json history = Json::array();
+  for (const ReportHistoryEntry& entry : report.history) {
+    Json changes = Json::object();
+    for (const auto& [field, values] : entry.changes) {
+      changes[field] = {{"from", values.first}, {"to", values.second}};
+    }
+    history.push_back({{"at", FormatRfc3339(entry.at_ms)},
+                       {"from", entry.from.empty() ? Json(nullptr) : Json(entry.from)},
+                       {"to", entry.to.empty() ? Json(nullptr) : Json(entry.to)},
+                       {"actor", entry.actor},
+                       {"note", entry.note},
+                       {"changes", std::move(changes)}});
+  }
+  Json satisfaction = nullptr;
+  if (report.satisfaction_score) {
+    satisfaction = {{"score", *report.satisfaction_score},
+                    {"comment", report.satisfaction_comment},
+                    {"at", Time(report.satisfaction_ms)}};
+  }
+  return {{"id", report.id},
+          {"kind", report.kind},
+          {"customer", report.customer},
+          {"title", report.title},
+          {"symptom", report.symptom},
+          {"category", report.category},
+          {"severity", report.severity},
+          {"channel", report.channel},
+          {"reporter", {{"name", report.reporter_name}, {"contact", report.reporter_contact}}},
+          {"assignee", {{"team", report.assignee_team}, {"person", report.assignee_person}}},
+          {"status", report.status},
+          {"occurred_at", FormatRfc3339(report.occurred_ms)},
+          {"reported_at", FormatRfc3339(report.reported_ms)},
+          {"first_response_at", Time(report.first_response_ms)},
+          {"resolved_at", Time(report.resolved_ms)},
+          {"closed_at", Time(report.closed_ms)},
+          {"root_cause", report.root_cause},
+          {"resolution", report.resolution},
+          {"prevention", report.prevention},
+          {"incidents", report.incidents},
+          {"satisfaction", std::move(satisfaction)},
+          {"updated_at", FormatRfc3339(report.updated_ms)},
+          {"history", std::move(history)},
+          {"sla", std::move(sla)}};
+}
+
 Json SilenceJson(const SilenceState& silence) {
   Json matchers = Json::array();
   for (const SilenceMatcher& m : silence.record.matchers) {

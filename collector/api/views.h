@@ -13,6 +13,8 @@ namespace vigil::collector {
 // `with_timeline`: lists leave the timeline out (GET /incidents/{id} has it).
 nlohmann::json IncidentJson(const IncidentRecord& incident, bool with_timeline);
 nlohmann::json SilenceJson(const SilenceState& silence);
+// With its history; `sla` is the SLA engine's block for it (null without a target).
+nlohmann::json FaultReportJson(const FaultReportRecord& report, nlohmann::json sla);
 // Never the secret: the store does not have it.
 nlohmann::json TokenJson(const TokenRecord& token);
 

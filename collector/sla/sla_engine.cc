@@ -42,25 +42,6 @@ bool IsDone(const std::string& status) { return status == "resolved" || status =
 
 const std::set<std::string> kNoPauses;
 
-// Items of a report, one per incident or fault report, with what the summary needs.
-struct ReportItem {
-  Json json;
-  std::string kind;
-  std::string severity;
-  std::optional<std::string> category;
-  std::int64_t opened_ms = 0;
-  bool resolved = false;
-  bool responded = false;
-  std::int64_t response_wall_ms = 0;
-  std::int64_t resolution_wall_ms = 0;
-  // Only with a target:
-  std::optional<std::int64_t> response_business_ms;
-  std::optional<std::int64_t> resolution_business_ms;
-  std::optional<bool> response_met;
-  std::optional<bool> resolution_met;
-  std::optional<int> satisfaction;
-};
-
 // Mean and nearest-rank p50 and p90 of `values`; nulls when there are none.
 Json Statistics(std::vector<std::int64_t> values) {
   if (values.empty()) return {{"mean", nullptr}, {"p50", nullptr}, {"p90", nullptr}};
@@ -92,12 +73,12 @@ std::string IsoWeek(std::int64_t ms) {
   return out.str();
 }
 
-Json SummaryOf(const std::vector<const ReportItem*>& items) {
+Json SummaryOf(const std::vector<const SlaItem*>& items) {
   std::vector<std::int64_t> tta_business, ttr_business, tta_wall, ttr_wall;
   int open = 0, response_met = 0, response_decided = 0, resolution_met = 0,
       resolution_decided = 0, breaches = 0, ratings = 0;
   double rating_sum = 0;
-  for (const ReportItem* item : items) {
+  for (const SlaItem* item : items) {
     if (!item->resolved) ++open;
     if (item->responded) {
       tta_wall.push_back(item->response_wall_ms);
@@ -136,10 +117,12 @@ Json SummaryOf(const std::vector<const ReportItem*>& items) {
 }
 
 // The item's figures in the report's shape; `sla` is absent when no target covers it.
-ReportItem MakeItem(const std::string& type, const std::string& id, const std::string& kind,
+SlaItem MakeItem(const std::string& type, const std::string& id, const std::string& customer,
+                 const std::string& kind,
                     const std::string& severity, const std::optional<std::string>& category,
                     const SlaInputs& inputs, const std::optional<ItemSla>& sla, TimePoint as_of) {
-  ReportItem item;
+  SlaItem item;
+  item.customer = customer;
   item.kind = kind;
   item.severity = severity;
   item.category = category;
@@ -347,16 +330,11 @@ Json SlaEngine::Policies() const {
   return policies;
 }
 
-Result<Json> SlaEngine::Report(const std::string& customer, std::int64_t from_ms,
-                               std::int64_t to_ms) const {
-  if (to_ms <= from_ms) return MakeError("bad_request", "to: must be after from");
-  if (to_ms - from_ms > kMaxPeriodMs) {
-    return MakeError("bad_request", "to: a report covers at most 366 days");
-  }
-  const TimePoint now = clock_.Now();
-  const TimePoint as_of = std::min(At(to_ms), now);
+Result<std::vector<SlaItem>> SlaEngine::Items(const std::optional<std::string>& customer,
+                                              std::int64_t from_ms, std::int64_t to_ms,
+                                              TimePoint as_of) const {
   std::shared_ptr<const SlaSetup> keep = setup();
-  std::vector<ReportItem> items;
+  std::vector<SlaItem> items;
 
   IncidentFilter incidents;
   incidents.customer = customer;
@@ -368,8 +346,9 @@ Result<Json> SlaEngine::Report(const std::string& customer, std::int64_t from_ms
     if (!page) return page.error();
     for (const IncidentRecord& incident : page->items) {
       auto sla = ForIncident(incident, as_of, keep);
-      items.push_back(MakeItem("incident", incident.id, "incident", incident.severity,
-                               IncidentCategory(incident), IncidentInputs(incident), sla, as_of));
+      items.push_back(MakeItem("incident", incident.id, incident.customer, "incident",
+                               incident.severity, IncidentCategory(incident),
+                               IncidentInputs(incident), sla, as_of));
     }
     before = page->next;
   } while (before);
@@ -385,27 +364,39 @@ Result<Json> SlaEngine::Report(const std::string& customer, std::int64_t from_ms
       const SlaPolicy* policy = keep->PolicyFor(report.customer);
       auto sla = ForReport(report, as_of, keep);
       const SlaInputs inputs = ReportInputs(report, policy ? policy->pause_statuses : kNoPauses);
-      ReportItem item = MakeItem(
-          "fault_report", report.id, report.kind, report.severity,
+      SlaItem item = MakeItem(
+          "fault_report", report.id, report.customer, report.kind, report.severity,
           report.category.empty() ? std::nullopt : std::optional<std::string>(report.category),
           inputs, sla, as_of);
-      if (!sla) item.json["paused_seconds"] = 0;
       item.satisfaction = report.satisfaction_score;
       items.push_back(std::move(item));
     }
     before = page->next;
   } while (before);
 
-  std::sort(items.begin(), items.end(), [](const ReportItem& a, const ReportItem& b) {
+  std::sort(items.begin(), items.end(), [](const SlaItem& a, const SlaItem& b) {
     if (a.opened_ms != b.opened_ms) return a.opened_ms < b.opened_ms;
     return a.json["id"].get<std::string>() < b.json["id"].get<std::string>();
   });
+  return items;
+}
 
-  std::map<std::pair<std::string, std::string>, std::vector<const ReportItem*>> groups;
+Result<Json> SlaEngine::Report(const std::string& customer, std::int64_t from_ms,
+                               std::int64_t to_ms) const {
+  if (to_ms <= from_ms) return MakeError("bad_request", "to: must be after from");
+  if (to_ms - from_ms > kMaxPeriodMs) {
+    return MakeError("bad_request", "to: a report covers at most 366 days");
+  }
+  const TimePoint now = clock_.Now();
+  auto listed = Items(customer, from_ms, to_ms, std::min(At(to_ms), now));
+  if (!listed) return listed.error();
+  const std::vector<SlaItem>& items = *listed;
+
+  std::map<std::pair<std::string, std::string>, std::vector<const SlaItem*>> groups;
   std::map<std::optional<std::string>, int> by_category;
   std::map<std::pair<std::string, std::optional<std::string>>, int> trend;
   Json out_items = Json::array();
-  for (const ReportItem& item : items) {
+  for (const SlaItem& item : items) {
     groups[{item.kind, item.severity}].push_back(&item);
     ++by_category[item.category];
     ++trend[{IsoWeek(item.opened_ms), item.category}];

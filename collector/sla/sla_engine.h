@@ -6,7 +6,7 @@
 
 #include <memory>
 #include <mutex>
-#include <nlohmann/json_fwd.hpp>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
@@ -24,6 +24,27 @@ struct ItemSla {
   double at_risk = 0.8;               // the policy's share
   SlaInputs inputs;
   SlaFigures figures;
+};
+
+// One incident or fault report as an SLA report lists it (`json`, ../shared/API.md), with the
+// figures its summary and the metrics are made from.
+struct SlaItem {
+  nlohmann::json json;
+  std::string customer;
+  std::string kind;  // incident, fault, consultation, complaint
+  std::string severity;
+  std::optional<std::string> category;
+  std::int64_t opened_ms = 0;
+  bool responded = false;
+  bool resolved = false;
+  std::int64_t response_wall_ms = 0;    // to the event, or to as_of while not done
+  std::int64_t resolution_wall_ms = 0;
+  // Only with a target:
+  std::optional<std::int64_t> response_business_ms;
+  std::optional<std::int64_t> resolution_business_ms;
+  std::optional<bool> response_met;
+  std::optional<bool> resolution_met;
+  std::optional<int> satisfaction;  // fault reports rated by the customer
 };
 
 class SlaEngine {
@@ -49,6 +70,11 @@ class SlaEngine {
   // min(to, now). Error "bad_request" when the period is empty or longer than a year.
   Result<nlohmann::json> Report(const std::string& customer, std::int64_t from_ms,
                                 std::int64_t to_ms) const;
+  // The items (of every customer when `customer` is absent) opened in [from, to), figures as of
+  // `as_of`, oldest first.
+  Result<std::vector<SlaItem>> Items(const std::optional<std::string>& customer,
+                                     std::int64_t from_ms, std::int64_t to_ms,
+                                     TimePoint as_of) const;
   // The same items, one CSV row each, header first.
   static std::string ReportCsv(const nlohmann::json& report);
 

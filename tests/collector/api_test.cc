@@ -11,6 +11,8 @@
 #include "collector/api/routes.h"
 #include "collector/incidents/alerting_service.h"
 #include "collector/live_state.h"
+#include "collector/reports/fault_report_book.h"
+#include "collector/sla/sla_engine.h"
 #include "collector/token.h"
 #include "common/time_format.h"
 #include "tests/support/manual_clock.h"
@@ -33,6 +35,8 @@ class ApiTest : public ::testing::Test {
       : store_(OpenSqliteStore(dir_.File("vigil.db")).value()),
         live_({1000, 1000}),
         alerting_(*store_, registry_, clock_, config_, {}),
+        reports_(*store_, clock_),
+        sla_(*store_, clock_, SlaSetup{}),
         auth_(*store_),
         router_(auth_, registry_, clock_) {
     EXPECT_TRUE(alerting_.Start().ok());
@@ -42,6 +46,8 @@ class ApiTest : public ::testing::Test {
     AddSilenceRoutes(router_, alerting_, clock_);
     AddRuleRoutes(router_, alerting_);
     AddTokenRoutes(router_, *store_, clock_);
+    AddFaultReportRoutes(router_, reports_, sla_, *store_);
+    AddSlaRoutes(router_, sla_, *store_, clock_);
     router_.SetRateLimit(1000, 1000);
     for (const char* role : {"viewer", "operator", "admin"}) {
       TokenRecord record;
@@ -80,6 +86,8 @@ class ApiTest : public ::testing::Test {
   std::unique_ptr<Store> store_;
   LiveState live_;
   AlertingService alerting_;
+  FaultReportBook reports_;
+  SlaEngine sla_;
   Authenticator auth_;
   ApiRouter router_;
   std::map<std::string, std::string> tokens_;
@@ -95,6 +103,10 @@ TEST_F(ApiTest, EveryEndpointChecksTheTokenAndTheRole) {
   Answer token = Call("POST", "/api/v1/tokens", "admin", R"({"kind":"enrollment","customer":"acme"})");
   ASSERT_EQ(token.status, 201);
   const std::string token_id = token.body["id"];
+  Answer report = Call("POST", "/api/v1/fault-reports", "operator",
+                       R"({"customer":"acme","title":"mail bounces","kind":"fault"})");
+  ASSERT_EQ(report.status, 201) << report.body.dump();
+  const std::string report_id = report.body["id"];
 
   struct Endpoint {
     std::string method;
@@ -121,6 +133,18 @@ TEST_F(ApiTest, EveryEndpointChecksTheTokenAndTheRole) {
       {"GET", "/api/v1/tokens", "", "admin"},
       {"POST", "/api/v1/tokens", R"({"kind":"api","role":"viewer","name":"x"})", "admin"},
       {"DELETE", "/api/v1/tokens/" + token_id, "", "admin"},
+      {"GET", "/api/v1/fault-reports?customer=acme", "", "viewer"},
+      {"GET", "/api/v1/fault-reports/" + report_id, "", "viewer"},
+      {"GET", "/api/v1/sla", "", "viewer"},
+      {"GET", "/api/v1/sla/report?customer=acme&from=2020-01-01T00:00:00Z&to=2020-02-01T00:00:00Z",
+       "", "viewer"},
+      {"POST", "/api/v1/fault-reports", R"({"customer":"acme","title":"t"})", "operator"},
+      {"PATCH", "/api/v1/fault-reports/" + report_id, R"({"category":"mail"})", "operator"},
+      {"POST", "/api/v1/fault-reports/" + report_id + "/notes", R"({"text":"x"})", "operator"},
+      {"POST", "/api/v1/fault-reports/" + report_id + "/transition", R"({"to":"resolved"})",
+       "operator"},
+      {"POST", "/api/v1/fault-reports/" + report_id + "/satisfaction", R"({"score":4})",
+       "operator"},
       {"POST", "/api/v1/incidents/" + incident + "/resolve", "{}", "operator"},
   };
   const std::vector<std::string> roles = {"viewer", "operator", "admin"};
@@ -313,6 +337,103 @@ TEST_F(ApiTest, RulesListTheBuiltInsWithTheirState) {
   }
   EXPECT_THAT(names, ::testing::ElementsAre("AgentDown", "AgentStopped", "ProbeFailing"));
   EXPECT_EQ(rules.body["items"][2]["expr"], "vigil_probe_success == 0");
+}
+
+}  // namespace
+}  // namespace vigil::collector
+
+namespace vigil::collector {
+namespace {
+
+TEST_F(ApiTest, AReportOpenedFromAnIncidentLinksBothWays) {
+  const std::string incident = OpenIncident();
+  Answer report = Call("POST", "/api/v1/fault-reports", "operator",
+                       R"({"from_incident":")" + incident + R"(","title":"disk noise on web-01"})");
+  ASSERT_EQ(report.status, 201) << report.body.dump();
+  EXPECT_EQ(report.body["customer"], "acme");
+  EXPECT_EQ(report.body["severity"], "high");
+  EXPECT_EQ(report.body["symptom"], "disk noise");
+  EXPECT_EQ(report.body["incidents"], Json::array({incident}));
+  EXPECT_EQ(report.body["status"], "new");
+  EXPECT_TRUE(report.body["sla"].is_null());  // no policy configured
+  Answer shown = Call("GET", "/api/v1/incidents/" + incident, "viewer");
+  EXPECT_EQ(shown.body["fault_reports"], Json::array({report.body["id"]}));
+}
+
+TEST_F(ApiTest, ReportChangesFollowTheStateMachineAndSayWhy) {
+  Answer report = Call("POST", "/api/v1/fault-reports", "operator",
+                       R"({"customer":"acme","title":"slow VPN","reporter":{"name":"Ann","contact":"ann@acme.example"}})");
+  ASSERT_EQ(report.status, 201) << report.body.dump();
+  EXPECT_EQ(report.body["reporter"]["contact"], "ann@acme.example");
+  const std::string base = "/api/v1/fault-reports/" + report.body["id"].get<std::string>();
+
+  Answer closing = Call("POST", base + "/transition", "operator", R"({"to":"closed"})");
+  EXPECT_EQ(closing.status, 409);
+  Answer early = Call("POST", base + "/satisfaction", "operator", R"({"score":5})");
+  EXPECT_EQ(early.status, 409);
+  Answer resolved = Call("POST", base + "/transition", "operator",
+                         R"({"to":"resolved","note":"tunnel MTU fixed","assignee":{"team":"net"}})");
+  ASSERT_EQ(resolved.status, 200) << resolved.body.dump();
+  EXPECT_EQ(resolved.body["assignee"]["team"], "net");
+  EXPECT_FALSE(resolved.body["first_response_at"].is_null());
+  Answer bare_close = Call("POST", base + "/transition", "operator", R"({"to":"closed"})");
+  EXPECT_EQ(bare_close.status, 400);
+  EXPECT_THAT(bare_close.body["error"]["message"].get<std::string>(), HasSubstr("root_cause"));
+  Answer closed = Call("POST", base + "/transition", "operator",
+                       R"({"to":"closed","root_cause":"MTU","resolution":"set 1400"})");
+  ASSERT_EQ(closed.status, 200) << closed.body.dump();
+  EXPECT_FALSE(closed.body["closed_at"].is_null());
+
+  Answer score = Call("POST", base + "/satisfaction", "operator", R"({"score":6})");
+  EXPECT_EQ(score.status, 400);
+  EXPECT_THAT(score.body["error"]["message"].get<std::string>(), HasSubstr("score"));
+  Answer unknown = Call("PATCH", base, "operator", R"({"colour":"red"})");
+  EXPECT_EQ(unknown.status, 400);
+  EXPECT_THAT(unknown.body["error"]["message"].get<std::string>(), HasSubstr("colour"));
+  Answer bad_assignee = Call("PATCH", base, "operator", R"({"assignee":{"squad":"x"}})");
+  EXPECT_EQ(bad_assignee.status, 400);
+  EXPECT_THAT(bad_assignee.body["error"]["message"].get<std::string>(), HasSubstr("assignee.squad"));
+  Answer edited = Call("PATCH", base, "operator", R"({"category":"network"})");
+  ASSERT_EQ(edited.status, 200);
+  const Json& last = edited.body["history"].back();
+  EXPECT_EQ(last["changes"]["category"]["to"], "network");
+  EXPECT_EQ(last["actor"], "user operator-bot");
+
+  Answer listed = Call("GET", "/api/v1/fault-reports?status=closed&category=network", "viewer");
+  ASSERT_EQ(listed.status, 200);
+  EXPECT_EQ(listed.body["items"].size(), 1u);
+  EXPECT_EQ(Call("GET", "/api/v1/fault-reports?status=done", "viewer").status, 400);
+}
+
+TEST_F(ApiTest, TheSlaReportNeedsACustomerAndAPeriodAndSpeaksCsv) {
+  Answer missing = Call("GET", "/api/v1/sla/report?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z",
+                        "viewer");
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_THAT(missing.body["error"]["message"].get<std::string>(), HasSubstr("customer"));
+  Answer no_to = Call("GET", "/api/v1/sla/report?customer=acme&from=2026-01-01T00:00:00Z", "viewer");
+  EXPECT_EQ(no_to.status, 400);
+  EXPECT_THAT(no_to.body["error"]["message"].get<std::string>(), HasSubstr("to:"));
+  Answer format = Call("GET",
+                       "/api/v1/sla/report?customer=acme&from=2026-01-01T00:00:00Z"
+                       "&to=2026-02-01T00:00:00Z&format=xml",
+                       "viewer");
+  EXPECT_EQ(format.status, 400);
+
+  ASSERT_EQ(Call("POST", "/api/v1/fault-reports", "operator",
+                 R"({"customer":"acme","title":"printer, again"})").status, 201);
+  HttpRequest request;
+  request.method = "GET";
+  const std::string from = FormatRfc3339(ToUnixMillis(clock_.Now()) - 3600'000);
+  const std::string to = FormatRfc3339(ToUnixMillis(clock_.Now()) + 3600'000);
+  request.target = "/api/v1/sla/report?customer=acme&from=" + from + "&to=" + to + "&format=csv";
+  request.path = "/api/v1/sla/report";
+  request.remote_address = "127.0.0.1";
+  request.headers["authorization"] = "Bearer " + tokens_["viewer"];
+  HttpResponse csv = router_.Handle(request);
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_THAT(csv.content_type, HasSubstr("text/csv"));
+  EXPECT_EQ(std::count(csv.body.begin(), csv.body.end(), '\n'), 2);  // header and the report
+  EXPECT_THAT(csv.body, HasSubstr("\nfault_report,fr-"));
 }
 
 }  // namespace

@@ -1,0 +1,179 @@
+#include "collector/sla/sla_metrics.h"
+
+#include <date/date.h>
+#include <prometheus/metric_family.h>
+
+#include <array>
+#include <limits>
+#include <map>
+#include <tuple>
+
+#include "common/log.h"
+
+namespace vigil::collector {
+namespace {
+
+using prometheus::ClientMetric;
+using prometheus::MetricFamily;
+using prometheus::MetricType;
+
+// From a minute to a week: response targets are minutes to hours, resolution hours to days.
+constexpr std::array<double, 11> kBusinessSecondsBuckets = {
+    60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400, 172800, 604800};
+
+std::int64_t Ms(TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+ClientMetric Labelled(std::vector<std::pair<const char*, std::string>> labels) {
+  ClientMetric metric;
+  for (auto& [name, value] : labels) metric.label.push_back({name, std::move(value)});
+  return metric;
+}
+
+using GroupKey = std::tuple<std::string, std::string, std::string>;  // customer, kind, severity
+
+struct Tally {
+  int met = 0;
+  int decided = 0;
+};
+
+ClientMetric Histogram(const GroupKey& key, const std::vector<std::int64_t>& values_ms) {
+  ClientMetric metric = Labelled(
+      {{"customer", std::get<0>(key)}, {"kind", std::get<1>(key)}, {"severity", std::get<2>(key)}});
+  for (double bound : kBusinessSecondsBuckets) {
+    ClientMetric::Bucket bucket;
+    bucket.upper_bound = bound;
+    for (std::int64_t ms : values_ms) {
+      if (static_cast<double>(ms) / 1000.0 <= bound) ++bucket.cumulative_count;
+    }
+    metric.histogram.bucket.push_back(bucket);
+  }
+  ClientMetric::Bucket all;
+  all.upper_bound = std::numeric_limits<double>::infinity();
+  all.cumulative_count = values_ms.size();
+  metric.histogram.bucket.push_back(all);
+  metric.histogram.sample_count = values_ms.size();
+  for (std::int64_t ms : values_ms) metric.histogram.sample_sum += static_cast<double>(ms) / 1000.0;
+  return metric;
+}
+
+}  // namespace
+
+TimePoint MonthStart(TimePoint now) {
+  const date::year_month_day day{date::floor<date::days>(now)};
+  return date::sys_days{day.year() / day.month() / 1};
+}
+
+SlaMetrics::SlaMetrics(Store& store, const SlaEngine& engine, const Clock& clock)
+    : store_(store), engine_(engine), clock_(clock) {}
+
+std::vector<MetricFamily> SlaMetrics::Collect() const {
+  std::vector<MetricFamily> families;
+
+  MetricFamily open{"vigil_fault_reports_open",
+                    "Fault reports not resolved or closed, by status.", MetricType::Gauge, {}};
+  if (auto reports = store_.OpenFaultReports()) {
+    std::map<std::tuple<std::string, std::string, std::string, std::string>, int> counts;
+    for (const FaultReportRecord& r : *reports) ++counts[{r.customer, r.kind, r.severity, r.status}];
+    for (const auto& [key, count] : counts) {
+      ClientMetric metric = Labelled({{"customer", std::get<0>(key)}, {"kind", std::get<1>(key)},
+                                      {"severity", std::get<2>(key)}, {"status", std::get<3>(key)}});
+      metric.gauge.value = count;
+      open.metric.push_back(std::move(metric));
+    }
+  } else {
+    LogWarning("metrics: open fault reports: " + reports.error().message);
+  }
+  families.push_back(std::move(open));
+
+  const TimePoint now = clock_.Now();
+  const TimePoint month = MonthStart(now);
+  MetricFamily ratio{"vigil_sla_on_time_ratio",
+                     "Share of decided SLA targets met, of items opened this calendar month (UTC).",
+                     MetricType::Gauge, {}};
+  MetricFamily response{"vigil_sla_response_business_seconds",
+                        "Business time to the first response, of items opened this month.",
+                        MetricType::Histogram, {}};
+  MetricFamily resolution{"vigil_sla_resolution_business_seconds",
+                          "Business time to the resolution, of items opened this month.",
+                          MetricType::Histogram, {}};
+  if (auto items = engine_.Items(std::nullopt, Ms(month), Ms(now) + 1, now)) {
+    std::map<GroupKey, std::array<Tally, 2>> tallies;
+    std::map<GroupKey, std::array<std::vector<std::int64_t>, 2>> seconds;
+    for (const SlaItem& item : *items) {
+      const GroupKey key{item.customer, item.kind, item.severity};
+      if (item.response_met) {
+        ++tallies[key][0].decided;
+        tallies[key][0].met += *item.response_met ? 1 : 0;
+      }
+      if (item.resolution_met) {
+        ++tallies[key][1].decided;
+        tallies[key][1].met += *item.resolution_met ? 1 : 0;
+      }
+      if (item.responded && item.response_business_ms) {
+        seconds[key][0].push_back(*item.response_business_ms);
+      }
+      if (item.resolved && item.resolution_business_ms) {
+        seconds[key][1].push_back(*item.resolution_business_ms);
+      }
+    }
+    for (const auto& [key, pair] : tallies) {
+      for (int target = 0; target < 2; ++target) {
+        if (pair[target].decided == 0) continue;
+        ClientMetric metric = Labelled({{"customer", std::get<0>(key)},
+                                        {"kind", std::get<1>(key)},
+                                        {"severity", std::get<2>(key)},
+                                        {"target", target == 0 ? "response" : "resolution"}});
+        metric.gauge.value = static_cast<double>(pair[target].met) / pair[target].decided;
+        ratio.metric.push_back(std::move(metric));
+      }
+    }
+    for (const auto& [key, pair] : seconds) {
+      if (!pair[0].empty()) response.metric.push_back(Histogram(key, pair[0]));
+      if (!pair[1].empty()) resolution.metric.push_back(Histogram(key, pair[1]));
+    }
+  } else {
+    LogWarning("metrics: this month's SLA items: " + items.error().message);
+  }
+  families.push_back(std::move(ratio));
+  families.push_back(std::move(response));
+  families.push_back(std::move(resolution));
+
+  MetricFamily breaches{"vigil_sla_breaches_total",
+                        "SLA targets breached by open items, as the collector marked them.",
+                        MetricType::Counter, {}};
+  if (auto events = store_.CountSlaEvents()) {
+    for (const SlaEventCount& event : *events) {
+      const auto split = event.event.find("_breached");
+      if (split == std::string::npos) continue;
+      ClientMetric metric = Labelled({{"customer", event.customer},
+                                      {"kind", event.kind},
+                                      {"severity", event.severity},
+                                      {"target", event.event.substr(0, split)}});
+      metric.counter.value = static_cast<double>(event.count);
+      breaches.metric.push_back(std::move(metric));
+    }
+  } else {
+    LogWarning("metrics: SLA breaches: " + events.error().message);
+  }
+  families.push_back(std::move(breaches));
+
+  MetricFamily satisfaction{"vigil_customer_satisfaction_score",
+                            "Mean customer rating (1 to 5) of ratings given this calendar month.",
+                            MetricType::Gauge, {}};
+  if (auto ratings = store_.SatisfactionSince(Ms(month))) {
+    for (const SatisfactionTotal& total : *ratings) {
+      if (total.count == 0) continue;
+      ClientMetric metric = Labelled({{"customer", total.customer}});
+      metric.gauge.value = total.sum / static_cast<double>(total.count);
+      satisfaction.metric.push_back(std::move(metric));
+    }
+  } else {
+    LogWarning("metrics: satisfaction: " + ratings.error().message);
+  }
+  families.push_back(std::move(satisfaction));
+  return families;
+}
+
+}  // namespace vigil::collector
