@@ -101,6 +101,24 @@ int Show(const Context& context, const std::string& method, const std::string& p
                                     Field("ACTOR", "actor"), Field("TEXT", "text")},
                                    entries);
       }
+      if (timeline && object->contains("history")) {
+        std::vector<Json> entries((*object)["history"].begin(), (*object)["history"].end());
+        Column changes{"CHANGES", [](const Json& row) {
+                         std::string out;
+                         const Json all = row.value("changes", Json::object());
+                         for (const auto& [field, change] : all.items()) {
+                           out += (out.empty() ? "" : "; ") + field + ": " +
+                                  Scalar(change.value("from", Json())) + " -> " +
+                                  Scalar(change.value("to", Json()));
+                         }
+                         return out;
+                       }};
+        context.out << "\nHistory:\n"
+                    << RenderTable({Field("AT", "at", true), Field("FROM", "from"),
+                                    Field("TO", "to"), Field("ACTOR", "actor"),
+                                    Field("NOTE", "note"), std::move(changes)},
+                                   entries);
+      }
       break;
   }
   return kOk;
@@ -183,6 +201,140 @@ std::vector<Column> NotificationColumns() {
           Field("STATE", "state"),     Field("ATTEMPTS", "attempts"),
           Field("CREATED", "created_at", true), Field("LAST STATUS", "last_status"),
           Field("LAST ERROR", "last_error")};
+}
+
+namespace {
+
+// A column reading `object.field` ("assignee", "team").
+Column Nested(std::string header, std::string object, std::string field) {
+  return {std::move(header), [object, field](const Json& row) {
+            const Json inner = row.value(object, Json::object());
+            return inner.is_object() ? Scalar(inner.value(field, Json())) : Scalar(Json());
+          }};
+}
+
+// A number of seconds as a duration ("1h30m"); anything else as a scalar.
+std::string SecondsText(const Json& value) {
+  if (!value.is_number()) return Scalar(value);
+  return FormatDuration(Duration(static_cast<Duration::rep>(value.get<double>() * 1000)));
+}
+
+Column Seconds(std::string header, std::string field) {
+  return {std::move(header),
+          [field](const Json& row) { return SecondsText(row.value(field, Json())); }};
+}
+
+// A summary statistic ({"mean","p50","p90"}) of business or wall seconds as durations.
+Column Statistic(std::string header, std::string field, std::string which) {
+  return {std::move(header), [field, which](const Json& row) {
+            const Json statistic = row.value(field, Json::object());
+            return SecondsText(statistic.is_object() ? statistic.value(which, Json()) : Json());
+          }};
+}
+
+}  // namespace
+
+std::vector<Column> ReportColumns() {
+  return {Field("ID", "id"),           Field("KIND", "kind"),
+          Field("STATUS", "status"),   Field("SEVERITY", "severity"),
+          Field("CUSTOMER", "customer"), Field("CATEGORY", "category"),
+          Nested("TEAM", "assignee", "team"), Field("REPORTED", "reported_at", true),
+          Nested("RESOLUTION DUE", "sla", "resolution_due"), Field("TITLE", "title")};
+}
+
+std::vector<Column> ReportFields() {
+  return {Field("ID", "id"),
+          Field("Kind", "kind"),
+          Field("Status", "status"),
+          Field("Customer", "customer"),
+          Field("Title", "title"),
+          Field("Symptom", "symptom"),
+          Field("Category", "category"),
+          Field("Severity", "severity"),
+          Field("Channel", "channel"),
+          Nested("Reporter", "reporter", "name"),
+          Nested("Reporter contact", "reporter", "contact"),
+          Nested("Team", "assignee", "team"),
+          Nested("Person", "assignee", "person"),
+          Field("Occurred", "occurred_at", true),
+          Field("Reported", "reported_at", true),
+          Field("First response", "first_response_at", true),
+          Field("Resolved", "resolved_at", true),
+          Field("Closed", "closed_at", true),
+          Field("Root cause", "root_cause"),
+          Field("Resolution", "resolution"),
+          Field("Prevention", "prevention"),
+          Field("Incidents", "incidents"),
+          Nested("Satisfaction", "satisfaction", "score"),
+          Nested("Response due", "sla", "response_due"),
+          Nested("Resolution due", "sla", "resolution_due"),
+          Nested("Response met", "sla", "response_met"),
+          Nested("Resolution met", "sla", "resolution_met"),
+          Nested("Paused", "sla", "paused")};
+}
+
+int AssignReport(const Context& context, const std::string& id, const std::string& team,
+                 const std::string& person, const std::string& note, const std::string& at) {
+  const std::string path = "/api/v1/fault-reports/" + UrlEncode(id);
+  auto current = context.client.Call("GET", path);
+  if (!current || current->status >= 300) return Fail(context, current);
+  auto report = Parse(context, *current);
+  if (!report) return kApiError;
+  Json body = {{"assignee", {{"team", team}, {"person", person}}}};
+  if (!at.empty()) body["at"] = at;
+  if (report->value("status", "") == "new") {
+    body["to"] = "assigned";
+    if (!note.empty()) body["note"] = note;
+    return Show(context, "POST", path + "/transition", &body, ReportFields(), true);
+  }
+  if (!note.empty()) {
+    context.err << "vigilctl: --note goes on a transition; the report is "
+                << report->value("status", "") << ", so its assignee is edited without one\n";
+    return kUsage;
+  }
+  return Show(context, "PATCH", path, &body, ReportFields(), true);
+}
+
+int SlaReport(const Context& context, const Query& query) {
+  Query full = query;
+  if (context.format == Format::kCsv) full.emplace_back("format", "csv");
+  auto answer = context.client.Call("GET", "/api/v1/sla/report" + Join(full));
+  if (!answer || answer->status >= 300) return Fail(context, answer);
+  if (context.format == Format::kCsv) {
+    context.out << answer->body;
+    return kOk;
+  }
+  auto report = Parse(context, *answer);
+  if (!report) return kApiError;
+  if (context.format == Format::kJson) {
+    context.out << report->dump(2) << "\n";
+    return kOk;
+  }
+  const std::vector<Json> items((*report)["items"].begin(), (*report)["items"].end());
+  const std::vector<Json> summary((*report)["summary"].begin(), (*report)["summary"].end());
+  context.out << "Customer " << report->value("customer", "") << ", "
+              << LocalTime(report->value("from", "")) << " to "
+              << LocalTime(report->value("to", "")) << "\n\nItems:\n"
+              << RenderTable({Field("TYPE", "type"), Field("ID", "id"), Field("KIND", "kind"),
+                              Field("SEVERITY", "severity"), Field("OPENED", "opened_at", true),
+                              Seconds("RESPONSE (BUSINESS)", "response_business_seconds"),
+                              Field("RESPONSE MET", "response_met"),
+                              Seconds("RESOLUTION (BUSINESS)", "resolution_business_seconds"),
+                              Field("RESOLUTION MET", "resolution_met"),
+                              Seconds("PAUSED", "paused_seconds")},
+                             items)
+              << "\nSummary:\n"
+              << RenderTable({Field("KIND", "kind"), Field("SEVERITY", "severity"),
+                              Field("COUNT", "count"), Field("OPEN", "open"),
+                              Statistic("MTTA (BUSINESS)", "mtta_business_seconds", "mean"),
+                              Statistic("MTTR (BUSINESS)", "mttr_business_seconds", "mean"),
+                              Statistic("MTTR P90", "mttr_business_seconds", "p90"),
+                              Field("RESPONSE ON TIME", "response_on_time_ratio"),
+                              Field("RESOLUTION ON TIME", "resolution_on_time_ratio"),
+                              Field("BREACHES", "breaches"),
+                              Field("SATISFACTION", "satisfaction_mean")},
+                             summary);
+  return kOk;
 }
 
 Result<Json> ParseMatcher(const std::string& text) {

@@ -33,7 +33,7 @@ using Query = std::vector<std::pair<std::string, std::string>>;
 int List(const Context& context, const std::string& path, const Query& query,
          const std::vector<Column>& columns, std::size_t max_items);
 // Calls `method` on `path` (with `body` when not null) and prints the one object answered.
-// `timeline`: also print an incident's timeline (table output).
+// `timeline`: also print an incident's timeline or a fault report's history (table output).
 int Show(const Context& context, const std::string& method, const std::string& path,
          const nlohmann::json* body, const std::vector<Column>& fields, bool timeline = false);
 
@@ -45,6 +45,17 @@ std::vector<Column> SilenceColumns();
 std::vector<Column> TokenColumns();
 std::vector<Column> RuleColumns();
 std::vector<Column> NotificationColumns();
+std::vector<Column> ReportColumns();
+std::vector<Column> ReportFields();
+
+// Gives a report to a team: a new report moves to assigned with it, any other has its assignee
+// edited.
+int AssignReport(const Context& context, const std::string& id, const std::string& team,
+                 const std::string& person, const std::string& note, const std::string& at);
+
+// GET /api/v1/sla/report: JSON as answered, CSV as the API renders it, or for people the items
+// and the summary as tables.
+int SlaReport(const Context& context, const Query& query);
 
 // `name OP value` with OP one of = != =~ !~, the value bare or in double quotes
 // (customer="acme", severity=~"critical|high", agent!=web-01) -> {"name","op","value"}.

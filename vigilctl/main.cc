@@ -5,6 +5,7 @@
 
 #include "common/clock.h"
 #include "common/command_line.h"
+#include "common/time_format.h"
 #include "vigilctl/commands.h"
 
 namespace {
@@ -296,6 +297,184 @@ int main(int argc, char** argv) {
       Query query;
       Put(query, "state", state);
       return vigil::ctl::List(context, "/api/v1/rules", query, vigil::ctl::RuleColumns(), 0);
+    };
+  });
+
+  // fault reports
+  CLI::App* reports = app.add_subcommand(
+      "reports", "fault reports (faults, consultations, complaints): list, show, create, assign, "
+                 "transition, note, rate");
+  reports->require_subcommand(1);
+  std::string kind, status, category, title, symptom, channel, from_incident, team, person,
+      reporter_name, reporter_contact, root_cause, resolution, prevention, to_status;
+  CLI::App* reports_list = reports->add_subcommand("list", "list fault reports, newest first");
+  reports_list->add_option("--customer", customer, "only this customer's");
+  reports_list->add_option("--kind", kind, "fault, consultation or complaint")
+      ->check(CLI::IsMember({"fault", "consultation", "complaint"}));
+  reports_list->add_option("--status", status,
+                           "new, assigned, in_progress, pending_customer, resolved or closed");
+  reports_list->add_option("--severity", severity, "critical, high, medium or low");
+  reports_list->add_option("--category", category, "only this category");
+  reports_list->add_option("--since", since, "reported at or after: RFC 3339, or a duration ago");
+  reports_list->add_option("--until", until, "reported before: RFC 3339, or a duration ago");
+  reports_list->add_option("--limit", limit, "at most this many (default: all)");
+  reports_list->callback([&] {
+    action = [&](const Context& context) {
+      Query query;
+      Put(query, "customer", customer);
+      Put(query, "kind", kind);
+      Put(query, "status", status);
+      Put(query, "severity", severity);
+      Put(query, "category", category);
+      Put(query, "since", time_of(since));
+      Put(query, "until", time_of(until));
+      if (!time_error.empty()) {
+        context.err << "vigilctl: " << time_error << "\n";
+        return vigil::ctl::kUsage;
+      }
+      return vigil::ctl::List(context, "/api/v1/fault-reports", query,
+                              vigil::ctl::ReportColumns(), limit);
+    };
+  });
+  CLI::App* reports_show = reports->add_subcommand("show", "one report with its history");
+  reports_show->add_option("id", id, "the report's id")->required();
+  reports_show->callback([&] {
+    action = [&](const Context& context) {
+      return vigil::ctl::Show(context, "GET", "/api/v1/fault-reports/" + vigil::ctl::UrlEncode(id),
+                              nullptr, vigil::ctl::ReportFields(), true);
+    };
+  });
+  CLI::App* reports_create = reports->add_subcommand(
+      "create", "record a fault, consultation or complaint (--from-incident fills customer, "
+                "severity, occurred time and symptom from an incident)");
+  reports_create->add_option("--customer", customer, "whose");
+  reports_create->add_option("--title", title, "a one-line title")->required();
+  reports_create->add_option("--kind", kind, "fault (default), consultation or complaint")
+      ->check(CLI::IsMember({"fault", "consultation", "complaint"}));
+  reports_create->add_option("--severity", severity, "critical, high, medium (default) or low")
+      ->check(CLI::IsMember({"critical", "high", "medium", "low"}));
+  reports_create->add_option("--symptom", symptom, "what was seen");
+  reports_create->add_option("--category", category, "database, network, ...");
+  reports_create->add_option("--channel", channel, "monitoring, phone, email, web or onsite")
+      ->check(CLI::IsMember({"monitoring", "phone", "email", "web", "onsite"}));
+  reports_create->add_option("--reporter", reporter_name, "who reported it");
+  reports_create->add_option("--contact", reporter_contact, "how to reach them");
+  reports_create->add_option("--team", team, "the responsible team");
+  reports_create->add_option("--person", person, "the responsible person");
+  reports_create->add_option("--from-incident", from_incident, "an incident's id");
+  reports_create->add_option("--at", at, "when it was reported, to import history (RFC 3339)");
+  reports_create->callback([&] {
+    action = [&](const Context& context) {
+      Json body = {{"title", title}};
+      const std::pair<const char*, const std::string*> strings[] = {
+          {"customer", &customer}, {"kind", &kind},         {"severity", &severity},
+          {"symptom", &symptom},   {"category", &category}, {"channel", &channel},
+          {"from_incident", &from_incident}, {"at", &at}};
+      for (const auto& [field, value] : strings) {
+        if (!value->empty()) body[field] = *value;
+      }
+      if (!reporter_name.empty() || !reporter_contact.empty()) {
+        body["reporter"] = {{"name", reporter_name}, {"contact", reporter_contact}};
+      }
+      if (!team.empty() || !person.empty()) body["assignee"] = {{"team", team}, {"person", person}};
+      return vigil::ctl::Show(context, "POST", "/api/v1/fault-reports", &body,
+                              vigil::ctl::ReportFields(), true);
+    };
+  });
+  CLI::App* reports_assign = reports->add_subcommand(
+      "assign", "give a report to a team (and person); a new report moves to assigned");
+  reports_assign->add_option("id", id, "the report's id")->required();
+  reports_assign->add_option("--team", team, "the responsible team")->required();
+  reports_assign->add_option("--person", person, "the responsible person");
+  reports_assign->add_option("--note", note, "a note for the history");
+  reports_assign->add_option("--at", at, "when, to import history (RFC 3339)");
+  reports_assign->callback([&] {
+    action = [&](const Context& context) {
+      return vigil::ctl::AssignReport(context, id, team, person, note, at);
+    };
+  });
+  CLI::App* reports_transition = reports->add_subcommand(
+      "transition", "move a report: assigned, in_progress, pending_customer, resolved, closed "
+                    "(closing needs --root-cause and --resolution, given now or before)");
+  reports_transition->add_option("id", id, "the report's id")->required();
+  reports_transition->add_option("to", to_status, "the new status")
+      ->required()
+      ->check(CLI::IsMember(
+          {"assigned", "in_progress", "pending_customer", "resolved", "closed"}));
+  reports_transition->add_option("--note", note, "a note for the history");
+  reports_transition->add_option("--root-cause", root_cause, "why it happened");
+  reports_transition->add_option("--resolution", resolution, "what fixed it");
+  reports_transition->add_option("--prevention", prevention, "the lesson: what keeps it away");
+  reports_transition->add_option("--at", at, "when, to import history (RFC 3339)");
+  reports_transition->callback([&] {
+    action = [&](const Context& context) {
+      Json body = {{"to", to_status}};
+      const std::pair<const char*, const std::string*> strings[] = {
+          {"note", &note}, {"root_cause", &root_cause}, {"resolution", &resolution},
+          {"prevention", &prevention}, {"at", &at}};
+      for (const auto& [field, value] : strings) {
+        if (!value->empty()) body[field] = *value;
+      }
+      return vigil::ctl::Show(context, "POST",
+                              "/api/v1/fault-reports/" + vigil::ctl::UrlEncode(id) + "/transition",
+                              &body, vigil::ctl::ReportFields(), true);
+    };
+  });
+  CLI::App* reports_note = reports->add_subcommand("note", "add a note to the history");
+  reports_note->add_option("id", id, "the report's id")->required();
+  reports_note->add_option("text", text, "the note")->required();
+  reports_note->add_option("--at", at, "when, to import history (RFC 3339)");
+  reports_note->callback([&] {
+    action = [&](const Context& context) {
+      Json body = {{"text", text}};
+      if (!at.empty()) body["at"] = at;
+      return vigil::ctl::Show(context, "POST",
+                              "/api/v1/fault-reports/" + vigil::ctl::UrlEncode(id) + "/notes",
+                              &body, vigil::ctl::ReportFields(), true);
+    };
+  });
+  int score = 0;
+  CLI::App* reports_rate =
+      reports->add_subcommand("rate", "the customer's satisfaction (1-5) once resolved");
+  reports_rate->add_option("id", id, "the report's id")->required();
+  reports_rate->add_option("score", score, "1 (poor) to 5 (excellent)")
+      ->required()
+      ->check(CLI::Range(1, 5));
+  reports_rate->add_option("--comment", comment, "what the customer said");
+  reports_rate->add_option("--at", at, "when, to import history (RFC 3339)");
+  reports_rate->callback([&] {
+    action = [&](const Context& context) {
+      Json body = {{"score", score}};
+      if (!comment.empty()) body["comment"] = comment;
+      if (!at.empty()) body["at"] = at;
+      return vigil::ctl::Show(context, "POST",
+                              "/api/v1/fault-reports/" + vigil::ctl::UrlEncode(id) +
+                                  "/satisfaction",
+                              &body, vigil::ctl::ReportFields(), true);
+    };
+  });
+
+  // sla
+  CLI::App* sla = app.add_subcommand("sla", "contract SLAs: the report a customer is shown");
+  sla->require_subcommand(1);
+  std::string from, to;
+  CLI::App* sla_report = sla->add_subcommand(
+      "report", "a customer's incidents and reports opened in [--from, --to) against their "
+                "targets (-o csv for a spreadsheet)");
+  sla_report->add_option("--customer", customer, "whose")->required();
+  sla_report->add_option("--from", from, "period start: RFC 3339, or a duration ago")->required();
+  sla_report->add_option("--to", to, "period end: RFC 3339, or a duration ago (default now)");
+  sla_report->callback([&] {
+    action = [&](const Context& context) {
+      Query query;
+      Put(query, "customer", customer);
+      Put(query, "from", time_of(from));
+      Put(query, "to", to.empty() ? vigil::FormatRfc3339(now_ms) : time_of(to));
+      if (!time_error.empty()) {
+        context.err << "vigilctl: " << time_error << "\n";
+        return vigil::ctl::kUsage;
+      }
+      return vigil::ctl::SlaReport(context, query);
     };
   });
 
