@@ -104,7 +104,7 @@ class CollectorApp::Impl {
     AddSilenceRoutes(router_, alerting_, RealClock());
     AddRuleRoutes(router_, alerting_);
     AddFaultReportRoutes(router_, reports_, sla_, *store_);
-    AddSlaRoutes(router_, sla_, *store_, RealClock());
+    AddSlaRoutes(router_, sla_, RealClock());
     AddTokenRoutes(router_, *store_, RealClock());
   }
 

@@ -19,7 +19,7 @@ void AddSilenceRoutes(ApiRouter& router, AlertingService& alerting, const Clock&
 void AddRuleRoutes(ApiRouter& router, AlertingService& alerting);
 void AddFaultReportRoutes(ApiRouter& router, FaultReportBook& book, const SlaEngine& sla,
                           Store& store);
-void AddSlaRoutes(ApiRouter& router, const SlaEngine& sla, Store& store, const Clock& clock);
+void AddSlaRoutes(ApiRouter& router, const SlaEngine& sla, const Clock& clock);
 void AddTokenRoutes(ApiRouter& router, Store& store, const Clock& clock);
 
 }  // namespace vigil::collector

@@ -330,6 +330,53 @@ Json SlaEngine::Policies() const {
   return policies;
 }
 
+Result<Json> SlaEngine::Overview(TimePoint now) const {
+  const auto open_item = [](const std::string& type, const std::string& id,
+                            const std::string& customer, const std::string& kind,
+                            const std::string& severity, const ItemSla& sla) {
+    const SlaFigures& f = sla.figures;
+    return Json{{"type", type},
+                {"id", id},
+                {"customer", customer},
+                {"kind", kind},
+                {"severity", severity},
+                {"response_due", Time(f.response_due)},
+                {"resolution_due", Time(f.resolution_due)},
+                {"response_met", Met(f.response_met)},
+                {"resolution_met", Met(f.resolution_met)},
+                {"response_used", f.response_used},
+                {"resolution_used", f.resolution_used},
+                {"paused", f.paused_now}};
+  };
+  Json items = Json::array();
+  auto incidents = store_.OpenIncidents();
+  if (!incidents) return incidents.error();
+  for (const IncidentRecord& incident : *incidents) {
+    std::shared_ptr<const SlaSetup> keep;
+    if (auto figures = ForIncident(incident, now, keep)) {
+      items.push_back(open_item("incident", incident.id, incident.customer, "incident",
+                                incident.severity, *figures));
+    }
+  }
+  auto reports = store_.OpenFaultReports();
+  if (!reports) return reports.error();
+  for (const FaultReportRecord& report : *reports) {
+    std::shared_ptr<const SlaSetup> keep;
+    if (auto figures = ForReport(report, now, keep)) {
+      items.push_back(open_item("fault_report", report.id, report.customer, report.kind,
+                                report.severity, *figures));
+    }
+  }
+  std::stable_sort(items.begin(), items.end(), [](const Json& a, const Json& b) {
+    // Held (paused) items have no due and go last.
+    const Json& da = a["resolution_due"];
+    const Json& db = b["resolution_due"];
+    if (da.is_null() != db.is_null()) return db.is_null();
+    return !da.is_null() && da.get<std::string>() < db.get<std::string>();
+  });
+  return Json{{"policies", Policies()}, {"open_items", std::move(items)}};
+}
+
 Result<std::vector<SlaItem>> SlaEngine::Items(const std::optional<std::string>& customer,
                                               std::int64_t from_ms, std::int64_t to_ms,
                                               TimePoint as_of) const {

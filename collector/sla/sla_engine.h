@@ -63,8 +63,11 @@ class SlaEngine {
   // The "sla" block of a fault report in the API: dues, met, paused; null without a target.
   nlohmann::json ReportBlock(const FaultReportRecord& report) const;
 
-  // GET /api/v1/sla: the policies as configured.
+  // The policies as configured.
   nlohmann::json Policies() const;
+  // GET /api/v1/sla: the policies, and the dues of every open item a target covers, soonest
+  // resolution due first.
+  Result<nlohmann::json> Overview(TimePoint now) const;
 
   // GET /api/v1/sla/report: items of `customer` opened in [from, to), figures as of
   // min(to, now). Error "bad_request" when the period is empty or longer than a year.

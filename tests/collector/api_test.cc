@@ -47,7 +47,7 @@ class ApiTest : public ::testing::Test {
     AddRuleRoutes(router_, alerting_);
     AddTokenRoutes(router_, *store_, clock_);
     AddFaultReportRoutes(router_, reports_, sla_, *store_);
-    AddSlaRoutes(router_, sla_, *store_, clock_);
+    AddSlaRoutes(router_, sla_, clock_);
     router_.SetRateLimit(1000, 1000);
     for (const char* role : {"viewer", "operator", "admin"}) {
       TokenRecord record;

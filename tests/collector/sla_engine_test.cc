@@ -204,6 +204,29 @@ TEST_F(SlaEngineTest, PendingCustomerMovesTheDueAndAnOpenPauseHasNone) {
   EXPECT_EQ(block["resolution_due"], FormatRfc3339(At(minutes(240 + 120))));
 }
 
+TEST_F(SlaEngineTest, TheOverviewListsOpenItemsSoonestDueFirstAndHeldOnesLast) {
+  const std::string held = Open(minutes(0));
+  Move(held, "in_progress", minutes(5));
+  Move(held, "pending_customer", minutes(10));
+  const std::string later = Open(minutes(60));
+  const std::string sooner = Open(minutes(30));
+  const std::string done = Open(minutes(40));
+  Move(done, "resolved", minutes(50));
+  Open(minutes(70), "consultation");  // no target
+
+  auto overview = engine_.Overview(clock_.Now());
+  ASSERT_TRUE(overview.ok()) << overview.error().message;
+  const Json& items = (*overview)["open_items"];
+  ASSERT_EQ(items.size(), 3u) << items.dump(2);
+  EXPECT_EQ(items[0]["id"], sooner);
+  EXPECT_EQ(items[1]["id"], later);
+  EXPECT_EQ(items[2]["id"], held);
+  EXPECT_EQ(items[2]["paused"], true);
+  EXPECT_EQ(items[0]["resolution_due"], FormatRfc3339(At(minutes(30 + 240))));
+  EXPECT_EQ((*overview)["policies"][0]["customer"], "acme");
+  EXPECT_EQ((*overview)["policies"][0]["targets"][0]["resolution_seconds"], 4 * 3600);
+}
+
 TEST_F(SlaEngineTest, RefusesAnEmptyOrOverlongPeriod) {
   auto empty = engine_.Report("acme", At(minutes(10)), At(minutes(10)));
   ASSERT_FALSE(empty.ok());
