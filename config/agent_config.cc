@@ -8,6 +8,7 @@
 #include "common/host_port.h"
 #include "common/identity.h"
 #include "config/detail/common_fields.h"
+#include "config/detail/security_section.h"
 #include "config/detail/yaml_reader.h"
 
 namespace vigil::config {
@@ -241,11 +242,6 @@ void ReadProbes(const Field& section, std::vector<AgentConfig::Probe>& probes) {
   }
 }
 
-void ReadSecuritySection(const Field& section, AgentConfig::Security& security) {
-  if (!section.ExpectMap({"interval", "root"})) return;
-  section["interval"].ReadDuration(security.interval, std::chrono::seconds(1));
-  section["root"].ReadPath(security.root);
-}
 
 void ReadAgentDocument(const Field& root, AgentConfig& config) {
   if (!root.Present()) {

@@ -104,15 +104,48 @@ struct AgentConfig {
   };
   std::vector<Probe> probes;
 
+  // The security scan (docs/security-checks.md).
   struct Security {
     Duration interval{std::chrono::hours(1)};
     std::string root = "/";
+    // Where baselines and the last scan's findings are kept; empty: "security" beside the spool.
+    std::string state_dir;
+    // What one scan may spend; a scan that reaches a budget reports what it has, as partial.
+    struct Budget {
+      std::int64_t files_per_second = 20000;
+      Duration max_duration{std::chrono::minutes(10)};
+      std::uint64_t max_hash_bytes = 1ULL << 30;
+    } budget;
+    // Per check id (kSecurityChecks); a check not listed runs with its defaults. Host paths are
+    // absolute and read below `root`.
+    struct Check {
+      bool enabled = true;
+      std::string severity;            // empty: the check's default
+      std::vector<std::string> paths;  // world_writable, suid_new, fim: what to walk or watch
+      std::vector<std::string> allow;  // suid_new: paths; listening_new: "tcp:22", "udp:127.0.0.1:53"
+      std::vector<std::string> files;  // tls.cert_expiry: certificate files
+      Duration warn_within{std::chrono::hours(24 * 14)};  // tls.cert_expiry
+      std::int64_t threshold = 10;     // auth.failed_logins: failures per scan before a finding
+      std::string log_file = "/var/log/auth.log";  // auth.failed_logins, without a journal
+      bool allow_ip_forward = false;   // sysctl.hardening
+    };
+    std::map<std::string, Check> checks;
+    // The settings of `id`: as configured, or the defaults.
+    const Check& CheckFor(const std::string& id) const;
   } security;
 
   // Keys accepted for forward compatibility but not acted on yet (the agent warns at start-up).
   std::vector<std::string> not_yet_supported;
   LogLevel log_level = LogLevel::kInfo;
 };
+
+// The security checks, by their stable ids (docs/security-checks.md).
+inline const std::vector<std::string> kSecurityChecks = {
+    "ssh.permit_root_login",   "ssh.password_authentication", "ssh.permit_empty_passwords",
+    "accounts.uid0",           "accounts.empty_password",     "accounts.sudo_nopasswd",
+    "files.world_writable",    "files.suid_new",              "fim.changed",
+    "net.listening_new",       "tls.cert_expiry",             "updates.security_pending",
+    "sysctl.hardening",        "auth.failed_logins",          "firewall.inactive"};
 
 // The health collectors this version has, by node_exporter's names.
 inline const std::vector<std::string> kHealthCollectors = {

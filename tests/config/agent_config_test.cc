@@ -206,11 +206,41 @@ TEST(AgentConfig, InvalidRegularExpressionsAreRejected) {
               ElementsAre(HasSubstr("health.netstat.fields: invalid regular expression")));
 }
 
-TEST(AgentConfig, SecurityIsAcceptedButNotedAsNotYetSupported) {
-  Loaded<AgentConfig> loaded =
-      ParseAgentConfig(std::string(kMinimal) + "security: {interval: 1h}\n", "/a.yaml");
+TEST(AgentConfig, SecurityChecksTakeTheirOwnParameters) {
+  Loaded<AgentConfig> loaded = ParseAgentConfig(std::string(kMinimal) + R"(security:
+  interval: 30m
+  budget: {files_per_second: 500, max_duration: 2m, max_hash_bytes: 64MiB}
+  checks:
+    "tls.cert_expiry": {files: [/etc/ssl/site.pem], warn_within: 30d}
+    "fim.changed": {paths: [/etc/passwd, /etc/ssh]}
+    "net.listening_new": {allow: ["tcp:22", "udp:127.0.0.1:53", "tcp:*"]}
+    "firewall.inactive": {enabled: false}
+    "accounts.sudo_nopasswd": {severity: high}
+)", "/a.yaml");
   ASSERT_THAT(loaded.problems, IsEmpty());
-  EXPECT_THAT(loaded.config.not_yet_supported, ElementsAre("security"));
+  const AgentConfig::Security& security = loaded.config.security;
+  EXPECT_EQ(security.interval, std::chrono::minutes(30));
+  EXPECT_EQ(security.budget.files_per_second, 500);
+  EXPECT_EQ(security.budget.max_hash_bytes, 64u << 20);
+  EXPECT_THAT(security.CheckFor("tls.cert_expiry").files, ElementsAre("/etc/ssl/site.pem"));
+  EXPECT_EQ(security.CheckFor("tls.cert_expiry").warn_within, std::chrono::hours(24 * 30));
+  EXPECT_THAT(security.CheckFor("fim.changed").paths, ElementsAre("/etc/passwd", "/etc/ssh"));
+  EXPECT_FALSE(security.CheckFor("firewall.inactive").enabled);
+  EXPECT_EQ(security.CheckFor("accounts.sudo_nopasswd").severity, "high");
+  EXPECT_TRUE(security.CheckFor("ssh.permit_root_login").enabled);  // defaults
+}
+
+TEST(AgentConfig, BadSecurityChecksAreLocated) {
+  EXPECT_THAT(Problems(std::string(kMinimal) + "security: {checks: {\"ssh.permit_rot_login\": {}}}\n"),
+              ElementsAre(HasSubstr("did you mean \"ssh.permit_root_login\"")));
+  EXPECT_THAT(Problems(std::string(kMinimal) + "security: {checks: {\"accounts.uid0\": {paths: [/x]}}}\n"),
+              ElementsAre(HasSubstr("security.checks.accounts.uid0")));
+  EXPECT_THAT(Problems(std::string(kMinimal) + "security: {checks: {\"fim.changed\": {paths: [etc/passwd]}}}\n"),
+              ElementsAre(HasSubstr("expected an absolute path")));
+  EXPECT_THAT(Problems(std::string(kMinimal) + "security: {checks: {\"net.listening_new\": {allow: [ssh]}}}\n"),
+              ElementsAre(HasSubstr("expected PROTO:PORT")));
+  EXPECT_THAT(Problems(std::string(kMinimal) + "security: {checks: {\"sysctl.hardening\": {severity: urgent}}}\n"),
+              ElementsAre(HasSubstr("expected critical, high, medium or low")));
 }
 
 TEST(AgentConfig, ProbesOfEachTypeAreRead) {
