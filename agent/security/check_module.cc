@@ -1,0 +1,28 @@
+#include "agent/security/check_module.h"
+
+#include "agent/security/check_modules.h"
+
+namespace vigil::agent {
+
+std::vector<std::unique_ptr<CheckModule>> MakeCheckModules() {
+  std::vector<std::unique_ptr<CheckModule>> modules;
+  modules.push_back(MakeSshChecks());
+  modules.push_back(MakeAccountChecks());
+  modules.push_back(MakeFileChecks());
+  modules.push_back(MakeFimCheck());
+  modules.push_back(MakeListeningCheck());
+  modules.push_back(MakeCertificateCheck());
+  modules.push_back(MakeUpdatesCheck());
+  modules.push_back(MakeSysctlCheck());
+  modules.push_back(MakeFailedLoginsCheck());
+  modules.push_back(MakeFirewallCheck());
+  return modules;
+}
+
+std::string SeverityFor(const ScanContext& context, const std::string& check,
+                        const std::string& default_severity) {
+  const std::string& configured = context.config().CheckFor(check).severity;
+  return configured.empty() ? default_severity : configured;
+}
+
+}  // namespace vigil::agent

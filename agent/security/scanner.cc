@@ -1,0 +1,129 @@
+#include "agent/security/scanner.h"
+
+#include <nlohmann/json.hpp>
+
+#include "common/metric_builder.h"
+
+namespace vigil::agent {
+namespace {
+
+using Json = nlohmann::json;
+
+Json ToJson(const Finding& f) {
+  return {{"check", f.check},       {"severity", f.severity},
+          {"title", f.title},       {"evidence", f.evidence},
+          {"remediation", f.remediation}, {"key", f.key}};
+}
+
+Finding FromJson(const Json& j) {
+  return {j.value("check", ""),    j.value("severity", ""),    j.value("title", ""),
+          j.value("evidence", ""), j.value("remediation", ""), j.value("key", "")};
+}
+
+}  // namespace
+
+std::string DefaultSecurityStateDir(const std::string& spool_path) {
+  const std::size_t slash = spool_path.rfind('/');
+  const std::string folder = slash == std::string::npos ? "." : spool_path.substr(0, slash);
+  return (folder.empty() ? "" : folder) + "/security";
+}
+
+SecurityScanner::SecurityScanner(config::AgentConfig::Security config, std::string state_dir,
+                                 const Clock& clock)
+    : config_(std::move(config)),
+      state_dir_(std::move(state_dir)),
+      clock_(clock),
+      modules_(MakeCheckModules()) {}
+
+ScanReport SecurityScanner::Scan(const std::set<std::string>& only,
+                                 const std::set<std::string>& accept) {
+  const auto started = clock_.Monotonic();
+  ScanContext context(config_, state_dir_, clock_);
+  context.SetAccepting(accept);
+  ScanReport report;
+  auto passed = MakeFamily("vigil_security_check_passed",
+                           "1 when the security check found nothing, 0 when it found something; "
+                           "absent when it could not run.",
+                           wire::METRIC_TYPE_GAUGE);
+  auto findings = MakeFamily("vigil_security_findings", "Security findings now, by check and severity.",
+                             wire::METRIC_TYPE_GAUGE);
+  auto errors = MakeFamily("vigil_security_check_errors_total",
+                           "Scans in which the security check could not reach a verdict.",
+                           wire::METRIC_TYPE_COUNTER);
+  for (const auto& module : modules_) {
+    std::set<std::string> enabled;
+    for (const std::string& check : module->checks()) {
+      if (config_.CheckFor(check).enabled && (only.empty() || only.count(check))) enabled.insert(check);
+    }
+    if (enabled.empty()) continue;
+    for (CheckResult& result : module->Run(context, enabled)) {
+      double& error_count = errors_total_[result.check];
+      if (result.error && result.error->code != "not_applicable") {
+        error_count += 1;
+        report.errors.push_back(result.check + ": " + result.error->message);
+      }
+      AddSeries(errors, error_count, {{"check", result.check}});
+      if (result.error) continue;
+      AddSeries(passed, result.findings.empty() ? 1 : 0, {{"check", result.check}});
+      std::map<std::string, int> by_severity;
+      std::set<std::string> keys;
+      for (Finding& finding : result.findings) {
+        // Two findings of one check must not share a key: the collector keeps one per key.
+        std::string key = finding.key;
+        for (int n = 2; !keys.insert(key).second; ++n) key = finding.key + " (" + std::to_string(n) + ")";
+        finding.key = key;
+        ++by_severity[finding.severity];
+        report.findings.push_back(std::move(finding));
+      }
+      for (const auto& [severity, count] : by_severity) {
+        AddSeries(findings, count, {{"check", result.check}, {"severity", severity}});
+      }
+    }
+  }
+  report.partial = context.partial();
+  const double seconds = std::chrono::duration<double>(clock_.Monotonic() - started).count();
+  auto duration = MakeFamily("vigil_security_scan_duration_seconds", "How long the last security scan took.",
+                             wire::METRIC_TYPE_GAUGE);
+  AddSeries(duration, seconds);
+  auto last = MakeFamily("vigil_security_last_scan_timestamp_seconds",
+                         "When the last security scan finished, in unix seconds.", wire::METRIC_TYPE_GAUGE);
+  AddSeries(last, std::chrono::duration<double>(clock_.Now().time_since_epoch()).count());
+  auto partial = MakeFamily("vigil_security_scan_partial",
+                            "1 when a budget (files per second, time, bytes hashed) cut the last "
+                            "security scan short.",
+                            wire::METRIC_TYPE_GAUGE);
+  AddSeries(partial, report.partial ? 1 : 0);
+  for (auto* family : {&passed, &findings, &errors, &duration, &last, &partial}) {
+    report.families.push_back(std::move(*family));
+  }
+  for (auto& family : context.families()) report.families.push_back(std::move(family));
+
+  // Compare with the last scan's findings (of the checks that ran), and remember these.
+  std::optional<Json> previous = context.LoadState("findings");
+  report.resync = !previous.has_value();
+  std::vector<Finding> before;
+  std::set<std::string> ran;
+  for (const Finding& f : report.findings) ran.insert(f.check);
+  if (previous) {
+    for (const Json& j : previous->value("findings", Json::array())) before.push_back(FromJson(j));
+  }
+  if (!only.empty()) {
+    // A partial run (--only) judges only its own checks; the others' findings stand.
+    std::vector<Finding> kept, compared;
+    for (const Finding& f : before) (only.count(f.check) ? compared : kept).push_back(f);
+    report.changes = CompareFindings(compared, report.findings);
+    for (const Finding& f : report.findings) kept.push_back(f);
+    before.swap(kept);
+  } else {
+    report.changes = CompareFindings(before, report.findings);
+    before = report.findings;
+  }
+  Json saved = {{"findings", Json::array()}};
+  for (const Finding& f : before) saved["findings"].push_back(ToJson(f));
+  if (Status stored = context.SaveState("findings", saved); !stored) {
+    report.errors.push_back("state: " + stored.error().message);
+  }
+  return report;
+}
+
+}  // namespace vigil::agent
