@@ -7,6 +7,7 @@
 
 #include "agent/health_collection.h"
 #include "agent/probes/prober.h"
+#include "agent/security/security_runner.h"
 #include "agent/self_metrics.h"
 #include "agent/spool.h"
 #include "agent/uplink.h"
@@ -81,7 +82,7 @@ class Agent::Impl {
                                               RealClock());
   }
 
-  // Connection settings and probes; on an error nothing changes.
+  // Connection settings, probes and the security scan; on an error nothing changes.
   Status Configure(const config::AgentConfig& config) {
     Result<ConnectionSettings> settings = LoadConnectionSettings(config);
     if (!settings) return settings.error();
@@ -92,6 +93,16 @@ class Agent::Impl {
     if (prober_) prober_->Stop();
     prober_ = std::move(*prober);
     if (started_) prober_->Start();
+    if (security_) security_->Stop();
+    security_.reset();
+    if (!config.security.enabled) return OkStatus();
+    const std::string state_dir = config.security.state_dir.empty()
+                                      ? DefaultSecurityStateDir(config.spool.path)
+                                      : config.security.state_dir;
+    security_ = std::make_unique<SecurityRunner>(
+        executor_, config.security, state_dir,
+        [this](ScanReport report) { OnSecurityReport(std::move(report)); });
+    if (started_) security_->Start();
     return OkStatus();
   }
 
@@ -102,6 +113,7 @@ class Agent::Impl {
     started_ = true;
     uplink_.Start();
     prober_->Start();
+    if (security_) security_->Start();
     next_tick_ = std::chrono::steady_clock::now();
     Tick();
   }
@@ -138,6 +150,7 @@ class Agent::Impl {
     stopping_ = true;
     timer_.cancel();
     prober_->Stop();
+    if (security_) security_->Stop();
     uplink_.Drain(config_->collector.drain_timeout, std::move(done));
   }
 
@@ -149,11 +162,26 @@ class Agent::Impl {
     ScheduleNext();
   }
 
-  // Spools one batch and wakes the uplink. Every batch carries the agent's own snapshot (so the
-  // collector's view of vigil_agent_batches_produced_total is never older than the batch) and the
-  // probes' latest results; health collection runs on the health schedule only.
-  void Produce(bool with_health, std::vector<wire::Event> events) {
+  // A scan's metrics go out as the "security" snapshot (which the collector keeps until the next
+  // scan's replaces it), its finding changes as events in the same batch.
+  void OnSecurityReport(ScanReport report) {
     if (stopping_) return;
+    const std::int64_t now_ms = ToUnixMillis(RealClock().Now());
+    if (Produce(false, FindingEvents(report, now_ms), std::move(report.families))) {
+      if (Status remembered = RememberFindings(report.state_dir, report.to_remember);
+          !remembered) {
+        LogError("security scan: " + remembered.error().message);
+      }
+    }
+  }
+
+  // Spools one batch and wakes the uplink; false when it could not be spooled. Every batch
+  // carries the agent's own snapshot (so the collector's view of
+  // vigil_agent_batches_produced_total is never older than the batch) and the probes' latest
+  // results; health collection runs on the health schedule only.
+  bool Produce(bool with_health, std::vector<wire::Event> events,
+               std::optional<std::vector<wire::MetricFamily>> security = std::nullopt) {
+    if (stopping_) return false;
     wire::Batch batch;
     const std::uint64_t sequence = spool_->NextSequence();
     const std::int64_t now_ms = ToUnixMillis(RealClock().Now());
@@ -171,13 +199,16 @@ class Agent::Impl {
       add_snapshot("health", std::move(collection.health));
     }
     if (!prober_->empty()) add_snapshot("probes", prober_->Families());
+    if (security) add_snapshot("security", std::move(*security));
     add_snapshot("agent", SelfFamilies({sequence, spool_->stats(), uplink_.stats(), start_time_}));
     for (auto& event : events) *batch.add_events() = std::move(event);
     if (Status appended = spool_->Append(batch); !appended) {
       LogError("cannot spool batch " + std::to_string(sequence) + ": " +
                appended.error().message);
+      return false;
     }
     uplink_.Wake();
+    return true;
   }
 
   void ScheduleNext() {
@@ -195,6 +226,7 @@ class Agent::Impl {
   std::unique_ptr<Spool> spool_;
   Uplink uplink_;
   std::unique_ptr<Prober> prober_;
+  std::unique_ptr<SecurityRunner> security_;
   bool started_ = false;
   std::unique_ptr<HealthCollection> health_;
   boost::asio::steady_timer timer_;

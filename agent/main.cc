@@ -3,11 +3,13 @@
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <iostream>
+#include <set>
 
 #include "agent/agent.h"
 #include "agent/health_collection.h"
 #include "agent/once_output.h"
 #include "agent/probes/prober.h"
+#include "agent/security/scanner.h"
 #include "common/command_line.h"
 #include "common/clock.h"
 #include "common/daemon_signals.h"
@@ -48,16 +50,67 @@ std::vector<vigil::wire::MetricFamily> ProbeOnce(const vigil::config::AgentConfi
   return (*prober)->Families();
 }
 
-int CollectOnce(const vigil::config::AgentConfig& config, const std::string& format) {
-  vigil::agent::HealthCollection collection(
-      vigil::agent::MakeHealthCollectors(config.health, vigil::RealClock()), vigil::RealClock());
-  vigil::agent::Collection result = collection.CollectOnce();
-  for (auto& family : result.self) result.health.push_back(std::move(family));
-  for (auto& family : ProbeOnce(config)) result.health.push_back(std::move(family));
+std::string StateDir(const vigil::config::AgentConfig& config) {
+  return config.security.state_dir.empty()
+             ? vigil::agent::DefaultSecurityStateDir(config.spool.path)
+             : config.security.state_dir;
+}
+
+// --once: the parts in `only` (all when empty), printed; nothing connects and no state changes
+// (drift is judged against the daemon's baselines, when there are any).
+int CollectOnce(const vigil::config::AgentConfig& config, const std::string& format,
+                const std::set<std::string>& only) {
+  const auto wanted = [&](const char* part) { return only.empty() || only.count(part) > 0; };
+  std::vector<vigil::wire::MetricFamily> families;
+  std::vector<vigil::agent::Finding> findings;
+  if (wanted("health")) {
+    vigil::agent::HealthCollection collection(
+        vigil::agent::MakeHealthCollectors(config.health, vigil::RealClock()), vigil::RealClock());
+    vigil::agent::Collection result = collection.CollectOnce();
+    for (auto& family : result.health) families.push_back(std::move(family));
+    for (auto& family : result.self) families.push_back(std::move(family));
+  }
+  if (wanted("probes")) {
+    for (auto& family : ProbeOnce(config)) families.push_back(std::move(family));
+  }
+  if (wanted("security") && (config.security.enabled || !only.empty())) {
+    vigil::agent::SecurityScanner scanner(config.security, StateDir(config), vigil::RealClock());
+    vigil::agent::SecurityScanner::Options options;
+    options.read_only = true;
+    vigil::agent::ScanReport report = scanner.Scan(options);
+    for (const std::string& error : report.errors) vigil::LogWarning("security scan: " + error);
+    for (auto& family : report.families) families.push_back(std::move(family));
+    findings = std::move(report.findings);
+  }
   if (format == "json") {
-    std::cout << vigil::agent::RenderJson(result.health);
+    std::cout << vigil::agent::RenderJson(families, findings);
   } else {
-    std::cout << vigil::RenderText(result.health);
+    std::cout << vigil::RenderText(families);
+  }
+  return vigil::kExitOk;
+}
+
+// The checks that keep a baseline.
+const std::vector<std::string> kBaselineChecks = {"files.suid_new", "fim.changed",
+                                                  "net.listening_new"};
+
+// vigil-agent baseline accept [CHECK...]: takes the host as it is now as those checks' baseline.
+// The daemon's next scan reports their drift findings cleared.
+int AcceptBaseline(const vigil::config::AgentConfig& config, std::vector<std::string> checks) {
+  if (checks.empty()) checks = kBaselineChecks;
+  vigil::agent::SecurityScanner scanner(config.security, StateDir(config), vigil::RealClock());
+  vigil::agent::SecurityScanner::Options options;
+  options.only = {checks.begin(), checks.end()};
+  options.accept = options.only;
+  options.record_findings = false;
+  vigil::agent::ScanReport report = scanner.Scan(options);
+  for (const std::string& error : report.errors) {
+    std::cerr << "vigil-agent: " << error << "\n";
+  }
+  if (!report.errors.empty()) return vigil::kExitFailure;
+  for (const std::string& check : checks) {
+    std::cout << "accepted the current state as the baseline of " << check << " (in "
+              << StateDir(config) << ")\n";
   }
   return vigil::kExitOk;
 }
@@ -101,11 +154,24 @@ int main(int argc, char** argv) {
                "validate the configuration and exit: 0 when valid, 2 otherwise, printing "
                "FILE:LINE:COL: key.path: message for every problem");
   app.add_flag("--once", once,
-               "collect health and run every probe once, print to stdout and exit; never "
-               "connects");
+               "collect health, run every probe and the security scan once, print to stdout and "
+               "exit; never connects and changes no state");
   app.add_option("--format", format, "output of --once")
       ->check(CLI::IsMember({"prometheus", "json"}))
       ->capture_default_str();
+  std::vector<std::string> only;
+  app.add_option("--only", only, "with --once: only these parts (health, probes, security)")
+      ->check(CLI::IsMember({"health", "probes", "security"}))
+      ->delimiter(',');
+  CLI::App* baseline = app.add_subcommand(
+      "baseline", "security baselines (SUID files, listening sockets, watched files)");
+  CLI::App* accept = baseline->add_subcommand(
+      "accept", "take the host as it is now as the baseline of CHECK (files.suid_new, "
+                "fim.changed, net.listening_new; all three when none is named)");
+  std::vector<std::string> accept_checks;
+  accept->add_option("check", accept_checks, "checks whose baseline to accept")
+      ->check(CLI::IsMember(kBaselineChecks));
+  baseline->require_subcommand(1);
   app.add_flag("--version", version, "print the version and exit");
   if (auto exit_code = vigil::ParseCommandLine(app, argc, argv)) return *exit_code;
   if (version) {
@@ -116,6 +182,7 @@ int main(int argc, char** argv) {
   if (!loaded.ok()) return PrintProblems(loaded.problems);
   if (check_config) return vigil::kExitOk;
   vigil::SetLogLevel(loaded.config.log_level);
-  if (once) return CollectOnce(loaded.config, format);
+  if (*accept) return AcceptBaseline(loaded.config, accept_checks);
+  if (once) return CollectOnce(loaded.config, format, {only.begin(), only.end()});
   return Run(std::make_shared<vigil::config::AgentConfig>(std::move(loaded.config)));
 }

@@ -2,9 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agent/security/finding.h"
+
 namespace vigil::agent {
 
-std::string RenderJson(const std::vector<wire::MetricFamily>& families) {
+std::string RenderJson(const std::vector<wire::MetricFamily>& families,
+                       const std::vector<Finding>& findings) {
   nlohmann::json out = nlohmann::json::array();
   for (const wire::MetricFamily& family : families) {
     nlohmann::json series = nlohmann::json::array();
@@ -21,7 +24,16 @@ std::string RenderJson(const std::vector<wire::MetricFamily>& families) {
                    {"type", type},
                    {"series", std::move(series)}});
   }
-  return out.dump(2) + "\n";
+  nlohmann::json found = nlohmann::json::array();
+  for (const Finding& f : findings) {
+    found.push_back({{"check", f.check},
+                     {"severity", f.severity},
+                     {"title", f.title},
+                     {"evidence", f.evidence},
+                     {"remediation", f.remediation},
+                     {"key", f.key}});
+  }
+  return nlohmann::json{{"metrics", std::move(out)}, {"findings", std::move(found)}}.dump(2) + "\n";
 }
 
 }  // namespace vigil::agent

@@ -1,5 +1,5 @@
 #pragma once
-// What `vigil-agent --once` prints: one collection, as Prometheus text or JSON.
+// What `vigil-agent --once` prints: one collection (and scan), as Prometheus text or JSON.
 
 #include <string>
 #include <vector>
@@ -8,6 +8,10 @@
 
 namespace vigil::agent {
 
-std::string RenderJson(const std::vector<wire::MetricFamily>& families);
+struct Finding;
+
+// {"metrics": [families], "findings": [findings, each with every field]}.
+std::string RenderJson(const std::vector<wire::MetricFamily>& families,
+                       const std::vector<Finding>& findings);
 
 }  // namespace vigil::agent

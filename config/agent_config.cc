@@ -255,7 +255,6 @@ void ReadAgentDocument(const Field& root, AgentConfig& config) {
     ReadSpoolSection(root["spool"], config.spool);
     ReadHealthSection(root["health"], config.health);
     ReadSecuritySection(root["security"], config.security);
-    NoteNotYetSupported(root["security"], config.not_yet_supported);
     ReadProbes(root["probes"], config.probes);
     ReadLogSection(root["log"], config.log_level);
     if (config.id.empty()) {

@@ -106,6 +106,7 @@ struct AgentConfig {
 
   // The security scan (docs/security-checks.md).
   struct Security {
+    bool enabled = true;
     Duration interval{std::chrono::hours(1)};
     std::string root = "/";
     // Where baselines and the last scan's findings are kept; empty: "security" beside the spool.

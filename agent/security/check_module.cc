@@ -1,5 +1,7 @@
 #include "agent/security/check_module.h"
 
+#include <cstdio>
+
 #include "agent/security/check_modules.h"
 
 namespace vigil::agent {
@@ -17,6 +19,12 @@ std::vector<std::unique_ptr<CheckModule>> MakeCheckModules() {
   modules.push_back(MakeFailedLoginsCheck());
   modules.push_back(MakeFirewallCheck());
   return modules;
+}
+
+std::string OctalMode(unsigned mode) {
+  char text[8];
+  std::snprintf(text, sizeof text, "%04o", mode & 07777);
+  return text;
 }
 
 std::string SeverityFor(const ScanContext& context, const std::string& check,

@@ -33,6 +33,9 @@ class CheckModule {
 // Every module of this version.
 std::vector<std::unique_ptr<CheckModule>> MakeCheckModules();
 
+// "0644", "4755": permission bits as ls -l's octal.
+std::string OctalMode(unsigned mode);
+
 // The severity a finding of `check` gets: the configured one, else `default_severity`.
 std::string SeverityFor(const ScanContext& context, const std::string& check,
                         const std::string& default_severity);

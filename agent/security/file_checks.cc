@@ -2,20 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include <cstdio>
-
 #include "agent/security/check_modules.h"
 
 namespace vigil::agent {
 namespace {
 
 const std::vector<std::string> kSystemFolders = {"/etc", "/usr", "/bin", "/sbin", "/lib", "/boot"};
-
-std::string Octal(mode_t mode) {
-  char text[8];
-  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
-  return text;
-}
 
 bool Under(const std::string& path, const std::vector<std::string>& tops) {
   for (const std::string& top : tops) {
@@ -66,7 +58,7 @@ class FileChecks final : public CheckModule {
           writable_result.findings.push_back(
               {writable_result.check, writable_severity,
                std::string(folder ? "Folder " : "File ") + file.path + " is world-writable",
-               file.path + ": mode " + Octal(mode) + ", owner " + std::to_string(file.info.st_uid) +
+               file.path + ": mode " + OctalMode(mode) + ", owner " + std::to_string(file.info.st_uid) +
                    ":" + std::to_string(file.info.st_gid),
                folder ? "chmod o-w " + file.path + " (or chmod +t if every user must write there)"
                       : "chmod o-w " + file.path,
@@ -89,7 +81,7 @@ class FileChecks final : public CheckModule {
     std::optional<nlohmann::json> baseline = context.LoadState("suid");
     if (!baseline || !baseline->contains("files") || context.Accepting(result.check)) {
       nlohmann::json accepted = {{"files", nlohmann::json::object()}};
-      for (const auto& [path, mode] : files) accepted["files"][path] = Octal(mode);
+      for (const auto& [path, mode] : files) accepted["files"][path] = OctalMode(mode);
       if (Status saved = context.SaveState("suid", accepted); !saved) result.error = saved.error();
       return result;  // the first scan (or an accepted one) is the baseline: no drift
     }
@@ -103,7 +95,7 @@ class FileChecks final : public CheckModule {
       const char* kind = (mode & S_ISUID) ? "SUID" : "SGID";
       result.findings.push_back(
           {result.check, severity, std::string("New ") + kind + " file " + path,
-           path + ": mode " + Octal(mode) + ", not in the baseline",
+           path + ": mode " + OctalMode(mode) + ", not in the baseline",
            "If it is expected, accept it (vigil-agent baseline accept files.suid_new) or add it "
            "to the allowlist; otherwise remove the bit (chmod u-s,g-s " + path + ") and find out "
            "how it got there.",

@@ -3,8 +3,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <cstdio>
-
 #include "agent/security/check_modules.h"
 
 namespace vigil::agent {
@@ -14,12 +12,6 @@ using Json = nlohmann::json;
 
 std::int64_t Nanoseconds(const timespec& t) {
   return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
-}
-
-std::string Octal(mode_t mode) {
-  char text[8];
-  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
-  return text;
 }
 
 class FimCheck final : public CheckModule {
@@ -36,7 +28,7 @@ class FimCheck final : public CheckModule {
     Json current = Json::object();
     context.Walk(paths, [&](const WalkedFile& file) {
       if (!S_ISREG(file.info.st_mode)) return;
-      Json record = {{"mode", Octal(file.info.st_mode)},
+      Json record = {{"mode", OctalMode(file.info.st_mode)},
                      {"uid", file.info.st_uid},
                      {"gid", file.info.st_gid},
                      {"size", file.info.st_size},

@@ -5,6 +5,7 @@
 
 #include <sys/stat.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -80,6 +81,10 @@ class ScanContext {
   bool OutOfTime() const;
 
   void SetBudget(const ScanBudget& budget) { budget_ = budget; }
+  // Read-only: state is read but never written (vigil-agent --once).
+  void SetReadOnly(bool read_only) { read_only_ = read_only; }
+  // Polled while walking and hashing: a cancelled scan stops as if out of time.
+  void SetCancelled(const std::atomic<bool>* cancelled) { cancelled_ = cancelled; }
 
  private:
   std::string HostToLocal(const std::string& host_path) const;
@@ -96,6 +101,8 @@ class ScanContext {
   std::set<std::string> accept_;
   std::vector<wire::MetricFamily> families_;
   bool partial_ = false;
+  bool read_only_ = false;
+  const std::atomic<bool>* cancelled_ = nullptr;
 };
 
 }  // namespace vigil::agent

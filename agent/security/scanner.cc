@@ -22,6 +22,14 @@ Finding FromJson(const Json& j) {
 
 }  // namespace
 
+Status RememberFindings(const std::string& state_dir, const std::vector<Finding>& findings) {
+  Json saved = {{"findings", Json::array()}};
+  for (const Finding& f : findings) saved["findings"].push_back(ToJson(f));
+  config::AgentConfig::Security unused;
+  ScanContext context(unused, state_dir, RealClock());
+  return context.SaveState("findings", saved);
+}
+
 std::string DefaultSecurityStateDir(const std::string& spool_path) {
   const std::size_t slash = spool_path.rfind('/');
   const std::string folder = slash == std::string::npos ? "." : spool_path.substr(0, slash);
@@ -35,11 +43,13 @@ SecurityScanner::SecurityScanner(config::AgentConfig::Security config, std::stri
       clock_(clock),
       modules_(MakeCheckModules()) {}
 
-ScanReport SecurityScanner::Scan(const std::set<std::string>& only,
-                                 const std::set<std::string>& accept) {
+ScanReport SecurityScanner::Scan(const Options& options) {
+  const std::set<std::string>& only = options.only;
   const auto started = clock_.Monotonic();
   ScanContext context(config_, state_dir_, clock_);
-  context.SetAccepting(accept);
+  context.SetAccepting(options.accept);
+  context.SetReadOnly(options.read_only);
+  context.SetCancelled(&cancelled_);
   ScanReport report;
   auto passed = MakeFamily("vigil_security_check_passed",
                            "1 when the security check found nothing, 0 when it found something; "
@@ -118,9 +128,10 @@ ScanReport SecurityScanner::Scan(const std::set<std::string>& only,
     report.changes = CompareFindings(before, report.findings);
     before = report.findings;
   }
-  Json saved = {{"findings", Json::array()}};
-  for (const Finding& f : before) saved["findings"].push_back(ToJson(f));
-  if (Status stored = context.SaveState("findings", saved); !stored) {
+  report.to_remember = before;
+  report.state_dir = state_dir_;
+  if (!options.record_findings || options.read_only) return report;
+  if (Status stored = RememberFindings(state_dir_, before); !stored) {
     report.errors.push_back("state: " + stored.error().message);
   }
   return report;

@@ -12,6 +12,7 @@
 //
 // Not thread-safe; one scan at a time.
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <set>
@@ -35,15 +36,30 @@ struct ScanReport {
   bool resync = false;
   bool partial = false;
   std::vector<std::string> errors;  // "check: message", for the log
+  // What the next scan is to be compared with (all checks' findings, after an --only run too).
+  std::vector<Finding> to_remember;
+  std::string state_dir;
 };
+
+// Remembers findings for the next scan's comparison. The daemon calls it once a report's events
+// are spooled, so that a crash in between announces them again rather than never.
+Status RememberFindings(const std::string& state_dir, const std::vector<Finding>& findings);
 
 class SecurityScanner {
  public:
   SecurityScanner(config::AgentConfig::Security config, std::string state_dir, const Clock& clock);
 
-  // Runs the enabled checks (only `only`, when not empty); `accept` lists checks whose
-  // baselines are taken as they are now.
-  ScanReport Scan(const std::set<std::string>& only = {}, const std::set<std::string>& accept = {});
+  struct Options {
+    std::set<std::string> only;    // run only these checks (all enabled ones when empty)
+    std::set<std::string> accept;  // take these checks' baselines as they are now
+    bool read_only = false;        // change no state: no baseline, no record of findings
+    bool record_findings = true;   // remember the findings now (else: RememberFindings later)
+  };
+  ScanReport Scan(const Options& options);
+  ScanReport Scan() { return Scan(Options{}); }
+
+  // Makes a running Scan() stop soon (it reports partial results).
+  void Cancel() { cancelled_ = true; }
 
   const std::string& state_dir() const { return state_dir_; }
 
@@ -53,6 +69,7 @@ class SecurityScanner {
   const Clock& clock_;
   std::vector<std::unique_ptr<CheckModule>> modules_;
   std::map<std::string, double> errors_total_;
+  std::atomic<bool> cancelled_{false};
 };
 
 // Where security state lives when security.state_dir is not set: "security" beside the spool.

@@ -94,7 +94,8 @@ const Check& AgentConfig::Security::CheckFor(const std::string& id) const {
 }
 
 void ReadSecuritySection(const Field& section, AgentConfig::Security& security) {
-  if (!section.ExpectMap({"interval", "root", "state_dir", "budget", "checks"})) return;
+  if (!section.ExpectMap({"enabled", "interval", "root", "state_dir", "budget", "checks"})) return;
+  section["enabled"].Read(security.enabled);
   section["interval"].ReadDuration(security.interval, std::chrono::seconds(1));
   section["root"].ReadPath(security.root);
   section["state_dir"].ReadPath(security.state_dir);

@@ -39,6 +39,18 @@ void CopyFixture(const std::string& name, const fs::path& to) {
   }
 }
 
+SecurityScanner::Options Only(const std::string& check) {
+  SecurityScanner::Options options;
+  options.only = {check};
+  return options;
+}
+
+SecurityScanner::Options Accepting(const std::string& check) {
+  SecurityScanner::Options options;
+  options.accept = {check};
+  return options;
+}
+
 void Append(const fs::path& file, const std::string& text) {
   std::ofstream out(file, std::ios::app);
   out << text;
@@ -208,7 +220,7 @@ TEST_F(SecurityScanTest, AcceptingABaselineClearsItsDriftAndDisabledChecksDoNotR
   scanner.Scan();
   ASSERT_EQ(chmod((root / "usr/bin/helper").c_str(), 02755), 0);
   EXPECT_EQ(Checks(scanner.Scan().findings).count("files.suid_new"), 1u);
-  const ScanReport accepted = scanner.Scan({}, {"files.suid_new"});
+  const ScanReport accepted = scanner.Scan(Accepting("files.suid_new"));
   EXPECT_EQ(Checks(accepted.findings).count("files.suid_new"), 0u);
   const ScanReport after = scanner.Scan();
   EXPECT_EQ(Checks(after.findings).count("files.suid_new"), 0u);
@@ -224,17 +236,17 @@ TEST_F(SecurityScanTest, AnUnchangedFileIsNotHashedAgainAndTheHashBudgetMakesASc
   config.budget.max_hash_bytes = 1;  // nothing can be hashed
   {
     SecurityScanner scanner(config, dir_.File("state"), clock_);
-    const ScanReport starved = scanner.Scan({"fim.changed"});
+    const ScanReport starved = scanner.Scan(Only("fim.changed"));
     EXPECT_TRUE(starved.partial);
     EXPECT_EQ(Sample(starved, "vigil_security_scan_partial", "", ""), 1);
   }
   config.budget.max_hash_bytes = 1ULL << 30;
   SecurityScanner scanner(config, dir_.File("state2"), clock_);
-  EXPECT_FALSE(scanner.Scan({"fim.changed"}).partial);
+  EXPECT_FALSE(scanner.Scan(Only("fim.changed")).partial);
   // With the budget gone, only a file whose size, times or inode changed could be hashed.
   config.budget.max_hash_bytes = 1;
   SecurityScanner starved(config, dir_.File("state2"), clock_);
-  const ScanReport unchanged = starved.Scan({"fim.changed"});
+  const ScanReport unchanged = starved.Scan(Only("fim.changed"));
   EXPECT_FALSE(unchanged.partial);
   EXPECT_THAT(unchanged.findings, IsEmpty());
 }

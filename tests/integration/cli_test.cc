@@ -123,11 +123,12 @@ sla:
   EXPECT_EQ(run.err, file + ":4:13: sla.calendars.office: unknown time zone \"Europe/Atlantis\"\n");
 }
 
-// A config for --once: the uplink settings must be valid but are never used.
+// A config for --once: the uplink settings must be valid but are never used. The security scan
+// of the live host is left to the tests about it.
 std::string OnceConfig(const TempDir& dir) {
   return dir.Write("agent.yaml", "agent: {id: once}\ncollector: {address: \"127.0.0.1:1\", "
                                  "ca_file: none.pem, token_file: none.token}\nhealth: {root: " +
-                                     kFixture + "}\n");
+                                     kFixture + "}\nsecurity: {enabled: false}\n");
 }
 
 TEST(Cli, OncePrintsOneCollectionAsPrometheusTextWithoutConnecting) {
@@ -143,13 +144,74 @@ TEST(Cli, OncePrintsOneCollectionAsPrometheusTextWithoutConnecting) {
 
 TEST(Cli, OnceOutputOfThisHostPassesPromtool) {
   TempDir dir;
+  // The whole agent: health, and the security scan of this host with a certificate to watch.
   const std::string config = dir.Write(
       "agent.yaml", "agent: {id: once}\ncollector: {address: \"127.0.0.1:1\", ca_file: x, "
-                    "token_file: y}\n");
+                    "token_file: y}\nspool: {path: spool/spool.db}\n"
+                    "security: {budget: {files_per_second: 1000000}, checks: {\"tls.cert_expiry\": "
+                    "{files: [" + std::string(VIGIL_SOURCE_DIR) +
+                    "/tests/agent/fixtures/security/hardened/etc/ssl/shop.pem]}}}\n");
   CommandResult run = RunCommand({kAgent, "--config", config, "--once"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_THAT(PromtoolProblems(dir, run.out), ::testing::IsEmpty());
   EXPECT_NE(run.out.find("node_filesystem_size_bytes{"), std::string::npos);
+  EXPECT_NE(run.out.find("vigil_security_check_passed{check=\"accounts.uid0\"}"), std::string::npos);
+  EXPECT_NE(run.out.find("vigil_tls_cert_not_after_timestamp_seconds{"), std::string::npos);
+  // --once changes no state.
+  EXPECT_FALSE(std::filesystem::exists(dir.File("spool")));
+}
+
+TEST(Cli, OnceOnlySecurityPrintsFindingsAsJson) {
+  TempDir dir;
+  const std::string tree = dir.File("host");
+  std::filesystem::copy(std::string(VIGIL_SOURCE_DIR) + "/tests/agent/fixtures/security/vulnerable",
+                        tree, std::filesystem::copy_options::recursive |
+                                  std::filesystem::copy_options::copy_symlinks);
+  const std::string config = dir.Write(
+      "agent.yaml", "agent: {id: once}\ncollector: {address: \"127.0.0.1:1\", ca_file: x, "
+                    "token_file: y}\nspool: {path: spool/spool.db}\nsecurity: {root: " + tree + "}\n");
+  CommandResult run = RunCommand(
+      {kAgent, "--config", config, "--once", "--only", "security", "--format", "json"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  const nlohmann::json out = nlohmann::json::parse(run.out);
+  bool uid0 = false;
+  for (const auto& finding : out["findings"]) {
+    for (const char* field : {"check", "severity", "title", "evidence", "remediation", "key"}) {
+      EXPECT_TRUE(finding[field].is_string() && !finding[field].get<std::string>().empty())
+          << field << " in " << finding.dump();
+    }
+    if (finding["check"] == "accounts.uid0" && finding["key"] == "toor") uid0 = true;
+  }
+  EXPECT_TRUE(uid0) << run.out;
+  for (const auto& family : out["metrics"]) {
+    EXPECT_EQ(family["name"].get<std::string>().rfind("node_", 0), std::string::npos)
+        << "--only security printed health";
+  }
+}
+
+TEST(Cli, BaselineAcceptTakesTheHostAsItIsNow) {
+  TempDir dir;
+  const std::string tree = dir.File("host");
+  std::filesystem::copy(std::string(VIGIL_SOURCE_DIR) + "/tests/agent/fixtures/security/hardened",
+                        tree, std::filesystem::copy_options::recursive);
+  const std::string config = dir.Write(
+      "agent.yaml", "agent: {id: once}\ncollector: {address: \"127.0.0.1:1\", ca_file: x, "
+                    "token_file: y}\nspool: {path: spool/spool.db}\nsecurity: {root: " + tree +
+                    ", checks: {\"fim.changed\": {paths: [/etc/passwd]}}}\n");
+  CommandResult accepted = RunCommand({kAgent, "--config", config, "baseline", "accept"});
+  ASSERT_EQ(accepted.exit_code, 0) << accepted.err;
+  EXPECT_THAT(accepted.out, HasSubstr("baseline of fim.changed"));
+  EXPECT_TRUE(std::filesystem::exists(dir.File("spool/security/fim.json")));
+  dir.Write("host/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n");
+  CommandResult drifted = RunCommand(
+      {kAgent, "--config", config, "--once", "--only", "security", "--format", "json"});
+  ASSERT_EQ(drifted.exit_code, 0) << drifted.err;
+  EXPECT_THAT(drifted.out, HasSubstr("Watched file /etc/passwd changed"));
+  EXPECT_EQ(RunCommand({kAgent, "--config", config, "baseline", "accept", "fim.changed"}).exit_code, 0);
+  CommandResult settled = RunCommand(
+      {kAgent, "--config", config, "--once", "--only", "security", "--format", "json"});
+  EXPECT_THAT(settled.out, ::testing::Not(HasSubstr("Watched file")));
+  EXPECT_EQ(RunCommand({kAgent, "--config", config, "baseline", "accept", "ssh.nothing"}).exit_code, 2);
 }
 
 TEST(Cli, OnceRunsEveryProbeOnce) {
@@ -170,7 +232,7 @@ TEST(Cli, OnceCanPrintJson) {
   CommandResult run =
       RunCommand({kAgent, "--config", OnceConfig(dir), "--once", "--format", "json"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  const nlohmann::json families = nlohmann::json::parse(run.out);
+  const nlohmann::json families = nlohmann::json::parse(run.out)["metrics"];
   bool found = false;
   for (const auto& family : families) {
     if (family["name"] == "node_load5") {

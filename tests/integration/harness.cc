@@ -141,6 +141,9 @@ std::string Harness::WriteAgentConfig(const std::string& agent_id, const std::st
                         section + "spool: {path: agent/spool.db}\n" +
                         (extra_yaml.find("health:") == std::string::npos ? "health: {interval: 1s}\n"
                                                                          : "") +
+                        // The host's security scan is left to the tests that ask for one.
+                        (extra_yaml.find("security:") == std::string::npos ? "security: {enabled: false}\n"
+                                                                           : "") +
                         extra_yaml);
 }
 
