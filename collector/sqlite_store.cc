@@ -151,6 +151,22 @@ const std::vector<std::string_view> kMigrations = {
         PRIMARY KEY (item, event)
       );
     )sql",
+    // Agents' current security findings.
+    R"sql(
+      CREATE TABLE security_findings (
+        customer       TEXT NOT NULL,
+        agent          TEXT NOT NULL,
+        check_id       TEXT NOT NULL,
+        key            TEXT NOT NULL,
+        severity       TEXT NOT NULL,
+        title          TEXT NOT NULL,
+        evidence       TEXT NOT NULL,
+        remediation    TEXT NOT NULL,
+        first_seen_ms  INTEGER NOT NULL,
+        last_seen_ms   INTEGER NOT NULL,
+        PRIMARY KEY (customer, agent, check_id, key)
+      );
+    )sql",
 };
 
 using Json = nlohmann::json;
@@ -897,6 +913,54 @@ class SqliteStore final : public Store {
     if (Status queued = AddNotifications(notifications); !queued) return queued.error();
     if (Status committed = transaction->Commit(); !committed) return committed.error();
     return true;
+  }
+
+  Status PutSecurityFinding(const SecurityFindingRecord& f) override {
+    std::lock_guard lock(mutex_);
+    auto upsert = db_->Prepare(
+        "INSERT INTO security_findings (customer, agent, check_id, key, severity, title, evidence,"
+        " remediation, first_seen_ms, last_seen_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+        " ON CONFLICT (customer, agent, check_id, key) DO UPDATE SET severity = excluded.severity,"
+        " title = excluded.title, evidence = excluded.evidence, remediation = excluded.remediation,"
+        " last_seen_ms = excluded.last_seen_ms");
+    if (!upsert) return upsert.error();
+    upsert->Bind(1, f.customer)
+        .Bind(2, f.agent)
+        .Bind(3, f.check)
+        .Bind(4, f.key)
+        .Bind(5, f.severity)
+        .Bind(6, f.title)
+        .Bind(7, f.evidence)
+        .Bind(8, f.remediation)
+        .Bind(9, f.first_seen_ms)
+        .Bind(10, f.last_seen_ms);
+    return upsert->Run();
+  }
+
+  Status DeleteSecurityFinding(const std::string& customer, const std::string& agent,
+                               const std::string& check, const std::string& key) override {
+    std::lock_guard lock(mutex_);
+    auto remove = db_->Prepare(
+        "DELETE FROM security_findings WHERE customer = ?1 AND agent = ?2 AND check_id = ?3"
+        " AND key = ?4");
+    if (!remove) return remove.error();
+    remove->Bind(1, customer).Bind(2, agent).Bind(3, check).Bind(4, key);
+    return remove->Run();
+  }
+
+  Result<std::vector<SecurityFindingRecord>> SecurityFindingsOf(const std::string& customer,
+                                                               const std::string& agent) override {
+    std::lock_guard lock(mutex_);
+    auto query = db_->Prepare(
+        "SELECT customer, agent, check_id, key, severity, title, evidence, remediation,"
+        " first_seen_ms, last_seen_ms FROM security_findings WHERE customer = ?1 AND agent = ?2"
+        " ORDER BY check_id, key");
+    if (!query) return query.error();
+    query->Bind(1, customer).Bind(2, agent);
+    return AllRows<SecurityFindingRecord>(*query, [](const sqlite::Statement& r) {
+      return SecurityFindingRecord{r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4),
+                                   r.Text(5), r.Text(6), r.Text(7), r.Int(8),  r.Int(9)};
+    });
   }
 
   Status CreateSilence(const SilenceRecord& silence) override {

@@ -157,6 +157,20 @@ struct SlaEventCount {
   std::int64_t count = 0;
 };
 
+// A security finding an agent reported and has not cleared (docs/security-checks.md).
+struct SecurityFindingRecord {
+  std::string customer;
+  std::string agent;
+  std::string check;
+  std::string key;
+  std::string severity;
+  std::string title;
+  std::string evidence;
+  std::string remediation;
+  std::int64_t first_seen_ms = 0;
+  std::int64_t last_seen_ms = 0;
+};
+
 struct SatisfactionTotal {
   std::string customer;
   double sum = 0;
@@ -251,6 +265,14 @@ class Store {
   virtual Result<std::vector<SlaEventCount>> CountSlaEvents() = 0;
   // Per customer, the sum and number of satisfaction ratings given at or after `since_ms`.
   virtual Result<std::vector<SatisfactionTotal>> SatisfactionSince(std::int64_t since_ms) = 0;
+
+  // Agents' current security findings. Put adds or replaces one (keeping when it was first seen).
+  virtual Status PutSecurityFinding(const SecurityFindingRecord& finding) = 0;
+  virtual Status DeleteSecurityFinding(const std::string& customer, const std::string& agent,
+                                       const std::string& check, const std::string& key) = 0;
+  // By check, then key.
+  virtual Result<std::vector<SecurityFindingRecord>> SecurityFindingsOf(
+      const std::string& customer, const std::string& agent) = 0;
 
   virtual Status CreateSilence(const SilenceRecord& silence) = 0;
   // Error "not_found" for an unknown id.

@@ -48,13 +48,15 @@ void ReadBuiltin(const Field& section, CollectorConfig::BuiltinRules::Builtin& b
 }
 
 void ReadBuiltinRules(const Field& section, CollectorConfig::BuiltinRules& rules) {
-  if (!section.ExpectMap({"agent_down_after", "AgentDown", "AgentStopped", "ProbeFailing"})) {
+  if (!section.ExpectMap({"agent_down_after", "AgentDown", "AgentStopped", "ProbeFailing",
+                          "SecurityFinding"})) {
     return;
   }
   section["agent_down_after"].ReadDuration(rules.agent_down_after, std::chrono::seconds(1));
   ReadBuiltin(section["AgentDown"], rules.agent_down);
   ReadBuiltin(section["AgentStopped"], rules.agent_stopped);
   ReadBuiltin(section["ProbeFailing"], rules.probe_failing);
+  ReadBuiltin(section["SecurityFinding"], rules.security_finding);
 }
 
 void ReadTlsSection(const Field& section, CollectorConfig::Tls& tls) {

@@ -61,6 +61,7 @@ struct CollectorConfig {
     Builtin agent_down{true, "high"};
     Builtin agent_stopped{true, "low"};
     Builtin probe_failing{true, "high"};  // the severity of probes that do not set their own
+    Builtin security_finding{true, "high"};  // for findings that carry no severity
   } builtin_rules;
 
   // Where incidents are sent (docs/webhooks.md). Secrets and URLs may come from files, which the

@@ -1,6 +1,5 @@
 #include "agent/security/security_runner.h"
 
-#include <sched.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -54,13 +53,13 @@ wire::Event FindingEvent(const std::string& kind, const Finding& finding, std::i
 
 std::string MakeThreadIdle() {
   std::string problems;
-  sched_param param{};
-  param.sched_priority = 0;
-  if (pthread_setschedparam(pthread_self(), SCHED_IDLE, &param) != 0) {
-    problems += "SCHED_IDLE refused; ";
-    setpriority(PRIO_PROCESS, static_cast<id_t>(syscall(SYS_gettid)), 19);
+  // Nice 19 rather than SCHED_IDLE: on a host that is always busy a SCHED_IDLE thread may never
+  // run, and a scan must still finish.
+  const auto tid = static_cast<id_t>(syscall(SYS_gettid));
+  if (setpriority(PRIO_PROCESS, tid, 19) != 0) {
+    problems += std::string("nice 19 refused: ") + std::strerror(errno) + "; ";
   }
-  if (syscall(SYS_ioprio_set, kIoprioWhoProcess, static_cast<int>(syscall(SYS_gettid)),
+  if (syscall(SYS_ioprio_set, kIoprioWhoProcess, static_cast<int>(tid),
               kIoprioClassIdle << kIoprioClassShift) != 0) {
     problems += std::string("idle IO class refused: ") + std::strerror(errno);
   }

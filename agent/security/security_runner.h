@@ -1,6 +1,6 @@
 #pragma once
-// Runs the security scan on its own thread, at idle CPU and IO priority (SCHED_IDLE and the idle
-// IO class), once at start and then every security.interval, and hands each report to the agent's
+// Runs the security scan on its own thread, at the lowest CPU priority (nice 19) and in the idle
+// IO class, once at start and then every security.interval, and hands each report to the agent's
 // io_context, where it becomes a "security" snapshot and finding events; the receiver then calls
 // RememberFindings(state_dir(), report.to_remember) once they are spooled.
 //
@@ -53,7 +53,7 @@ class SecurityRunner {
 // "security_finding_cleared" for each one gone. Labels carry every field of the finding.
 std::vector<wire::Event> FindingEvents(const ScanReport& report, std::int64_t now_ms);
 
-// Lowers the calling thread to SCHED_IDLE and the idle IO class; what could not be done, for the log.
+// Lowers the calling thread to nice 19 and the idle IO class; what could not be done, for the log.
 std::string MakeThreadIdle();
 
 }  // namespace vigil::agent

@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include "collector/api/request.h"
 #include "collector/api/routes.h"
 #include "collector/api/views.h"
@@ -71,6 +73,45 @@ void AddAgentRoutes(ApiRouter& router, Store& store, LiveState& live) {
                }
                return ErrorResponse(MakeError("not_found", "no agent " + key.agent_id +
                                                                 " of customer " + key.customer));
+             });
+
+  router.Add("GET", "/api/v1/agents/{customer}/{agent}/findings", Role::kViewer,
+             [&store](const ApiRequest& request) {
+               if (Status known = CheckQueryParameters(request.query, {"check", "severity"}); !known) {
+                 return ErrorResponse(known.error());
+               }
+               auto page = ReadPageRequest(request.query);
+               if (!page) return ErrorResponse(page.error());
+               const std::string customer = request.path.at("customer");
+               const std::string agent = request.path.at("agent");
+               auto agents = store.ListAgents();
+               if (!agents) return ErrorResponse(agents.error());
+               const bool known_agent =
+                   std::any_of(agents->begin(), agents->end(), [&](const AgentRecord& a) {
+                     return a.customer == customer && a.agent_id == agent;
+                   });
+               if (!known_agent) {
+                 return ErrorResponse(
+                     MakeError("not_found", "no agent " + agent + " of customer " + customer));
+               }
+               auto findings = store.SecurityFindingsOf(customer, agent);
+               if (!findings) return ErrorResponse(findings.error());
+               const auto check = request.query.find("check");
+               const auto severity = request.query.find("severity");
+               std::vector<Json> items;
+               for (const SecurityFindingRecord& f : *findings) {
+                 if (check != request.query.end() && f.check != check->second) continue;
+                 if (severity != request.query.end() && f.severity != severity->second) continue;
+                 items.push_back({{"check", f.check},
+                                  {"key", f.key},
+                                  {"severity", f.severity},
+                                  {"title", f.title},
+                                  {"evidence", f.evidence},
+                                  {"remediation", f.remediation},
+                                  {"first_seen", FormatRfc3339(f.first_seen_ms)},
+                                  {"last_seen", FormatRfc3339(f.last_seen_ms)}});
+               }
+               return JsonResponse(200, PageOf(std::move(items), *page));
              });
 }
 

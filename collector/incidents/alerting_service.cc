@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "collector/incidents/rule_setup.h"
+#include "collector/incidents/security_findings.h"
 #include "common/log.h"
 
 namespace vigil::collector {
@@ -13,6 +14,7 @@ namespace {
 
 constexpr const char* kAgentDown = "AgentDown";
 constexpr const char* kAgentStopped = "AgentStopped";
+constexpr const char* kSecurityFinding = "SecurityFinding";
 
 std::int64_t ToMs(alerting::TimePoint t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
@@ -229,6 +231,18 @@ void AlertingService::BatchApplied(const AgentKey& agent, const wire::Batch& bat
     }
   }
   const alerting::Labels& target = TargetLabels(agent);
+  if (auto changes = ApplySecurityEvents(store_, agent.customer, agent.agent_id, batch)) {
+    for (const FindingChange& change : *changes) {
+      alerting::Labels labels = target;
+      alerting::SetLabel(labels, "check", change.finding.check);
+      alerting::SetLabel(labels, "key", change.finding.key);
+      engine_->SetCondition(kSecurityFinding, alerting::Normalized(std::move(labels)), change.holds,
+                            1, alerting::ParseSeverity(change.finding.severity), now);
+    }
+  } else {
+    LogError("alerting: cannot record the security findings of agent " + agent.agent_id + ": " +
+             changes.error().message);
+  }
   for (const wire::Snapshot& snapshot : batch.snapshots()) {
     engine_->ApplySnapshot({agent.customer, agent.agent_id, snapshot.source()}, target, snapshot,
                            now);

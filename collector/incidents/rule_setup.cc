@@ -50,6 +50,14 @@ std::vector<alerting::Rule> BuiltinRules(const config::CollectorConfig::BuiltinR
     rule.severity_of = std::move(probe_severity);
     rules.push_back(std::move(rule));
   }
+  if (config.security_finding.enabled) {
+    alerting::Rule rule = Builtin("SecurityFinding", config.security_finding,
+                                  "security check {{ $labels.check }} found {{ $labels.key }} on "
+                                  "{{ $labels.agent }}");
+    rule.description = "an agent's security scan reports a finding (one incident per agent, "
+                       "check and key; resolved when the finding clears)";
+    rules.push_back(std::move(rule));
+  }
   return rules;
 }
 

@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
 
+#include <map>
+#include <tuple>
+
 #include "alerting/rule_file.h"
 #include "tests/support/manual_clock.h"
 #include "tests/support/temp_dir.h"
@@ -43,6 +46,28 @@ wire::Batch ProbeBatch(double success, const std::string& severity) {
     wire::Event* event = batch.add_events();
     event->set_kind("probe_failed");
     for (auto [name, value] : {std::pair{"probe", "web"}, std::pair{"severity", severity.c_str()}}) {
+      wire::Label* label = event->add_labels();
+      label->set_name(name);
+      label->set_value(value);
+    }
+  }
+  return batch;
+}
+
+// A batch with security events: (kind, check, key, severity).
+wire::Batch SecurityBatch(
+    const std::vector<std::tuple<std::string, std::string, std::string, std::string>>& events) {
+  wire::Batch batch;
+  for (const auto& [kind, check, key, severity] : events) {
+    wire::Event* event = batch.add_events();
+    event->set_kind(kind);
+    event->set_source("security");
+    event->set_timestamp_ms(1000);
+    event->set_message("title of " + key);
+    for (auto [name, value] : {std::pair{"check", check}, std::pair{"key", key},
+                               std::pair{"severity", severity},
+                               std::pair{"evidence", std::string("seen at ") + key}}) {
+      if (value.empty()) continue;
       wire::Label* label = event->add_labels();
       label->set_name(name);
       label->set_value(value);
@@ -209,6 +234,50 @@ TEST_F(AlertingServiceTest, AFailingProbeOpensProbeFailingWithTheProbesOwnSeveri
   EXPECT_EQ(incidents[0].summary, "probe web (http) fails on web-01");
   Send(ProbeBatch(1, ""));
   EXPECT_EQ(Incidents("ProbeFailing")[0].state, "resolved");
+}
+
+TEST_F(AlertingServiceTest, SecurityFindingsOpenOneIncidentPerCheckAndKeyAndClearResolvesIt) {
+  Connect();
+  Send(SecurityBatch({{"security_finding", "accounts.uid0", "toor", "critical"},
+                      {"security_finding", "fim.changed", "/etc/passwd", "high"}}));
+  auto incidents = Incidents("SecurityFinding");
+  ASSERT_EQ(incidents.size(), 2u);
+  std::map<std::string, IncidentRecord> by_key;
+  for (const IncidentRecord& incident : incidents) {
+    for (const auto& [name, value] : incident.labels) {
+      if (name == "key") by_key[value] = incident;
+    }
+  }
+  EXPECT_EQ(by_key.at("toor").severity, "critical");
+  EXPECT_EQ(by_key.at("toor").summary, "security check accounts.uid0 found toor on web-01");
+  auto held = store_->SecurityFindingsOf("acme", "web-01");
+  ASSERT_TRUE(held.ok());
+  ASSERT_EQ(held->size(), 2u);
+  EXPECT_EQ((*held)[0].evidence, "seen at toor");
+
+  Send(SecurityBatch({{"security_finding_cleared", "fim.changed", "/etc/passwd", "high"}}));
+  for (const IncidentRecord& incident : Incidents("SecurityFinding")) {
+    EXPECT_EQ(incident.state, incident.id == by_key.at("toor").id ? "firing" : "resolved");
+  }
+  EXPECT_EQ(store_->SecurityFindingsOf("acme", "web-01")->size(), 1u);
+}
+
+TEST_F(AlertingServiceTest, AResyncReplacesTheAgentsFindingsWithoutReopeningTheOnesThatStay) {
+  Connect();
+  Send(SecurityBatch({{"security_finding", "accounts.uid0", "toor", "critical"},
+                      {"security_finding", "files.suid_new", "/tmp/x", "high"}}));
+  // The agent lost its state: it says so, then reports what it finds now.
+  Send(SecurityBatch({{"security_findings_resync", "", "", ""},
+                      {"security_finding", "accounts.uid0", "toor", "critical"}}));
+  std::map<std::string, std::vector<std::string>> states;
+  for (const IncidentRecord& incident : Incidents("SecurityFinding")) {
+    for (const auto& [name, value] : incident.labels) {
+      if (name == "key") states[value].push_back(incident.state);
+    }
+  }
+  EXPECT_EQ(states["toor"], std::vector<std::string>{"firing"});
+  EXPECT_EQ(states["/tmp/x"], std::vector<std::string>{"resolved"});
+  ASSERT_EQ(store_->SecurityFindingsOf("acme", "web-01")->size(), 1u);
 }
 
 TEST_F(AlertingServiceTest, ASilenceMarksNewAndOpenIncidentsAndItsEndUnmarksThem) {

@@ -117,6 +117,7 @@ TEST_F(ApiTest, EveryEndpointChecksTheTokenAndTheRole) {
   const std::vector<Endpoint> endpoints = {
       {"GET", "/api/v1/agents", "", "viewer"},
       {"GET", "/api/v1/agents/acme/web-01", "", "viewer"},
+      {"GET", "/api/v1/agents/acme/web-01/findings", "", "viewer"},
       {"GET", "/api/v1/incidents", "", "viewer"},
       {"GET", "/api/v1/incidents/" + incident, "", "viewer"},
       {"GET", "/api/v1/silences", "", "viewer"},
@@ -335,7 +336,8 @@ TEST_F(ApiTest, RulesListTheBuiltInsWithTheirState) {
     EXPECT_TRUE(rule["builtin"].get<bool>());
     EXPECT_EQ(rule["state"], "inactive");
   }
-  EXPECT_THAT(names, ::testing::ElementsAre("AgentDown", "AgentStopped", "ProbeFailing"));
+  EXPECT_THAT(names, ::testing::ElementsAre("AgentDown", "AgentStopped", "ProbeFailing",
+                                            "SecurityFinding"));
   EXPECT_EQ(rules.body["items"][2]["expr"], "vigil_probe_success == 0");
 }
 
