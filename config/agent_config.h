@@ -132,7 +132,7 @@ struct AgentConfig {
     };
     std::map<std::string, Check> checks;
     // The settings of `id`: as configured, or the defaults.
-    const Check& CheckFor(const std::string& id) const;
+    const Check& CheckFor(const std::string& check_id) const;
   } security;
 
   // Keys accepted for forward compatibility but not acted on yet (the agent warns at start-up).

@@ -87,9 +87,9 @@ void ReadCheck(const std::string& id, const Field& field, Check& check) {
 
 }  // namespace
 
-const Check& AgentConfig::Security::CheckFor(const std::string& id) const {
+const Check& AgentConfig::Security::CheckFor(const std::string& check_id) const {
   static const Check kDefaults;
-  auto it = checks.find(id);
+  auto it = checks.find(check_id);
   return it == checks.end() ? kDefaults : it->second;
 }
 
