@@ -141,10 +141,30 @@ void ScanContext::Pace() {
 bool ScanContext::Walk(const std::vector<std::string>& tops,
                        const std::function<void(const WalkedFile&)>& visit) {
   for (const std::string& top : tops) {
+    // Seen already in this scan: from memory.
+    bool cached = false;
+    for (const auto& [walked_top, entries] : walked_) {
+      const bool inside = top == walked_top ||
+                          (top.size() > walked_top.size() &&
+                           top.compare(0, walked_top.size(), walked_top) == 0 &&
+                           (walked_top == "/" || top[walked_top.size()] == '/'));
+      if (!inside) continue;
+      for (const WalkedFile& file : entries) {
+        if (file.path == top ||
+            (file.path.size() > top.size() && file.path.compare(0, top.size(), top) == 0 &&
+             (top == "/" || file.path[top.size()] == '/'))) {
+          visit(file);
+        }
+      }
+      cached = true;
+      break;
+    }
+    if (cached) continue;
     std::optional<struct stat> top_info = Stat(top);
     if (!top_info) continue;
-    WalkedFile entry{top, *top_info};
-    visit(entry);
+    std::vector<WalkedFile>& seen = walked_[top];
+    seen.push_back({top, *top_info});
+    visit(seen.back());
     if (!S_ISDIR(top_info->st_mode)) continue;
     const dev_t device = top_info->st_dev;
     std::vector<std::string> pending = {top};
@@ -160,6 +180,7 @@ bool ScanContext::Walk(const std::vector<std::string>& tops,
         if (OutOfTime()) {
           closedir(dir);
           MarkPartial();
+          walked_.erase(top);  // incomplete: not to be served again
           return false;
         }
         Pace();
@@ -168,6 +189,7 @@ bool ScanContext::Walk(const std::vector<std::string>& tops,
         if (fstatat(dir_fd, item->d_name, &file.info, AT_SYMLINK_NOFOLLOW) != 0) continue;
         visit(file);
         if (S_ISDIR(file.info.st_mode) && file.info.st_dev == device) pending.push_back(file.path);
+        seen.push_back(std::move(file));
       }
       closedir(dir);
     }
@@ -212,23 +234,33 @@ Result<std::string> ScanContext::Sha256(const std::string& host_path) {
 }
 
 std::optional<nlohmann::json> ScanContext::LoadState(const std::string& name) const {
-  std::ifstream in(state_dir_ + "/" + name + ".json");
-  if (!in) return std::nullopt;
-  nlohmann::json value = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  std::optional<std::string> text = LoadStateFile(name + ".json");
+  if (!text) return std::nullopt;
+  nlohmann::json value = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
   if (value.is_discarded()) return std::nullopt;
   return value;
 }
 
 Status ScanContext::SaveState(const std::string& name, const nlohmann::json& value) const {
+  return SaveStateFile(name + ".json", value.dump());
+}
+
+std::optional<std::string> ScanContext::LoadStateFile(const std::string& file_name) const {
+  std::ifstream in(state_dir_ + "/" + file_name, std::ios::binary);
+  if (!in) return std::nullopt;
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+Status ScanContext::SaveStateFile(const std::string& file_name, const std::string& text) const {
   if (read_only_) return OkStatus();
   std::error_code ec;
   std::filesystem::create_directories(state_dir_, ec);
   if (ec) return MakeError("state", "cannot create " + state_dir_ + ": " + ec.message());
-  const std::string path = state_dir_ + "/" + name + ".json";
+  const std::string path = state_dir_ + "/" + file_name;
   const std::string temporary = path + ".tmp";
   {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << value.dump();
+    std::ofstream out(temporary, std::ios::trunc | std::ios::binary);
+    out << text;
     if (!out.flush()) return MakeError("state", "cannot write " + temporary);
   }
   if (std::rename(temporary.c_str(), path.c_str()) != 0) {

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -57,7 +58,9 @@ class ScanContext {
 
   // Walks each host folder in `tops` (not following symbolic links, not leaving the folder's
   // filesystem) and calls `visit` for every entry, within the files-per-second and time budgets.
-  // False when a budget cut the walk short.
+  // False when a budget cut the walk short. What one walk saw serves later walks of the same
+  // folders (or folders inside them) in the same scan, so checks that look at the same tree read
+  // it once.
   bool Walk(const std::vector<std::string>& tops, const std::function<void(const WalkedFile&)>& visit);
 
   // The SHA-256 of a host file as lowercase hex, charged to the hashing budget; an error
@@ -67,6 +70,10 @@ class ScanContext {
   // Baselines and other state kept between scans, as JSON documents named `name`.
   std::optional<nlohmann::json> LoadState(const std::string& name) const;
   Status SaveState(const std::string& name, const nlohmann::json& value) const;
+  // The same for state too large for JSON to be cheap (the FIM records of 100,000 files): the
+  // file `file_name` holds `text` as it is.
+  std::optional<std::string> LoadStateFile(const std::string& file_name) const;
+  Status SaveStateFile(const std::string& file_name, const std::string& text) const;
 
   // Checks whose baseline is to be accepted as it is now (vigil-agent baseline accept).
   bool Accepting(const std::string& check) const { return accept_.count(check) > 0; }
@@ -100,6 +107,7 @@ class ScanContext {
   std::uint64_t bytes_hashed_ = 0;
   std::set<std::string> accept_;
   std::vector<wire::MetricFamily> families_;
+  std::map<std::string, std::vector<WalkedFile>> walked_;  // by top, for later walks
   bool partial_ = false;
   bool read_only_ = false;
   const std::atomic<bool>* cancelled_ = nullptr;

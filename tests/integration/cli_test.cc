@@ -201,7 +201,7 @@ TEST(Cli, BaselineAcceptTakesTheHostAsItIsNow) {
   CommandResult accepted = RunCommand({kAgent, "--config", config, "baseline", "accept"});
   ASSERT_EQ(accepted.exit_code, 0) << accepted.err;
   EXPECT_THAT(accepted.out, HasSubstr("baseline of fim.changed"));
-  EXPECT_TRUE(std::filesystem::exists(dir.File("spool/security/fim.json")));
+  EXPECT_TRUE(std::filesystem::exists(dir.File("spool/security/fim.tsv")));
   dir.Write("host/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n");
   CommandResult drifted = RunCommand(
       {kAgent, "--config", config, "--once", "--only", "security", "--format", "json"});
