@@ -246,9 +246,14 @@ Status ScanContext::SaveState(const std::string& name, const nlohmann::json& val
 }
 
 std::optional<std::string> ScanContext::LoadStateFile(const std::string& file_name) const {
-  std::ifstream in(state_dir_ + "/" + file_name, std::ios::binary);
+  // One read of the whole file: a FIM state of 100k files is megabytes, and reading it character
+  // by character was a quarter of an unchanged scan's cost.
+  std::ifstream in(state_dir_ + "/" + file_name, std::ios::binary | std::ios::ate);
   if (!in) return std::nullopt;
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  std::string text(static_cast<std::size_t>(in.tellg()), '\0');
+  in.seekg(0);
+  if (!in.read(text.data(), static_cast<std::streamsize>(text.size()))) return std::nullopt;
+  return text;
 }
 
 Status ScanContext::SaveStateFile(const std::string& file_name, const std::string& text) const {
