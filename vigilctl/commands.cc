@@ -131,6 +131,12 @@ std::vector<Column> AgentColumns() {
           Field("SERIES", "series"),         Field("LABELS", "labels")};
 }
 
+std::vector<Column> FindingColumns() {
+  return {Field("CHECK", "check"),       Field("KEY", "key"),
+          Field("SEVERITY", "severity"), Field("SINCE", "first_seen", true),
+          Field("TITLE", "title")};
+}
+
 std::vector<Column> IncidentColumns() {
   return {Field("ID", "id"),           Field("STATE", "state"),
           Field("SEVERITY", "severity"), Field("CUSTOMER", "customer"),

@@ -39,6 +39,7 @@ int Show(const Context& context, const std::string& method, const std::string& p
 
 // The columns each resource is printed with.
 std::vector<Column> AgentColumns();
+std::vector<Column> FindingColumns();
 std::vector<Column> IncidentColumns();
 std::vector<Column> IncidentFields();
 std::vector<Column> SilenceColumns();

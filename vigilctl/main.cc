@@ -83,6 +83,25 @@ int main(int argc, char** argv) {
     };
   });
 
+  std::string check, finding_severity;
+  CLI::App* agents_findings = agents->add_subcommand("findings", "an agent's current security findings");
+  agents_findings->add_option("customer", customer, "its customer")->required();
+  agents_findings->add_option("agent", agent_id, "its id")->required();
+  agents_findings->add_option("--check", check, "only this check (fim.changed, ssh.permit_root_login, …)");
+  agents_findings->add_option("--severity", finding_severity, "only this severity")
+      ->check(CLI::IsMember({"critical", "high", "medium", "low"}));
+  agents_findings->callback([&] {
+    action = [&](const Context& context) {
+      Query query;
+      Put(query, "check", check);
+      Put(query, "severity", finding_severity);
+      return vigil::ctl::List(context,
+                              "/api/v1/agents/" + vigil::ctl::UrlEncode(customer) + "/" +
+                                  vigil::ctl::UrlEncode(agent_id) + "/findings",
+                              query, vigil::ctl::FindingColumns(), 0);
+    };
+  });
+
   // incidents
   CLI::App* incidents = app.add_subcommand("incidents", "incidents: list, show, ack, resolve, note");
   incidents->require_subcommand(1);

@@ -51,6 +51,7 @@ ScanReport SecurityScanner::Scan(const Options& options) {
   context.SetReadOnly(options.read_only);
   context.SetCancelled(&cancelled_);
   ScanReport report;
+  std::set<std::string> without_verdict;  // checks that ran but could not judge (an unreadable file)
   auto passed = MakeFamily("vigil_security_check_passed",
                            "1 when the security check found nothing, 0 when it found something; "
                            "absent when it could not run.",
@@ -71,6 +72,7 @@ ScanReport SecurityScanner::Scan(const Options& options) {
       if (result.error && result.error->code != "not_applicable") {
         error_count += 1;
         report.errors.push_back(result.check + ": " + result.error->message);
+        without_verdict.insert(result.check);
       }
       AddSeries(errors, error_count, {{"check", result.check}});
       if (result.error) continue;
@@ -108,26 +110,28 @@ ScanReport SecurityScanner::Scan(const Options& options) {
   }
   for (auto& family : context.families()) report.families.push_back(std::move(family));
 
-  // Compare with the last scan's findings (of the checks that ran), and remember these.
+  // Compare with the last scan's findings, and remember the outcome. A check that did not judge
+  // this time (left out by --only, or it could not read what it needs) leaves its findings as
+  // they were: an unreadable file is not a fixed one. A scan cut short by a budget may add or
+  // change findings but clears none, since what it did not reach is unknown.
   std::optional<Json> previous = context.LoadState("findings");
   report.resync = !previous.has_value();
   std::vector<Finding> before;
-  std::set<std::string> ran;
-  for (const Finding& f : report.findings) ran.insert(f.check);
   if (previous) {
     for (const Json& j : previous->value("findings", Json::array())) before.push_back(FromJson(j));
   }
-  if (!only.empty()) {
-    // A partial run (--only) judges only its own checks; the others' findings stand.
-    std::vector<Finding> kept, compared;
-    for (const Finding& f : before) (only.count(f.check) ? compared : kept).push_back(f);
-    report.changes = CompareFindings(compared, report.findings);
-    for (const Finding& f : report.findings) kept.push_back(f);
-    before.swap(kept);
-  } else {
-    report.changes = CompareFindings(before, report.findings);
-    before = report.findings;
+  std::set<std::pair<std::string, std::string>> found_now;
+  for (const Finding& f : report.findings) found_now.emplace(f.check, f.key);
+  const auto seen_now = [&found_now](const Finding& f) { return found_now.count({f.check, f.key}) > 0; };
+  std::vector<Finding> standing, judged;
+  for (Finding& f : before) {
+    const bool not_judged = (!only.empty() && only.count(f.check) == 0) ||
+                            without_verdict.count(f.check) > 0 || (report.partial && !seen_now(f));
+    (not_judged ? standing : judged).push_back(std::move(f));
   }
+  report.changes = CompareFindings(judged, report.findings);
+  before = std::move(standing);
+  before.insert(before.end(), report.findings.begin(), report.findings.end());
   report.to_remember = before;
   report.state_dir = state_dir_;
   if (!options.record_findings || options.read_only) return report;

@@ -251,5 +251,47 @@ TEST_F(SecurityScanTest, AnUnchangedFileIsNotHashedAgainAndTheHashBudgetMakesASc
   EXPECT_THAT(unchanged.findings, IsEmpty());
 }
 
+TEST_F(SecurityScanTest, AnUnreadableFileOrACutScanClearsNoFinding) {
+  const fs::path root = dir_.File("vulnerable");
+  CopyFixture("vulnerable", root);
+  const auto has = [](const std::vector<Finding>& findings, const std::string& check,
+                      const std::string& key) {
+    return std::any_of(findings.begin(), findings.end(),
+                       [&](const Finding& f) { return f.check == check && f.key == key; });
+  };
+  {
+    SecurityScanner scanner(Config("vulnerable"), dir_.File("state"), clock_);
+    const ScanReport first = scanner.Scan();
+    ASSERT_TRUE(has(first.findings, "accounts.empty_password", "temp"));
+    ASSERT_TRUE(has(first.findings, "files.world_writable", "/usr/local/share/app"));
+
+    // /etc/shadow cannot be read (a folder stands in its place; root reads any file): the check
+    // reaches no verdict, and what it found before stands.
+    const fs::path shadow = root / "etc/shadow";
+    fs::rename(shadow, root / "etc/shadow.saved");
+    fs::create_directory(shadow);
+    const ScanReport unreadable = scanner.Scan();
+    EXPECT_THAT(unreadable.errors, Contains(HasSubstr("accounts.empty_password")));
+    EXPECT_FALSE(has(unreadable.changes.cleared, "accounts.empty_password", "temp"));
+    EXPECT_TRUE(has(unreadable.to_remember, "accounts.empty_password", "temp"));
+    EXPECT_FALSE(Sample(unreadable, "vigil_security_check_passed", "check", "accounts.empty_password"));
+
+    // Readable again: the finding is still the one it was, not a new one.
+    fs::remove(shadow);
+    fs::rename(root / "etc/shadow.saved", shadow);
+    const ScanReport readable = scanner.Scan();
+    EXPECT_TRUE(has(readable.findings, "accounts.empty_password", "temp"));
+    EXPECT_FALSE(has(readable.changes.appeared, "accounts.empty_password", "temp"));
+  }
+  // A scan stopped before its walks finish knows nothing of the files it did not reach.
+  SecurityScanner cut(Config("vulnerable"), dir_.File("state"), clock_);
+  cut.Cancel();
+  const ScanReport partial = cut.Scan();
+  ASSERT_TRUE(partial.partial);
+  EXPECT_FALSE(has(partial.findings, "files.world_writable", "/usr/local/share/app"));
+  EXPECT_FALSE(has(partial.changes.cleared, "files.world_writable", "/usr/local/share/app"));
+  EXPECT_TRUE(has(partial.to_remember, "files.world_writable", "/usr/local/share/app"));
+}
+
 }  // namespace
 }  // namespace vigil::agent

@@ -102,6 +102,13 @@ TEST_F(SecurityTest, ChangesBecomeIncidentsWithinAScanIntervalAndResolveWhenReve
       EXPECT_EQ(finding["severity"], "critical");
     }
   }
+  // vigilctl lists the same findings, filtered.
+  CommandResult critical = harness_.Vigilctl(
+      {"agents", "findings", "acme", "web-01", "--severity", "critical"}, viewer_);
+  EXPECT_EQ(critical.exit_code, 0) << critical.err;
+  EXPECT_THAT(critical.out, HasSubstr("accounts.uid0"));
+  EXPECT_THAT(critical.out, HasSubstr("intruder"));
+  EXPECT_THAT(critical.out, ::testing::Not(HasSubstr("fim.changed")));
   EXPECT_EQ(HttpCall(harness_.http_port(), "GET", "/api/v1/agents/acme/nobody/findings", "", viewer_)
                 .status,
             404);
