@@ -164,7 +164,7 @@ Figures Run(int agents, int rounds, std::vector<vigil::alerting::Rule> rules, bo
     const AgentKey key{"customer" + std::to_string(a % 50), "agent-" + std::to_string(a)};
     (void)store->RecordHello(key.customer, key.agent_id, key.agent_id, "0.1.0", 0, {{"role", "web"}});
     vigil::collector::AgentIdentity identity{key.agent_id, "0.1.0", {{"role", "web"}}, 0};
-    live.AgentConnected(key, identity);
+    live.AgentConnected(key, identity, 0);
     alerting.AgentConnected(key, identity);
   }
   for (int round = 0; round < rounds; ++round) {

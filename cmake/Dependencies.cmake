@@ -50,6 +50,7 @@ add_library(vigil::re2 ALIAS vigil_re2)
 
 # libcurl: vigilctl's HTTP(S) client (and, later, webhook delivery).
 find_package(CURL REQUIRED)
+find_package(ZLIB REQUIRED)  # gzip on /metrics
 # Howard Hinnant's date/tz on the system's tz database: SLA business-hour calendars.
 find_package(date REQUIRED)
 # CLI11 (header-only): the command lines of all three binaries.

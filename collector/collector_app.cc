@@ -20,6 +20,7 @@
 #include "collector/ingest_metrics.h"
 #include "collector/ingest_server.h"
 #include "collector/live_state.h"
+#include "collector/metrics_endpoints.h"
 #include "collector/metrics_text.h"
 #include "collector/reports/fault_report_book.h"
 #include "collector/sla/sla_engine.h"
@@ -86,6 +87,21 @@ class CollectorApp::Impl {
         sla_watch_(*store_, sla_, &alerting_.notifier()),
         sla_metrics_(*store_, sla_, RealClock()),
         sla_check_interval_(config_->sla.check_interval),
+        agent_down_after_(config_->builtin_rules.agent_down_after),
+        sd_anonymous_(config_->api.sd_anonymous),
+        scrape_(
+            live_,
+            [this] {
+              std::vector<prometheus::MetricFamily> families = registry_.Collect();
+              for (const prometheus::Collectable* source :
+                   std::initializer_list<const prometheus::Collectable*>{&alerting_, &sla_metrics_}) {
+                std::vector<prometheus::MetricFamily> more = source->Collect();
+                families.insert(families.end(), std::make_move_iterator(more.begin()),
+                                std::make_move_iterator(more.end()));
+              }
+              return families;
+            },
+            RealClock(), [this] { return agent_down_after_.load(); }),
         auth_(*store_),
         router_(auth_, registry_, RealClock()),
         alert_strand_(asio::make_strand(io)),
@@ -106,9 +122,21 @@ class CollectorApp::Impl {
     AddFaultReportRoutes(router_, reports_, sla_, *store_);
     AddSlaRoutes(router_, sla_, RealClock());
     AddTokenRoutes(router_, *store_, RealClock());
+    AddPrometheusRoutes(router_, live_,
+                        {[this] { return sd_anonymous_.load(); },
+                         [this] { return http_tls_on_.load(); }, config_->listen.http});
   }
 
   Status Bind(asio::io_context& io) {
+    // Agents known from earlier runs are targets too (down until they connect), so that a host
+    // that never came back after a restart of the collector still shows up == 0.
+    auto known = store_->ListAgents();
+    if (!known) return known.error();
+    for (const AgentRecord& agent : *known) {
+      live_.AgentKnown({agent.customer, agent.agent_id},
+                       {agent.hostname, agent.version, agent.labels, agent.batches_applied});
+    }
+    http_tls_on_ = config_->listen.http_tls.enabled();
     auto admin = ReadAdminTokenHash(config_->api.admin_token_file);
     if (!admin) return admin.error();
     auth_.SetAdminTokenHash(*admin);
@@ -186,6 +214,8 @@ class CollectorApp::Impl {
     alerting_.Reload(*config, std::move(setup.rules), std::move(setup.notify));
     sla_.SetPolicies(std::move(setup.sla));
     sla_check_interval_ = config->sla.check_interval;
+    agent_down_after_ = config->builtin_rules.agent_down_after;
+    sd_anonymous_ = config->api.sd_anonymous;
     SetLogLevel(config->log_level);
     config_ = std::move(config);
     LogInfo("configuration reloaded");
@@ -219,17 +249,7 @@ class CollectorApp::Impl {
     if (request.method != "GET" && request.method != "HEAD") {
       return JsonError(405, "method_not_allowed", request.method + " is not allowed here");
     }
-    if (request.path == "/metrics") {
-      std::vector<prometheus::MetricFamily> families = registry_.Collect();
-      for (const prometheus::Collectable* source :
-           std::initializer_list<const prometheus::Collectable*>{&alerting_, &live_,
-                                                                 &sla_metrics_}) {
-        std::vector<prometheus::MetricFamily> more = source->Collect();
-        families.insert(families.end(), std::make_move_iterator(more.begin()),
-                        std::make_move_iterator(more.end()));
-      }
-      return {200, kExpositionContentType, RenderText(families)};
-    }
+    if (std::optional<HttpResponse> scraped = scrape_.Handle(request)) return std::move(*scraped);
     if (request.path == "/healthz") return {200, "text/plain; charset=utf-8", "ok\n"};
     if (request.path == "/readyz") {
       if (ready_) return {200, "text/plain; charset=utf-8", "ready\n"};
@@ -249,6 +269,10 @@ class CollectorApp::Impl {
   SlaWatch sla_watch_;  // on alert_strand_
   SlaMetrics sla_metrics_;
   std::atomic<Duration> sla_check_interval_;
+  std::atomic<Duration> agent_down_after_;
+  std::atomic<bool> sd_anonymous_;
+  std::atomic<bool> http_tls_on_{false};
+  MetricsEndpoints scrape_;
   Authenticator auth_;
   ApiRouter router_;
   std::unique_ptr<IngestServer> ingest_;

@@ -13,10 +13,13 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <cstdlib>
 #include <mutex>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
+#include "collector/gzip_stream.h"
 #include "collector/listener.h"
 #include "common/host_port.h"
 #include "common/log.h"
@@ -33,6 +36,26 @@ using asio::ip::tcp;
 HttpResponse JsonError(int status, const std::string& code, const std::string& message) {
   nlohmann::json body = {{"error", {{"code", code}, {"message", message}}}};
   return {status, "application/json", body.dump() + "\n"};
+}
+
+bool AcceptsGzip(const std::string& accept_encoding) {
+  std::size_t start = 0;
+  while (start <= accept_encoding.size()) {
+    std::size_t end = accept_encoding.find(',', start);
+    if (end == std::string::npos) end = accept_encoding.size();
+    std::string item = accept_encoding.substr(start, end - start);
+    for (char& c : item) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string coding = item.substr(0, item.find(';'));
+    coding.erase(0, coding.find_first_not_of(" \t"));
+    coding.erase(coding.find_last_not_of(" \t") + 1);
+    if (coding == "gzip" || coding == "*") {
+      const std::size_t q = item.find("q=");
+      if (q == std::string::npos) return true;
+      return std::strtod(item.c_str() + q + 2, nullptr) > 0;
+    }
+    start = end + 1;
+  }
+  return false;
 }
 
 namespace {
@@ -257,10 +280,21 @@ class HttpServer::Impl : public std::enable_shared_from_this<HttpServer::Impl> {
       HttpResponse response = self.handler_(request);
       const bool keep_alive = message.keep_alive();
       const bool head = message.method() == http::verb::head;
-      if (!co_await Respond(stream, std::move(response), message.version(), keep_alive, head,
-                            limits.timeout)) {
-        co_return;
+      bool sent = false;
+      if (response.more_body && message.version() >= 11) {
+        auto encoding = request.headers.find("accept-encoding");
+        const bool gzip = encoding != request.headers.end() && AcceptsGzip(encoding->second);
+        sent = co_await RespondInPieces(stream, std::move(response), keep_alive, head, gzip,
+                                        limits.timeout);
+      } else {
+        if (response.more_body) {
+          while (response.more_body(response.body)) {
+          }
+        }
+        sent = co_await Respond(stream, std::move(response), message.version(), keep_alive, head,
+                                limits.timeout);
       }
+      if (!sent) co_return;
       if (!keep_alive) co_return;
     }
   }
@@ -284,6 +318,50 @@ class HttpServer::Impl : public std::enable_shared_from_this<HttpServer::Impl> {
     } else {
       co_await http::async_write(stream, serializer, asio::redirect_error(use_awaitable, ec));
     }
+    co_return !ec;
+  }
+
+  // Chunked transfer encoding: each piece is written (compressed, if `gzip`) as it is produced.
+  template <typename Stream>
+  static awaitable<bool> RespondInPieces(Stream& stream, HttpResponse response, bool keep_alive,
+                                         bool head, bool gzip, Duration timeout) {
+    http::response<http::empty_body> message{static_cast<http::status>(response.status), 11};
+    message.set(http::field::server, "vigil-collector");
+    message.set(http::field::content_type, response.content_type);
+    message.set(http::field::vary, "Accept-Encoding");
+    if (gzip) message.set(http::field::content_encoding, "gzip");
+    message.keep_alive(keep_alive);
+    message.chunked(true);
+    boost::system::error_code ec;
+    beast::get_lowest_layer(stream).expires_after(timeout);
+    http::response_serializer<http::empty_body> serializer(message);
+    co_await http::async_write_header(stream, serializer, asio::redirect_error(use_awaitable, ec));
+    if (ec) co_return false;
+    if (head) co_return true;
+    std::optional<GzipStream> compressor;
+    if (gzip) compressor.emplace();
+    std::string piece = std::move(response.body);
+    std::string wire;
+    bool more = true;
+    while (more) {
+      more = response.more_body(piece);
+      const std::string* out = &piece;
+      if (compressor) {
+        wire.clear();
+        compressor->Compress(piece, wire);
+        if (!more) compressor->Finish(wire);
+        out = &wire;
+      }
+      if (!out->empty()) {
+        beast::get_lowest_layer(stream).expires_after(timeout);
+        co_await asio::async_write(stream, http::make_chunk(asio::buffer(*out)),
+                                   asio::redirect_error(use_awaitable, ec));
+        if (ec) co_return false;
+      }
+      piece.clear();
+    }
+    beast::get_lowest_layer(stream).expires_after(timeout);
+    co_await asio::async_write(stream, http::make_chunk_last(), asio::redirect_error(use_awaitable, ec));
     co_return !ec;
   }
 

@@ -36,7 +36,15 @@ struct HttpResponse {
   int status = 200;
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
+  // Set: the body is `body` followed by what this appends, piece by piece, until it returns false.
+  // Such a body is sent with chunked transfer encoding as it is produced (HTTP/1.1; an HTTP/1.0
+  // client gets it whole), and gzip-compressed when the request accepts gzip, so that its size
+  // never sits in memory.
+  std::function<bool(std::string& out)> more_body = nullptr;
 };
+
+// Whether an Accept-Encoding header value accepts gzip (a q of 0 refuses it).
+bool AcceptsGzip(const std::string& accept_encoding);
 
 // {"error": {"code": ..., "message": ...}}, the error shape of every Vigil endpoint.
 HttpResponse JsonError(int status, const std::string& code, const std::string& message);

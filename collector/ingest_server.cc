@@ -230,6 +230,7 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
           }
           reply.mutable_ack()->set_sequence(*acked);
         } else if (envelope->has_ping()) {
+          server_.live_.AgentSeen(key, ToUnixMillis(server_.clock_.Now()));
           if (server_.observer_ != nullptr) server_.observer_->Heartbeat(key);
           reply.mutable_pong()->set_nonce(envelope->ping().nonce());
         } else if (envelope->has_goodbye()) {
@@ -485,7 +486,7 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
     }
     metrics_.connections_accepted.Increment();
     if (observer_ != nullptr) observer_->AgentConnected(key, identity);
-    live_.AgentConnected(key, std::move(identity));
+    live_.AgentConnected(key, std::move(identity), ToUnixMillis(clock_.Now()));
   }
 
   void SessionEnded(Session& session, const Ending& ending) {
@@ -503,7 +504,7 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
     }
     if (was_current_agent) {
       metrics_.agents_connected.Decrement();
-      live_.AgentDisconnected(*session.agent());
+      live_.AgentDisconnected(*session.agent(), ToUnixMillis(clock_.Now()));
     }
     const std::string who = session.agent() ? "agent " + session.agent()->agent_id + " at " +
                                                   session.peer()

@@ -1,8 +1,11 @@
 #include "collector/live_state.h"
 
 #include <algorithm>
+#include <memory>
+#include <optional>
 #include <set>
 
+#include "collector/metrics_text.h"
 #include "common/exposition.h"
 
 namespace vigil::collector {
@@ -38,25 +41,104 @@ prometheus::ClientMetric MakeMetric(std::vector<prometheus::ClientMetric::Label>
   return metric;
 }
 
+// name{labels} value\n
+void AppendSeries(std::string& out, const std::string& name, const LabelList& labels, double value) {
+  out += name;
+  if (!labels.empty()) {
+    out += '{';
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+      if (i > 0) out += ',';
+      out += labels[i].first;
+      out += "=\"";
+      AppendLabelValue(out, labels[i].second);
+      out += '"';
+    }
+    out += '}';
+  }
+  out += ' ';
+  AppendSampleValue(out, value);
+  out += '\n';
+}
+
 }  // namespace
 
-std::vector<prometheus::ClientMetric::Label> MergeLabels(
-    const std::vector<std::pair<std::string, std::string>>& target_labels,
-    const google::protobuf::RepeatedPtrField<wire::Label>& series_labels) {
-  std::vector<prometheus::ClientMetric::Label> out;
-  out.reserve(target_labels.size() + static_cast<std::size_t>(series_labels.size()));
-  for (const auto& [name, value] : target_labels) out.push_back({name, value});
+LabelList MergeLabels(const LabelList& target_labels, const LabelList& series_labels) {
+  LabelList out;
+  out.reserve(target_labels.size() + series_labels.size());
+  out.insert(out.end(), target_labels.begin(), target_labels.end());
   const auto taken = [&out](const std::string& name) {
-    return std::any_of(out.begin(), out.end(), [&](const auto& l) { return l.name == name; });
+    return std::any_of(out.begin(), out.end(), [&](const auto& l) { return l.first == name; });
   };
-  for (const wire::Label& label : series_labels) {
-    std::string name = label.name();
+  for (const auto& [label, value] : series_labels) {
+    std::string name = label;
     while (taken(name)) name = "exported_" + name;
-    out.push_back({std::move(name), label.value()});
+    out.emplace_back(std::move(name), value);
   }
   std::sort(out.begin(), out.end());
   return out;
 }
+
+// Renders the fleet family by family; between pieces it remembers the family and the next agent.
+class LiveState::FleetRenderer {
+ public:
+  FleetRenderer(const LiveState& live, FleetQuery query, std::size_t piece_bytes)
+      : live_(live), query_(std::move(query)), piece_bytes_(piece_bytes) {
+    std::lock_guard lock(live_.mutex_);
+    names_.reserve(live_.family_meta_.size());
+    for (const auto& [name, meta] : live_.family_meta_) names_.push_back(name);
+    std::sort(names_.begin(), names_.end());
+  }
+
+  bool Next(std::string& out) {
+    const std::size_t limit = out.size() + piece_bytes_;
+    std::lock_guard lock(live_.mutex_);
+    while (family_ < names_.size()) {
+      const std::string& name = names_[family_];
+      auto agent = resume_ ? live_.agents_.lower_bound(*resume_) : live_.agents_.begin();
+      for (; agent != live_.agents_.end(); ++agent) {
+        if (out.size() >= limit) {
+          resume_ = agent->first;
+          return true;
+        }
+        if (!Included(agent->first, agent->second)) continue;
+        auto families = agent->second.by_name.find(name);
+        if (families == agent->second.by_name.end()) continue;
+        if (!header_written_) {
+          auto meta = live_.family_meta_.find(name);
+          if (meta == live_.family_meta_.end()) break;
+          AppendHelpAndType(out, name, meta->second.help, ExpositionTypeName(meta->second.type));
+          header_written_ = true;
+        }
+        for (const StoredFamily* family : families->second) {
+          for (const StoredSeries& series : family->series) {
+            AppendSeries(out, name, MergeLabels(agent->second.target_labels, series.labels),
+                         series.value);
+          }
+        }
+      }
+      ++family_;
+      resume_.reset();
+      header_written_ = false;
+      if (out.size() >= limit) return family_ < names_.size();
+    }
+    return false;
+  }
+
+ private:
+  bool Included(const AgentKey& key, const AgentState& agent) const {
+    if (!query_.customer.empty() && key.customer != query_.customer) return false;
+    if (agent.connected || query_.stale_after_ms < 0) return true;
+    return query_.now_ms - agent.disconnected_ms <= query_.stale_after_ms;
+  }
+
+  const LiveState& live_;
+  const FleetQuery query_;
+  const std::size_t piece_bytes_;
+  std::vector<std::string> names_;  // every family name known when the rendering began, sorted
+  std::size_t family_ = 0;
+  std::optional<AgentKey> resume_;  // within names_[family_], the next agent to render
+  bool header_written_ = false;
+};
 
 LiveState::LiveState(LiveStateLimits limits) : limits_(limits) {}
 
@@ -69,18 +151,41 @@ std::map<AgentKey, LiveAgent> LiveState::Agents() const {
   return out;
 }
 
-void LiveState::AgentConnected(const AgentKey& key, AgentIdentity identity) {
-  std::lock_guard lock(mutex_);
-  AgentState& agent = agents_[key];
+void LiveState::SetTargetLabels(const AgentKey& key, AgentState& agent) {
   agent.target_labels = {{"agent", key.agent_id}, {"customer", key.customer}};
-  for (const auto& label : identity.labels) agent.target_labels.push_back(label);
-  agent.identity = std::move(identity);
-  agent.connected = true;
+  for (const auto& label : agent.identity.labels) agent.target_labels.push_back(label);
 }
 
-void LiveState::AgentDisconnected(const AgentKey& key) {
+void LiveState::AgentKnown(const AgentKey& key, AgentIdentity identity) {
   std::lock_guard lock(mutex_);
-  if (auto it = agents_.find(key); it != agents_.end()) it->second.connected = false;
+  auto [it, inserted] = agents_.try_emplace(key);
+  if (!inserted) return;  // it connected meanwhile: what it said wins
+  it->second.identity = std::move(identity);
+  SetTargetLabels(key, it->second);
+}
+
+void LiveState::AgentConnected(const AgentKey& key, AgentIdentity identity, std::int64_t now_ms) {
+  std::lock_guard lock(mutex_);
+  AgentState& agent = agents_[key];
+  agent.identity = std::move(identity);
+  SetTargetLabels(key, agent);
+  agent.connected = true;
+  agent.last_seen_ms = now_ms;
+}
+
+void LiveState::AgentDisconnected(const AgentKey& key, std::int64_t now_ms) {
+  std::lock_guard lock(mutex_);
+  if (auto it = agents_.find(key); it != agents_.end()) {
+    it->second.connected = false;
+    it->second.disconnected_ms = now_ms;
+  }
+}
+
+void LiveState::AgentSeen(const AgentKey& key, std::int64_t now_ms) {
+  std::lock_guard lock(mutex_);
+  if (auto it = agents_.find(key); it != agents_.end()) {
+    it->second.last_seen_ms = std::max(it->second.last_seen_ms, now_ms);
+  }
 }
 
 std::string LiveState::CheckFamily(const wire::MetricFamily& family) {
@@ -103,10 +208,11 @@ ApplyReport LiveState::ApplyBatch(const AgentKey& key, const wire::Batch& batch,
   AgentState& agent = agents_[key];
   ++agent.identity.batches_applied;
   agent.last_batch_ms = received_ms;
+  agent.last_seen_ms = std::max(agent.last_seen_ms, received_ms);
   for (const wire::Snapshot& snapshot : batch.snapshots()) {
     std::vector<StoredFamily>& current = agent.sources[snapshot.source()];
     std::size_t current_series = 0;
-    for (const StoredFamily& family : current) current_series += family.metrics.size();
+    for (const StoredFamily& family : current) current_series += family.series.size();
     std::size_t budget = limits_.max_series_per_agent - std::min(limits_.max_series_per_agent,
                                                                  agent.series - current_series);
     std::vector<StoredFamily> replacement;
@@ -118,13 +224,16 @@ ApplyReport LiveState::ApplyBatch(const AgentKey& key, const wire::Batch& batch,
         continue;
       }
       StoredFamily stored{family.name(), {}};
-      std::set<std::vector<prometheus::ClientMetric::Label>> seen;
+      std::set<LabelList> seen;
       for (const wire::Series& series : family.series()) {
         if (!ValidSeriesLabels(series)) {
           ++report.series_rejected["invalid_label"];
           continue;
         }
-        auto labels = MergeLabels(agent.target_labels, series.labels());
+        LabelList labels;
+        labels.reserve(static_cast<std::size_t>(series.labels_size()));
+        for (const wire::Label& label : series.labels()) labels.emplace_back(label.name(), label.value());
+        std::sort(labels.begin(), labels.end());
         if (!seen.insert(labels).second) {
           ++report.series_rejected["duplicate_series"];
           continue;
@@ -133,19 +242,67 @@ ApplyReport LiveState::ApplyBatch(const AgentKey& key, const wire::Batch& batch,
           ++report.series_rejected["series_limit"];
           continue;
         }
-        stored.metrics.push_back(MakeMetric(std::move(labels), series.value()));
+        stored.series.push_back({std::move(labels), series.value()});
         ++accepted;
       }
-      if (!stored.metrics.empty()) replacement.push_back(std::move(stored));
+      if (!stored.series.empty()) replacement.push_back(std::move(stored));
     }
     agent.series = agent.series - current_series + accepted;
     current = std::move(replacement);
     report.series_applied += accepted;
   }
+  agent.by_name.clear();
+  for (const auto& [source, families] : agent.sources) {
+    for (const StoredFamily& family : families) agent.by_name[family.name].push_back(&family);
+  }
   return report;
 }
 
+AgentExposition LiveState::RenderAgent(const AgentKey& key, std::int64_t now_ms,
+                                       std::int64_t down_after_ms) const {
+  AgentExposition out;
+  std::lock_guard lock(mutex_);
+  auto it = agents_.find(key);
+  if (it == agents_.end()) return out;
+  const AgentState& agent = it->second;
+  if (!agent.connected || now_ms - agent.last_seen_ms > down_after_ms) {
+    out.state = AgentExposition::State::kDown;
+    return out;
+  }
+  out.state = AgentExposition::State::kUp;
+  for (const auto& [name, families] : agent.by_name) {
+    const FamilyMeta& meta = family_meta_.at(name);
+    AppendHelpAndType(out.text, name, meta.help, ExpositionTypeName(meta.type));
+    for (const StoredFamily* family : families) {
+      for (const StoredSeries& series : family->series) AppendSeries(out.text, name, series.labels, series.value);
+    }
+  }
+  return out;
+}
+
+PieceWriter LiveState::FleetPieces(FleetQuery query, std::size_t piece_bytes) const {
+  auto renderer = std::make_shared<FleetRenderer>(*this, std::move(query), piece_bytes);
+  return [renderer](std::string& out) { return renderer->Next(out); };
+}
+
+std::vector<AgentTarget> LiveState::Targets() const {
+  std::lock_guard lock(mutex_);
+  std::vector<AgentTarget> out;
+  out.reserve(agents_.size());
+  for (const auto& [key, agent] : agents_) out.push_back({key, agent.identity.labels});
+  return out;
+}
+
 std::vector<prometheus::MetricFamily> LiveState::Collect() const {
+  return CollectIf([](const AgentKey&) { return true; });
+}
+
+std::vector<prometheus::MetricFamily> LiveState::CollectFor(const std::string& customer) const {
+  return CollectIf([&customer](const AgentKey& key) { return key.customer == customer; });
+}
+
+std::vector<prometheus::MetricFamily> LiveState::CollectIf(
+    const std::function<bool(const AgentKey&)>& include) const {
   using prometheus::MetricFamily;
   MetricFamily applied{"vigil_collector_batches_applied_total",
                        "Batches applied from each agent, ever (persisted across restarts).",
@@ -166,10 +323,10 @@ std::vector<prometheus::MetricFamily> LiveState::Collect() const {
                     "Always 1; the agent's hostname and version, from its last Hello, are labels.",
                     prometheus::MetricType::Gauge,
                     {}};
-  std::map<std::string, MetricFamily> by_name;
   {
     std::lock_guard lock(mutex_);
     for (const auto& [key, agent] : agents_) {
+      if (!include(key)) continue;
       std::vector<prometheus::ClientMetric::Label> labels = {{"agent", key.agent_id},
                                                              {"customer", key.customer}};
       applied.metric.push_back(
@@ -187,24 +344,9 @@ std::vector<prometheus::MetricFamily> LiveState::Collect() const {
                                           {"version", agent.identity.version}},
                                          1));
       }
-      for (const auto& [source, families] : agent.sources) {
-        for (const StoredFamily& family : families) {
-          auto [it, inserted] = by_name.try_emplace(family.name);
-          if (inserted) {
-            const FamilyMeta& meta = family_meta_.at(family.name);
-            it->second.name = family.name;
-            it->second.help = meta.help;
-            it->second.type = meta.type;
-          }
-          it->second.metric.insert(it->second.metric.end(), family.metrics.begin(),
-                                   family.metrics.end());
-        }
-      }
     }
   }
   std::vector<MetricFamily> out;
-  out.reserve(by_name.size() + 5);
-  for (auto& [name, family] : by_name) out.push_back(std::move(family));
   for (MetricFamily* own : {&applied, &connected, &last_batch, &series, &info}) {
     if (!own->metric.empty()) out.push_back(std::move(*own));
   }

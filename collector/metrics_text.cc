@@ -5,21 +5,6 @@
 namespace vigil::collector {
 namespace {
 
-const char* TypeName(prometheus::MetricType type) {
-  switch (type) {
-    case prometheus::MetricType::Counter:
-      return "counter";
-    case prometheus::MetricType::Gauge:
-      return "gauge";
-    case prometheus::MetricType::Summary:
-      return "summary";
-    case prometheus::MetricType::Histogram:
-      return "histogram";
-    default:
-      return "untyped";
-  }
-}
-
 // One sample line: name<suffix>{labels[,extra="value"]} value [timestamp].
 void AppendSample(std::string& out, const std::string& name, std::string_view suffix,
                   const prometheus::ClientMetric& metric, double value,
@@ -57,11 +42,26 @@ void AppendSample(std::string& out, const std::string& name, std::string_view su
 
 }  // namespace
 
+const char* ExpositionTypeName(prometheus::MetricType type) {
+  switch (type) {
+    case prometheus::MetricType::Counter:
+      return "counter";
+    case prometheus::MetricType::Gauge:
+      return "gauge";
+    case prometheus::MetricType::Summary:
+      return "summary";
+    case prometheus::MetricType::Histogram:
+      return "histogram";
+    default:
+      return "untyped";
+  }
+}
+
 std::string RenderText(const std::vector<prometheus::MetricFamily>& families) {
   std::string out;
   for (const prometheus::MetricFamily& family : families) {
     if (family.metric.empty()) continue;
-    AppendHelpAndType(out, family.name, family.help, TypeName(family.type));
+    AppendHelpAndType(out, family.name, family.help, ExpositionTypeName(family.type));
     for (const prometheus::ClientMetric& metric : family.metric) {
       switch (family.type) {
         case prometheus::MetricType::Counter:

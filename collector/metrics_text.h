@@ -11,4 +11,7 @@ namespace vigil::collector {
 
 std::string RenderText(const std::vector<prometheus::MetricFamily>& families);
 
+// "counter", "gauge", "summary", "histogram" or "untyped", as a TYPE line writes it.
+const char* ExpositionTypeName(prometheus::MetricType type);
+
 }  // namespace vigil::collector

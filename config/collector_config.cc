@@ -129,8 +129,9 @@ void ReadCollectorDocument(const Field& root, CollectorConfig& config) {
     ReadTlsSection(root["tls"], config.tls);
     ReadStoreSection(root["store"], config.store);
     const Field api = root["api"];
-    if (api.ExpectMap({"admin_token_file"})) {
+    if (api.ExpectMap({"admin_token_file", "sd_anonymous"})) {
       api["admin_token_file"].ReadPath(config.api.admin_token_file);
+      api["sd_anonymous"].Read(config.api.sd_anonymous);
     }
     for (const Field& pattern : root["rules"].Elements()) {
       std::string path;

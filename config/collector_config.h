@@ -44,6 +44,8 @@ struct CollectorConfig {
   struct Api {
     // Holds the first admin token, read at start; empty: only tokens made with `token create`.
     std::string admin_token_file;
+    // Whether Prometheus may read GET /api/v1/prometheus/targets without a token.
+    bool sd_anonymous = false;
   } api;
 
   // Globs of rule files (absolute; relative ones were made relative to this file's folder).

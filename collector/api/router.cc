@@ -58,7 +58,13 @@ ApiRouter::ApiRouter(Authenticator& auth, prometheus::Registry& registry, const 
 
 void ApiRouter::Add(const std::string& method, const std::string& pattern, Role role,
                     ApiHandler handler) {
-  routes_.push_back({method, pattern, Split(pattern), role, std::move(handler)});
+  routes_.push_back({method, pattern, Split(pattern), role, std::move(handler), nullptr});
+}
+
+void ApiRouter::AddOpenable(const std::string& method, const std::string& pattern,
+                            ApiHandler handler, std::function<bool()> anonymous_allowed) {
+  routes_.push_back({method, pattern, Split(pattern), Role::kViewer, std::move(handler),
+                     std::move(anonymous_allowed)});
 }
 
 void ApiRouter::SetRateLimit(double rate, double burst) {
@@ -115,9 +121,13 @@ HttpResponse ApiRouter::Dispatch(const HttpRequest& request, std::string& route_
   route_name = matched->pattern;
 
   Result<Principal> principal = auth_.Authenticate(request);
+  if (!principal && matched->anonymous_allowed && request.headers.count("authorization") == 0 &&
+      matched->anonymous_allowed()) {
+    principal = Principal{"anonymous", Role::kViewer, ""};
+  }
   {
     // Failed attempts count against the caller's address, so guessing is bounded too.
-    const std::string key = principal ? "token:" + principal->token_id
+    const std::string key = principal && !principal->token_id.empty() ? "token:" + principal->token_id
                                       : "address:" + request.remote_address;
     std::lock_guard lock(mutex_);
     if (!rate_->Take(key, clock_.Monotonic())) {

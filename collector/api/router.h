@@ -50,6 +50,10 @@ class ApiRouter {
 
   // `pattern` like "/api/v1/incidents/{id}/ack"; a {name} segment matches one path segment.
   void Add(const std::string& method, const std::string& pattern, Role role, ApiHandler handler);
+  // As Add, but a request without an Authorization header is let in as the viewer "anonymous"
+  // whenever `anonymous_allowed()` says so at the time (a setting that a reload may change).
+  void AddOpenable(const std::string& method, const std::string& pattern, ApiHandler handler,
+                   std::function<bool()> anonymous_allowed);
   // Requests per second per token (or per address, before a token is known), with a burst.
   void SetRateLimit(double rate, double burst);
 
@@ -62,6 +66,7 @@ class ApiRouter {
     std::vector<std::string> segments;
     Role role;
     ApiHandler handler;
+    std::function<bool()> anonymous_allowed;  // null: a token is always needed
   };
   HttpResponse Dispatch(const HttpRequest& request, std::string& route_name);
 

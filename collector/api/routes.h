@@ -1,6 +1,9 @@
 #pragma once
 // The API's endpoints, one function per resource (docs/api.md has each with an example).
 
+#include <functional>
+#include <string>
+
 #include "collector/api/router.h"
 #include "common/clock.h"
 
@@ -21,5 +24,13 @@ void AddFaultReportRoutes(ApiRouter& router, FaultReportBook& book, const SlaEng
                           Store& store);
 void AddSlaRoutes(ApiRouter& router, const SlaEngine& sla, const Clock& clock);
 void AddTokenRoutes(ApiRouter& router, Store& store, const Clock& clock);
+
+// Prometheus's HTTP service discovery (GET /api/v1/prometheus/targets).
+struct DiscoverySettings {
+  std::function<bool()> anonymous;  // api.sd_anonymous, read per request
+  std::function<bool()> https;      // listen.http_tls is on: targets are scraped over HTTPS
+  std::string listen_address;       // listen.http: the target address when a request has no Host
+};
+void AddPrometheusRoutes(ApiRouter& router, const LiveState& live, DiscoverySettings settings);
 
 }  // namespace vigil::collector

@@ -48,6 +48,8 @@ class ApiTest : public ::testing::Test {
     AddTokenRoutes(router_, *store_, clock_);
     AddFaultReportRoutes(router_, reports_, sla_, *store_);
     AddSlaRoutes(router_, sla_, clock_);
+    AddPrometheusRoutes(router_, live_,
+                        {[this] { return sd_anonymous_; }, [this] { return https_; }, "127.0.0.1:9701"});
     router_.SetRateLimit(1000, 1000);
     for (const char* role : {"viewer", "operator", "admin"}) {
       TokenRecord record;
@@ -91,6 +93,8 @@ class ApiTest : public ::testing::Test {
   Authenticator auth_;
   ApiRouter router_;
   std::map<std::string, std::string> tokens_;
+  bool sd_anonymous_ = false;
+  bool https_ = false;
 };
 
 TEST_F(ApiTest, EveryEndpointChecksTheTokenAndTheRole) {
@@ -123,6 +127,7 @@ TEST_F(ApiTest, EveryEndpointChecksTheTokenAndTheRole) {
       {"GET", "/api/v1/silences", "", "viewer"},
       {"GET", "/api/v1/silences/" + silence_id, "", "viewer"},
       {"GET", "/api/v1/rules", "", "viewer"},
+      {"GET", "/api/v1/prometheus/targets", "", "viewer"},
       {"GET", "/api/v1/notifications?state=dead", "", "viewer"},
       {"POST", "/api/v1/incidents/" + incident + "/notes", R"({"text":"x"})", "operator"},
       {"POST", "/api/v1/incidents/" + incident + "/ack", "{}", "operator"},
@@ -436,6 +441,33 @@ TEST_F(ApiTest, TheSlaReportNeedsACustomerAndAPeriodAndSpeaksCsv) {
   EXPECT_THAT(csv.content_type, HasSubstr("text/csv"));
   EXPECT_EQ(std::count(csv.body.begin(), csv.body.end(), '\n'), 2);  // header and the report
   EXPECT_THAT(csv.body, HasSubstr("\nfault_report,fr-"));
+}
+
+TEST_F(ApiTest, PrometheusDiscoversEachAgentAsATargetOfItsOwn) {
+  live_.AgentConnected({"acme", "web-01"}, {"web-01.example", "0.1.0", {{"role", "web"}, {"job", "x"}}, 0},
+                       ToUnixMillis(clock_.Now()));
+  live_.AgentKnown({"globex", "db-01"}, {"db-01.example", "0.1.0", {}, 0});
+  Answer targets = Call("GET", "/api/v1/prometheus/targets", "viewer");
+  ASSERT_EQ(targets.status, 200) << targets.body.dump();
+  // Prometheus's http_sd_config format: an array of {targets, labels}.
+  const Json expected = Json::parse(R"([
+    {"targets": ["127.0.0.1:9701"],
+     "labels": {"__metrics_path__": "/metrics/agents/acme/web-01", "agent": "web-01",
+                "customer": "acme", "instance": "web-01", "role": "web"}},
+    {"targets": ["127.0.0.1:9701"],
+     "labels": {"__metrics_path__": "/metrics/agents/globex/db-01", "agent": "db-01",
+                "customer": "globex", "instance": "db-01"}}])");
+  EXPECT_EQ(targets.body, expected);
+
+  // Without a token only when api.sd_anonymous is on; a wrong token is refused even then.
+  EXPECT_EQ(Call("GET", "/api/v1/prometheus/targets", "").status, 401);
+  sd_anonymous_ = true;
+  https_ = true;
+  Answer open = Call("GET", "/api/v1/prometheus/targets", "");
+  ASSERT_EQ(open.status, 200);
+  EXPECT_EQ(open.body[0]["labels"]["__scheme__"], "https");
+  tokens_["viewer"] = "wrong";
+  EXPECT_EQ(Call("GET", "/api/v1/prometheus/targets", "viewer").status, 401);
 }
 
 }  // namespace

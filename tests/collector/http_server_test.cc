@@ -6,7 +6,10 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <thread>
+#include <zlib.h>
 
 #include "tests/support/http_client.h"
 #include "tests/support/wait.h"
@@ -17,11 +20,47 @@ namespace {
 namespace asio = boost::asio;
 using asio::ip::tcp;
 
+constexpr int kPieces = 200;
+
+std::string ExpectedPieces() {
+  std::string text = "first\n";
+  for (int i = 0; i < kPieces; ++i) text += "piece " + std::to_string(i) + " " + std::string(1000, 'x') + "\n";
+  return text;
+}
+
+std::string Gunzip(const std::string& compressed) {
+  z_stream z{};
+  EXPECT_EQ(inflateInit2(&z, 15 + 16), Z_OK);
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.data()));
+  z.avail_in = static_cast<uInt>(compressed.size());
+  std::string out;
+  char buffer[4096];
+  int status = Z_OK;
+  while (status == Z_OK) {
+    z.next_out = reinterpret_cast<Bytef*>(buffer);
+    z.avail_out = sizeof buffer;
+    status = inflate(&z, Z_NO_FLUSH);
+    out.append(buffer, sizeof buffer - z.avail_out);
+  }
+  EXPECT_EQ(status, Z_STREAM_END) << "not a whole gzip stream";
+  inflateEnd(&z);
+  return out;
+}
+
 class HttpServerTest : public ::testing::Test {
  protected:
   void StartServer(HttpLimits limits) {
     auto server = HttpServer::Create(io_, "127.0.0.1:0", limits, [](const HttpRequest& request) {
       if (request.path == "/echo") return HttpResponse{200, "text/plain", request.target};
+      if (request.path == "/pieces") {
+        HttpResponse response{200, "text/plain", "first\n"};
+        auto count = std::make_shared<int>(0);
+        response.more_body = [count](std::string& out) {
+          out += "piece " + std::to_string(*count) + " " + std::string(1000, 'x') + "\n";
+          return ++*count < kPieces;
+        };
+        return response;
+      }
       return JsonError(404, "not_found", "no such endpoint: " + request.path);
     });
     ASSERT_TRUE(server.ok()) << server.error().message;
@@ -107,6 +146,55 @@ TEST_F(HttpServerTest, RefusesConnectionsBeyondTheLimit) {
   })) << answer;
   holder.close();
   EXPECT_TRUE(testing::WaitFor([&] { return testing::HttpGet(server_->port(), "/echo").status == 200; }));
+}
+
+TEST_F(HttpServerTest, AStreamedBodyIsSentInChunksAndGzippedWhenTheClientAcceptsIt) {
+  StartServer({});
+  namespace beast = boost::beast;
+  namespace http = beast::http;
+  const auto get = [&](const std::string& accept_encoding, unsigned version) {
+    asio::io_context io;
+    beast::tcp_stream stream(io);
+    stream.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server_->port()));
+    http::request<http::empty_body> request{http::verb::get, "/pieces", version};
+    request.set(http::field::host, "127.0.0.1");
+    if (!accept_encoding.empty()) request.set(http::field::accept_encoding, accept_encoding);
+    http::write(stream, request);
+    beast::flat_buffer buffer;
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(16 << 20);
+    http::read(stream, buffer, parser);
+    return parser.release();
+  };
+  const std::string expected = ExpectedPieces();
+
+  auto plain = get("", 11);
+  EXPECT_TRUE(plain.chunked());
+  EXPECT_EQ(plain.body(), expected);
+  EXPECT_EQ(plain[http::field::content_encoding], "");
+
+  auto compressed = get("deflate, gzip;q=0.8", 11);
+  EXPECT_TRUE(compressed.chunked());
+  EXPECT_EQ(compressed[http::field::content_encoding], "gzip");
+  EXPECT_EQ(compressed[http::field::vary], "Accept-Encoding");
+  EXPECT_LT(compressed.body().size(), expected.size() / 10);
+  EXPECT_EQ(Gunzip(compressed.body()), expected);
+
+  EXPECT_EQ(get("gzip;q=0", 11)[http::field::content_encoding], "");
+
+  // HTTP/1.0 knows no chunks: the body comes whole, with its length.
+  auto old = get("gzip", 10);
+  EXPECT_FALSE(old.chunked());
+  EXPECT_EQ(old.body(), expected);
+}
+
+TEST(AcceptsGzip, ReadsCodingsAndTheirWeights) {
+  EXPECT_TRUE(AcceptsGzip("gzip"));
+  EXPECT_TRUE(AcceptsGzip("deflate, GZIP;q=0.5"));
+  EXPECT_TRUE(AcceptsGzip("identity, *"));
+  EXPECT_FALSE(AcceptsGzip("gzip;q=0"));
+  EXPECT_FALSE(AcceptsGzip("identity"));
+  EXPECT_FALSE(AcceptsGzip(""));
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "collector/metrics_text.h"
 #include "common/exposition.h"
 #include "common/metric_builder.h"
@@ -12,6 +14,7 @@ namespace {
 
 const AgentKey kWeb{"acme", "web-01"};
 const AgentKey kDb{"globex", "db-01"};
+constexpr std::int64_t kNow = 1'800'000'000'000;
 
 wire::Batch BatchOf(const std::string& source, std::vector<wire::MetricFamily> families,
                     std::uint64_t sequence = 1) {
@@ -29,13 +32,22 @@ wire::MetricFamily Gauge(const std::string& name, double value, const LabelPairs
   return family;
 }
 
+// The whole fleet's rendering, as /metrics streams it, in pieces of `piece_bytes`.
+std::string Fleet(const LiveState& live, FleetQuery query = {}, std::size_t piece_bytes = 64 << 10) {
+  std::string text;
+  PieceWriter next = live.FleetPieces(std::move(query), piece_bytes);
+  while (next(text)) {
+  }
+  return text;
+}
+
 testing::ParsedExposition Scrape(const LiveState& live) {
-  return testing::ParseExposition(RenderText(live.Collect()));
+  return testing::ParseExposition(RenderText(live.Collect()) + Fleet(live));
 }
 
 TEST(LiveState, AddsAgentCustomerAndAgentLabelsToEverySeries) {
   LiveState live({});
-  live.AgentConnected(kWeb, {"host", "1", {{"role", "web"}}, 0});
+  live.AgentConnected(kWeb, {"host", "1", {{"role", "web"}}, 0}, kNow);
   live.ApplyBatch(kWeb, BatchOf("health", {Gauge("node_load1", 0.5)}), 1000);
   auto scrape = Scrape(live);
   EXPECT_EQ(scrape.Value("node_load1", {{"agent", "web-01"}, {"customer", "acme"}, {"role", "web"}}),
@@ -44,7 +56,7 @@ TEST(LiveState, AddsAgentCustomerAndAgentLabelsToEverySeries) {
 
 TEST(LiveState, RenamesSeriesLabelsThatCollideWithTargetLabels) {
   LiveState live({});
-  live.AgentConnected(kWeb, {"host", "1", {}, 0});
+  live.AgentConnected(kWeb, {"host", "1", {}, 0}, kNow);
   live.ApplyBatch(kWeb, BatchOf("health", {Gauge("x", 1, {{"agent", "spoofed"}, {"customer", "evil"}})}), 1);
   auto found = Scrape(live).Find("x");
   ASSERT_EQ(found.size(), 1u);
@@ -56,7 +68,7 @@ TEST(LiveState, RenamesSeriesLabelsThatCollideWithTargetLabels) {
 
 TEST(LiveState, ASnapshotReplacesOnlyItsOwnSource) {
   LiveState live({});
-  live.AgentConnected(kWeb, {});
+  live.AgentConnected(kWeb, {}, kNow);
   live.ApplyBatch(kWeb, BatchOf("health", {Gauge("a", 1), Gauge("b", 2)}), 1);
   live.ApplyBatch(kWeb, BatchOf("agent", {Gauge("c", 3)}, 2), 2);
   live.ApplyBatch(kWeb, BatchOf("health", {Gauge("a", 10)}, 3), 3);
@@ -68,11 +80,11 @@ TEST(LiveState, ASnapshotReplacesOnlyItsOwnSource) {
 
 TEST(LiveState, MergesOneFamilyAcrossAgents) {
   LiveState live({});
-  live.AgentConnected(kWeb, {});
-  live.AgentConnected(kDb, {});
+  live.AgentConnected(kWeb, {}, kNow);
+  live.AgentConnected(kDb, {}, kNow);
   live.ApplyBatch(kWeb, BatchOf("health", {Gauge("node_load1", 1)}), 1);
   live.ApplyBatch(kDb, BatchOf("health", {Gauge("node_load1", 2)}), 1);
-  const std::string text = RenderText(live.Collect());
+  const std::string text = Fleet(live);
   // One TYPE line for the family, whatever the number of agents.
   EXPECT_EQ(text.find("# TYPE node_load1"), text.rfind("# TYPE node_load1"));
   EXPECT_EQ(Scrape(live).Find("node_load1").size(), 2u);
@@ -80,7 +92,7 @@ TEST(LiveState, MergesOneFamilyAcrossAgents) {
 
 TEST(LiveState, DescribesEachAgentsHostAndVersion) {
   LiveState live({});
-  live.AgentConnected(kWeb, {"web-01.acme.example", "0.1.0", {}, 0});
+  live.AgentConnected(kWeb, {"web-01.acme.example", "0.1.0", {}, 0}, kNow);
   EXPECT_EQ(Scrape(live).Value("vigil_collector_agent_info", {{"agent", "web-01"},
                                                               {"hostname", "web-01.acme.example"},
                                                               {"version", "0.1.0"}}),
@@ -89,10 +101,10 @@ TEST(LiveState, DescribesEachAgentsHostAndVersion) {
 
 TEST(LiveState, CountsAppliedBatchesFromTheStoredFigure) {
   LiveState live({});
-  live.AgentConnected(kWeb, {"h", "v", {}, 41});
+  live.AgentConnected(kWeb, {"h", "v", {}, 41}, kNow);
   live.ApplyBatch(kWeb, BatchOf("health", {}), 1);
   EXPECT_EQ(Scrape(live).Value("vigil_collector_batches_applied_total", {{"agent", "web-01"}}), 42);
-  live.AgentDisconnected(kWeb);
+  live.AgentDisconnected(kWeb, kNow);
   EXPECT_EQ(Scrape(live).Value("vigil_collector_agent_connected", {{"agent", "web-01"}}), 0);
 }
 
@@ -148,6 +160,109 @@ TEST(LiveState, CapsDistinctMetricNames) {
       live.ApplyBatch(kWeb, BatchOf("health", {Gauge("a", 1), Gauge("b", 1), Gauge("c", 1)}), 1);
   EXPECT_EQ(report.series_applied, 2u);
   EXPECT_EQ(report.series_rejected["too_many_metric_names"], 1u);
+}
+
+TEST(LiveState, AnAgentsOwnTargetServesItsSeriesAsSentAndIsDownWhileAwayOrSilent) {
+  LiveState live({});
+  constexpr std::int64_t kDownAfter = 60'000;
+  EXPECT_EQ(live.RenderAgent(kWeb, kNow, kDownAfter).state, AgentExposition::State::kUnknown);
+  live.AgentConnected(kWeb, {"host", "1", {{"role", "web"}}, 0}, kNow);
+  live.ApplyBatch(kWeb, BatchOf("health", {Gauge("node_load1", 0.5, {{"agent", "inner"}})}), kNow);
+  live.ApplyBatch(kWeb, BatchOf("agent", {Gauge("vigil_agent_up", 1)}, 2), kNow);
+
+  AgentExposition up = live.RenderAgent(kWeb, kNow + 1000, kDownAfter);
+  ASSERT_EQ(up.state, AgentExposition::State::kUp);
+  auto parsed = testing::ParseExposition(up.text);
+  // No target labels: Prometheus adds them. The series' own "agent" label stays as sent.
+  EXPECT_EQ(parsed.Value("node_load1", {{"agent", "inner"}}), 0.5);
+  EXPECT_EQ(parsed.Find("node_load1")[0].labels.count("customer"), 0u);
+  EXPECT_EQ(parsed.Find("node_load1")[0].labels.count("role"), 0u);
+  EXPECT_EQ(parsed.Value("vigil_agent_up"), 1);
+
+  // Silent past agent_down_after (no batch, no heartbeat): down; a heartbeat makes it up again.
+  EXPECT_EQ(live.RenderAgent(kWeb, kNow + kDownAfter + 1, kDownAfter).state,
+            AgentExposition::State::kDown);
+  live.AgentSeen(kWeb, kNow + kDownAfter);
+  EXPECT_EQ(live.RenderAgent(kWeb, kNow + kDownAfter + 1, kDownAfter).state,
+            AgentExposition::State::kUp);
+  // Disconnected: down at once, though its last values are still held.
+  live.AgentDisconnected(kWeb, kNow + kDownAfter + 2);
+  AgentExposition down = live.RenderAgent(kWeb, kNow + kDownAfter + 3, kDownAfter);
+  EXPECT_EQ(down.state, AgentExposition::State::kDown);
+  EXPECT_TRUE(down.text.empty());
+}
+
+TEST(LiveState, AnAgentKnownFromTheStoreIsATargetThatIsDownUntilItConnects) {
+  LiveState live({});
+  live.AgentKnown(kDb, {"db-01.globex.example", "0.1.0", {{"role", "db"}}, 7});
+  EXPECT_EQ(live.RenderAgent(kDb, kNow, 60'000).state, AgentExposition::State::kDown);
+  std::vector<AgentTarget> targets = live.Targets();
+  ASSERT_EQ(targets.size(), 1u);
+  EXPECT_EQ(targets[0].key, kDb);
+  EXPECT_EQ(targets[0].labels, (LabelList{{"role", "db"}}));
+  live.AgentConnected(kDb, {"db-01.globex.example", "0.1.0", {}, 7}, kNow);
+  EXPECT_EQ(live.RenderAgent(kDb, kNow, 60'000).state, AgentExposition::State::kUp);
+}
+
+TEST(LiveState, TheFleetLeavesOutAgentsAwayLongerThanTheStaleTimeAndCanSelectACustomer) {
+  LiveState live({});
+  live.AgentConnected(kWeb, {}, kNow);
+  live.AgentConnected(kDb, {}, kNow);
+  live.ApplyBatch(kWeb, BatchOf("health", {Gauge("node_load1", 1)}), kNow);
+  live.ApplyBatch(kDb, BatchOf("health", {Gauge("node_load1", 2)}), kNow);
+  live.AgentDisconnected(kDb, kNow);
+
+  const auto agents_in = [&](FleetQuery query) {
+    std::set<std::string> agents;
+    for (const auto& series : testing::ParseExposition(Fleet(live, query)).Find("node_load1")) {
+      agents.insert(series.labels.at("agent"));
+    }
+    return agents;
+  };
+  EXPECT_EQ(agents_in({"", kNow + 60'000, 60'000}), (std::set<std::string>{"web-01", "db-01"}));
+  EXPECT_EQ(agents_in({"", kNow + 60'001, 60'000}), (std::set<std::string>{"web-01"}));
+  EXPECT_EQ(agents_in({"globex", kNow, 60'000}), (std::set<std::string>{"db-01"}));
+  EXPECT_EQ(agents_in({"nobody", kNow, 60'000}), (std::set<std::string>{}));
+  // The per-agent families of the collector stay for every agent, so that absence can be alerted on.
+  EXPECT_EQ(testing::ParseExposition(RenderText(live.Collect()))
+                .Value("vigil_collector_agent_connected", {{"agent", "db-01"}}),
+            0);
+  EXPECT_EQ(testing::ParseExposition(RenderText(live.CollectFor("acme")))
+                .Find("vigil_collector_agent_connected")
+                .size(),
+            1u);
+}
+
+TEST(LiveState, TheFleetComesOutTheSameInPiecesOfAnySizeAndEachPieceStaysSmall) {
+  LiveState live({});
+  for (int i = 0; i < 50; ++i) {
+    const AgentKey key{i % 2 ? "acme" : "globex", "host-" + std::to_string(i)};
+    live.AgentConnected(key, {}, kNow);
+    auto cpu = MakeFamily("node_cpu_seconds_total", "help", wire::METRIC_TYPE_COUNTER);
+    for (int c = 0; c < 8; ++c) AddSeries(cpu, i * 10 + c, {{"cpu", std::to_string(c)}, {"mode", "idle"}});
+    live.ApplyBatch(key, BatchOf("health", {cpu, Gauge("node_load1", i)}), kNow);
+  }
+  const std::string whole = Fleet(live);
+  auto parsed = testing::ParseExposition(whole);
+  EXPECT_EQ(parsed.Find("node_cpu_seconds_total").size(), 400u);
+  EXPECT_EQ(parsed.Find("node_load1").size(), 50u);
+  for (std::size_t piece_bytes : {1u, 100u, 1000u}) {
+    std::string text, piece;
+    std::size_t pieces = 0, largest = 0;
+    PieceWriter next = live.FleetPieces({}, piece_bytes);
+    bool more = true;
+    while (more) {
+      piece.clear();
+      more = next(piece);
+      ++pieces;
+      largest = std::max(largest, piece.size());
+      text += piece;
+    }
+    EXPECT_EQ(text, whole) << piece_bytes;
+    // A piece ends after the agent that crossed the size: at most one agent's family beyond it.
+    EXPECT_LE(largest, piece_bytes + 1000) << piece_bytes;
+    EXPECT_GT(pieces, whole.size() / (piece_bytes + 1000)) << piece_bytes;
+  }
 }
 
 }  // namespace

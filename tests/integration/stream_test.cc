@@ -198,6 +198,27 @@ TEST(Stream, PromtoolFindsNoProblemWithTheCollectorsMetrics) {
   const std::string scrape = harness.ScrapeText();
   EXPECT_THAT(PromtoolProblems(harness.dir(), scrape), ::testing::IsEmpty());
   EXPECT_NE(scrape.find("node_memory_MemAvailable_bytes{"), std::string::npos);
+
+  // The agent's own target: its series without target labels, as clean.
+  HttpResult target = HttpGet(harness.http_port(), "/metrics/agents/acme/web-01");
+  ASSERT_EQ(target.status, 200);
+  EXPECT_THAT(PromtoolProblems(harness.dir(), target.body), ::testing::IsEmpty());
+  EXPECT_NE(target.body.find("\nnode_memory_MemAvailable_bytes "), std::string::npos);
+  EXPECT_EQ(target.body.find("customer=\""), std::string::npos);
+  EXPECT_EQ(HttpGet(harness.http_port(), "/metrics/agents/acme/nobody").status, 404);
+  // One customer's agents only, without the collector's own families.
+  const std::string acme = HttpGet(harness.http_port(), "/metrics?customer=acme").body;
+  EXPECT_THAT(PromtoolProblems(harness.dir(), acme), ::testing::IsEmpty());
+  EXPECT_NE(acme.find("node_memory_MemAvailable_bytes{"), std::string::npos);
+  EXPECT_EQ(acme.find("vigil_collector_build_info"), std::string::npos);
+  EXPECT_EQ(HttpGet(harness.http_port(), "/metrics?customer=globex").body.find("node_"),
+            std::string::npos);
+  // The collector's own families alone, for a Prometheus that scrapes the agents as targets.
+  const std::string own = HttpGet(harness.http_port(), "/metrics/collector").body;
+  EXPECT_THAT(PromtoolProblems(harness.dir(), own), ::testing::IsEmpty());
+  EXPECT_NE(own.find("vigil_collector_build_info"), std::string::npos);
+  EXPECT_NE(own.find("vigil_collector_agent_connected{"), std::string::npos);
+  EXPECT_EQ(own.find("node_"), std::string::npos);
 }
 
 }  // namespace

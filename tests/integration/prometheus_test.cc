@@ -1,0 +1,147 @@
+// The fleet through a real Prometheus (Debian's package): HTTP service discovery makes each agent
+// a target of its own, with its own instance, and a killed agent's target goes down (up == 0)
+// while the other stays up — exactly as for a dead node_exporter.
+
+#include <signal.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/integration/harness.h"
+#include "tests/support/http_client.h"
+#include "tests/support/wait.h"
+#include "tests/support/webhook_receiver.h"
+
+namespace vigil::testing {
+namespace {
+
+using Json = nlohmann::json;
+using std::chrono::seconds;
+
+constexpr const char* kPrometheus = "/usr/bin/prometheus";
+
+std::string UrlEncode(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%%%02X", c);
+      out += hex;
+    }
+  }
+  return out;
+}
+
+class PrometheusTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    harness_.StartCollector();
+    viewer_ = harness_.CreateApiToken("viewer", "prometheus");
+    const std::string token = harness_.CreateToken("acme");
+    harness_.StartAgent("web-01", token, "agent: {id: web-01, labels: {role: web}}\n");
+    ASSERT_TRUE(harness_.WaitForValue("vigil_collector_agent_connected", {{"agent", "web-01"}},
+                                      [](double v) { return v == 1; }));
+    // A second agent of the same customer, with a spool of its own (the first has read its
+    // config: the harness's file can be written anew).
+    std::string config = ReadFile(harness_.WriteAgentConfig("db-01", token, ""));
+    config.replace(config.find("agent/spool.db"), 14, "agent2/spool.db");
+    second_agent_ = Process::Start({VIGIL_AGENT_BINARY, "--config", harness_.dir().Write("agent2.yaml", config)},
+                                   harness_.dir().File("agent2.out"), harness_.dir().File("agent2.log"));
+    ASSERT_TRUE(harness_.WaitForValue("vigil_collector_agent_connected", {{"agent", "db-01"}},
+                                      [](double v) { return v == 1; }));
+
+    prometheus_port_ = [] {
+      WebhookReceiver probe;  // a free port: taken, then released
+      const std::uint16_t port = probe.port();
+      probe.Stop();
+      return port;
+    }();
+    // The shipped packaging/prometheus/prometheus.yml, pointed at this collector with 1 s intervals.
+    std::string config_text = ReadFile(VIGIL_SOURCE_DIR "/packaging/prometheus/prometheus.yml");
+    const auto replace_all = [&](const std::string& from, const std::string& to) {
+      std::size_t at = 0, count = 0;
+      while ((at = config_text.find(from, at)) != std::string::npos) {
+        config_text.replace(at, from.size(), to);
+        at += to.size();
+        ++count;
+      }
+      ASSERT_GT(count, 0u) << from << " is not in packaging/prometheus/prometheus.yml";
+    };
+    replace_all("127.0.0.1:9701", "127.0.0.1:" + std::to_string(harness_.http_port()));
+    replace_all("/etc/prometheus/vigil-viewer.token", harness_.dir().Write("prom/viewer.token", viewer_));
+    replace_all("scrape_interval: 15s", "scrape_interval: 1s");
+    replace_all("refresh_interval: 30s", "refresh_interval: 1s");
+    harness_.dir().Write("prom/prometheus.yml", config_text);
+    prometheus_ = Process::Start(
+        {kPrometheus, "--config.file=" + harness_.dir().File("prom/prometheus.yml"),
+         "--storage.tsdb.path=" + harness_.dir().File("prom/data"),
+         "--web.listen-address=127.0.0.1:" + std::to_string(prometheus_port_)},
+        harness_.dir().File("prom/out.log"), harness_.dir().File("prom/err.log"));
+    ASSERT_TRUE(WaitFor([&] { return HttpGet(prometheus_port_, "/-/ready").status == 200; }, seconds(30)))
+        << prometheus_->Stderr();
+  }
+
+  // The result vector of an instant query: labels and value of each series.
+  std::vector<std::pair<std::map<std::string, std::string>, double>> Query(const std::string& promql) {
+    HttpResult result = HttpGet(prometheus_port_, "/api/v1/query?query=" + UrlEncode(promql));
+    std::vector<std::pair<std::map<std::string, std::string>, double>> out;
+    Json body = Json::parse(result.body, nullptr, false);
+    if (!body.is_object() || body.value("status", "") != "success") return out;
+    for (const Json& series : body["data"]["result"]) {
+      out.emplace_back(series["metric"].get<std::map<std::string, std::string>>(),
+                       std::stod(series["value"][1].get<std::string>()));
+    }
+    return out;
+  }
+
+  std::optional<double> Up(const std::string& instance) {
+    auto result = Query("up{job=\"vigil-agents\",instance=\"" + instance + "\"}");
+    if (result.size() != 1) return std::nullopt;
+    return result[0].second;
+  }
+
+  Harness harness_;
+  std::string viewer_;
+  std::unique_ptr<Process> second_agent_;
+  std::uint16_t prometheus_port_ = 0;
+  std::unique_ptr<Process> prometheus_;
+};
+
+TEST_F(PrometheusTest, EachAgentIsATargetOfItsOwnAndAKilledOneIsDownWithinTwoScrapes) {
+  const auto collector_up = [&] {
+    auto result = Query("up{job=\"vigil-collector\"}");
+    return result.size() == 1 ? std::optional<double>(result[0].second) : std::nullopt;
+  };
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return Up("web-01") == 1.0 && Up("db-01") == 1.0 && collector_up() == 1.0 &&
+               !Query("node_load1{instance=\"web-01\"}").empty() &&
+               !Query("node_load1{instance=\"db-01\"}").empty();
+      },
+      seconds(30)))
+      << prometheus_->Stderr();
+
+  // Exactly one series per host, with the target labels Prometheus took from discovery.
+  auto load = Query("node_load1{instance=\"web-01\"}");
+  ASSERT_EQ(load.size(), 1u);
+  EXPECT_EQ(load[0].first["job"], "vigil-agents");
+  EXPECT_EQ(load[0].first["agent"], "web-01");
+  EXPECT_EQ(load[0].first["customer"], "acme");
+  EXPECT_EQ(load[0].first["role"], "web");
+  EXPECT_EQ(Query("node_load1{instance=\"db-01\"}").size(), 1u);
+  // The collector's own job has no agent's series: they would arrive twice.
+  EXPECT_EQ(Query("node_load1{job=\"vigil-collector\"}").size(), 0u);
+
+  // Killed: its stream breaks, its target answers 503, and Prometheus records up == 0.
+  harness_.agent().Signal(SIGKILL);
+  EXPECT_TRUE(WaitFor([&] { return Up("web-01") == 0.0; }, seconds(2) + seconds(2)))
+      << "up{instance=\"web-01\"} is " << Up("web-01").value_or(-1);
+  EXPECT_EQ(Up("db-01"), 1.0);
+}
+
+}  // namespace
+}  // namespace vigil::testing
