@@ -3,6 +3,8 @@
 #include "agent/collectors/diskstats.h"
 #include "agent/collectors/filesystem.h"
 #include "agent/collectors/kernel_files.h"
+#include "agent/collectors/proc_net_tables.h"
+#include "agent/collectors/thermal_zone.h"
 #include "agent/collectors/loadavg.h"
 #include "agent/collectors/meminfo.h"
 #include "agent/collectors/netdev.h"
@@ -55,6 +57,8 @@ std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(
   std::vector<std::unique_ptr<Collector>> collectors;
   for (const std::string& name : config::kHealthCollectors) {
     if (!config::CollectorEnabled(health, name)) continue;
+    if (name == "arp") collectors.push_back(MakeArpCollector(root));
+    if (name == "conntrack") collectors.push_back(MakeConntrackCollector(root));
     if (name == "cpu") collectors.push_back(MakeCpuCollector(root));
     if (name == "diskstats") {
       collectors.push_back(MakeDiskstatsCollector(
@@ -75,7 +79,9 @@ std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(
     if (name == "netstat") collectors.push_back(MakeNetstatCollector({root, health.netstat_fields}));
     if (name == "os") collectors.push_back(MakeOsCollector(root));
     if (name == "pressure") collectors.push_back(MakePressureCollector(root));
+    if (name == "schedstat") collectors.push_back(MakeSchedstatCollector(root));
     if (name == "sockstat") collectors.push_back(MakeSockstatCollector(root));
+    if (name == "softnet") collectors.push_back(MakeSoftnetCollector(root));
     if (name == "stat") collectors.push_back(MakeStatCollector(root));
     if (name == "systemd") {
       collectors.push_back(
@@ -84,7 +90,9 @@ std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(
     if (name == "textfile" && !health.textfile_directory.empty()) {
       collectors.push_back(MakeTextfileCollector(health.textfile_directory));
     }
+    if (name == "thermal_zone") collectors.push_back(MakeThermalZoneCollector(root));
     if (name == "time") collectors.push_back(MakeTimeCollector(root, clock));
+    if (name == "udp_queues") collectors.push_back(MakeUdpQueuesCollector(root));
     if (name == "uname") collectors.push_back(MakeUnameCollector());
     if (name == "vmstat") collectors.push_back(MakeVmstatCollector(root, health.vmstat_fields));
   }

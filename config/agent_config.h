@@ -150,9 +150,10 @@ inline const std::vector<std::string> kSecurityChecks = {
 
 // The health collectors this version has, by node_exporter's names.
 inline const std::vector<std::string> kHealthCollectors = {
-    "cpu",    "diskstats", "entropy", "filefd", "filesystem", "loadavg", "meminfo", "netdev",
-    "netstat", "os",       "pressure", "sockstat", "stat",     "systemd",  "textfile", "time",
-    "uname",   "vmstat"};
+    "arp",       "conntrack", "cpu",      "diskstats", "entropy",    "filefd", "filesystem",
+    "loadavg",   "meminfo",   "netdev",   "netstat",   "os",         "pressure", "schedstat",
+    "sockstat",  "softnet",   "stat",     "systemd",   "textfile",   "thermal_zone", "time",   "udp_queues",
+    "uname",     "vmstat"};
 
 // Collectors that run only when switched on in health.collectors, as in upstream node_exporter.
 inline const std::vector<std::string> kHealthCollectorsOffByDefault = {"systemd"};

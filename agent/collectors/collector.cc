@@ -14,7 +14,12 @@ Result<std::string> ReadFileUnderRoot(const std::string& root, const std::string
   path += relative;
   // Plain read(2): /proc files report size 0, and iostreams cost more than the parsing.
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return MakeError("read_failed", "cannot open " + path + ": " + std::strerror(errno));
+  if (fd < 0) {
+    // "not_found": the kernel lacks the feature (no conntrack module, no schedstat), which
+    // collectors treat as nothing to report rather than a failure.
+    return MakeError(errno == ENOENT ? "not_found" : "read_failed",
+                     "cannot open " + path + ": " + std::strerror(errno));
+  }
   std::string text;
   char buffer[16384];
   for (;;) {
@@ -23,7 +28,9 @@ Result<std::string> ReadFileUnderRoot(const std::string& root, const std::string
       if (errno == EINTR) continue;
       const int error = errno;
       close(fd);
-      return MakeError("read_failed", "cannot read " + path + ": " + std::strerror(error));
+      // "no_data": a sensor that cannot be read now (ENODATA), which collectors skip.
+      return MakeError(error == ENODATA ? "no_data" : "read_failed",
+                       "cannot read " + path + ": " + std::strerror(error));
     }
     if (n == 0) break;
     text.append(buffer, static_cast<std::size_t>(n));

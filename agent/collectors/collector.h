@@ -21,7 +21,8 @@ class Collector {
   virtual Result<std::vector<wire::MetricFamily>> Collect() = 0;
 };
 
-// Reads a whole file below `root` (e.g. root "/", relative "proc/stat"). Errors name the path.
+// Reads a whole file below `root` (e.g. root "/", relative "proc/stat"). Errors name the path;
+// the code is "not_found" when the file does not exist.
 Result<std::string> ReadFileUnderRoot(const std::string& root, const std::string& relative);
 
 // Reads a file by its path relative to the collector's root.

@@ -203,4 +203,50 @@ std::unique_ptr<Collector> MakePressureCollector(std::string root) {
   return MakeFileCollector("pressure", std::move(root), PressureGather());
 }
 
+std::vector<wire::MetricFamily> ParseSchedstat(std::string_view text) {
+  auto running = MakeFamily("node_schedstat_running_seconds_total",
+                            "Number of seconds CPU spent running a process.", wire::METRIC_TYPE_COUNTER);
+  auto waiting = MakeFamily("node_schedstat_waiting_seconds_total",
+                            "Number of seconds spent by processing waiting for this CPU.",
+                            wire::METRIC_TYPE_COUNTER);
+  auto timeslices = MakeFamily("node_schedstat_timeslices_total", "Number of timeslices executed by CPU.",
+                               wire::METRIC_TYPE_COUNTER);
+  for (std::string_view line : SplitLines(text)) {
+    if (line.rfind("cpu", 0) != 0) continue;
+    // node_exporter's procfs: "cpu(\d+)" then nine numbers, each after a single space.
+    std::vector<std::string_view> parts;
+    std::size_t start = 0;
+    while (start <= line.size()) {
+      const std::size_t space = line.find(' ', start);
+      parts.push_back(line.substr(start, space == std::string_view::npos ? line.npos : space - start));
+      if (space == std::string_view::npos) break;
+      start = space + 1;
+    }
+    const std::string_view cpu = parts[0].substr(3);
+    if (cpu.empty() || !ParseUint(cpu) || parts.size() < 10) continue;
+    std::optional<std::uint64_t> numbers[9];
+    bool all = true;
+    for (std::size_t i = 0; i < 9; ++i) all = all && (numbers[i] = ParseUint(parts[i + 1])).has_value();
+    if (!all) continue;
+    const LabelPairs labels = {{"cpu", std::string(cpu)}};
+    AddSeries(running, static_cast<double>(*numbers[6]) / 1e9, labels);
+    AddSeries(waiting, static_cast<double>(*numbers[7]) / 1e9, labels);
+    AddSeries(timeslices, static_cast<double>(*numbers[8]), labels);
+  }
+  Families out;
+  for (auto* family : {&running, &waiting, &timeslices}) out.push_back(std::move(*family));
+  return out;
+}
+
+std::unique_ptr<Collector> MakeSchedstatCollector(std::string root) {
+  return MakeFileCollector("schedstat", std::move(root), [](const ReadRelative& read) -> Result<Families> {
+    Result<std::string> text = read("proc/schedstat");
+    if (!text) {
+      if (text.error().code == "not_found") return Families{};  // CONFIG_SCHEDSTATS off
+      return text.error();
+    }
+    return ParseSchedstat(*text);
+  });
+}
+
 }  // namespace vigil::agent

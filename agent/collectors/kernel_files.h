@@ -5,6 +5,8 @@
 //   "filefd"    /proc/sys/fs/file-nr    node_filefd_allocated, node_filefd_maximum
 //   "entropy"   /proc/sys/kernel/random node_entropy_available_bits, node_entropy_pool_size_bits
 //   "pressure"  /proc/pressure/*        node_pressure_*_seconds_total
+//   "schedstat" /proc/schedstat         node_schedstat_{running,waiting}_seconds_total{cpu},
+//                                       node_schedstat_timeslices_total{cpu}
 
 #include <memory>
 #include <optional>
@@ -39,5 +41,8 @@ std::unique_ptr<Collector> MakeVmstatCollector(std::string root, const std::stri
 std::unique_ptr<Collector> MakeFilefdCollector(std::string root);
 std::unique_ptr<Collector> MakeEntropyCollector(std::string root);
 std::unique_ptr<Collector> MakePressureCollector(std::string root);
+// Lines "cpuN" with at least nine counters; other lines (domains, version) are skipped.
+std::vector<wire::MetricFamily> ParseSchedstat(std::string_view text);
+std::unique_ptr<Collector> MakeSchedstatCollector(std::string root);
 
 }  // namespace vigil::agent

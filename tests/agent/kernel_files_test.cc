@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "tests/agent/fake_files.h"
 #include "tests/support/exposition_parser.h"
 
 namespace vigil::agent {
@@ -40,14 +41,6 @@ TEST(Entropy, ReadsAvailableAndPoolSize) {
   auto scrape = testing::RenderAndParse(*EntropyFamilies("256\n", "4096\n"));
   EXPECT_EQ(scrape.Value("node_entropy_available_bits"), 256);
   EXPECT_EQ(scrape.Value("node_entropy_pool_size_bits"), 4096);
-}
-
-ReadRelative FakeFiles(std::map<std::string, std::string> files) {
-  return [files](const std::string& relative) -> Result<std::string> {
-    auto it = files.find(relative);
-    if (it == files.end()) return MakeError("read_failed", relative + ": no such file");
-    return it->second;
-  };
 }
 
 TEST(Pressure, ConvertsMicrosecondTotalsToSeconds) {
