@@ -3,15 +3,30 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 
 namespace vigil::agent {
+namespace {
+
+std::atomic<HostAccessObserver> host_access_observer{nullptr};
+
+}  // namespace
+
+void SetHostAccessObserver(HostAccessObserver observer) { host_access_observer = observer; }
+
+void NoteHostAccess(HostAccess access, const std::string& path) {
+  if (HostAccessObserver observer = host_access_observer.load(std::memory_order_relaxed)) {
+    observer(access, path);
+  }
+}
 
 Result<std::string> ReadFileUnderRoot(const std::string& root, const std::string& relative) {
   std::string path = root;
   if (path.empty() || path.back() != '/') path += '/';
   path += relative;
+  NoteHostAccess(HostAccess::kRead, path);
   // Plain read(2): /proc files report size 0, and iostreams cost more than the parsing.
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {

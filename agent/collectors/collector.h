@@ -21,6 +21,14 @@ class Collector {
   virtual Result<std::vector<wire::MetricFamily>> Collect() = 0;
 };
 
+// What a collection asks of the host, for bench/collection_cost's floor: the CPU the kernel
+// charges for exactly those reads. Off (null) unless a benchmark sets an observer; it may be
+// called from any collector thread.
+enum class HostAccess { kRead, kStatfs };
+using HostAccessObserver = void (*)(HostAccess access, const std::string& path);
+void SetHostAccessObserver(HostAccessObserver observer);
+void NoteHostAccess(HostAccess access, const std::string& path);
+
 // Reads a whole file below `root` (e.g. root "/", relative "proc/stat"). Errors name the path;
 // the code is "not_found" when the file does not exist.
 Result<std::string> ReadFileUnderRoot(const std::string& root, const std::string& relative);

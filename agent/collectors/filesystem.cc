@@ -48,6 +48,7 @@ std::string UnderRoot(const std::string& root, const std::string& path) {
 }  // namespace
 
 Result<FilesystemUsage> StatNow(const std::string& path) {
+  NoteHostAccess(HostAccess::kStatfs, path);
   struct statfs buffer {};
   if (statfs(path.c_str(), &buffer) != 0) {
     return MakeError("statfs", "statfs " + path + ": " + std::strerror(errno));
