@@ -5,6 +5,7 @@
 #include "agent/collectors/kernel_files.h"
 #include "agent/collectors/proc_net_tables.h"
 #include "agent/collectors/thermal_zone.h"
+#include "agent/collectors/timex.h"
 #include "agent/collectors/loadavg.h"
 #include "agent/collectors/meminfo.h"
 #include "agent/collectors/netdev.h"
@@ -92,6 +93,7 @@ std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(
     }
     if (name == "thermal_zone") collectors.push_back(MakeThermalZoneCollector(root));
     if (name == "time") collectors.push_back(MakeTimeCollector(root, clock));
+    if (name == "timex") collectors.push_back(MakeTimexCollector());
     if (name == "udp_queues") collectors.push_back(MakeUdpQueuesCollector(root));
     if (name == "uname") collectors.push_back(MakeUnameCollector());
     if (name == "vmstat") collectors.push_back(MakeVmstatCollector(root, health.vmstat_fields));

@@ -152,7 +152,7 @@ inline const std::vector<std::string> kSecurityChecks = {
 inline const std::vector<std::string> kHealthCollectors = {
     "arp",       "conntrack", "cpu",      "diskstats", "entropy",    "filefd", "filesystem",
     "loadavg",   "meminfo",   "netdev",   "netstat",   "os",         "pressure", "schedstat",
-    "sockstat",  "softnet",   "stat",     "systemd",   "textfile",   "thermal_zone", "time",   "udp_queues",
+    "sockstat",  "softnet",   "stat",     "systemd",   "textfile",   "thermal_zone", "time",   "timex", "udp_queues",
     "uname",     "vmstat"};
 
 // Collectors that run only when switched on in health.collectors, as in upstream node_exporter.
