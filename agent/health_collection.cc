@@ -2,6 +2,7 @@
 
 #include "agent/collectors/diskstats.h"
 #include "agent/collectors/filesystem.h"
+#include "agent/collectors/dmi.h"
 #include "agent/collectors/kernel_files.h"
 #include "agent/collectors/proc_net_tables.h"
 #include "agent/collectors/thermal_zone.h"
@@ -61,6 +62,7 @@ std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(
     if (name == "arp") collectors.push_back(MakeArpCollector(root));
     if (name == "conntrack") collectors.push_back(MakeConntrackCollector(root));
     if (name == "cpu") collectors.push_back(MakeCpuCollector(root));
+    if (name == "dmi") collectors.push_back(MakeDmiCollector(root));
     if (name == "diskstats") {
       collectors.push_back(MakeDiskstatsCollector(
           {root, health.diskstats.device_exclude, health.diskstats.device_include}));

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 
@@ -22,36 +23,68 @@ void NoteHostAccess(HostAccess access, const std::string& path) {
   }
 }
 
-Result<std::string> ReadFileUnderRoot(const std::string& root, const std::string& relative) {
-  std::string path = root;
+namespace {
+
+// Opens root/relative for reading, noting the access. Error codes: "not_found" when the kernel
+// lacks the feature (no conntrack module, no schedstat), which collectors treat as nothing to
+// report rather than a failure; "permission_denied"; "read_failed".
+Result<int> OpenUnderRoot(const std::string& root, const std::string& relative, std::string& path) {
+  path = root;
   if (path.empty() || path.back() != '/') path += '/';
   path += relative;
   NoteHostAccess(HostAccess::kRead, path);
-  // Plain read(2): /proc files report size 0, and iostreams cost more than the parsing.
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    // "not_found": the kernel lacks the feature (no conntrack module, no schedstat), which
-    // collectors treat as nothing to report rather than a failure.
-    return MakeError(errno == ENOENT ? "not_found" : "read_failed",
-                     "cannot open " + path + ": " + std::strerror(errno));
-  }
+  if (fd >= 0) return fd;
+  const char* code = errno == ENOENT ? "not_found" : errno == EACCES ? "permission_denied" : "read_failed";
+  return MakeError(code, "cannot open " + path + ": " + std::strerror(errno));
+}
+
+// "no_data": a sensor that cannot be read now (ENODATA), which collectors skip.
+Error ReadError(const std::string& path, int error) {
+  return MakeError(error == ENODATA ? "no_data" : "read_failed",
+                   "cannot read " + path + ": " + std::strerror(error));
+}
+
+}  // namespace
+
+Result<std::string> ReadFileUnderRoot(const std::string& root, const std::string& relative) {
+  std::string path;
+  Result<int> fd = OpenUnderRoot(root, relative, path);
+  if (!fd) return fd.error();
+  // Plain read(2): /proc files report size 0, and iostreams cost more than the parsing.
   std::string text;
   char buffer[16384];
   for (;;) {
-    const ssize_t n = read(fd, buffer, sizeof buffer);
+    const ssize_t n = read(*fd, buffer, sizeof buffer);
     if (n < 0) {
       if (errno == EINTR) continue;
       const int error = errno;
-      close(fd);
-      // "no_data": a sensor that cannot be read now (ENODATA), which collectors skip.
-      return MakeError(error == ENODATA ? "no_data" : "read_failed",
-                       "cannot read " + path + ": " + std::strerror(error));
+      close(*fd);
+      return ReadError(path, error);
     }
     if (n == 0) break;
     text.append(buffer, static_cast<std::size_t>(n));
   }
-  close(fd);
+  close(*fd);
   return text;
+}
+
+Result<std::string> ReadSysAttribute(const std::string& root, const std::string& relative) {
+  std::string path;
+  Result<int> fd = OpenUnderRoot(root, relative, path);
+  if (!fd) return fd.error();
+  char buffer[128];
+  ssize_t n;
+  do {
+    n = read(*fd, buffer, sizeof buffer);
+  } while (n < 0 && errno == EINTR);
+  const int error = errno;
+  close(*fd);
+  if (n < 0) return ReadError(path, error);
+  std::string_view text(buffer, static_cast<std::size_t>(n));
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  return std::string(text);
 }
 
 namespace {

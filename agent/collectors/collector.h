@@ -33,6 +33,10 @@ void NoteHostAccess(HostAccess access, const std::string& path);
 // the code is "not_found" when the file does not exist.
 Result<std::string> ReadFileUnderRoot(const std::string& root, const std::string& relative);
 
+// A sysfs attribute as node_exporter's procfs reads one: a single read(2) of at most 128 bytes,
+// surrounding whitespace removed. Errors as ReadFileUnderRoot's ("permission_denied" too).
+Result<std::string> ReadSysAttribute(const std::string& root, const std::string& relative);
+
 // Reads a file by its path relative to the collector's root.
 using ReadRelative = std::function<Result<std::string>(const std::string& relative)>;
 // Turns files into families; pure apart from the reads, so tests hand it literals.

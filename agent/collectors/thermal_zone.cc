@@ -36,6 +36,8 @@ class ThermalZoneCollector final : public Collector {
 
   Result<Families> Collect() override {
     const auto read = [this](const std::string& relative) { return ReadFileUnderRoot(root_, relative); };
+    // Names are read as sysfs attributes (one read of at most 128 bytes), as upstream reads them.
+    const auto attribute = [this](const std::string& relative) { return ReadSysAttribute(root_, relative); };
     const auto read_int = [&](const std::string& relative) -> Result<std::int64_t> {
       Result<std::string> text = read(relative);
       if (!text) return text.error();
@@ -46,9 +48,9 @@ class ThermalZoneCollector final : public Collector {
     auto temp = MakeFamily("node_thermal_zone_temp", "Zone temperature in Celsius", wire::METRIC_TYPE_GAUGE);
     for (const std::string& zone : Numbered(root_, "thermal_zone")) {
       const std::string base = std::string(kThermal) + "thermal_zone" + zone + "/";
-      Result<std::string> type = read(base + "type");
+      Result<std::string> type = attribute(base + "type");
       if (!type) return type.error();
-      if (Result<std::string> policy = read(base + "policy"); !policy) return policy.error();
+      if (Result<std::string> policy = attribute(base + "policy"); !policy) return policy.error();
       Result<std::int64_t> millidegrees = read_int(base + "temp");
       if (!millidegrees && millidegrees.error().code == "no_data") continue;  // sensor not ready
       if (!millidegrees) return millidegrees.error();
@@ -57,7 +59,7 @@ class ThermalZoneCollector final : public Collector {
         return MakeError("parse_failed", base + "passive: not a number");
       }
       AddSeries(temp, static_cast<double>(*millidegrees) / 1000.0,
-                {{"zone", zone}, {"type", std::string(Trim(*type))}});
+                {{"zone", zone}, {"type", *type}});
     }
     Families out;
     out.push_back(std::move(temp));
@@ -68,12 +70,12 @@ class ThermalZoneCollector final : public Collector {
                           wire::METRIC_TYPE_GAUGE);
     for (const std::string& device : Numbered(root_, "cooling_device")) {
       const std::string base = std::string(kThermal) + "cooling_device" + device + "/";
-      Result<std::string> type = read(base + "type");
+      Result<std::string> type = attribute(base + "type");
       if (!type) return out;  // as upstream: the zones stand, the cooling devices are left out
       Result<std::int64_t> max_state = read_int(base + "max_state");
       Result<std::int64_t> cur_state = read_int(base + "cur_state");
       if (!max_state || !cur_state) return out;
-      const LabelPairs labels = {{"name", device}, {"type", std::string(Trim(*type))}};
+      const LabelPairs labels = {{"name", device}, {"type", *type}};
       AddSeries(cur, static_cast<double>(*cur_state), labels);
       AddSeries(max, static_cast<double>(*max_state), labels);
     }

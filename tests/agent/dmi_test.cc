@@ -1,0 +1,38 @@
+#include "agent/collectors/dmi.h"
+
+#include <gtest/gtest.h>
+
+#include "tests/support/exposition_parser.h"
+#include "tests/support/temp_dir.h"
+
+namespace vigil::agent {
+namespace {
+
+TEST(Dmi, InvalidUtf8BecomesOneReplacementPerRun) {
+  EXPECT_EQ(ValidUtf8("caf\xc3\xa9"), "caf\xc3\xa9");
+  EXPECT_EQ(ValidUtf8("a\xff\xfe b"), "a\xEF\xBF\xBD b");
+  EXPECT_EQ(ValidUtf8("\xed\xa0\x80"), "\xEF\xBF\xBD");  // a surrogate is not valid UTF-8
+  EXPECT_EQ(ValidUtf8("\xf0\x9f\x98\x80!"), "\xf0\x9f\x98\x80!");
+  EXPECT_EQ(ValidUtf8("\xe2\x82"), "\xEF\xBF\xBD");  // cut short
+}
+
+TEST(Dmi, AMachineWithoutDmiReportsNothingAndAttributesBecomeLabels) {
+  testing::TempDir root;
+  auto none = MakeDmiCollector(root.path().string())->Collect();
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+  root.Write("sys/class/dmi/id/sys_vendor", "Dell Inc.\n");
+  root.Write("sys/class/dmi/id/product_name", "PowerEdge R640\n");
+  root.Write("sys/class/dmi/id/uevent", "MODALIAS=x\n");
+  auto families = MakeDmiCollector(root.path().string())->Collect();
+  ASSERT_TRUE(families.ok());
+  auto scrape = testing::RenderAndParse(*families);
+  ASSERT_EQ(scrape.Find("node_dmi_info").size(), 1u);
+  const auto& labels = scrape.Find("node_dmi_info")[0].labels;
+  EXPECT_EQ(labels.at("system_vendor"), "Dell Inc.");
+  EXPECT_EQ(labels.at("product_name"), "PowerEdge R640");
+  EXPECT_EQ(labels.size(), 2u);
+}
+
+}  // namespace
+}  // namespace vigil::agent
