@@ -4,6 +4,7 @@
 #include "agent/collectors/filesystem.h"
 #include "agent/collectors/dmi.h"
 #include "agent/collectors/kernel_files.h"
+#include "agent/collectors/netclass.h"
 #include "agent/collectors/proc_net_tables.h"
 #include "agent/collectors/thermal_zone.h"
 #include "agent/collectors/timex.h"
@@ -79,6 +80,7 @@ std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(
       collectors.push_back(
           MakeNetdevCollector({root, health.netdev.device_include, health.netdev.device_exclude}));
     }
+    if (name == "netclass") collectors.push_back(MakeNetclassCollector(root));
     if (name == "netstat") collectors.push_back(MakeNetstatCollector({root, health.netstat_fields}));
     if (name == "os") collectors.push_back(MakeOsCollector(root));
     if (name == "pressure") collectors.push_back(MakePressureCollector(root));

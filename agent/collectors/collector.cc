@@ -39,10 +39,15 @@ Result<int> OpenUnderRoot(const std::string& root, const std::string& relative, 
   return MakeError(code, "cannot open " + path + ": " + std::strerror(errno));
 }
 
-// "no_data": a sensor that cannot be read now (ENODATA), which collectors skip.
+// "no_data": a sensor that cannot be read now (ENODATA); "invalid_argument" and "not_supported":
+// an attribute the device cannot give in its state (the speed of a link that is down). Collectors
+// skip such attributes, as node_exporter does.
 Error ReadError(const std::string& path, int error) {
-  return MakeError(error == ENODATA ? "no_data" : "read_failed",
-                   "cannot read " + path + ": " + std::strerror(error));
+  const char* code = error == ENODATA      ? "no_data"
+                     : error == EINVAL     ? "invalid_argument"
+                     : error == EOPNOTSUPP ? "not_supported"
+                                           : "read_failed";
+  return MakeError(code, "cannot read " + path + ": " + std::strerror(error));
 }
 
 }  // namespace
