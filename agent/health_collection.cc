@@ -2,6 +2,7 @@
 
 #include "agent/collectors/diskstats.h"
 #include "agent/collectors/filesystem.h"
+#include "agent/collectors/cpufreq.h"
 #include "agent/collectors/dmi.h"
 #include "agent/collectors/kernel_files.h"
 #include "agent/collectors/netclass.h"
@@ -63,6 +64,7 @@ std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(
     if (name == "arp") collectors.push_back(MakeArpCollector(root));
     if (name == "conntrack") collectors.push_back(MakeConntrackCollector(root));
     if (name == "cpu") collectors.push_back(MakeCpuCollector(root));
+    if (name == "cpufreq") collectors.push_back(MakeCpufreqCollector(root));
     if (name == "dmi") collectors.push_back(MakeDmiCollector(root));
     if (name == "diskstats") {
       collectors.push_back(MakeDiskstatsCollector(

@@ -1,0 +1,84 @@
+#include "agent/collectors/cpufreq.h"
+
+#include <filesystem>
+
+#include "agent/collectors/text.h"
+#include "common/metric_builder.h"
+
+namespace vigil::agent {
+namespace {
+
+using Families = std::vector<wire::MetricFamily>;
+
+constexpr const char* kCpus = "sys/devices/system/cpu";
+
+struct Frequency {
+  const char* file;
+  const char* metric;
+  const char* help;
+};
+constexpr Frequency kFrequencies[] = {
+    {"cpuinfo_cur_freq", "node_cpu_frequency_hertz", "Current cpu thread frequency in hertz."},
+    {"cpuinfo_min_freq", "node_cpu_frequency_min_hertz", "Minimum cpu thread frequency in hertz."},
+    {"cpuinfo_max_freq", "node_cpu_frequency_max_hertz", "Maximum cpu thread frequency in hertz."},
+    {"scaling_cur_freq", "node_cpu_scaling_frequency_hertz", "Current scaled CPU thread frequency in hertz."},
+    {"scaling_min_freq", "node_cpu_scaling_frequency_min_hertz", "Minimum scaled CPU thread frequency in hertz."},
+    {"scaling_max_freq", "node_cpu_scaling_frequency_max_hertz", "Maximum scaled CPU thread frequency in hertz."},
+};
+// Read but not exported; upstream fails the whole collection when one is missing, and so do we,
+// so that the same hosts report the same series.
+constexpr const char* kRequired[] = {"scaling_available_governors", "scaling_driver", "scaling_governor",
+                                     "related_cpus", "scaling_setspeed"};
+
+class CpufreqCollector final : public Collector {
+ public:
+  explicit CpufreqCollector(std::string root) : root_(std::move(root)) {}
+  const std::string& name() const override { return name_; }
+
+  Result<Families> Collect() override {
+    namespace fs = std::filesystem;
+    std::vector<std::string> cpus;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(fs::path(root_) / kCpus, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.size() > 3 && name.rfind("cpu", 0) == 0 && std::isdigit(static_cast<unsigned char>(name[3]))) {
+        cpus.push_back(name.substr(3));
+      }
+    }
+    std::sort(cpus.begin(), cpus.end());
+    Families out;
+    for (const Frequency& frequency : kFrequencies) {
+      out.push_back(MakeFamily(frequency.metric, frequency.help, wire::METRIC_TYPE_GAUGE));
+    }
+    for (const std::string& cpu : cpus) {
+      const std::string base = std::string(kCpus) + "/cpu" + cpu + "/cpufreq/";
+      if (!fs::exists(fs::path(root_) / base, ec)) continue;
+      for (std::size_t i = 0; i < std::size(kFrequencies); ++i) {
+        Result<std::string> text = ReadFileUnderRoot(root_, base + kFrequencies[i].file);
+        if (!text) {
+          if (text.error().code == "not_found" || text.error().code == "permission_denied") continue;
+          return text.error();
+        }
+        std::optional<std::uint64_t> khz = ParseUint(Trim(*text));
+        if (!khz) return MakeError("parse_failed", base + kFrequencies[i].file + ": not a number");
+        AddSeries(out[i], static_cast<double>(*khz) * 1000.0, {{"cpu", cpu}});
+      }
+      for (const char* file : kRequired) {
+        if (Result<std::string> text = ReadSysAttribute(root_, base + file); !text) return text.error();
+      }
+    }
+    return out;
+  }
+
+ private:
+  const std::string name_ = "cpufreq";
+  std::string root_;
+};
+
+}  // namespace
+
+std::unique_ptr<Collector> MakeCpufreqCollector(std::string root) {
+  return std::make_unique<CpufreqCollector>(std::move(root));
+}
+
+}  // namespace vigil::agent
