@@ -5,6 +5,7 @@
 #include "agent/collectors/cpufreq.h"
 #include "agent/collectors/dmi.h"
 #include "agent/collectors/kernel_files.h"
+#include "agent/collectors/mdadm.h"
 #include "agent/collectors/netclass.h"
 #include "agent/collectors/proc_net_tables.h"
 #include "agent/collectors/thermal_zone.h"
@@ -77,6 +78,7 @@ std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(
                                                     health.filesystem.fs_types_exclude}));
     }
     if (name == "loadavg") collectors.push_back(MakeLoadavgCollector(root));
+    if (name == "mdadm") collectors.push_back(MakeMdadmCollector(root));
     if (name == "meminfo") collectors.push_back(MakeMeminfoCollector(root));
     if (name == "netdev") {
       collectors.push_back(

@@ -151,7 +151,7 @@ inline const std::vector<std::string> kSecurityChecks = {
 // The health collectors this version has, by node_exporter's names.
 inline const std::vector<std::string> kHealthCollectors = {
     "arp",       "conntrack", "cpu",      "cpufreq",   "diskstats", "dmi",     "entropy",    "filefd", "filesystem",
-    "loadavg",   "meminfo",   "netclass", "netdev",   "netstat",   "os",         "pressure", "schedstat",
+    "loadavg",   "mdadm",     "meminfo",   "netclass", "netdev",   "netstat",   "os",         "pressure", "schedstat",
     "sockstat",  "softnet",   "stat",     "systemd",   "textfile",   "thermal_zone", "time",   "timex", "udp_queues",
     "uname",     "vmstat"};
 
