@@ -63,6 +63,7 @@ std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(
   for (const std::string& name : config::kHealthCollectors) {
     if (!config::CollectorEnabled(health, name)) continue;
     if (name == "arp") collectors.push_back(MakeArpCollector(root));
+    if (name == "bonding") collectors.push_back(MakeBondingCollector(root));
     if (name == "conntrack") collectors.push_back(MakeConntrackCollector(root));
     if (name == "cpu") collectors.push_back(MakeCpuCollector(root));
     if (name == "cpufreq") collectors.push_back(MakeCpufreqCollector(root));

@@ -4,6 +4,7 @@
 #include <map>
 #include <optional>
 
+#include "agent/collectors/text.h"
 #include "common/metric_builder.h"
 
 namespace vigil::agent {
@@ -157,6 +158,41 @@ class NetclassCollector final : public Collector {
 
 std::unique_ptr<Collector> MakeNetclassCollector(std::string root) {
   return std::make_unique<NetclassCollector>(std::move(root));
+}
+
+std::unique_ptr<Collector> MakeBondingCollector(std::string root) {
+  return MakeFileCollector("bonding", std::move(root), [](const ReadRelative& read) -> Result<Families> {
+    const std::string net = std::string(kNetClass) + "/";
+    auto slaves = MakeFamily("node_bonding_slaves", "Number of configured slaves per bonding interface.",
+                             wire::METRIC_TYPE_GAUGE);
+    auto active = MakeFamily("node_bonding_active", "Number of active slaves per bonding interface.",
+                             wire::METRIC_TYPE_GAUGE);
+    // Any missing file means no bonding to report (upstream's ErrNoData), not a failure.
+    const auto absent = [](const Error& error) { return error.code == "not_found"; };
+    Result<std::string> masters = read(net + "bonding_masters");
+    if (!masters) return absent(masters.error()) ? Result<Families>(Families{}) : masters.error();
+    for (std::string_view master : SplitWords(*masters)) {
+      const std::string base = net + std::string(master) + "/";
+      Result<std::string> members = read(base + "bonding/slaves");
+      if (!members) return absent(members.error()) ? Result<Families>(Families{}) : members.error();
+      double configured = 0, up = 0;
+      for (std::string_view slave : SplitWords(*members)) {
+        Result<std::string> state = read(base + "lower_" + std::string(slave) + "/bonding_slave/mii_status");
+        if (!state && absent(state.error())) {
+          state = read(base + "slave_" + std::string(slave) + "/bonding_slave/mii_status");
+        }
+        if (!state) return absent(state.error()) ? Result<Families>(Families{}) : state.error();
+        ++configured;
+        if (Trim(*state) == "up") ++up;
+      }
+      AddSeries(slaves, configured, {{"master", std::string(master)}});
+      AddSeries(active, up, {{"master", std::string(master)}});
+    }
+    Families out;
+    out.push_back(std::move(slaves));
+    out.push_back(std::move(active));
+    return out;
+  });
 }
 
 }  // namespace vigil::agent

@@ -5,19 +5,27 @@
 
 namespace vigil::agent {
 
-std::vector<std::string_view> SplitFields(std::string_view line) {
+namespace {
+
+std::vector<std::string_view> SplitOn(std::string_view text, const char* separators) {
   std::vector<std::string_view> fields;
   std::size_t pos = 0;
-  while (pos < line.size()) {
-    const std::size_t start = line.find_first_not_of(" \t", pos);
+  while (pos < text.size()) {
+    const std::size_t start = text.find_first_not_of(separators, pos);
     if (start == std::string_view::npos) break;
-    std::size_t end = line.find_first_of(" \t", start);
-    if (end == std::string_view::npos) end = line.size();
-    fields.push_back(line.substr(start, end - start));
+    std::size_t end = text.find_first_of(separators, start);
+    if (end == std::string_view::npos) end = text.size();
+    fields.push_back(text.substr(start, end - start));
     pos = end;
   }
   return fields;
 }
+
+}  // namespace
+
+std::vector<std::string_view> SplitFields(std::string_view line) { return SplitOn(line, " \t"); }
+
+std::vector<std::string_view> SplitWords(std::string_view text) { return SplitOn(text, " \t\n\r\v\f"); }
 
 std::vector<std::string_view> SplitLines(std::string_view text) {
   std::vector<std::string_view> lines;

@@ -11,6 +11,8 @@ namespace vigil::agent {
 
 // Splits on runs of spaces and tabs; no empty fields.
 std::vector<std::string_view> SplitFields(std::string_view line);
+// Splits on any whitespace, newlines included (Go's strings.Fields).
+std::vector<std::string_view> SplitWords(std::string_view text);
 
 // Splits into lines without their '\n'; a final line without newline is kept, an empty one not.
 std::vector<std::string_view> SplitLines(std::string_view text);
