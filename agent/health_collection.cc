@@ -4,6 +4,7 @@
 #include "agent/collectors/filesystem.h"
 #include "agent/collectors/cpufreq.h"
 #include "agent/collectors/dmi.h"
+#include "agent/collectors/hwmon.h"
 #include "agent/collectors/kernel_files.h"
 #include "agent/collectors/mdadm.h"
 #include "agent/collectors/netclass.h"
@@ -78,6 +79,7 @@ std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(
       collectors.push_back(MakeFilesystemCollector({root, health.filesystem.mount_points_exclude,
                                                     health.filesystem.fs_types_exclude}));
     }
+    if (name == "hwmon") collectors.push_back(MakeHwmonCollector(root));
     if (name == "loadavg") collectors.push_back(MakeLoadavgCollector(root));
     if (name == "mdadm") collectors.push_back(MakeMdadmCollector(root));
     if (name == "meminfo") collectors.push_back(MakeMeminfoCollector(root));

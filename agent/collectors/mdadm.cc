@@ -18,15 +18,6 @@ std::int64_t Count(std::string_view text, std::string_view what) {
 
 bool Contains(std::string_view text, std::string_view what) { return text.find(what) != std::string_view::npos; }
 
-// Go's strconv.ParseFloat closely enough for mdstat's figures: the whole text must be a number.
-std::optional<double> WholeDouble(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  char* end = nullptr;
-  const double value = std::strtod(text.c_str(), &end);
-  if (end != text.c_str() + text.size()) return std::nullopt;
-  return value;
-}
-
 // The line after an array's first: "<blocks> blocks ... [total/active] [UU_]".
 Result<MdArray> EvalStatus(std::string_view device_line, std::string_view status_line, MdArray array) {
   const std::vector<std::string_view> fields = SplitFields(status_line);
@@ -64,7 +55,7 @@ Result<std::int64_t> EvalRecovery(const std::string& line) {
   std::optional<std::int64_t> synced = ParseInt(match.str(1));
   if (!synced) return MakeError("parse_failed", "mdstat: bad synced blocks");
   for (const std::regex* pattern : {&kPercent, &kFinish, &kSpeed}) {
-    if (!std::regex_search(line, match, *pattern) || !WholeDouble(std::string(Trim(match.str(1))))) {
+    if (!std::regex_search(line, match, *pattern) || !ParseDouble(Trim(match.str(1)))) {
       return MakeError("parse_failed", "mdstat: unexpected recovery line: " + line);
     }
   }
