@@ -8,6 +8,7 @@
 #include "agent/collectors/kernel_files.h"
 #include "agent/collectors/mdadm.h"
 #include "agent/collectors/netclass.h"
+#include "agent/collectors/nvme.h"
 #include "agent/collectors/proc_net_tables.h"
 #include "agent/collectors/thermal_zone.h"
 #include "agent/collectors/timex.h"
@@ -89,6 +90,7 @@ std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(
     }
     if (name == "netclass") collectors.push_back(MakeNetclassCollector(root));
     if (name == "netstat") collectors.push_back(MakeNetstatCollector({root, health.netstat_fields}));
+    if (name == "nvme") collectors.push_back(MakeNvmeCollector(root));
     if (name == "os") collectors.push_back(MakeOsCollector(root));
     if (name == "pressure") collectors.push_back(MakePressureCollector(root));
     if (name == "schedstat") collectors.push_back(MakeSchedstatCollector(root));

@@ -150,10 +150,10 @@ inline const std::vector<std::string> kSecurityChecks = {
 
 // The health collectors this version has, by node_exporter's names.
 inline const std::vector<std::string> kHealthCollectors = {
-    "arp",       "bonding",   "conntrack", "cpu",      "cpufreq",   "diskstats", "dmi",     "entropy",    "filefd", "filesystem", "hwmon",
-    "loadavg",   "mdadm",     "meminfo",   "netclass", "netdev",   "netstat",   "os",         "pressure", "schedstat",
-    "sockstat",  "softnet",   "stat",     "systemd",   "textfile",   "thermal_zone", "time",   "timex", "udp_queues",
-    "uname",     "vmstat"};
+    "arp", "bonding", "conntrack", "cpu", "cpufreq", "diskstats", "dmi", "entropy", "filefd",
+    "filesystem", "hwmon", "loadavg", "mdadm", "meminfo", "netclass", "netdev", "netstat", "nvme",
+    "os", "pressure", "schedstat", "sockstat", "softnet", "stat", "systemd", "textfile",
+    "thermal_zone", "time", "timex", "udp_queues", "uname", "vmstat"};
 
 // Collectors that run only when switched on in health.collectors, as in upstream node_exporter.
 inline const std::vector<std::string> kHealthCollectorsOffByDefault = {"systemd"};
