@@ -4,6 +4,7 @@
 #include "agent/collectors/filesystem.h"
 #include "agent/collectors/cpufreq.h"
 #include "agent/collectors/dmi.h"
+#include "agent/collectors/edac.h"
 #include "agent/collectors/hwmon.h"
 #include "agent/collectors/kernel_files.h"
 #include "agent/collectors/mdadm.h"
@@ -74,6 +75,7 @@ std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(
       collectors.push_back(MakeDiskstatsCollector(
           {root, health.diskstats.device_exclude, health.diskstats.device_include}));
     }
+    if (name == "edac") collectors.push_back(MakeEdacCollector(root));
     if (name == "entropy") collectors.push_back(MakeEntropyCollector(root));
     if (name == "filefd") collectors.push_back(MakeFilefdCollector(root));
     if (name == "filesystem") {

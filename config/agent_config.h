@@ -150,7 +150,7 @@ inline const std::vector<std::string> kSecurityChecks = {
 
 // The health collectors this version has, by node_exporter's names.
 inline const std::vector<std::string> kHealthCollectors = {
-    "arp", "bonding", "conntrack", "cpu", "cpufreq", "diskstats", "dmi", "entropy", "filefd",
+    "arp", "bonding", "conntrack", "cpu", "cpufreq", "diskstats", "dmi", "edac", "entropy", "filefd",
     "filesystem", "hwmon", "loadavg", "mdadm", "meminfo", "netclass", "netdev", "netstat", "nvme",
     "os", "pressure", "schedstat", "sockstat", "softnet", "stat", "systemd", "textfile",
     "thermal_zone", "time", "timex", "udp_queues", "uname", "vmstat"};

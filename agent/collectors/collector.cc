@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <filesystem>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -90,6 +92,21 @@ Result<std::string> ReadSysAttribute(const std::string& root, const std::string&
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
   return std::string(text);
+}
+
+std::vector<std::string> NumberedEntries(const std::string& root, const std::string& folder,
+                                         const std::string& prefix) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(root) / folder, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.size() > prefix.size() && name.rfind(prefix, 0) == 0 &&
+        std::isdigit(static_cast<unsigned char>(name[prefix.size()]))) {
+      names.push_back(name);
+    }
+  }
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 namespace {

@@ -37,6 +37,11 @@ Result<std::string> ReadFileUnderRoot(const std::string& root, const std::string
 // surrounding whitespace removed. Errors as ReadFileUnderRoot's ("permission_denied" too).
 Result<std::string> ReadSysAttribute(const std::string& root, const std::string& relative);
 
+// The entries of root/folder named `prefix` followed by a digit ("thermal_zone0", "cpu12"),
+// sorted by name, as a Go filepath.Glob("<prefix>[0-9]*") lists them; none when the folder is absent.
+std::vector<std::string> NumberedEntries(const std::string& root, const std::string& folder,
+                                         const std::string& prefix);
+
 // Reads a file by its path relative to the collector's root.
 using ReadRelative = std::function<Result<std::string>(const std::string& relative)>;
 // Turns files into families; pure apart from the reads, so tests hand it literals.

@@ -37,15 +37,9 @@ class CpufreqCollector final : public Collector {
 
   Result<Families> Collect() override {
     namespace fs = std::filesystem;
-    std::vector<std::string> cpus;
+    std::vector<std::string> cpus = NumberedEntries(root_, kCpus, "cpu");
+    for (std::string& cpu : cpus) cpu = cpu.substr(3);
     std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(fs::path(root_) / kCpus, ec)) {
-      const std::string name = entry.path().filename().string();
-      if (name.size() > 3 && name.rfind("cpu", 0) == 0 && std::isdigit(static_cast<unsigned char>(name[3]))) {
-        cpus.push_back(name.substr(3));
-      }
-    }
-    std::sort(cpus.begin(), cpus.end());
     Families out;
     for (const Frequency& frequency : kFrequencies) {
       out.push_back(MakeFamily(frequency.metric, frequency.help, wire::METRIC_TYPE_GAUGE));

@@ -1,8 +1,5 @@
 #include "agent/collectors/thermal_zone.h"
 
-#include <algorithm>
-#include <filesystem>
-
 #include "agent/collectors/text.h"
 #include "common/metric_builder.h"
 
@@ -15,16 +12,7 @@ constexpr const char* kThermal = "sys/class/thermal/";
 
 // The N of every <root>/sys/class/thermal/<prefix>N, in the order of their names.
 std::vector<std::string> Numbered(const std::string& root, const std::string& prefix) {
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(root) / kThermal, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.size() > prefix.size() && name.rfind(prefix, 0) == 0 &&
-        std::isdigit(static_cast<unsigned char>(name[prefix.size()]))) {
-      names.push_back(name);
-    }
-  }
-  std::sort(names.begin(), names.end());
+  std::vector<std::string> names = NumberedEntries(root, kThermal, prefix);
   for (std::string& name : names) name = name.substr(prefix.size());
   return names;
 }
