@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 
 #include "agent/collectors/text.h"
 #include "common/metric_builder.h"
@@ -109,12 +110,17 @@ class NetclassCollector final : public Collector {
     }
     for (const std::string& device : devices) {
       const std::string base = std::string(kNetClass) + "/" + device + "/";
-      // Only regular files count, as upstream reads them (not the links beside them).
-      const auto read = [&](const char* file) -> Result<std::optional<std::string>> {
-        std::error_code status_error;
-        if (!fs::is_regular_file(fs::symlink_status(fs::path(root_) / (base + file), status_error))) {
-          return std::optional<std::string>();
+      // Only regular files count, as upstream reads them (not the links beside them): one listing
+      // of the folder says which exist, instead of a stat per attribute.
+      std::set<std::string> files;
+      for (const auto& entry : fs::directory_iterator(fs::path(root_) / base, ec)) {
+        std::error_code type_error;
+        if (entry.is_regular_file(type_error) && !entry.is_symlink(type_error)) {
+          files.insert(entry.path().filename().string());
         }
+      }
+      const auto read = [&](const char* file) -> Result<std::optional<std::string>> {
+        if (files.count(file) == 0) return std::optional<std::string>();
         Result<std::string> value = ReadSysAttribute(root_, base + file);
         if (!value) {
           if (Skippable(value.error())) return std::optional<std::string>();
