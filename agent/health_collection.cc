@@ -11,6 +11,7 @@
 #include "agent/collectors/netclass.h"
 #include "agent/collectors/nvme.h"
 #include "agent/collectors/proc_net_tables.h"
+#include "agent/collectors/selinux.h"
 #include "agent/collectors/thermal_zone.h"
 #include "agent/collectors/timex.h"
 #include "agent/collectors/loadavg.h"
@@ -96,6 +97,7 @@ std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(
     if (name == "os") collectors.push_back(MakeOsCollector(root));
     if (name == "pressure") collectors.push_back(MakePressureCollector(root));
     if (name == "schedstat") collectors.push_back(MakeSchedstatCollector(root));
+    if (name == "selinux") collectors.push_back(MakeSelinuxCollector());
     if (name == "sockstat") collectors.push_back(MakeSockstatCollector(root));
     if (name == "softnet") collectors.push_back(MakeSoftnetCollector(root));
     if (name == "stat") collectors.push_back(MakeStatCollector(root));
