@@ -11,6 +11,7 @@
 #include "agent/collectors/netclass.h"
 #include "agent/collectors/nvme.h"
 #include "agent/collectors/proc_net_tables.h"
+#include "agent/collectors/rapl.h"
 #include "agent/collectors/selinux.h"
 #include "agent/collectors/thermal_zone.h"
 #include "agent/collectors/timex.h"
@@ -96,6 +97,7 @@ std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(
     if (name == "nvme") collectors.push_back(MakeNvmeCollector(root));
     if (name == "os") collectors.push_back(MakeOsCollector(root));
     if (name == "pressure") collectors.push_back(MakePressureCollector(root));
+    if (name == "rapl") collectors.push_back(MakeRaplCollector(root));
     if (name == "schedstat") collectors.push_back(MakeSchedstatCollector(root));
     if (name == "selinux") collectors.push_back(MakeSelinuxCollector());
     if (name == "sockstat") collectors.push_back(MakeSockstatCollector(root));

@@ -152,7 +152,7 @@ inline const std::vector<std::string> kSecurityChecks = {
 inline const std::vector<std::string> kHealthCollectors = {
     "arp", "bonding", "conntrack", "cpu", "cpufreq", "diskstats", "dmi", "edac", "entropy", "filefd",
     "filesystem", "hwmon", "loadavg", "mdadm", "meminfo", "netclass", "netdev", "netstat", "nvme",
-    "os", "pressure", "schedstat", "selinux", "sockstat", "softnet", "stat", "systemd", "textfile",
+    "os", "pressure", "rapl", "schedstat", "selinux", "sockstat", "softnet", "stat", "systemd", "textfile",
     "thermal_zone", "time", "timex", "udp_queues", "uname", "vmstat"};
 
 // Collectors that run only when switched on in health.collectors, as in upstream node_exporter.

@@ -5,10 +5,12 @@
 
 #include <algorithm>
 #include <atomic>
-#include <filesystem>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
+
+#include "agent/collectors/text.h"
 
 namespace vigil::agent {
 namespace {
@@ -92,6 +94,18 @@ Result<std::string> ReadSysAttribute(const std::string& root, const std::string&
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
   return std::string(text);
+}
+
+Result<std::uint64_t> ReadUintFile(const ReadRelative& read, const std::string& relative) {
+  Result<std::string> text = read(relative);
+  if (!text) return text.error();
+  std::optional<std::uint64_t> value = ParseUint(Trim(*text));
+  if (!value) return MakeError("parse_failed", relative + ": not a count");
+  return *value;
+}
+
+ReadRelative ReaderUnder(std::string root) {
+  return [root = std::move(root)](const std::string& relative) { return ReadFileUnderRoot(root, relative); };
 }
 
 std::vector<std::string> NumberedEntries(const std::string& root, const std::string& folder,

@@ -47,6 +47,13 @@ using ReadRelative = std::function<Result<std::string>(const std::string& relati
 // Turns files into families; pure apart from the reads, so tests hand it literals.
 using Gather = std::function<Result<std::vector<wire::MetricFamily>>(const ReadRelative& read)>;
 
+// A file holding one decimal count, as node_exporter's readUintFromFile reads it (whitespace
+// around it ignored); "parse_failed" names the file otherwise.
+Result<std::uint64_t> ReadUintFile(const ReadRelative& read, const std::string& relative);
+
+// Reads below `root`, for collectors that are not MakeFileCollector's.
+ReadRelative ReaderUnder(std::string root);
+
 // A collector that runs `gather` with reads below `root`.
 std::unique_ptr<Collector> MakeFileCollector(std::string name, std::string root, Gather gather);
 

@@ -29,11 +29,10 @@ class EdacCollector final : public Collector {
                              "Total correctable memory errors for this csrow.", wire::METRIC_TYPE_COUNTER);
     auto row_ue = MakeFamily("node_edac_csrow_uncorrectable_errors_total",
                              "Total uncorrectable memory errors for this csrow.", wire::METRIC_TYPE_COUNTER);
-    const auto count = [this](const std::string& relative) -> Result<double> {
-      Result<std::string> text = ReadFileUnderRoot(root_, relative);
-      if (!text) return text.error();
-      std::optional<std::uint64_t> value = ParseUint(Trim(*text));
-      if (!value) return MakeError("parse_failed", relative + ": not a count");
+    const ReadRelative files = ReaderUnder(root_);
+    const auto count = [&files](const std::string& relative) -> Result<double> {
+      Result<std::uint64_t> value = ReadUintFile(files, relative);
+      if (!value) return value.error();
       return static_cast<double>(*value);
     };
     for (const std::string& controller_dir : NumberedEntries(root_, kControllers, "mc")) {

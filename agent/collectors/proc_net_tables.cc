@@ -20,15 +20,6 @@ std::optional<std::uint64_t> ParseHex(std::string_view text, std::uint64_t max) 
 
 bool NotFound(const Error& error) { return error.code == "not_found"; }
 
-// readUintFromFile in node_exporter: the trimmed text as a decimal.
-Result<double> ReadUint(const ReadRelative& read, const std::string& file) {
-  Result<std::string> text = read(file);
-  if (!text) return text.error();
-  std::optional<std::uint64_t> value = ParseUint(Trim(*text));
-  if (!value) return MakeError("parse_failed", file + ": not a number");
-  return static_cast<double>(*value);
-}
-
 }  // namespace
 
 Result<Families> ParseArp(std::string_view text) {
@@ -124,13 +115,14 @@ Gather ConntrackGather() {
       AddSeries(family, value);
       out.push_back(std::move(family));
     };
-    Result<double> count = ReadUint(read, "proc/sys/net/netfilter/nf_conntrack_count");
+    Result<std::uint64_t> count = ReadUintFile(read, "proc/sys/net/netfilter/nf_conntrack_count");
     if (!count) return NotFound(count.error()) ? Result<Families>(Families{}) : count.error();
     gauge("node_nf_conntrack_entries", "Number of currently allocated flow entries for connection tracking.",
-          *count);
-    Result<double> limit = ReadUint(read, "proc/sys/net/netfilter/nf_conntrack_max");
+          static_cast<double>(*count));
+    Result<std::uint64_t> limit = ReadUintFile(read, "proc/sys/net/netfilter/nf_conntrack_max");
     if (!limit) return NotFound(limit.error()) ? Result<Families>(std::move(out)) : limit.error();
-    gauge("node_nf_conntrack_entries_limit", "Maximum size of connection tracking table.", *limit);
+    gauge("node_nf_conntrack_entries_limit", "Maximum size of connection tracking table.",
+          static_cast<double>(*limit));
 
     Result<std::string> table = read("proc/net/stat/nf_conntrack");
     if (!table) return NotFound(table.error()) ? Result<Families>(std::move(out)) : table.error();
