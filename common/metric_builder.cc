@@ -20,4 +20,19 @@ void AddSeries(wire::MetricFamily& family, double value, const LabelPairs& label
   }
 }
 
+void FamiliesByName::Add(const std::string& name, std::string_view help, wire::MetricType type,
+                         double value, const LabelPairs& labels) {
+  auto [it, inserted] = families_.try_emplace(name);
+  if (inserted) it->second = MakeFamily(name, help, type);
+  AddSeries(it->second, value, labels);
+}
+
+std::vector<wire::MetricFamily> FamiliesByName::Take() {
+  std::vector<wire::MetricFamily> out;
+  out.reserve(families_.size());
+  for (auto& [name, family] : families_) out.push_back(std::move(family));
+  families_.clear();
+  return out;
+}
+
 }  // namespace vigil

@@ -101,25 +101,7 @@ std::optional<std::string> ChipName(const fs::path& dir) {
   return clean;
 }
 
-class Families_ {
- public:
-  void Add(const std::string& name, const std::string& help, wire::MetricType type, double value,
-           const LabelPairs& labels) {
-    auto [it, inserted] = families_.try_emplace(name);
-    if (inserted) it->second = MakeFamily(name, help, type);
-    AddSeries(it->second, value, labels);
-  }
-  Families Take() {
-    Families out;
-    for (auto& [name, family] : families_) out.push_back(std::move(family));
-    return out;
-  }
-
- private:
-  std::map<std::string, wire::MetricFamily> families_;
-};
-
-void ExportChip(const fs::path& dir, Families_& out) {
+void ExportChip(const fs::path& dir, FamiliesByName& out) {
   std::optional<std::string> chip = ChipName(dir);
   if (!chip) return;
   SensorData data;
@@ -215,7 +197,7 @@ class HwmonCollector final : public Collector {
   const std::string& name() const override { return name_; }
 
   Result<Families> Collect() override {
-    Families_ out;
+    FamiliesByName out;
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(fs::path(root_) / "sys/class/hwmon", ec)) {
       std::error_code status_error;

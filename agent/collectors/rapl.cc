@@ -10,6 +10,8 @@
 namespace vigil::agent {
 namespace {
 
+using Families = std::vector<wire::MetricFamily>;
+
 constexpr const char* kPowercap = "sys/class/powercap";
 
 bool NameCharacter(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
@@ -19,7 +21,7 @@ class RaplCollector final : public Collector {
   explicit RaplCollector(std::string root) : root_(std::move(root)) {}
   const std::string& name() const override { return name_; }
 
-  Result<std::vector<wire::MetricFamily>> Collect() override {
+  Result<Families> Collect() override {
     std::vector<std::string> zones;
     std::error_code ec;
     for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(root_) / kPowercap, ec)) {
@@ -33,7 +35,7 @@ class RaplCollector final : public Collector {
     };
     std::string prefix = root_;
     while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
-    std::map<std::string, wire::MetricFamily> families;
+    FamiliesByName families;
     std::map<std::string, int> uses;  // zone name -> next index, for names without "-N"
     for (const std::string& zone : zones) {
       const std::string base = std::string(kPowercap) + "/" + zone + "/";
@@ -49,21 +51,16 @@ class RaplCollector final : public Collector {
         }
       }
       Result<std::uint64_t> range = read_uint(base + "max_energy_range_uj");
-      if (!range) return nothing(range.error()) ? Result<std::vector<wire::MetricFamily>>(std::vector<wire::MetricFamily>{}) : range.error();
+      if (!range) return nothing(range.error()) ? Result<Families>(Families{}) : range.error();
       uses[name] = index + 1;
       Result<std::uint64_t> energy = read_uint(base + "energy_uj");
-      if (!energy) return nothing(energy.error()) ? Result<std::vector<wire::MetricFamily>>(std::vector<wire::MetricFamily>{}) : energy.error();
+      if (!energy) return nothing(energy.error()) ? Result<Families>(Families{}) : energy.error();
       const std::string metric = "node_rapl_" + SanitizeMetricName(name) + "_joules_total";
-      auto [it, inserted] = families.try_emplace(metric);
-      if (inserted) {
-        it->second = MakeFamily(metric, "Current RAPL " + name + " value in joules", wire::METRIC_TYPE_COUNTER);
-      }
-      AddSeries(it->second, static_cast<double>(*energy) / 1000000.0,
-                {{"index", std::to_string(index)}, {"path", prefix + "/" + kPowercap + "/" + zone}});
+      families.Add(metric, "Current RAPL " + name + " value in joules", wire::METRIC_TYPE_COUNTER,
+                   static_cast<double>(*energy) / 1000000.0,
+                   {{"index", std::to_string(index)}, {"path", prefix + "/" + kPowercap + "/" + zone}});
     }
-    std::vector<wire::MetricFamily> out;
-    for (auto& [metric, family] : families) out.push_back(std::move(family));
-    return out;
+    return families.Take();
   }
 
  private:

@@ -51,11 +51,7 @@ Result<FaultReportFilter> ReadFilter(const std::map<std::string, std::string>& q
     return known.error();
   }
   FaultReportFilter filter;
-  const auto text = [&](const char* name) -> std::optional<std::string> {
-    auto it = query.find(name);
-    if (it == query.end()) return std::nullopt;
-    return it->second;
-  };
+  const auto text = [&query](const char* name) { return QueryText(query, name); };
   filter.customer = text("customer");
   filter.kind = text("kind");
   filter.status = text("status");

@@ -15,11 +15,7 @@ Result<IncidentFilter> ReadFilter(const std::map<std::string, std::string>& quer
     return known.error();
   }
   IncidentFilter filter;
-  const auto text = [&](const char* name) -> std::optional<std::string> {
-    auto it = query.find(name);
-    if (it == query.end()) return std::nullopt;
-    return it->second;
-  };
+  const auto text = [&query](const char* name) { return QueryText(query, name); };
   if (auto state = text("state")) {
     if (*state == "open") {
       filter.states = {"firing", "acknowledged"};

@@ -36,10 +36,7 @@ void AddNotificationRoutes(ApiRouter& router, AlertingService& alerting) {
     }
     auto page = ReadPageRequest(request.query);
     if (!page) return ErrorResponse(page.error());
-    const auto text = [&](const char* name) {
-      auto it = request.query.find(name);
-      return it == request.query.end() ? std::string() : it->second;
-    };
+    const auto text = [&](const char* name) { return QueryText(request.query, name).value_or(""); };
     const std::string state = text("state");
     if (!state.empty() && state != "pending" && state != "delivered" && state != "dead") {
       return ErrorResponse(MakeError("bad_request", "state: expected pending, delivered or dead"));

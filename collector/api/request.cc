@@ -61,6 +61,13 @@ Result<std::map<std::string, std::string>> ParseQuery(std::string_view target) {
   return out;
 }
 
+std::optional<std::string> QueryText(const std::map<std::string, std::string>& query,
+                                     const std::string& name) {
+  auto it = query.find(name);
+  if (it == query.end()) return std::nullopt;
+  return it->second;
+}
+
 Status CheckQueryParameters(const std::map<std::string, std::string>& query,
                             std::initializer_list<std::string_view> known) {
   for (const auto& [name, value] : query) {

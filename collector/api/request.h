@@ -21,6 +21,10 @@ namespace vigil::collector {
 // error.
 Result<std::map<std::string, std::string>> ParseQuery(std::string_view target);
 
+// The parameter's value, or nullopt when it is not given.
+std::optional<std::string> QueryText(const std::map<std::string, std::string>& query,
+                                     const std::string& name);
+
 // Refuses parameters not in `known` (limit and cursor are always known).
 Status CheckQueryParameters(const std::map<std::string, std::string>& query,
                             std::initializer_list<std::string_view> known);
