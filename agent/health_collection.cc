@@ -1,15 +1,18 @@
 #include "agent/health_collection.h"
 
 #include "agent/collectors/diskstats.h"
+#include "agent/collectors/fibrechannel.h"
 #include "agent/collectors/filesystem.h"
 #include "agent/collectors/cpufreq.h"
 #include "agent/collectors/dmi.h"
 #include "agent/collectors/edac.h"
 #include "agent/collectors/hwmon.h"
+#include "agent/collectors/infiniband.h"
 #include "agent/collectors/kernel_files.h"
 #include "agent/collectors/mdadm.h"
 #include "agent/collectors/netclass.h"
 #include "agent/collectors/nvme.h"
+#include "agent/collectors/power_supply.h"
 #include "agent/collectors/proc_net_tables.h"
 #include "agent/collectors/rapl.h"
 #include "agent/collectors/selinux.h"
@@ -22,6 +25,7 @@
 #include "agent/collectors/proc_stat.h"
 #include "agent/collectors/system_info.h"
 #include "agent/collectors/systemd.h"
+#include "agent/collectors/tapestats.h"
 #include "agent/collectors/textfile.h"
 #include "common/log.h"
 #include "common/metric_builder.h"
@@ -79,12 +83,14 @@ std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(
     }
     if (name == "edac") collectors.push_back(MakeEdacCollector(root));
     if (name == "entropy") collectors.push_back(MakeEntropyCollector(root));
+    if (name == "fibrechannel") collectors.push_back(MakeFibreChannelCollector(root));
     if (name == "filefd") collectors.push_back(MakeFilefdCollector(root));
     if (name == "filesystem") {
       collectors.push_back(MakeFilesystemCollector({root, health.filesystem.mount_points_exclude,
                                                     health.filesystem.fs_types_exclude}));
     }
     if (name == "hwmon") collectors.push_back(MakeHwmonCollector(root));
+    if (name == "infiniband") collectors.push_back(MakeInfinibandCollector(root));
     if (name == "loadavg") collectors.push_back(MakeLoadavgCollector(root));
     if (name == "mdadm") collectors.push_back(MakeMdadmCollector(root));
     if (name == "meminfo") collectors.push_back(MakeMeminfoCollector(root));
@@ -96,6 +102,7 @@ std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(
     if (name == "netstat") collectors.push_back(MakeNetstatCollector({root, health.netstat_fields}));
     if (name == "nvme") collectors.push_back(MakeNvmeCollector(root));
     if (name == "os") collectors.push_back(MakeOsCollector(root));
+    if (name == "powersupplyclass") collectors.push_back(MakePowerSupplyCollector(root));
     if (name == "pressure") collectors.push_back(MakePressureCollector(root));
     if (name == "rapl") collectors.push_back(MakeRaplCollector(root));
     if (name == "schedstat") collectors.push_back(MakeSchedstatCollector(root));
@@ -107,6 +114,7 @@ std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(
       collectors.push_back(
           MakeSystemdCollector({health.systemd.unit_include, health.systemd.unit_exclude}));
     }
+    if (name == "tapestats") collectors.push_back(MakeTapestatsCollector(root));
     if (name == "textfile" && !health.textfile_directory.empty()) {
       collectors.push_back(MakeTextfileCollector(health.textfile_directory));
     }

@@ -150,9 +150,10 @@ inline const std::vector<std::string> kSecurityChecks = {
 
 // The health collectors this version has, by node_exporter's names.
 inline const std::vector<std::string> kHealthCollectors = {
-    "arp", "bonding", "conntrack", "cpu", "cpufreq", "diskstats", "dmi", "edac", "entropy", "filefd",
-    "filesystem", "hwmon", "loadavg", "mdadm", "meminfo", "netclass", "netdev", "netstat", "nvme",
-    "os", "pressure", "rapl", "schedstat", "selinux", "sockstat", "softnet", "stat", "systemd", "textfile",
+    "arp", "bonding", "conntrack", "cpu", "cpufreq", "diskstats", "dmi", "edac", "entropy",
+    "fibrechannel", "filefd", "filesystem", "hwmon", "infiniband", "loadavg", "mdadm", "meminfo",
+    "netclass", "netdev", "netstat", "nvme", "os", "powersupplyclass", "pressure", "rapl",
+    "schedstat", "selinux", "sockstat", "softnet", "stat", "systemd", "tapestats", "textfile",
     "thermal_zone", "time", "timex", "udp_queues", "uname", "vmstat"};
 
 // Collectors that run only when switched on in health.collectors, as in upstream node_exporter.

@@ -123,6 +123,48 @@ std::vector<std::string> NumberedEntries(const std::string& root, const std::str
   return names;
 }
 
+Result<std::vector<FolderEntry>> ListFolder(const std::string& root, const std::string& folder) {
+  const std::filesystem::path path = std::filesystem::path(root) / folder;
+  std::error_code ec;
+  std::filesystem::directory_iterator it(path, ec);
+  if (ec) {
+    const char* code = ec == std::errc::no_such_file_or_directory ? "not_found"
+                       : ec == std::errc::permission_denied       ? "permission_denied"
+                                                                  : "read_failed";
+    return MakeError(code, "cannot list " + path.string() + ": " + ec.message());
+  }
+  std::vector<FolderEntry> entries;
+  for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    entries.push_back({it->path().filename().string(), it->symlink_status(ec).type() ==
+                                                           std::filesystem::file_type::regular});
+  }
+  std::sort(entries.begin(), entries.end(),
+            [](const FolderEntry& a, const FolderEntry& b) { return a.name < b.name; });
+  return entries;
+}
+
+Result<std::vector<AttributeRead>> ReadAttributesOf(const std::string& root, const std::string& folder,
+                                                    const std::function<bool(const std::string&)>& wanted,
+                                                    bool skip_unreadable) {
+  Result<std::vector<FolderEntry>> files = ListFolder(root, folder);
+  if (!files) return files.error();
+  std::vector<AttributeRead> attributes;
+  for (const FolderEntry& file : *files) {
+    if (!file.regular_file || !wanted(file.name)) continue;
+    Result<std::string> value = ReadSysAttribute(root, folder + "/" + file.name);
+    if (!value) {
+      const std::string& code = value.error().code;
+      if (code == "not_found" || code == "not_supported" || code == "invalid_argument" ||
+          (skip_unreadable && code == "permission_denied")) {
+        continue;
+      }
+      return value.error();
+    }
+    attributes.push_back({file.name, std::move(*value)});
+  }
+  return attributes;
+}
+
 namespace {
 
 class FileCollector final : public Collector {

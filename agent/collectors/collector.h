@@ -42,6 +42,28 @@ Result<std::string> ReadSysAttribute(const std::string& root, const std::string&
 std::vector<std::string> NumberedEntries(const std::string& root, const std::string& folder,
                                          const std::string& prefix);
 
+// One entry of a folder as Go's os.ReadDir gives it: the type is the entry's own, symlinks not
+// followed (sysfs class folders are symlinks to devices; attribute files are regular).
+struct FolderEntry {
+  std::string name;
+  bool regular_file = false;
+};
+// The entries of root/folder sorted by name; "not_found" when the folder is absent, which
+// collectors of optional hardware (fibre channel, InfiniBand, tapes) report as nothing to say.
+Result<std::vector<FolderEntry>> ListFolder(const std::string& root, const std::string& folder);
+
+// The sysfs attributes of root/folder that `wanted` accepts, read as ReadSysAttribute reads them,
+// by file name. Only regular files are read; attributes the device cannot give now (absent,
+// EOPNOTSUPP, EINVAL, and EACCES when `skip_unreadable`) are left out, as node_exporter's sysfs
+// readers leave them out. Errors name the file.
+struct AttributeRead {
+  std::string name;
+  std::string value;
+};
+Result<std::vector<AttributeRead>> ReadAttributesOf(const std::string& root, const std::string& folder,
+                                                    const std::function<bool(const std::string&)>& wanted,
+                                                    bool skip_unreadable = false);
+
 // Reads a file by its path relative to the collector's root.
 using ReadRelative = std::function<Result<std::string>(const std::string& relative)>;
 // Turns files into families; pure apart from the reads, so tests hand it literals.

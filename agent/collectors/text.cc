@@ -1,5 +1,6 @@
 #include "agent/collectors/text.h"
 
+#include <cctype>
 #include <charconv>
 #include <cstdlib>
 
@@ -59,6 +60,47 @@ std::optional<double> ParseDouble(std::string_view text) {
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (ec != std::errc() || ptr != text.data() + text.size() || text.empty()) return std::nullopt;
   return value;
+}
+
+std::optional<std::uint64_t> ParseUintAnyBase(std::string_view text) {
+  int base = 10;
+  bool prefixed = false;
+  if (text.size() > 1 && text[0] == '0') {
+    const char mark = static_cast<char>(std::tolower(static_cast<unsigned char>(text[1])));
+    base = mark == 'x' ? 16 : mark == 'b' ? 2 : 8;
+    const bool letter = mark == 'x' || mark == 'b' || mark == 'o';
+    text.remove_prefix(letter ? 2 : 1);
+    prefixed = true;
+    if (text.empty()) return letter ? std::nullopt : std::optional<std::uint64_t>(0);
+  }
+  // Underscores only between digits, and only with a base prefix (Go's underscoreOK).
+  std::string digits;
+  char previous = prefixed ? '0' : '_';  // "0x_1f" is valid, "_1" not
+  for (const char c : text) {
+    if (c == '_') {
+      if (!prefixed || previous == '_') return std::nullopt;
+    } else {
+      digits.push_back(c);
+    }
+    previous = c;
+  }
+  if (previous == '_' || digits.empty()) return std::nullopt;
+  std::uint64_t value = 0;
+  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value, base);
+  if (ec != std::errc() || ptr != digits.data() + digits.size()) return std::nullopt;
+  return value;
+}
+
+std::optional<std::int64_t> ParseIntAnyBase(std::string_view text) {
+  bool negative = false;
+  if (!text.empty() && (text[0] == '+' || text[0] == '-')) {
+    negative = text[0] == '-';
+    text.remove_prefix(1);
+  }
+  const std::optional<std::uint64_t> magnitude = ParseUintAnyBase(text);
+  constexpr std::uint64_t kLimit = std::uint64_t{1} << 63;
+  if (!magnitude || *magnitude > (negative ? kLimit : kLimit - 1)) return std::nullopt;
+  return negative ? static_cast<std::int64_t>(0 - *magnitude) : static_cast<std::int64_t>(*magnitude);
 }
 
 std::string_view Trim(std::string_view text) {

@@ -21,6 +21,11 @@ std::vector<std::string_view> SplitLines(std::string_view text);
 std::optional<std::uint64_t> ParseUint(std::string_view text);
 std::optional<std::int64_t> ParseInt(std::string_view text);
 std::optional<double> ParseDouble(std::string_view text);
+// As Go's strconv.ParseUint/ParseInt(text, 0, 64), which node_exporter's sysfs readers use: the
+// prefix picks the base ("0x" 16, "0o" or a leading "0" 8, "0b" 2, else 10), and "_" may separate
+// digits when a prefix is given or the number starts with 0.
+std::optional<std::uint64_t> ParseUintAnyBase(std::string_view text);
+std::optional<std::int64_t> ParseIntAnyBase(std::string_view text);
 
 // Text without leading and trailing whitespace (including newlines).
 std::string_view Trim(std::string_view text);
