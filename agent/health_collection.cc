@@ -11,6 +11,7 @@
 #include "agent/collectors/kernel_files.h"
 #include "agent/collectors/mdadm.h"
 #include "agent/collectors/netclass.h"
+#include "agent/collectors/nfs.h"
 #include "agent/collectors/nvme.h"
 #include "agent/collectors/power_supply.h"
 #include "agent/collectors/proc_net_tables.h"
@@ -100,6 +101,8 @@ std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(
     }
     if (name == "netclass") collectors.push_back(MakeNetclassCollector(root));
     if (name == "netstat") collectors.push_back(MakeNetstatCollector({root, health.netstat_fields}));
+    if (name == "nfs") collectors.push_back(MakeNfsCollector(root));
+    if (name == "nfsd") collectors.push_back(MakeNfsdCollector(root));
     if (name == "nvme") collectors.push_back(MakeNvmeCollector(root));
     if (name == "os") collectors.push_back(MakeOsCollector(root));
     if (name == "powersupplyclass") collectors.push_back(MakePowerSupplyCollector(root));

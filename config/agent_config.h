@@ -152,7 +152,7 @@ inline const std::vector<std::string> kSecurityChecks = {
 inline const std::vector<std::string> kHealthCollectors = {
     "arp", "bonding", "conntrack", "cpu", "cpufreq", "diskstats", "dmi", "edac", "entropy",
     "fibrechannel", "filefd", "filesystem", "hwmon", "infiniband", "loadavg", "mdadm", "meminfo",
-    "netclass", "netdev", "netstat", "nvme", "os", "powersupplyclass", "pressure", "rapl",
+    "netclass", "netdev", "netstat", "nfs", "nfsd", "nvme", "os", "powersupplyclass", "pressure", "rapl",
     "schedstat", "selinux", "sockstat", "softnet", "stat", "systemd", "tapestats", "textfile",
     "thermal_zone", "time", "timex", "udp_queues", "uname", "vmstat"};
 
