@@ -39,7 +39,10 @@ Result<int> OpenUnderRoot(const std::string& root, const std::string& relative, 
   NoteHostAccess(HostAccess::kRead, path);
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd >= 0) return fd;
-  const char* code = errno == ENOENT ? "not_found" : errno == EACCES ? "permission_denied" : "read_failed";
+  // ENOTDIR: a folder on the path is a file (/sys/fs/xfs/stats/stats/…), so the file is not there.
+  const char* code = errno == ENOENT || errno == ENOTDIR ? "not_found"
+                     : errno == EACCES                   ? "permission_denied"
+                                                         : "read_failed";
   return MakeError(code, "cannot open " + path + ": " + std::strerror(errno));
 }
 
