@@ -8,6 +8,7 @@
 #include "agent/collectors/edac.h"
 #include "agent/collectors/hwmon.h"
 #include "agent/collectors/infiniband.h"
+#include "agent/collectors/ipvs.h"
 #include "agent/collectors/kernel_files.h"
 #include "agent/collectors/mdadm.h"
 #include "agent/collectors/netclass.h"
@@ -93,6 +94,7 @@ std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(
     }
     if (name == "hwmon") collectors.push_back(MakeHwmonCollector(root));
     if (name == "infiniband") collectors.push_back(MakeInfinibandCollector(root));
+    if (name == "ipvs") collectors.push_back(MakeIpvsCollector(root));
     if (name == "loadavg") collectors.push_back(MakeLoadavgCollector(root));
     if (name == "mdadm") collectors.push_back(MakeMdadmCollector(root));
     if (name == "meminfo") collectors.push_back(MakeMeminfoCollector(root));
