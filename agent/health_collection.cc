@@ -1,5 +1,6 @@
 #include "agent/health_collection.h"
 
+#include "agent/collectors/btrfs.h"
 #include "agent/collectors/diskstats.h"
 #include "agent/collectors/fibrechannel.h"
 #include "agent/collectors/filesystem.h"
@@ -76,6 +77,7 @@ std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(
     if (!config::CollectorEnabled(health, name)) continue;
     if (name == "arp") collectors.push_back(MakeArpCollector(root));
     if (name == "bonding") collectors.push_back(MakeBondingCollector(root));
+    if (name == "btrfs") collectors.push_back(MakeBtrfsCollector(root));
     if (name == "conntrack") collectors.push_back(MakeConntrackCollector(root));
     if (name == "cpu") collectors.push_back(MakeCpuCollector(root));
     if (name == "cpufreq") collectors.push_back(MakeCpufreqCollector(root));

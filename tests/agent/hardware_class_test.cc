@@ -1,9 +1,10 @@
-// The sysfs class collectors of optional hardware (power supplies, Fibre Channel, InfiniBand,
-// tapes) beyond what the parity fixture shows: hosts without the hardware say nothing, broken
+// The sysfs collectors of optional hardware (power supplies, Fibre Channel, InfiniBand, tapes,
+// Btrfs) beyond what the parity fixture shows: hosts without the hardware say nothing, broken
 // values fail the collection with the file named, and Go's base-prefixed numbers parse as upstream.
 
 #include <gtest/gtest.h>
 
+#include "agent/collectors/btrfs.h"
 #include "agent/collectors/fibrechannel.h"
 #include "agent/collectors/infiniband.h"
 #include "agent/collectors/power_supply.h"
@@ -20,8 +21,9 @@ using MakeCollector = std::unique_ptr<Collector> (*)(std::string root);
 TEST(HardwareClasses, HostsWithoutTheHardwareReportNothingAndSucceed) {
   testing::TempDir root;
   root.Write("sys/class/.keep", "");
+  root.Write("sys/fs/btrfs/features/raid56", "0\n");  // the module is loaded, nothing is mounted
   for (MakeCollector make : {&MakePowerSupplyCollector, &MakeFibreChannelCollector, &MakeInfinibandCollector,
-                             &MakeTapestatsCollector}) {
+                             &MakeTapestatsCollector, &MakeBtrfsCollector}) {
     auto families = make(root.path().string())->Collect();
     ASSERT_TRUE(families.ok()) << families.error().message;
     EXPECT_TRUE(testing::RenderAndParse(*families).samples.empty());
@@ -103,6 +105,25 @@ TEST(HardwareClasses, TapeStatsIgnoreTheDrivesOtherDeviceNodes) {
   auto scrape = testing::RenderAndParse(*families);
   EXPECT_EQ(scrape.Value("node_tape_read_time_seconds_total", {{"device", "st3"}}), 1.5);
   EXPECT_EQ(scrape.samples.size(), 10u) << "one series per statistic, for st3 only";
+}
+
+TEST(HardwareClasses, BtrfsWithoutItsDeviceListFailsAndUnreadableNumbersReadAsZero) {
+  testing::TempDir root;
+  const std::string fs = "sys/fs/btrfs/5d1b9a3c-0000-4000-8000-000000000001/";
+  root.Write(fs + "features/.keep", "");
+  root.Write(fs + "allocation/data/single/used_bytes", "many\n");
+  for (const char* type : {"metadata", "system"}) root.Write(fs + "allocation/" + type + "/.keep", "");
+  auto missing = MakeBtrfsCollector(root.path().string())->Collect();
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find("devices"), std::string::npos) << missing.error().message;
+
+  root.Write(fs + "devices/sdx/size", "2048\n");
+  auto families = MakeBtrfsCollector(root.path().string())->Collect();
+  ASSERT_TRUE(families.ok()) << families.error().message;
+  auto scrape = testing::RenderAndParse(*families);
+  const std::string uuid = "5d1b9a3c-0000-4000-8000-000000000001";  // the folder's name: no metadata_uuid
+  EXPECT_EQ(scrape.Value("node_btrfs_used_bytes", {{"uuid", uuid}, {"mode", "single"}}), 0);
+  EXPECT_EQ(scrape.Value("node_btrfs_device_size_bytes", {{"uuid", uuid}, {"device", "sdx"}}), 2048 * 512);
 }
 
 TEST(HardwareClasses, NumbersParseWithGosBasePrefixes) {

@@ -7,7 +7,10 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <unistd.h>
+
 #include <chrono>
+#include <filesystem>
 #include <set>
 
 #include "config/agent_config.h"
@@ -183,6 +186,63 @@ TEST(NodeExporterParity, LiveHostMatchesSizesExactlyAndCountersUpToElapsedTime) 
       EXPECT_GE(ours.value, theirs.value) << Describe(theirs);
     }
   }
+}
+
+// A Btrfs filesystem on a loop device, mounted for the life of the object.
+class LoopBtrfs {
+ public:
+  explicit LoopBtrfs(const TempDir& dir) : mount_point_(dir.File("btrfs")) {
+    std::filesystem::create_directories(mount_point_);
+    const std::string image = dir.File("btrfs.img");
+    std::filesystem::resize_file(dir.Write("btrfs.img", ""), 320u << 20);
+    const CommandResult made = RunCommand({"mkfs.btrfs", "-q", "-L", "parity", image});
+    if (made.exit_code != 0) {
+      problem_ = "mkfs.btrfs failed: " + made.err;
+      return;
+    }
+    const CommandResult mounted = RunCommand({"mount", "-o", "loop", image, mount_point_});
+    if (mounted.exit_code != 0) {
+      problem_ = "cannot mount a loop device here: " + mounted.err;
+      return;
+    }
+    mounted_ = true;
+    uuid_ = RunCommand({"findmnt", "-n", "-o", "UUID", mount_point_}).out;
+    uuid_.erase(uuid_.find_last_not_of(" \n") + 1);
+  }
+  ~LoopBtrfs() {
+    if (mounted_) RunCommand({"umount", mount_point_});
+  }
+  const std::string& problem() const { return problem_; }
+  const std::string& uuid() const { return uuid_; }
+
+ private:
+  std::string mount_point_;
+  std::string problem_;
+  std::string uuid_;
+  bool mounted_ = false;
+};
+
+TEST(NodeExporterParity, MountedBtrfsMatchesDeviceForDeviceThroughTheIoctls) {
+  if (!std::filesystem::exists("/usr/sbin/mkfs.btrfs") || geteuid() != 0) {
+    GTEST_SKIP() << "needs root and Debian's btrfs-progs";
+  }
+  TempDir dir;
+  LoopBtrfs btrfs(dir);
+  if (!btrfs.problem().empty()) GTEST_SKIP() << btrfs.problem();
+  ASSERT_FALSE(btrfs.uuid().empty());
+  const Reads reads = ReadBoth("/");
+  int compared = 0;
+  for (const ParsedSample& theirs : reads.node_exporter.samples) {
+    if (theirs.name.rfind("node_btrfs_", 0) != 0 || theirs.labels.at("uuid") != btrfs.uuid()) continue;
+    const ParsedSample* ours = FindSame(reads.vigil, theirs);
+    ASSERT_NE(ours, nullptr) << "vigil-agent lacks " << Describe(theirs);
+    EXPECT_EQ(ours->value, theirs.value) << Describe(theirs);  // an idle filesystem does not move
+    ++compared;
+  }
+  // Device sizes, free space and the five error counters come only from the ioctls.
+  EXPECT_EQ(reads.vigil.Find("node_btrfs_device_errors_total", {{"uuid", btrfs.uuid()}}).size(), 5u);
+  EXPECT_EQ(reads.vigil.Find("node_btrfs_device_unused_bytes", {{"uuid", btrfs.uuid()}}).size(), 1u);
+  EXPECT_GE(compared, 15);
 }
 
 }  // namespace
