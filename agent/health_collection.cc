@@ -1,5 +1,6 @@
 #include "agent/health_collection.h"
 
+#include "agent/collectors/bcache.h"
 #include "agent/collectors/btrfs.h"
 #include "agent/collectors/diskstats.h"
 #include "agent/collectors/fibrechannel.h"
@@ -76,6 +77,7 @@ std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(
   for (const std::string& name : config::kHealthCollectors) {
     if (!config::CollectorEnabled(health, name)) continue;
     if (name == "arp") collectors.push_back(MakeArpCollector(root));
+    if (name == "bcache") collectors.push_back(MakeBcacheCollector(root));
     if (name == "bonding") collectors.push_back(MakeBondingCollector(root));
     if (name == "btrfs") collectors.push_back(MakeBtrfsCollector(root));
     if (name == "conntrack") collectors.push_back(MakeConntrackCollector(root));

@@ -1,9 +1,10 @@
 // The sysfs collectors of optional hardware (power supplies, Fibre Channel, InfiniBand, tapes,
-// Btrfs) beyond what the parity fixture shows: hosts without the hardware say nothing, broken
+// Btrfs, bcache) beyond what the parity fixture shows: hosts without the hardware say nothing, broken
 // values fail the collection with the file named, and Go's base-prefixed numbers parse as upstream.
 
 #include <gtest/gtest.h>
 
+#include "agent/collectors/bcache.h"
 #include "agent/collectors/btrfs.h"
 #include "agent/collectors/fibrechannel.h"
 #include "agent/collectors/infiniband.h"
@@ -23,7 +24,7 @@ TEST(HardwareClasses, HostsWithoutTheHardwareReportNothingAndSucceed) {
   root.Write("sys/class/.keep", "");
   root.Write("sys/fs/btrfs/features/raid56", "0\n");  // the module is loaded, nothing is mounted
   for (MakeCollector make : {&MakePowerSupplyCollector, &MakeFibreChannelCollector, &MakeInfinibandCollector,
-                             &MakeTapestatsCollector, &MakeBtrfsCollector}) {
+                             &MakeTapestatsCollector, &MakeBtrfsCollector, &MakeBcacheCollector}) {
     auto families = make(root.path().string())->Collect();
     ASSERT_TRUE(families.ok()) << families.error().message;
     EXPECT_TRUE(testing::RenderAndParse(*families).samples.empty());
@@ -124,6 +125,34 @@ TEST(HardwareClasses, BtrfsWithoutItsDeviceListFailsAndUnreadableNumbersReadAsZe
   const std::string uuid = "5d1b9a3c-0000-4000-8000-000000000001";  // the folder's name: no metadata_uuid
   EXPECT_EQ(scrape.Value("node_btrfs_used_bytes", {{"uuid", uuid}, {"mode", "single"}}), 0);
   EXPECT_EQ(scrape.Value("node_btrfs_device_size_bytes", {{"uuid", uuid}, {"device", "sdx"}}), 2048 * 512);
+}
+
+TEST(HardwareClasses, BcacheSizesReadBackAsUpstreamReadsThem) {
+  EXPECT_EQ(DehumanizeBcacheSize("512"), 512u);
+  EXPECT_EQ(DehumanizeBcacheSize("4.0k"), 4096u);
+  EXPECT_EQ(DehumanizeBcacheSize("1.5k"), 1524u);  // (1 + 5/10.24) KiB, truncated
+  EXPECT_EQ(DehumanizeBcacheSize("2G"), 2147483648u);
+  EXPECT_EQ(DehumanizeBcacheSize("7B"), 0u);  // a unit upstream does not know multiplies by 0
+  EXPECT_FALSE(DehumanizeBcacheSize(""));
+  EXPECT_FALSE(DehumanizeBcacheSize("lots"));
+}
+
+TEST(HardwareClasses, BcacheBackingDeviceWithoutWritebackDebugFailsTheCollection) {
+  testing::TempDir root;
+  const std::string set = "sys/fs/bcache/0f3c2b8e-5c53-4b8e-9f43-6a4c5a1d2e10/";
+  root.Write(set + "cache_available_percent", "97\n");
+  root.Write(set + "bdev0/dirty_data", "1.0M\n");
+  auto missing = MakeBcacheCollector(root.path().string())->Collect();
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().message.find("bdev0/writeback_rate_debug"), std::string::npos) << missing.error().message;
+
+  root.Write(set + "bdev0/writeback_rate_debug", "rate:\t\t512/sec\nchange:\t\t-1.0k/sec\n");
+  auto families = MakeBcacheCollector(root.path().string())->Collect();
+  ASSERT_TRUE(families.ok()) << families.error().message;
+  auto scrape = testing::RenderAndParse(*families);
+  EXPECT_EQ(scrape.Value("node_bcache_writeback_change", {{"backing_device", "bdev0"}}), -1024);
+  EXPECT_EQ(scrape.Value("node_bcache_dirty_data_bytes", {{"backing_device", "bdev0"}}), 1048576);
+  EXPECT_EQ(scrape.Value("node_bcache_cache_available_percent"), 97);
 }
 
 TEST(HardwareClasses, NumbersParseWithGosBasePrefixes) {
