@@ -23,6 +23,7 @@
 #include "agent/collectors/thermal_zone.h"
 #include "agent/collectors/timex.h"
 #include "agent/collectors/xfs.h"
+#include "agent/collectors/zfs.h"
 #include "agent/collectors/loadavg.h"
 #include "agent/collectors/meminfo.h"
 #include "agent/collectors/netdev.h"
@@ -134,6 +135,7 @@ std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(
     if (name == "udp_queues") collectors.push_back(MakeUdpQueuesCollector(root));
     if (name == "uname") collectors.push_back(MakeUnameCollector());
     if (name == "xfs") collectors.push_back(MakeXfsCollector(root));
+    if (name == "zfs") collectors.push_back(MakeZfsCollector(root));
     if (name == "vmstat") collectors.push_back(MakeVmstatCollector(root, health.vmstat_fields));
   }
   return collectors;

@@ -154,7 +154,7 @@ inline const std::vector<std::string> kHealthCollectors = {
     "fibrechannel", "filefd", "filesystem", "hwmon", "infiniband", "ipvs", "loadavg", "mdadm", "meminfo",
     "netclass", "netdev", "netstat", "nfs", "nfsd", "nvme", "os", "powersupplyclass", "pressure", "rapl",
     "schedstat", "selinux", "sockstat", "softnet", "stat", "systemd", "tapestats", "textfile",
-    "thermal_zone", "time", "timex", "udp_queues", "uname", "vmstat", "xfs"};
+    "thermal_zone", "time", "timex", "udp_queues", "uname", "vmstat", "xfs", "zfs"};
 
 // Collectors that run only when switched on in health.collectors, as in upstream node_exporter.
 inline const std::vector<std::string> kHealthCollectorsOffByDefault = {"systemd"};
