@@ -29,6 +29,7 @@ struct SdBus {
   decltype(&sd_bus_message_read) read = nullptr;
   decltype(&sd_bus_message_unref) message_unref = nullptr;
   decltype(&sd_bus_get_property_string) get_property_string = nullptr;
+  decltype(&sd_bus_get_property_trivial) get_property_trivial = nullptr;
   decltype(&sd_bus_error_free) error_free = nullptr;
   decltype(&sd_bus_flush_close_unref) close = nullptr;
 
@@ -50,6 +51,7 @@ struct SdBus {
     find(bus.read, "sd_bus_message_read");
     find(bus.message_unref, "sd_bus_message_unref");
     find(bus.get_property_string, "sd_bus_get_property_string");
+    find(bus.get_property_trivial, "sd_bus_get_property_trivial");
     find(bus.error_free, "sd_bus_error_free");
     find(bus.close, "sd_bus_flush_close_unref");
     if (!all) return MakeError("systemd", "libsystemd lacks an sd-bus function Vigil needs");
@@ -114,15 +116,20 @@ class SystemdCollector final : public Collector {
     const char *name, *description, *load, *active, *sub, *following, *path, *job_type, *job_path;
     std::uint32_t job_id = 0;
     std::vector<std::pair<std::string, std::string>> services;  // name, object path
+    std::map<std::string, std::string> sockets;                 // name, object path
     while (api.read(reply, "(ssssssouso)", &name, &description, &load, &active, &sub, &following,
                     &path, &job_id, &job_type, &job_path) > 0) {
       if (!filter_.Keep(name)) continue;
-      units.push_back({name, active, ""});
-      if (std::string_view(name).ends_with(".service")) {
-        services.emplace_back(name, path);
-      }
+      units.push_back({name, active, "", std::nullopt});
+      if (std::string_view(name).ends_with(".service")) services.emplace_back(name, path);
+      if (std::string_view(name).ends_with(".socket")) sockets.emplace(name, path);
     }
     api.exit_container(reply);
+    for (SystemdUnit& unit : units) {
+      if (auto socket = sockets.find(unit.name); socket != sockets.end()) {
+        unit.socket = SocketCounts(api, bus, socket->second);
+      }
+    }
     // A service's Type, as node_exporter labels it; a unit that vanished meanwhile keeps "".
     std::map<std::string, std::string> types;
     for (const auto& [service, object_path] : services) {
@@ -138,6 +145,25 @@ class SystemdCollector final : public Collector {
       if (auto type = types.find(unit.name); type != types.end()) unit.service_type = type->second;
     }
     return units;
+  }
+
+  // As upstream: a socket whose NAccepted or NConnections cannot be read is left out; NRefused is
+  // optional (systemd 239).
+  static std::optional<SystemdUnit::SocketCounts> SocketCounts(const SdBus& api, sd_bus* bus,
+                                                               const std::string& object_path) {
+    const auto read = [&](const char* property) -> std::optional<std::uint32_t> {
+      sd_bus_error error = SD_BUS_ERROR_NULL;
+      std::uint32_t value = 0;
+      const int rc = api.get_property_trivial(bus, kSystemd, object_path.c_str(), "org.freedesktop.systemd1.Socket",
+                                              property, &error, 'u', &value);
+      api.error_free(&error);
+      if (rc < 0) return std::nullopt;
+      return value;
+    };
+    const std::optional<std::uint32_t> accepted = read("NAccepted");
+    const std::optional<std::uint32_t> connections = read("NConnections");
+    if (!accepted || !connections) return std::nullopt;
+    return SystemdUnit::SocketCounts{*accepted, *connections, read("NRefused")};
   }
 
   const std::string name_ = "systemd";
@@ -168,8 +194,24 @@ std::vector<wire::MetricFamily> SystemdFamilies(const std::vector<SystemdUnit>& 
                             "Whether the system is operational (see 'systemctl is-system-running')",
                             wire::METRIC_TYPE_GAUGE);
   AddSeries(running, system_state == "running" ? 1 : 0);
+  auto accepted = MakeFamily("node_systemd_socket_accepted_connections_total",
+                             "Total number of accepted socket connections", wire::METRIC_TYPE_COUNTER);
+  auto current = MakeFamily("node_systemd_socket_current_connections", "Current number of socket connections",
+                            wire::METRIC_TYPE_GAUGE);
+  // A gauge despite its name, as upstream exports it.
+  auto refused = MakeFamily("node_systemd_socket_refused_connections_total",
+                            "Total number of refused socket connections", wire::METRIC_TYPE_GAUGE);
+  for (const SystemdUnit& unit : units) {
+    if (!unit.socket || !filter.Keep(unit.name)) continue;
+    AddSeries(accepted, unit.socket->accepted, {{"name", unit.name}});
+    AddSeries(current, unit.socket->connections, {{"name", unit.name}});
+    if (unit.socket->refused) AddSeries(refused, *unit.socket->refused, {{"name", unit.name}});
+  }
   std::vector<wire::MetricFamily> out;
   if (unit_state.series_size() > 0) out.push_back(std::move(unit_state));
+  for (auto* family : {&accepted, &current, &refused}) {
+    if (family->series_size() > 0) out.push_back(std::move(*family));
+  }
   out.push_back(std::move(summary));
   out.push_back(std::move(running));
   return out;

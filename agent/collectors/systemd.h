@@ -2,13 +2,17 @@
 // The "systemd" collector (off by default, as in upstream node_exporter): the state of every unit
 // as node_systemd_unit_state{name,state,type} (one series per state, 1 for the current one; type is
 // a service's Type, empty for other units), node_systemd_units{state} and
-// node_systemd_system_running — read over D-Bus with libsystemd's sd-bus, not by running
+// node_systemd_system_running, and each socket unit's connections as
+// node_systemd_socket_{accepted_connections_total,current_connections,refused_connections_total}
+// — read over D-Bus with libsystemd's sd-bus, not by running
 // systemctl.
 //
 // libsystemd is opened with dlopen() when the collector first runs, so agents that do not use it
 // do not carry it (and its own dependencies) in memory.
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +25,13 @@ struct SystemdUnit {
   std::string name;          // "nginx.service"
   std::string active_state;  // "active", "failed", ...
   std::string service_type;  // "simple", "forking", ... for services; empty otherwise
+  // A socket unit's connection counts (NAccepted, NConnections, and NRefused since systemd 239).
+  struct SocketCounts {
+    std::uint32_t accepted = 0;
+    std::uint32_t connections = 0;
+    std::optional<std::uint32_t> refused;
+  };
+  std::optional<SocketCounts> socket;
 };
 
 // Families for the units the filter keeps; `system_state` is the manager's SystemState.

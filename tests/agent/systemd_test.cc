@@ -11,10 +11,10 @@ namespace {
 TEST(SystemdFamilies, ReportsEveryStateOfEveryKeptUnit) {
   NameFilter filter(".+", ".+\\.(mount|slice)");
   auto scrape = testing::RenderAndParse(SystemdFamilies(
-      {{"nginx.service", "active", "forking"},
-       {"backup.service", "failed", "oneshot"},
-       {"home.mount", "active", ""},
-       {"ssh.socket", "activating", ""}},
+      {{"nginx.service", "active", "forking", std::nullopt},
+       {"backup.service", "failed", "oneshot", std::nullopt},
+       {"home.mount", "active", "", std::nullopt},
+       {"ssh.socket", "activating", "", std::nullopt}},
       filter, "degraded"));
   EXPECT_EQ(scrape.Value("node_systemd_unit_state",
                          {{"name", "nginx.service"}, {"state", "active"}, {"type", "forking"}}),
@@ -27,6 +27,21 @@ TEST(SystemdFamilies, ReportsEveryStateOfEveryKeptUnit) {
   EXPECT_EQ(scrape.Value("node_systemd_units", {{"state", "failed"}}), 1);
   EXPECT_EQ(scrape.Value("node_systemd_units", {{"state", "active"}}), 1);
   EXPECT_EQ(scrape.Value("node_systemd_system_running"), 0);
+}
+
+TEST(SystemdFamilies, SocketUnitsReportTheirConnectionsAndRefusalsWhereSystemdCountsThem) {
+  NameFilter filter(".+", "");
+  SystemdUnit ssh{"ssh.socket", "active", "", SystemdUnit::SocketCounts{12, 2, 3}};
+  SystemdUnit old{"cups.socket", "active", "", SystemdUnit::SocketCounts{4, 0, std::nullopt}};  // systemd < 239
+  SystemdUnit gone{"gone.socket", "inactive", "", std::nullopt};  // its counts could not be read
+  auto scrape = testing::RenderAndParse(SystemdFamilies({ssh, old, gone}, filter, "running"));
+  EXPECT_EQ(scrape.Value("node_systemd_socket_accepted_connections_total", {{"name", "ssh.socket"}}), 12);
+  EXPECT_EQ(scrape.Value("node_systemd_socket_current_connections", {{"name", "ssh.socket"}}), 2);
+  EXPECT_EQ(scrape.Value("node_systemd_socket_refused_connections_total", {{"name", "ssh.socket"}}), 3);
+  EXPECT_EQ(scrape.types.at("node_systemd_socket_refused_connections_total"), "gauge");  // as upstream
+  EXPECT_EQ(scrape.Value("node_systemd_socket_accepted_connections_total", {{"name", "cups.socket"}}), 4);
+  EXPECT_TRUE(scrape.Find("node_systemd_socket_refused_connections_total", {{"name", "cups.socket"}}).empty());
+  EXPECT_TRUE(scrape.Find("node_systemd_socket_current_connections", {{"name", "gone.socket"}}).empty());
 }
 
 TEST(SystemdCollector, WithoutASystemBusFailsWithAReason) {
