@@ -10,6 +10,7 @@
 #include "agent/collectors/edac.h"
 #include "agent/collectors/hwmon.h"
 #include "agent/collectors/infiniband.h"
+#include "agent/collectors/interrupts.h"
 #include "agent/collectors/ipvs.h"
 #include "agent/collectors/kernel_files.h"
 #include "agent/collectors/mdadm.h"
@@ -18,6 +19,7 @@
 #include "agent/collectors/nvme.h"
 #include "agent/collectors/power_supply.h"
 #include "agent/collectors/proc_net_tables.h"
+#include "agent/collectors/processes.h"
 #include "agent/collectors/rapl.h"
 #include "agent/collectors/selinux.h"
 #include "agent/collectors/thermal_zone.h"
@@ -32,6 +34,7 @@
 #include "agent/collectors/system_info.h"
 #include "agent/collectors/systemd.h"
 #include "agent/collectors/tapestats.h"
+#include "agent/collectors/tcpstat.h"
 #include "agent/collectors/textfile.h"
 #include "common/log.h"
 #include "common/metric_builder.h"
@@ -99,6 +102,7 @@ std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(
     }
     if (name == "hwmon") collectors.push_back(MakeHwmonCollector(root));
     if (name == "infiniband") collectors.push_back(MakeInfinibandCollector(root));
+    if (name == "interrupts") collectors.push_back(MakeInterruptsCollector(root));
     if (name == "ipvs") collectors.push_back(MakeIpvsCollector(root));
     if (name == "loadavg") collectors.push_back(MakeLoadavgCollector(root));
     if (name == "mdadm") collectors.push_back(MakeMdadmCollector(root));
@@ -115,6 +119,7 @@ std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(
     if (name == "os") collectors.push_back(MakeOsCollector(root));
     if (name == "powersupplyclass") collectors.push_back(MakePowerSupplyCollector(root));
     if (name == "pressure") collectors.push_back(MakePressureCollector(root));
+    if (name == "processes") collectors.push_back(MakeProcessesCollector(root));
     if (name == "rapl") collectors.push_back(MakeRaplCollector(root));
     if (name == "schedstat") collectors.push_back(MakeSchedstatCollector(root));
     if (name == "selinux") collectors.push_back(MakeSelinuxCollector());
@@ -126,6 +131,7 @@ std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(
           MakeSystemdCollector({health.systemd.unit_include, health.systemd.unit_exclude}));
     }
     if (name == "tapestats") collectors.push_back(MakeTapestatsCollector(root));
+    if (name == "tcpstat") collectors.push_back(MakeTcpstatCollector(root));
     if (name == "textfile" && !health.textfile_directory.empty()) {
       collectors.push_back(MakeTextfileCollector(health.textfile_directory));
     }

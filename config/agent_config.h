@@ -150,14 +150,16 @@ inline const std::vector<std::string> kSecurityChecks = {
 
 // The health collectors this version has, by node_exporter's names.
 inline const std::vector<std::string> kHealthCollectors = {
-    "arp", "bcache", "bonding", "btrfs", "conntrack", "cpu", "cpufreq", "diskstats", "dmi", "edac", "entropy",
-    "fibrechannel", "filefd", "filesystem", "hwmon", "infiniband", "ipvs", "loadavg", "mdadm", "meminfo",
-    "netclass", "netdev", "netstat", "nfs", "nfsd", "nvme", "os", "powersupplyclass", "pressure", "rapl",
-    "schedstat", "selinux", "sockstat", "softnet", "stat", "systemd", "tapestats", "textfile",
-    "thermal_zone", "time", "timex", "udp_queues", "uname", "vmstat", "xfs", "zfs"};
+    "arp", "bcache", "bonding", "btrfs", "conntrack", "cpu", "cpufreq", "diskstats", "dmi", "edac",
+    "entropy", "fibrechannel", "filefd", "filesystem", "hwmon", "infiniband", "interrupts", "ipvs",
+    "loadavg", "mdadm", "meminfo", "netclass", "netdev", "netstat", "nfs", "nfsd", "nvme", "os",
+    "powersupplyclass", "pressure", "processes", "rapl", "schedstat", "selinux", "sockstat",
+    "softnet", "stat", "systemd", "tapestats", "tcpstat", "textfile", "thermal_zone", "time",
+    "timex", "udp_queues", "uname", "vmstat", "xfs", "zfs"};
 
 // Collectors that run only when switched on in health.collectors, as in upstream node_exporter.
-inline const std::vector<std::string> kHealthCollectorsOffByDefault = {"systemd"};
+inline const std::vector<std::string> kHealthCollectorsOffByDefault = {
+    "interrupts", "processes", "systemd", "tcpstat"};
 
 // Whether `name` (one of kHealthCollectors) runs under this configuration.
 bool CollectorEnabled(const AgentConfig::Health& health, const std::string& name);

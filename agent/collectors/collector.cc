@@ -39,8 +39,9 @@ Result<int> OpenUnderRoot(const std::string& root, const std::string& relative, 
   NoteHostAccess(HostAccess::kRead, path);
   const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd >= 0) return fd;
-  // ENOTDIR: a folder on the path is a file (/sys/fs/xfs/stats/stats/…), so the file is not there.
-  const char* code = errno == ENOENT || errno == ENOTDIR ? "not_found"
+  // ENOTDIR: a folder on the path is a file (/sys/fs/xfs/stats/stats/…), so the file is not there;
+  // ESRCH: the process whose /proc file it was has exited.
+  const char* code = errno == ENOENT || errno == ENOTDIR || errno == ESRCH ? "not_found"
                      : errno == EACCES                   ? "permission_denied"
                                                          : "read_failed";
   return MakeError(code, "cannot open " + path + ": " + std::strerror(errno));
@@ -50,7 +51,8 @@ Result<int> OpenUnderRoot(const std::string& root, const std::string& relative, 
 // an attribute the device cannot give in its state (the speed of a link that is down). Collectors
 // skip such attributes, as node_exporter does.
 Error ReadError(const std::string& path, int error) {
-  const char* code = error == ENODATA      ? "no_data"
+  const char* code = error == ESRCH        ? "not_found"  // the process exited after open
+                     : error == ENODATA    ? "no_data"
                      : error == EINVAL     ? "invalid_argument"
                      : error == EOPNOTSUPP ? "not_supported"
                                            : "read_failed";
