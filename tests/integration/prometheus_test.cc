@@ -4,6 +4,8 @@
 
 #include <signal.h>
 
+#include <chrono>
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -104,6 +106,19 @@ class PrometheusTest : public ::testing::Test {
     return result[0].second;
   }
 
+  // The values of up{instance} scraped after `since` (Unix seconds), oldest first.
+  std::vector<double> UpSamplesSince(const std::string& instance, double since) {
+    HttpResult result = HttpGet(
+        prometheus_port_, "/api/v1/query?query=" + UrlEncode("up{job=\"vigil-agents\",instance=\"" + instance + "\"}[1m]"));
+    std::vector<double> out;
+    Json body = Json::parse(result.body, nullptr, false);
+    if (!body.is_object() || body.value("status", "") != "success" || body["data"]["result"].size() != 1) return out;
+    for (const Json& sample : body["data"]["result"][0]["values"]) {
+      if (sample[0].get<double>() > since) out.push_back(std::stod(sample[1].get<std::string>()));
+    }
+    return out;
+  }
+
   Harness harness_;
   std::string viewer_;
   std::unique_ptr<Process> second_agent_;
@@ -136,10 +151,22 @@ TEST_F(PrometheusTest, EachAgentIsATargetOfItsOwnAndAKilledOneIsDownWithinTwoScr
   // The collector's own job has no agent's series: they would arrive twice.
   EXPECT_EQ(Query("node_load1{job=\"vigil-collector\"}").size(), 0u);
 
-  // Killed: its stream breaks, its target answers 503, and Prometheus records up == 0.
+  // Killed: its stream breaks, its target answers 503, and Prometheus records up == 0. Prometheus's
+  // own sample timestamps tell how many scrapes after the kill still said 1: at most one (a scrape
+  // already under way), so the first or the second scrape after the kill records the host down.
+  const double killed_at =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   harness_.agent().Signal(SIGKILL);
-  EXPECT_TRUE(WaitFor([&] { return Up("web-01") == 0.0; }, seconds(2) + seconds(2)))
+  ASSERT_TRUE(WaitFor([&] { return Up("web-01") == 0.0; }, seconds(10)))
       << "up{instance=\"web-01\"} is " << Up("web-01").value_or(-1);
+  const auto after_kill = UpSamplesSince("web-01", killed_at);
+  ASSERT_FALSE(after_kill.empty());
+  int still_up = 0;
+  for (const double value : after_kill) {
+    if (value == 0.0) break;
+    ++still_up;
+  }
+  EXPECT_LE(still_up, 1) << "scrapes that still said up after the kill";
   EXPECT_EQ(Up("db-01"), 1.0);
 }
 
