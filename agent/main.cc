@@ -6,6 +6,7 @@
 #include <set>
 
 #include "agent/agent.h"
+#include "agent/kernel_features.h"
 #include "agent/health_collection.h"
 #include "agent/once_output.h"
 #include "agent/probes/prober.h"
@@ -19,6 +20,22 @@
 #include "config/agent_config.h"
 
 namespace {
+
+// What `--version` reports besides the version: the machine the binary is for, and whether it
+// needs the host's shared libraries (packages are built static; test builds may not be).
+#if defined(__x86_64__)
+constexpr const char* kArchitecture = "x86_64";
+#elif defined(__aarch64__)
+constexpr const char* kArchitecture = "aarch64";
+#else
+constexpr const char* kArchitecture = "unknown architecture";
+#endif
+#if defined(VIGIL_STATIC_AGENT)
+constexpr const char* kLinkage = "static";
+#else
+constexpr const char* kLinkage = "dynamic";
+#endif
+
 
 constexpr const char* kDescription =
     "Collects host health (node_exporter-compatible metrics) and streams it over TLS to\n"
@@ -132,6 +149,7 @@ int Run(std::shared_ptr<const vigil::config::AgentConfig> config) {
       });
   (*agent)->Start();
   vigil::LogInfo(std::string("vigil-agent ") + VIGIL_VERSION + " started as " + config->id);
+  for (const std::string& line : vigil::agent::MissingKernelFeatures(config->health)) vigil::LogInfo(line);
   vigil::NotifyReady("running");
   io.run();
   return vigil::kExitOk;
@@ -175,7 +193,7 @@ int main(int argc, char** argv) {
   app.add_flag("--version", version, "print the version and exit");
   if (auto exit_code = vigil::ParseCommandLine(app, argc, argv)) return *exit_code;
   if (version) {
-    std::cout << "vigil-agent " << VIGIL_VERSION << "\n";
+    std::cout << "vigil-agent " << VIGIL_VERSION << " (" << kArchitecture << ", " << kLinkage << ")\n";
     return vigil::kExitOk;
   }
   auto loaded = vigil::config::LoadAgentConfig(config_file);

@@ -7,7 +7,9 @@
 # prometheus-cpp (collector only) has no static archive in Debian and stays shared.
 set(THREADS_PREFER_PTHREAD_FLAG ON)
 find_package(Threads REQUIRED)
-find_package(Boost 1.74 REQUIRED COMPONENTS system)
+# Boost.System is header-only since 1.69; its stub library is not linked (a static-pie agent could
+# not take the .so).
+find_package(Boost 1.74 REQUIRED)
 if(VIGIL_STATIC_DEPS)
   set(OPENSSL_USE_STATIC_LIBS TRUE)
   set(Protobuf_USE_STATIC_LIBS ON)
@@ -47,6 +49,21 @@ pkg_check_modules(VIGIL_RE2 REQUIRED IMPORTED_TARGET re2)
 add_library(vigil_re2 INTERFACE)
 target_link_libraries(vigil_re2 INTERFACE PkgConfig::VIGIL_RE2)
 add_library(vigil::re2 ALIAS vigil_re2)
+
+# libdbus-1: the agent's systemd collector asks systemd over D-Bus. Not libsystemd's sd-bus:
+# libsystemd has no static archive, and the agent is one static binary (VIGIL_STATIC_AGENT).
+pkg_check_modules(VIGIL_DBUS REQUIRED dbus-1)
+add_library(vigil_dbus INTERFACE)
+target_include_directories(vigil_dbus SYSTEM INTERFACE ${VIGIL_DBUS_INCLUDE_DIRS})
+if(VIGIL_STATIC_AGENT)
+  find_library(VIGIL_DBUS_ARCHIVE NAMES libdbus-1.a REQUIRED)
+  # After the archive on the link line, so that its references to libsystemd find them.
+  add_library(vigil_dbus_static_stubs STATIC ${PROJECT_SOURCE_DIR}/agent/static_link_stubs.cc)
+  target_link_libraries(vigil_dbus INTERFACE ${VIGIL_DBUS_ARCHIVE} vigil_dbus_static_stubs Threads::Threads)
+else()
+  target_link_libraries(vigil_dbus INTERFACE ${VIGIL_DBUS_LINK_LIBRARIES})
+endif()
+add_library(vigil::dbus ALIAS vigil_dbus)
 
 # libcurl: vigilctl's HTTP(S) client (and, later, webhook delivery).
 find_package(CURL REQUIRED)

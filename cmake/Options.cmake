@@ -21,7 +21,10 @@ if(VIGIL_FUZZ)
 endif()
 target_compile_definitions(vigil_options INTERFACE VIGIL_VERSION="${PROJECT_VERSION}")
 if(VIGIL_STATIC_DEPS)
-  target_link_options(vigil_options INTERFACE -static-libstdc++ -static-libgcc)
+  # Not for the static-pie agent, which gets the runtime statically anyway: g++ 12 follows
+  # -static-libstdc++ with -Bdynamic, and a static-pie linked that way jumps to address 0 at start.
+  target_link_options(vigil_options INTERFACE
+    "$<$<NOT:$<AND:$<BOOL:${VIGIL_STATIC_AGENT}>,$<STREQUAL:$<TARGET_PROPERTY:NAME>,vigil-agent>>>:-static-libstdc++;-static-libgcc>")
 endif()
 
 # Boost 1.74's asio awaitable header uses std::exchange without including <utility>, which g++ 12
@@ -31,5 +34,5 @@ target_compile_options(vigil_asio INTERFACE -include utility)
 # g++ 12 at -O2 mistakes Asio's coroutine-frame allocator (a class-specific operator new/delete
 # pair) for a mismatched pair; the warning is a known false positive there.
 target_compile_options(vigil_asio INTERFACE -Wno-mismatched-new-delete)
-target_link_libraries(vigil_asio INTERFACE Boost::headers Boost::system OpenSSL::SSL OpenSSL::Crypto
+target_link_libraries(vigil_asio INTERFACE Boost::headers OpenSSL::SSL OpenSSL::Crypto
                                            Threads::Threads)

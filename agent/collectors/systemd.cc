@@ -1,14 +1,14 @@
 #include "agent/collectors/systemd.h"
 
-#include <dlfcn.h>
-#include <systemd/sd-bus.h>
+#include <dbus/dbus.h>
 
-#include <cstdlib>
-#include <cstring>
+#include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 #include "common/metric_builder.h"
 
@@ -19,50 +19,85 @@ constexpr const char* kStates[] = {"activating", "active", "deactivating", "fail
 constexpr const char* kSystemd = "org.freedesktop.systemd1";
 constexpr const char* kManagerPath = "/org/freedesktop/systemd1";
 constexpr const char* kManager = "org.freedesktop.systemd1.Manager";
+constexpr int kCallTimeoutMs = 5000;  // one slow answer must not stall a collection for long
 
-// The sd-bus entry points, found in libsystemd.so.0 at run time.
-struct SdBus {
-  decltype(&sd_bus_open_system) open_system = nullptr;
-  decltype(&sd_bus_call_method) call_method = nullptr;
-  decltype(&sd_bus_message_enter_container) enter_container = nullptr;
-  decltype(&sd_bus_message_exit_container) exit_container = nullptr;
-  decltype(&sd_bus_message_read) read = nullptr;
-  decltype(&sd_bus_message_unref) message_unref = nullptr;
-  decltype(&sd_bus_get_property_string) get_property_string = nullptr;
-  decltype(&sd_bus_get_property_trivial) get_property_trivial = nullptr;
-  decltype(&sd_bus_error_free) error_free = nullptr;
-  decltype(&sd_bus_flush_close_unref) close = nullptr;
-
-  static Result<SdBus> Load() {
-    void* library = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
-    if (library == nullptr) {
-      return MakeError("systemd", std::string("cannot load libsystemd: ") + dlerror());
+// A private connection to the system bus (DBUS_SYSTEM_BUS_ADDRESS when set, as libdbus reads it),
+// closed when the object goes away.
+class Bus {
+ public:
+  static Result<Bus> Open() {
+    static const bool threads_ready = dbus_threads_init_default() != 0;  // collectors may run on any thread
+    (void)threads_ready;
+    DBusError error;
+    dbus_error_init(&error);
+    DBusConnection* connection = dbus_bus_get_private(DBUS_BUS_SYSTEM, &error);
+    if (connection == nullptr) {
+      std::string why = dbus_error_is_set(&error) ? error.message : "unknown error";
+      dbus_error_free(&error);
+      return MakeError("systemd", "cannot reach the system bus: " + why);
     }
-    SdBus bus;
-    bool all = true;
-    const auto find = [&](auto& function, const char* symbol) {
-      function = reinterpret_cast<std::remove_reference_t<decltype(function)>>(dlsym(library, symbol));
-      all = all && function != nullptr;
-    };
-    find(bus.open_system, "sd_bus_open_system");
-    find(bus.call_method, "sd_bus_call_method");
-    find(bus.enter_container, "sd_bus_message_enter_container");
-    find(bus.exit_container, "sd_bus_message_exit_container");
-    find(bus.read, "sd_bus_message_read");
-    find(bus.message_unref, "sd_bus_message_unref");
-    find(bus.get_property_string, "sd_bus_get_property_string");
-    find(bus.get_property_trivial, "sd_bus_get_property_trivial");
-    find(bus.error_free, "sd_bus_error_free");
-    find(bus.close, "sd_bus_flush_close_unref");
-    if (!all) return MakeError("systemd", "libsystemd lacks an sd-bus function Vigil needs");
-    return bus;  // the library stays loaded for the life of the process
+    dbus_connection_set_exit_on_disconnect(connection, FALSE);
+    return Bus(connection);
   }
-};
+  Bus(Bus&& other) noexcept : connection_(std::exchange(other.connection_, nullptr)) {}
+  Bus& operator=(Bus&&) = delete;
+  ~Bus() {
+    if (connection_ != nullptr) {
+      dbus_connection_close(connection_);
+      dbus_connection_unref(connection_);
+    }
+  }
 
-std::string Describe(int rc, const sd_bus_error& error) {
-  if (error.message != nullptr) return error.message;
-  return std::strerror(-rc);
-}
+  // Calls a method without arguments, or with string arguments; the reply or an error naming it.
+  Result<DBusMessage*> Call(const char* path, const char* interface, const char* method,
+                            std::initializer_list<const char*> arguments = {}) const {
+    DBusMessage* call = dbus_message_new_method_call(kSystemd, path, interface, method);
+    if (call == nullptr) return MakeError("systemd", "out of memory");
+    DBusMessageIter args;
+    dbus_message_iter_init_append(call, &args);
+    for (const char* argument : arguments) dbus_message_iter_append_basic(&args, DBUS_TYPE_STRING, &argument);
+    DBusError error;
+    dbus_error_init(&error);
+    DBusMessage* reply = dbus_connection_send_with_reply_and_block(connection_, call, kCallTimeoutMs, &error);
+    dbus_message_unref(call);
+    if (reply == nullptr) {
+      std::string why = dbus_error_is_set(&error) ? error.message : "no reply";
+      dbus_error_free(&error);
+      return MakeError("systemd", std::string(method) + " failed: " + why);
+    }
+    return reply;
+  }
+
+  // A property of a unit or the manager (org.freedesktop.DBus.Properties.Get); nullopt when it
+  // cannot be read or has another type than `type`.
+  template <typename T>
+  std::optional<T> Property(const char* path, const char* interface, const char* name, int type) const {
+    Result<DBusMessage*> reply = Call(path, "org.freedesktop.DBus.Properties", "Get", {interface, name});
+    if (!reply) return std::nullopt;
+    std::optional<T> value;
+    DBusMessageIter iter, variant;
+    if (dbus_message_iter_init(*reply, &iter) && dbus_message_iter_get_arg_type(&iter) == DBUS_TYPE_VARIANT) {
+      dbus_message_iter_recurse(&iter, &variant);
+      if (dbus_message_iter_get_arg_type(&variant) == type) {
+        if constexpr (std::is_same_v<T, std::string>) {
+          const char* text = nullptr;
+          dbus_message_iter_get_basic(&variant, &text);
+          value = std::string(text);
+        } else {
+          T number{};
+          dbus_message_iter_get_basic(&variant, &number);
+          value = number;
+        }
+      }
+    }
+    dbus_message_unref(*reply);
+    return value;
+  }
+
+ private:
+  explicit Bus(DBusConnection* connection) : connection_(connection) {}
+  DBusConnection* connection_;
+};
 
 class SystemdCollector final : public Collector {
  public:
@@ -72,93 +107,63 @@ class SystemdCollector final : public Collector {
   const std::string& name() const override { return name_; }
 
   Result<std::vector<wire::MetricFamily>> Collect() override {
-    if (!api_) {
-      Result<SdBus> loaded = SdBus::Load();
-      if (!loaded) return loaded.error();
-      api_ = *loaded;
-    }
-    const SdBus& api = *api_;
-    sd_bus* bus = nullptr;
-    if (int rc = api.open_system(&bus); rc < 0) {
-      return MakeError("systemd", std::string("cannot reach the system bus: ") + std::strerror(-rc));
-    }
-    std::unique_ptr<sd_bus, decltype(api.close)> bus_owner(bus, api.close);
-    Result<std::vector<SystemdUnit>> units = ListUnits(api, bus);
+    Result<Bus> bus = Bus::Open();
+    if (!bus) return bus.error();
+    Result<std::vector<SystemdUnit>> units = ListUnits(*bus);
     if (!units) return units.error();
-    std::string state = "unknown";
-    sd_bus_error error = SD_BUS_ERROR_NULL;
-    char* value = nullptr;
-    if (api.get_property_string(bus, kSystemd, kManagerPath, kManager, "SystemState", &error,
-                                &value) >= 0) {
-      state = value;
-      std::free(value);
-    }
-    api.error_free(&error);
+    const std::string state =
+        bus->Property<std::string>(kManagerPath, kManager, "SystemState", DBUS_TYPE_STRING).value_or("unknown");
     return SystemdFamilies(*units, filter_, state);
   }
 
  private:
-  Result<std::vector<SystemdUnit>> ListUnits(const SdBus& api, sd_bus* bus) {
-    sd_bus_error error = SD_BUS_ERROR_NULL;
-    sd_bus_message* reply = nullptr;
-    const int rc = api.call_method(bus, kSystemd, kManagerPath, kManager, "ListUnits", &error,
-                                   &reply, nullptr);
-    if (rc < 0) {
-      std::string why = Describe(rc, error);
-      api.error_free(&error);
-      return MakeError("systemd", "ListUnits failed: " + why);
-    }
-    std::unique_ptr<sd_bus_message, decltype(api.message_unref)> owner(reply, api.message_unref);
-    std::vector<SystemdUnit> units;
-    if (api.enter_container(reply, 'a', "(ssssssouso)") < 0) {
+  Result<std::vector<SystemdUnit>> ListUnits(const Bus& bus) {
+    Result<DBusMessage*> reply = bus.Call(kManagerPath, kManager, "ListUnits");
+    if (!reply) return reply.error();
+    std::unique_ptr<DBusMessage, void (*)(DBusMessage*)> owner(*reply, dbus_message_unref);
+    DBusMessageIter iter, array;
+    if (!dbus_message_iter_init(*reply, &iter) || dbus_message_iter_get_arg_type(&iter) != DBUS_TYPE_ARRAY ||
+        dbus_message_iter_get_element_type(&iter) != DBUS_TYPE_STRUCT) {
       return MakeError("systemd", "ListUnits answered in an unexpected shape");
     }
-    const char *name, *description, *load, *active, *sub, *following, *path, *job_type, *job_path;
-    std::uint32_t job_id = 0;
-    std::vector<std::pair<std::string, std::string>> services;  // name, object path
-    std::map<std::string, std::string> sockets;                 // name, object path
-    while (api.read(reply, "(ssssssouso)", &name, &description, &load, &active, &sub, &following,
-                    &path, &job_id, &job_type, &job_path) > 0) {
-      if (!filter_.Keep(name)) continue;
-      units.push_back({name, active, "", std::nullopt});
-      if (std::string_view(name).ends_with(".service")) services.emplace_back(name, path);
-      if (std::string_view(name).ends_with(".socket")) sockets.emplace(name, path);
-    }
-    api.exit_container(reply);
-    for (SystemdUnit& unit : units) {
-      if (auto socket = sockets.find(unit.name); socket != sockets.end()) {
-        unit.socket = SocketCounts(api, bus, socket->second);
+    std::vector<SystemdUnit> units;
+    std::vector<std::pair<std::size_t, std::string>> services, sockets;  // unit index, object path
+    dbus_message_iter_recurse(&iter, &array);
+    for (; dbus_message_iter_get_arg_type(&array) == DBUS_TYPE_STRUCT; dbus_message_iter_next(&array)) {
+      // (name, description, load, active, sub, following, object path, job id, job type, job path)
+      DBusMessageIter field;
+      dbus_message_iter_recurse(&array, &field);
+      std::vector<std::string> texts;
+      for (int i = 0; i < 7; ++i, dbus_message_iter_next(&field)) {
+        const int type = dbus_message_iter_get_arg_type(&field);
+        if (type != DBUS_TYPE_STRING && type != DBUS_TYPE_OBJECT_PATH) {
+          return MakeError("systemd", "ListUnits answered in an unexpected shape");
+        }
+        const char* text = nullptr;
+        dbus_message_iter_get_basic(&field, &text);
+        texts.emplace_back(text);
       }
+      const std::string& name = texts[0];
+      if (!filter_.Keep(name)) continue;
+      if (std::string_view(name).ends_with(".service")) services.emplace_back(units.size(), texts[6]);
+      if (std::string_view(name).ends_with(".socket")) sockets.emplace_back(units.size(), texts[6]);
+      units.push_back({name, texts[3], "", std::nullopt});
     }
     // A service's Type, as node_exporter labels it; a unit that vanished meanwhile keeps "".
-    std::map<std::string, std::string> types;
-    for (const auto& [service, object_path] : services) {
-      char* type = nullptr;
-      if (api.get_property_string(bus, kSystemd, object_path.c_str(),
-                                  "org.freedesktop.systemd1.Service", "Type", &error, &type) >= 0) {
-        types[service] = type;
-        std::free(type);
-      }
-      api.error_free(&error);
+    for (const auto& [index, path] : services) {
+      units[index].service_type = bus.Property<std::string>(path.c_str(), "org.freedesktop.systemd1.Service", "Type",
+                                                            DBUS_TYPE_STRING)
+                                      .value_or("");
     }
-    for (SystemdUnit& unit : units) {
-      if (auto type = types.find(unit.name); type != types.end()) unit.service_type = type->second;
-    }
+    for (const auto& [index, path] : sockets) units[index].socket = SocketCounts(bus, path);
     return units;
   }
 
   // As upstream: a socket whose NAccepted or NConnections cannot be read is left out; NRefused is
   // optional (systemd 239).
-  static std::optional<SystemdUnit::SocketCounts> SocketCounts(const SdBus& api, sd_bus* bus,
-                                                               const std::string& object_path) {
-    const auto read = [&](const char* property) -> std::optional<std::uint32_t> {
-      sd_bus_error error = SD_BUS_ERROR_NULL;
-      std::uint32_t value = 0;
-      const int rc = api.get_property_trivial(bus, kSystemd, object_path.c_str(), "org.freedesktop.systemd1.Socket",
-                                              property, &error, 'u', &value);
-      api.error_free(&error);
-      if (rc < 0) return std::nullopt;
-      return value;
+  static std::optional<SystemdUnit::SocketCounts> SocketCounts(const Bus& bus, const std::string& path) {
+    const auto read = [&](const char* property) {
+      return bus.Property<std::uint32_t>(path.c_str(), "org.freedesktop.systemd1.Socket", property, DBUS_TYPE_UINT32);
     };
     const std::optional<std::uint32_t> accepted = read("NAccepted");
     const std::optional<std::uint32_t> connections = read("NConnections");
@@ -168,7 +173,6 @@ class SystemdCollector final : public Collector {
 
   const std::string name_ = "systemd";
   NameFilter filter_;
-  std::optional<SdBus> api_;
 };
 
 }  // namespace

@@ -4,11 +4,8 @@
 // a service's Type, empty for other units), node_systemd_units{state} and
 // node_systemd_system_running, and each socket unit's connections as
 // node_systemd_socket_{accepted_connections_total,current_connections,refused_connections_total}
-// — read over D-Bus with libsystemd's sd-bus, not by running
-// systemctl.
-//
-// libsystemd is opened with dlopen() when the collector first runs, so agents that do not use it
-// do not carry it (and its own dependencies) in memory.
+// — read over D-Bus with libdbus-1 (linked in, static in the static agent), not by running
+// systemctl, and not through libsystemd, which has no static archive.
 
 #include <cstdint>
 #include <memory>

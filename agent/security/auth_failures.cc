@@ -1,10 +1,18 @@
 #include "agent/security/auth_failures.h"
 
-#include <dlfcn.h>
-#include <systemd/sd-journal.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
-#include <cstdlib>
 #include <cstring>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "common/result.h"
+
+extern char** environ;
 
 namespace vigil::agent {
 namespace {
@@ -13,48 +21,55 @@ bool Contains(std::string_view text, std::string_view part) {
   return text.find(part) != std::string_view::npos;
 }
 
-// sd-journal's entry points, found in libsystemd.so.0 at run time so that the agent starts on
-// hosts without it.
-struct SdJournal {
-  decltype(&sd_journal_open_directory) open_directory = nullptr;
-  decltype(&sd_journal_close) close = nullptr;
-  decltype(&sd_journal_add_match) add_match = nullptr;
-  decltype(&sd_journal_add_disjunction) add_disjunction = nullptr;
-  decltype(&sd_journal_seek_cursor) seek_cursor = nullptr;
-  decltype(&sd_journal_seek_tail) seek_tail = nullptr;
-  decltype(&sd_journal_previous) previous = nullptr;
-  decltype(&sd_journal_next) next = nullptr;
-  decltype(&sd_journal_test_cursor) test_cursor = nullptr;
-  decltype(&sd_journal_get_data) get_data = nullptr;
-  decltype(&sd_journal_get_cursor) get_cursor = nullptr;
+// More than a scan's worth of auth messages: the rest waits for the next scan (the cursor moves
+// only as far as what was read).
+constexpr std::size_t kMaxJournalOutput = 32u << 20;
 
-  static const SdJournal* Load() {
-    static const SdJournal loaded = [] {
-      SdJournal j;
-      void* library = dlopen("libsystemd.so.0", RTLD_NOW | RTLD_LOCAL);
-      if (library == nullptr) return j;
-      bool all = true;
-      const auto find = [&](auto& function, const char* symbol) {
-        function = reinterpret_cast<std::remove_reference_t<decltype(function)>>(dlsym(library, symbol));
-        all = all && function != nullptr;
-      };
-      find(j.open_directory, "sd_journal_open_directory");
-      find(j.close, "sd_journal_close");
-      find(j.add_match, "sd_journal_add_match");
-      find(j.add_disjunction, "sd_journal_add_disjunction");
-      find(j.seek_cursor, "sd_journal_seek_cursor");
-      find(j.seek_tail, "sd_journal_seek_tail");
-      find(j.previous, "sd_journal_previous");
-      find(j.next, "sd_journal_next");
-      find(j.test_cursor, "sd_journal_test_cursor");
-      find(j.get_data, "sd_journal_get_data");
-      find(j.get_cursor, "sd_journal_get_cursor");
-      if (!all) j.open_directory = nullptr;
-      return j;
-    }();
-    return loaded.open_directory != nullptr ? &loaded : nullptr;
+// Runs journalctl with `arguments` and returns what it printed; an error when it cannot be run or
+// fails. journalctl, not libsystemd's sd-journal: the agent is one static binary, and libsystemd
+// has no static archive (and would have to be loaded with dlopen).
+Result<std::string> RunJournalctl(const std::vector<std::string>& arguments) {
+  int out[2];
+  if (pipe2(out, O_CLOEXEC) != 0) return MakeError("journal", std::string("pipe: ") + std::strerror(errno));
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  std::vector<char*> argv;
+  std::string program = "journalctl";
+  argv.push_back(program.data());
+  std::vector<std::string> copies = arguments;
+  for (std::string& argument : copies) argv.push_back(argument.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  const int spawned = posix_spawnp(&pid, "journalctl", &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(out[1]);
+  if (spawned != 0) {
+    close(out[0]);
+    return MakeError("journal", std::string("cannot run journalctl: ") + std::strerror(spawned));
   }
-};
+  std::string text;
+  char buffer[65536];
+  for (;;) {
+    const ssize_t n = read(out[0], buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text.append(buffer, static_cast<std::size_t>(n));
+    if (text.size() > kMaxJournalOutput) {
+      kill(pid, SIGTERM);
+      break;
+    }
+  }
+  close(out[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (text.size() <= kMaxJournalOutput && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+    return MakeError("journal", "journalctl failed (no journal here?)");
+  }
+  return text;
+}
 
 }  // namespace
 
@@ -75,48 +90,36 @@ void AuthFailures::Add(std::string_view message) {
 
 JournalResult ReadJournalAuth(const std::string& root, const std::string& cursor) {
   JournalResult result;
-  const SdJournal* api = SdJournal::Load();
-  if (api == nullptr) {
-    result.error = "libsystemd (sd-journal) is not available";
+  // Facilities auth (4) and authpriv (10): matches of one field are alternatives. Field matches
+  // rather than --facility, which systemd before 245 (RHEL 8) does not have.
+  std::vector<std::string> arguments = {"--no-pager", "--quiet", "--output=json", "--output-fields=MESSAGE",
+                                        "SYSLOG_FACILITY=4", "SYSLOG_FACILITY=10"};
+  if (root != "/" && !root.empty()) arguments.push_back("--root=" + root);
+  if (cursor.empty()) {
+    arguments.push_back("--lines=1");  // the newest entry, whose cursor is where counting starts
+  } else {
+    arguments.push_back("--after-cursor=" + cursor);
+  }
+  Result<std::string> text = RunJournalctl(arguments);
+  if (!text) {
+    result.error = text.error().message;
     return result;
   }
-  sd_journal* journal = nullptr;
-  if (int rc = api->open_directory(&journal, root.c_str(), SD_JOURNAL_OS_ROOT); rc < 0) {
-    result.error = std::string("cannot open the journal: ") + std::strerror(-rc);
-    return result;
-  }
-  // Facilities auth (4) and authpriv (10).
-  api->add_match(journal, "SYSLOG_FACILITY=4", 0);
-  api->add_disjunction(journal);
-  api->add_match(journal, "SYSLOG_FACILITY=10", 0);
-  bool counting = false;
-  if (!cursor.empty() && api->seek_cursor(journal, cursor.c_str()) >= 0) {
-    // seek_cursor lands on the entry read last time (if it still exists): step past it.
-    if (api->next(journal) > 0 && api->test_cursor(journal, cursor.c_str()) <= 0) {
-      api->previous(journal);
-    }
-    counting = true;
-  } else {
-    api->seek_tail(journal);
-    api->previous(journal);  // the newest entry, whose cursor is where counting starts
-  }
-  if (counting) {
-    while (api->next(journal) > 0) {
-      const void* data = nullptr;
-      std::size_t length = 0;
-      if (api->get_data(journal, "MESSAGE", &data, &length) >= 0 && length > 8) {
-        result.read.failures.Add(std::string_view(static_cast<const char*>(data) + 8, length - 8));
-      }
+  result.read.cursor = cursor;
+  std::string_view rest = *text;
+  while (!rest.empty()) {
+    const std::size_t end = rest.find('\n');
+    const std::string_view line = rest.substr(0, end);
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+    if (end == std::string_view::npos && text->size() > kMaxJournalOutput) break;  // cut short
+    const nlohmann::json entry = nlohmann::json::parse(line, nullptr, false);
+    if (!entry.is_object() || !entry.contains("__CURSOR") || !entry["__CURSOR"].is_string()) continue;
+    result.read.cursor = entry["__CURSOR"].get<std::string>();
+    // journalctl prints a message that is not valid UTF-8 as an array of bytes.
+    if (!cursor.empty() && entry.contains("MESSAGE") && entry["MESSAGE"].is_string()) {
+      result.read.failures.Add(entry["MESSAGE"].get<std::string>());
     }
   }
-  char* position = nullptr;
-  if (api->get_cursor(journal, &position) >= 0 && position != nullptr) {
-    result.read.cursor = position;
-    std::free(position);
-  } else {
-    result.read.cursor = cursor;
-  }
-  api->close(journal);
   result.ok = true;
   return result;
 }

@@ -16,10 +16,10 @@ struct AuthFailures {
   void Add(std::string_view message);
 };
 
-// Reads the journal's auth messages (syslog facilities auth and authpriv) after `cursor`
-// through libsystemd's sd-journal, loaded at run time, below `root` (SD_JOURNAL_OS_ROOT). With an
-// empty cursor only the position is taken. Returns the new cursor, or an error when there is no
-// journal or no libsystemd.
+// Reads the journal's auth messages (syslog facilities auth and authpriv) after `cursor` by
+// running `journalctl --output=json` (with --root when `root` is not "/"). With an empty cursor only
+// the position is taken. Returns the new cursor, or an error when there is no journal or no
+// journalctl.
 struct JournalRead {
   std::string cursor;
   AuthFailures failures;

@@ -21,11 +21,13 @@ const std::string kCollector = VIGIL_COLLECTOR_BINARY;
 const std::string kFixture = VIGIL_SOURCE_DIR "/tests/agent/fixtures/basic";
 
 TEST(Cli, VersionPrintsNameAndVersion) {
-  for (const std::string& binary : {kAgent, kCollector}) {
-    CommandResult run = RunCommand({binary, "--version"});
-    EXPECT_EQ(run.exit_code, 0);
-    EXPECT_THAT(run.out, MatchesRegex("vigil-(agent|collector) [0-9]+\\.[0-9]+\\.[0-9]+\n"));
-  }
+  CommandResult collector = RunCommand({kCollector, "--version"});
+  EXPECT_EQ(collector.exit_code, 0);
+  EXPECT_THAT(collector.out, MatchesRegex("vigil-collector [0-9]+\\.[0-9]+\\.[0-9]+\n"));
+  // The agent runs on customers' machines of several kinds: it says which it was built for.
+  CommandResult agent = RunCommand({kAgent, "--version"});
+  EXPECT_EQ(agent.exit_code, 0);
+  EXPECT_THAT(agent.out, MatchesRegex("vigil-agent [0-9]+\\.[0-9]+\\.[0-9]+ \\((x86_64|aarch64), (static|dynamic)\\)\n"));
 }
 
 TEST(Cli, HelpDescribesTheOptions) {
