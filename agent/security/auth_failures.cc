@@ -91,9 +91,10 @@ void AuthFailures::Add(std::string_view message) {
 JournalResult ReadJournalAuth(const std::string& root, const std::string& cursor) {
   JournalResult result;
   // Facilities auth (4) and authpriv (10): matches of one field are alternatives. Field matches
-  // rather than --facility, which systemd before 245 (RHEL 8) does not have.
-  std::vector<std::string> arguments = {"--no-pager", "--quiet", "--output=json", "--output-fields=MESSAGE",
-                                        "SYSLOG_FACILITY=4", "SYSLOG_FACILITY=10"};
+  // rather than --facility, which systemd before 245 (RHEL 8) does not have; every field rather
+  // than --output-fields=MESSAGE, which systemd before 236 (RHEL 7) does not have.
+  std::vector<std::string> arguments = {"--no-pager", "--quiet", "--output=json", "SYSLOG_FACILITY=4",
+                                        "SYSLOG_FACILITY=10"};
   if (root != "/" && !root.empty()) arguments.push_back("--root=" + root);
   if (cursor.empty()) {
     arguments.push_back("--lines=1");  // the newest entry, whose cursor is where counting starts
