@@ -189,10 +189,7 @@ class BtrfsCollector final : public Collector {
       const std::string base = std::string("allocation/") + type;
       reserved.emplace_back(type, read.Number(base + "/bytes_reserved"));
       for (const FolderEntry& entry : read.List(base)) {
-        if (entry.regular_file || !std::filesystem::is_directory(std::filesystem::path(root_) / kBtrfs /
-                                                                 folder_name / base / entry.name)) {
-          continue;
-        }
+        if (!entry.directory) continue;  // a layout ("single", "raid1") is a folder
         layouts.push_back({type, entry.name, read.Number(base + "/" + entry.name + "/used_bytes"),
                            read.Number(base + "/" + entry.name + "/total_bytes")});
       }

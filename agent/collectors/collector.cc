@@ -140,8 +140,9 @@ Result<std::vector<FolderEntry>> ListFolder(const std::string& root, const std::
   }
   std::vector<FolderEntry> entries;
   for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
-    entries.push_back({it->path().filename().string(), it->symlink_status(ec).type() ==
-                                                           std::filesystem::file_type::regular});
+    const std::filesystem::file_type type = it->symlink_status(ec).type();
+    entries.push_back({it->path().filename().string(), type == std::filesystem::file_type::regular,
+                       type == std::filesystem::file_type::directory});
   }
   std::sort(entries.begin(), entries.end(),
             [](const FolderEntry& a, const FolderEntry& b) { return a.name < b.name; });

@@ -47,6 +47,7 @@ std::vector<std::string> NumberedEntries(const std::string& root, const std::str
 struct FolderEntry {
   std::string name;
   bool regular_file = false;
+  bool directory = false;
 };
 // The entries of root/folder sorted by name; "not_found" when the folder is absent, which
 // collectors of optional hardware (fibre channel, InfiniBand, tapes) report as nothing to say.

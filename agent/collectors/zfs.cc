@@ -93,7 +93,7 @@ class ZfsCollector final : public Collector {
         if (text.error().code == "not_found") continue;
         return text.error();
       }
-      std::string state(SplitLines(*text).empty() ? std::string_view() : SplitLines(*text).front());
+      std::string state(std::string_view(*text).substr(0, text->find('\n')));  // the first line
       std::transform(state.begin(), state.end(), state.begin(), [](unsigned char c) { return std::tolower(c); });
       for (const char* name : kPoolStates) {
         out.Add("node_zfs_zpool_state", "kstat.zfs.misc.state", wire::METRIC_TYPE_GAUGE, state == name ? 1 : 0,
