@@ -16,7 +16,6 @@ if(VIGIL_STATIC_DEPS)
 endif()
 find_package(OpenSSL 3 REQUIRED)
 find_package(Protobuf REQUIRED)
-find_package(prometheus-cpp REQUIRED COMPONENTS core)
 find_package(nlohmann_json 3 REQUIRED)
 
 # SQLite and yaml-cpp through targets of our own, so that one switch picks the archive or the
@@ -42,13 +41,7 @@ endif()
 add_library(vigil::sqlite3 ALIAS vigil_sqlite3)
 add_library(vigil::yaml_cpp ALIAS vigil_yaml_cpp)
 
-# RE2 (rule and silence matchers): Prometheus's regular-expression syntax, and linear-time
-# matching that no user-given pattern can turn into a stack overflow or a runaway search.
 find_package(PkgConfig REQUIRED)
-pkg_check_modules(VIGIL_RE2 REQUIRED IMPORTED_TARGET re2)
-add_library(vigil_re2 INTERFACE)
-target_link_libraries(vigil_re2 INTERFACE PkgConfig::VIGIL_RE2)
-add_library(vigil::re2 ALIAS vigil_re2)
 
 # libdbus-1: the agent's systemd collector asks systemd over D-Bus. Not libsystemd's sd-bus:
 # libsystemd has no static archive, and the agent is one static binary (VIGIL_STATIC_AGENT).
@@ -65,17 +58,30 @@ else()
 endif()
 add_library(vigil::dbus ALIAS vigil_dbus)
 
-# libcurl: vigilctl's HTTP(S) client (and, later, webhook delivery).
-find_package(CURL REQUIRED)
-find_package(ZLIB REQUIRED)  # gzip on /metrics
-# Howard Hinnant's date/tz on the system's tz database: SLA business-hour calendars.
-find_package(date REQUIRED)
 # CLI11 (header-only): the command lines of all three binaries.
 find_path(VIGIL_CLI11_INCLUDE CLI/CLI.hpp REQUIRED)
 add_library(vigil_cli11 INTERFACE)
 target_include_directories(vigil_cli11 SYSTEM INTERFACE ${VIGIL_CLI11_INCLUDE})
 add_library(vigil::cli11 ALIAS vigil_cli11)
 
-if(VIGIL_TESTS)
-  find_package(GTest REQUIRED)
+# What the collector, vigilctl and the tests need, and the agent does not.
+if(NOT VIGIL_AGENT_ONLY)
+  find_package(prometheus-cpp REQUIRED COMPONENTS core)
+
+  # RE2 (rule and silence matchers): Prometheus's regular-expression syntax, and linear-time
+  # matching that no user-given pattern can turn into a stack overflow or a runaway search.
+  pkg_check_modules(VIGIL_RE2 REQUIRED IMPORTED_TARGET re2)
+  add_library(vigil_re2 INTERFACE)
+  target_link_libraries(vigil_re2 INTERFACE PkgConfig::VIGIL_RE2)
+  add_library(vigil::re2 ALIAS vigil_re2)
+
+  # libcurl: vigilctl's HTTP(S) client (and, later, webhook delivery).
+  find_package(CURL REQUIRED)
+  find_package(ZLIB REQUIRED)  # gzip on /metrics
+  # Howard Hinnant's date/tz on the system's tz database: SLA business-hour calendars.
+  find_package(date REQUIRED)
+
+  if(VIGIL_TESTS)
+    find_package(GTest REQUIRED)
+  endif()
 endif()

@@ -18,6 +18,9 @@ install_missing_packages() {
   done
   ((${#missing[@]})) || return 0
   echo "installing: ${missing[*]}" >&2
+  if printf '%s\n' "${missing[@]}" | grep -q ':arm64$' && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    as_root dpkg --add-architecture arm64
+  fi
   local policy=/usr/sbin/policy-rc.d added_policy=0
   if [[ ! -e $policy ]]; then
     printf '#!/bin/sh\nexit 101\n' | as_root tee "$policy" >/dev/null
@@ -29,6 +32,24 @@ install_missing_packages() {
     "${missing[@]}" >/dev/null
   ((added_policy)) && as_root rm -f "$policy"
   return 0
+}
+
+# arm64 static archives whose -dev package cannot be installed beside amd64's (not Multi-Arch:
+# same; installing it would remove the amd64 one). prepare_aarch64_sysroot unpacks them instead.
+VIGIL_AARCH64_UNPACKED=(libyaml-cpp-dev)
+
+# prepare_aarch64_sysroot DIR: unpacks VIGIL_AARCH64_UNPACKED's arm64 packages into DIR, where
+# cmake/toolchains/aarch64-linux-gnu.cmake looks (VIGIL_AARCH64_SYSROOT). Idempotent.
+prepare_aarch64_sysroot() {
+  local dir=$1 package
+  mkdir -p "$dir/debs"
+  for package in "${VIGIL_AARCH64_UNPACKED[@]}"; do
+    [[ -e $dir/debs/$package.unpacked ]] && continue
+    (cd "$dir/debs" && rm -f "${package}"_*_arm64.deb &&
+      apt-get download -q=2 -o APT::Sandbox::User=root "$package:arm64")
+    dpkg-deb -x "$dir/debs/${package}"_*_arm64.deb "$dir"
+    touch "$dir/debs/$package.unpacked"
+  done
 }
 
 # configure_and_build BUILD_DIR BUILD_TYPE [CMAKE_ARGS...]

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# The agent's packages, as cpack makes them from a native (x86_64) and a cross (aarch64) build:
+# each .deb, .rpm and tarball holds the static binary of its architecture, the unit and the config
+# in the right places, with the same version everywhere; lintian and rpmlint find no error.
+#
+# usage: agent_packages_test.sh SOURCE_DIR X86_64_BUILD_DIR AARCH64_BUILD_DIR
+set -uo pipefail
+
+source_dir=$1
+declare -A builds=([x86_64]=$2 [aarch64]=$3)
+declare -A deb_arch=([x86_64]=amd64 [aarch64]=arm64)
+declare -A elf_machine=([x86_64]="Advanced Micro Devices X86-64" [aarch64]="AArch64")
+version=$(sed -n 's/^project(vigil VERSION \([0-9.]*\).*/\1/p' "$source_dir/CMakeLists.txt")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+
+fail() {
+  echo "FAIL: $*" >&2
+  failures=$((failures + 1))
+}
+
+# expect_line TEXT LINE WHAT: TEXT has LINE as one of its lines.
+expect_line() {
+  grep -qxF -- "$2" <<<"$1" || fail "$3: no line '$2' in:"$'\n'"$1"
+}
+
+# expect_static_binary FILE MACHINE
+expect_static_binary() {
+  local headers
+  headers=$(readelf -h -l "$1" 2>&1) || { fail "$1 is not an ELF file"; return; }
+  grep -q "Machine:.*$2" <<<"$headers" || fail "$1 is not built for $2"
+  grep -q INTERP <<<"$headers" && fail "$1 has a program interpreter: not static"
+  return 0
+}
+
+for arch in x86_64 aarch64; do
+  out=$work/$arch
+  if ! cpack --config "${builds[$arch]}/CPackConfig.cmake" -B "$out" >"$work/cpack-$arch.log" 2>&1; then
+    cat "$work/cpack-$arch.log" >&2
+    fail "cpack failed for $arch"
+    continue
+  fi
+  deb=$out/vigil-agent_${version}_${deb_arch[$arch]}.deb
+  rpm=$out/vigil-agent-${version}-1.$arch.rpm
+  tarball=$out/vigil-agent-${version}-linux-$arch.tar.gz
+  for package in "$deb" "$rpm" "$tarball"; do
+    [[ -f $package ]] || fail "cpack made no $(basename "$package"); it made: $(ls "$out")"
+  done
+
+  # .deb: control fields, files with owners and modes, conffiles, maintainer scripts, lintian.
+  if [[ -f $deb ]]; then
+    expect_line "$(dpkg-deb -f "$deb" Package Version Architecture)" "Version: $version" "$deb"
+    expect_line "$(dpkg-deb -f "$deb" Architecture)" "${deb_arch[$arch]}" "$deb architecture"
+    listing=$(dpkg-deb -c "$deb" | awk '{print $1, $2, $6}')
+    expect_line "$listing" "-rwxr-xr-x root/root ./usr/bin/vigil-agent" "$deb"
+    expect_line "$listing" "-rw-r--r-- root/root ./usr/lib/systemd/system/vigil-agent.service" "$deb"
+    expect_line "$listing" "-rw-r--r-- root/root ./etc/vigil/agent.yaml" "$deb"
+    expect_line "$listing" "-rw-r--r-- root/root ./usr/share/doc/vigil-agent/copyright" "$deb"
+    dpkg-deb -e "$deb" "$work/control-$arch"
+    expect_line "$(cat "$work/control-$arch/conffiles")" "/etc/vigil/agent.yaml" "$deb conffiles"
+    grep -q "useradd --system" "$work/control-$arch/postinst" || fail "$deb postinst creates no user"
+    grep -q "rm -rf /var/lib/vigil-agent" "$work/control-$arch/postrm" || fail "$deb purge keeps the spool"
+    dpkg-deb -x "$deb" "$work/deb-$arch"
+    expect_static_binary "$work/deb-$arch/usr/bin/vigil-agent" "${elf_machine[$arch]}"
+    lintian_out=$(lintian --tag-display-limit 0 "$deb" 2>&1)
+    grep -q '^E:' <<<"$lintian_out" && fail "lintian finds errors in $deb:"$'\n'"$lintian_out"
+  fi
+
+  # .rpm: header, file list, %config(noreplace), scriptlets, rpmlint.
+  if [[ -f $rpm ]]; then
+    expect_line "$(rpm -qp --qf '%{NAME} %{VERSION} %{ARCH}\n' "$rpm" 2>/dev/null)" \
+      "vigil-agent $version $arch" "$rpm header"
+    files=$(rpm -qpl "$rpm" 2>/dev/null)
+    for path in /usr/bin/vigil-agent /usr/lib/systemd/system/vigil-agent.service /etc/vigil/agent.yaml; do
+      expect_line "$files" "$path" "$rpm file list"
+    done
+    expect_line "$(rpm -qp --qf '[%{FILENAMES} %{FILEFLAGS:fflags}\n]' "$rpm" 2>/dev/null)" \
+      "/etc/vigil/agent.yaml cn" "$rpm: agent.yaml as %config(noreplace)"
+    grep -q "useradd --system" <<<"$(rpm -qp --scripts "$rpm" 2>/dev/null)" || fail "$rpm %pre creates no user"
+    grep -q "/usr/lib/.build-id" <<<"$files" && fail "$rpm ships build-id links"
+    rpmlint_out=$(rpmlint -c "$source_dir/packaging/agent/rpmlint.toml" "$rpm" 2>&1)
+    grep -q ' 0 errors' <<<"$rpmlint_out" || fail "rpmlint finds errors in $rpm:"$'\n'"$rpmlint_out"
+    mkdir -p "$work/rpm-$arch"
+    (cd "$work/rpm-$arch" && rpm2cpio "$rpm" | cpio -idm --quiet ./usr/bin/vigil-agent)
+    expect_static_binary "$work/rpm-$arch/usr/bin/vigil-agent" "${elf_machine[$arch]}"
+  fi
+
+  # Tarball: one folder named as the file, with the binary, the unit, the config and how to install.
+  if [[ -f $tarball ]]; then
+    top=vigil-agent-${version}-linux-$arch
+    entries=$(tar tzf "$tarball")
+    for name in vigil-agent vigil-agent.service agent.yaml INSTALL; do
+      expect_line "$entries" "$top/$name" "$tarball"
+    done
+    tar xzf "$tarball" -C "$work"
+    expect_static_binary "$work/$top/vigil-agent" "${elf_machine[$arch]}"
+    # The same version in the binary as in the package names (the aarch64 one through qemu-user).
+    run=("$work/$top/vigil-agent")
+    [[ $arch == aarch64 && $(uname -m) != aarch64 ]] && run=(qemu-aarch64-static "${run[@]}")
+    expect_line "$("${run[@]}" --version)" "vigil-agent $version ($arch, static)" "$tarball binary"
+  fi
+done
+
+# The packaged config is one the agent accepts as it stands.
+config_check=$("$work/deb-x86_64/usr/bin/vigil-agent" --config "$work/deb-x86_64/etc/vigil/agent.yaml" \
+  --check-config 2>&1) || fail "the packaged agent.yaml does not pass --check-config: $config_check"
+
+if ((failures)); then
+  echo "$failures check(s) failed" >&2
+  exit 1
+fi
+echo "agent packages: x86_64 and aarch64 .deb, .rpm and tarball checked"
