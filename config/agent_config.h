@@ -75,7 +75,7 @@ struct AgentConfig {
     std::string textfile_directory;
     struct Systemd {
       std::string unit_include = ".+";
-      std::string unit_exclude = ".+\\.(automount|device|mount|scope|slice|target)";
+      std::string unit_exclude = ".+\\.(automount|device|mount|scope|slice)";
     } systemd;
   } health;
 

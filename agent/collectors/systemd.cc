@@ -2,7 +2,9 @@
 
 #include <dbus/dbus.h>
 
+#include <cctype>
 #include <cstdint>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <optional>
@@ -109,15 +111,23 @@ class SystemdCollector final : public Collector {
   Result<std::vector<wire::MetricFamily>> Collect() override {
     Result<Bus> bus = Bus::Open();
     if (!bus) return bus.error();
-    Result<std::vector<SystemdUnit>> units = ListUnits(*bus);
+    SystemdManager manager;
+    manager.version = bus->Property<std::string>(kManagerPath, kManager, "Version", DBUS_TYPE_STRING).value_or("");
+    // SystemState and timers' LastTriggerUSec exist since systemd 212; upstream asks older ones for
+    // neither.
+    const bool since_212 = SystemdVersionNumber(manager.version) >= 212;
+    Result<std::vector<SystemdUnit>> units = ListUnits(*bus, since_212);
     if (!units) return units.error();
-    const std::string state =
-        bus->Property<std::string>(kManagerPath, kManager, "SystemState", DBUS_TYPE_STRING).value_or("unknown");
-    return SystemdFamilies(*units, filter_, state);
+    if (since_212) {
+      manager.system_state =
+          bus->Property<std::string>(kManagerPath, kManager, "SystemState", DBUS_TYPE_STRING).value_or("unknown");
+    }
+    return SystemdFamilies(manager, *units, filter_);
   }
 
  private:
-  Result<std::vector<SystemdUnit>> ListUnits(const Bus& bus) {
+  // Every unit, with the properties node_exporter reads for the loaded ones the filter keeps.
+  Result<std::vector<SystemdUnit>> ListUnits(const Bus& bus, bool read_timers) {
     Result<DBusMessage*> reply = bus.Call(kManagerPath, kManager, "ListUnits");
     if (!reply) return reply.error();
     std::unique_ptr<DBusMessage, void (*)(DBusMessage*)> owner(*reply, dbus_message_unref);
@@ -127,7 +137,7 @@ class SystemdCollector final : public Collector {
       return MakeError("systemd", "ListUnits answered in an unexpected shape");
     }
     std::vector<SystemdUnit> units;
-    std::vector<std::pair<std::size_t, std::string>> services, sockets;  // unit index, object path
+    std::vector<std::string> paths;
     dbus_message_iter_recurse(&iter, &array);
     for (; dbus_message_iter_get_arg_type(&array) == DBUS_TYPE_STRUCT; dbus_message_iter_next(&array)) {
       // (name, description, load, active, sub, following, object path, job id, job type, job path)
@@ -143,27 +153,34 @@ class SystemdCollector final : public Collector {
         dbus_message_iter_get_basic(&field, &text);
         texts.emplace_back(text);
       }
-      const std::string& name = texts[0];
-      if (!filter_.Keep(name)) continue;
-      if (std::string_view(name).ends_with(".service")) services.emplace_back(units.size(), texts[6]);
-      if (std::string_view(name).ends_with(".socket")) sockets.emplace_back(units.size(), texts[6]);
-      units.push_back({name, texts[3], "", std::nullopt});
+      units.push_back({texts[0], texts[2], texts[3], "", std::nullopt, std::nullopt});
+      paths.push_back(texts[6]);
     }
-    // A service's Type, as node_exporter labels it; a unit that vanished meanwhile keeps "".
-    for (const auto& [index, path] : services) {
-      units[index].service_type = bus.Property<std::string>(path.c_str(), "org.freedesktop.systemd1.Service", "Type",
-                                                            DBUS_TYPE_STRING)
-                                      .value_or("");
+    for (std::size_t i = 0; i < units.size(); ++i) {
+      SystemdUnit& unit = units[i];
+      if (unit.load_state != "loaded" || !filter_.Keep(unit.name)) continue;
+      const char* path = paths[i].c_str();
+      const std::string_view name = unit.name;
+      // A unit that vanished meanwhile keeps an empty type and no counts, as upstream.
+      if (name.ends_with(".service") || name.ends_with(".mount")) {
+        const char* interface =
+            name.ends_with(".service") ? "org.freedesktop.systemd1.Service" : "org.freedesktop.systemd1.Mount";
+        unit.type = bus.Property<std::string>(path, interface, "Type", DBUS_TYPE_STRING).value_or("");
+      } else if (name.ends_with(".socket")) {
+        unit.socket = SocketCounts(bus, path);
+      } else if (name.ends_with(".timer") && read_timers) {
+        unit.timer_last_trigger_usec =
+            bus.Property<std::uint64_t>(path, "org.freedesktop.systemd1.Timer", "LastTriggerUSec", DBUS_TYPE_UINT64);
+      }
     }
-    for (const auto& [index, path] : sockets) units[index].socket = SocketCounts(bus, path);
     return units;
   }
 
   // As upstream: a socket whose NAccepted or NConnections cannot be read is left out; NRefused is
   // optional (systemd 239).
-  static std::optional<SystemdUnit::SocketCounts> SocketCounts(const Bus& bus, const std::string& path) {
+  static std::optional<SystemdUnit::SocketCounts> SocketCounts(const Bus& bus, const char* path) {
     const auto read = [&](const char* property) {
-      return bus.Property<std::uint32_t>(path.c_str(), "org.freedesktop.systemd1.Socket", property, DBUS_TYPE_UINT32);
+      return bus.Property<std::uint32_t>(path, "org.freedesktop.systemd1.Socket", property, DBUS_TYPE_UINT32);
     };
     const std::optional<std::uint32_t> accepted = read("NAccepted");
     const std::optional<std::uint32_t> connections = read("NConnections");
@@ -177,27 +194,39 @@ class SystemdCollector final : public Collector {
 
 }  // namespace
 
-std::vector<wire::MetricFamily> SystemdFamilies(const std::vector<SystemdUnit>& units,
-                                                NameFilter& filter,
-                                                const std::string& system_state) {
-  auto unit_state = MakeFamily("node_systemd_unit_state", "Systemd unit", wire::METRIC_TYPE_GAUGE);
+double SystemdVersionNumber(const std::string& version) {
+  for (std::size_t start = 0; start < version.size();) {
+    std::size_t end = start;
+    while (end < version.size() && std::isdigit(static_cast<unsigned char>(version[end]))) ++end;
+    if (end - start >= 3) {
+      if (end + 1 < version.size() && version[end] == '.' &&
+          std::isdigit(static_cast<unsigned char>(version[end + 1]))) {
+        end += 1;
+        while (end < version.size() && std::isdigit(static_cast<unsigned char>(version[end]))) ++end;
+      }
+      return std::strtod(version.substr(start, end - start).c_str(), nullptr);
+    }
+    start = end == start ? start + 1 : end;
+  }
+  return 0;
+}
+
+std::vector<wire::MetricFamily> SystemdFamilies(const SystemdManager& manager,
+                                                const std::vector<SystemdUnit>& units,
+                                                NameFilter& filter) {
+  auto version = MakeFamily("node_systemd_version", "Detected systemd version", wire::METRIC_TYPE_GAUGE);
+  AddSeries(version, SystemdVersionNumber(manager.version),
+            {{"version", SystemdVersionNumber(manager.version) > 0 ? manager.version : ""}});
+  auto summary = MakeFamily("node_systemd_units", "Summary of systemd unit states",
+                            wire::METRIC_TYPE_GAUGE);
   std::map<std::string, int> counts;
   for (const char* state : kStates) counts[state] = 0;
   for (const SystemdUnit& unit : units) {
-    if (!filter.Keep(unit.name)) continue;
-    for (const char* state : kStates) {
-      AddSeries(unit_state, unit.active_state == state ? 1 : 0,
-                {{"name", unit.name}, {"state", state}, {"type", unit.service_type}});
-    }
     if (counts.count(unit.active_state) > 0) ++counts[unit.active_state];
   }
-  auto summary = MakeFamily("node_systemd_units", "Summary of systemd unit states",
-                            wire::METRIC_TYPE_GAUGE);
   for (const auto& [state, count] : counts) AddSeries(summary, count, {{"state", state}});
-  auto running = MakeFamily("node_systemd_system_running",
-                            "Whether the system is operational (see 'systemctl is-system-running')",
-                            wire::METRIC_TYPE_GAUGE);
-  AddSeries(running, system_state == "running" ? 1 : 0);
+
+  auto unit_state = MakeFamily("node_systemd_unit_state", "Systemd unit", wire::METRIC_TYPE_GAUGE);
   auto accepted = MakeFamily("node_systemd_socket_accepted_connections_total",
                              "Total number of accepted socket connections", wire::METRIC_TYPE_COUNTER);
   auto current = MakeFamily("node_systemd_socket_current_connections", "Current number of socket connections",
@@ -205,19 +234,36 @@ std::vector<wire::MetricFamily> SystemdFamilies(const std::vector<SystemdUnit>& 
   // A gauge despite its name, as upstream exports it.
   auto refused = MakeFamily("node_systemd_socket_refused_connections_total",
                             "Total number of refused socket connections", wire::METRIC_TYPE_GAUGE);
+  auto last_trigger = MakeFamily("node_systemd_timer_last_trigger_seconds", "Seconds since epoch of last trigger.",
+                                 wire::METRIC_TYPE_GAUGE);
   for (const SystemdUnit& unit : units) {
-    if (!unit.socket || !filter.Keep(unit.name)) continue;
-    AddSeries(accepted, unit.socket->accepted, {{"name", unit.name}});
-    AddSeries(current, unit.socket->connections, {{"name", unit.name}});
-    if (unit.socket->refused) AddSeries(refused, *unit.socket->refused, {{"name", unit.name}});
+    if (unit.load_state != "loaded" || !filter.Keep(unit.name)) continue;
+    for (const char* state : kStates) {
+      AddSeries(unit_state, unit.active_state == state ? 1 : 0,
+                {{"name", unit.name}, {"state", state}, {"type", unit.type}});
+    }
+    if (unit.socket) {
+      AddSeries(accepted, unit.socket->accepted, {{"name", unit.name}});
+      AddSeries(current, unit.socket->connections, {{"name", unit.name}});
+      if (unit.socket->refused) AddSeries(refused, *unit.socket->refused, {{"name", unit.name}});
+    }
+    if (unit.timer_last_trigger_usec) {
+      AddSeries(last_trigger, static_cast<double>(*unit.timer_last_trigger_usec) / 1e6, {{"name", unit.name}});
+    }
   }
   std::vector<wire::MetricFamily> out;
-  if (unit_state.series_size() > 0) out.push_back(std::move(unit_state));
-  for (auto* family : {&accepted, &current, &refused}) {
+  out.push_back(std::move(version));
+  out.push_back(std::move(summary));
+  for (auto* family : {&unit_state, &accepted, &current, &refused, &last_trigger}) {
     if (family->series_size() > 0) out.push_back(std::move(*family));
   }
-  out.push_back(std::move(summary));
-  out.push_back(std::move(running));
+  if (manager.system_state) {
+    auto running = MakeFamily("node_systemd_system_running",
+                              "Whether the system is operational (see 'systemctl is-system-running')",
+                              wire::METRIC_TYPE_GAUGE);
+    AddSeries(running, *manager.system_state == "running" ? 1 : 0);
+    out.push_back(std::move(running));
+  }
   return out;
 }
 

@@ -15,6 +15,7 @@
 
 #include "config/agent_config.h"
 #include "tests/support/exposition_parser.h"
+#include "tests/support/fake_systemd.h"
 #include "tests/support/http_client.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
@@ -25,10 +26,11 @@ namespace {
 
 constexpr const char* kNodeExporter = "/usr/bin/prometheus-node-exporter";
 
-// Upstream node_exporter's defaults where Debian's build differs (Debian excludes all of /run and
-// the lo device).
+// Upstream node_exporter's defaults where Debian's build differs (Debian excludes all of /run, the
+// lo device and systemd's target units).
 constexpr const char* kUpstreamMountPointsExclude =
     "^/(dev|proc|run/credentials/.+|sys|var/lib/docker/.+|var/lib/containers/storage/.+)($|/)";
+constexpr const char* kUpstreamSystemdUnitExclude = ".+\\.(automount|device|mount|scope|slice)";
 
 std::uint16_t FreePort() {
   // node_exporter cannot report the port it bound, so the test picks one the kernel just freed.
@@ -57,6 +59,7 @@ Reads ReadBoth(const std::string& root) {
       "--path.udev.data=" + root + "/run/udev/data",
       "--collector.disable-defaults",
       std::string("--collector.filesystem.mount-points-exclude=") + kUpstreamMountPointsExclude,
+      std::string("--collector.systemd.unit-exclude=") + kUpstreamSystemdUnitExclude,
       "--collector.netdev.device-exclude=",
       "--no-collector.netdev.netlink",
       "--collector.textfile.directory=" + root + "/textfile"};
@@ -77,7 +80,7 @@ Reads ReadBoth(const std::string& root) {
   const std::string config = dir.Write(
       "agent.yaml", "agent: {id: parity}\ncollector: {address: \"127.0.0.1:1\", ca_file: x, "
                     "token_file: y}\nhealth: {root: \"" + root + "\", textfile: {directory: \"" +
-                    root + "/textfile\"}, collectors: {" + opt_ins + "}}\n");
+                    root + "/textfile\"}, collectors: {" + opt_ins + "}}\nsecurity: {enabled: false}\n");
   CommandResult once = RunCommand({VIGIL_AGENT_BINARY, "--config", config, "--once"});
   EXPECT_EQ(once.exit_code, 0) << once.err;
   Reads reads{ParseExposition(scrape.body), ParseExposition(once.out)};
@@ -203,6 +206,38 @@ TEST(NodeExporterParity, LiveHostMatchesSizesExactlyAndCountersUpToElapsedTime) 
       EXPECT_GE(ours.value, theirs.value) << Describe(theirs);
     }
   }
+}
+
+TEST(NodeExporterParity, SystemdOnTheSameBusMatchesSeriesForSeriesAndValueForValue) {
+  // Both read the fake systemd's units over the bus named by DBUS_SYSTEM_BUS_ADDRESS: node_exporter
+  // through go-systemd, vigil-agent through libdbus-1.
+  TempDir dir;
+  FakeSystemd systemd(dir);
+  ASSERT_TRUE(systemd.problem().empty()) << systemd.problem();
+  setenv("DBUS_SYSTEM_BUS_ADDRESS", systemd.address().c_str(), 1);
+  const Reads reads = ReadBoth(VIGIL_SOURCE_DIR "/tests/agent/fixtures/sparse");
+  unsetenv("DBUS_SYSTEM_BUS_ADDRESS");
+  const auto is_systemd = [](const ParsedSample& sample) { return sample.name.rfind("node_systemd_", 0) == 0; };
+  int compared = 0;
+  for (const ParsedSample& theirs : reads.node_exporter.samples) {
+    if (!is_systemd(theirs)) continue;
+    const ParsedSample* ours = FindSame(reads.vigil, theirs);
+    if (ours == nullptr) {
+      ADD_FAILURE() << "vigil-agent lacks " << Describe(theirs);
+      continue;
+    }
+    EXPECT_EQ(ours->value, theirs.value) << Describe(theirs);
+    EXPECT_EQ(reads.vigil.types.at(theirs.name), reads.node_exporter.types.at(theirs.name)) << theirs.name;
+    ++compared;
+  }
+  for (const ParsedSample& ours : reads.vigil.samples) {
+    if (is_systemd(ours)) {
+      EXPECT_NE(FindSame(reads.node_exporter, ours), nullptr) << "only vigil-agent has " << Describe(ours);
+    }
+  }
+  // Version, five summary states, five states of each of the six loaded units kept, three socket
+  // counts, a timer and the system state.
+  EXPECT_EQ(compared, 1 + 5 + 6 * 5 + 3 + 1 + 1);
 }
 
 // A Btrfs filesystem on a loop device, mounted for the life of the object.
