@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <iostream>
+#include <optional>
 #include <set>
 
 #include "agent/agent.h"
@@ -17,6 +18,7 @@
 #include "common/exposition.h"
 #include "common/log.h"
 #include "common/service_notify.h"
+#include "common/service_watchdog.h"
 #include "config/agent_config.h"
 
 namespace {
@@ -140,8 +142,15 @@ int Run(std::shared_ptr<const vigil::config::AgentConfig> config) {
     return vigil::kExitFailure;
   }
   const std::string config_file = config->source_file;
+  // systemd's watchdog, when the unit asks for one (WatchdogSec=): fed from the agent's one loop.
+  std::optional<vigil::ServiceWatchdog> watchdog;
+  if (const auto interval = vigil::ServiceWatchdog::RequestedInterval()) watchdog.emplace(io, *interval);
   vigil::DaemonSignals signals(
-      io, [&] { (*agent)->Stop([] { vigil::LogInfo("stopped"); }); },
+      io,
+      [&] {
+        if (watchdog) watchdog->Stop();
+        (*agent)->Stop([] { vigil::LogInfo("stopped"); });
+      },
       [&] {
         auto loaded = vigil::config::LoadAgentConfig(config_file);
         if (!loaded.ok()) return vigil::config::LogReloadProblems(loaded.problems);
@@ -151,6 +160,7 @@ int Run(std::shared_ptr<const vigil::config::AgentConfig> config) {
   vigil::LogInfo(std::string("vigil-agent ") + VIGIL_VERSION + " started as " + config->id);
   for (const std::string& line : vigil::agent::MissingKernelFeatures(config->health)) vigil::LogInfo(line);
   vigil::NotifyReady("running");
+  if (watchdog) watchdog->Start();
   io.run();
   return vigil::kExitOk;
 }

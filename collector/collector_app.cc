@@ -158,6 +158,10 @@ class CollectorApp::Impl {
     return OkStatus();
   }
 
+  void SetDeliveryHeartbeat(std::function<void()> beat) {
+    alerting_.notifier().SetDeliveryHeartbeat(std::move(beat));
+  }
+
   void Start() {
     for (const std::string& path : config_->not_yet_supported) {
       LogWarning(path + " is set but not acted on by this version of the collector");
@@ -295,6 +299,10 @@ Result<std::unique_ptr<CollectorApp>> CollectorApp::Create(
 
 CollectorApp::CollectorApp(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 CollectorApp::~CollectorApp() = default;
+void CollectorApp::WatchLoops(const std::function<std::function<void()>(std::string)>& add_loop) {
+  impl_->SetDeliveryHeartbeat(add_loop("notification delivery"));
+}
+
 void CollectorApp::Start() { impl_->Start(); }
 void CollectorApp::Stop() { impl_->Stop(); }
 bool CollectorApp::Drained() const { return impl_->Drained(); }

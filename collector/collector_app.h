@@ -7,6 +7,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "collector/alerting_setup.h"
@@ -26,6 +27,9 @@ class CollectorApp {
   CollectorApp(const CollectorApp&) = delete;
   CollectorApp& operator=(const CollectorApp&) = delete;
 
+  // Registers the loops that run beside the io_context (notification delivery) with systemd's
+  // watchdog: `add_loop(name)` returns the beat each calls on every round. Before Start.
+  void WatchLoops(const std::function<std::function<void()>(std::string)>& add_loop);
   void Start();
   // Stops accepting and closes connections; /readyz answers 503 from here on.
   void Stop();

@@ -4,6 +4,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <iostream>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "common/daemon_signals.h"
 #include "common/log.h"
 #include "common/service_notify.h"
+#include "common/service_watchdog.h"
 #include "config/collector_config.h"
 
 namespace {
@@ -77,9 +79,16 @@ int Run(std::shared_ptr<const vigil::config::CollectorConfig> config,
       if (!ec) wait_drained();
     });
   };
+  // systemd's watchdog, when the unit asks for one (WatchdogSec=).
+  std::optional<vigil::ServiceWatchdog> watchdog;
+  if (const auto interval = vigil::ServiceWatchdog::RequestedInterval()) {
+    watchdog.emplace(io, *interval);
+    (*app)->WatchLoops([&](std::string name) { return watchdog->AddLoop(std::move(name)); });
+  }
   vigil::DaemonSignals signals(
       io,
       [&] {
+        if (watchdog) watchdog->Stop();
         (*app)->Stop();
         stop_deadline = std::chrono::steady_clock::now() + kShutdownGrace;
         wait_drained();
@@ -96,6 +105,7 @@ int Run(std::shared_ptr<const vigil::config::CollectorConfig> config,
                  std::to_string((*app)->http_port()) + "; " + std::to_string(rule_count) +
                  " rules from files");
   vigil::NotifyReady("running");
+  if (watchdog) watchdog->Start();
   std::vector<std::thread> workers;
   for (std::size_t i = 1; i < threads; ++i) workers.emplace_back([&io] { io.run(); });
   io.run();

@@ -45,4 +45,6 @@ void NotifyReloading() { Notify("RELOADING=1"); }
 
 void NotifyStopping() { Notify("STOPPING=1"); }
 
+void NotifyWatchdog() { Notify("WATCHDOG=1"); }
+
 }  // namespace vigil

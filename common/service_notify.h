@@ -10,5 +10,7 @@ void NotifyReady(std::string_view status);
 void NotifyStatus(std::string_view status);
 void NotifyReloading();
 void NotifyStopping();
+// Feeds systemd's watchdog (WatchdogSec=): see common/service_watchdog.h for when.
+void NotifyWatchdog();
 
 }  // namespace vigil

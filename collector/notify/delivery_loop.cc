@@ -100,6 +100,7 @@ void DeliveryLoop::SetConfig(alerting::NotifyConfig config) {
 
 void DeliveryLoop::Run() {
   while (!stopping_) {
+    if (heartbeat_) heartbeat_();
     std::vector<alerting::OutboxEntry> incoming;
     std::vector<alerting::OutboxEntry> resubmitted;
     std::optional<alerting::NotifyConfig> config;

@@ -7,6 +7,7 @@
 #include <prometheus/registry.h>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -34,6 +35,9 @@ class DeliveryLoop final : private alerting::OutboxWriter, private alerting::Del
   DeliveryLoop(const DeliveryLoop&) = delete;
   DeliveryLoop& operator=(const DeliveryLoop&) = delete;
 
+  // Called on every round of the thread (at least once a second), so that systemd's watchdog
+  // sees it alive (common/service_watchdog.h). Before Start.
+  void SetHeartbeat(std::function<void()> beat) { heartbeat_ = std::move(beat); }
   // Starts the thread with the entries still pending in the store.
   void Start(std::vector<alerting::OutboxEntry> pending);
   // Stops the thread; transfers in flight are abandoned (their entries stay pending in the store
@@ -60,6 +64,7 @@ class DeliveryLoop final : private alerting::OutboxWriter, private alerting::Del
   prometheus::Family<prometheus::Gauge>& circuit_open_;
   CurlSender sender_;
   std::unique_ptr<alerting::Deliverer> deliverer_;  // used on the thread only (after Start)
+  std::function<void()> heartbeat_;
 
   std::mutex mutex_;
   std::vector<alerting::OutboxEntry> inbox_;           // guarded by mutex_

@@ -46,6 +46,8 @@ alerting::IncidentNotifyState Notifier::StateOf(const IncidentRecord& incident) 
   return state;
 }
 
+void Notifier::SetDeliveryHeartbeat(std::function<void()> beat) { delivery_->SetHeartbeat(std::move(beat)); }
+
 Status Notifier::Start() {
   auto open = store_.OpenIncidents();
   if (!open) return open.error();

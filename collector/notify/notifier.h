@@ -8,6 +8,7 @@
 
 #include <prometheus/collectable.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -40,6 +41,8 @@ class Notifier final : public IncidentObserver, public prometheus::Collectable {
   // what is still pending.
   Status Start();
   void Stop();
+  // The delivery thread's beat for systemd's watchdog; before Start.
+  void SetDeliveryHeartbeat(std::function<void()> beat);
   // New receivers and routes; what is queued stays queued.
   void Reload(alerting::NotifyConfig config);
 

@@ -102,6 +102,19 @@ for arch in x86_64 aarch64; do
   fi
 done
 
+# The units: systemd-analyze verify finds nothing to say (its ExecStart pointed at the packaged
+# binary, as the unit's own path is not installed here), and the sandbox scores "OK" or better.
+for unit in "$source_dir"/packaging/systemd/*.service; do
+  name=$(basename "$unit")
+  sed "s|/usr/bin/vigil-agent|$work/deb-x86_64/usr/bin/vigil-agent|; s|/usr/bin/vigil-collector|/bin/true|" \
+    "$unit" >"$work/$name"
+  verify=$(systemd-analyze verify "$work/$name" 2>&1) || fail "systemd-analyze verify $name failed: $verify"
+  [[ -z $verify ]] && true || fail "systemd-analyze verify $name: $verify"
+  exposure=$(systemd-analyze security --offline=yes "$work/$name" 2>&1 | sed -n 's/.*Overall exposure level for .*: \([0-9.]*\) .*/\1/p')
+  [[ -n $exposure ]] && awk -v e="$exposure" 'BEGIN { exit !(e <= 2.5) }' ||
+    fail "$name: systemd-analyze security exposure '${exposure:-unreadable}', above 2.5"
+done
+
 # The packaged config is one the agent accepts as it stands.
 config_check=$("$work/deb-x86_64/usr/bin/vigil-agent" --config "$work/deb-x86_64/etc/vigil/agent.yaml" \
   --check-config 2>&1) || fail "the packaged agent.yaml does not pass --check-config: $config_check"
