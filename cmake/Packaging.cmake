@@ -1,6 +1,7 @@
 # Packages, with CPack: the agent as .deb, .rpm and a plain tarball for the architecture being built
-# (x86_64 natively, aarch64 through cmake/toolchains/aarch64-linux-gnu.cmake). `scripts/package`
-# makes every package of both architectures into build/packages/; tests/packaging checks them.
+# (x86_64 natively, aarch64 through cmake/toolchains/aarch64-linux-gnu.cmake), and the collector with
+# vigilctl as a .deb (native builds). `scripts/package` makes every package of both architectures
+# into build/packages/; tests/packaging checks them.
 #
 # Layout, the same in every format: /usr/bin/vigil-agent, /usr/lib/systemd/system (where systemd
 # looks on Debian, RHEL and SUSE alike), /etc/vigil/agent.yaml as a conffile / %config(noreplace),
@@ -27,6 +28,22 @@ install(FILES ${VIGIL_PACKAGING_DIR}/systemd/vigil-agent.service ${VIGIL_PACKAGI
               ${VIGIL_PACKAGING_DIR}/agent/INSTALL ${VIGIL_PACKAGING_DIR}/agent/copyright
         DESTINATION . COMPONENT agent_tarball)
 
+if(NOT VIGIL_AGENT_ONLY)
+  install(FILES ${VIGIL_PACKAGING_DIR}/systemd/vigil-collector.service
+          DESTINATION lib/systemd/system COMPONENT collector)
+  install(FILES ${PROJECT_SOURCE_DIR}/config/examples/collector.yaml
+          DESTINATION /etc/vigil COMPONENT collector)
+  install(FILES ${PROJECT_SOURCE_DIR}/config/examples/rules.d/host.yaml
+          DESTINATION /etc/vigil/rules.d COMPONENT collector)
+  install(PROGRAMS ${PROJECT_SOURCE_DIR}/scripts/make-pki
+          DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/vigil-collector COMPONENT collector)
+  install(FILES ${VIGIL_PACKAGING_DIR}/collector/copyright ${PROJECT_BINARY_DIR}/changelog.gz
+                ${PROJECT_SOURCE_DIR}/docs/operations.md ${PROJECT_SOURCE_DIR}/docs/configuration.md
+                ${PROJECT_SOURCE_DIR}/docs/api.md ${PROJECT_SOURCE_DIR}/docs/rules.md
+                ${PROJECT_SOURCE_DIR}/docs/webhooks.md ${PROJECT_SOURCE_DIR}/docs/sla.md
+          DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/doc/vigil-collector COMPONENT collector)
+endif()
+
 # Architecture names differ per format: amd64/arm64 for Debian, x86_64/aarch64 for RPM and the
 # tarball (uname -m).
 if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
@@ -50,6 +67,7 @@ set(CPACK_GENERATOR DEB RPM TGZ)
 # Which components go into which format: cmake/CPackPerGenerator.cmake.
 set(CPACK_PROJECT_CONFIG_FILE ${PROJECT_SOURCE_DIR}/cmake/CPackPerGenerator.cmake)
 set(CPACK_VIGIL_MACHINE ${VIGIL_MACHINE})
+set(CPACK_VIGIL_AGENT_ONLY ${VIGIL_AGENT_ONLY})
 # The first line is the summary; lines stay under 80 characters (lintian, rpmlint).
 set(CPACK_COMPONENT_AGENT_DESCRIPTION
     "Vigil agent: host health, probes and security scans for vigil-collector\n\
@@ -68,6 +86,20 @@ set(CPACK_DEBIAN_AGENT_PACKAGE_NAME vigil-agent)
 # Static: no shared library to depend on. useradd (passwd) and getent (libc-bin) are essential or
 # required on every Debian.
 set(CPACK_DEBIAN_AGENT_PACKAGE_DEPENDS "")
+set(CPACK_COMPONENT_COLLECTOR_DESCRIPTION
+    "Vigil collector: incidents, notifications and SLAs for a fleet of agents\n\
+Receives vigil-agent streams over TLS, serves each agent to Prometheus,\n\
+evaluates rules into incidents, pages on-call through signed webhooks,\n\
+and keeps fault reports and contract SLAs. With vigilctl, its REST\n\
+API's command-line client.")
+set(CPACK_DEBIAN_COLLECTOR_PACKAGE_NAME vigil-collector)
+# Depends from the binaries' shared libraries (dpkg-shlibdeps), and openssl for the first
+# certificates postinst makes.
+set(CPACK_DEBIAN_COLLECTOR_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_COLLECTOR_PACKAGE_DEPENDS "openssl")
+set(CPACK_DEBIAN_COLLECTOR_PACKAGE_CONTROL_EXTRA
+    "${VIGIL_PACKAGING_DIR}/collector/deb/conffiles;${VIGIL_PACKAGING_DIR}/collector/deb/postinst;\
+${VIGIL_PACKAGING_DIR}/collector/deb/prerm;${VIGIL_PACKAGING_DIR}/collector/deb/postrm")
 set(CPACK_DEBIAN_AGENT_PACKAGE_CONTROL_EXTRA
     "${VIGIL_PACKAGING_DIR}/agent/deb/conffiles;${VIGIL_PACKAGING_DIR}/agent/deb/postinst;\
 ${VIGIL_PACKAGING_DIR}/agent/deb/prerm;${VIGIL_PACKAGING_DIR}/agent/deb/postrm")

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The agent's packages, as cpack makes them from a native (x86_64) and a cross (aarch64) build:
-# each .deb, .rpm and tarball holds the static binary of its architecture, the unit and the config
-# in the right places, with the same version everywhere; lintian and rpmlint find no error.
+# The packages, as cpack makes them from a native (x86_64) and a cross (aarch64) build: each agent
+# .deb, .rpm and tarball holds the static binary of its architecture, the unit and the config in
+# the right places, with the same version everywhere; the collector's .deb holds both binaries,
+# its unit, conffiles and docs, with Depends from dpkg-shlibdeps; lintian and rpmlint find no
+# error; the units pass systemd-analyze.
 #
-# usage: agent_packages_test.sh SOURCE_DIR X86_64_BUILD_DIR AARCH64_BUILD_DIR
+# usage: packages_test.sh SOURCE_DIR X86_64_BUILD_DIR AARCH64_BUILD_DIR
 set -uo pipefail
 
 source_dir=$1
@@ -102,11 +104,40 @@ for arch in x86_64 aarch64; do
   fi
 done
 
+# The collector's .deb (native builds only): binaries, unit, conffiles, docs, computed Depends.
+collector_deb=$work/x86_64/vigil-collector_${version}_amd64.deb
+if [[ -f $collector_deb ]]; then
+  listing=$(dpkg-deb -c "$collector_deb" | awk '{print $1, $2, $6}')
+  for line in "-rwxr-xr-x root/root ./usr/bin/vigil-collector" "-rwxr-xr-x root/root ./usr/bin/vigilctl" \
+      "-rw-r--r-- root/root ./usr/lib/systemd/system/vigil-collector.service" \
+      "-rw-r--r-- root/root ./etc/vigil/collector.yaml" "-rw-r--r-- root/root ./etc/vigil/rules.d/host.yaml" \
+      "-rwxr-xr-x root/root ./usr/share/vigil-collector/make-pki" \
+      "-rw-r--r-- root/root ./usr/share/doc/vigil-collector/operations.md"; do
+    expect_line "$listing" "$line" "$collector_deb"
+  done
+  dpkg-deb -e "$collector_deb" "$work/control-collector"
+  conffiles=$(cat "$work/control-collector/conffiles")
+  expect_line "$conffiles" "/etc/vigil/collector.yaml" "$collector_deb conffiles"
+  expect_line "$conffiles" "/etc/vigil/rules.d/host.yaml" "$collector_deb conffiles"
+  depends=$(dpkg-deb -f "$collector_deb" Depends)
+  for library in libc6 libcurl4 libprometheus-cpp-core1.0 libre2-9 openssl; do
+    grep -q "\b$library\b" <<<"$depends" || fail "$collector_deb Depends lacks $library: $depends"
+  done
+  lintian_out=$(lintian --tag-display-limit 0 "$collector_deb" 2>&1)
+  grep -q '^E:' <<<"$lintian_out" && fail "lintian finds errors in $collector_deb:"$'\n'"$lintian_out"
+  dpkg-deb -x "$collector_deb" "$work/collector-root"
+  collector_check=$("$work/collector-root/usr/bin/vigil-collector" --config \
+    "$work/collector-root/etc/vigil/collector.yaml" --check-config 2>&1) ||
+    fail "the packaged collector.yaml does not pass --check-config: $collector_check"
+else
+  fail "cpack made no $(basename "$collector_deb")"
+fi
+
 # The units: systemd-analyze verify finds nothing to say (its ExecStart pointed at the packaged
 # binary, as the unit's own path is not installed here), and the sandbox scores "OK" or better.
 for unit in "$source_dir"/packaging/systemd/*.service; do
   name=$(basename "$unit")
-  sed "s|/usr/bin/vigil-agent|$work/deb-x86_64/usr/bin/vigil-agent|; s|/usr/bin/vigil-collector|/bin/true|" \
+  sed "s|/usr/bin/vigil-agent|$work/deb-x86_64/usr/bin/vigil-agent|; s|/usr/bin/vigil-collector|$work/collector-root/usr/bin/vigil-collector|" \
     "$unit" >"$work/$name"
   verify=$(systemd-analyze verify "$work/$name" 2>&1) || fail "systemd-analyze verify $name failed: $verify"
   [[ -z $verify ]] && true || fail "systemd-analyze verify $name: $verify"
@@ -123,4 +154,4 @@ if ((failures)); then
   echo "$failures check(s) failed" >&2
   exit 1
 fi
-echo "agent packages: x86_64 and aarch64 .deb, .rpm and tarball checked"
+echo "packages: the agent's x86_64 and aarch64 .deb, .rpm and tarball, the collector's .deb checked"
