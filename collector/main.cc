@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "collector/collector_app.h"
+#include "collector/store_command.h"
+#include "collector/store_lock.h"
 #include "collector/token_command.h"
 #include "common/command_line.h"
 #include "collector/alerting_setup.h"
@@ -29,6 +31,10 @@ constexpr const char* kFooter =
     "  token create --customer NAME          an enrollment token for that customer's agents\n"
     "  token create --role ROLE --name NAME  an API token (viewer, operator or admin)\n"
     "  token list | token revoke ID\n"
+    "Store administration, on the configured SQLite store:\n"
+    "  store backup PATH    a consistent copy, while the collector runs\n"
+    "  store restore PATH   replace the store with a backup (the collector must be stopped)\n"
+    "  store check          SQLite's integrity check\n"
     "Signals: SIGTERM/SIGINT stop; SIGHUP reloads the configuration and the rule files.";
 
 // The configuration and what it points at (rule files, notification secrets), with every
@@ -59,6 +65,12 @@ int Run(std::shared_ptr<const vigil::config::CollectorConfig> config,
                                   : std::max(1u, std::thread::hardware_concurrency());
   boost::asio::io_context io(static_cast<int>(threads));
   const std::size_t rule_count = setup.rules.size();
+  // One collector per SQLite store; `store restore` waits for none to run.
+  auto store_lock = vigil::collector::StoreLock::Acquire(config->store.sqlite);
+  if (!store_lock) {
+    vigil::LogError("cannot start: " + store_lock.error().message);
+    return vigil::kExitFailure;
+  }
   auto app = vigil::collector::CollectorApp::Create(io, config, std::move(setup));
   if (!app) {
     vigil::LogError("cannot start: " + app.error().message);
@@ -151,14 +163,28 @@ int main(int argc, char** argv) {
   revoke->add_option("id", token.id, "the token's id, from token list")->required();
   revoke->callback([&token] { token.action = "revoke"; });
 
+  vigil::collector::StoreCommand store;
+  CLI::App* store_app = app.add_subcommand("store", "store administration: backup, restore, check");
+  store_app->require_subcommand(1);
+  CLI::App* backup = store_app->add_subcommand("backup", "copy the store, consistently, while the collector runs");
+  backup->add_option("path", store.path, "the new backup file")->required();
+  backup->callback([&store] { store.action = "backup"; });
+  CLI::App* restore = store_app->add_subcommand("restore", "replace the store with a backup (collector stopped)");
+  restore->add_option("path", store.path, "the backup file")->required();
+  restore->callback([&store] { store.action = "restore"; });
+  store_app->add_subcommand("check", "run SQLite's integrity check on the store")->callback([&store] {
+    store.action = "check";
+  });
+
   if (auto exit_code = vigil::ParseCommandLine(app, argc, argv)) return *exit_code;
   if (version) {
     std::cout << "vigil-collector " << VIGIL_VERSION << "\n";
     return vigil::kExitOk;
   }
   Loaded loaded = Load(config_file);
-  // Token administration needs only the store: a mistake in a rule file must not block it.
-  if (!token.action.empty()) {
+  // Token and store administration need only the store: a mistake in a rule file must not block
+  // them.
+  if (!token.action.empty() || !store.action.empty()) {
     auto config = vigil::config::LoadCollectorConfig(config_file);
     if (!config.ok()) {
       for (const auto& problem : config.problems) {
@@ -166,6 +192,7 @@ int main(int argc, char** argv) {
       }
       return vigil::kExitUsage;
     }
+    if (!store.action.empty()) return vigil::collector::RunStoreCommand(config.config, store, std::cout, std::cerr);
     return vigil::collector::RunTokenCommand(config.config, token, vigil::RealClock(), std::cout,
                                              std::cerr);
   }

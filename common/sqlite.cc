@@ -2,9 +2,23 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <filesystem>
 
 namespace vigil::sqlite {
+namespace {
+
+std::atomic<std::uint64_t> failed_operations{0};
+
+// An operation SQLite refused: counted, and named.
+Error Failure(std::string message) {
+  failed_operations.fetch_add(1, std::memory_order_relaxed);
+  return MakeError("sqlite", std::move(message));
+}
+
+}  // namespace
+
+std::uint64_t FailedOperations() { return failed_operations.load(std::memory_order_relaxed); }
 
 Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) {
   other.stmt_ = nullptr;
@@ -51,7 +65,7 @@ Result<bool> Statement::Step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  return MakeError("sqlite", std::string("sqlite: ") + sqlite3_errmsg(db_));
+  return Failure(std::string("sqlite: ") + sqlite3_errmsg(db_));
 }
 
 Status Statement::Run() {
@@ -121,9 +135,77 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, OpenOp
 
 Database::~Database() { sqlite3_close_v2(db_); }
 
+namespace {
+
+// Copies every page of `from` into `to` in one step: the source's read transaction spans the whole
+// copy, so the copy is one snapshot.
+Status CopyPages(sqlite3* from, sqlite3* to, const std::string& what) {
+  sqlite3_backup* backup = sqlite3_backup_init(to, "main", from, "main");
+  if (backup == nullptr) return Failure(what + ": " + sqlite3_errmsg(to));
+  const int stepped = sqlite3_backup_step(backup, -1);
+  const int finished = sqlite3_backup_finish(backup);
+  if (stepped != SQLITE_DONE || finished != SQLITE_OK) {
+    return Failure(what + ": " + sqlite3_errstr(stepped != SQLITE_DONE ? stepped : finished));
+  }
+  return OkStatus();
+}
+
+}  // namespace
+
+Status Database::BackupTo(const std::string& destination) {
+  std::error_code ec;
+  if (std::filesystem::exists(destination, ec)) {
+    return MakeError("exists", destination + " exists; back up to a new file");
+  }
+  const std::string partial = destination + ".partial";
+  std::filesystem::remove(partial, ec);
+  sqlite3* target = nullptr;
+  if (sqlite3_open_v2(partial.c_str(), &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+    const std::string why = target != nullptr ? sqlite3_errmsg(target) : "out of memory";
+    sqlite3_close_v2(target);
+    return Failure("cannot create " + partial + ": " + why);
+  }
+  Status copied = CopyPages(db_, target, "backup of " + path_ + " to " + destination);
+  // The copy keeps the source's journal mode; a backup file stands alone, without -wal or -shm.
+  if (copied) sqlite3_exec(target, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr);
+  sqlite3_close_v2(target);
+  if (copied) std::filesystem::rename(partial, destination, ec);
+  if (!copied || ec) {
+    std::filesystem::remove(partial, ec);
+    return copied ? MakeError("sqlite", "cannot rename " + partial + ": " + ec.message()) : copied;
+  }
+  return OkStatus();
+}
+
+Status Database::RestoreFrom(const std::string& source) {
+  sqlite3* from = nullptr;
+  if (sqlite3_open_v2(source.c_str(), &from, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    const std::string why = from != nullptr ? sqlite3_errmsg(from) : "out of memory";
+    sqlite3_close_v2(from);
+    return Failure("cannot open " + source + ": " + why);
+  }
+  Status copied = CopyPages(from, db_, "restore of " + path_ + " from " + source);
+  sqlite3_close_v2(from);
+  if (!copied) return copied;
+  // The copy brought the backup's journal mode along; the store runs in WAL.
+  return Exec("PRAGMA journal_mode=WAL");
+}
+
+Result<std::vector<std::string>> Database::IntegrityProblems() {
+  auto check = Prepare("PRAGMA integrity_check");
+  if (!check) return check.error();
+  std::vector<std::string> problems;
+  while (true) {
+    auto row = check->Step();
+    if (!row) return row.error();
+    if (!*row) break;
+    if (std::string finding = check->Text(0); finding != "ok") problems.push_back(std::move(finding));
+  }
+  return problems;
+}
+
 Error Database::LastError(std::string_view context) const {
-  return MakeError("sqlite", std::string(context) + ": " +
-                                 (db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory"));
+  return Failure(std::string(context) + ": " + (db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory"));
 }
 
 Status Database::Exec(std::string_view sql) {
@@ -132,7 +214,7 @@ Status Database::Exec(std::string_view sql) {
   if (rc != SQLITE_OK) {
     std::string text = message != nullptr ? message : sqlite3_errstr(rc);
     sqlite3_free(message);
-    return MakeError("sqlite", path_ + ": " + text);
+    return Failure(path_ + ": " + text);
   }
   return OkStatus();
 }

@@ -61,6 +61,10 @@ struct OpenOptions {
   bool exclusive = false;
 };
 
+// SQLite operations that failed in this process (open, prepare, step, exec), ever: what the
+// daemons export as their store-error counters.
+std::uint64_t FailedOperations();
+
 class Database {
  public:
   // Opens or creates the file (creating its folder), in WAL mode. Errors name the path.
@@ -74,6 +78,16 @@ class Database {
   Result<Statement> Prepare(std::string_view sql);
   std::int64_t Changes() const;
   const std::string& path() const { return path_; }
+
+  // A consistent copy of the whole database, as of the moment the copy starts, into a new file at
+  // `destination` (written beside it and renamed into place, so it is never seen half-written).
+  // Writers to this database go on meanwhile (WAL). Errors "exists" when `destination` does.
+  Status BackupTo(const std::string& destination);
+  // Replaces this database's content with `source`'s, page for page (the restore of BackupTo).
+  // Only for a database that no other connection uses.
+  Status RestoreFrom(const std::string& source);
+  // PRAGMA integrity_check: empty when the file is sound, else SQLite's findings.
+  Result<std::vector<std::string>> IntegrityProblems();
 
   // Brings the schema to the newest version: migrations[i] takes it from version i to i+1, each in
   // its own transaction; PRAGMA user_version records where it stands. A database newer than this

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "tests/support/temp_dir.h"
 
 namespace vigil::sqlite {
@@ -57,6 +59,47 @@ TEST(SqliteTransaction, RollsBackUnlessCommitted) {
   auto query = (*db)->Prepare("SELECT group_concat(name) FROM t");
   ASSERT_TRUE(*query->Step());
   EXPECT_EQ(query->Text(0), "kept");
+}
+
+// The rows of t, by name, joined.
+std::string Names(Database& db) {
+  auto query = db.Prepare("SELECT group_concat(name) FROM (SELECT name FROM t ORDER BY id)");
+  if (!query.ok()) return "?";
+  auto row = query->Step();
+  if (!row.ok() || !*row) return "?";
+  return query->Text(0);
+}
+
+TEST(SqliteBackup, CopiesTheCommittedRowsAndNeverOverwrites) {
+  testing::TempDir dir;
+  auto db = Database::Open(dir.File("db"));
+  ASSERT_TRUE((*db)->Migrate({kTwoVersions[0]}).ok());
+  ASSERT_TRUE((*db)->Exec("INSERT INTO t (name) VALUES ('a'), ('b')").ok());
+  {
+    // Not committed when the backup starts: not in it.
+    auto tx = Transaction::Begin(**db);
+    ASSERT_TRUE((*db)->Exec("INSERT INTO t (name) VALUES ('uncommitted')").ok());
+  }
+  ASSERT_TRUE((*db)->BackupTo(dir.File("backup.db")).ok());
+  ASSERT_TRUE((*db)->Exec("INSERT INTO t (name) VALUES ('after')").ok());
+  Status again = (*db)->BackupTo(dir.File("backup.db"));
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, "exists");
+
+  auto restored = Database::Open(dir.File("restored.db"));
+  ASSERT_TRUE((*restored)->RestoreFrom(dir.File("backup.db")).ok());
+  EXPECT_EQ(Names(**restored), "a,b");
+  EXPECT_TRUE((*restored)->IntegrityProblems()->empty());
+  EXPECT_FALSE(std::filesystem::exists(dir.File("backup.db-wal"))) << "a backup stands alone";
+}
+
+TEST(SqliteBackup, AFileThatIsNoDatabaseIsRefusedAndCounted) {
+  testing::TempDir dir;
+  const std::uint64_t failures = FailedOperations();
+  auto db = Database::Open(dir.File("db"));
+  Status restored = (*db)->RestoreFrom(dir.Write("junk", std::string(4096, 'x')));
+  EXPECT_FALSE(restored.ok());
+  EXPECT_GT(FailedOperations(), failures);
 }
 
 TEST(SqliteDatabase, ErrorsNameThePath) {
