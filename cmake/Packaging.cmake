@@ -37,6 +37,10 @@ if(NOT VIGIL_AGENT_ONLY)
           DESTINATION /etc/vigil/rules.d COMPONENT collector)
   install(PROGRAMS ${PROJECT_SOURCE_DIR}/scripts/make-pki
           DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/vigil-collector COMPONENT collector)
+  # Grafana's dashboards and provisioning, Prometheus's scrape config and rules: to copy or point at
+  # (docs/operations.md).
+  install(DIRECTORY ${VIGIL_PACKAGING_DIR}/grafana ${VIGIL_PACKAGING_DIR}/prometheus
+          DESTINATION ${CMAKE_INSTALL_DATAROOTDIR}/vigil-collector COMPONENT collector)
   install(FILES ${VIGIL_PACKAGING_DIR}/collector/copyright ${PROJECT_BINARY_DIR}/changelog.gz
                 ${PROJECT_SOURCE_DIR}/docs/operations.md ${PROJECT_SOURCE_DIR}/docs/configuration.md
                 ${PROJECT_SOURCE_DIR}/docs/api.md ${PROJECT_SOURCE_DIR}/docs/rules.md

@@ -30,6 +30,7 @@
 #include "common/clock.h"
 #include "common/exposition.h"
 #include "common/log.h"
+#include "common/sqlite.h"
 #include "common/tls.h"
 
 namespace vigil::collector {
@@ -69,6 +70,17 @@ Result<std::shared_ptr<asio::ssl::context>> LoadHttpTls(const config::CollectorC
 // The longest the alerting timer sleeps, so that a missed wake-up costs at most this.
 constexpr auto kMaxAlertSleep = std::chrono::seconds(1);
 
+// vigil_store_errors_total: every failed operation on the store (and on any other SQLite file of
+// the process), so that Prometheus can alert on a store that fails (packaging/prometheus).
+prometheus::MetricFamily StoreErrorsFamily() {
+  prometheus::MetricFamily family{"vigil_store_errors_total", "Failed operations on the collector's SQLite store.",
+                                  prometheus::MetricType::Counter, {}};
+  prometheus::ClientMetric metric;
+  metric.counter.value = static_cast<double>(sqlite::FailedOperations());
+  family.metric.push_back(std::move(metric));
+  return family;
+}
+
 }  // namespace
 
 class CollectorApp::Impl {
@@ -85,7 +97,7 @@ class CollectorApp::Impl {
         reports_(*store_, RealClock()),
         sla_(*store_, RealClock(), std::move(setup.sla)),
         sla_watch_(*store_, sla_, &alerting_.notifier()),
-        sla_metrics_(*store_, sla_, RealClock()),
+        sla_metrics_(*store_, sla_, RealClock(), &sla_watch_),
         sla_check_interval_(config_->sla.check_interval),
         agent_down_after_(config_->builtin_rules.agent_down_after),
         sd_anonymous_(config_->api.sd_anonymous),
@@ -99,6 +111,7 @@ class CollectorApp::Impl {
                 families.insert(families.end(), std::make_move_iterator(more.begin()),
                                 std::make_move_iterator(more.end()));
               }
+              families.push_back(StoreErrorsFamily());
               return families;
             },
             RealClock(), [this] { return agent_down_after_.load(); }),

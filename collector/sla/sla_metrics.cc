@@ -65,8 +65,8 @@ TimePoint MonthStart(TimePoint now) {
   return date::sys_days{day.year() / day.month() / 1};
 }
 
-SlaMetrics::SlaMetrics(Store& store, const SlaEngine& engine, const Clock& clock)
-    : store_(store), engine_(engine), clock_(clock) {}
+SlaMetrics::SlaMetrics(Store& store, const SlaEngine& engine, const Clock& clock, const SlaWatch* watch)
+    : store_(store), engine_(engine), clock_(clock), watch_(watch) {}
 
 std::vector<MetricFamily> SlaMetrics::Collect() const {
   std::vector<MetricFamily> families;
@@ -158,6 +158,21 @@ std::vector<MetricFamily> SlaMetrics::Collect() const {
     LogWarning("metrics: SLA breaches: " + events.error().message);
   }
   families.push_back(std::move(breaches));
+
+  MetricFamily at_risk{"vigil_sla_items_at_risk",
+                       "Open items whose SLA clock has used the policy's at_risk share, not yet breached.",
+                       MetricType::Gauge, {}};
+  if (watch_ != nullptr) {
+    for (const SlaAtRisk& group : watch_->AtRisk()) {
+      ClientMetric metric = Labelled({{"customer", group.customer},
+                                      {"kind", group.kind},
+                                      {"severity", group.severity},
+                                      {"target", group.target}});
+      metric.gauge.value = group.items;
+      at_risk.metric.push_back(std::move(metric));
+    }
+  }
+  families.push_back(std::move(at_risk));
 
   MetricFamily satisfaction{"vigil_customer_satisfaction_score",
                             "Mean customer rating (1 to 5) of ratings given this calendar month.",

@@ -8,6 +8,7 @@
 //   vigil_sla_response_business_seconds{customer,kind,severity}   histogram, the current month
 //   vigil_sla_resolution_business_seconds{customer,kind,severity} histogram, the current month
 //   vigil_customer_satisfaction_score{customer}                    ratings given this month
+//   vigil_sla_items_at_risk{customer,kind,severity,target}         open, past at_risk, not breached
 //
 // The month's histograms start over on the 1st, which rate() and increase() read as a counter
 // reset.
@@ -15,6 +16,7 @@
 #include <prometheus/collectable.h>
 
 #include "collector/sla/sla_engine.h"
+#include "collector/sla/sla_watch.h"
 #include "collector/store.h"
 #include "common/clock.h"
 
@@ -22,13 +24,15 @@ namespace vigil::collector {
 
 class SlaMetrics final : public prometheus::Collectable {
  public:
-  SlaMetrics(Store& store, const SlaEngine& engine, const Clock& clock);
+  // `watch` (may be null) gives the items at risk as of its last check.
+  SlaMetrics(Store& store, const SlaEngine& engine, const Clock& clock, const SlaWatch* watch = nullptr);
   std::vector<prometheus::MetricFamily> Collect() const override;
 
  private:
   Store& store_;
   const SlaEngine& engine_;
   const Clock& clock_;
+  const SlaWatch* watch_;
 };
 
 // 00:00 UTC on the first of `now`'s month.

@@ -33,6 +33,7 @@ void SlaWatch::CheckEvery(TimePoint now, Duration interval) {
 Result<int> SlaWatch::Check(TimePoint now) {
   int raised = 0;
   std::set<std::string> open;
+  std::map<AtRiskKey, int> at_risk;
   auto incidents = store_.OpenIncidents();
   if (!incidents) return incidents.error();
   for (const IncidentRecord& incident : *incidents) {
@@ -42,7 +43,7 @@ Result<int> SlaWatch::Check(TimePoint now) {
     open.insert(incident.id);
     const Item item{incident.id, "incident", "incident", incident.severity,
                     incident.customer, incident.agent, incident.summary};
-    auto count = CheckItem(item, *sla, now);
+    auto count = CheckItem(item, *sla, now, at_risk);
     if (!count) return count.error();
     raised += *count;
   }
@@ -55,9 +56,13 @@ Result<int> SlaWatch::Check(TimePoint now) {
     open.insert(report.id);
     const Item item{report.id, "fault_report", report.kind, report.severity,
                     report.customer, "", report.title};
-    auto count = CheckItem(item, *sla, now);
+    auto count = CheckItem(item, *sla, now, at_risk);
     if (!count) return count.error();
     raised += *count;
+  }
+  {
+    std::lock_guard lock(at_risk_mutex_);
+    at_risk_.swap(at_risk);
   }
   // Forget the marks of items no longer open: they are not checked again.
   std::erase_if(marked_, [&open](const std::string& key) {
@@ -66,7 +71,17 @@ Result<int> SlaWatch::Check(TimePoint now) {
   return raised;
 }
 
-Result<int> SlaWatch::CheckItem(const Item& item, const ItemSla& sla, TimePoint now) {
+std::vector<SlaAtRisk> SlaWatch::AtRisk() const {
+  std::lock_guard lock(at_risk_mutex_);
+  std::vector<SlaAtRisk> out;
+  for (const auto& [key, items] : at_risk_) {
+    out.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), std::get<3>(key), items});
+  }
+  return out;
+}
+
+Result<int> SlaWatch::CheckItem(const Item& item, const ItemSla& sla, TimePoint now,
+                                std::map<AtRiskKey, int>& at_risk_now) {
   const SlaFigures& f = sla.figures;
   const Clock clocks[] = {
       {"response", sla.inputs.responded.has_value(), f.response_met, f.response_used,
@@ -84,6 +99,7 @@ Result<int> SlaWatch::CheckItem(const Item& item, const ItemSla& sla, TimePoint 
       // Seen only once breached: the at-risk warning would come too late to help.
       if (auto quiet = Raise(item, clock, at_risk, false, now); !quiet) return quiet.error();
     } else if (clock.used >= sla.at_risk) {
+      ++at_risk_now[{item.customer, item.kind, item.severity, clock.target}];
       auto warned = Raise(item, clock, at_risk, true, now);
       if (!warned) return warned.error();
       raised += *warned ? 1 : 0;

@@ -8,8 +8,11 @@
 //
 // Not thread-safe: one caller (the collector's alerting timer) drives it.
 
+#include <map>
+#include <mutex>
 #include <set>
 #include <string>
+#include <tuple>
 
 #include "collector/sla/sla_engine.h"
 #include "collector/store.h"
@@ -18,6 +21,16 @@
 namespace vigil::collector {
 
 class Notifier;
+
+// Open items whose clock has used its policy's at_risk share and not breached, as of the last
+// Check, by customer, kind, severity and target ("response", "resolution").
+struct SlaAtRisk {
+  std::string customer;
+  std::string kind;
+  std::string severity;
+  std::string target;
+  int items = 0;
+};
 
 class SlaWatch {
  public:
@@ -28,6 +41,8 @@ class SlaWatch {
   Result<int> Check(TimePoint now);
   // Check(), when `interval` has passed since the last one (errors are logged).
   void CheckEvery(TimePoint now, Duration interval);
+  // What the last Check found at risk. Thread-safe: metrics read it at scrape time.
+  std::vector<SlaAtRisk> AtRisk() const;
 
  private:
   struct Clock {
@@ -48,7 +63,8 @@ class SlaWatch {
     std::string title;
   };
 
-  Result<int> CheckItem(const Item& item, const ItemSla& sla, TimePoint now);
+  using AtRiskKey = std::tuple<std::string, std::string, std::string, std::string>;
+  Result<int> CheckItem(const Item& item, const ItemSla& sla, TimePoint now, std::map<AtRiskKey, int>& at_risk);
   // Marks `event`; with `escalate`, notes it and queues its notifications. Whether it was new.
   Result<bool> Raise(const Item& item, const Clock& clock, const std::string& event,
                      bool escalate, TimePoint now);
@@ -58,6 +74,8 @@ class SlaWatch {
   Notifier* notifier_;
   std::set<std::string> marked_;  // "item/event" known to be marked, to skip the store
   std::optional<TimePoint> last_check_;
+  mutable std::mutex at_risk_mutex_;
+  std::map<AtRiskKey, int> at_risk_;  // guarded by at_risk_mutex_
 };
 
 }  // namespace vigil::collector

@@ -88,6 +88,25 @@ TEST_F(SlaWatchTest, AtRiskAndBreachAreEachNotedOnceEvenAfterARestart) {
   EXPECT_THAT(notes[1], HasSubstr("SLA response target breached"));
 }
 
+TEST_F(SlaWatchTest, ItemsAtRiskAreCountedUntilTheyBreach) {
+  Open();
+  Open();
+  SlaWatch watch(*store_, engine_, nullptr);
+  Check(watch);
+  EXPECT_TRUE(watch.AtRisk().empty());
+  clock_.Advance(minutes(50));
+  Check(watch);
+  const std::vector<SlaAtRisk> at_risk = watch.AtRisk();
+  ASSERT_EQ(at_risk.size(), 1u);
+  EXPECT_EQ(at_risk[0].customer, "acme");
+  EXPECT_EQ(at_risk[0].kind, "fault");
+  EXPECT_EQ(at_risk[0].target, "response");
+  EXPECT_EQ(at_risk[0].items, 2);
+  clock_.Advance(minutes(20));  // breached: no longer at risk
+  Check(watch);
+  EXPECT_TRUE(watch.AtRisk().empty());
+}
+
 TEST_F(SlaWatchTest, ABreachSeenFirstDoesNotWarnOfTheRiskAfterwards) {
   const std::string id = Open();
   SlaWatch watch(*store_, engine_, nullptr);

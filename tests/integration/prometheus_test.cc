@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/integration/harness.h"
+#include "tests/integration/prometheus_server.h"
 #include "tests/support/http_client.h"
 #include "tests/support/wait.h"
 #include "tests/support/webhook_receiver.h"
@@ -21,22 +22,6 @@ namespace {
 
 using Json = nlohmann::json;
 using std::chrono::seconds;
-
-constexpr const char* kPrometheus = "/usr/bin/prometheus";
-
-std::string UrlEncode(const std::string& text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      char hex[4];
-      std::snprintf(hex, sizeof hex, "%%%02X", c);
-      out += hex;
-    }
-  }
-  return out;
-}
 
 class PrometheusTest : public ::testing::Test {
  protected:
@@ -55,50 +40,12 @@ class PrometheusTest : public ::testing::Test {
                                    harness_.dir().File("agent2.out"), harness_.dir().File("agent2.log"));
     ASSERT_TRUE(harness_.WaitForValue("vigil_collector_agent_connected", {{"agent", "db-01"}},
                                       [](double v) { return v == 1; }));
-
-    prometheus_port_ = [] {
-      WebhookReceiver probe;  // a free port: taken, then released
-      const std::uint16_t port = probe.port();
-      probe.Stop();
-      return port;
-    }();
-    // The shipped packaging/prometheus/prometheus.yml, pointed at this collector with 1 s intervals.
-    std::string config_text = ReadFile(VIGIL_SOURCE_DIR "/packaging/prometheus/prometheus.yml");
-    const auto replace_all = [&](const std::string& from, const std::string& to) {
-      std::size_t at = 0, count = 0;
-      while ((at = config_text.find(from, at)) != std::string::npos) {
-        config_text.replace(at, from.size(), to);
-        at += to.size();
-        ++count;
-      }
-      ASSERT_GT(count, 0u) << from << " is not in packaging/prometheus/prometheus.yml";
-    };
-    replace_all("127.0.0.1:9701", "127.0.0.1:" + std::to_string(harness_.http_port()));
-    replace_all("/etc/prometheus/vigil-viewer.token", harness_.dir().Write("prom/viewer.token", viewer_));
-    replace_all("scrape_interval: 15s", "scrape_interval: 1s");
-    replace_all("refresh_interval: 30s", "refresh_interval: 1s");
-    harness_.dir().Write("prom/prometheus.yml", config_text);
-    prometheus_ = Process::Start(
-        {kPrometheus, "--config.file=" + harness_.dir().File("prom/prometheus.yml"),
-         "--storage.tsdb.path=" + harness_.dir().File("prom/data"),
-         "--web.listen-address=127.0.0.1:" + std::to_string(prometheus_port_)},
-        harness_.dir().File("prom/out.log"), harness_.dir().File("prom/err.log"));
-    ASSERT_TRUE(WaitFor([&] { return HttpGet(prometheus_port_, "/-/ready").status == 200; }, seconds(30)))
-        << prometheus_->Stderr();
+    prometheus_ = std::make_unique<PrometheusServer>(harness_, viewer_);
+    ASSERT_TRUE(prometheus_->problem().empty()) << prometheus_->problem();
+    prometheus_port_ = prometheus_->port();
   }
 
-  // The result vector of an instant query: labels and value of each series.
-  std::vector<std::pair<std::map<std::string, std::string>, double>> Query(const std::string& promql) {
-    HttpResult result = HttpGet(prometheus_port_, "/api/v1/query?query=" + UrlEncode(promql));
-    std::vector<std::pair<std::map<std::string, std::string>, double>> out;
-    Json body = Json::parse(result.body, nullptr, false);
-    if (!body.is_object() || body.value("status", "") != "success") return out;
-    for (const Json& series : body["data"]["result"]) {
-      out.emplace_back(series["metric"].get<std::map<std::string, std::string>>(),
-                       std::stod(series["value"][1].get<std::string>()));
-    }
-    return out;
-  }
+  std::vector<PrometheusServer::Series> Query(const std::string& promql) { return prometheus_->Query(promql); }
 
   std::optional<double> Up(const std::string& instance) {
     auto result = Query("up{job=\"vigil-agents\",instance=\"" + instance + "\"}");
@@ -123,7 +70,7 @@ class PrometheusTest : public ::testing::Test {
   std::string viewer_;
   std::unique_ptr<Process> second_agent_;
   std::uint16_t prometheus_port_ = 0;
-  std::unique_ptr<Process> prometheus_;
+  std::unique_ptr<PrometheusServer> prometheus_;
 };
 
 TEST_F(PrometheusTest, EachAgentIsATargetOfItsOwnAndAKilledOneIsDownWithinTwoScrapes) {
@@ -138,7 +85,7 @@ TEST_F(PrometheusTest, EachAgentIsATargetOfItsOwnAndAKilledOneIsDownWithinTwoScr
                !Query("node_load1{instance=\"db-01\"}").empty();
       },
       seconds(30)))
-      << prometheus_->Stderr();
+      << prometheus_->process().Stderr();
 
   // Exactly one series per host, with the target labels Prometheus took from discovery.
   auto load = Query("node_load1{instance=\"web-01\"}");

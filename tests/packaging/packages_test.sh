@@ -112,6 +112,8 @@ if [[ -f $collector_deb ]]; then
       "-rw-r--r-- root/root ./usr/lib/systemd/system/vigil-collector.service" \
       "-rw-r--r-- root/root ./etc/vigil/collector.yaml" "-rw-r--r-- root/root ./etc/vigil/rules.d/host.yaml" \
       "-rwxr-xr-x root/root ./usr/share/vigil-collector/make-pki" \
+      "-rw-r--r-- root/root ./usr/share/vigil-collector/grafana/dashboards/vigil-sla.json" \
+      "-rw-r--r-- root/root ./usr/share/vigil-collector/prometheus/vigil-rules.yml" \
       "-rw-r--r-- root/root ./usr/share/doc/vigil-collector/operations.md"; do
     expect_line "$listing" "$line" "$collector_deb"
   done
