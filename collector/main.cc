@@ -64,6 +64,10 @@ int Run(std::shared_ptr<const vigil::config::CollectorConfig> config,
                                   ? static_cast<std::size_t>(config->threads)
                                   : std::max(1u, std::thread::hardware_concurrency());
   boost::asio::io_context io(static_cast<int>(threads));
+  // systemd's watchdog, when the unit asks for one (WatchdogSec=). Declared before the app, so that
+  // it outlives the app's threads, which beat it.
+  std::optional<vigil::ServiceWatchdog> watchdog;
+  if (const auto interval = vigil::ServiceWatchdog::RequestedInterval()) watchdog.emplace(io, *interval);
   const std::size_t rule_count = setup.rules.size();
   // One collector per SQLite store; `store restore` waits for none to run.
   auto store_lock = vigil::collector::StoreLock::Acquire(config->store.sqlite);
@@ -91,12 +95,7 @@ int Run(std::shared_ptr<const vigil::config::CollectorConfig> config,
       if (!ec) wait_drained();
     });
   };
-  // systemd's watchdog, when the unit asks for one (WatchdogSec=).
-  std::optional<vigil::ServiceWatchdog> watchdog;
-  if (const auto interval = vigil::ServiceWatchdog::RequestedInterval()) {
-    watchdog.emplace(io, *interval);
-    (*app)->WatchLoops([&](std::string name) { return watchdog->AddLoop(std::move(name)); });
-  }
+  if (watchdog) (*app)->WatchLoops([&](std::string name) { return watchdog->AddLoop(std::move(name)); });
   vigil::DaemonSignals signals(
       io,
       [&] {
