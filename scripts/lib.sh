@@ -7,11 +7,14 @@ as_root() {
   if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi
 }
 
-# Installs the packages of scripts/debian-packages that are not installed yet. Services that
+# install_missing_packages [LIST...]: installs the packages of the lists in scripts/ (default:
+# debian-packages, what building and running need) that are not installed yet. Services that
 # packages would start on installation (prometheus) are not started: only their programs are used.
 install_missing_packages() {
-  local wanted missing=()
-  mapfile -t wanted < <(grep -v '^\s*#' "$VIGIL_ROOT/scripts/debian-packages" | grep -v '^\s*$')
+  local wanted=() missing=() list
+  for list in "${@:-debian-packages}"; do
+    mapfile -t -O "${#wanted[@]}" wanted < <(grep -v '^\s*#' "$VIGIL_ROOT/scripts/$list" | grep -v '^\s*$')
+  done
   for package in "${wanted[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
       || missing+=("$package")

@@ -1,7 +1,8 @@
 # Cross-builds for aarch64 with Debian's g++-aarch64-linux-gnu against the arm64 multiarch
-# libraries (dpkg --add-architecture arm64; libssl-dev:arm64 and the other archives the agent
-# links, as scripts/debian-packages lists, and VIGIL_AARCH64_SYSROOT below). Used with -DVIGIL_AGENT_ONLY=ON: only the agent is
-# built for other architectures. scripts/package and the qemu test configure with it.
+# libraries (dpkg --add-architecture arm64; libssl-dev:arm64 and the other archives the agent links,
+# as scripts/debian-packages-tests lists them, and VIGIL_AARCH64_SYSROOT below). Used with
+# -DVIGIL_AGENT_ONLY=ON: only the agent is built for other architectures. scripts/package and the
+# qemu test configure with it.
 set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR aarch64)
 set(CMAKE_C_COMPILER aarch64-linux-gnu-gcc)
