@@ -38,7 +38,6 @@ constexpr const char* kLinkage = "static";
 constexpr const char* kLinkage = "dynamic";
 #endif
 
-
 constexpr const char* kDescription =
     "Collects host health (node_exporter-compatible metrics) and streams it over TLS to\n"
     "vigil-collector, spooling to disk while the collector is unreachable.";

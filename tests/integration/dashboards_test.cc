@@ -102,14 +102,10 @@ TEST_F(DashboardsTest, EveryPanelQueryOfTheFourDashboardsFindsData) {
   // web-01 scans a host tree with known weaknesses; db-01 scans nothing.
   harness_.StartAgent("web-01", enrollment,
                       "security: {interval: 2s, root: " VIGIL_SOURCE_DIR "/tests/agent/fixtures/security/vulnerable}\n");
-  // Once web-01 runs (it has read its config), the harness's config file can be written anew.
+  auto db = harness_.StartAnotherAgent("db-01", enrollment);
   ASSERT_TRUE(harness_.WaitForValue("vigil_collector_agent_connected", {{"agent", "web-01"}},
                                     [](double v) { return v == 1; }))
       << harness_.agent().Stderr();
-  std::string second = ReadFile(harness_.WriteAgentConfig("db-01", enrollment, ""));
-  second.replace(second.find("agent/spool.db"), 14, "agent2/spool.db");
-  auto db = Process::Start({VIGIL_AGENT_BINARY, "--config", harness_.dir().Write("agent2.yaml", second)},
-                           harness_.dir().File("agent2.out"), harness_.dir().File("agent2.log"));
   ASSERT_TRUE(harness_.WaitForValue("vigil_collector_agent_connected", {{"agent", "db-01"}},
                                     [](double v) { return v == 1; }))
       << db->Stderr();

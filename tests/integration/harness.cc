@@ -125,26 +125,37 @@ std::string Harness::WriteAgentConfig(const std::string& agent_id, const std::st
                                       const std::string& extra_yaml,
                                       const std::map<std::string, std::string>& collector) {
   dir_.Write("agent.token", token + "\n");
+  return dir_.Write("agent.yaml", AgentConfigText(agent_id, "agent.token", "agent/spool.db", extra_yaml, collector));
+}
+
+std::string Harness::AgentConfigText(const std::string& agent_id, const std::string& token_file,
+                                     const std::string& spool, const std::string& extra_yaml,
+                                     const std::map<std::string, std::string>& collector) const {
   std::map<std::string, std::string> keys = {
       {"address", "\"127.0.0.1:" + std::to_string(ingest_port_) + "\""},
       {"server_name", "localhost"},
       {"ca_file", "pki/ca.pem"},
-      {"token_file", "agent.token"},
+      {"token_file", token_file},
       {"reconnect", "{initial: 100ms, max: 1s}"}};
   for (const auto& [key, value] : collector) keys[key] = value;
   std::string section = "collector:\n";
   for (const auto& [key, value] : keys) section += "  " + key + ": " + value + "\n";
   // extra_yaml may bring its own agent section (with labels); it must then set the id itself.
   const bool own_agent_section = extra_yaml.rfind("agent:", 0) == 0;
-  return dir_.Write("agent.yaml",
-                    (own_agent_section ? std::string() : "agent: {id: " + agent_id + "}\n") +
-                        section + "spool: {path: agent/spool.db}\n" +
-                        (extra_yaml.find("health:") == std::string::npos ? "health: {interval: 1s}\n"
-                                                                         : "") +
-                        // The host's security scan is left to the tests that ask for one.
-                        (extra_yaml.find("security:") == std::string::npos ? "security: {enabled: false}\n"
-                                                                           : "") +
-                        extra_yaml);
+  return (own_agent_section ? std::string() : "agent: {id: " + agent_id + "}\n") + section +
+         "spool: {path: " + spool + "}\n" +
+         (extra_yaml.find("health:") == std::string::npos ? "health: {interval: 1s}\n" : "") +
+         // The host's security scan is left to the tests that ask for one.
+         (extra_yaml.find("security:") == std::string::npos ? "security: {enabled: false}\n" : "") + extra_yaml;
+}
+
+std::unique_ptr<Process> Harness::StartAnotherAgent(const std::string& agent_id, const std::string& token,
+                                                    const std::string& extra_yaml) {
+  dir_.Write(agent_id + ".token", token + "\n");
+  const std::string config = dir_.Write(
+      agent_id + ".yaml", AgentConfigText(agent_id, agent_id + ".token", "agent-" + agent_id + "/spool.db", extra_yaml, {}));
+  return Process::Start({VIGIL_AGENT_BINARY, "--config", config}, dir_.File(agent_id + ".out"),
+                        dir_.File(agent_id + ".log"));
 }
 
 void Harness::StartAgent(const std::string& agent_id, const std::string& token,

@@ -54,6 +54,10 @@ class Harness {
                   const std::string& extra_yaml = "",
                   const std::map<std::string, std::string>& collector = {});
   Process& agent() { return *agent_; }
+  // Another agent beside the harness's own, with a config file (`ID.yaml`) and spool of its own;
+  // the caller owns the process.
+  std::unique_ptr<Process> StartAnotherAgent(const std::string& agent_id, const std::string& token,
+                                             const std::string& extra_yaml = "");
   std::string agent_config() const { return dir_.File("agent.yaml"); }
   std::string WriteAgentConfig(const std::string& agent_id, const std::string& token,
                                const std::string& extra_yaml,
@@ -68,6 +72,10 @@ class Harness {
                                      const std::function<bool(double)>& predicate = nullptr);
 
  private:
+  // An agent config pointing at this collector, with its token file and spool (relative paths).
+  std::string AgentConfigText(const std::string& agent_id, const std::string& token_file, const std::string& spool,
+                              const std::string& extra_yaml, const std::map<std::string, std::string>& collector) const;
+
   TempDir dir_;
   std::unique_ptr<Process> collector_;
   std::unique_ptr<Process> agent_;

@@ -6,7 +6,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <boost/asio/ip/tcp.hpp>
 #include <unistd.h>
 
 #include <chrono>
@@ -16,6 +15,7 @@
 #include "config/agent_config.h"
 #include "tests/support/exposition_parser.h"
 #include "tests/support/fake_systemd.h"
+#include "tests/support/free_port.h"
 #include "tests/support/http_client.h"
 #include "tests/support/process.h"
 #include "tests/support/temp_dir.h"
@@ -32,13 +32,6 @@ constexpr const char* kUpstreamMountPointsExclude =
     "^/(dev|proc|run/credentials/.+|sys|var/lib/docker/.+|var/lib/containers/storage/.+)($|/)";
 constexpr const char* kUpstreamSystemdUnitExclude = ".+\\.(automount|device|mount|scope|slice)";
 
-std::uint16_t FreePort() {
-  // node_exporter cannot report the port it bound, so the test picks one the kernel just freed.
-  boost::asio::io_context io;
-  boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-  return acceptor.local_endpoint().port();
-}
-
 struct Reads {
   ParsedExposition node_exporter;
   ParsedExposition vigil;
@@ -49,7 +42,7 @@ struct Reads {
 // `vigil-agent --once` on the same root.
 Reads ReadBoth(const std::string& root) {
   TempDir dir;
-  const std::uint16_t port = FreePort();
+  const std::uint16_t port = FreeLoopbackPort();
   std::vector<std::string> argv = {
       kNodeExporter,
       "--web.listen-address=127.0.0.1:" + std::to_string(port),

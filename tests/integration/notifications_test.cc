@@ -13,6 +13,7 @@
 #include <set>
 
 #include "tests/integration/harness.h"
+#include "tests/support/free_port.h"
 #include "tests/support/http_client.h"
 #include "tests/support/wait.h"
 #include "tests/support/webhook_receiver.h"
@@ -324,12 +325,7 @@ TEST_F(NotificationsTest, AnUnacknowledgedIncidentEscalatesAndReminds) {
 
 // A real Alertmanager, from Debian's prometheus-alertmanager, on free ports.
 TEST_F(NotificationsTest, ARealAlertmanagerShowsTheAlertFiringAndThenResolved) {
-  const std::uint16_t port = [] {
-    WebhookReceiver probe;  // a free port: taken, then released
-    const std::uint16_t free_port = probe.port();
-    probe.Stop();
-    return free_port;
-  }();
+  const std::uint16_t port = FreeLoopbackPort();
   harness_.dir().Write("am/alertmanager.yml",
                        "route: {receiver: nobody}\nreceivers: [{name: nobody}]\n");
   std::unique_ptr<Process> alertmanager = Process::Start(

@@ -7,7 +7,7 @@
 #include <cstdio>
 
 #include "tests/support/wait.h"
-#include "tests/support/webhook_receiver.h"
+#include "tests/support/free_port.h"
 
 namespace vigil::testing {
 namespace {
@@ -33,12 +33,7 @@ std::string UrlEncode(const std::string& text) {
 
 PrometheusServer::PrometheusServer(Harness& harness, const std::string& viewer_token,
                                    const std::vector<std::string>& rule_files) {
-  port_ = [] {
-    WebhookReceiver probe;  // a free port: taken, then released
-    const std::uint16_t port = probe.port();
-    probe.Stop();
-    return port;
-  }();
+  port_ = FreeLoopbackPort();
   std::string config = ReadFile(VIGIL_SOURCE_DIR "/packaging/prometheus/prometheus.yml");
   const auto replace_all = [&](const std::string& from, const std::string& to) {
     std::size_t at = 0, count = 0;

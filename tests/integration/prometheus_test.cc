@@ -32,12 +32,8 @@ class PrometheusTest : public ::testing::Test {
     harness_.StartAgent("web-01", token, "agent: {id: web-01, labels: {role: web}}\n");
     ASSERT_TRUE(harness_.WaitForValue("vigil_collector_agent_connected", {{"agent", "web-01"}},
                                       [](double v) { return v == 1; }));
-    // A second agent of the same customer, with a spool of its own (the first has read its
-    // config: the harness's file can be written anew).
-    std::string config = ReadFile(harness_.WriteAgentConfig("db-01", token, ""));
-    config.replace(config.find("agent/spool.db"), 14, "agent2/spool.db");
-    second_agent_ = Process::Start({VIGIL_AGENT_BINARY, "--config", harness_.dir().Write("agent2.yaml", config)},
-                                   harness_.dir().File("agent2.out"), harness_.dir().File("agent2.log"));
+    // A second agent of the same customer.
+    second_agent_ = harness_.StartAnotherAgent("db-01", token);
     ASSERT_TRUE(harness_.WaitForValue("vigil_collector_agent_connected", {{"agent", "db-01"}},
                                       [](double v) { return v == 1; }));
     prometheus_ = std::make_unique<PrometheusServer>(harness_, viewer_);
