@@ -35,6 +35,18 @@ void AgentPresence::Goodbye(const AgentKey& agent, TimePoint now) {
   it->second.last_contact = std::max(it->second.last_contact, now);
 }
 
+void AgentPresence::Rearm(const AgentKey& agent, TimePoint now) {
+  auto it = agents_.find(agent);
+  if (it == agents_.end() || !it->second.reported) return;
+  Agent& state = it->second;
+  state.reported.reset();
+  state.last_contact = std::max(state.last_contact, now);  // counted from the resolve, not heard from
+  if (!state.scheduled) {
+    state.scheduled = true;
+    due_.push({state.last_contact + down_after_, agent});
+  }
+}
+
 std::vector<AgentPresence::Change> AgentPresence::Advance(TimePoint now) {
   std::vector<Change> out;
   while (!due_.empty() && due_.top().first <= now) {

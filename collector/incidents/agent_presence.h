@@ -35,6 +35,9 @@ class AgentPresence {
                                 TimePoint now);
   // It said Goodbye: if it stays away, it is stopped, not down.
   void Goodbye(const AgentKey& agent, TimePoint now);
+  // Its absence was resolved by hand while it is still away: if it stays away another down_after
+  // from `now`, it is reported again (as a rule whose condition still holds fires again).
+  void Rearm(const AgentKey& agent, TimePoint now);
   // Agents silent for down_after by `now`, each reported once until heard from again.
   std::vector<Change> Advance(TimePoint now);
   std::optional<TimePoint> NextDeadline() const;

@@ -318,6 +318,9 @@ Result<IncidentRecord> AlertingService::ResolveIncident(const std::string& id,
   if (!resolved || resolved->source != "rule") return resolved;
   std::lock_guard lock(mutex_);
   engine_->Forget(resolved->fingerprint, clock_.Now());
+  if (resolved->rule == kAgentDown || resolved->rule == kAgentStopped) {
+    presence_.Rearm({resolved->customer, resolved->agent}, clock_.Now());
+  }
   NoteDeadline();
   return resolved;
 }

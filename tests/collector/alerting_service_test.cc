@@ -207,6 +207,30 @@ TEST_F(AlertingServiceTest, AnAgentThatFallsSilentIsDownAndOneThatSaidGoodbyeIsS
   EXPECT_EQ(Incidents("AgentStopped")[0].state, "resolved");
 }
 
+TEST_F(AlertingServiceTest, AnAgentDownResolvedByHandWhileStillAwayIsDownAgainAfterItsTime) {
+  Connect();
+  Pass(seconds(60));
+  const std::string first = Incidents("AgentDown").at(0).id;
+  ASSERT_TRUE(service_->ResolveIncident(first, "user ann", "looking", std::nullopt).ok());
+  Pass(seconds(59));
+  EXPECT_EQ(Incidents("AgentDown").size(), 1u);
+  Pass(seconds(1));
+  auto incidents = Incidents("AgentDown");
+  ASSERT_EQ(incidents.size(), 2u);
+  EXPECT_EQ(incidents[0].state, "firing");
+  EXPECT_EQ(incidents[0].previous_id, first);
+  Connect();
+  EXPECT_EQ(Incidents("AgentDown")[0].state, "resolved");
+
+  service_->AgentSaidGoodbye(kWeb);
+  Pass(seconds(60));
+  const std::string stopped = Incidents("AgentStopped").at(0).id;
+  ASSERT_TRUE(service_->ResolveIncident(stopped, "user ann", "planned", std::nullopt).ok());
+  Pass(seconds(60));
+  EXPECT_EQ(Incidents("AgentStopped").size(), 2u);
+  EXPECT_EQ(Incidents("AgentDown").size(), 2u);  // still stopped, not down
+}
+
 TEST_F(AlertingServiceTest, HeartbeatsKeepAnIdleAgentUp) {
   Connect();
   for (int i = 0; i < 4; ++i) {
