@@ -69,7 +69,7 @@ void AddNotificationRoutes(ApiRouter& router, AlertingService& alerting) {
                if (!body) return ErrorResponse(body.error());
                BodyReader reader(*body, {});
                if (Status read = reader.status(); !read) return ErrorResponse(read.error());
-               auto retried = alerting.notifier().Retry(request.path.at("id"));
+               auto retried = alerting.notifier().Retry(request.path.at("id"), request.Actor());
                if (!retried) return ErrorResponse(retried.error());
                return JsonResponse(200, NotificationJson(*retried, /*with_body=*/false));
              });

@@ -208,7 +208,7 @@ std::optional<Notifier::TimePoint> Notifier::NextDue() const {
   return next;
 }
 
-Result<alerting::OutboxEntry> Notifier::Retry(const std::string& id) {
+Result<alerting::OutboxEntry> Notifier::Retry(const std::string& id, const std::string& actor) {
   auto found = store_.GetNotification(id);
   if (!found) return found.error();
   if (!found->has_value()) return MakeError("not_found", "no notification with id " + id);
@@ -222,7 +222,10 @@ Result<alerting::OutboxEntry> Notifier::Retry(const std::string& id) {
   entry.created_ms = now;
   entry.next_attempt_ms = now;
   entry.finished_ms = 0;
-  if (Status stored = store_.RecordNotification(entry, {}); !stored) return stored.error();
+  const TimelineEntry retried{now, "notify_retried", actor,
+                              entry.receiver + " (" + entry.event + "): queued again after " +
+                                  std::to_string(entry.attempts) + " attempts"};
+  if (Status stored = store_.RecordNotification(entry, {retried}); !stored) return stored.error();
   delivery_->Resubmit(entry);
   return entry;
 }

@@ -60,9 +60,10 @@ class Notifier final : public IncidentObserver, public prometheus::Collectable {
   void Tick(TimePoint now);
   std::optional<TimePoint> NextDue() const;
 
-  // Queues a dead-lettered notification again, as new (its age starts over). Errors
-  // "not_found", or "conflict" when it is not dead.
-  Result<alerting::OutboxEntry> Retry(const std::string& id);
+  // Queues a dead-lettered notification again, as new (its age starts over), and notes on the
+  // timeline (or report history) it belongs to that `actor` did so. Errors "not_found", or
+  // "conflict" when it is not dead.
+  Result<alerting::OutboxEntry> Retry(const std::string& id, const std::string& actor);
 
   // vigil_outbox_pending, vigil_outbox_dead.
   std::vector<prometheus::MetricFamily> Collect() const override;

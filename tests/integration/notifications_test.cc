@@ -218,6 +218,16 @@ TEST_F(NotificationsTest, ADeadReceiverDeadLettersAfterMaxAgeAndDelaysNoOther) {
   ASSERT_EQ(retried.exit_code, 0) << retried.err;
   EXPECT_TRUE(WaitFor([&] { return dead.accepted().size() == 1; }));
   EXPECT_EQ(dead.accepted()[0].headers.at("webhook-id"), id);
+  // The incident's timeline says who queued it again, before the attempt that delivered it.
+  const std::string incident = Json::parse(listed.out)[0]["incident_id"];
+  ASSERT_TRUE(WaitFor([&] {
+    const Json timeline = Call("GET", "/api/v1/incidents/" + incident)["timeline"];
+    return !timeline.empty() && timeline.back()["type"] == "notified";
+  }));
+  const Json timeline = Call("GET", "/api/v1/incidents/" + incident)["timeline"];
+  const Json& requeued = timeline[timeline.size() - 2];
+  EXPECT_EQ(requeued["type"], "notify_retried");
+  EXPECT_EQ(requeued["actor"], "user ann");
 }
 
 TEST_F(NotificationsTest, BothSecretsSignDuringRotation) {
