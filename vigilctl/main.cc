@@ -103,7 +103,8 @@ int main(int argc, char** argv) {
   });
 
   // incidents
-  CLI::App* incidents = app.add_subcommand("incidents", "incidents: list, show, ack, resolve, note");
+  CLI::App* incidents =
+      app.add_subcommand("incidents", "incidents: list, show, ack, resolve, note, open");
   incidents->require_subcommand(1);
   std::string state, severity, rule, since, until, id, note, at, text;
   std::size_t limit = 0;
@@ -171,6 +172,36 @@ int main(int argc, char** argv) {
                   "ack", false);
   incident_change("resolve", "resolve by hand", "resolve", false);
   incident_change("note", "add a note to the timeline", "notes", true);
+  std::string summary;
+  std::vector<std::string> labels;
+  CLI::App* incidents_open = incidents->add_subcommand(
+      "open", "open a manual incident for a problem no rule sees (admin)");
+  incidents_open->add_option("--customer", customer, "whose problem it is")->required();
+  incidents_open->add_option("--severity", severity, "critical, high, medium or low")
+      ->required()
+      ->check(CLI::IsMember({"critical", "high", "medium", "low"}));
+  incidents_open->add_option("--summary", summary, "what is wrong")->required();
+  incidents_open->add_option("--agent", agent_id, "the agent it concerns, if one");
+  incidents_open->add_option("--label", labels, "NAME=VALUE, for routing and silences (repeatable)");
+  incidents_open->add_option("--at", at, "when it started, to import history (RFC 3339)");
+  incidents_open->callback([&] {
+    action = [&](const Context& context) {
+      Json body = {{"customer", customer}, {"severity", severity}, {"summary", summary}};
+      if (!agent_id.empty()) body["agent"] = agent_id;
+      if (!at.empty()) body["at"] = at;
+      if (!labels.empty()) body["labels"] = Json::object();
+      for (const std::string& label : labels) {
+        const std::size_t equals = label.find('=');
+        if (equals == std::string::npos || equals == 0) {
+          context.err << "vigilctl: --label " << label << ": expected NAME=VALUE\n";
+          return vigil::ctl::kUsage;
+        }
+        body["labels"][label.substr(0, equals)] = label.substr(equals + 1);
+      }
+      return vigil::ctl::Show(context, "POST", "/api/v1/incidents", &body,
+                              vigil::ctl::IncidentFields(), true);
+    };
+  });
 
   // silences
   CLI::App* silences = app.add_subcommand("silences", "silences: list, add, expire");

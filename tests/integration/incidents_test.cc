@@ -194,6 +194,31 @@ TEST_F(IncidentsTest, ASilenceMadeWithVigilctlMarksANewIncidentSilenced) {
   EXPECT_THAT(table.out, HasSubstr("HighLoad"));
 }
 
+TEST_F(IncidentsTest, AnAdminOpensAManualIncidentWithVigilctlAndASilenceOfItsLabelsMarksIt) {
+  Start("rules: []\n");
+  ASSERT_EQ(harness_.Vigilctl({"silences", "add", "service=\"shop\"", "--duration", "1h",
+                               "--comment", "migration"}, operator_).exit_code, 0);
+  const std::vector<std::string> open = {"incidents", "open", "--customer", "acme", "--severity",
+                                         "medium", "--summary", "customer reports slow checkout",
+                                         "--label", "service=shop", "--output", "json"};
+  CommandResult refused = harness_.Vigilctl(open, operator_);
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.err, HasSubstr("admin"));
+  CommandResult opened = harness_.Vigilctl(open, harness_.admin_token());
+  ASSERT_EQ(opened.exit_code, 0) << opened.err;
+  const Json incident = Json::parse(opened.out);
+  EXPECT_EQ(incident["source"], "manual");
+  EXPECT_EQ(incident["state"], "firing");
+  EXPECT_EQ(incident["customer"], "acme");
+  EXPECT_EQ(incident["labels"]["service"], "shop");
+  EXPECT_TRUE(incident["silenced"].get<bool>());
+  CommandResult bad_label = harness_.Vigilctl({"incidents", "open", "--customer", "acme",
+                                               "--severity", "low", "--summary", "x", "--label",
+                                               "service"}, harness_.admin_token());
+  EXPECT_EQ(bad_label.exit_code, 2);
+  EXPECT_THAT(bad_label.err, HasSubstr("expected NAME=VALUE"));
+}
+
 TEST_F(IncidentsTest, TheApiBoundsBodiesAndNamesWhatIsWrong) {
   Start("rules: []\n");
   const std::string big = "{\"text\": \"" + std::string(2 << 20, 'x') + "\"}";
