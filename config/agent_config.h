@@ -129,6 +129,9 @@ struct AgentConfig {
       std::int64_t threshold = 10;     // auth.failed_logins: failures per scan before a finding
       std::string log_file = "/var/log/auth.log";  // auth.failed_logins, without a journal
       bool allow_ip_forward = false;   // sysctl.hardening
+      // net.listening_new: also judge UDP sockets a process holds on a wildcard address and a port
+      // of the kernel's ephemeral range (mostly clients that send without connect: statsd, syslog).
+      bool ephemeral_udp = false;
     };
     std::map<std::string, Check> checks;
     // The settings of `id`: as configured, or the defaults.

@@ -34,6 +34,35 @@ bool Allowed(const ListeningSocket& socket, const std::vector<std::string>& allo
   return false;
 }
 
+struct PortRange {
+  int low = 32768;  // Linux's default net.ipv4.ip_local_port_range
+  int high = 60999;
+};
+
+PortRange EphemeralPorts(ScanContext& context) {
+  PortRange range;
+  Result<std::string> text = context.Read("/proc/sys/net/ipv4/ip_local_port_range");
+  if (!text) return range;
+  const std::vector<std::string_view> fields = SplitFields(*text);
+  if (fields.size() != 2) return range;
+  auto low = ParseUint(fields[0]);
+  auto high = ParseUint(fields[1]);
+  if (low && high && *low <= *high && *high <= 65535) {
+    range = {static_cast<int>(*low), static_cast<int>(*high)};
+  }
+  return range;
+}
+
+// A UDP socket a process holds on a wildcard address and an ephemeral port is, almost always, a
+// client that sends without connect(2) and was given the port by the kernel: it changes with every
+// restart and would be a new finding each time. Kernel sockets (inode 0: WireGuard, VXLAN) and
+// sockets bound to one address are chosen on purpose and stay judged.
+bool EphemeralUdpClient(const ListeningSocket& socket, const PortRange& ports) {
+  return socket.proto.rfind("udp", 0) == 0 && socket.inode != 0 &&
+         (socket.address == "0.0.0.0" || socket.address == "::") && socket.port >= ports.low &&
+         socket.port <= ports.high;
+}
+
 // inode -> "comm (pid N)", for the sockets' owners.
 std::map<std::uint64_t, std::string> SocketOwners(ScanContext& context) {
   std::map<std::uint64_t, std::string> owners;
@@ -81,6 +110,10 @@ class ListeningCheck final : public CheckModule {
       return {result};
     }
     context.families().push_back(std::move(counts));
+    if (!context.config().CheckFor(result.check).ephemeral_udp) {
+      const PortRange ports = EphemeralPorts(context);
+      std::erase_if(sockets, [&](const ListeningSocket& s) { return EphemeralUdpClient(s, ports); });
+    }
     std::optional<nlohmann::json> baseline = context.LoadState("listening");
     if (!baseline || !baseline->contains("sockets") || context.Accepting(result.check)) {
       nlohmann::json accepted = {{"sockets", nlohmann::json::array()}};

@@ -14,7 +14,7 @@ const std::map<std::string, std::vector<std::string>>& CheckParameters() {
       {"files.world_writable", {"paths"}},
       {"files.suid_new", {"paths", "allow"}},
       {"fim.changed", {"paths"}},
-      {"net.listening_new", {"allow"}},
+      {"net.listening_new", {"allow", "ephemeral_udp"}},
       {"tls.cert_expiry", {"files", "warn_within"}},
       {"auth.failed_logins", {"threshold", "log_file"}},
       {"sysctl.hardening", {"allow_ip_forward"}},
@@ -83,6 +83,7 @@ void ReadCheck(const std::string& id, const Field& field, Check& check) {
     field["log_file"].Report("expected an absolute path on the scanned host");
   }
   field["allow_ip_forward"].Read(check.allow_ip_forward);
+  field["ephemeral_udp"].Read(check.ephemeral_udp);
 }
 
 }  // namespace

@@ -229,6 +229,36 @@ TEST_F(SecurityScanTest, AcceptingABaselineClearsItsDriftAndDisabledChecksDoNotR
   EXPECT_EQ(Of(after, "accounts.uid0")[0]->severity, "low");
 }
 
+TEST_F(SecurityScanTest, UdpClientsOnEphemeralPortsAreNotNewListenersUnlessAskedFor) {
+  const fs::path root = dir_.File("vulnerable");
+  CopyFixture("vulnerable", root);
+  std::ofstream(root / "proc/sys/net/ipv4/ip_local_port_range") << "40000\t45000\n";
+  config::AgentConfig::Security config = Config("vulnerable");
+  SecurityScanner scanner(config, dir_.File("state"), clock_);
+  config.checks["net.listening_new"].ephemeral_udp = true;
+  SecurityScanner strict(config, dir_.File("strict-state"), clock_);
+  scanner.Scan();
+  strict.Scan();
+  const auto udp = [](const char* local, int inode) {
+    return std::string("  101: ") + local + " 00000000:0000 07 00000000:00000000 00:00000000 " +
+           "00000000  1000        0 " + std::to_string(inode) + " 2 0000000000000000 0\n";
+  };
+  Append(root / "proc/net/udp", udp("00000000:A0F4", 2002));  // a statsd client on 0.0.0.0:41204
+  Append(root / "proc/net/udp", udp("00000000:CA6C", 0));     // WireGuard on 51820: the kernel's
+  Append(root / "proc/net/udp", udp("0100007F:A0F5", 2003));  // bound on purpose to 127.0.0.1
+  Append(root / "proc/net/udp", udp("00000000:1388", 2004));  // 0.0.0.0:5000, outside the range
+  const auto listeners = [](const ScanReport& report) {
+    std::set<std::string> keys;
+    for (const Finding* f : Of(report, "net.listening_new")) keys.insert(f->key);
+    return keys;
+  };
+  const ScanReport second = scanner.Scan();
+  EXPECT_EQ(listeners(second), (std::set<std::string>{"udp:0.0.0.0:51820", "udp:127.0.0.1:41205",
+                                                      "udp:0.0.0.0:5000"}));
+  EXPECT_EQ(Sample(second, "vigil_listening_sockets", "proto", "udp"), 5);  // counted all the same
+  EXPECT_EQ(listeners(strict.Scan()).count("udp:0.0.0.0:41204"), 1u);
+}
+
 TEST_F(SecurityScanTest, AnUnchangedFileIsNotHashedAgainAndTheHashBudgetMakesAScanPartial) {
   const fs::path root = dir_.File("vulnerable");
   CopyFixture("vulnerable", root);

@@ -213,7 +213,7 @@ TEST(AgentConfig, SecurityChecksTakeTheirOwnParameters) {
   checks:
     "tls.cert_expiry": {files: [/etc/ssl/site.pem], warn_within: 30d}
     "fim.changed": {paths: [/etc/passwd, /etc/ssh]}
-    "net.listening_new": {allow: ["tcp:22", "udp:127.0.0.1:53", "tcp:*"]}
+    "net.listening_new": {allow: ["tcp:22", "udp:127.0.0.1:53", "tcp:*"], ephemeral_udp: true}
     "firewall.inactive": {enabled: false}
     "accounts.sudo_nopasswd": {severity: high}
 )", "/a.yaml");
@@ -226,6 +226,8 @@ TEST(AgentConfig, SecurityChecksTakeTheirOwnParameters) {
   EXPECT_EQ(security.CheckFor("tls.cert_expiry").warn_within, std::chrono::hours(24 * 30));
   EXPECT_THAT(security.CheckFor("fim.changed").paths, ElementsAre("/etc/passwd", "/etc/ssh"));
   EXPECT_FALSE(security.CheckFor("firewall.inactive").enabled);
+  EXPECT_TRUE(security.CheckFor("net.listening_new").ephemeral_udp);
+  EXPECT_FALSE(security.CheckFor("ssh.permit_root_login").ephemeral_udp);
   EXPECT_EQ(security.CheckFor("accounts.sudo_nopasswd").severity, "high");
   EXPECT_TRUE(security.CheckFor("ssh.permit_root_login").enabled);  // defaults
 }
