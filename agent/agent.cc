@@ -11,10 +11,12 @@
 #include "agent/self_metrics.h"
 #include "agent/spool.h"
 #include "agent/uplink.h"
+#include "agent/utf8_repair.h"
 #include "agent/collectors/collector.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/tls.h"
+#include "common/utf8.h"
 
 namespace vigil::agent {
 namespace {
@@ -32,7 +34,11 @@ Result<std::string> ReadToken(const std::string& file) {
   const std::size_t begin = text->find_first_not_of(" \t\r\n");
   const std::size_t end = text->find_last_not_of(" \t\r\n");
   if (begin == std::string::npos) return MakeError("token", "token_file " + file + " is empty");
-  return text->substr(begin, end - begin + 1);
+  std::string token = text->substr(begin, end - begin + 1);
+  if (!IsValidUtf8(token)) {
+    return MakeError("token", "token_file " + file + " does not hold a token (it is not text)");
+  }
+  return token;
 }
 
 struct ConnectionSettings {
@@ -56,7 +62,7 @@ Result<ConnectionSettings> LoadConnectionSettings(const config::AgentConfig& con
   options.max_frame_bytes = config.collector.max_frame_bytes;
   options.agent_id = config.id;
   options.token = *token;
-  options.hostname = Hostname();
+  options.hostname = ToValidUtf8(Hostname());
   options.labels = config.labels;
   settings.tls = std::move(*tls);
   return settings;
@@ -202,6 +208,13 @@ class Agent::Impl {
     if (security) add_snapshot("security", std::move(*security));
     add_snapshot("agent", SelfFamilies({sequence, spool_->stats(), uplink_.stats(), start_time_}));
     for (auto& event : events) *batch.add_events() = std::move(event);
+    const std::size_t repaired = RepairInvalidUtf8(batch);
+    if (repaired > 0 && !repaired_last_batch_) {  // once per stretch of batches that need it
+      LogWarning("batch " + std::to_string(sequence) + ": " + std::to_string(repaired) +
+                 " strings were not valid UTF-8 (a mount point, file name, interface alias or "
+                 "textfile label?); invalid bytes are sent as U+FFFD");
+    }
+    repaired_last_batch_ = repaired > 0;
     if (Status appended = spool_->Append(batch); !appended) {
       LogError("cannot spool batch " + std::to_string(sequence) + ": " +
                appended.error().message);
@@ -233,6 +246,7 @@ class Agent::Impl {
   std::chrono::steady_clock::time_point next_tick_;
   std::chrono::system_clock::time_point start_time_;
   bool stopping_ = false;
+  bool repaired_last_batch_ = false;
 };
 
 Result<std::unique_ptr<Agent>> Agent::Create(boost::asio::io_context& io,

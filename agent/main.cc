@@ -12,6 +12,7 @@
 #include "agent/once_output.h"
 #include "agent/probes/prober.h"
 #include "agent/security/scanner.h"
+#include "agent/utf8_repair.h"
 #include "common/command_line.h"
 #include "common/clock.h"
 #include "common/daemon_signals.h"
@@ -100,6 +101,7 @@ int CollectOnce(const vigil::config::AgentConfig& config, const std::string& for
     for (auto& family : report.families) families.push_back(std::move(family));
     findings = std::move(report.findings);
   }
+  vigil::agent::RepairInvalidUtf8(families);
   if (format == "json") {
     std::cout << vigil::agent::RenderJson(families, findings);
   } else {

@@ -33,7 +33,9 @@ std::string RenderJson(const std::vector<wire::MetricFamily>& families,
                      {"remediation", f.remediation},
                      {"key", f.key}});
   }
-  return nlohmann::json{{"metrics", std::move(out)}, {"findings", std::move(found)}}.dump(2) + "\n";
+  // A finding's evidence names host files, whose names need not be UTF-8: replaced, not thrown.
+  const nlohmann::json document = {{"metrics", std::move(out)}, {"findings", std::move(found)}};
+  return document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace vigil::agent

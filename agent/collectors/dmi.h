@@ -11,9 +11,6 @@
 
 namespace vigil::agent {
 
-// Invalid UTF-8 sequences replaced by U+FFFD, a run of them by one, as Go's strings.ToValidUTF8.
-std::string ValidUtf8(std::string_view text);
-
 std::unique_ptr<Collector> MakeDmiCollector(std::string root);
 
 }  // namespace vigil::agent

@@ -9,9 +9,9 @@
 #include <optional>
 #include <regex>
 
-#include "agent/collectors/dmi.h"
 #include "agent/collectors/text.h"
 #include "common/metric_builder.h"
+#include "common/utf8.h"
 
 namespace vigil::agent {
 namespace {
@@ -122,7 +122,7 @@ void ExportChip(const fs::path& dir, FamiliesByName& out) {
     const LabelPairs labels = {{"chip", *chip}, {"sensor", sensor}};
     if (auto label = elements.find("label"); label != elements.end()) {
       out.Add("node_hwmon_sensor_label", "Label for given chip and sensor", gauge, 1,
-              {{"chip", *chip}, {"sensor", sensor}, {"label", ValidUtf8(label->second)}});
+              {{"chip", *chip}, {"sensor", sensor}, {"label", ToValidUtf8(label->second)}});
     }
     const auto bare = elements.find("");
     if (type == "beep_enable") {

@@ -9,23 +9,13 @@
 // file read, node_textfile_scrape_error (1 when any file was skipped, or the folder could not be
 // listed) and vigil_agent_textfile_errors_total.
 
-#include <map>
 #include <memory>
 #include <string>
-#include <string_view>
-#include <vector>
 
 #include "agent/collectors/collector.h"
+#include "agent/collectors/textfile_format.h"
 
 namespace vigil::agent {
-
-inline constexpr std::size_t kMaxTextfileBytes = 4 << 20;
-inline constexpr std::size_t kMaxTextfileSeries = 20000;
-
-// Parses Prometheus text exposition (counter, gauge and untyped families). `file` names the file
-// in errors and in the help of families that have none. Errors say what is wrong and on which line.
-Result<std::vector<wire::MetricFamily>> ParseTextfile(std::string_view text,
-                                                     const std::string& file);
 
 std::unique_ptr<Collector> MakeTextfileCollector(std::string directory);
 

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/security/check_modules.h"
+#include "common/utf8.h"
 
 namespace vigil::agent {
 namespace {
@@ -81,14 +82,14 @@ class FileChecks final : public CheckModule {
     std::optional<nlohmann::json> baseline = context.LoadState("suid");
     if (!baseline || !baseline->contains("files") || context.Accepting(result.check)) {
       nlohmann::json accepted = {{"files", nlohmann::json::object()}};
-      for (const auto& [path, mode] : files) accepted["files"][path] = OctalMode(mode);
+      for (const auto& [path, mode] : files) accepted["files"][ToValidUtf8(path)] = OctalMode(mode);
       if (Status saved = context.SaveState("suid", accepted); !saved) result.error = saved.error();
       return result;  // the first scan (or an accepted one) is the baseline: no drift
     }
     const std::vector<std::string>& allow = context.config().CheckFor(result.check).allow;
     const std::string severity = SeverityFor(context, result.check, "high");
     for (const auto& [path, mode] : files) {
-      if ((*baseline)["files"].contains(path) ||
+      if ((*baseline)["files"].contains(ToValidUtf8(path)) ||
           std::find(allow.begin(), allow.end(), path) != allow.end()) {
         continue;
       }

@@ -242,7 +242,9 @@ std::optional<nlohmann::json> ScanContext::LoadState(const std::string& name) co
 }
 
 Status ScanContext::SaveState(const std::string& name, const nlohmann::json& value) const {
-  return SaveStateFile(name + ".json", value.dump());
+  // Never throws on a string that is not UTF-8 (a host file's name): such bytes become U+FFFD.
+  return SaveStateFile(name + ".json",
+                       value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 std::optional<std::string> ScanContext::LoadStateFile(const std::string& file_name) const {

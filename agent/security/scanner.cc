@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/metric_builder.h"
+#include "common/utf8.h"
 
 namespace vigil::agent {
 namespace {
@@ -18,6 +19,14 @@ Json ToJson(const Finding& f) {
 Finding FromJson(const Json& j) {
   return {j.value("check", ""),    j.value("severity", ""),    j.value("title", ""),
           j.value("evidence", ""), j.value("remediation", ""), j.value("key", "")};
+}
+
+// Findings quote host files, whose names need not be UTF-8; what travels and is remembered must be
+// (the wire protocol's strings, the JSON state), and the key must come out the same every scan.
+void MakeValidUtf8(Finding& f) {
+  for (std::string* text : {&f.title, &f.evidence, &f.remediation, &f.key}) {
+    if (!IsValidUtf8(*text)) *text = ToValidUtf8(*text);
+  }
 }
 
 }  // namespace
@@ -80,6 +89,7 @@ ScanReport SecurityScanner::Scan(const Options& options) {
       std::map<std::string, int> by_severity;
       std::set<std::string> keys;
       for (Finding& finding : result.findings) {
+        MakeValidUtf8(finding);
         // Two findings of one check must not share a key: the collector keeps one per key.
         std::string key = finding.key;
         for (int n = 2; !keys.insert(key).second; ++n) key = finding.key + " (" + std::to_string(n) + ")";

@@ -8,14 +8,6 @@
 namespace vigil::agent {
 namespace {
 
-TEST(Dmi, InvalidUtf8BecomesOneReplacementPerRun) {
-  EXPECT_EQ(ValidUtf8("caf\xc3\xa9"), "caf\xc3\xa9");
-  EXPECT_EQ(ValidUtf8("a\xff\xfe b"), "a\xEF\xBF\xBD b");
-  EXPECT_EQ(ValidUtf8("\xed\xa0\x80"), "\xEF\xBF\xBD");  // a surrogate is not valid UTF-8
-  EXPECT_EQ(ValidUtf8("\xf0\x9f\x98\x80!"), "\xf0\x9f\x98\x80!");
-  EXPECT_EQ(ValidUtf8("\xe2\x82"), "\xEF\xBF\xBD");  // cut short
-}
-
 TEST(Dmi, AMachineWithoutDmiReportsNothingAndAttributesBecomeLabels) {
   testing::TempDir root;
   auto none = MakeDmiCollector(root.path().string())->Collect();

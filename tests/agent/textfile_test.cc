@@ -24,6 +24,14 @@ TEST(ParseTextfile, ReadsFamiliesWithTheirTypesHelpAndEscapedLabels) {
   EXPECT_EQ((*families)[1].help(), "Metric read from /var/lib/t/jobs.prom");
 }
 
+TEST(ParseTextfile, TheHelpOfAMetricNamedLikeAPieceOfHelpIsItsOwn) {
+  auto families = ParseTextfile("# HELP E Errors seen.\n# HELP LP Lines printed.\nE 1\nLP 2\n", "f.prom");
+  ASSERT_TRUE(families.ok()) << families.error().message;
+  ASSERT_EQ(families->size(), 2u);
+  EXPECT_EQ((*families)[0].help(), "Errors seen.");
+  EXPECT_EQ((*families)[1].help(), "Lines printed.");
+}
+
 TEST(ParseTextfile, RejectsWhatItCannotCarryWithTheLine) {
   const std::pair<const char*, const char*> cases[] = {
       {"ok 1\nbad-name 1\n", "line 2: invalid metric name"},
@@ -32,7 +40,14 @@ TEST(ParseTextfile, RejectsWhatItCannotCarryWithTheLine) {
       {"# TYPE h histogram\nh_bucket{le=\"1\"} 1\n", "histogram"},
       {"x{a=\"1\"} 1\nx{a=\"1\"} 2\n", "second sample of the same series"},
       {"x one\n", "bad value"},
+      {"x -NaN\n", "bad value \"-NaN\""},
       {"x 1\n# TYPE x gauge\n", "TYPE for x after its samples"},
+      {"ok 1\nx{site=\"caf\xe9\"} 1\n", "line 2: label site: value is not valid UTF-8"},
+      {"# HELP x caf\xe9 count\nx 1\n", "line 1: HELP of x is not valid UTF-8"},
+      {"x{a=\"1\",a=\"2\"} 1\n", "label a given twice"},
+      {"x{a=\"C:\\temp\"} 1\n", "label a: invalid escape \\t"},
+      {"# HELP x \\ leading\nx 1\n", "line 1: invalid escape \\  in HELP"},
+      {"# HELP x ends \\\nx 1\n", "HELP ends in a lone \\"},
   };
   for (const auto& [text, problem] : cases) {
     auto families = ParseTextfile(text, "f.prom");

@@ -125,5 +125,25 @@ TEST_F(SecurityTest, ChangesBecomeIncidentsWithinAScanIntervalAndResolveWhenReve
   EXPECT_EQ(Json::parse(after.body)["items"].size(), 0u);
 }
 
+TEST_F(SecurityTest, AFileNameThatIsNotUtf8StillReachesTheCollector) {
+  // A Latin-1 file name in a finding: the wire protocol's strings and the scan's JSON state must be
+  // UTF-8. The agent used to die writing its state; and a batch the collector cannot parse would
+  // be resent from the spool forever, stopping the agent's stream.
+  fs::create_directories(host_ + "/usr/share");
+  const std::string latin1 = host_ + "/usr/share/caf\xe9.conf";
+  std::ofstream(latin1) << "x\n";
+  ASSERT_EQ(chmod(latin1.c_str(), 0666), 0);
+  const std::string key = "files.world_writable /usr/share/caf\xEF\xBF\xBD.conf";
+  EXPECT_TRUE(WaitFor([&] { return Keys(Incidents("open")).count(key) == 1; }, kDeadline))
+      << "open: " << ::testing::PrintToString(Keys(Incidents("open"))) << "\n"
+      << harness_.agent().Stderr();
+  // And the stream goes on: the agent's later batches are applied.
+  const std::optional<double> applied =
+      harness_.WaitForValue("vigil_collector_batches_applied_total", {{"agent", "web-01"}});
+  ASSERT_TRUE(applied);
+  EXPECT_TRUE(harness_.WaitForValue("vigil_collector_batches_applied_total", {{"agent", "web-01"}},
+                                    [&](double now) { return now > *applied; }));
+}
+
 }  // namespace
 }  // namespace vigil::testing
