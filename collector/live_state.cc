@@ -62,6 +62,15 @@ void AppendSeries(std::string& out, const std::string& name, const LabelList& la
 
 }  // namespace
 
+bool IsCollectorMetricName(std::string_view name) {
+  if (name.substr(0, 6) != "vigil_") return false;
+  for (std::string_view agents : {"vigil_agent_", "vigil_probe_", "vigil_security_", "vigil_tls_",
+                                  "vigil_listening_"}) {
+    if (name.substr(0, agents.size()) == agents) return false;
+  }
+  return true;
+}
+
 LabelList MergeLabels(const LabelList& target_labels, const LabelList& series_labels) {
   LabelList out;
   out.reserve(target_labels.size() + series_labels.size());
@@ -190,7 +199,7 @@ void LiveState::AgentSeen(const AgentKey& key, std::int64_t now_ms) {
 
 std::string LiveState::CheckFamily(const wire::MetricFamily& family) {
   if (!IsValidMetricName(family.name())) return "invalid_name";
-  if (family.name().rfind(kReservedPrefix, 0) == 0) return "reserved_name";
+  if (IsCollectorMetricName(family.name())) return "reserved_name";
   const prometheus::MetricType type = ToPrometheusType(family.type());
   auto it = family_meta_.find(family.name());
   if (it == family_meta_.end()) {

@@ -57,8 +57,11 @@ struct LiveStateLimits {
   std::size_t max_metric_names = 100000;  // distinct family names across all agents
 };
 
-// Prefix of the names the collector renders itself; agents may not send them.
-inline constexpr std::string_view kReservedPrefix = "vigil_collector_";
+// Whether `name` is the collector's to export: every vigil_ name but the agent's own families
+// (vigil_agent_*, vigil_probe_*, vigil_security_*, vigil_tls_*, vigil_listening_*). An agent (or a
+// textfile on its host) may not send one, so no host can write into the fleet's incident, outbox
+// or SLA figures, nor make /metrics hold a family twice.
+bool IsCollectorMetricName(std::string_view name);
 
 using LabelList = std::vector<std::pair<std::string, std::string>>;
 

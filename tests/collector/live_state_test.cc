@@ -113,11 +113,13 @@ TEST(LiveState, RejectsInvalidAndReservedNames) {
   ApplyReport report = live.ApplyBatch(
       kWeb,
       BatchOf("health", {Gauge("bad-name", 1), Gauge("vigil_collector_fake_total", 1),
-                         Gauge("ok", 1, {{"bad-label", "x"}}), Gauge("ok2", 1, {{"__x", "y"}})}),
+                         Gauge("vigil_incidents_open", 0), Gauge("vigil_sla_on_time_ratio", 1),
+                         Gauge("ok", 1, {{"bad-label", "x"}}), Gauge("ok2", 1, {{"__x", "y"}}),
+                         Gauge("vigil_probe_success", 1), Gauge("vigil_security_findings", 0)}),
       1);
-  EXPECT_EQ(report.series_applied, 0u);
+  EXPECT_EQ(report.series_applied, 2u);  // the agent's own vigil_ families
   EXPECT_EQ(report.series_rejected["invalid_name"], 1u);
-  EXPECT_EQ(report.series_rejected["reserved_name"], 1u);
+  EXPECT_EQ(report.series_rejected["reserved_name"], 3u);
   EXPECT_EQ(report.series_rejected["invalid_label"], 2u);
   // Whatever agents send, /metrics stays valid exposition.
   EXPECT_NO_THROW(Scrape(live));
