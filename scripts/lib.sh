@@ -68,7 +68,8 @@ configure_and_build() {
 # the checked-in seeds stay as they are. A crash, leak or sanitizer report fails.
 run_fuzzers() {
   local dir=$1 seconds=$2
-  local targets=(frame_fuzzer config_fuzzer expr_fuzzer host_files_fuzzer textfile_fuzzer)
+  local targets=(frame_fuzzer config_fuzzer expr_fuzzer host_files_fuzzer textfile_fuzzer
+    live_state_fuzzer)
   CC=clang CXX=clang++ cmake -S "$VIGIL_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DVIGIL_FUZZ=ON -DVIGIL_TESTS=OFF -DVIGIL_WERROR=ON >/dev/null
   cmake --build "$dir" --target "${targets[@]}"
