@@ -19,8 +19,9 @@ TEST(Dmi, AMachineWithoutDmiReportsNothingAndAttributesBecomeLabels) {
   auto families = MakeDmiCollector(root.path().string())->Collect();
   ASSERT_TRUE(families.ok());
   auto scrape = testing::RenderAndParse(*families);
-  ASSERT_EQ(scrape.Find("node_dmi_info").size(), 1u);
-  const auto& labels = scrape.Find("node_dmi_info")[0].labels;
+  const std::vector<testing::ParsedSample> info = scrape.Find("node_dmi_info");
+  ASSERT_EQ(info.size(), 1u);
+  const auto& labels = info[0].labels;
   EXPECT_EQ(labels.at("system_vendor"), "Dell Inc.");
   EXPECT_EQ(labels.at("product_name"), "PowerEdge R640");
   EXPECT_EQ(labels.size(), 2u);
