@@ -104,7 +104,10 @@ void CurlSender::Perform(std::chrono::milliseconds timeout) {
       curl_off_t retry_after = 0;
       if (curl_easy_getinfo(easy, CURLINFO_RETRY_AFTER, &retry_after) == CURLE_OK &&
           retry_after > 0) {
-        outcome.retry_after = std::chrono::seconds(retry_after);
+        // Capped before it becomes milliseconds: a receiver may send any number, and no wait
+        // outlasts notifications.delivery.max_age anyway.
+        constexpr curl_off_t kLongestWait = 7 * 24 * 3600;
+        outcome.retry_after = std::chrono::seconds(std::min(retry_after, kLongestWait));
       }
       if (status < 200 || status >= 300) outcome.error = "HTTP " + std::to_string(status);
     } else {
