@@ -125,14 +125,10 @@ class HttpServer::Impl : public std::enable_shared_from_this<HttpServer::Impl> {
 
   static awaitable<void> AcceptLoop(std::shared_ptr<Impl> self) {
     for (;;) {
-      tcp::socket socket(asio::make_strand(self->io_));
-      boost::system::error_code ec;
-      co_await self->acceptor_.async_accept(socket, asio::redirect_error(use_awaitable, ec));
+      std::optional<tcp::socket> accepted = co_await AcceptOrPause(self->acceptor_, self->io_, "http");
       if (self->stopping_) break;
-      if (ec) {
-        LogWarning("http: accept failed: " + ec.message());
-        continue;
-      }
+      if (!accepted) continue;
+      tcp::socket socket = std::move(*accepted);
       boost::system::error_code remote_ec;
       const tcp::endpoint remote = socket.remote_endpoint(remote_ec);
       std::string address = remote_ec ? std::string() : remote.address().to_string();

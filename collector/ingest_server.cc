@@ -367,17 +367,11 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
  private:
   static awaitable<void> AcceptLoop(std::shared_ptr<Impl> self) {
     for (;;) {
-      tcp::socket socket(asio::make_strand(self->io_));
-      boost::system::error_code ec;
-      co_await self->acceptor_.async_accept(socket, asio::redirect_error(use_awaitable, ec));
+      std::optional<tcp::socket> accepted =
+          co_await AcceptOrPause(self->acceptor_, self->io_, "ingest");
       if (self->stopping_) break;
-      if (ec) {
-        // Usually out of file descriptors: pause instead of spinning on the error.
-        LogWarning("ingest: accept failed: " + ec.message());
-        asio::steady_timer pause(self->strand_, std::chrono::milliseconds(100));
-        co_await pause.async_wait(asio::redirect_error(use_awaitable, ec));
-        continue;
-      }
+      if (!accepted) continue;
+      tcp::socket socket = std::move(*accepted);
       self->Admit(std::move(socket));
     }
   }

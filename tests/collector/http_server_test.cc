@@ -8,6 +8,13 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <thread>
 #include <zlib.h>
 
@@ -146,6 +153,55 @@ TEST_F(HttpServerTest, RefusesConnectionsBeyondTheLimit) {
   })) << answer;
   holder.close();
   EXPECT_TRUE(testing::WaitFor([&] { return testing::HttpGet(server_->port(), "/echo").status == 200; }));
+}
+
+// Out of file descriptors, accept fails while the connection waits in the backlog: the loop must
+// pause between tries, not spin a core and flood the log, and serve the client once it can.
+TEST_F(HttpServerTest, AnAcceptThatFailsForWantOfDescriptorsIsRetriedCalmly) {
+  StartServer({});
+  // This process's stderr goes to a file for a while, to count the log lines.
+  const std::string log_path = ::testing::TempDir() + "/accept-failures.log";
+  const int saved_stderr = dup(2);
+  const int log_fd = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  ASSERT_GE(log_fd, 0);
+  dup2(log_fd, 2);
+  close(log_fd);
+  asio::io_context io;
+  tcp::socket client(io);
+  client.open(tcp::v4());
+  rlimit saved{};
+  ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved), 0);
+  std::size_t open_now = 0;  // the listing's own descriptor counts, and is closed after it
+  for ([[maybe_unused]] const auto& fd : std::filesystem::directory_iterator("/proc/self/fd")) ++open_now;
+  // Not one descriptor left: the client's socket is open already, the server's accept gets none.
+  rlimit tight = saved;
+  tight.rlim_cur = open_now - 1;
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &tight), 0);
+  boost::system::error_code connected;
+  client.connect({asio::ip::make_address("127.0.0.1"), server_->port()}, connected);
+  // An observation window: what is measured is that something does not happen often.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ASSERT_EQ(setrlimit(RLIMIT_NOFILE, &saved), 0);
+  dup2(saved_stderr, 2);
+  close(saved_stderr);
+  ASSERT_FALSE(connected) << connected.message();
+
+  std::ifstream log(log_path);
+  std::stringstream text;
+  text << log.rdbuf();
+  std::size_t failures = 0;
+  for (std::string line; std::getline(text, line);) {
+    if (line.find("http: accept failed") != std::string::npos) ++failures;
+  }
+  EXPECT_GE(failures, 1u) << "the limit did not bite: " << text.str();
+  EXPECT_LE(failures, 10u) << "the accept loop spun";
+  // With descriptors back, the waiting client is served.
+  const std::string request = "GET /echo HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+  asio::write(client, asio::buffer(request));
+  std::string answer;
+  boost::system::error_code read_error;
+  asio::read(client, asio::dynamic_buffer(answer), read_error);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 200", 0), 0u) << answer;
 }
 
 TEST_F(HttpServerTest, AStreamedBodyIsSentInChunksAndGzippedWhenTheClientAcceptsIt) {
