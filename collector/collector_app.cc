@@ -90,7 +90,8 @@ class CollectorApp::Impl {
       : config_(std::move(config)),
         store_(std::move(store)),
         live_({static_cast<std::size_t>(config_->limits.max_series_per_agent),
-               static_cast<std::size_t>(config_->limits.max_metric_names)}),
+               static_cast<std::size_t>(config_->limits.max_metric_names),
+               static_cast<std::size_t>(config_->limits.max_sources_per_agent)}),
         metrics_(registry_),
         alerting_(*store_, registry_, RealClock(), *config_, std::move(setup.rules),
                   std::move(setup.notify)),
@@ -209,8 +210,10 @@ class CollectorApp::Impl {
       LogWarning("store changed: restart the collector to apply it");
     }
     if (config->limits.max_series_per_agent != config_->limits.max_series_per_agent ||
-        config->limits.max_metric_names != config_->limits.max_metric_names) {
-      LogWarning("limits.max_series_per_agent and limits.max_metric_names apply after a restart");
+        config->limits.max_metric_names != config_->limits.max_metric_names ||
+        config->limits.max_sources_per_agent != config_->limits.max_sources_per_agent) {
+      LogWarning("limits.max_series_per_agent, max_sources_per_agent and max_metric_names apply "
+                 "after a restart");
     }
     auto tls = LoadTls(*config);
     auto http_tls = LoadHttpTls(*config);

@@ -219,6 +219,14 @@ ApplyReport LiveState::ApplyBatch(const AgentKey& key, const wire::Batch& batch,
   agent.last_batch_ms = received_ms;
   agent.last_seen_ms = std::max(agent.last_seen_ms, received_ms);
   for (const wire::Snapshot& snapshot : batch.snapshots()) {
+    if (agent.sources.count(snapshot.source()) == 0 &&
+        agent.sources.size() >= limits_.max_sources_per_agent) {
+      for (const wire::MetricFamily& family : snapshot.families()) {
+        report.series_rejected["too_many_sources"] += static_cast<std::size_t>(family.series_size());
+      }
+      report.sources_refused.push_back(snapshot.source());
+      continue;
+    }
     std::vector<StoredFamily>& current = agent.sources[snapshot.source()];
     std::size_t current_series = 0;
     for (const StoredFamily& family : current) current_series += family.series.size();

@@ -50,11 +50,16 @@ struct AgentIdentity {
 struct ApplyReport {
   std::size_t series_applied = 0;
   std::map<std::string, std::size_t> series_rejected;  // by reason
+  std::vector<std::string> sources_refused;  // snapshots left out whole: too many sources
 };
 
 struct LiveStateLimits {
   std::size_t max_series_per_agent = 50000;
   std::size_t max_metric_names = 100000;  // distinct family names across all agents
+  // Snapshot sources ("health", "probes", ...) an agent may have. Their names are the agent's to
+  // choose, and everything kept per source (here and in the rule engine) lives as long as the
+  // agent: without a bound, a stream of new names would grow the collector without end.
+  std::size_t max_sources_per_agent = 16;
 };
 
 // Whether `name` is the collector's to export: every vigil_ name but the agent's own families
@@ -118,7 +123,8 @@ class LiveState final : public prometheus::Collectable {
   // Applies a batch the store has just recorded as applied: replaces the snapshots' sources and
   // counts the batch. Invalid families and series are left out and reported by reason
   // ("invalid_name", "reserved_name", "type_conflict", "too_many_metric_names", "invalid_label",
-  // "duplicate_series", "series_limit").
+  // "duplicate_series", "series_limit"; a snapshot of a new source beyond
+  // max_sources_per_agent is left out whole as "too_many_sources" and named in the report).
   ApplyReport ApplyBatch(const AgentKey& key, const wire::Batch& batch, std::int64_t received_ms);
 
   // The agent's target: unknown; down while it is disconnected or has been silent (no batch, no

@@ -85,7 +85,7 @@ void ReadLimitsSection(const Field& section, CollectorConfig::Limits& limits) {
   if (!section.ExpectMap({"max_connections", "max_frame_size", "handshake_timeout",
                           "hello_timeout", "idle_timeout", "connection_rate_per_ip",
                           "connection_burst_per_ip", "revocation_check_interval",
-                          "max_series_per_agent",
+                          "max_series_per_agent", "max_sources_per_agent",
                           "max_metric_names", "max_http_connections", "max_http_request_size",
                           "max_http_header_size", "http_timeout", "api_requests_per_second",
                           "api_request_burst"})) {
@@ -105,6 +105,7 @@ void ReadLimitsSection(const Field& section, CollectorConfig::Limits& limits) {
   section["revocation_check_interval"].ReadDuration(limits.revocation_check_interval,
                                                     std::chrono::milliseconds(100));
   section["max_series_per_agent"].Read(limits.max_series_per_agent, 1, 10'000'000);
+  section["max_sources_per_agent"].Read(limits.max_sources_per_agent, 4, 1000);
   section["max_metric_names"].Read(limits.max_metric_names, 1, 10'000'000);
   section["max_http_connections"].Read(limits.max_http_connections, 1, 100'000);
   section["max_http_request_size"].ReadSize(limits.max_http_request_bytes, 1024);

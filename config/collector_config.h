@@ -156,6 +156,7 @@ struct CollectorConfig {
     std::int64_t connection_burst_per_ip = 500;  // ... of which this many at once
     Duration revocation_check_interval{std::chrono::seconds(10)};  // cut streams of revoked tokens
     std::int64_t max_series_per_agent = 50000;
+    std::int64_t max_sources_per_agent = 16;    // snapshot sources (health, probes, ...) per agent
     std::int64_t max_metric_names = 100000;     // distinct metric names across all agents
     std::int64_t max_http_connections = 256;
     std::uint64_t max_http_request_bytes = 1 << 20;  // a request's body

@@ -125,6 +125,25 @@ TEST(LiveState, RejectsInvalidAndReservedNames) {
   EXPECT_NO_THROW(Scrape(live));
 }
 
+TEST(LiveState, ASnapshotOfANewSourceBeyondTheLimitIsLeftOutWhole) {
+  LiveState live({/*max_series_per_agent=*/100, /*max_metric_names=*/100, /*max_sources_per_agent=*/2});
+  live.AgentConnected(kWeb, {"web-01", "1", {}, 0}, kNow);
+  live.AgentConnected(kDb, {"db-01", "1", {}, 0}, kNow);
+  live.ApplyBatch(kWeb, BatchOf("health", {Gauge("a", 1)}), 1);
+  live.ApplyBatch(kWeb, BatchOf("probes", {Gauge("b", 1)}), 1);
+  ApplyReport third = live.ApplyBatch(kWeb, BatchOf("made-up-1", {Gauge("c", 1), Gauge("d", 1)}), 1);
+  EXPECT_EQ(third.series_applied, 0u);
+  EXPECT_EQ(third.series_rejected["too_many_sources"], 2u);
+  EXPECT_EQ(third.sources_refused, std::vector<std::string>{"made-up-1"});
+  // The sources it has keep working, and another agent has sources of its own.
+  EXPECT_EQ(live.ApplyBatch(kWeb, BatchOf("health", {Gauge("a", 2)}), 2).series_applied, 1u);
+  EXPECT_EQ(live.ApplyBatch(kDb, BatchOf("made-up-1", {Gauge("c", 1)}), 2).series_applied, 1u);
+  const auto scrape = Scrape(live);
+  EXPECT_EQ(scrape.Value("a", {{"agent", "web-01"}}), 2);
+  EXPECT_TRUE(scrape.Find("c", {{"agent", "web-01"}}).empty());
+  EXPECT_EQ(scrape.Value("c", {{"agent", "db-01"}}), 1);
+}
+
 TEST(LiveState, RejectsAFamilyWhoseTypeConflictsWithAnotherAgents) {
   LiveState live({});
   live.ApplyBatch(kWeb, BatchOf("health", {Gauge("shared", 1)}), 1);

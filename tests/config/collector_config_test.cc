@@ -58,11 +58,12 @@ TEST(CollectorConfig, ListenAddressesMayUsePortZeroButMustHaveAPort) {
 TEST(CollectorConfig, LimitsAreCheckedForRangeAndUnits) {
   EXPECT_THAT(Problems(std::string(kMinimal) +
                        "limits: {max_connections: 0, max_frame_size: 10B, idle_timeout: 500ms, "
-                       "max_http_request_size: 2GiB1}\n"),
+                       "max_http_request_size: 2GiB1, max_sources_per_agent: 2}\n"),
               ElementsAre(HasSubstr("limits.max_connections: must be between 1 and"),
                           HasSubstr("limits.max_frame_size: must be at least 4096 bytes"),
                           HasSubstr("limits.idle_timeout: must be at least 1s"),
-                          HasSubstr("limits.max_http_request_size: invalid size")));
+                          HasSubstr("limits.max_http_request_size: invalid size"),
+                          HasSubstr("limits.max_sources_per_agent: must be between 4 and 1000")));
 }
 
 TEST(CollectorConfig, UnknownLimitGetsASuggestion) {
