@@ -9,7 +9,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <algorithm>
 #include <map>
 #include <mutex>
 #include <set>
@@ -39,18 +38,6 @@ namespace {
 constexpr std::size_t kMaxHostnameBytes = 255;
 constexpr std::size_t kMaxVersionBytes = 64;
 constexpr Duration kGoodbyeTimeout = std::chrono::seconds(1);
-
-// The batch less the snapshots of `sources`: what the live state accepted is all the rules see.
-wire::Batch WithoutSources(const wire::Batch& batch, const std::vector<std::string>& sources) {
-  wire::Batch kept = batch;
-  auto* snapshots = kept.mutable_snapshots();
-  for (int i = snapshots->size() - 1; i >= 0; --i) {
-    if (std::find(sources.begin(), sources.end(), snapshots->Get(i).source()) != sources.end()) {
-      snapshots->DeleteSubrange(i, 1);
-    }
-  }
-  return kept;
-}
 
 // How a session ended. `refusal` is a reason of vigil_collector_connections_refused_total, or
 // empty when the peer did nothing wrong (it closed, said Goodbye, or we shut down).

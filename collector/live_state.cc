@@ -71,6 +71,17 @@ bool IsCollectorMetricName(std::string_view name) {
   return true;
 }
 
+wire::Batch WithoutSources(const wire::Batch& batch, const std::vector<std::string>& sources) {
+  wire::Batch kept = batch;
+  auto* snapshots = kept.mutable_snapshots();
+  for (int i = snapshots->size() - 1; i >= 0; --i) {
+    if (std::find(sources.begin(), sources.end(), snapshots->Get(i).source()) != sources.end()) {
+      snapshots->DeleteSubrange(i, 1);
+    }
+  }
+  return kept;
+}
+
 LabelList MergeLabels(const LabelList& target_labels, const LabelList& series_labels) {
   LabelList out;
   out.reserve(target_labels.size() + series_labels.size());

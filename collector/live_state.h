@@ -70,6 +70,10 @@ bool IsCollectorMetricName(std::string_view name);
 
 using LabelList = std::vector<std::pair<std::string, std::string>>;
 
+// The batch less the snapshots of `sources` (an ApplyReport's sources_refused): what the live
+// state accepted is all the rules may see.
+wire::Batch WithoutSources(const wire::Batch& batch, const std::vector<std::string>& sources);
+
 // Target labels first, then the series' own, renamed exported_* on collision; sorted by name.
 LabelList MergeLabels(const LabelList& target_labels, const LabelList& series_labels);
 

@@ -135,6 +135,12 @@ TEST(LiveState, ASnapshotOfANewSourceBeyondTheLimitIsLeftOutWhole) {
   EXPECT_EQ(third.series_applied, 0u);
   EXPECT_EQ(third.series_rejected["too_many_sources"], 2u);
   EXPECT_EQ(third.sources_refused, std::vector<std::string>{"made-up-1"});
+  // What the rules are given instead: the batch without the refused snapshot.
+  wire::Batch mixed = BatchOf("health", {Gauge("a", 3)});
+  *mixed.add_snapshots() = BatchOf("made-up-2", {Gauge("e", 1)}).snapshots(0);
+  const wire::Batch for_rules = WithoutSources(mixed, live.ApplyBatch(kWeb, mixed, 2).sources_refused);
+  ASSERT_EQ(for_rules.snapshots_size(), 1);
+  EXPECT_EQ(for_rules.snapshots(0).source(), "health");
   // The sources it has keep working, and another agent has sources of its own.
   EXPECT_EQ(live.ApplyBatch(kWeb, BatchOf("health", {Gauge("a", 2)}), 2).series_applied, 1u);
   EXPECT_EQ(live.ApplyBatch(kDb, BatchOf("made-up-1", {Gauge("c", 1)}), 2).series_applied, 1u);
