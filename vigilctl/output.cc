@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "common/csv.h"
 #include "common/time_format.h"
 
 namespace vigil::ctl {
@@ -11,16 +12,6 @@ std::string Cell(const Column& column, const nlohmann::json& row, bool local_tim
   std::string text = column.cell(row);
   if (local_times && column.is_time) text = LocalTime(text);
   return text;
-}
-
-std::string CsvField(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 }  // namespace
@@ -91,12 +82,12 @@ std::string RenderTable(const std::vector<Column>& columns,
 std::string RenderCsv(const std::vector<Column>& columns, const std::vector<nlohmann::json>& rows) {
   std::string out;
   for (std::size_t i = 0; i < columns.size(); ++i) {
-    out += (i > 0 ? "," : "") + CsvField(columns[i].header);
+    out += (i > 0 ? "," : "") + CsvCell(columns[i].header);
   }
   out += "\r\n";
   for (const nlohmann::json& row : rows) {
     for (std::size_t i = 0; i < columns.size(); ++i) {
-      out += (i > 0 ? "," : "") + CsvField(Cell(columns[i], row, /*local_times=*/false));
+      out += (i > 0 ? "," : "") + CsvCell(Cell(columns[i], row, /*local_times=*/false));
     }
     out += "\r\n";
   }

@@ -61,12 +61,10 @@ Result<FaultReportFilter> ReadFilter(const std::map<std::string, std::string>& q
     return MakeError("bad_request", "status: expected new, assigned, in_progress, "
                                     "pending_customer, resolved or closed");
   }
-  auto since = QueryTime(query, "since");
-  if (!since) return since.error();
-  auto until = QueryTime(query, "until");
-  if (!until) return until.error();
-  filter.since_ms = *since;
-  filter.until_ms = *until;
+  auto period = ReadQueryPeriod(query, "since", "until");
+  if (!period) return period.error();
+  filter.since_ms = period->from_ms;
+  filter.until_ms = period->to_ms;
   return filter;
 }
 

@@ -34,12 +34,10 @@ Result<IncidentFilter> ReadFilter(const std::map<std::string, std::string>& quer
   if (filter.severity && !alerting::ParseSeverity(*filter.severity)) {
     return MakeError("bad_request", "severity: expected critical, high, medium or low");
   }
-  auto since = QueryTime(query, "since");
-  if (!since) return since.error();
-  auto until = QueryTime(query, "until");
-  if (!until) return until.error();
-  filter.since_ms = *since;
-  filter.until_ms = *until;
+  auto period = ReadQueryPeriod(query, "since", "until");
+  if (!period) return period.error();
+  filter.since_ms = period->from_ms;
+  filter.until_ms = period->to_ms;
   return filter;
 }
 

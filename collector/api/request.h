@@ -42,8 +42,18 @@ Result<PageRequest> ReadPageRequest(const std::map<std::string, std::string>& qu
 Result<std::optional<std::int64_t>> QueryTime(const std::map<std::string, std::string>& query,
                                               const std::string& name);
 
+// Two optional RFC 3339 query parameters that bound a period, as milliseconds; the first after
+// the second is a "bad_request" naming both.
+struct QueryPeriod {
+  std::optional<std::int64_t> from_ms;
+  std::optional<std::int64_t> to_ms;
+};
+Result<QueryPeriod> ReadQueryPeriod(const std::map<std::string, std::string>& query,
+                                    const std::string& from_name, const std::string& to_name);
+
 // The body as a JSON object: an empty body is {}. A Content-Type other than application/json is
-// "unsupported_media_type"; malformed JSON says where.
+// "unsupported_media_type"; malformed JSON says where; a field given twice in one object, a
+// number beyond a double's range and nesting deeper than 32 levels are refused, naming the field.
 Result<nlohmann::json> ParseJsonBody(const HttpRequest& request);
 
 // Typed access to a JSON object's fields, collecting the first problem. Unknown fields are

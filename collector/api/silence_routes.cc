@@ -8,8 +8,6 @@ namespace {
 
 using Json = nlohmann::json;
 
-constexpr std::int64_t kMaxSilenceSeconds = 366LL * 24 * 3600;
-
 Result<std::vector<SilenceMatcher>> ReadMatchers(const Json* matchers) {
   if (matchers == nullptr || !matchers->is_array()) {
     return MakeError("bad_request",
@@ -72,7 +70,7 @@ void AddSilenceRoutes(ApiRouter& router, AlertingService& alerting, const Clock&
     SilenceRecord silence;
     silence.starts_ms = reader.Time("starts_at").value_or(now);
     std::optional<std::int64_t> ends = reader.Time("ends_at");
-    std::optional<std::int64_t> seconds = reader.Integer("duration", 1, kMaxSilenceSeconds);
+    std::optional<std::int64_t> seconds = reader.Integer("duration", 1, kMaxSilenceMillis / 1000);
     silence.comment = reader.String("comment", true).value_or("");
     if (Status read = reader.status(); !read) return ErrorResponse(read.error());
     if (ends.has_value() == seconds.has_value()) {

@@ -24,12 +24,10 @@ void AddSlaRoutes(ApiRouter& router, const SlaEngine& sla, const Clock& clock) {
     if (customer == request.query.end() || customer->second.empty()) {
       return ErrorResponse(MakeError("bad_request", "customer: required"));
     }
-    auto from = QueryTime(request.query, "from");
-    if (!from) return ErrorResponse(from.error());
-    auto to = QueryTime(request.query, "to");
-    if (!to) return ErrorResponse(to.error());
-    if (!*from || !*to) {
-      return ErrorResponse(MakeError("bad_request", std::string(*from ? "to" : "from") +
+    auto period = ReadQueryPeriod(request.query, "from", "to");
+    if (!period) return ErrorResponse(period.error());
+    if (!period->from_ms || !period->to_ms) {
+      return ErrorResponse(MakeError("bad_request", std::string(period->from_ms ? "to" : "from") +
                                                         ": required (RFC 3339)"));
     }
     std::string format = "json";
@@ -37,7 +35,7 @@ void AddSlaRoutes(ApiRouter& router, const SlaEngine& sla, const Clock& clock) {
     if (format != "json" && format != "csv") {
       return ErrorResponse(MakeError("bad_request", "format: expected json or csv"));
     }
-    auto report = sla.Report(customer->second, **from, **to);
+    auto report = sla.Report(customer->second, *period->from_ms, *period->to_ms);
     if (!report) return ErrorResponse(report.error());
     if (format == "csv") {
       return HttpResponse{200, "text/csv; charset=utf-8", SlaEngine::ReportCsv(*report)};

@@ -51,6 +51,15 @@ Result<SilenceRecord> SilenceBook::Create(SilenceRecord silence, std::int64_t no
     return MakeError("bad_request",
                      "matchers: at most " + std::to_string(kMaxSilenceMatchers) + " matchers");
   }
+  for (std::size_t i = 0; i < silence.matchers.size(); ++i) {
+    const SilenceMatcher& m = silence.matchers[i];
+    if (m.name.size() > kMaxSilenceMatcherBytes || m.value.size() > kMaxSilenceMatcherBytes) {
+      return MakeError("bad_request",
+                       "matchers[" + std::to_string(i) + "]." +
+                           (m.name.size() > kMaxSilenceMatcherBytes ? "name" : "value") +
+                           ": at most " + std::to_string(kMaxSilenceMatcherBytes) + " bytes");
+    }
+  }
   auto matchers = Compile(silence.matchers);
   if (!matchers) return matchers.error();
   if (std::all_of(matchers->begin(), matchers->end(),
@@ -63,6 +72,12 @@ Result<SilenceRecord> SilenceBook::Create(SilenceRecord silence, std::int64_t no
     return MakeError("bad_request", "ends_at: must be after starts_at");
   }
   if (silence.ends_ms <= now_ms) return MakeError("bad_request", "ends_at: must be in the future");
+  if (silence.ends_ms - silence.starts_ms > kMaxSilenceMillis) {
+    return MakeError("bad_request", "ends_at: a silence lasts at most 366 days");
+  }
+  if (silence.starts_ms - now_ms > kMaxSilenceMillis) {
+    return MakeError("bad_request", "starts_at: at most 366 days ahead");
+  }
   if (silence.comment.size() > 4096) {
     return MakeError("bad_request", "comment: at most 4096 bytes");
   }

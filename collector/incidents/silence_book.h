@@ -17,6 +17,10 @@ namespace vigil::collector {
 // Most silences kept (active, pending and expired together); creating more is refused.
 inline constexpr std::size_t kMaxSilences = 10000;
 inline constexpr std::size_t kMaxSilenceMatchers = 32;
+// A matcher's name and value, each (a label value an agent may send is no longer).
+inline constexpr std::size_t kMaxSilenceMatcherBytes = 1024;
+// How long a silence may last, and how far ahead it may start.
+inline constexpr std::int64_t kMaxSilenceMillis = 366LL * 24 * 3600 * 1000;
 
 struct SilenceState {
   SilenceRecord record;

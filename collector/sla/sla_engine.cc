@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "common/csv.h"
 #include "common/time_format.h"
 
 namespace vigil::collector {
@@ -200,14 +201,7 @@ std::optional<std::string> IncidentCategory(const IncidentRecord& incident) {
 
 std::string CsvField(const Json& value) {
   if (value.is_null()) return "";
-  std::string text = value.is_string() ? value.get<std::string>() : value.dump();
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  return quoted + "\"";
+  return CsvCell(value.is_string() ? value.get<std::string>() : value.dump());
 }
 
 constexpr const char* kCsvColumns[] = {

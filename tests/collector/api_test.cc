@@ -2,6 +2,7 @@
 // HttpRequest values. The HTTP layer's own limits are tested in http_server_test.cc.
 
 #include <gmock/gmock.h>
+#include <tuple>
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
 
@@ -22,6 +23,7 @@ namespace vigil::collector {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using Json = nlohmann::json;
 
 struct Answer {
@@ -224,6 +226,80 @@ TEST_F(ApiTest, BadRequestsSayWhatWasWrong) {
   xml.headers["content-type"] = "application/xml";
   xml.body = "<ack/>";
   EXPECT_EQ(router_.Handle(xml).status, 415);
+}
+
+// Item 7 of the outside attack: 1e400 in any JSON body was a 500.
+TEST_F(ApiTest, NumbersBeyondRangeAre400NamingTheField) {
+  const std::string incident = OpenIncident();
+  const std::vector<std::tuple<std::string, std::string, std::string>> cases = {
+      {"/api/v1/silences",
+       R"({"matchers":[{"name":"agent","value":"a"}],"duration":1e400,"comment":"c"})", "duration"},
+      {"/api/v1/silences",
+       R"({"matchers":[{"name":"agent","value":-1e400}],"duration":60,"comment":"c"})",
+       "matchers[0].value"},
+      {"/api/v1/fault-reports", R"({"customer":"acme","title":"t","severity":1e999})", "severity"},
+      {"/api/v1/incidents/" + incident + "/notes", R"({"text":[1, 2, 1e400]})", "text[2]"},
+      {"/api/v1/incidents/" + incident + "/ack",
+       R"({"note":"x","at":123456789012345678901234567890123456789e300})", "at"}};
+  for (const auto& [target, body, field] : cases) {
+    Answer answer = Call("POST", target, "admin", body);
+    EXPECT_EQ(answer.status, 400) << body;
+    EXPECT_EQ(answer.body["error"]["message"], field + ": number out of range") << body;
+  }
+}
+
+// Item 10: a field given twice was accepted (which one would a reader see?).
+TEST_F(ApiTest, AFieldGivenTwiceIsRefusedNamingIt) {
+  Answer top = Call("POST", "/api/v1/silences", "operator",
+                    R"({"matchers":[{"name":"agent","value":"a"}],"duration":60,"comment":"a","comment":"b"})");
+  EXPECT_EQ(top.status, 400);
+  EXPECT_EQ(top.body["error"]["message"], "comment: given more than once");
+  Answer nested = Call("POST", "/api/v1/incidents", "admin",
+                       R"({"customer":"acme","severity":"high","summary":"s","labels":{"team":"a","team":"b"}})");
+  EXPECT_EQ(nested.status, 400);
+  EXPECT_EQ(nested.body["error"]["message"], "labels.team: given more than once");
+  std::string deep = R"({"labels":)";
+  for (int i = 0; i < 40; ++i) deep += "[";
+  Answer too_deep = Call("POST", "/api/v1/incidents", "admin", deep);
+  EXPECT_EQ(too_deep.status, 400);
+  EXPECT_THAT(too_deep.body["error"]["message"].get<std::string>(), HasSubstr("nested deeper"));
+}
+
+// Item 10: `since` after `until` was refused on the SLA report but not on the lists.
+TEST_F(ApiTest, APeriodThatEndsBeforeItStartsIsRefusedOnEveryList) {
+  for (const std::string target :
+       {"/api/v1/incidents?since=2026-02-01T00:00:00Z&until=2026-01-01T00:00:00Z",
+        "/api/v1/fault-reports?since=2026-02-01T00:00:00Z&until=2026-01-01T00:00:00Z",
+        "/api/v1/sla/report?customer=acme&from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z"}) {
+    Answer answer = Call("GET", target, "viewer");
+    EXPECT_EQ(answer.status, 400) << target;
+    EXPECT_THAT(answer.body["error"]["message"].get<std::string>(), HasSubstr("must not be after"))
+        << target;
+  }
+}
+
+// Item 10: a silence's matcher value had no length cap and its ends_at no horizon.
+TEST_F(ApiTest, ASilenceIsBoundedInSizeAndTime) {
+  const std::string long_value(2000, 'v');
+  Answer value = Call("POST", "/api/v1/silences", "operator",
+                      R"({"matchers":[{"name":"agent","value":")" + long_value +
+                          R"("}],"duration":60,"comment":"c"})");
+  EXPECT_EQ(value.status, 400);
+  EXPECT_THAT(value.body["error"]["message"].get<std::string>(),
+              HasSubstr("matchers[0].value: at most 1024 bytes"));
+  const std::string far = FormatRfc3339(ToUnixMillis(clock_.Now()) + 400LL * 24 * 3600 * 1000);
+  Answer ends = Call("POST", "/api/v1/silences", "operator",
+                     R"({"matchers":[{"name":"agent","value":"a"}],"ends_at":")" + far +
+                         R"(","comment":"c"})");
+  EXPECT_EQ(ends.status, 400);
+  EXPECT_THAT(ends.body["error"]["message"].get<std::string>(), HasSubstr("at most 366 days"));
+  const std::string farther =
+      FormatRfc3339(ToUnixMillis(clock_.Now()) + 500LL * 24 * 3600 * 1000);
+  Answer starts = Call("POST", "/api/v1/silences", "operator",
+                       R"({"matchers":[{"name":"agent","value":"a"}],"starts_at":")" + far +
+                           R"(","ends_at":")" + farther + R"(","comment":"c"})");
+  EXPECT_EQ(starts.status, 400);
+  EXPECT_THAT(starts.body["error"]["message"].get<std::string>(), HasSubstr("starts_at"));
 }
 
 TEST_F(ApiTest, AcknowledgingKeepsTheFirstTimeAndAResolvedIncidentCannotBeAcknowledged) {
@@ -441,6 +517,23 @@ TEST_F(ApiTest, TheSlaReportNeedsACustomerAndAPeriodAndSpeaksCsv) {
   EXPECT_THAT(csv.content_type, HasSubstr("text/csv"));
   EXPECT_EQ(std::count(csv.body.begin(), csv.body.end(), '\n'), 2);  // header and the report
   EXPECT_THAT(csv.body, HasSubstr("\nfault_report,fr-"));
+
+  // Item 4 of the outside attack: a category an operator sets, or one that reaches an incident
+  // from a host's labels, is shown as text, never run as a formula.
+  ASSERT_EQ(Call("POST", "/api/v1/fault-reports", "operator",
+                 R"json({"customer":"acme","title":"t","category":"=HYPERLINK(\"http://evil\",\"x\")"})json")
+                .status,
+            201);
+  ASSERT_EQ(Call("POST", "/api/v1/incidents", "admin",
+                 R"json({"customer":"acme","severity":"high","summary":"s","labels":{"category":"@SUM(1+1)"}})json")
+                .status,
+            201);
+  HttpResponse planted = router_.Handle(request);
+  ASSERT_EQ(planted.status, 200) << planted.body;
+  EXPECT_THAT(planted.body, HasSubstr(",\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\","));
+  EXPECT_THAT(planted.body, HasSubstr(",\"'@SUM(1+1)\","));
+  EXPECT_THAT(planted.body, Not(HasSubstr(",=")));
+  EXPECT_THAT(planted.body, Not(HasSubstr(",@")));
 }
 
 TEST_F(ApiTest, PrometheusDiscoversEachAgentAsATargetOfItsOwn) {

@@ -57,6 +57,18 @@ TEST_F(OutputTest, CsvQuotesWhatNeedsItAndKeepsApiTimes) {
             "COMMENT,ENDS\r\n\"a, \"\"b\"\"\",2026-03-01T09:30:00Z\r\n");
 }
 
+// Item 4 of the outside attack: every CSV Vigil writes shows formula-like text as text.
+TEST_F(OutputTest, CsvShowsTextThatLooksLikeAFormulaAsText) {
+  const std::vector<Json> rows = {{{"comment", "=HYPERLINK(\"http://evil\")"},
+                                   {"name", "@SUM(1)"},
+                                   {"value", -2.5},
+                                   {"missing", nullptr}}};
+  const std::vector<Column> columns = {Field("COMMENT", "comment"), Field("NAME", "name"),
+                                       Field("VALUE", "value"), Field("MISSING", "missing")};
+  EXPECT_EQ(RenderCsv(columns, rows),
+            "COMMENT,NAME,VALUE,MISSING\r\n\"'=HYPERLINK(\"\"http://evil\"\")\",\"'@SUM(1)\",-2.5,-\r\n");
+}
+
 TEST_F(OutputTest, RuleForIsShownAsADuration) {
   const std::vector<Column> columns = RuleColumns();
   EXPECT_EQ(columns[3].header, "FOR");
