@@ -41,7 +41,10 @@ namespace asio = boost::asio;
 IngestOptions ToIngestOptions(const config::CollectorConfig::Limits& limits) {
   IngestOptions options;
   options.max_connections = static_cast<std::size_t>(limits.max_connections);
+  options.max_unauthenticated_connections =
+      static_cast<std::size_t>(limits.max_unauthenticated_connections);
   options.max_frame_bytes = limits.max_frame_bytes;
+  options.max_hello_bytes = limits.max_hello_bytes;
   options.handshake_timeout = limits.handshake_timeout;
   options.hello_timeout = limits.hello_timeout;
   options.idle_timeout = limits.idle_timeout;
@@ -53,7 +56,8 @@ IngestOptions ToIngestOptions(const config::CollectorConfig::Limits& limits) {
 
 HttpLimits ToHttpLimits(const config::CollectorConfig::Limits& limits) {
   return {static_cast<std::size_t>(limits.max_http_connections), limits.max_http_request_bytes,
-          limits.max_http_header_bytes, limits.http_timeout};
+          limits.max_http_header_bytes, limits.http_timeout,
+          static_cast<std::size_t>(limits.max_http_probe_connections)};
 }
 
 Result<std::shared_ptr<asio::ssl::context>> LoadTls(const config::CollectorConfig& config) {
@@ -166,7 +170,7 @@ class CollectorApp::Impl {
     if (!http_tls) return http_tls.error();
     auto http = HttpServer::Create(io, config_->listen.http, ToHttpLimits(config_->limits),
                                    [this](const HttpRequest& request) { return Route(request); },
-                                   std::move(*http_tls));
+                                   std::move(*http_tls), {"/healthz", "/readyz"});
     if (!http) return http.error();
     http_ = std::move(*http);
     return OkStatus();

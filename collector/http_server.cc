@@ -9,17 +9,19 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <cstdlib>
 #include <mutex>
 #include <optional>
+#include <set>
+#include <span>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
 #include "collector/gzip_stream.h"
+#include "collector/http_request_reader.h"
 #include "collector/listener.h"
 #include "common/host_port.h"
 #include "common/log.h"
@@ -58,28 +60,17 @@ bool AcceptsGzip(const std::string& accept_encoding) {
   return false;
 }
 
-namespace {
-
-bool IsMalformed(const boost::system::error_code& ec) {
-  return ec == http::error::bad_method || ec == http::error::bad_target ||
-         ec == http::error::bad_version || ec == http::error::bad_field ||
-         ec == http::error::bad_value || ec == http::error::bad_line_ending ||
-         ec == http::error::bad_content_length || ec == http::error::bad_chunk ||
-         ec == http::error::bad_transfer_encoding || ec == http::error::bad_obs_fold;
-}
-
-}  // namespace
-
 class HttpServer::Impl : public std::enable_shared_from_this<HttpServer::Impl> {
  public:
   Impl(asio::io_context& io, HttpLimits limits, HttpHandler handler,
-       std::shared_ptr<asio::ssl::context> tls)
+       std::shared_ptr<asio::ssl::context> tls, std::vector<std::string> probe_paths)
       : io_(io),
         strand_(asio::make_strand(io)),
         acceptor_(strand_),
         limits_(limits),
         tls_(std::move(tls)),
-        handler_(std::move(handler)) {}
+        handler_(std::move(handler)),
+        probe_paths_(probe_paths.begin(), probe_paths.end()) {}
 
   Status Bind(const std::string& listen) {
     if (Status opened = OpenListener(acceptor_, listen); !opened) return opened;
@@ -96,11 +87,7 @@ class HttpServer::Impl : public std::enable_shared_from_this<HttpServer::Impl> {
       self->acceptor_.close(ignored);
     });
     std::lock_guard lock(mutex_);
-    for (auto& [raw, weak] : connections_) {
-      if (auto stream = weak.lock()) {
-        asio::post(stream->get_executor(), [stream] { stream->close(); });
-      }
-    }
+    for (auto& [raw, slot] : connections_) CloseSoon(slot->stream.lock());
   }
 
   void SetLimits(HttpLimits limits) {
@@ -122,6 +109,21 @@ class HttpServer::Impl : public std::enable_shared_from_this<HttpServer::Impl> {
 
  private:
   using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+  using SteadyTime = std::chrono::steady_clock::time_point;
+
+  enum class Admission { kRegular, kProbeOnly, kRefused };
+
+  // An accepted connection as the table sees it. Fields guarded by mutex_.
+  struct Slot {
+    std::weak_ptr<beast::tcp_stream> stream;  // its TCP layer, to close it from any thread
+    bool probe_only = false;
+    bool idle = false;  // waiting for the first byte of a request
+    SteadyTime idle_since;
+  };
+
+  static void CloseSoon(const std::shared_ptr<beast::tcp_stream>& stream) {
+    if (stream) asio::post(stream->get_executor(), [stream] { stream->close(); });
+  }
 
   static awaitable<void> AcceptLoop(std::shared_ptr<Impl> self) {
     for (;;) {
@@ -132,90 +134,131 @@ class HttpServer::Impl : public std::enable_shared_from_this<HttpServer::Impl> {
       boost::system::error_code remote_ec;
       const tcp::endpoint remote = socket.remote_endpoint(remote_ec);
       std::string address = remote_ec ? std::string() : remote.address().to_string();
+      auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
+      auto slot = std::make_shared<Slot>();
+      slot->stream = stream;
       HttpLimits limits;
       std::shared_ptr<asio::ssl::context> tls;
-      bool over_limit = false;
-      auto stream = std::make_shared<beast::tcp_stream>(std::move(socket));
+      Admission admission;
+      std::shared_ptr<beast::tcp_stream> evicted;
       {
         std::lock_guard lock(self->mutex_);
         limits = self->limits_;
         tls = self->tls_;
-        over_limit = self->connections_.size() >= limits.max_connections;
-        if (!over_limit) self->connections_.emplace(stream.get(), stream);
+        admission = self->Admit(slot, limits, evicted);
       }
+      CloseSoon(evicted);
       asio::co_spawn(stream->get_executor(),
-                     Serve(self, stream, std::move(tls), limits, over_limit, std::move(address)),
+                     Serve(self, stream, std::move(slot), std::move(tls), limits, admission,
+                           std::move(address)),
                      asio::detached);
     }
   }
 
+  // Under mutex_. A free slot; else the slot of the connection idle longest (`evicted` is to be
+  // closed); else one of the probe reserve; else none.
+  Admission Admit(const std::shared_ptr<Slot>& slot, const HttpLimits& limits,
+                  std::shared_ptr<beast::tcp_stream>& evicted) {
+    if (connections_.size() - probe_only_ < limits.max_connections) {
+      connections_.emplace(slot.get(), slot);
+      return Admission::kRegular;
+    }
+    Slot* oldest = nullptr;
+    for (const auto& [raw, other] : connections_) {
+      if (other->probe_only || !other->idle) continue;
+      if (oldest == nullptr || other->idle_since < oldest->idle_since) oldest = raw;
+    }
+    if (oldest != nullptr) {
+      evicted = oldest->stream.lock();
+      connections_.erase(oldest);
+      connections_.emplace(slot.get(), slot);
+      return Admission::kRegular;
+    }
+    if (probe_only_ < limits.probe_connections) {
+      slot->probe_only = true;
+      ++probe_only_;
+      connections_.emplace(slot.get(), slot);
+      return Admission::kProbeOnly;
+    }
+    return Admission::kRefused;
+  }
+
+  void Forget(const std::shared_ptr<Slot>& slot) {
+    std::lock_guard lock(mutex_);
+    if (connections_.erase(slot.get()) > 0 && slot->probe_only) --probe_only_;
+  }
+
+  void MarkIdle(Slot& slot, bool idle) {
+    std::lock_guard lock(mutex_);
+    if (slot.idle == idle) return;
+    slot.idle = idle;
+    if (idle) slot.idle_since = std::chrono::steady_clock::now();
+  }
+
   static awaitable<void> Serve(std::shared_ptr<Impl> self,
                                std::shared_ptr<beast::tcp_stream> stream,
+                               std::shared_ptr<Slot> slot,
                                std::shared_ptr<asio::ssl::context> tls, HttpLimits limits,
-                               bool over_limit, std::string address) {
+                               Admission admission, std::string address) {
+    if (admission != Admission::kRegular) limits = ProbeLimits(limits);
     if (tls) {
       auto secure = std::make_shared<TlsStream>(std::move(*stream), *tls);
-      // The connection table must point at the stream that now owns the socket (and keep the
-      // whole TLS stream alive while Stop() closes it).
+      // The slot must point at the stream that now owns the socket (and keep the whole TLS stream
+      // alive while Stop() closes it).
       auto inner = std::shared_ptr<beast::tcp_stream>(secure, &beast::get_lowest_layer(*secure));
       {
         std::lock_guard lock(self->mutex_);
-        if (!over_limit) {
-          self->connections_.erase(stream.get());
-          self->connections_.emplace(inner.get(), inner);
-        }
+        slot->stream = inner;
       }
       boost::system::error_code ec;
       inner->expires_after(limits.timeout);
       co_await secure->async_handshake(asio::ssl::stream_base::server,
                                        asio::redirect_error(use_awaitable, ec));
       if (!ec) {
-        co_await Run(*self, *secure, inner, limits, over_limit, address);
+        co_await ServeRequests(*self, *secure, inner, *slot, admission, limits, address);
         inner->expires_after(std::chrono::seconds(1));
         co_await secure->async_shutdown(asio::redirect_error(use_awaitable, ec));
       }
       inner->close();
-      Forget(*self, inner.get(), over_limit);
     } else {
-      co_await Run(*self, *stream, stream, limits, over_limit, address);
-      boost::system::error_code ignored;
-      stream->socket().shutdown(tcp::socket::shutdown_send, ignored);
-      stream->close();
-      Forget(*self, stream.get(), over_limit);
+      co_await ServeRequests(*self, *stream, stream, *slot, admission, limits, address);
+      Close(*stream);
     }
+    self->Forget(slot);
   }
 
-  static void Forget(Impl& self, beast::tcp_stream* stream, bool over_limit) {
-    if (over_limit) return;
-    std::lock_guard lock(self.mutex_);
-    self.connections_.erase(stream);
+  static void Close(beast::tcp_stream& stream) {
+    boost::system::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream.close();
+  }
+
+  static HttpResponse TooManyConnections() {
+    return JsonError(503, "unavailable", "the server has too many open connections");
+  }
+
+  // What a connection of the probe reserve (or one refused) may send: one small request, quickly.
+  static HttpLimits ProbeLimits(const HttpLimits& limits) {
+    HttpLimits probe = limits;
+    probe.max_header_bytes = std::min<std::size_t>(limits.max_header_bytes, 4096);
+    probe.max_body_bytes = 0;
+    probe.timeout = std::min<Duration>(limits.timeout, kProbeTimeout);
+    return probe;
   }
 
   // `lowest` is the TCP layer of `stream`, shared so that a late timer can still reach it.
   template <typename Stream>
-  static awaitable<void> Run(Impl& self, Stream& stream, std::shared_ptr<beast::tcp_stream> lowest,
-                             const HttpLimits& limits, bool over_limit,
-                             const std::string& address) {
-    if (over_limit) {
-      co_await Respond(stream, JsonError(503, "unavailable",
-                                         "the server has too many open connections"),
-                       11, false, false, limits.timeout);
+  static awaitable<void> ServeRequests(Impl& self, Stream& stream,
+                                       std::shared_ptr<beast::tcp_stream> lowest, Slot& slot,
+                                       Admission admission, const HttpLimits& limits,
+                                       const std::string& address) {
+    if (admission == Admission::kRefused) {
+      co_await Respond(stream, TooManyConnections(), 11, false, false, limits.timeout);
       co_return;
     }
-    co_await ServeRequests(self, stream, std::move(lowest), limits, address);
-  }
-
-  template <typename Stream>
-  static awaitable<void> ServeRequests(Impl& self, Stream& stream,
-                                       std::shared_ptr<beast::tcp_stream> lowest,
-                                       const HttpLimits& limits, const std::string& address) {
-    beast::flat_buffer buffer;
+    const bool probe_only = admission == Admission::kProbeOnly;
+    HttpRequestReader reader(limits);
     for (;;) {
-      http::request_parser<http::string_body> parser;
-      parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
-          limits.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
-      parser.body_limit(limits.max_body_bytes);
-      boost::system::error_code ec;
       // At the deadline the read is cancelled, not the socket closed (as the stream's own
       // timeout would), so that a client that stopped half-way can still be told 408. The
       // stream's timeout stays as a backstop.
@@ -228,56 +271,48 @@ class HttpServer::Impl : public std::enable_shared_from_this<HttpServer::Impl> {
         lowest->socket().cancel(ignored);
       });
       lowest->expires_after(limits.timeout + std::chrono::seconds(1));
-      co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+      HttpRequestReader::Progress progress = reader.Parse();
+      boost::system::error_code ec;
+      while (progress == HttpRequestReader::Progress::kNeedMore) {
+        self.MarkIdle(slot, reader.Idle());
+        const std::span<char> space = reader.ReadSpace();
+        const std::size_t received = co_await stream.async_read_some(
+            asio::buffer(space.data(), space.size()), asio::redirect_error(use_awaitable, ec));
+        reader.Received(received);
+        if (ec) break;
+        progress = reader.Parse();
+      }
+      self.MarkIdle(slot, false);
       deadline.cancel();
-      if (*timed_out) ec = beast::error::timeout;
-      if (ec == http::error::header_limit) {
-        co_await Respond(stream,
-                         JsonError(431, "request_header_fields_too_large",
-                                   "request line and headers exceed " +
-                                       std::to_string(limits.max_header_bytes) + " bytes"),
-                         11, false, false, limits.timeout);
+      if (*timed_out) {
+        if (!reader.Idle()) {
+          co_await Respond(stream,
+                           JsonError(408, "request_timeout",
+                                     "the request did not arrive within " +
+                                         FormatDuration(limits.timeout)),
+                           11, false, false, limits.timeout);
+        }
         co_return;
       }
-      if (ec == http::error::body_limit) {
-        co_await Respond(stream,
-                         JsonError(413, "payload_too_large",
-                                   "request body exceeds " + std::to_string(limits.max_body_bytes) +
-                                       " bytes"),
-                         11, false, false, limits.timeout);
-        co_return;
-      }
-      if (IsMalformed(ec)) {
-        co_await Respond(stream, JsonError(400, "bad_request", "malformed HTTP request"), 11,
+      if (ec) co_return;  // closed or reset: nothing to answer
+      if (progress == HttpRequestReader::Progress::kClosed) co_return;
+      if (progress == HttpRequestReader::Progress::kRefused) {
+        const HttpRefusal& refusal = reader.refusal();
+        co_await Respond(stream, JsonError(refusal.status, refusal.code, refusal.message), 11,
                          false, false, limits.timeout);
         co_return;
       }
-      if (ec == beast::error::timeout && (parser.got_some() || buffer.size() > 0)) {
-        co_await Respond(stream,
-                         JsonError(408, "request_timeout",
-                                   "the request did not arrive within " +
-                                       FormatDuration(limits.timeout)),
-                         11, false, false, limits.timeout);
-        co_return;
-      }
-      if (ec) co_return;  // closed, idle, or reset: nothing to answer
-      const http::request<http::string_body>& message = parser.get();
-      HttpRequest request;
-      request.method = std::string(message.method_string());
-      request.target = std::string(message.target());
-      request.path = request.target.substr(0, request.target.find('?'));
-      for (const auto& field : message) {
-        std::string name(field.name_string());
-        for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        request.headers[name] = std::string(field.value());
-      }
-      request.body = message.body();
+      HttpRequest request = reader.TakeRequest();
       request.remote_address = address;
-      HttpResponse response = self.handler_(request);
-      const bool keep_alive = message.keep_alive();
-      const bool head = message.method() == http::verb::head;
+      const bool keep_alive = request.keep_alive && !probe_only;
+      const bool head = request.method == "HEAD";
+      const unsigned version = request.version;
+      HttpResponse response =
+          probe_only && self.probe_paths_.count(request.path) == 0
+              ? TooManyConnections()
+              : self.handler_(request);
       bool sent = false;
-      if (response.more_body && message.version() >= 11) {
+      if (response.more_body && version >= 11) {
         auto encoding = request.headers.find("accept-encoding");
         const bool gzip = encoding != request.headers.end() && AcceptsGzip(encoding->second);
         sent = co_await RespondInPieces(stream, std::move(response), keep_alive, head, gzip,
@@ -287,7 +322,7 @@ class HttpServer::Impl : public std::enable_shared_from_this<HttpServer::Impl> {
           while (response.more_body(response.body)) {
           }
         }
-        sent = co_await Respond(stream, std::move(response), message.version(), keep_alive, head,
+        sent = co_await Respond(stream, std::move(response), version, keep_alive, head,
                                 limits.timeout);
       }
       if (!sent) co_return;
@@ -361,6 +396,9 @@ class HttpServer::Impl : public std::enable_shared_from_this<HttpServer::Impl> {
     co_return !ec;
   }
 
+  // How long a connection of the probe reserve, or one refused, is given.
+  static constexpr Duration kProbeTimeout = std::chrono::seconds(2);
+
   asio::io_context& io_;
   asio::strand<asio::io_context::executor_type> strand_;
   tcp::acceptor acceptor_;
@@ -369,15 +407,19 @@ class HttpServer::Impl : public std::enable_shared_from_this<HttpServer::Impl> {
   mutable std::mutex mutex_;
   HttpLimits limits_;                         // guarded by mutex_
   std::shared_ptr<asio::ssl::context> tls_;   // guarded by mutex_; null: plain HTTP
-  std::unordered_map<beast::tcp_stream*, std::weak_ptr<beast::tcp_stream>> connections_;  // guarded by mutex_
+  std::unordered_map<Slot*, std::shared_ptr<Slot>> connections_;  // guarded by mutex_
+  std::size_t probe_only_ = 0;  // of connections_, those of the probe reserve; guarded by mutex_
   HttpHandler handler_;
+  const std::set<std::string> probe_paths_;
 };
 
 Result<std::unique_ptr<HttpServer>> HttpServer::Create(asio::io_context& io,
                                                        const std::string& listen,
                                                        HttpLimits limits, HttpHandler handler,
-                                                       std::shared_ptr<asio::ssl::context> tls) {
-  auto impl = std::make_shared<Impl>(io, limits, std::move(handler), std::move(tls));
+                                                       std::shared_ptr<asio::ssl::context> tls,
+                                                       std::vector<std::string> probe_paths) {
+  auto impl = std::make_shared<Impl>(io, limits, std::move(handler), std::move(tls),
+                                     std::move(probe_paths));
   if (Status bound = impl->Bind(listen); !bound) return bound.error();
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }

@@ -1,8 +1,15 @@
 #pragma once
 // A small HTTP/1.1 server (Boost.Beast) for /metrics, the health endpoints and the REST API, over
-// plain TCP or TLS. Handlers see plain structs; Beast stays inside http_server.cc. Every
-// outsider-controlled quantity is bounded: concurrent connections (503 beyond), header size (431),
-// body size (413), time to send a request (408) and to take the answer.
+// plain TCP or TLS. Handlers see plain structs; Beast stays inside the .cc files. Every
+// outsider-controlled quantity is bounded: concurrent connections, what a request may send before
+// its handler runs (HttpRequestReader: header and framing 431, body 413, strict framing 400), the
+// time to send a request (408) and to take the answer.
+//
+// When every connection slot is taken, a new connection takes the slot of the connection that has
+// been idle longest (waiting for a request: a keep-alive client may always be closed then); when
+// none is idle, it is served from a small reserve that answers only the probe paths (liveness and
+// readiness) and 503 to anything else, so that idle or slow clients can never make a healthy
+// collector look dead to its supervisor. Beyond the reserve: 503 at once.
 //
 // Threading: connections run on their own strands of a multi-threaded io_context, so a handler
 // may run on any of its threads, concurrently with others.
@@ -13,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "common/result.h"
 #include "common/units.h"
@@ -30,6 +38,8 @@ struct HttpRequest {
   std::map<std::string, std::string> headers;  // lowercase names
   std::string body;
   std::string remote_address;  // the client's IP address
+  unsigned version = 11;       // 10 or 11
+  bool keep_alive = true;
 };
 
 struct HttpResponse {
@@ -54,16 +64,23 @@ using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 struct HttpLimits {
   std::size_t max_connections = 256;
   std::size_t max_body_bytes = 1 << 20;
-  std::size_t max_header_bytes = 16 << 10;  // request line and headers
+  // The request line and headers; then, of the body's framing, chunk sizes, chunk extensions and
+  // trailers: together at most this.
+  std::size_t max_header_bytes = 16 << 10;
   Duration timeout{std::chrono::seconds(10)};  // to read a request, and to write a response
+  // Connections beyond max_connections that may still ask for a probe path (each one request,
+  // read within a shorter time); 0: none.
+  std::size_t probe_connections = 8;
 };
 
 class HttpServer {
  public:
-  // `tls` set: HTTPS only (a TLS handshake within `timeout`, then HTTP).
+  // `tls` set: HTTPS only (a TLS handshake within `timeout`, then HTTP). `probe_paths`: the paths
+  // (e.g. "/healthz") the reserve beyond max_connections answers.
   static Result<std::unique_ptr<HttpServer>> Create(
       boost::asio::io_context& io, const std::string& listen, HttpLimits limits,
-      HttpHandler handler, std::shared_ptr<boost::asio::ssl::context> tls = nullptr);
+      HttpHandler handler, std::shared_ptr<boost::asio::ssl::context> tls = nullptr,
+      std::vector<std::string> probe_paths = {});
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -7,7 +7,8 @@ namespace {
 constexpr const char* kRefusalReasons[] = {
     "connection_limit", "tls_handshake_failed", "handshake_timeout", "hello_timeout",
     "unauthorized",     "protocol_version",     "invalid_hello",     "frame_too_large",
-    "malformed_message", "protocol_violation",  "idle_timeout",      "rate_limited"};
+    "malformed_message", "protocol_violation",  "idle_timeout",      "rate_limited",
+    "unauthenticated_limit"};
 
 }  // namespace
 

@@ -9,11 +9,13 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <set>
 #include <unordered_map>
 
+#include "collector/hello_check.h"
 #include "collector/ingest_metrics.h"
 #include "collector/ingest_observer.h"
 #include "collector/live_state.h"
@@ -35,8 +37,6 @@ using asio::ip::tcp;
 
 namespace {
 
-constexpr std::size_t kMaxHostnameBytes = 255;
-constexpr std::size_t kMaxVersionBytes = 64;
 constexpr Duration kGoodbyeTimeout = std::chrono::seconds(1);
 
 // How a session ended. `refusal` is a reason of vigil_collector_connections_refused_total, or
@@ -81,17 +81,9 @@ constexpr std::size_t kMaxRateLimitedAddresses = 100000;
 constexpr double kRefusalLogRate = 10;
 constexpr double kRefusalLogBurst = 50;
 
-std::string CheckHello(const wire::Hello& hello) {
-  if (!IsValidAgentId(hello.agent_id())) return "agent id is missing or not allowed";
-  if (hello.hostname().size() > kMaxHostnameBytes) return "hostname is too long";
-  if (hello.agent_version().size() > kMaxVersionBytes) return "agent version is too long";
-  if (static_cast<std::size_t>(hello.labels_size()) > kMaxAgentLabels) return "too many labels";
-  for (const wire::Label& label : hello.labels()) {
-    if (std::string problem = CheckAgentLabelName(label.name()); !problem.empty()) return problem;
-    if (label.value().size() > kMaxAgentLabelValueBytes) return "label value is too long";
-  }
-  return {};
-}
+// Batches are recorded by sequence in a signed 64-bit column: a sequence beyond it could be
+// acknowledged without being recorded.
+constexpr std::uint64_t kMaxSequence = static_cast<std::uint64_t>(INT64_MAX);
 
 }  // namespace
 
@@ -147,24 +139,18 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
       }
       if (ec) co_return Refuse("tls_handshake_failed", "TLS handshake failed: " + ec.message());
 
+      // Until the agent is known, only a small first frame is read (limits.max_hello_size).
       Result<wire::Envelope> first =
-          co_await ReadEnvelope(stream_, options.max_frame_bytes, options.hello_timeout);
-      if (!first) co_return FromReadError(first.error(), /*after_hello=*/false);
-      if (!first->has_hello()) {
-        co_return co_await RefuseWithGoodbye("protocol_violation",
-                                             "the first message must be Hello");
+          co_await ReadEnvelope(stream_, options.max_hello_bytes, options.hello_timeout);
+      if (!first) {
+        Ending ending = FromReadError(first.error(), /*after_hello=*/false);
+        if (ending.refusal == "frame_too_large") ending.message += " (the first message, before Hello)";
+        co_return ending;
+      }
+      if (std::optional<HelloRefusal> refused = CheckFirstMessage(*first); refused) {
+        co_return co_await RefuseWithGoodbye(refused->reason, refused->message);
       }
       const wire::Hello& hello = first->hello();
-      if (hello.protocol_version() != kProtocolVersion) {
-        co_return co_await RefuseWithGoodbye(
-            "protocol_version",
-            "protocol version " + std::to_string(hello.protocol_version()) +
-                " is not supported (this collector speaks " +
-                std::to_string(kProtocolVersion) + ")");
-      }
-      if (std::string problem = CheckHello(hello); !problem.empty()) {
-        co_return co_await RefuseWithGoodbye("invalid_hello", problem);
-      }
       Result<std::optional<TokenRecord>> token = server_.store_.FindToken(HashToken(hello.token()));
       if (!token) {
         LogError("ingest: token lookup failed: " + token.error().message);
@@ -175,6 +161,13 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
             "unauthorized", "agent " + hello.agent_id() + ": enrollment token is not known");
       }
       const TokenRecord& record = **token;
+      // An API token (of any role) names a person or a tool, not a customer: it never enrolls.
+      if (record.kind != "enrollment" || record.customer.empty()) {
+        co_return co_await RefuseWithGoodbye(
+            "unauthorized", "agent " + hello.agent_id() + ": token " + record.id +
+                                " is not an enrollment token; create one with `token create "
+                                "--customer NAME`");
+      }
       if (record.revoked_ms) {
         co_return co_await RefuseWithGoodbye(
             "unauthorized",
@@ -250,6 +243,10 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
     Result<std::uint64_t> Apply(const AgentKey& key, const wire::Batch& batch) {
       if (batch.sequence() == 0) {
         return MakeError("protocol_violation", "batch without a sequence number");
+      }
+      if (batch.sequence() > kMaxSequence) {
+        return MakeError("protocol_violation", "batch sequence " + std::to_string(batch.sequence()) +
+                                                   " is beyond 2^63-1, the largest recorded");
       }
       const std::int64_t now_ms = ToUnixMillis(server_.clock_.Now());
       Result<BatchOutcome> outcome =
@@ -435,6 +432,13 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
                             " connections are open");
         return;
       }
+      if (unauthenticated_ >= settings->options.max_unauthenticated_connections) {
+        RefuseBeforeTls(socket, "unauthenticated_limit",
+                        std::to_string(unauthenticated_) +
+                            " connections have not said an accepted Hello yet");
+        return;
+      }
+      ++unauthenticated_;
       const auto executor = socket.get_executor();
       session = std::make_shared<Session>(std::move(socket), settings, *this);
       sessions_.emplace(session.get(), session);
@@ -471,6 +475,7 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
     std::shared_ptr<Session> previous;
     {
       std::lock_guard lock(mutex_);
+      --unauthenticated_;
       auto [it, inserted] = agents_.try_emplace(key, LiveAgent{session, token_id});
       if (!inserted) {
         previous = it->second.session.lock();
@@ -494,6 +499,7 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
     {
       std::lock_guard lock(mutex_);
       sessions_.erase(&session);
+      if (!session.agent()) --unauthenticated_;
       if (session.agent()) {
         auto it = agents_.find(*session.agent());
         if (it != agents_.end() && it->second.session.lock().get() == &session) {
@@ -531,6 +537,7 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
   mutable std::mutex mutex_;
   std::shared_ptr<const Settings> settings_;                          // guarded by mutex_
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;     // guarded by mutex_
+  std::size_t unauthenticated_ = 0;  // of sessions_, those without an agent yet; guarded by mutex_
   struct LiveAgent {
     std::weak_ptr<Session> session;
     std::string token_id;

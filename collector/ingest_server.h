@@ -1,6 +1,6 @@
 #pragma once
 // The TLS ingest endpoint: accepts agents' streams, authenticates each by its enrollment token
-// (which decides the customer), applies every (agent, sequence) once through the store and the live
+// (which decides the customer; no other kind of token enrolls an agent), applies every (agent, sequence) once through the store and the live
 // state, and acknowledges. A peer that breaks a rule — no TLS, a bad token, an oversized or
 // malformed frame, silence — is closed with a logged reason and counted, without touching any other
 // connection. An IngestObserver, when given, hears of every Hello, applied batch, heartbeat and
@@ -31,7 +31,12 @@ class Store;
 
 struct IngestOptions {
   std::size_t max_connections = 10000;
+  // Of max_connections, those not yet past an accepted Hello (from accept, TLS handshake
+  // included): what an outsider without a token can hold. More are refused before TLS.
+  std::size_t max_unauthenticated_connections = 512;
   std::size_t max_frame_bytes = 4 << 20;
+  // The first frame, read before the agent is known, may be no larger.
+  std::size_t max_hello_bytes = 64 << 10;
   Duration handshake_timeout{std::chrono::seconds(10)};
   Duration hello_timeout{std::chrono::seconds(10)};
   Duration idle_timeout{std::chrono::seconds(90)};

@@ -7,6 +7,7 @@
 
 #include "collector/metrics_text.h"
 #include "common/exposition.h"
+#include "common/identity.h"
 
 namespace vigil::collector {
 namespace {
@@ -172,6 +173,9 @@ std::map<AgentKey, LiveAgent> LiveState::Agents() const {
 }
 
 void LiveState::SetTargetLabels(const AgentKey& key, AgentState& agent) {
+  // The ingest refuses a Hello whose labels are not usable, but the store may hold labels saved
+  // before it did: whatever came, no label is rendered twice or under a reserved name.
+  agent.identity.labels = UsableAgentLabels(agent.identity.labels);
   agent.target_labels = {{"agent", key.agent_id}, {"customer", key.customer}};
   for (const auto& label : agent.identity.labels) agent.target_labels.push_back(label);
 }

@@ -40,18 +40,22 @@ Error IoError(const boost::system::error_code& ec, const std::string& context) {
 asio::awaitable<Result<wire::Envelope>> ReadEnvelope(TlsStream& stream,
                                                      std::size_t max_frame_bytes,
                                                      Duration timeout) {
-  boost::system::error_code ec;
-  FrameHeader header{};
+  // The header within `timeout`, then the body within `timeout` again.
+  FrameAssembler frame(max_frame_bytes);
   boost::beast::get_lowest_layer(stream).expires_after(timeout);
-  co_await asio::async_read(stream, asio::buffer(header), asio::redirect_error(asio::use_awaitable, ec));
-  if (ec) co_return IoError(ec, "reading frame header");
-  Result<std::size_t> length = DecodeFrameLength(header, max_frame_bytes);
-  if (!length) co_return length.error();
-  std::string body(*length, '\0');
-  boost::beast::get_lowest_layer(stream).expires_after(timeout);
-  co_await asio::async_read(stream, asio::buffer(body), asio::redirect_error(asio::use_awaitable, ec));
-  if (ec) co_return IoError(ec, "reading frame body");
-  co_return ParseEnvelope(body);
+  while (!frame.complete()) {
+    const bool header = !frame.header_complete();
+    const std::span<char> space = frame.Space();
+    boost::system::error_code ec;
+    co_await asio::async_read(stream, asio::buffer(space.data(), space.size()),
+                              asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return IoError(ec, header ? "reading frame header" : "reading frame body");
+    if (Status received = frame.Received(space.size()); !received) co_return received.error();
+    if (header && frame.header_complete()) {
+      boost::beast::get_lowest_layer(stream).expires_after(timeout);
+    }
+  }
+  co_return frame.Parse();
 }
 
 asio::awaitable<Status> WriteFrame(TlsStream& stream, const std::string& frame, Duration timeout) {

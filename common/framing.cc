@@ -1,5 +1,7 @@
 #include "common/framing.h"
 
+#include <algorithm>
+
 namespace vigil {
 
 Result<std::string> EncodeFrame(const wire::Envelope& envelope, std::size_t max_frame_bytes) {
@@ -87,6 +89,38 @@ Result<wire::Envelope> ParseEnvelope(std::string_view body) {
     return MakeError("malformed_message", "frame carries no known message");
   }
   return envelope;
+}
+
+FrameAssembler::FrameAssembler(std::size_t max_frame_bytes) : max_frame_bytes_(max_frame_bytes) {}
+
+std::span<char> FrameAssembler::Space() {
+  if (!length_) {
+    return {reinterpret_cast<char*>(header_.data()) + header_received_,
+            kFrameHeaderBytes - header_received_};
+  }
+  const std::size_t step = std::min(kReadBytes, std::max(kFirstReadBytes, body_received_));
+  const std::size_t wanted = std::min(*length_ - body_received_, step);
+  const std::size_t needed = body_received_ + wanted;
+  if (body_.capacity() < needed) body_.reserve(needed);
+  if (body_.size() < needed) body_.resize(needed);
+  return {body_.data() + body_received_, wanted};
+}
+
+Status FrameAssembler::Received(std::size_t count) {
+  if (!length_) {
+    header_received_ += count;
+    if (header_received_ < kFrameHeaderBytes) return OkStatus();
+    Result<std::size_t> length = DecodeFrameLength(header_, max_frame_bytes_);
+    if (!length) return length.error();
+    length_ = *length;
+    return OkStatus();
+  }
+  body_received_ += count;
+  return OkStatus();
+}
+
+Result<wire::Envelope> FrameAssembler::Parse() const {
+  return ParseEnvelope(std::string_view(body_.data(), body_received_));
 }
 
 }  // namespace vigil

@@ -1,5 +1,8 @@
 #include "common/identity.h"
 
+#include <set>
+#include <string_view>
+
 #include "common/exposition.h"
 
 namespace vigil {
@@ -22,6 +25,36 @@ std::string CheckAgentLabelName(const std::string& name) {
     return "\"" + name + "\" is set by the collector and cannot be chosen by the agent";
   }
   return {};
+}
+
+std::string CheckAgentLabels(const std::vector<std::pair<std::string, std::string>>& labels) {
+  if (labels.size() > kMaxAgentLabels) {
+    return "at most " + std::to_string(kMaxAgentLabels) + " labels are allowed";
+  }
+  std::set<std::string_view> seen;
+  for (const auto& [name, value] : labels) {
+    if (std::string problem = CheckAgentLabelName(name); !problem.empty()) return problem;
+    if (!seen.insert(name).second) return "label \"" + name + "\" is given more than once";
+    if (value.size() > kMaxAgentLabelValueBytes) {
+      return "label \"" + name + "\": value longer than " +
+             std::to_string(kMaxAgentLabelValueBytes) + " bytes";
+    }
+  }
+  return {};
+}
+
+std::vector<std::pair<std::string, std::string>> UsableAgentLabels(
+    const std::vector<std::pair<std::string, std::string>>& labels) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::set<std::string_view> seen;
+  for (const auto& label : labels) {
+    if (out.size() == kMaxAgentLabels) break;
+    if (!CheckAgentLabelName(label.first).empty()) continue;
+    if (label.second.size() > kMaxAgentLabelValueBytes) continue;
+    if (!seen.insert(label.first).second) continue;
+    out.push_back(label);
+  }
+  return out;
 }
 
 }  // namespace vigil

@@ -4,6 +4,8 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace vigil {
 
@@ -20,5 +22,15 @@ inline bool IsValidAgentId(const std::string& id) { return IsSimpleName(id, kMax
 
 // Empty when `name` may be an agent label; otherwise why not (invalid name, reserved, ...).
 std::string CheckAgentLabelName(const std::string& name);
+
+// Empty when `labels` may be an agent's labels: at most kMaxAgentLabels, each name allowed
+// (CheckAgentLabelName) and given once, each value at most kMaxAgentLabelValueBytes; otherwise the
+// first problem, naming the label.
+std::string CheckAgentLabels(const std::vector<std::pair<std::string, std::string>>& labels);
+
+// The labels CheckAgentLabels would accept, taken from `labels` in order: the first of a name
+// wins, what is not allowed is left out. For label sets that were stored before they were checked.
+std::vector<std::pair<std::string, std::string>> UsableAgentLabels(
+    const std::vector<std::pair<std::string, std::string>>& labels);
 
 }  // namespace vigil

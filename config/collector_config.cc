@@ -82,19 +82,27 @@ void ReadStoreSection(const Field& section, CollectorConfig::Store& store) {
 }
 
 void ReadLimitsSection(const Field& section, CollectorConfig::Limits& limits) {
-  if (!section.ExpectMap({"max_connections", "max_frame_size", "handshake_timeout",
+  if (!section.ExpectMap({"max_connections", "max_unauthenticated_connections",
+                          "max_frame_size", "max_hello_size", "handshake_timeout",
                           "hello_timeout", "idle_timeout", "connection_rate_per_ip",
                           "connection_burst_per_ip", "revocation_check_interval",
                           "max_series_per_agent", "max_sources_per_agent",
-                          "max_metric_names", "max_http_connections", "max_http_request_size",
+                          "max_metric_names", "max_http_connections",
+                          "max_http_probe_connections", "max_http_request_size",
                           "max_http_header_size", "http_timeout", "api_requests_per_second",
                           "api_request_burst"})) {
     return;
   }
   section["max_connections"].Read(limits.max_connections, 1, 1'000'000);
+  section["max_unauthenticated_connections"].Read(limits.max_unauthenticated_connections, 1,
+                                                   1'000'000);
   section["max_frame_size"].ReadSize(limits.max_frame_bytes, 4096);
   if (limits.max_frame_bytes > (1ULL << 30)) {
     section["max_frame_size"].Report("must be at most 1GiB");
+  }
+  section["max_hello_size"].ReadSize(limits.max_hello_bytes, 4096);
+  if (limits.max_hello_bytes > (1ULL << 20)) {
+    section["max_hello_size"].Report("must be at most 1MiB");
   }
   section["handshake_timeout"].ReadDuration(limits.handshake_timeout,
                                             std::chrono::milliseconds(100));
@@ -108,6 +116,7 @@ void ReadLimitsSection(const Field& section, CollectorConfig::Limits& limits) {
   section["max_sources_per_agent"].Read(limits.max_sources_per_agent, 4, 1000);
   section["max_metric_names"].Read(limits.max_metric_names, 1, 10'000'000);
   section["max_http_connections"].Read(limits.max_http_connections, 1, 100'000);
+  section["max_http_probe_connections"].Read(limits.max_http_probe_connections, 0, 1000);
   section["max_http_request_size"].ReadSize(limits.max_http_request_bytes, 1024);
   if (limits.max_http_request_bytes > (1ULL << 30)) {
     section["max_http_request_size"].Report("must be at most 1GiB");

@@ -148,7 +148,10 @@ struct CollectorConfig {
   // Every limit an outsider (an agent or an HTTP client) can push against.
   struct Limits {
     std::int64_t max_connections = 10000;       // concurrent ingest connections
+    // Of those, connections that have not yet said an accepted Hello (TLS handshake included).
+    std::int64_t max_unauthenticated_connections = 512;
     std::uint64_t max_frame_bytes = 4 << 20;    // one protocol message
+    std::uint64_t max_hello_bytes = 64 << 10;   // the first message, before the agent is known
     Duration handshake_timeout{std::chrono::seconds(10)};  // TCP accept to TLS established
     Duration hello_timeout{std::chrono::seconds(10)};      // TLS established to Hello received
     Duration idle_timeout{std::chrono::seconds(90)};       // silence after Hello
@@ -159,6 +162,8 @@ struct CollectorConfig {
     std::int64_t max_sources_per_agent = 16;    // snapshot sources (health, probes, ...) per agent
     std::int64_t max_metric_names = 100000;     // distinct metric names across all agents
     std::int64_t max_http_connections = 256;
+    // Beyond max_http_connections, connections that may still ask for /healthz or /readyz.
+    std::int64_t max_http_probe_connections = 8;
     std::uint64_t max_http_request_bytes = 1 << 20;  // a request's body
     std::uint64_t max_http_header_bytes = 16 << 10;  // a request's line and headers
     Duration http_timeout{std::chrono::seconds(10)};  // to read a request, and to write an answer

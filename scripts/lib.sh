@@ -65,11 +65,17 @@ configure_and_build() {
 
 # run_fuzzers BUILD_DIR SECONDS: builds the libFuzzer targets with clang (every library they call
 # instrumented) and runs each for SECONDS from a copy of its seed corpus in tests/fuzz/corpus, so
-# the checked-in seeds stay as they are. A crash, leak or sanitizer report fails.
+# the checked-in seeds stay as they are. A crash, leak or sanitizer report fails; so does, for the
+# targets of the collector's outside doors, any single allocation beyond what their bounds allow:
+# 2 MiB for the HTTP request reader; for the ingest before Hello, 64 MiB, because protobuf-lite 3.21
+# reserves min(claimed length, 50 MB) for a string that runs past the end of its message before it
+# finds the message truncated (address space only: never written, freed at once; the targets assert
+# their own bounds on what they hold).
 run_fuzzers() {
   local dir=$1 seconds=$2
   local targets=(frame_fuzzer config_fuzzer expr_fuzzer host_files_fuzzer textfile_fuzzer
-    live_state_fuzzer)
+    live_state_fuzzer http_request_fuzzer hello_fuzzer)
+  local -A extra_flags=([http_request_fuzzer]=-malloc_limit_mb=2 [hello_fuzzer]=-malloc_limit_mb=64)
   CC=clang CXX=clang++ cmake -S "$VIGIL_ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DVIGIL_FUZZ=ON -DVIGIL_TESTS=OFF -DVIGIL_WERROR=ON >/dev/null
   cmake --build "$dir" --target "${targets[@]}"
@@ -77,8 +83,10 @@ run_fuzzers() {
   for target in "${targets[@]}"; do
     work=$(mktemp -d)
     cp "$VIGIL_ROOT/tests/fuzz/corpus/$target/"* "$work/"
+    # shellcheck disable=SC2086 # the extra flags are words
     if ! "$dir/tests/fuzz/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-        -artifact_prefix="$work/" -print_final_stats=1 "$work" >"$work.log" 2>&1; then
+        ${extra_flags[$target]:-} -artifact_prefix="$work/" -print_final_stats=1 "$work" \
+        >"$work.log" 2>&1; then
       tail -60 "$work.log" >&2
       echo "fuzzing: $target failed on the input above (its Base64 line); reproduce with" \
         "$dir/tests/fuzz/$target FILE" >&2

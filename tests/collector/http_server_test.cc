@@ -9,6 +9,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <vector>
 #include <zlib.h>
 
 #include "tests/support/http_client.h"
@@ -59,6 +61,7 @@ class HttpServerTest : public ::testing::Test {
   void StartServer(HttpLimits limits) {
     auto server = HttpServer::Create(io_, "127.0.0.1:0", limits, [](const HttpRequest& request) {
       if (request.path == "/echo") return HttpResponse{200, "text/plain", request.target};
+      if (request.path == "/healthz") return HttpResponse{200, "text/plain", "ok\n"};
       if (request.path == "/pieces") {
         HttpResponse response{200, "text/plain", "first\n"};
         auto count = std::make_shared<int>(0);
@@ -69,7 +72,7 @@ class HttpServerTest : public ::testing::Test {
         return response;
       }
       return JsonError(404, "not_found", "no such endpoint: " + request.path);
-    });
+    }, nullptr, {"/healthz"});
     ASSERT_TRUE(server.ok()) << server.error().message;
     server_ = std::move(*server);
     server_->Start();
@@ -140,18 +143,149 @@ TEST_F(HttpServerTest, AnswersASlowRequestWith408AndClosesAnIdleClient) {
   EXPECT_EQ(Raw(""), "");  // nothing sent: closed without an answer
 }
 
-TEST_F(HttpServerTest, RefusesConnectionsBeyondTheLimit) {
-  StartServer({1, 1024, 1024, std::chrono::seconds(5)});
+// A keep-alive connection that has had its answer and waits for a next request.
+std::unique_ptr<tcp::socket> IdleConnection(asio::io_context& io, std::uint16_t port,
+                                            const std::string& then_send = "") {
+  namespace http = boost::beast::http;
+  auto socket = std::make_unique<tcp::socket>(io);
+  socket->connect({asio::ip::make_address("127.0.0.1"), port});
+  asio::write(*socket, asio::buffer("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n" + then_send));
+  boost::beast::flat_buffer buffer;
+  http::response<http::string_body> response;
+  http::read(*socket, buffer, response);
+  EXPECT_EQ(response.result_int(), 200);
+  return socket;
+}
+
+// Whether the server closes the connection within a few seconds.
+bool ClosedByServer(tcp::socket& socket) {
+  pollfd ready{socket.native_handle(), POLLIN, 0};
+  if (poll(&ready, 1, 5000) != 1) return false;
+  char byte;
+  boost::system::error_code ec;
+  socket.read_some(asio::buffer(&byte, 1), ec);
+  return ec == asio::error::eof || ec == asio::error::connection_reset;
+}
+
+std::string Answer(tcp::socket& socket, const std::string& request) {
+  asio::write(socket, asio::buffer(request));
+  boost::beast::flat_buffer buffer;
+  boost::beast::http::response<boost::beast::http::string_body> response;
+  boost::system::error_code ec;
+  boost::beast::http::read(socket, buffer, response, ec);
+  return ec ? "error: " + ec.message() : std::to_string(response.result_int());
+}
+
+// Item 11 of the outside attack: as many idle connections as the limit made /healthz answer 503.
+TEST_F(HttpServerTest, ANewClientTakesTheSlotOfTheConnectionIdleLongest) {
+  StartServer({4, 1024, 1024, std::chrono::seconds(30)});
   asio::io_context io;
-  tcp::socket holder(io);
-  holder.connect({asio::ip::make_address("127.0.0.1"), server_->port()});
-  // The first connection holds the only slot once the server has accepted it.
+  std::vector<std::unique_ptr<tcp::socket>> idle;
+  for (int i = 0; i < 4; ++i) idle.push_back(IdleConnection(io, server_->port()));
+  // Two newcomers, served: the two idle longest made room for them.
+  std::unique_ptr<tcp::socket> newer = IdleConnection(io, server_->port());
+  std::unique_ptr<tcp::socket> newest = IdleConnection(io, server_->port());
+  EXPECT_TRUE(ClosedByServer(*idle[0]));
+  EXPECT_TRUE(ClosedByServer(*idle[1]));
+  // The others are still served on their connections.
+  EXPECT_EQ(Answer(*idle[3], "GET /echo HTTP/1.1\r\nHost: x\r\n\r\n"), "200");
+  EXPECT_EQ(Answer(*newer, "GET /echo HTTP/1.1\r\nHost: x\r\n\r\n"), "200");
+  EXPECT_EQ(testing::HttpGet(server_->port(), "/healthz").status, 200);
+}
+
+TEST_F(HttpServerTest, WhenEveryConnectionIsBusyOnlyProbesAreAnswered) {
+  StartServer({4, 1024, 1024, std::chrono::seconds(30), /*probe_connections=*/2});
+  asio::io_context io;
+  std::vector<std::unique_ptr<tcp::socket>> busy;
+  // Each is half-way through its second request: none may be closed for a newcomer.
+  for (int i = 0; i < 4; ++i) {
+    busy.push_back(IdleConnection(io, server_->port(), "GET /echo HTTP/1.1\r\nHo"));
+  }
+  EXPECT_EQ(testing::HttpGet(server_->port(), "/healthz").status, 200);
+  const testing::HttpResult other = testing::HttpGet(server_->port(), "/echo");
+  EXPECT_EQ(other.status, 503);
+  EXPECT_NE(other.body.find("too many open connections"), std::string::npos);
+  // The reserve is small, and each of its connections has one short request: holding both
+  // leaves newcomers a 503 without reading them.
+  tcp::socket first(io), second(io);
+  first.connect({asio::ip::make_address("127.0.0.1"), server_->port()});
+  second.connect({asio::ip::make_address("127.0.0.1"), server_->port()});
   std::string answer;
   ASSERT_TRUE(testing::WaitFor([&] {
-    answer = Raw("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n");
+    answer = Raw("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
     return answer.rfind("HTTP/1.1 503", 0) == 0;
   })) << answer;
-  holder.close();
+  // The busy connections finish their requests and are served as before.
+  EXPECT_EQ(Answer(*busy[0], "st: x\r\n\r\n"), "200");
+}
+
+// Item 1: a chunk extension streamed without end grew the server by megabytes a second, before
+// any handler ran and without a token.
+TEST_F(HttpServerTest, AChunkExtensionWithoutEndIsCutOffAfterABoundedNumberOfBytes) {
+  StartServer({16, 1024, 1024, std::chrono::seconds(30)});
+  asio::io_context io;
+  tcp::socket socket(io);
+  socket.connect({asio::ip::make_address("127.0.0.1"), server_->port()});
+  asio::write(socket, asio::buffer(std::string(
+                          "POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1;")));
+  const std::string piece(4096, 'e');
+  std::size_t sent = 0;
+  std::string answer;
+  boost::system::error_code ec;
+  while (sent < (32u << 20)) {
+    sent += asio::write(socket, asio::buffer(piece), ec);
+    if (ec) break;
+    if (socket.available(ec) > 0) {
+      asio::read(socket, asio::dynamic_buffer(answer), ec);
+      break;
+    }
+  }
+  EXPECT_LT(sent, 4u << 20) << "the server kept reading";
+  if (!answer.empty()) {
+    EXPECT_EQ(answer.rfind("HTTP/1.1 431", 0), 0u) << answer;
+  }
+}
+
+// Item 3: with Transfer-Encoding "xchunked" the body ran as the next request on the connection.
+TEST_F(HttpServerTest, ABodyCannotBeSmuggledAsASecondRequest) {
+  StartServer({});
+  for (const std::string framing :
+       {"Transfer-Encoding: xchunked\r\n", "Transfer-Encoding: gzip, chunked\r\n",
+        "Transfer-Encoding: identity\r\nContent-Length: 0\r\n"}) {
+    const std::string answer = Raw("POST /echo HTTP/1.1\r\nHost: x\r\n" + framing +
+                                   "\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(answer.rfind("HTTP/1.1 400", 0), 0u) << framing << answer;
+    EXPECT_EQ(answer.find("/smuggled"), std::string::npos) << framing << answer;
+    EXPECT_EQ(answer.find("HTTP/1.1", 1), std::string::npos) << "a second answer: " << answer;
+  }
+}
+
+// Items 8 and 10: two Authorization headers (the last one won), no Host, malformed chunk sizes
+// (closed without an answer): each gets a 400 that says why.
+TEST_F(HttpServerTest, AmbiguousRequestsAreAnsweredWith400) {
+  StartServer({});
+  const std::vector<std::string> requests = {
+      "GET /echo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer viewer\r\n"
+      "Authorization: Bearer admin\r\n\r\n",
+      "GET /echo HTTP/1.1\r\n\r\n",
+      "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0x2\r\nab\r\n0\r\n\r\n",
+      "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2 \r\nab\r\n0\r\n\r\n",
+      "POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n2;\r\nab\r\n0\r\n\r\n"};
+  for (const std::string& request : requests) {
+    const std::string answer = Raw(request);
+    EXPECT_EQ(answer.rfind("HTTP/1.1 400", 0), 0u) << request << answer;
+    EXPECT_NE(answer.find("\"bad_request\""), std::string::npos) << answer;
+  }
+}
+
+TEST_F(HttpServerTest, RefusesConnectionsBeyondTheLimitWhenNoneIsIdle) {
+  StartServer({1, 1024, 1024, std::chrono::seconds(5), /*probe_connections=*/0});
+  asio::io_context io;
+  // The only slot is taken by a connection half-way through a request.
+  std::unique_ptr<tcp::socket> holder = IdleConnection(io, server_->port(), "GET /echo HTTP/1.1\r\n");
+  const std::string answer = Raw("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(answer.rfind("HTTP/1.1 503", 0), 0u) << answer;
+  holder->close();
   EXPECT_TRUE(testing::WaitFor([&] { return testing::HttpGet(server_->port(), "/echo").status == 200; }));
 }
 

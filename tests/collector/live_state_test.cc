@@ -231,6 +231,30 @@ TEST(LiveState, AnAgentKnownFromTheStoreIsATargetThatIsDownUntilItConnects) {
   EXPECT_EQ(live.RenderAgent(kDb, kNow, 60'000).state, AgentExposition::State::kUp);
 }
 
+// Item 6 of the outside attack: labels stored for an agent before Hellos were checked (a name twice,
+// a reserved name) must not spoil the fleet's /metrics for every customer.
+TEST(LiveState, AgentLabelsThatCannotBeRenderedAreLeftOutOnceAndForAll) {
+  LiveState live({});
+  live.AgentKnown(kDb, {"db", "0.1.0",
+                        {{"role", "db"}, {"role", "web"}, {"customer", "acme"}, {"bad name", "x"},
+                         {"__meta", "y"}, {"dc", "fra1"}},
+                        0});
+  live.AgentConnected(kWeb, {"web", "1", {{"role", "web"}}, 0}, kNow);
+  live.ApplyBatch(kDb, BatchOf("health", {Gauge("node_load1", 0.5)}), kNow);
+  live.ApplyBatch(kWeb, BatchOf("health", {Gauge("node_load1", 0.7)}), kNow);
+  const std::string text = Fleet(live);
+  auto scrape = testing::ParseExposition(text);  // fails the test on a label given twice
+  EXPECT_EQ(scrape.Value("node_load1",
+                         {{"agent", "db-01"}, {"customer", "globex"}, {"role", "db"}, {"dc", "fra1"}}),
+            0.5);
+  EXPECT_EQ(scrape.Value("node_load1", {{"agent", "web-01"}, {"customer", "acme"}, {"role", "web"}}),
+            0.7);
+  std::vector<AgentTarget> targets = live.Targets();
+  ASSERT_EQ(targets.size(), 2u);
+  EXPECT_EQ(targets[1].key, kDb);
+  EXPECT_EQ(targets[1].labels, (LabelList{{"role", "db"}, {"dc", "fra1"}}));
+}
+
 TEST(LiveState, TheFleetLeavesOutAgentsAwayLongerThanTheStaleTimeAndCanSelectACustomer) {
   LiveState live({});
   live.AgentConnected(kWeb, {}, kNow);

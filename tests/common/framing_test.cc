@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <span>
+
 namespace vigil {
 namespace {
 
@@ -92,6 +95,61 @@ TEST(EncodeBatchFrame, WrapsASerializedBatchAndOverridesItsSequence) {
 
 TEST(EncodeBatchFrame, RefusesABatchOverTheLimit) {
   EXPECT_EQ(EncodeBatchFrame(std::string(5000, 'x'), 1, 4096).error().code, "frame_too_large");
+}
+
+}  // namespace
+}  // namespace vigil
+
+namespace vigil {
+namespace {
+
+// Feeds `bytes` to the assembler in reads of at most `piece` bytes, as a socket would deliver them.
+Status FeedFrame(FrameAssembler& frame, const std::string& bytes, std::size_t piece) {
+  std::size_t at = 0;
+  while (!frame.complete() && at < bytes.size()) {
+    std::span<char> space = frame.Space();
+    const std::size_t count = std::min({space.size(), piece, bytes.size() - at});
+    std::copy_n(bytes.data() + at, count, space.data());
+    at += count;
+    if (Status received = frame.Received(count); !received) return received;
+  }
+  return OkStatus();
+}
+
+TEST(FrameAssembler, CollectsAFrameFromReadsOfAnySize) {
+  wire::Envelope envelope;
+  envelope.mutable_hello()->set_agent_id("web-01");
+  envelope.mutable_hello()->set_hostname(std::string(20000, 'h'));
+  const std::string frame_bytes = EncodeFrame(envelope, 1 << 20).value();
+  for (std::size_t piece : {std::size_t{1}, std::size_t{3}, std::size_t{4096}, frame_bytes.size()}) {
+    FrameAssembler frame(1 << 20);
+    ASSERT_TRUE(FeedFrame(frame, frame_bytes, piece).ok());
+    ASSERT_TRUE(frame.complete()) << piece;
+    EXPECT_TRUE(frame.Space().empty());
+    auto parsed = frame.Parse();
+    ASSERT_TRUE(parsed.ok());
+    EXPECT_EQ(parsed->hello().agent_id(), "web-01");
+  }
+}
+
+// Item 5 of the outside attack: a frame announced before Hello had its whole size set aside at
+// once; memory now follows what arrives.
+TEST(FrameAssembler, HoldsLittleForALargeFrameUntilItsBytesArrive) {
+  FrameAssembler frame(4 << 20);
+  ASSERT_TRUE(FeedFrame(frame, std::string("\x00\x3f\xff\xff", 4) + "0123456789", 1 << 20).ok());
+  EXPECT_TRUE(frame.header_complete());
+  EXPECT_FALSE(frame.complete());
+  EXPECT_LE(frame.capacity(), FrameAssembler::kFirstReadBytes);
+  ASSERT_TRUE(FeedFrame(frame, std::string(100000, 'x'), 1 << 20).ok());
+  EXPECT_LE(frame.capacity(), 2 * 100010 + FrameAssembler::kFirstReadBytes);
+}
+
+TEST(FrameAssembler, RefusesAnAnnouncedLengthOverItsLimitBeforeAnyBody) {
+  FrameAssembler frame(64 << 10);
+  Status status = FeedFrame(frame, std::string("\x00\x02\x00\x00", 4) + "x", 1);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error().code, "frame_too_large");
+  EXPECT_EQ(frame.capacity(), 0u);
 }
 
 }  // namespace

@@ -2,7 +2,9 @@
 // Prometheus can read — one bad agent must not fail the whole fleet's scrape. An input is a batch
 // as the collector receives it (protobuf); two agents send it, one of them twice, and the fleet's
 // /metrics (rendered in small pieces) and the agent's own target are parsed back strictly: valid
-// names and escapes, each family once, no series twice, no label given twice.
+// names and escapes, each family once, no series twice, no label given twice. A third agent's
+// own labels (as the store may hold them from before Hellos were checked) are the first series'
+// labels of the batch, whatever they are.
 
 #include <cstddef>
 #include <cstdint>
@@ -33,9 +35,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const vigil::collector::AgentKey db{"acme", "db-01"};
   live.AgentConnected(web, {"web-01", "1.0", {{"role", "web"}, {"exported_agent", "x"}}, 0}, 1);
   live.AgentConnected(db, {"db-01", "1.0", {}, 0}, 1);
+  const vigil::collector::AgentKey stored{"globex", "old-01"};
+  vigil::collector::LabelList stored_labels;
+  if (batch.snapshots_size() > 0 && batch.snapshots(0).families_size() > 0 &&
+      batch.snapshots(0).families(0).series_size() > 0) {
+    for (const vigil::wire::Label& label : batch.snapshots(0).families(0).series(0).labels()) {
+      stored_labels.emplace_back(label.name(), label.value());
+    }
+  }
+  live.AgentKnown(stored, {"old-01", "0.9", stored_labels, 0});
   live.ApplyBatch(web, batch, 2);
   live.ApplyBatch(db, batch, 2);
   live.ApplyBatch(web, batch, 3);
+  live.ApplyBatch(stored, batch, 3);
 
   std::string fleet;
   vigil::collector::PieceWriter next = live.FleetPieces({"", 3, -1}, 256);

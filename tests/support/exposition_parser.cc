@@ -72,7 +72,7 @@ ParsedExposition ParseExposition(const std::string& text) {
           }
         }
         if (i >= line.size()) fail("unterminated label value");
-        sample.labels[key] = value;
+        if (!sample.labels.emplace(key, value).second) fail("label " + key + " given twice");
         pos = i + 1;
         if (pos < line.size() && line[pos] == ',') ++pos;
       }
