@@ -5,6 +5,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "agent/collectors/collector.h"
 #include "agent/health_collection.h"
 #include "agent/probes/prober.h"
 #include "agent/security/security_runner.h"
@@ -12,7 +13,6 @@
 #include "agent/spool.h"
 #include "agent/uplink.h"
 #include "agent/utf8_repair.h"
-#include "agent/collectors/collector.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/tls.h"
@@ -49,8 +49,8 @@ struct ConnectionSettings {
 Result<ConnectionSettings> LoadConnectionSettings(const config::AgentConfig& config) {
   Result<std::string> token = ReadToken(config.collector.token_file);
   if (!token) return token.error();
-  auto tls = MakeClientTlsContext({config.collector.ca_file, config.collector.cert_file,
-                                   config.collector.key_file});
+  auto tls = MakeClientTlsContext(
+      {config.collector.ca_file, config.collector.cert_file, config.collector.key_file});
   if (!tls) return tls.error();
   ConnectionSettings settings;
   UplinkOptions& options = settings.options;
@@ -174,8 +174,7 @@ class Agent::Impl {
     if (stopping_) return;
     const std::int64_t now_ms = ToUnixMillis(RealClock().Now());
     if (Produce(false, FindingEvents(report, now_ms), std::move(report.families))) {
-      if (Status remembered = RememberFindings(report.state_dir, report.to_remember);
-          !remembered) {
+      if (Status remembered = RememberFindings(report.state_dir, report.to_remember); !remembered) {
         LogError("security scan: " + remembered.error().message);
       }
     }
@@ -216,8 +215,7 @@ class Agent::Impl {
     }
     repaired_last_batch_ = repaired > 0;
     if (Status appended = spool_->Append(batch); !appended) {
-      LogError("cannot spool batch " + std::to_string(sequence) + ": " +
-               appended.error().message);
+      LogError("cannot spool batch " + std::to_string(sequence) + ": " + appended.error().message);
       return false;
     }
     uplink_.Wake();

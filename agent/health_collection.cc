@@ -2,40 +2,40 @@
 
 #include "agent/collectors/bcache.h"
 #include "agent/collectors/btrfs.h"
-#include "agent/collectors/diskstats.h"
-#include "agent/collectors/fibrechannel.h"
-#include "agent/collectors/filesystem.h"
 #include "agent/collectors/cpufreq.h"
+#include "agent/collectors/diskstats.h"
 #include "agent/collectors/dmi.h"
 #include "agent/collectors/edac.h"
+#include "agent/collectors/fibrechannel.h"
+#include "agent/collectors/filesystem.h"
 #include "agent/collectors/hwmon.h"
 #include "agent/collectors/infiniband.h"
 #include "agent/collectors/interrupts.h"
 #include "agent/collectors/ipvs.h"
 #include "agent/collectors/kernel_files.h"
+#include "agent/collectors/loadavg.h"
 #include "agent/collectors/mdadm.h"
+#include "agent/collectors/meminfo.h"
 #include "agent/collectors/netclass.h"
+#include "agent/collectors/netdev.h"
+#include "agent/collectors/netstat.h"
 #include "agent/collectors/nfs.h"
 #include "agent/collectors/nvme.h"
 #include "agent/collectors/power_supply.h"
 #include "agent/collectors/proc_net_tables.h"
+#include "agent/collectors/proc_stat.h"
 #include "agent/collectors/processes.h"
 #include "agent/collectors/rapl.h"
 #include "agent/collectors/selinux.h"
-#include "agent/collectors/thermal_zone.h"
-#include "agent/collectors/timex.h"
-#include "agent/collectors/xfs.h"
-#include "agent/collectors/zfs.h"
-#include "agent/collectors/loadavg.h"
-#include "agent/collectors/meminfo.h"
-#include "agent/collectors/netdev.h"
-#include "agent/collectors/netstat.h"
-#include "agent/collectors/proc_stat.h"
 #include "agent/collectors/system_info.h"
 #include "agent/collectors/systemd.h"
 #include "agent/collectors/tapestats.h"
 #include "agent/collectors/tcpstat.h"
 #include "agent/collectors/textfile.h"
+#include "agent/collectors/thermal_zone.h"
+#include "agent/collectors/timex.h"
+#include "agent/collectors/xfs.h"
+#include "agent/collectors/zfs.h"
 #include "common/log.h"
 #include "common/metric_builder.h"
 
@@ -47,9 +47,9 @@ HealthCollection::HealthCollection(std::vector<std::unique_ptr<Collector>> colle
 
 Collection HealthCollection::CollectOnce() {
   Collection out;
-  auto duration = MakeFamily("vigil_agent_collector_duration_seconds",
-                             "Time a health collector took in its last run.",
-                             wire::METRIC_TYPE_GAUGE);
+  auto duration =
+      MakeFamily("vigil_agent_collector_duration_seconds",
+                 "Time a health collector took in its last run.", wire::METRIC_TYPE_GAUGE);
   auto success = MakeFamily("vigil_agent_collector_success",
                             "Whether a health collector's last run succeeded (1) or failed (0).",
                             wire::METRIC_TYPE_GAUGE);
@@ -97,8 +97,8 @@ std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(
     if (name == "fibrechannel") collectors.push_back(MakeFibreChannelCollector(root));
     if (name == "filefd") collectors.push_back(MakeFilefdCollector(root));
     if (name == "filesystem") {
-      collectors.push_back(MakeFilesystemCollector({root, health.filesystem.mount_points_exclude,
-                                                    health.filesystem.fs_types_exclude}));
+      collectors.push_back(MakeFilesystemCollector(
+          {root, health.filesystem.mount_points_exclude, health.filesystem.fs_types_exclude}));
     }
     if (name == "hwmon") collectors.push_back(MakeHwmonCollector(root));
     if (name == "infiniband") collectors.push_back(MakeInfinibandCollector(root));
@@ -112,7 +112,8 @@ std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(
           MakeNetdevCollector({root, health.netdev.device_include, health.netdev.device_exclude}));
     }
     if (name == "netclass") collectors.push_back(MakeNetclassCollector(root));
-    if (name == "netstat") collectors.push_back(MakeNetstatCollector({root, health.netstat_fields}));
+    if (name == "netstat")
+      collectors.push_back(MakeNetstatCollector({root, health.netstat_fields}));
     if (name == "nfs") collectors.push_back(MakeNfsCollector(root));
     if (name == "nfsd") collectors.push_back(MakeNfsdCollector(root));
     if (name == "nvme") collectors.push_back(MakeNvmeCollector(root));

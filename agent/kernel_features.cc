@@ -21,7 +21,8 @@ constexpr Requirement kRequirements[] = {
     {"netclass", "sys/class/net", "no /sys/class/net"},
     {"hwmon", "sys/class/hwmon", "no hardware monitoring drivers"},
     {"thermal_zone", "sys/class/thermal", "no thermal zones (usual in virtual machines)"},
-    {"cpufreq", "sys/devices/system/cpu/cpu0/cpufreq", "no frequency scaling (usual in virtual machines)"},
+    {"cpufreq", "sys/devices/system/cpu/cpu0/cpufreq",
+     "no frequency scaling (usual in virtual machines)"},
     {"edac", "sys/devices/system/edac/mc", "no EDAC memory controllers"},
     {"softnet", "proc/net/softnet_stat", "no /proc/net/softnet_stat"},
     {"udp_queues", "proc/net/udp", "no /proc/net/udp"},
@@ -35,9 +36,10 @@ std::vector<std::string> MissingKernelFeatures(const config::AgentConfig::Health
   for (const Requirement& requirement : kRequirements) {
     if (!config::CollectorEnabled(health, requirement.collector)) continue;
     std::error_code ec;
-    if (std::filesystem::exists(std::filesystem::path(health.root) / requirement.path, ec)) continue;
-    lines.push_back(std::string(requirement.collector) + ": /" + requirement.path + " is not there (" +
-                    requirement.meaning + "); the collector reports nothing");
+    if (std::filesystem::exists(std::filesystem::path(health.root) / requirement.path, ec))
+      continue;
+    lines.push_back(std::string(requirement.collector) + ": /" + requirement.path +
+                    " is not there (" + requirement.meaning + "); the collector reports nothing");
   }
   return lines;
 }

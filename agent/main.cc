@@ -7,14 +7,14 @@
 #include <set>
 
 #include "agent/agent.h"
-#include "agent/kernel_features.h"
 #include "agent/health_collection.h"
+#include "agent/kernel_features.h"
 #include "agent/once_output.h"
 #include "agent/probes/prober.h"
 #include "agent/security/scanner.h"
 #include "agent/utf8_repair.h"
-#include "common/command_line.h"
 #include "common/clock.h"
+#include "common/command_line.h"
 #include "common/daemon_signals.h"
 #include "common/exposition.h"
 #include "common/log.h"
@@ -145,7 +145,8 @@ int Run(std::shared_ptr<const vigil::config::AgentConfig> config) {
   const std::string config_file = config->source_file;
   // systemd's watchdog, when the unit asks for one (WatchdogSec=): fed from the agent's one loop.
   std::optional<vigil::ServiceWatchdog> watchdog;
-  if (const auto interval = vigil::ServiceWatchdog::RequestedInterval()) watchdog.emplace(io, *interval);
+  if (const auto interval = vigil::ServiceWatchdog::RequestedInterval())
+    watchdog.emplace(io, *interval);
   vigil::DaemonSignals signals(
       io,
       [&] {
@@ -159,7 +160,8 @@ int Run(std::shared_ptr<const vigil::config::AgentConfig> config) {
       });
   (*agent)->Start();
   vigil::LogInfo(std::string("vigil-agent ") + VIGIL_VERSION + " started as " + config->id);
-  for (const std::string& line : vigil::agent::MissingKernelFeatures(config->health)) vigil::LogInfo(line);
+  for (const std::string& line : vigil::agent::MissingKernelFeatures(config->health))
+    vigil::LogInfo(line);
   vigil::NotifyReady("running");
   if (watchdog) watchdog->Start();
   io.run();
@@ -195,8 +197,9 @@ int main(int argc, char** argv) {
   CLI::App* baseline = app.add_subcommand(
       "baseline", "security baselines (SUID files, listening sockets, watched files)");
   CLI::App* accept = baseline->add_subcommand(
-      "accept", "take the host as it is now as the baseline of CHECK (files.suid_new, "
-                "fim.changed, net.listening_new; all three when none is named)");
+      "accept",
+      "take the host as it is now as the baseline of CHECK (files.suid_new, "
+      "fim.changed, net.listening_new; all three when none is named)");
   std::vector<std::string> accept_checks;
   accept->add_option("check", accept_checks, "checks whose baseline to accept")
       ->check(CLI::IsMember(kBaselineChecks));
@@ -204,7 +207,8 @@ int main(int argc, char** argv) {
   app.add_flag("--version", version, "print the version and exit");
   if (auto exit_code = vigil::ParseCommandLine(app, argc, argv)) return *exit_code;
   if (version) {
-    std::cout << "vigil-agent " << VIGIL_VERSION << " (" << kArchitecture << ", " << kLinkage << ")\n";
+    std::cout << "vigil-agent " << VIGIL_VERSION << " (" << kArchitecture << ", " << kLinkage
+              << ")\n";
     return vigil::kExitOk;
   }
   auto loaded = vigil::config::LoadAgentConfig(config_file);

@@ -6,8 +6,8 @@ namespace vigil::agent {
 
 std::vector<wire::MetricFamily> SelfFamilies(const SelfState& state) {
   std::vector<wire::MetricFamily> out;
-  const auto add = [&out](const char* name, const char* help, wire::MetricType type,
-                          double value, const LabelPairs& labels = {}) {
+  const auto add = [&out](const char* name, const char* help, wire::MetricType type, double value,
+                          const LabelPairs& labels = {}) {
     auto family = MakeFamily(name, help, type);
     AddSeries(family, value, labels);
     out.push_back(std::move(family));
@@ -33,8 +33,8 @@ std::vector<wire::MetricFamily> SelfFamilies(const SelfState& state) {
   add("vigil_agent_uplink_connected", "Whether the agent has a live stream to the collector.",
       wire::METRIC_TYPE_GAUGE, state.uplink.connected ? 1 : 0);
   add("vigil_agent_uplink_connections_total",
-      "Streams to the collector established since the agent started.",
-      wire::METRIC_TYPE_COUNTER, static_cast<double>(state.uplink.connections));
+      "Streams to the collector established since the agent started.", wire::METRIC_TYPE_COUNTER,
+      static_cast<double>(state.uplink.connections));
   return out;
 }
 

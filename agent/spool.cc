@@ -83,8 +83,7 @@ Status Spool::Load() {
 }
 
 Status Spool::CountPending() {
-  auto totals =
-      db_->Statement("SELECT count(*), coalesce(sum(length(payload)), 0) FROM batches");
+  auto totals = db_->Statement("SELECT count(*), coalesce(sum(length(payload)), 0) FROM batches");
   if (!totals) return totals.error();
   Result<bool> row = (*totals)->Step();
   if (!row) return row.error();
@@ -124,8 +123,8 @@ Status Spool::EnforceLimit() {
     return OkStatus();
   }
   sqlite::Database& db = *db_->db;
-  auto oldest = db.Prepare(
-      "SELECT sequence, length(payload) FROM batches ORDER BY sequence LIMIT ?1");
+  auto oldest =
+      db.Prepare("SELECT sequence, length(payload) FROM batches ORDER BY sequence LIMIT ?1");
   if (!oldest) return oldest.error();
   oldest->Bind(1, static_cast<std::int64_t>(stats_.pending_batches - 1));
   std::uint64_t drop_through = 0;

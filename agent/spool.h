@@ -23,8 +23,8 @@ struct SpooledBatch {
 
 struct SpoolStats {
   std::uint64_t pending_batches = 0;
-  std::uint64_t pending_bytes = 0;   // payload bytes, excluding SQLite's own overhead
-  std::uint64_t dropped_batches = 0; // since the spool was created, persisted
+  std::uint64_t pending_bytes = 0;    // payload bytes, excluding SQLite's own overhead
+  std::uint64_t dropped_batches = 0;  // since the spool was created, persisted
 };
 
 class Spool {

@@ -1,8 +1,8 @@
 // Linked after libdbus-1.a wherever that archive is (the static agent and its tests).
-// libdbus-1.a's socket code also holds the bus daemon's systemd socket activation, which calls libsystemd's sd_listen_fds and sd_is_socket; libsystemd
-// has no static archive, and a D-Bus client (the agent) never listens on activated sockets. These
-// definitions say "no sockets were passed", which is what the daemon code would hear anyway
-// outside socket activation.
+// libdbus-1.a's socket code also holds the bus daemon's systemd socket activation, which calls
+// libsystemd's sd_listen_fds and sd_is_socket; libsystemd has no static archive, and a D-Bus client
+// (the agent) never listens on activated sockets. These definitions say "no sockets were passed",
+// which is what the daemon code would hear anyway outside socket activation.
 
 extern "C" {
 

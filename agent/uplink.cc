@@ -2,8 +2,8 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -162,8 +162,8 @@ class Uplink::Impl : public std::enable_shared_from_this<Uplink::Impl> {
 
     boost::system::error_code ec;
     asio::ip::tcp::resolver resolver(executor_);
-    auto endpoints = co_await resolver.async_resolve(
-        target->host, std::to_string(target->port), asio::redirect_error(use_awaitable, ec));
+    auto endpoints = co_await resolver.async_resolve(target->host, std::to_string(target->port),
+                                                     asio::redirect_error(use_awaitable, ec));
     if (ec) co_return MakeError("resolve", "cannot resolve " + address + ": " + ec.message());
     if (stopping_) co_return OkStatus();
 
@@ -201,8 +201,7 @@ class Uplink::Impl : public std::enable_shared_from_this<Uplink::Impl> {
     co_return result;
   }
 
-  awaitable<Result<wire::HelloAck>> SayHello(Connection& connection,
-                                             const UplinkOptions& options) {
+  awaitable<Result<wire::HelloAck>> SayHello(Connection& connection, const UplinkOptions& options) {
     wire::Envelope envelope;
     wire::Hello* hello = envelope.mutable_hello();
     hello->set_protocol_version(kProtocolVersion);
@@ -236,10 +235,9 @@ class Uplink::Impl : public std::enable_shared_from_this<Uplink::Impl> {
       co_return MakeError("protocol", "collector speaks protocol version " +
                                           std::to_string(ack.protocol_version()));
     }
-    connection.heartbeat =
-        ack.heartbeat_interval_ms() == 0
-            ? kDefaultHeartbeat
-            : std::max(kMinHeartbeat, Duration(ack.heartbeat_interval_ms()));
+    connection.heartbeat = ack.heartbeat_interval_ms() == 0
+                               ? kDefaultHeartbeat
+                               : std::max(kMinHeartbeat, Duration(ack.heartbeat_interval_ms()));
     connection.max_frame_bytes =
         ack.max_frame_bytes() == 0
             ? options.max_frame_bytes
@@ -318,8 +316,7 @@ class Uplink::Impl : public std::enable_shared_from_this<Uplink::Impl> {
     co_return OkStatus();
   }
 
-  awaitable<Status> Send(Connection& connection, const wire::Envelope& envelope,
-                         Duration timeout) {
+  awaitable<Status> Send(Connection& connection, const wire::Envelope& envelope, Duration timeout) {
     Result<std::string> frame = EncodeFrame(envelope, connection.max_frame_bytes);
     if (!frame) co_return frame.error();
     Status sent = co_await WriteFrame(connection.stream, *frame, timeout);
@@ -340,8 +337,8 @@ class Uplink::Impl : public std::enable_shared_from_this<Uplink::Impl> {
                                   std::shared_ptr<Connection> connection) {
     for (;;) {
       const Duration read_timeout = 2 * connection->heartbeat + self->settings_->options.timeout;
-      Result<wire::Envelope> envelope = co_await ReadEnvelope(
-          connection->stream, connection->max_frame_bytes, read_timeout);
+      Result<wire::Envelope> envelope =
+          co_await ReadEnvelope(connection->stream, connection->max_frame_bytes, read_timeout);
       if (!envelope) {
         connection->Fail(envelope.error());
         break;
@@ -353,8 +350,8 @@ class Uplink::Impl : public std::enable_shared_from_this<Uplink::Impl> {
         }
       } else if (envelope->has_goodbye()) {
         connection->Fail(MakeError("closed", "collector closed the stream (" +
-                                                 envelope->goodbye().reason() + "): " +
-                                                 envelope->goodbye().message()));
+                                                 envelope->goodbye().reason() +
+                                                 "): " + envelope->goodbye().message()));
         break;
       } else if (!envelope->has_pong()) {
         connection->Fail(MakeError("protocol", "unexpected message from the collector"));

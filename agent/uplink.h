@@ -5,8 +5,8 @@
 // can, says Goodbye and stops.
 //
 // Threading: every member must be called from the thread that runs the executor's io_context, which
-// must run on one thread only (the agent's design); the Uplink never blocks it except for the spool's
-// SQLite writes.
+// must run on one thread only (the agent's design); the Uplink never blocks it except for the
+// spool's SQLite writes.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <functional>

@@ -209,7 +209,8 @@ std::optional<Deliverer::TimePoint> Deliverer::NextDue() const {
     at = std::min(at, FromMs(entry.created_ms) + config_.max_age);
     // Entries waiting for an in-flight slot are woken by the completion, not by time.
     auto flying = in_flight_.find(entry.receiver);
-    if (flying != in_flight_.end() && flying->second >= config_.max_in_flight_per_receiver) continue;
+    if (flying != in_flight_.end() && flying->second >= config_.max_in_flight_per_receiver)
+      continue;
     if (circuit != circuits_.end() && circuit->second.probing) continue;
     if (!next || at < *next) next = at;
   }

@@ -127,9 +127,9 @@ class Deliverer {
   DeliveryObserver& observer_;
   const Clock& clock_;
   UniformRandom random_;
-  std::map<std::string, OutboxEntry> entries_;           // queued and in flight, by id
+  std::map<std::string, OutboxEntry> entries_;          // queued and in flight, by id
   std::set<std::pair<std::int64_t, std::string>> due_;  // (next attempt ms, id), not in flight
-  std::map<std::string, std::size_t> in_flight_;         // per receiver
+  std::map<std::string, std::size_t> in_flight_;        // per receiver
   std::map<std::string, Circuit> circuits_;
   // Per (receiver, incident), queued ids in order; only the first may be attempted.
   std::map<std::pair<std::string, std::string>, std::vector<std::string>> lanes_;

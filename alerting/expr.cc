@@ -10,9 +10,7 @@
 namespace vigil::alerting {
 namespace {
 
-bool IsNameStart(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
-}
+bool IsNameStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
 bool IsNameChar(char c) { return IsNameStart(c) || (c >= '0' && c <= '9'); }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -32,8 +30,8 @@ class Parser {
 
   std::variant<Expr, ExprError> Parse() {
     if (text_.size() > kMaxExprBytes) {
-      return ExprError{0, "the expression is longer than " + std::to_string(kMaxExprBytes) +
-                              " bytes"};
+      return ExprError{0,
+                       "the expression is longer than " + std::to_string(kMaxExprBytes) + " bytes"};
     }
     Expr expr;
     if (!ParseInner(expr) || !ParseComparison(expr) || !ParseNumber(expr.threshold)) {
@@ -129,8 +127,9 @@ class Parser {
     }
     if (!ParseSelector(expr, name)) return false;
     if (Peek('[')) {
-      return Fail("a range like [5m] is only allowed inside rate, increase, avg_over_time, "
-                  "min_over_time or max_over_time");
+      return Fail(
+          "a range like [5m] is only allowed inside rate, increase, avg_over_time, "
+          "min_over_time or max_over_time");
     }
     return true;
   }
@@ -148,7 +147,8 @@ class Parser {
       if (!ParseMatchers(expr, name)) return false;
     }
     if (name.empty()) {
-      return Fail(start, "a selector needs a metric name, before the braces or as __name__=\"...\"");
+      return Fail(start,
+                  "a selector needs a metric name, before the braces or as __name__=\"...\"");
     }
     if (IsDigit(name.front())) return Fail(start, "a metric name cannot start with a digit");
     expr.metric = std::move(name);
@@ -185,8 +185,9 @@ class Parser {
       if (!value) return false;
       if (label == "__name__") {
         if (op != MatchOp::kEqual) {
-          return Fail(op_at, "__name__ can only be matched with =, since rules are indexed by "
-                             "metric name");
+          return Fail(op_at,
+                      "__name__ can only be matched with =, since rules are indexed by "
+                      "metric name");
         }
         if (!name.empty()) return Fail(label_at, "the metric name is given twice");
         name = *value;
@@ -226,16 +227,36 @@ class Parser {
       const std::size_t escape_at = pos_ - 1;
       c = text_[pos_++];
       switch (c) {
-        case 'a': out += '\a'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
-        case 'v': out += '\v'; break;
-        case '\\': out += '\\'; break;
-        case '"': out += '"'; break;
-        case '\'': out += '\''; break;
+        case 'a':
+          out += '\a';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'n':
+          out += '\n';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 't':
+          out += '\t';
+          break;
+        case 'v':
+          out += '\v';
+          break;
+        case '\\':
+          out += '\\';
+          break;
+        case '"':
+          out += '"';
+          break;
+        case '\'':
+          out += '\'';
+          break;
         case 'x':
         case 'u':
         case 'U': {
@@ -313,14 +334,17 @@ class Parser {
         SkipSpace();
         if (text_.substr(pos_, 4) == "bool" &&
             (pos_ + 4 == text_.size() || !IsNameChar(text_[pos_ + 4]))) {
-          return Fail("the bool modifier is not supported: a rule fires while the comparison "
-                      "holds");
+          return Fail(
+              "the bool modifier is not supported: a rule fires while the comparison "
+              "holds");
         }
         return true;
       }
     }
-    return Fail("expected a comparison (>, <, >=, <=, == or !=) and a number after the "
-                "selector, found " + Found());
+    return Fail(
+        "expected a comparison (>, <, >=, <=, == or !=) and a number after the "
+        "selector, found " +
+        Found());
   }
 
   bool ParseNumber(double& out) {
@@ -391,24 +415,36 @@ std::string_view RangeFunctionName(RangeFunction function) {
 
 std::string_view ComparisonText(Comparison comparison) {
   switch (comparison) {
-    case Comparison::kGreater: return ">";
-    case Comparison::kLess: return "<";
-    case Comparison::kGreaterEqual: return ">=";
-    case Comparison::kLessEqual: return "<=";
-    case Comparison::kEqual: return "==";
-    case Comparison::kNotEqual: return "!=";
+    case Comparison::kGreater:
+      return ">";
+    case Comparison::kLess:
+      return "<";
+    case Comparison::kGreaterEqual:
+      return ">=";
+    case Comparison::kLessEqual:
+      return "<=";
+    case Comparison::kEqual:
+      return "==";
+    case Comparison::kNotEqual:
+      return "!=";
   }
   return "?";
 }
 
 bool Compare(double value, Comparison comparison, double threshold) {
   switch (comparison) {
-    case Comparison::kGreater: return value > threshold;
-    case Comparison::kLess: return value < threshold;
-    case Comparison::kGreaterEqual: return value >= threshold;
-    case Comparison::kLessEqual: return value <= threshold;
-    case Comparison::kEqual: return value == threshold;
-    case Comparison::kNotEqual: return value != threshold;
+    case Comparison::kGreater:
+      return value > threshold;
+    case Comparison::kLess:
+      return value < threshold;
+    case Comparison::kGreaterEqual:
+      return value >= threshold;
+    case Comparison::kLessEqual:
+      return value <= threshold;
+    case Comparison::kEqual:
+      return value == threshold;
+    case Comparison::kNotEqual:
+      return value != threshold;
   }
   return false;
 }

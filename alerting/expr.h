@@ -34,7 +34,7 @@ struct Expr {
   std::string metric;                  // the selector's metric name
   std::vector<LabelMatcher> matchers;  // besides the name
   RangeFunction function = RangeFunction::kNone;
-  Duration range{0};                   // set when function != kNone
+  Duration range{0};  // set when function != kNone
   Comparison comparison = Comparison::kGreater;
   double threshold = 0;
 

@@ -27,8 +27,8 @@ Result<MatchOp> ParseMatchOp(std::string_view text) {
   if (text == "!=") return MatchOp::kNotEqual;
   if (text == "=~") return MatchOp::kRegexMatch;
   if (text == "!~") return MatchOp::kRegexNoMatch;
-  return MakeError("bad_request",
-                   "unknown matcher operator \"" + std::string(text) + "\"; expected =, !=, =~ or !~");
+  return MakeError("bad_request", "unknown matcher operator \"" + std::string(text) +
+                                      "\"; expected =, !=, =~ or !~");
 }
 
 Result<LabelMatcher> LabelMatcher::Make(std::string name, MatchOp op, std::string value) {
@@ -62,7 +62,8 @@ bool LabelMatcher::Matches(std::string_view label_value) const {
     case MatchOp::kRegexMatch:
       return re2::RE2::FullMatch(re2::StringPiece(label_value.data(), label_value.size()), *regex_);
     case MatchOp::kRegexNoMatch:
-      return !re2::RE2::FullMatch(re2::StringPiece(label_value.data(), label_value.size()), *regex_);
+      return !re2::RE2::FullMatch(re2::StringPiece(label_value.data(), label_value.size()),
+                                  *regex_);
   }
   return false;
 }
@@ -116,8 +117,8 @@ Result<LabelMatcher> ParseMatcherText(std::string_view text) {
     }
   }
   if (name_end == 0 || op.empty()) {
-    return MakeError("bad_matcher", "expected NAME=\"VALUE\" (or !=, =~, !~), got \"" +
-                                        std::string(text) + "\"");
+    return MakeError("bad_matcher",
+                     "expected NAME=\"VALUE\" (or !=, =~, !~), got \"" + std::string(text) + "\"");
   }
   std::string_view value = rest.substr(op.size());
   while (!value.empty() && value.front() == ' ') value.remove_prefix(1);

@@ -6,9 +6,9 @@ namespace vigil::alerting {
 namespace {
 
 constexpr std::pair<NotifyEvent, std::string_view> kEventNames[] = {
-    {NotifyEvent::kFired, "fired"},         {NotifyEvent::kAcknowledged, "acknowledged"},
-    {NotifyEvent::kResolved, "resolved"},   {NotifyEvent::kReopened, "reopened"},
-    {NotifyEvent::kEscalated, "escalated"}, {NotifyEvent::kReminder, "reminder"},
+    {NotifyEvent::kFired, "fired"},           {NotifyEvent::kAcknowledged, "acknowledged"},
+    {NotifyEvent::kResolved, "resolved"},     {NotifyEvent::kReopened, "reopened"},
+    {NotifyEvent::kEscalated, "escalated"},   {NotifyEvent::kReminder, "reminder"},
     {NotifyEvent::kSlaAtRisk, "sla_at_risk"}, {NotifyEvent::kSlaBreached, "sla_breached"}};
 
 bool Firing(const IncidentNotifyState& incident) {
@@ -70,10 +70,11 @@ std::vector<PlannedNotification> NotificationPlanner::OnEvent(IncidentNotifyStat
         // A receiver reached only through escalation follows its route's send_resolved.
         bool send = true;
         for (const RouteMatch& match : matches) {
-          const bool this_route =
-              match.receiver == receiver ||
-              std::any_of(match.escalate.begin(), match.escalate.end(),
-                          [&receiver](const Escalation& step) { return step.receiver == receiver; });
+          const bool this_route = match.receiver == receiver ||
+                                  std::any_of(match.escalate.begin(), match.escalate.end(),
+                                              [&receiver](const Escalation& step) {
+                                                return step.receiver == receiver;
+                                              });
           if (this_route) send = match.send_resolved;
         }
         if (send) add(receiver, event);

@@ -30,12 +30,12 @@ struct Escalation {
 };
 
 struct Route {
-  std::vector<LabelMatcher> matchers;  // all must match; the root route has none
-  std::string receiver;                // empty: the parent's
-  std::optional<bool> send_resolved;   // unset: the parent's (the root's default: true)
+  std::vector<LabelMatcher> matchers;       // all must match; the root route has none
+  std::string receiver;                     // empty: the parent's
+  std::optional<bool> send_resolved;        // unset: the parent's (the root's default: true)
   std::optional<Duration> repeat_interval;  // unset: the parent's (the root's default: 4h); 0: none
-  std::vector<Escalation> escalate;    // not inherited
-  bool continue_matching = false;      // after matching, try the next sibling too
+  std::vector<Escalation> escalate;         // not inherited
+  bool continue_matching = false;           // after matching, try the next sibling too
   std::vector<Route> routes;
 };
 
@@ -43,7 +43,7 @@ struct NotifyConfig {
   Duration timeout{std::chrono::seconds(10)};  // per attempt
   Duration max_age{std::chrono::hours(1)};     // then a notification is dead-lettered
   BackoffPolicy retry{std::chrono::seconds(1), std::chrono::minutes(5), 2.0};
-  int breaker_failures = 5;                     // consecutive failures that open a circuit
+  int breaker_failures = 5;  // consecutive failures that open a circuit
   Duration breaker_pause{std::chrono::seconds(30)};
   std::size_t max_in_flight_per_receiver = 8;
   std::string external_url;  // base of links in payloads, e.g. https://vigil.example.com

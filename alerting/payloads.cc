@@ -78,29 +78,37 @@ Json AlertmanagerWebhook(NotifyEvent event, const Receiver& receiver, const Json
 
 std::string EventWords(NotifyEvent event) {
   switch (event) {
-    case NotifyEvent::kFired: return "FIRING";
-    case NotifyEvent::kReopened: return "FIRING AGAIN";
-    case NotifyEvent::kAcknowledged: return "ACKNOWLEDGED";
-    case NotifyEvent::kResolved: return "RESOLVED";
-    case NotifyEvent::kEscalated: return "ESCALATED";
-    case NotifyEvent::kReminder: return "STILL FIRING";
-    case NotifyEvent::kSlaAtRisk: return "SLA AT RISK";
-    case NotifyEvent::kSlaBreached: return "SLA BREACHED";
+    case NotifyEvent::kFired:
+      return "FIRING";
+    case NotifyEvent::kReopened:
+      return "FIRING AGAIN";
+    case NotifyEvent::kAcknowledged:
+      return "ACKNOWLEDGED";
+    case NotifyEvent::kResolved:
+      return "RESOLVED";
+    case NotifyEvent::kEscalated:
+      return "ESCALATED";
+    case NotifyEvent::kReminder:
+      return "STILL FIRING";
+    case NotifyEvent::kSlaAtRisk:
+      return "SLA AT RISK";
+    case NotifyEvent::kSlaBreached:
+      return "SLA BREACHED";
   }
   return "";
 }
 
 Json Slack(NotifyEvent event, const Json& incident, const std::string& external_url) {
   const std::string severity = Text(incident, "severity");
-  const std::string headline = "[" + EventWords(event) + "] " + severity + ": " +
-                               Text(incident, "summary");
+  const std::string headline =
+      "[" + EventWords(event) + "] " + severity + ": " + Text(incident, "summary");
   std::string where = "customer *" + Text(incident, "customer") + "*";
   if (const std::string agent = Text(incident, "agent"); !agent.empty()) {
     where += ", agent *" + agent + "*";
   }
   if (const std::string rule = Text(incident, "rule"); !rule.empty()) where += ", rule " + rule;
-  std::string context = "Incident " + Text(incident, "id") + ", started " +
-                        Text(incident, "started_at");
+  std::string context =
+      "Incident " + Text(incident, "id") + ", started " + Text(incident, "started_at");
   if (const std::string link = IncidentLink(incident, external_url); !link.empty()) {
     context += " · <" + link + "|details>";
   }

@@ -65,8 +65,8 @@ std::optional<double> RangeWindow::Evaluate(RangeFunction function, Duration ran
       double best = samples_.front().value;
       for (const Sample& s : samples_) {
         // NaN is replaced by any number, as in PromQL.
-        if (std::isnan(best) || (function == RangeFunction::kMinOverTime ? s.value < best
-                                                                          : s.value > best)) {
+        if (std::isnan(best) ||
+            (function == RangeFunction::kMinOverTime ? s.value < best : s.value > best)) {
           best = s.value;
         }
       }

@@ -86,9 +86,12 @@ Labels MaterializeLabels(const Labels& target, const WireLabels& own, const Labe
 
 std::string_view AlertStateName(AlertState state) {
   switch (state) {
-    case AlertState::kInactive: return "inactive";
-    case AlertState::kPending: return "pending";
-    case AlertState::kFiring: return "firing";
+    case AlertState::kInactive:
+      return "inactive";
+    case AlertState::kPending:
+      return "pending";
+    case AlertState::kFiring:
+      return "firing";
   }
   return "unknown";
 }
@@ -106,7 +109,8 @@ class RuleEngine::Impl {
         // Rules with the same selector share one group: its matchers run once per series, and
         // its windows keep each range's samples once.
         std::string selector = rule.expr->metric;
-        for (const LabelMatcher& matcher : rule.expr->matchers) selector += "," + matcher.ToString();
+        for (const LabelMatcher& matcher : rule.expr->matchers)
+          selector += "," + matcher.ToString();
         auto [found, added] = group_by_selector.try_emplace(selector, groups_.size());
         if (added) {
           groups_.push_back(Group{rule.expr->metric, rule.expr->matchers, {}, {}});
@@ -173,8 +177,8 @@ class RuleEngine::Impl {
             ++evaluations_;
             double value = series.value();
             if (rule.function != RangeFunction::kNone) {
-              value = member.windows[rule.range_slot].Evaluate(rule.function, rule.range)
-                          .value_or(NAN);
+              value =
+                  member.windows[rule.range_slot].Evaluate(rule.function, rule.range).value_or(NAN);
             }
             const bool holds = Compare(value, rule.comparison, rule.threshold);
             // Only pending and firing alerts have a state: the common case, a condition that
@@ -404,7 +408,8 @@ class RuleEngine::Impl {
   }
 
   std::uint32_t Intern(const std::string& origin) {
-    auto [it, inserted] = origins_.try_emplace(origin, static_cast<std::uint32_t>(origin_names_.size()));
+    auto [it, inserted] =
+        origins_.try_emplace(origin, static_cast<std::uint32_t>(origin_names_.size()));
     if (inserted) origin_names_.push_back(origin);
     return it->second;
   }
@@ -517,7 +522,7 @@ class RuleEngine::Impl {
   AlertSink& sink_;
   std::vector<Entry> entries_;
   std::vector<std::uint32_t> active_;  // per rule: how many states it has
-  std::vector<Rule> rule_list_;  // the same rules, contiguous, for rules()
+  std::vector<Rule> rule_list_;        // the same rules, contiguous, for rules()
   std::vector<Group> groups_;
   std::unordered_map<std::string, std::vector<std::size_t>> by_metric_;  // metric -> groups
   std::unordered_map<std::string, std::size_t> by_name_;
@@ -538,8 +543,8 @@ void RuleEngine::ApplySnapshot(const SnapshotOrigin& origin, const Labels& targe
                                const wire::Snapshot& snapshot, TimePoint now) {
   impl_->ApplySnapshot(origin, target_labels, snapshot, now);
 }
-void RuleEngine::SetCondition(std::string_view rule, const Labels& labels, bool holds,
-                              double value, std::optional<Severity> severity, TimePoint now) {
+void RuleEngine::SetCondition(std::string_view rule, const Labels& labels, bool holds, double value,
+                              std::optional<Severity> severity, TimePoint now) {
   impl_->SetCondition(rule, labels, holds, value, severity, now);
 }
 void RuleEngine::Advance(TimePoint now) { impl_->Advance(now); }

@@ -36,9 +36,9 @@ struct SeriesStateRecord {
   std::string rule;
   std::string series_key;  // identifies the series within its rule; opaque
   std::string fingerprint;
-  Labels labels;           // the incident's labels: the series' and the rule's
+  Labels labels;  // the incident's labels: the series' and the rule's
   AlertState state = AlertState::kPending;
-  TimePoint active_since;  // when the condition began to hold
+  TimePoint active_since;               // when the condition began to hold
   std::optional<TimePoint> cleared_at;  // firing, but the condition has not held since then
   double value = 0;
   Severity severity = Severity::kHigh;
@@ -54,8 +54,8 @@ struct AlertTransition {
     kResolved,          // resolve the incident
   };
   Kind kind;
-  const Rule* rule;  // valid during the call
-  SeriesStateRecord state;  // after the transition
+  const Rule* rule;                                              // valid during the call
+  SeriesStateRecord state;                                       // after the transition
   std::vector<std::pair<std::string, std::string>> annotations;  // rendered; set for kFiring
   TimePoint at;  // when it happened (a timer's deadline, not when it was noticed)
 };

@@ -63,7 +63,8 @@ Labels ReadLabels(const config::Field& field) {
   Labels labels;
   for (auto& [name, value] : map) {
     if (!IsValidLabelName(name) || name.rfind("__", 0) == 0) {
-      field[name].Report("\"" + name + "\" is not a label name (letters, digits and '_', not "
+      field[name].Report("\"" + name +
+                         "\" is not a label name (letters, digits and '_', not "
                          "starting with a digit or \"__\")");
       continue;
     }
@@ -78,8 +79,8 @@ Labels ReadLabels(const config::Field& field) {
 
 void ReadRule(std::string_view text, const config::Field& field, RuleSet& set,
               std::set<std::string>& names) {
-  if (!field.ExpectMap({"name", "expr", "for", "keep_firing_for", "severity", "labels",
-                        "annotations"})) {
+  if (!field.ExpectMap(
+          {"name", "expr", "for", "keep_firing_for", "severity", "labels", "annotations"})) {
     return;
   }
   Rule rule;
@@ -88,11 +89,13 @@ void ReadRule(std::string_view text, const config::Field& field, RuleSet& set,
   name.Require();
   if (name.Read(rule.name)) {
     if (!IsValidRuleName(rule.name)) {
-      name.Report("\"" + rule.name + "\" is not a valid rule name (1 to 128 letters, digits, '_', "
+      name.Report("\"" + rule.name +
+                  "\" is not a valid rule name (1 to 128 letters, digits, '_', "
                   "'-', ':' or '.')");
     } else if (std::find(kBuiltinRuleNames.begin(), kBuiltinRuleNames.end(), rule.name) !=
                kBuiltinRuleNames.end()) {
-      name.Report("\"" + rule.name + "\" is the name of a built-in rule; tune it under "
+      name.Report("\"" + rule.name +
+                  "\" is the name of a built-in rule; tune it under "
                   "builtin_rules in collector.yaml");
     } else if (!names.insert(rule.name).second) {
       name.Report("another rule is already named \"" + rule.name + "\"");
@@ -166,8 +169,8 @@ bool HasWildcard(const std::string& pattern) {
 bool IsValidRuleName(std::string_view name) {
   if (name.empty() || name.size() > 128) return false;
   return std::all_of(name.begin(), name.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '-' || c == ':' || c == '.';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == ':' || c == '.';
   });
 }
 
@@ -200,9 +203,9 @@ config::Loaded<RuleSet> LoadRuleFiles(const std::vector<std::string>& patterns) 
       if (!read.insert(file).second) continue;  // matched by two patterns: read once
       std::error_code size_error;
       if (std::filesystem::file_size(file, size_error) > config::kMaxConfigFileBytes) {
-        loaded.problems.push_back({file, 0, 0, "", "the rule file is larger than " +
-                                                       std::to_string(config::kMaxConfigFileBytes) +
-                                                       " bytes"});
+        loaded.problems.push_back({file, 0, 0, "",
+                                   "the rule file is larger than " +
+                                       std::to_string(config::kMaxConfigFileBytes) + " bytes"});
         continue;
       }
       std::ifstream in(file, std::ios::binary);

@@ -4,16 +4,21 @@ namespace vigil::alerting {
 
 std::string_view SeverityName(Severity severity) {
   switch (severity) {
-    case Severity::kCritical: return "critical";
-    case Severity::kHigh: return "high";
-    case Severity::kMedium: return "medium";
-    case Severity::kLow: return "low";
+    case Severity::kCritical:
+      return "critical";
+    case Severity::kHigh:
+      return "high";
+    case Severity::kMedium:
+      return "medium";
+    case Severity::kLow:
+      return "low";
   }
   return "unknown";
 }
 
 std::optional<Severity> ParseSeverity(std::string_view text) {
-  for (Severity severity : {Severity::kCritical, Severity::kHigh, Severity::kMedium, Severity::kLow}) {
+  for (Severity severity :
+       {Severity::kCritical, Severity::kHigh, Severity::kMedium, Severity::kLow}) {
     if (SeverityName(severity) == text) return severity;
   }
   return std::nullopt;

@@ -26,11 +26,12 @@ Result<Template> Template::Parse(std::string_view text) {
       out.parts_.push_back({Part::Kind::kText, std::string(text.substr(pos))});
       break;
     }
-    if (open > pos) out.parts_.push_back({Part::Kind::kText, std::string(text.substr(pos, open - pos))});
+    if (open > pos)
+      out.parts_.push_back({Part::Kind::kText, std::string(text.substr(pos, open - pos))});
     const std::size_t close = text.find("}}", open + 2);
     if (close == std::string_view::npos) {
-      return MakeError("bad_template", "\"{{\" at offset " + std::to_string(open) +
-                                           " is not closed by \"}}\"");
+      return MakeError("bad_template",
+                       "\"{{\" at offset " + std::to_string(open) + " is not closed by \"}}\"");
     }
     const std::string_view action = Trim(text.substr(open + 2, close - open - 2));
     if (action == "$value") {

@@ -15,8 +15,10 @@ std::string Base64Encode(std::string_view bytes) {
 }
 
 Result<std::string> DecodeWebhookSecret(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
   constexpr std::string_view kPrefix = "whsec_";
   if (text.substr(0, kPrefix.size()) != kPrefix) {
     return MakeError("bad_secret", "a webhook secret starts with whsec_ followed by base64");

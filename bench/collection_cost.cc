@@ -127,7 +127,8 @@ int main(int argc, char** argv) {
     floor_ms += CpuMillis() - t0;
   }
   std::size_t reads = 0;
-  for (const auto& entry : accessed) reads += entry.first == vigil::agent::HostAccess::kRead ? 1 : 0;
+  for (const auto& entry : accessed)
+    reads += entry.first == vigil::agent::HostAccess::kRead ? 1 : 0;
   const double n = iterations;
   std::printf("collection cost over %d iterations (root %s, %d ms apart), CPU ms per collection:\n",
               iterations, health.root.c_str(), pause_ms);

@@ -22,9 +22,9 @@
 
 int main(int argc, char** argv) {
   const int incidents = argc > 1 ? std::atoi(argv[1]) : 1000;
-  const std::string folder = (std::filesystem::temp_directory_path() /
-                              ("vigil-notify-bench-" + std::to_string(getpid())))
-                                 .string();
+  const std::string folder =
+      (std::filesystem::temp_directory_path() / ("vigil-notify-bench-" + std::to_string(getpid())))
+          .string();
   vigil::testing::WebhookReceiver receiver;
   auto store = std::move(vigil::collector::OpenSqliteStore(folder + "/vigil.db")).value();
   prometheus::Registry registry;
@@ -68,9 +68,10 @@ int main(int argc, char** argv) {
     const std::size_t r = static_cast<std::size_t>(std::ceil(p * static_cast<double>(n)));
     return latencies_ms[std::min(n, std::max<std::size_t>(1, r)) - 1];
   };
-  std::printf("notification latency, crossing sample arrives -> receiver reads the webhook, over "
-              "%d incidents (outbox durable, on disk):\n",
-              incidents);
+  std::printf(
+      "notification latency, crossing sample arrives -> receiver reads the webhook, over "
+      "%d incidents (outbox durable, on disk):\n",
+      incidents);
   std::printf("  p50 %7.2f ms\n  p99 %7.2f ms (aim: under 25 ms)\n  max %7.2f ms\n", rank(0.5),
               rank(0.99), latencies_ms.back());
   return 0;

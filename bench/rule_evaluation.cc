@@ -82,8 +82,10 @@ vigil::wire::Batch MakeBatch(int agent, int round, std::uint64_t sequence) {
   s.set_timestamp_ms(1'790'000'000'000LL + static_cast<std::int64_t>(t * 1000));
   auto* cpu = Family(s, "node_cpu_seconds_total", true);
   for (int c = 0; c < 4; ++c) {
-    for (const char* mode : {"idle", "iowait", "irq", "nice", "softirq", "steal", "system", "user"}) {
-      AddSeries(cpu, {{"cpu", std::to_string(c)}, {"mode", mode}}, t * (mode[0] == 'i' ? 0.8 : 0.03) * k);
+    for (const char* mode :
+         {"idle", "iowait", "irq", "nice", "softirq", "steal", "system", "user"}) {
+      AddSeries(cpu, {{"cpu", std::to_string(c)}, {"mode", mode}},
+                t * (mode[0] == 'i' ? 0.8 : 0.03) * k);
     }
   }
   for (const char* name : {"node_load1", "node_load5", "node_load15"}) {
@@ -94,17 +96,19 @@ vigil::wire::Batch MakeBatch(int agent, int round, std::uint64_t sequence) {
               1e9 * k + m);
   }
   AddSeries(Family(s, "node_memory_MemAvailable_bytes", false), {}, 4e9 * k);
-  for (const char* name : {"node_filesystem_avail_bytes", "node_filesystem_size_bytes",
-                           "node_filesystem_free_bytes", "node_filesystem_files",
-                           "node_filesystem_files_free", "node_filesystem_readonly"}) {
+  for (const char* name :
+       {"node_filesystem_avail_bytes", "node_filesystem_size_bytes", "node_filesystem_free_bytes",
+        "node_filesystem_files", "node_filesystem_files_free", "node_filesystem_readonly"}) {
     auto* family = Family(s, name, false);
     for (const char* mount : {"/", "/boot", "/var", "/home", "/srv"}) {
-      AddSeries(family, {{"device", "/dev/sda1"}, {"fstype", "ext4"}, {"mountpoint", mount}}, 5e10 * k);
+      AddSeries(family, {{"device", "/dev/sda1"}, {"fstype", "ext4"}, {"mountpoint", mount}},
+                5e10 * k);
     }
   }
   for (int n = 0; n < 16; ++n) {
     auto* family = Family(s, "node_network_counter" + std::to_string(n) + "_total", true);
-    for (const char* device : {"eth0", "eth1", "lo"}) AddSeries(family, {{"device", device}}, t * 1000 * k);
+    for (const char* device : {"eth0", "eth1", "lo"})
+      AddSeries(family, {{"device", device}}, t * 1000 * k);
   }
   for (int d = 0; d < 17; ++d) {
     auto* family = Family(s, "node_disk_counter" + std::to_string(d) + "_total", true);
@@ -126,18 +130,43 @@ std::string MakeRules(int count) {
   for (int i = 0; i < count; ++i) {
     std::string expr;
     switch (i % 10) {
-      case 0: expr = "node_load1 > " + std::to_string(50 + i); break;
-      case 1: expr = "node_memory_MemAvailable_bytes < " + std::to_string(1000 + i); break;
-      case 2: expr = "node_filesystem_avail_bytes{mountpoint=\"/\", fstype!~\"tmpfs|ramfs\"} < " + std::to_string(1000 + i); break;
-      case 3: expr = "node_memory_Field" + std::to_string(i % 40) + "_bytes > 1e15"; break;
-      case 4: expr = "rate(node_cpu_seconds_total{mode=\"idle\", cpu=\"0\"}[1m]) < 0.0" + std::to_string(i % 9); break;
-      case 5: expr = "rate(node_network_counter" + std::to_string(i % 16) + "_total{device=\"eth0\"}[1m]) > 1e9"; break;
-      case 6: expr = "increase(node_disk_counter" + std::to_string(i % 17) + "_total{device=\"sda\"}[1m]) > 1e12"; break;
-      case 7: expr = "avg_over_time(node_load5[1m]) > " + std::to_string(100 + i); break;
-      case 8: expr = "node_netstat_Field" + std::to_string(i % 40) + " > 1e15"; break;
-      default: expr = "node_load15{role=~\"db|web\"} > " + std::to_string(100 + i); break;
+      case 0:
+        expr = "node_load1 > " + std::to_string(50 + i);
+        break;
+      case 1:
+        expr = "node_memory_MemAvailable_bytes < " + std::to_string(1000 + i);
+        break;
+      case 2:
+        expr = "node_filesystem_avail_bytes{mountpoint=\"/\", fstype!~\"tmpfs|ramfs\"} < " +
+               std::to_string(1000 + i);
+        break;
+      case 3:
+        expr = "node_memory_Field" + std::to_string(i % 40) + "_bytes > 1e15";
+        break;
+      case 4:
+        expr = "rate(node_cpu_seconds_total{mode=\"idle\", cpu=\"0\"}[1m]) < 0.0" +
+               std::to_string(i % 9);
+        break;
+      case 5:
+        expr = "rate(node_network_counter" + std::to_string(i % 16) +
+               "_total{device=\"eth0\"}[1m]) > 1e9";
+        break;
+      case 6:
+        expr = "increase(node_disk_counter" + std::to_string(i % 17) +
+               "_total{device=\"sda\"}[1m]) > 1e12";
+        break;
+      case 7:
+        expr = "avg_over_time(node_load5[1m]) > " + std::to_string(100 + i);
+        break;
+      case 8:
+        expr = "node_netstat_Field" + std::to_string(i % 40) + " > 1e15";
+        break;
+      default:
+        expr = "node_load15{role=~\"db|web\"} > " + std::to_string(100 + i);
+        break;
     }
-    out += "  - {name: Rule" + std::to_string(i) + ", expr: '" + expr + "', for: 1m, severity: low}\n";
+    out +=
+        "  - {name: Rule" + std::to_string(i) + ", expr: '" + expr + "', for: 1m, severity: low}\n";
   }
   return out;
 }
@@ -162,7 +191,8 @@ Figures Run(int agents, int rounds, std::vector<vigil::alerting::Rule> rules, bo
   Figures figures;
   for (int a = 0; a < agents; ++a) {
     const AgentKey key{"customer" + std::to_string(a % 50), "agent-" + std::to_string(a)};
-    (void)store->RecordHello(key.customer, key.agent_id, key.agent_id, "0.1.0", 0, {{"role", "web"}});
+    (void)store->RecordHello(key.customer, key.agent_id, key.agent_id, "0.1.0", 0,
+                             {{"role", "web"}});
     vigil::collector::AgentIdentity identity{key.agent_id, "0.1.0", {{"role", "web"}}, 0};
     live.AgentConnected(key, identity, 0);
     alerting.AgentConnected(key, identity);

@@ -22,7 +22,7 @@
 namespace {
 
 struct Cost {
-  double cpu_seconds = 0;  // user + system
+  double cpu_seconds = 0;     // user + system
   double system_seconds = 0;  // of which in the kernel: readdir, lstat, read
   double peak_rss_mib = 0;
   double wall_seconds = 0;
@@ -35,14 +35,16 @@ Cost ScanInChild(const vigil::config::AgentConfig::Security& config, const std::
   if (child == 0) {
     vigil::agent::SecurityScanner scanner(config, state, vigil::RealClock());
     const vigil::agent::ScanReport report = scanner.Scan();
-    for (const std::string& error : report.errors) std::fprintf(stderr, "scan error: %s\n", error.c_str());
+    for (const std::string& error : report.errors)
+      std::fprintf(stderr, "scan error: %s\n", error.c_str());
     _exit(report.partial || !report.errors.empty() ? 1 : 0);
   }
   int status = 0;
   rusage usage{};
   wait4(child, &status, 0, &usage);
   Cost cost;
-  cost.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  cost.wall_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   cost.cpu_seconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
                      static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
   cost.system_seconds = static_cast<double>(usage.ru_stime.tv_sec) +
@@ -60,7 +62,8 @@ int main(int argc, char** argv) {
   const int files = argc > 1 ? std::atoi(argv[1]) : 100000;
   const int bytes = argc > 2 ? std::atoi(argv[2]) : 16384;
   namespace fs = std::filesystem;
-  const fs::path root = fs::temp_directory_path() / ("vigil-scan-bench-" + std::to_string(getpid()));
+  const fs::path root =
+      fs::temp_directory_path() / ("vigil-scan-bench-" + std::to_string(getpid()));
   std::string content(static_cast<std::size_t>(bytes), 'x');
   for (int i = 0; i < files; ++i) {
     const fs::path folder = root / "srv" / ("d" + std::to_string(i / 1000));
@@ -76,7 +79,8 @@ int main(int argc, char** argv) {
   config.checks["files.world_writable"].paths = {"/srv"};
   config.checks["files.suid_new"].paths = {"/srv"};
   // Only the checks that walk the tree: the others would read files the synthetic tree lacks.
-  for (const std::string& check : vigil::config::kSecurityChecks) config.checks[check].enabled = false;
+  for (const std::string& check : vigil::config::kSecurityChecks)
+    config.checks[check].enabled = false;
   for (const char* check : {"fim.changed", "files.world_writable", "files.suid_new"}) {
     config.checks[check].enabled = true;
   }
@@ -86,11 +90,13 @@ int main(int argc, char** argv) {
   const Cost second = ScanInChild(config, state);
   std::printf("security scan of %d files of %d bytes (FIM, world-writable and SUID over all)\n",
               files, bytes);
-  for (const auto& [name, cost] : {std::pair{"first scan: ", first}, std::pair{"second scan:", second}}) {
+  for (const auto& [name, cost] :
+       {std::pair{"first scan: ", first}, std::pair{"second scan:", second}}) {
     std::printf("  %s %.3f s CPU (%.3f s in the kernel), %.3f s wall, peak RSS %.1f MiB\n", name,
                 cost.cpu_seconds, cost.system_seconds, cost.wall_seconds, cost.peak_rss_mib);
   }
-  std::printf("  second/first CPU: %.3f (aim: under 0.1)\n", second.cpu_seconds / first.cpu_seconds);
+  std::printf("  second/first CPU: %.3f (aim: under 0.1)\n",
+              second.cpu_seconds / first.cpu_seconds);
   fs::remove_all(root);
   return 0;
 }

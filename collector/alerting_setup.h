@@ -1,7 +1,8 @@
 #pragma once
 // What collector.yaml points at for alerting, read and checked: the rule files' rules, the
-// notification settings with their secrets, and the SLA calendars in their time zones. --check-config, start-up and SIGHUP all go through
-// this, so they accept and refuse the same things.
+// notification settings with their secrets, and the SLA calendars in their time zones.
+// --check-config, start-up and SIGHUP all go through this, so they accept and refuse the same
+// things.
 
 #include <vector>
 

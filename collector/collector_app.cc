@@ -68,7 +68,8 @@ Result<std::shared_ptr<asio::ssl::context>> LoadTls(const config::CollectorConfi
 // The HTTP listener's certificate, or null for plain HTTP.
 Result<std::shared_ptr<asio::ssl::context>> LoadHttpTls(const config::CollectorConfig& config) {
   if (!config.listen.http_tls.enabled()) return std::shared_ptr<asio::ssl::context>();
-  return MakeServerTlsContext({config.listen.http_tls.cert_file, config.listen.http_tls.key_file, ""});
+  return MakeServerTlsContext(
+      {config.listen.http_tls.cert_file, config.listen.http_tls.key_file, ""});
 }
 
 // The longest the alerting timer sleeps, so that a missed wake-up costs at most this.
@@ -77,8 +78,10 @@ constexpr auto kMaxAlertSleep = std::chrono::seconds(1);
 // vigil_store_errors_total: every failed operation on the store (and on any other SQLite file of
 // the process), so that Prometheus can alert on a store that fails (packaging/prometheus).
 prometheus::MetricFamily StoreErrorsFamily() {
-  prometheus::MetricFamily family{"vigil_store_errors_total", "Failed operations on the collector's SQLite store.",
-                                  prometheus::MetricType::Counter, {}};
+  prometheus::MetricFamily family{"vigil_store_errors_total",
+                                  "Failed operations on the collector's SQLite store.",
+                                  prometheus::MetricType::Counter,
+                                  {}};
   prometheus::ClientMetric metric;
   metric.counter.value = static_cast<double>(sqlite::FailedOperations());
   family.metric.push_back(std::move(metric));
@@ -111,7 +114,8 @@ class CollectorApp::Impl {
             [this] {
               std::vector<prometheus::MetricFamily> families = registry_.Collect();
               for (const prometheus::Collectable* source :
-                   std::initializer_list<const prometheus::Collectable*>{&alerting_, &sla_metrics_}) {
+                   std::initializer_list<const prometheus::Collectable*>{&alerting_,
+                                                                         &sla_metrics_}) {
                 std::vector<prometheus::MetricFamily> more = source->Collect();
                 families.insert(families.end(), std::make_move_iterator(more.begin()),
                                 std::make_move_iterator(more.end()));
@@ -184,9 +188,7 @@ class CollectorApp::Impl {
     for (const std::string& path : config_->not_yet_supported) {
       LogWarning(path + " is set but not acted on by this version of the collector");
     }
-    alerting_.SetWakeup([this] {
-      asio::post(alert_strand_, [this] { alert_timer_.cancel(); });
-    });
+    alerting_.SetWakeup([this] { asio::post(alert_strand_, [this] { alert_timer_.cancel(); }); });
     asio::co_spawn(alert_strand_, AlertTimerLoop(), asio::detached);
     ingest_->Start();
     http_->Start();
@@ -216,8 +218,9 @@ class CollectorApp::Impl {
     if (config->limits.max_series_per_agent != config_->limits.max_series_per_agent ||
         config->limits.max_metric_names != config_->limits.max_metric_names ||
         config->limits.max_sources_per_agent != config_->limits.max_sources_per_agent) {
-      LogWarning("limits.max_series_per_agent, max_sources_per_agent and max_metric_names apply "
-                 "after a restart");
+      LogWarning(
+          "limits.max_series_per_agent, max_sources_per_agent and max_metric_names apply "
+          "after a restart");
     }
     auto tls = LoadTls(*config);
     auto http_tls = LoadHttpTls(*config);

@@ -20,8 +20,8 @@ struct GzipStream::State {
 };
 
 GzipStream::GzipStream() : state_(std::make_unique<State>()) {
-  if (deflateInit2(&state_->z, kLevel, Z_DEFLATED, kGzipWindowBits, kMemLevel, Z_DEFAULT_STRATEGY) !=
-      Z_OK) {
+  if (deflateInit2(&state_->z, kLevel, Z_DEFLATED, kGzipWindowBits, kMemLevel,
+                   Z_DEFAULT_STRATEGY) != Z_OK) {
     throw std::bad_alloc();  // zlib fails only for want of memory with these constant arguments
   }
 }

@@ -17,13 +17,14 @@ HelloRefusal Invalid(std::string message) { return {"invalid_hello", std::move(m
 }  // namespace
 
 std::optional<HelloRefusal> CheckFirstMessage(const wire::Envelope& first) {
-  if (!first.has_hello()) return HelloRefusal{"protocol_violation", "the first message must be Hello"};
+  if (!first.has_hello())
+    return HelloRefusal{"protocol_violation", "the first message must be Hello"};
   const wire::Hello& hello = first.hello();
   if (hello.protocol_version() != kProtocolVersion) {
-    return HelloRefusal{"protocol_version",
-                        "protocol version " + std::to_string(hello.protocol_version()) +
-                            " is not supported (this collector speaks " +
-                            std::to_string(kProtocolVersion) + ")"};
+    return HelloRefusal{"protocol_version", "protocol version " +
+                                                std::to_string(hello.protocol_version()) +
+                                                " is not supported (this collector speaks " +
+                                                std::to_string(kProtocolVersion) + ")"};
   }
   if (!IsValidAgentId(hello.agent_id())) return Invalid("agent id is missing or not allowed");
   if (hello.hostname().size() > kMaxHostnameBytes) return Invalid("hostname is too long");

@@ -1,11 +1,11 @@
 #include "collector/http_request_reader.h"
 
+#include <algorithm>
+#include <array>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <algorithm>
-#include <array>
 #include <limits>
 #include <optional>
 #include <string_view>
@@ -39,9 +39,7 @@ std::string_view Trim(std::string_view text) {
   return text;
 }
 
-HttpRefusal BadRequest(std::string message) {
-  return {400, "bad_request", std::move(message)};
-}
+HttpRefusal BadRequest(std::string message) { return {400, "bad_request", std::move(message)}; }
 
 bool IsHttpError(const boost::system::error_code& ec) {
   return ec.category() == http::make_error_code(http::error::end_of_stream).category();
@@ -51,8 +49,7 @@ bool IsHttpError(const boost::system::error_code& ec) {
 
 class HttpRequestReader::Impl {
  public:
-  explicit Impl(const HttpLimits& limits)
-      : limits_(limits), buffer_(BufferLimit(limits)) {
+  explicit Impl(const HttpLimits& limits) : limits_(limits), buffer_(BufferLimit(limits)) {
     StartRequest();
   }
 
@@ -124,8 +121,8 @@ class HttpRequestReader::Impl {
  private:
   void StartRequest() {
     parser_.emplace();
-    parser_->header_limit(static_cast<std::uint32_t>(
-        std::min<std::size_t>(limits_.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
+    parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
+        limits_.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
     parser_->body_limit(limits_.max_body_bytes);
     parser_->eager(false);  // stop after the header, which is checked before any body is read
     consumed_ = 0;
@@ -155,9 +152,9 @@ class HttpRequestReader::Impl {
 
   HttpRefusal FromParseError(const boost::system::error_code& ec) const {
     if (ec == http::error::header_limit) {
-      return {431, "request_header_fields_too_large",
-              "request line and headers exceed " + std::to_string(limits_.max_header_bytes) +
-                  " bytes"};
+      return {
+          431, "request_header_fields_too_large",
+          "request line and headers exceed " + std::to_string(limits_.max_header_bytes) + " bytes"};
     }
     if (ec == http::error::body_limit) {
       return {413, "payload_too_large",

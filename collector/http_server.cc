@@ -14,10 +14,10 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <cstdlib>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <span>
-#include <nlohmann/json.hpp>
 #include <unordered_map>
 
 #include "collector/gzip_stream.h"
@@ -127,7 +127,8 @@ class HttpServer::Impl : public std::enable_shared_from_this<HttpServer::Impl> {
 
   static awaitable<void> AcceptLoop(std::shared_ptr<Impl> self) {
     for (;;) {
-      std::optional<tcp::socket> accepted = co_await AcceptOrPause(self->acceptor_, self->io_, "http");
+      std::optional<tcp::socket> accepted =
+          co_await AcceptOrPause(self->acceptor_, self->io_, "http");
       if (self->stopping_) break;
       if (!accepted) continue;
       tcp::socket socket = std::move(*accepted);
@@ -197,9 +198,8 @@ class HttpServer::Impl : public std::enable_shared_from_this<HttpServer::Impl> {
 
   static awaitable<void> Serve(std::shared_ptr<Impl> self,
                                std::shared_ptr<beast::tcp_stream> stream,
-                               std::shared_ptr<Slot> slot,
-                               std::shared_ptr<asio::ssl::context> tls, HttpLimits limits,
-                               Admission admission, std::string address) {
+                               std::shared_ptr<Slot> slot, std::shared_ptr<asio::ssl::context> tls,
+                               HttpLimits limits, Admission admission, std::string address) {
     if (admission != Admission::kRegular) limits = ProbeLimits(limits);
     if (tls) {
       auto secure = std::make_shared<TlsStream>(std::move(*stream), *tls);
@@ -286,11 +286,11 @@ class HttpServer::Impl : public std::enable_shared_from_this<HttpServer::Impl> {
       deadline.cancel();
       if (*timed_out) {
         if (!reader.Idle()) {
-          co_await Respond(stream,
-                           JsonError(408, "request_timeout",
-                                     "the request did not arrive within " +
-                                         FormatDuration(limits.timeout)),
-                           11, false, false, limits.timeout);
+          co_await Respond(
+              stream,
+              JsonError(408, "request_timeout",
+                        "the request did not arrive within " + FormatDuration(limits.timeout)),
+              11, false, false, limits.timeout);
         }
         co_return;
       }
@@ -307,10 +307,9 @@ class HttpServer::Impl : public std::enable_shared_from_this<HttpServer::Impl> {
       const bool keep_alive = request.keep_alive && !probe_only;
       const bool head = request.method == "HEAD";
       const unsigned version = request.version;
-      HttpResponse response =
-          probe_only && self.probe_paths_.count(request.path) == 0
-              ? TooManyConnections()
-              : self.handler_(request);
+      HttpResponse response = probe_only && self.probe_paths_.count(request.path) == 0
+                                  ? TooManyConnections()
+                                  : self.handler_(request);
       bool sent = false;
       if (response.more_body && version >= 11) {
         auto encoding = request.headers.find("accept-encoding");
@@ -333,8 +332,7 @@ class HttpServer::Impl : public std::enable_shared_from_this<HttpServer::Impl> {
   template <typename Stream>
   static awaitable<bool> Respond(Stream& stream, HttpResponse response, unsigned version,
                                  bool keep_alive, bool head, Duration timeout) {
-    http::response<http::string_body> message{static_cast<http::status>(response.status),
-                                              version};
+    http::response<http::string_body> message{static_cast<http::status>(response.status), version};
     message.set(http::field::server, "vigil-collector");
     message.set(http::field::content_type, response.content_type);
     message.keep_alive(keep_alive);
@@ -345,7 +343,8 @@ class HttpServer::Impl : public std::enable_shared_from_this<HttpServer::Impl> {
     beast::get_lowest_layer(stream).expires_after(timeout);
     http::serializer<false, http::string_body> serializer(message);
     if (head) {
-      co_await http::async_write_header(stream, serializer, asio::redirect_error(use_awaitable, ec));
+      co_await http::async_write_header(stream, serializer,
+                                        asio::redirect_error(use_awaitable, ec));
     } else {
       co_await http::async_write(stream, serializer, asio::redirect_error(use_awaitable, ec));
     }
@@ -392,7 +391,8 @@ class HttpServer::Impl : public std::enable_shared_from_this<HttpServer::Impl> {
       piece.clear();
     }
     beast::get_lowest_layer(stream).expires_after(timeout);
-    co_await asio::async_write(stream, http::make_chunk_last(), asio::redirect_error(use_awaitable, ec));
+    co_await asio::async_write(stream, http::make_chunk_last(),
+                               asio::redirect_error(use_awaitable, ec));
     co_return !ec;
   }
 
@@ -405,8 +405,8 @@ class HttpServer::Impl : public std::enable_shared_from_this<HttpServer::Impl> {
   bool stopping_ = false;  // on strand_
   std::uint16_t port_ = 0;
   mutable std::mutex mutex_;
-  HttpLimits limits_;                         // guarded by mutex_
-  std::shared_ptr<asio::ssl::context> tls_;   // guarded by mutex_; null: plain HTTP
+  HttpLimits limits_;                        // guarded by mutex_
+  std::shared_ptr<asio::ssl::context> tls_;  // guarded by mutex_; null: plain HTTP
   std::unordered_map<Slot*, std::shared_ptr<Slot>> connections_;  // guarded by mutex_
   std::size_t probe_only_ = 0;  // of connections_, those of the probe reserve; guarded by mutex_
   HttpHandler handler_;
@@ -414,8 +414,8 @@ class HttpServer::Impl : public std::enable_shared_from_this<HttpServer::Impl> {
 };
 
 Result<std::unique_ptr<HttpServer>> HttpServer::Create(asio::io_context& io,
-                                                       const std::string& listen,
-                                                       HttpLimits limits, HttpHandler handler,
+                                                       const std::string& listen, HttpLimits limits,
+                                                       HttpHandler handler,
                                                        std::shared_ptr<asio::ssl::context> tls,
                                                        std::vector<std::string> probe_paths) {
   auto impl = std::make_shared<Impl>(io, limits, std::move(handler), std::move(tls),

@@ -32,9 +32,9 @@ class context;
 namespace vigil::collector {
 
 struct HttpRequest {
-  std::string method;  // "GET", "POST", ...
-  std::string target;  // path and query, e.g. "/metrics?x=1"
-  std::string path;    // target without the query
+  std::string method;                          // "GET", "POST", ...
+  std::string target;                          // path and query, e.g. "/metrics?x=1"
+  std::string path;                            // target without the query
   std::map<std::string, std::string> headers;  // lowercase names
   std::string body;
   std::string remote_address;  // the client's IP address

@@ -5,9 +5,9 @@ namespace {
 
 // Created at zero so that rate() and alerts see every reason from the first scrape.
 constexpr const char* kRefusalReasons[] = {
-    "connection_limit", "tls_handshake_failed", "handshake_timeout", "hello_timeout",
-    "unauthorized",     "protocol_version",     "invalid_hello",     "frame_too_large",
-    "malformed_message", "protocol_violation",  "idle_timeout",      "rate_limited",
+    "connection_limit",     "tls_handshake_failed", "handshake_timeout", "hello_timeout",
+    "unauthorized",         "protocol_version",     "invalid_hello",     "frame_too_large",
+    "malformed_message",    "protocol_violation",   "idle_timeout",      "rate_limited",
     "unauthenticated_limit"};
 
 }  // namespace

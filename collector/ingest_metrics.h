@@ -1,6 +1,7 @@
 #pragma once
 // The collector's own counters about the ingest stream (vigil_collector_*), in a prometheus-cpp
-// registry that /metrics renders next to the live state. Thread-safe (prometheus-cpp's metrics are).
+// registry that /metrics renders next to the live state. Thread-safe (prometheus-cpp's metrics
+// are).
 
 #include <prometheus/counter.h>
 #include <prometheus/family.h>

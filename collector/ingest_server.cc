@@ -18,11 +18,11 @@
 #include "collector/hello_check.h"
 #include "collector/ingest_metrics.h"
 #include "collector/ingest_observer.h"
+#include "collector/listener.h"
 #include "collector/live_state.h"
 #include "collector/store.h"
 #include "collector/token.h"
 #include "common/frame_io.h"
-#include "collector/listener.h"
 #include "common/host_port.h"
 #include "common/identity.h"
 #include "common/log.h"
@@ -107,15 +107,15 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
     // Closes the connection from any thread; the session's coroutine then ends. A non-empty
     // `refusal` counts the ending as that refusal.
     void Close(std::string why, std::string refusal = "") {
-      asio::post(stream_.get_executor(), [self = shared_from_this(), why = std::move(why),
-                                          refusal = std::move(refusal)] {
-        if (self->close_reason_.empty()) {
-          self->close_reason_ = why;
-          self->close_refusal_ = refusal;
-        }
-        boost::system::error_code ignored;
-        boost::beast::get_lowest_layer(self->stream_).socket().close(ignored);
-      });
+      asio::post(stream_.get_executor(),
+                 [self = shared_from_this(), why = std::move(why), refusal = std::move(refusal)] {
+                   if (self->close_reason_.empty()) {
+                     self->close_reason_ = why;
+                     self->close_refusal_ = refusal;
+                   }
+                   boost::system::error_code ignored;
+                   boost::beast::get_lowest_layer(self->stream_).socket().close(ignored);
+                 });
     }
 
     static awaitable<void> Run(std::shared_ptr<Session> self) {
@@ -134,8 +134,8 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
       co_await stream_.async_handshake(asio::ssl::stream_base::server,
                                        asio::redirect_error(use_awaitable, ec));
       if (ec == boost::beast::error::timeout) {
-        co_return Refuse("handshake_timeout", "no TLS handshake within " +
-                                                  FormatDuration(options.handshake_timeout));
+        co_return Refuse("handshake_timeout",
+                         "no TLS handshake within " + FormatDuration(options.handshake_timeout));
       }
       if (ec) co_return Refuse("tls_handshake_failed", "TLS handshake failed: " + ec.message());
 
@@ -144,7 +144,8 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
           co_await ReadEnvelope(stream_, options.max_hello_bytes, options.hello_timeout);
       if (!first) {
         Ending ending = FromReadError(first.error(), /*after_hello=*/false);
-        if (ending.refusal == "frame_too_large") ending.message += " (the first message, before Hello)";
+        if (ending.refusal == "frame_too_large")
+          ending.message += " (the first message, before Hello)";
         co_return ending;
       }
       if (std::optional<HelloRefusal> refused = CheckFirstMessage(*first); refused) {
@@ -181,10 +182,11 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
       const IngestOptions& options = settings_->options;
       Store& store = server_.store_;
       StringPairs labels;
-      for (const wire::Label& label : hello.labels()) labels.emplace_back(label.name(), label.value());
-      Result<AgentRecord> agent = store.RecordHello(key.customer, key.agent_id, hello.hostname(),
-                                                    hello.agent_version(),
-                                                    ToUnixMillis(server_.clock_.Now()), labels);
+      for (const wire::Label& label : hello.labels())
+        labels.emplace_back(label.name(), label.value());
+      Result<AgentRecord> agent =
+          store.RecordHello(key.customer, key.agent_id, hello.hostname(), hello.agent_version(),
+                            ToUnixMillis(server_.clock_.Now()), labels);
       if (!agent) {
         LogError("ingest: cannot record agent " + key.agent_id + ": " + agent.error().message);
         co_return co_await EndWithGoodbye("unavailable", "collector store unavailable");
@@ -193,16 +195,17 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
                              agent->batches_applied};
       agent_ = key;
       server_.AgentAccepted(shared_from_this(), key, token_id, std::move(identity));
-      LogInfo("ingest: agent " + key.agent_id + " of customer " + key.customer + " connected from " +
-              peer_ + "; applied through sequence " + std::to_string(agent->last_sequence));
+      LogInfo("ingest: agent " + key.agent_id + " of customer " + key.customer +
+              " connected from " + peer_ + "; applied through sequence " +
+              std::to_string(agent->last_sequence));
 
       wire::Envelope answer;
       wire::HelloAck* ack = answer.mutable_hello_ack();
       ack->set_protocol_version(kProtocolVersion);
       ack->set_last_applied_sequence(agent->last_sequence);
       ack->set_max_frame_bytes(static_cast<std::uint32_t>(options.max_frame_bytes));
-      ack->set_heartbeat_interval_ms(
-          static_cast<std::uint32_t>(std::max<Duration::rep>(1000, options.idle_timeout.count() / 3)));
+      ack->set_heartbeat_interval_ms(static_cast<std::uint32_t>(
+          std::max<Duration::rep>(1000, options.idle_timeout.count() / 3)));
       ack->set_collector_version(VIGIL_VERSION);
       if (Status sent = co_await Send(answer, options.idle_timeout); !sent) {
         co_return Ended(sent.error().message);
@@ -245,7 +248,8 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
         return MakeError("protocol_violation", "batch without a sequence number");
       }
       if (batch.sequence() > kMaxSequence) {
-        return MakeError("protocol_violation", "batch sequence " + std::to_string(batch.sequence()) +
+        return MakeError("protocol_violation", "batch sequence " +
+                                                   std::to_string(batch.sequence()) +
                                                    " is beyond 2^63-1, the largest recorded");
       }
       const std::int64_t now_ms = ToUnixMillis(server_.clock_.Now());
@@ -353,8 +357,9 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
 
   void Reconfigure(std::shared_ptr<const Settings> settings) {
     asio::post(strand_, [self = shared_from_this(), options = settings->options] {
-      self->connection_rate_ = KeyedRateLimiter(
-          options.connection_rate_per_ip, options.connection_burst_per_ip, kMaxRateLimitedAddresses);
+      self->connection_rate_ =
+          KeyedRateLimiter(options.connection_rate_per_ip, options.connection_burst_per_ip,
+                           kMaxRateLimitedAddresses);
     });
     std::lock_guard lock(mutex_);
     settings_ = std::move(settings);
@@ -427,15 +432,15 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
       std::lock_guard lock(mutex_);
       settings = settings_;
       if (sessions_.size() >= settings->options.max_connections) {
-        RefuseBeforeTls(socket, "connection_limit",
-                        std::to_string(settings->options.max_connections) +
-                            " connections are open");
+        RefuseBeforeTls(
+            socket, "connection_limit",
+            std::to_string(settings->options.max_connections) + " connections are open");
         return;
       }
       if (unauthenticated_ >= settings->options.max_unauthenticated_connections) {
-        RefuseBeforeTls(socket, "unauthenticated_limit",
-                        std::to_string(unauthenticated_) +
-                            " connections have not said an accepted Hello yet");
+        RefuseBeforeTls(
+            socket, "unauthenticated_limit",
+            std::to_string(unauthenticated_) + " connections have not said an accepted Hello yet");
         return;
       }
       ++unauthenticated_;
@@ -512,9 +517,9 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
       metrics_.agents_connected.Decrement();
       live_.AgentDisconnected(*session.agent(), ToUnixMillis(clock_.Now()));
     }
-    const std::string who = session.agent() ? "agent " + session.agent()->agent_id + " at " +
-                                                  session.peer()
-                                            : session.peer();
+    const std::string who = session.agent()
+                                ? "agent " + session.agent()->agent_id + " at " + session.peer()
+                                : session.peer();
     if (!ending.refusal.empty()) {
       metrics_.CountRefused(ending.refusal);
       LogRefusal("ingest: refused " + who + ": " + ending.refusal + ": " + ending.message);
@@ -535,15 +540,15 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
   std::uint64_t refusals_not_logged_ = 0;                       // guarded by log_mutex_
 
   mutable std::mutex mutex_;
-  std::shared_ptr<const Settings> settings_;                          // guarded by mutex_
-  std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;     // guarded by mutex_
+  std::shared_ptr<const Settings> settings_;                       // guarded by mutex_
+  std::unordered_map<Session*, std::weak_ptr<Session>> sessions_;  // guarded by mutex_
   std::size_t unauthenticated_ = 0;  // of sessions_, those without an agent yet; guarded by mutex_
   struct LiveAgent {
     std::weak_ptr<Session> session;
     std::string token_id;
   };
-  std::map<AgentKey, LiveAgent> agents_;                              // guarded by mutex_
-  asio::steady_timer revocation_timer_{strand_};                      // on strand_
+  std::map<AgentKey, LiveAgent> agents_;          // guarded by mutex_
+  asio::steady_timer revocation_timer_{strand_};  // on strand_
 
   Store& store_;
   LiveState& live_;
@@ -568,7 +573,8 @@ IngestServer::~IngestServer() = default;
 void IngestServer::Start() { impl_->Start(); }
 void IngestServer::Stop() { impl_->Stop(); }
 void IngestServer::Reconfigure(IngestOptions options, std::shared_ptr<asio::ssl::context> tls) {
-  impl_->Reconfigure(std::make_shared<const Impl::Settings>(Impl::Settings{options, std::move(tls)}));
+  impl_->Reconfigure(
+      std::make_shared<const Impl::Settings>(Impl::Settings{options, std::move(tls)}));
 }
 std::uint16_t IngestServer::port() const { return impl_->port(); }
 bool IngestServer::Drained() const { return impl_->Drained(); }

@@ -1,10 +1,10 @@
 #pragma once
 // The TLS ingest endpoint: accepts agents' streams, authenticates each by its enrollment token
-// (which decides the customer; no other kind of token enrolls an agent), applies every (agent, sequence) once through the store and the live
-// state, and acknowledges. A peer that breaks a rule — no TLS, a bad token, an oversized or
-// malformed frame, silence — is closed with a logged reason and counted, without touching any other
-// connection. An IngestObserver, when given, hears of every Hello, applied batch, heartbeat and
-// Goodbye after it is recorded.
+// (which decides the customer; no other kind of token enrolls an agent), applies every (agent,
+// sequence) once through the store and the live state, and acknowledges. A peer that breaks a rule
+// — no TLS, a bad token, an oversized or malformed frame, silence — is closed with a logged reason
+// and counted, without touching any other connection. An IngestObserver, when given, hears of every
+// Hello, applied batch, heartbeat and Goodbye after it is recorded.
 //
 // Threading: sessions run on their own strands of a multi-threaded io_context; Start, Stop and
 // Reconfigure may be called from any thread.

@@ -43,7 +43,8 @@ prometheus::ClientMetric MakeMetric(std::vector<prometheus::ClientMetric::Label>
 }
 
 // name{labels} value\n
-void AppendSeries(std::string& out, const std::string& name, const LabelList& labels, double value) {
+void AppendSeries(std::string& out, const std::string& name, const LabelList& labels,
+                  double value) {
   out += name;
   if (!labels.empty()) {
     out += '{';
@@ -65,8 +66,8 @@ void AppendSeries(std::string& out, const std::string& name, const LabelList& la
 
 bool IsCollectorMetricName(std::string_view name) {
   if (name.substr(0, 6) != "vigil_") return false;
-  for (std::string_view agents : {"vigil_agent_", "vigil_probe_", "vigil_security_", "vigil_tls_",
-                                  "vigil_listening_"}) {
+  for (std::string_view agents :
+       {"vigil_agent_", "vigil_probe_", "vigil_security_", "vigil_tls_", "vigil_listening_"}) {
     if (name.substr(0, agents.size()) == agents) return false;
   }
   return true;
@@ -237,7 +238,8 @@ ApplyReport LiveState::ApplyBatch(const AgentKey& key, const wire::Batch& batch,
     if (agent.sources.count(snapshot.source()) == 0 &&
         agent.sources.size() >= limits_.max_sources_per_agent) {
       for (const wire::MetricFamily& family : snapshot.families()) {
-        report.series_rejected["too_many_sources"] += static_cast<std::size_t>(family.series_size());
+        report.series_rejected["too_many_sources"] +=
+            static_cast<std::size_t>(family.series_size());
       }
       report.sources_refused.push_back(snapshot.source());
       continue;
@@ -245,8 +247,8 @@ ApplyReport LiveState::ApplyBatch(const AgentKey& key, const wire::Batch& batch,
     std::vector<StoredFamily>& current = agent.sources[snapshot.source()];
     std::size_t current_series = 0;
     for (const StoredFamily& family : current) current_series += family.series.size();
-    std::size_t budget = limits_.max_series_per_agent - std::min(limits_.max_series_per_agent,
-                                                                 agent.series - current_series);
+    std::size_t budget = limits_.max_series_per_agent -
+                         std::min(limits_.max_series_per_agent, agent.series - current_series);
     std::vector<StoredFamily> replacement;
     std::size_t accepted = 0;
     for (const wire::MetricFamily& family : snapshot.families()) {
@@ -264,7 +266,8 @@ ApplyReport LiveState::ApplyBatch(const AgentKey& key, const wire::Batch& batch,
         }
         LabelList labels;
         labels.reserve(static_cast<std::size_t>(series.labels_size()));
-        for (const wire::Label& label : series.labels()) labels.emplace_back(label.name(), label.value());
+        for (const wire::Label& label : series.labels())
+          labels.emplace_back(label.name(), label.value());
         std::sort(labels.begin(), labels.end());
         if (!seen.insert(labels).second) {
           ++report.series_rejected["duplicate_series"];
@@ -306,7 +309,8 @@ AgentExposition LiveState::RenderAgent(const AgentKey& key, std::int64_t now_ms,
     const FamilyMeta& meta = family_meta_.at(name);
     AppendHelpAndType(out.text, name, meta.help, ExpositionTypeName(meta.type));
     for (const StoredFamily* family : families) {
-      for (const StoredSeries& series : family->series) AppendSeries(out.text, name, series.labels, series.value);
+      for (const StoredSeries& series : family->series)
+        AppendSeries(out.text, name, series.labels, series.value);
     }
   }
   return out;
@@ -348,7 +352,8 @@ std::vector<prometheus::MetricFamily> LiveState::CollectIf(
                           "When this collector last applied a batch from the agent, in unixtime.",
                           prometheus::MetricType::Gauge,
                           {}};
-  MetricFamily series{"vigil_collector_agent_series", "Series the collector holds for the agent.",
+  MetricFamily series{"vigil_collector_agent_series",
+                      "Series the collector holds for the agent.",
                       prometheus::MetricType::Gauge,
                       {}};
   MetricFamily info{"vigil_collector_agent_info",

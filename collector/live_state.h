@@ -15,8 +15,8 @@
 #include <prometheus/metric_family.h>
 
 #include <compare>
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -50,7 +50,7 @@ struct AgentIdentity {
 struct ApplyReport {
   std::size_t series_applied = 0;
   std::map<std::string, std::size_t> series_rejected;  // by reason
-  std::vector<std::string> sources_refused;  // snapshots left out whole: too many sources
+  std::vector<std::string> sources_refused;            // snapshots left out whole: too many sources
 };
 
 struct LiveStateLimits {
@@ -184,8 +184,8 @@ class LiveState final : public prometheus::Collectable {
 
   LiveStateLimits limits_;
   mutable std::mutex mutex_;
-  std::map<AgentKey, AgentState> agents_;                     // guarded by mutex_
-  std::unordered_map<std::string, FamilyMeta> family_meta_;   // guarded by mutex_
+  std::map<AgentKey, AgentState> agents_;                    // guarded by mutex_
+  std::unordered_map<std::string, FamilyMeta> family_meta_;  // guarded by mutex_
 };
 
 }  // namespace vigil::collector

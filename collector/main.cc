@@ -8,13 +8,13 @@
 #include <thread>
 #include <vector>
 
+#include "collector/alerting_setup.h"
 #include "collector/collector_app.h"
 #include "collector/store_command.h"
 #include "collector/store_lock.h"
 #include "collector/token_command.h"
-#include "common/command_line.h"
-#include "collector/alerting_setup.h"
 #include "common/clock.h"
+#include "common/command_line.h"
 #include "common/daemon_signals.h"
 #include "common/log.h"
 #include "common/service_notify.h"
@@ -67,7 +67,8 @@ int Run(std::shared_ptr<const vigil::config::CollectorConfig> config,
   // systemd's watchdog, when the unit asks for one (WatchdogSec=). Declared before the app, so that
   // it outlives the app's threads, which beat it.
   std::optional<vigil::ServiceWatchdog> watchdog;
-  if (const auto interval = vigil::ServiceWatchdog::RequestedInterval()) watchdog.emplace(io, *interval);
+  if (const auto interval = vigil::ServiceWatchdog::RequestedInterval())
+    watchdog.emplace(io, *interval);
   const std::size_t rule_count = setup.rules.size();
   // One collector per SQLite store; `store restore` waits for none to run.
   auto store_lock = vigil::collector::StoreLock::Acquire(config->store.sqlite);
@@ -95,7 +96,8 @@ int Run(std::shared_ptr<const vigil::config::CollectorConfig> config,
       if (!ec) wait_drained();
     });
   };
-  if (watchdog) (*app)->WatchLoops([&](std::string name) { return watchdog->AddLoop(std::move(name)); });
+  if (watchdog)
+    (*app)->WatchLoops([&](std::string name) { return watchdog->AddLoop(std::move(name)); });
   vigil::DaemonSignals signals(
       io,
       [&] {
@@ -146,8 +148,9 @@ int main(int argc, char** argv) {
   token_app->require_subcommand(1);
   CLI::App* create = token_app->add_subcommand(
       "create", "create a token and print it alone on stdout (it is shown only this once)");
-  auto* customer = create->add_option("--customer", token.customer,
-                                      "an enrollment token for this customer's agents")
+  auto* customer = create
+                       ->add_option("--customer", token.customer,
+                                    "an enrollment token for this customer's agents")
                        ->type_name("NAME");
   auto* role = create->add_option("--role", token.role, "an API token with this role")
                    ->check(CLI::IsMember({"viewer", "operator", "admin"}))
@@ -165,15 +168,16 @@ int main(int argc, char** argv) {
   vigil::collector::StoreCommand store;
   CLI::App* store_app = app.add_subcommand("store", "store administration: backup, restore, check");
   store_app->require_subcommand(1);
-  CLI::App* backup = store_app->add_subcommand("backup", "copy the store, consistently, while the collector runs");
+  CLI::App* backup =
+      store_app->add_subcommand("backup", "copy the store, consistently, while the collector runs");
   backup->add_option("path", store.path, "the new backup file")->required();
   backup->callback([&store] { store.action = "backup"; });
-  CLI::App* restore = store_app->add_subcommand("restore", "replace the store with a backup (collector stopped)");
+  CLI::App* restore =
+      store_app->add_subcommand("restore", "replace the store with a backup (collector stopped)");
   restore->add_option("path", store.path, "the backup file")->required();
   restore->callback([&store] { store.action = "restore"; });
-  store_app->add_subcommand("check", "run SQLite's integrity check on the store")->callback([&store] {
-    store.action = "check";
-  });
+  store_app->add_subcommand("check", "run SQLite's integrity check on the store")
+      ->callback([&store] { store.action = "check"; });
 
   if (auto exit_code = vigil::ParseCommandLine(app, argc, argv)) return *exit_code;
   if (version) {
@@ -191,7 +195,8 @@ int main(int argc, char** argv) {
       }
       return vigil::kExitUsage;
     }
-    if (!store.action.empty()) return vigil::collector::RunStoreCommand(config.config, store, std::cout, std::cerr);
+    if (!store.action.empty())
+      return vigil::collector::RunStoreCommand(config.config, store, std::cout, std::cerr);
     return vigil::collector::RunTokenCommand(config.config, token, vigil::RealClock(), std::cout,
                                              std::cerr);
   }

@@ -68,9 +68,10 @@ HttpResponse MetricsEndpoints::Aggregate(const HttpRequest& request) const {
   return response;
 }
 
-HttpResponse MetricsEndpoints::OneAgent(const std::string& customer, const std::string& agent) const {
-  AgentExposition exposition = live_.RenderAgent({customer, agent}, ToUnixMillis(clock_.Now()),
-                                                 Millis(down_after_()));
+HttpResponse MetricsEndpoints::OneAgent(const std::string& customer,
+                                        const std::string& agent) const {
+  AgentExposition exposition =
+      live_.RenderAgent({customer, agent}, ToUnixMillis(clock_.Now()), Millis(down_after_()));
   switch (exposition.state) {
     case AgentExposition::State::kUnknown:
       return TextError(404, "no agent " + agent + " of customer " + customer);

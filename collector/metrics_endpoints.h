@@ -8,13 +8,13 @@
 //   /metrics/collector                   the collector's own families only (with per-agent
 //                                        targets, the agents' series come from those)
 //   /metrics/agents/{customer}/{agent}   one agent's series as it sent them: a target of its own
-//                                        for Prometheus, 503 while the agent is down (so `up` is 0),
-//                                        404 for an agent the collector has never known.
+//                                        for Prometheus, 503 while the agent is down (so `up` is
+//                                        0), 404 for an agent the collector has never known.
 // Both are streamed, gzip-compressed when the scraper accepts it.
 
+#include <prometheus/metric_family.h>
 #include <functional>
 #include <optional>
-#include <prometheus/metric_family.h>
 #include <vector>
 
 #include "collector/http_server.h"

@@ -357,8 +357,8 @@ void ReportFieldsFromJson(const std::string& text, FaultReportRecord& r) {
 std::string HistoryToJson(const ReportHistoryEntry& e) {
   Json changes = Json::object();
   for (const auto& [field, change] : e.changes) changes[field] = {change.first, change.second};
-  return Json{{"at_ms", e.at_ms}, {"from", e.from},   {"to", e.to},
-              {"actor", e.actor}, {"note", e.note},   {"changes", changes}}
+  return Json{{"at_ms", e.at_ms}, {"from", e.from}, {"to", e.to},
+              {"actor", e.actor}, {"note", e.note}, {"changes", changes}}
       .dump();
 }
 
@@ -450,7 +450,8 @@ class SqliteStore final : public Store {
 
   Result<std::optional<TokenRecord>> FindToken(const std::string& token_hash) override {
     std::lock_guard lock(mutex_);
-    auto query = db_->Prepare(std::string("SELECT ") + kTokenColumns + " FROM tokens WHERE hash = ?1");
+    auto query =
+        db_->Prepare(std::string("SELECT ") + kTokenColumns + " FROM tokens WHERE hash = ?1");
     if (!query) return query.error();
     query->Bind(1, token_hash);
     return FirstRow<TokenRecord>(*query, &ReadToken);
@@ -466,8 +467,8 @@ class SqliteStore final : public Store {
 
   Status RevokeToken(const std::string& id, std::int64_t at_ms) override {
     std::lock_guard lock(mutex_);
-    auto update = db_->Prepare(
-        "UPDATE tokens SET revoked_ms = coalesce(revoked_ms, ?2) WHERE id = ?1");
+    auto update =
+        db_->Prepare("UPDATE tokens SET revoked_ms = coalesce(revoked_ms, ?2) WHERE id = ?1");
     if (!update) return update.error();
     update->Bind(1, id).Bind(2, at_ms);
     if (Status done = update->Run(); !done) return done;
@@ -644,7 +645,8 @@ class SqliteStore final : public Store {
     return AllRows<alerting::OutboxEntry>(*query, &ReadNotification);
   }
 
-  Result<std::vector<alerting::OutboxEntry>> NotificationsOf(const std::string& incident_id) override {
+  Result<std::vector<alerting::OutboxEntry>> NotificationsOf(
+      const std::string& incident_id) override {
     std::lock_guard lock(mutex_);
     auto query = db_->Prepare(std::string("SELECT ") + kNotificationColumns +
                               " FROM notifications WHERE incident_id = ?1 ORDER BY seq");
@@ -674,8 +676,10 @@ class SqliteStore final : public Store {
         " AND (?3 = '' OR receiver = ?3) AND seq < ?4 ORDER BY seq DESC LIMIT " +
         std::to_string(limit + 1));
     if (!query) return query.error();
-    query->Bind(1, state).Bind(2, incident_id).Bind(3, receiver).Bind(
-        4, before.value_or(std::numeric_limits<std::int64_t>::max()));
+    query->Bind(1, state)
+        .Bind(2, incident_id)
+        .Bind(3, receiver)
+        .Bind(4, before.value_or(std::numeric_limits<std::int64_t>::max()));
     return ReadPage<alerting::OutboxEntry>(*query, limit, 13, &ReadNotification);
   }
 
@@ -806,8 +810,8 @@ class SqliteStore final : public Store {
 
   Result<std::optional<FaultReportRecord>> GetFaultReport(const std::string& id) override {
     std::lock_guard lock(mutex_);
-    auto query = db_->Prepare(std::string("SELECT ") + kReportColumns +
-                              " FROM fault_reports WHERE id = ?1");
+    auto query =
+        db_->Prepare(std::string("SELECT ") + kReportColumns + " FROM fault_reports WHERE id = ?1");
     if (!query) return query.error();
     query->Bind(1, id);
     auto found = FirstRow<FaultReportRecord>(*query, &ReadReport);
@@ -825,7 +829,8 @@ class SqliteStore final : public Store {
         " FROM fault_reports WHERE (?1 = '' OR customer = ?1) AND (?2 = '' OR kind = ?2)"
         " AND (?3 = '' OR status = ?3) AND (?4 = '' OR severity = ?4)"
         " AND (?5 = '' OR category = ?5) AND reported_ms >= ?6 AND reported_ms < ?7"
-        " AND seq < ?8 ORDER BY seq DESC LIMIT " + std::to_string(limit + 1));
+        " AND seq < ?8 ORDER BY seq DESC LIMIT " +
+        std::to_string(limit + 1));
     if (!query) return query.error();
     query->Bind(1, filter.customer.value_or(""))
         .Bind(2, filter.kind.value_or(""))
@@ -899,8 +904,8 @@ class SqliteStore final : public Store {
     std::lock_guard lock(mutex_);
     auto transaction = sqlite::Transaction::Begin(*db_);
     if (!transaction) return transaction.error();
-    auto insert = db_->Prepare(
-        "INSERT OR IGNORE INTO sla_events (item, event, at_ms) VALUES (?1, ?2, ?3)");
+    auto insert =
+        db_->Prepare("INSERT OR IGNORE INTO sla_events (item, event, at_ms) VALUES (?1, ?2, ?3)");
     if (!insert) return insert.error();
     insert->Bind(1, item).Bind(2, event).Bind(3, at_ms);
     if (Status done = insert->Run(); !done) return done.error();
@@ -919,7 +924,8 @@ class SqliteStore final : public Store {
     std::lock_guard lock(mutex_);
     auto upsert = db_->Prepare(
         "INSERT INTO security_findings (customer, agent, check_id, key, severity, title, evidence,"
-        " remediation, first_seen_ms, last_seen_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+        " remediation, first_seen_ms, last_seen_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+        "?10)"
         " ON CONFLICT (customer, agent, check_id, key) DO UPDATE SET severity = excluded.severity,"
         " title = excluded.title, evidence = excluded.evidence, remediation = excluded.remediation,"
         " last_seen_ms = excluded.last_seen_ms");
@@ -949,7 +955,7 @@ class SqliteStore final : public Store {
   }
 
   Result<std::vector<SecurityFindingRecord>> SecurityFindingsOf(const std::string& customer,
-                                                               const std::string& agent) override {
+                                                                const std::string& agent) override {
     std::lock_guard lock(mutex_);
     auto query = db_->Prepare(
         "SELECT customer, agent, check_id, key, severity, title, evidence, remediation,"
@@ -996,8 +1002,10 @@ class SqliteStore final : public Store {
         " ORDER BY seq DESC");
     if (!query) return query.error();
     return AllRows<SilenceRecord>(*query, [](const sqlite::Statement& row) {
-      return SilenceRecord{row.Text(0), MatchersFromJson(row.Text(1)), row.Int(2), row.Int(3),
-                           row.Text(4), row.Text(5),  row.Int(6)};
+      return SilenceRecord{row.Text(0), MatchersFromJson(row.Text(1)),
+                           row.Int(2),  row.Int(3),
+                           row.Text(4), row.Text(5),
+                           row.Int(6)};
     });
   }
 
@@ -1005,7 +1013,8 @@ class SqliteStore final : public Store {
     std::lock_guard lock(mutex_);
     auto upsert = db_->Prepare(
         "INSERT OR REPLACE INTO rule_states (fingerprint, rule, series_key, labels, state,"
-        " active_since_ms, cleared_ms, value, severity) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+        " active_since_ms, cleared_ms, value, severity) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+        "?9)");
     if (!upsert) return upsert.error();
     upsert->Bind(1, state.fingerprint)
         .Bind(2, state.rule)
@@ -1014,9 +1023,9 @@ class SqliteStore final : public Store {
         .Bind(5, alerting::AlertStateName(state.state))
         .Bind(6, ToMs(state.active_since))
         .Bind(9, alerting::SeverityName(state.severity));
-    BindOptional(*upsert, 7,
-                 state.cleared_at ? std::optional<std::int64_t>(ToMs(*state.cleared_at))
-                                  : std::nullopt);
+    BindOptional(
+        *upsert, 7,
+        state.cleared_at ? std::optional<std::int64_t>(ToMs(*state.cleared_at)) : std::nullopt);
     if (std::isnan(state.value)) {
       upsert->BindNull(8);
     } else {
@@ -1132,8 +1141,8 @@ class SqliteStore final : public Store {
 
   Status AddHistory(const std::string& report_id, const std::vector<ReportHistoryEntry>& entries) {
     for (const ReportHistoryEntry& entry : entries) {
-      auto insert = db_->Prepare(
-          "INSERT INTO fault_report_history (report_id, entry) VALUES (?1, ?2)");
+      auto insert =
+          db_->Prepare("INSERT INTO fault_report_history (report_id, entry) VALUES (?1, ?2)");
       if (!insert) return insert.error();
       insert->Bind(1, report_id).Bind(2, HistoryToJson(entry));
       if (Status done = insert->Run(); !done) return done;
@@ -1143,13 +1152,12 @@ class SqliteStore final : public Store {
 
   // Adds the history and the incident links to a report read from its row.
   Status FillReport(FaultReportRecord& report) {
-    auto history = db_->Prepare(
-        "SELECT entry FROM fault_report_history WHERE report_id = ?1 ORDER BY n");
+    auto history =
+        db_->Prepare("SELECT entry FROM fault_report_history WHERE report_id = ?1 ORDER BY n");
     if (!history) return history.error();
     history->Bind(1, report.id);
-    auto entries = AllRows<ReportHistoryEntry>(*history, [](const sqlite::Statement& row) {
-      return HistoryFromJson(row.Text(0));
-    });
+    auto entries = AllRows<ReportHistoryEntry>(
+        *history, [](const sqlite::Statement& row) { return HistoryFromJson(row.Text(0)); });
     if (!entries) return entries.error();
     report.history = std::move(*entries);
     auto links = db_->Prepare(
@@ -1208,8 +1216,11 @@ class SqliteStore final : public Store {
           "INSERT INTO incident_timeline (incident_seq, at_ms, type, actor, text)"
           " VALUES (?1, ?2, ?3, ?4, ?5)");
       if (!insert) return insert.error();
-      insert->Bind(1, seq).Bind(2, entry.at_ms).Bind(3, entry.type).Bind(4, entry.actor).Bind(
-          5, entry.text);
+      insert->Bind(1, seq)
+          .Bind(2, entry.at_ms)
+          .Bind(3, entry.type)
+          .Bind(4, entry.actor)
+          .Bind(5, entry.text);
       if (Status done = insert->Run(); !done) return done;
     }
     return OkStatus();
@@ -1228,7 +1239,8 @@ class SqliteStore final : public Store {
     const std::int64_t seq = query->Int(0);
     IncidentRecord incident = ReadIncident(*query);
     auto timeline = db_->Prepare(
-        "SELECT at_ms, type, actor, text FROM incident_timeline WHERE incident_seq = ?1 ORDER BY n");
+        "SELECT at_ms, type, actor, text FROM incident_timeline WHERE incident_seq = ?1 ORDER BY "
+        "n");
     if (!timeline) return timeline.error();
     timeline->Bind(1, seq);
     auto entries = AllRows<TimelineEntry>(*timeline, [](const sqlite::Statement& r) {

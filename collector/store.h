@@ -37,7 +37,7 @@ struct AgentRecord {
   std::uint64_t last_sequence = 0;    // highest batch sequence applied
   std::uint64_t batches_applied = 0;  // batches applied, ever
   std::int64_t last_seen_ms = 0;
-  StringPairs labels;                 // from its last Hello
+  StringPairs labels;                      // from its last Hello
   std::optional<std::int64_t> goodbye_ms;  // it said Goodbye then, and has not said Hello since
 };
 
@@ -70,7 +70,7 @@ struct IncidentRecord {
   std::optional<std::string> resolved_by;
   bool silenced = false;
   std::optional<std::string> previous_id;
-  std::int64_t updated_ms = 0;  // the last recorded change; an `at` before it is refused
+  std::int64_t updated_ms = 0;          // the last recorded change; an `at` before it is refused
   std::vector<TimelineEntry> timeline;  // oldest first
 };
 
@@ -110,7 +110,7 @@ struct ReportHistoryEntry {
 };
 
 struct FaultReportRecord {
-  std::string id;  // "fr-…"
+  std::string id;              // "fr-…"
   std::string kind = "fault";  // fault, consultation, complaint
   std::string customer;
   std::string title;
@@ -205,9 +205,8 @@ class Store {
                                           std::int64_t at_ms, const StringPairs& labels = {}) = 0;
   // Marks batch `sequence` of the agent applied: kApplied (and counted) when it is beyond the last
   // applied sequence, kDuplicate otherwise. The agent must have said Hello before.
-  virtual Result<BatchOutcome> RecordBatch(const std::string& customer,
-                                           const std::string& agent_id, std::uint64_t sequence,
-                                           std::int64_t at_ms) = 0;
+  virtual Result<BatchOutcome> RecordBatch(const std::string& customer, const std::string& agent_id,
+                                           std::uint64_t sequence, std::int64_t at_ms) = 0;
   // The agent said Goodbye: a planned stop.
   virtual Status RecordGoodbye(const std::string& customer, const std::string& agent_id,
                                std::int64_t at_ms) = 0;
@@ -228,7 +227,8 @@ class Store {
                                 const std::vector<alerting::OutboxEntry>& notifications = {}) = 0;
   virtual Result<std::optional<IncidentRecord>> GetIncident(const std::string& id) = 0;
   // The incident with this fingerprint that is not resolved, if any.
-  virtual Result<std::optional<IncidentRecord>> FindOpenIncident(const std::string& fingerprint) = 0;
+  virtual Result<std::optional<IncidentRecord>> FindOpenIncident(
+      const std::string& fingerprint) = 0;
   // The newest incident with this fingerprint, open or not.
   virtual Result<std::optional<IncidentRecord>> LatestIncident(const std::string& fingerprint) = 0;
   // Newest first; `before` continues after a page (from Page::next). Timelines are left empty.
@@ -257,9 +257,10 @@ class Store {
   // ("fr-…") once: the mark, `note` on the item's timeline or history (none when empty) and the
   // notifications it causes, in one transaction. false, and nothing written, when it was marked
   // already: "escalate once" holds across restarts.
-  virtual Result<bool> MarkSlaEvent(const std::string& item, const std::string& event,
-                                    std::int64_t at_ms, const std::string& note = {},
-                                    const std::vector<alerting::OutboxEntry>& notifications = {}) = 0;
+  virtual Result<bool> MarkSlaEvent(
+      const std::string& item, const std::string& event, std::int64_t at_ms,
+      const std::string& note = {},
+      const std::vector<alerting::OutboxEntry>& notifications = {}) = 0;
 
   // How many SLA events of each kind were marked, by the item's customer, kind and severity.
   virtual Result<std::vector<SlaEventCount>> CountSlaEvents() = 0;
@@ -288,9 +289,11 @@ class Store {
       const std::string& incident_id) = 0;
   virtual Result<std::optional<alerting::OutboxEntry>> GetNotification(const std::string& id) = 0;
   // Newest first; filters are optional (empty: any).
-  virtual Result<Page<alerting::OutboxEntry>> ListNotifications(
-      const std::string& state, const std::string& incident_id, const std::string& receiver,
-      std::optional<std::int64_t> before, std::size_t limit) = 0;
+  virtual Result<Page<alerting::OutboxEntry>> ListNotifications(const std::string& state,
+                                                                const std::string& incident_id,
+                                                                const std::string& receiver,
+                                                                std::optional<std::int64_t> before,
+                                                                std::size_t limit) = 0;
   // Counts by state ("pending", "delivered", "dead").
   virtual Result<std::map<std::string, std::int64_t>> CountNotifications() = 0;
 

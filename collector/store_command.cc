@@ -14,7 +14,8 @@
 namespace vigil::collector {
 namespace {
 
-int Backup(const std::string& store_path, const std::string& destination, std::ostream& out, std::ostream& err) {
+int Backup(const std::string& store_path, const std::string& destination, std::ostream& out,
+           std::ostream& err) {
   // While the collector runs, too: the copy is one read transaction, and writers go on beside it.
   auto db = sqlite::Database::Open(store_path);
   if (!db) {
@@ -26,12 +27,13 @@ int Backup(const std::string& store_path, const std::string& destination, std::o
     return copied.error().code == "exists" ? kExitUsage : kExitFailure;
   }
   std::error_code ec;
-  out << "backed up " << store_path << " to " << destination << " (" << std::filesystem::file_size(destination, ec)
-      << " bytes)\n";
+  out << "backed up " << store_path << " to " << destination << " ("
+      << std::filesystem::file_size(destination, ec) << " bytes)\n";
   return kExitOk;
 }
 
-int Restore(const std::string& store_path, const std::string& source, std::ostream& out, std::ostream& err) {
+int Restore(const std::string& store_path, const std::string& source, std::ostream& out,
+            std::ostream& err) {
   auto lock = StoreLock::Acquire(store_path);
   if (!lock) {
     err << "vigil-collector: store restore refused: " << lock.error().message
@@ -49,7 +51,8 @@ int Restore(const std::string& store_path, const std::string& source, std::ostre
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(staged + suffix, ec);
   const auto fail = [&](const std::string& why) {
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(staged + suffix, ec);
-    err << "vigil-collector: store restore from " << source << ": " << why << "; the store is unchanged\n";
+    err << "vigil-collector: store restore from " << source << ": " << why
+        << "; the store is unchanged\n";
     return kExitFailure;
   };
   {
@@ -99,8 +102,8 @@ int Check(const std::string& store_path, std::ostream& out, std::ostream& err) {
 
 }  // namespace
 
-int RunStoreCommand(const config::CollectorConfig& config, const StoreCommand& command, std::ostream& out,
-                    std::ostream& err) {
+int RunStoreCommand(const config::CollectorConfig& config, const StoreCommand& command,
+                    std::ostream& out, std::ostream& err) {
   const std::string& store_path = config.store.sqlite;
   if (command.action == "backup") {
     std::error_code ec;

@@ -16,7 +16,7 @@ struct StoreCommand {
 };
 
 // Returns the process exit code; what was done goes to `out`, problems to `err`.
-int RunStoreCommand(const config::CollectorConfig& config, const StoreCommand& command, std::ostream& out,
-                    std::ostream& err);
+int RunStoreCommand(const config::CollectorConfig& config, const StoreCommand& command,
+                    std::ostream& out, std::ostream& err);
 
 }  // namespace vigil::collector

@@ -23,10 +23,12 @@ Result<StoreLock> StoreLock::Acquire(const std::string& store_path) {
     char holder[32] = {};
     const ssize_t size = pread(fd, holder, sizeof holder - 1, 0);
     close(fd);
-    if (why != EWOULDBLOCK) return MakeError("store", "cannot lock " + path + ": " + std::strerror(why));
+    if (why != EWOULDBLOCK)
+      return MakeError("store", "cannot lock " + path + ": " + std::strerror(why));
     std::string pid = size > 0 ? std::string(holder, static_cast<std::size_t>(size)) : "";
     while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.pop_back();
-    return MakeError("busy", "a collector is running on " + store_path + (pid.empty() ? "" : " (pid " + pid + ")"));
+    return MakeError("busy", "a collector is running on " + store_path +
+                                 (pid.empty() ? "" : " (pid " + pid + ")"));
   }
   // The holder's pid, for the message above; informational only, the lock is what counts.
   const std::string pid = std::to_string(getpid()) + "\n";

@@ -79,8 +79,9 @@ Result<CreatedToken> CreateToken(Store& store, const TokenRequest& request, std:
   record.kind = request.kind;
   if (request.kind == "enrollment") {
     if (!IsValidCustomerName(request.customer)) {
-      return MakeError("bad_request", "customer: an enrollment token needs a customer of 1 to 64 "
-                                      "letters, digits, '.', '_' or '-'");
+      return MakeError("bad_request",
+                       "customer: an enrollment token needs a customer of 1 to 64 "
+                       "letters, digits, '.', '_' or '-'");
     }
     if (!request.role.empty()) {
       return MakeError("bad_request", "role: only API tokens have a role");
@@ -88,7 +89,8 @@ Result<CreatedToken> CreateToken(Store& store, const TokenRequest& request, std:
     record.customer = request.customer;
   } else if (request.kind == "api") {
     if (!IsValidRole(request.role)) {
-      return MakeError("bad_request", "role: an API token needs a role of viewer, operator or admin");
+      return MakeError("bad_request",
+                       "role: an API token needs a role of viewer, operator or admin");
     }
     if (!request.customer.empty()) {
       return MakeError("bad_request", "customer: only enrollment tokens belong to a customer");

@@ -20,10 +20,9 @@ int RunTokenCommand(const config::CollectorConfig& config, const TokenCommand& c
   if (command.action == "create") {
     const bool api = !command.role.empty() || command.customer.empty();
     TokenRecord record;
-    auto created = CreateToken(**store,
-                               {api ? "api" : "enrollment", command.customer, command.role,
-                                command.name},
-                               ToUnixMillis(clock.Now()), record);
+    auto created = CreateToken(
+        **store, {api ? "api" : "enrollment", command.customer, command.role, command.name},
+        ToUnixMillis(clock.Now()), record);
     if (!created) {
       err << "vigil-collector: token create: " << created.error().message
           << " (use --customer NAME, or --role viewer|operator|admin --name NAME)\n";
@@ -43,7 +42,8 @@ int RunTokenCommand(const config::CollectorConfig& config, const TokenCommand& c
       return kExitFailure;
     }
     out << std::left << std::setw(14) << "ID" << std::setw(12) << "KIND" << std::setw(24)
-        << "CUSTOMER/ROLE" << std::setw(20) << "NAME" << std::setw(26) << "CREATED" << "REVOKED\n";
+        << "CUSTOMER/ROLE" << std::setw(20) << "NAME" << std::setw(26) << "CREATED"
+        << "REVOKED\n";
     for (const TokenRecord& token : *tokens) {
       out << std::setw(14) << token.id << std::setw(12) << token.kind << std::setw(24)
           << (token.kind == "api" ? token.role : token.customer) << std::setw(20)

@@ -4,9 +4,9 @@
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/read.hpp>
-#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/error.hpp>
@@ -37,8 +37,7 @@ Error IoError(const boost::system::error_code& ec, const std::string& context) {
   return MakeError(code, context + ": " + ec.message());
 }
 
-asio::awaitable<Result<wire::Envelope>> ReadEnvelope(TlsStream& stream,
-                                                     std::size_t max_frame_bytes,
+asio::awaitable<Result<wire::Envelope>> ReadEnvelope(TlsStream& stream, std::size_t max_frame_bytes,
                                                      Duration timeout) {
   // The header within `timeout`, then the body within `timeout` again.
   FrameAssembler frame(max_frame_bytes);
@@ -61,7 +60,8 @@ asio::awaitable<Result<wire::Envelope>> ReadEnvelope(TlsStream& stream,
 asio::awaitable<Status> WriteFrame(TlsStream& stream, const std::string& frame, Duration timeout) {
   boost::system::error_code ec;
   boost::beast::get_lowest_layer(stream).expires_after(timeout);
-  co_await asio::async_write(stream, asio::buffer(frame), asio::redirect_error(asio::use_awaitable, ec));
+  co_await asio::async_write(stream, asio::buffer(frame),
+                             asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return IoError(ec, "writing frame");
   co_return OkStatus();
 }

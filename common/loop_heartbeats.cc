@@ -6,7 +6,8 @@ LoopHeartbeats::LoopHeartbeats(const Clock& clock, std::chrono::steady_clock::du
     : clock_(clock), max_silence_(max_silence) {}
 
 std::int64_t LoopHeartbeats::NowNs() const {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(clock_.Monotonic().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(clock_.Monotonic().time_since_epoch())
+      .count();
 }
 
 std::size_t LoopHeartbeats::Add(std::string name) {
@@ -23,7 +24,8 @@ void LoopHeartbeats::Beat(std::size_t loop) {
 
 std::vector<std::string> LoopHeartbeats::Silent() const {
   const std::int64_t now = NowNs();
-  const std::int64_t limit = std::chrono::duration_cast<std::chrono::nanoseconds>(max_silence_).count();
+  const std::int64_t limit =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(max_silence_).count();
   std::vector<std::string> silent;
   std::lock_guard lock(mutex_);
   for (const Loop& loop : loops_) {

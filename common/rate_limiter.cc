@@ -8,7 +8,8 @@ TokenBucket::TokenBucket(double rate, double burst) : rate_(rate), burst_(burst)
 
 bool TokenBucket::Take(std::chrono::steady_clock::time_point now) {
   if (started_ && now > last_) {
-    tokens_ = std::min(burst_, tokens_ + std::chrono::duration<double>(now - last_).count() * rate_);
+    tokens_ =
+        std::min(burst_, tokens_ + std::chrono::duration<double>(now - last_).count() * rate_);
   }
   started_ = true;
   last_ = std::max(last_, now);

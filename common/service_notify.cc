@@ -35,9 +35,7 @@ void Notify(const std::string& state) {
 
 }  // namespace
 
-void NotifyReady(std::string_view status) {
-  Notify("READY=1\nSTATUS=" + std::string(status));
-}
+void NotifyReady(std::string_view status) { Notify("READY=1\nSTATUS=" + std::string(status)); }
 
 void NotifyStatus(std::string_view status) { Notify("STATUS=" + std::string(status)); }
 

@@ -13,7 +13,8 @@ namespace vigil {
 std::optional<std::chrono::microseconds> ServiceWatchdog::RequestedInterval() {
   const char* usec = std::getenv("WATCHDOG_USEC");
   if (usec == nullptr) return std::nullopt;
-  if (const char* pid = std::getenv("WATCHDOG_PID"); pid != nullptr && std::strtoll(pid, nullptr, 10) != getpid()) {
+  if (const char* pid = std::getenv("WATCHDOG_PID");
+      pid != nullptr && std::strtoll(pid, nullptr, 10) != getpid()) {
     return std::nullopt;  // meant for another process of the unit
   }
   const long long value = std::strtoll(usec, nullptr, 10);
@@ -33,7 +34,8 @@ std::function<void()> ServiceWatchdog::AddLoop(std::string name) {
 }
 
 void ServiceWatchdog::Start() {
-  LogInfo("systemd watchdog: feeding every " + std::to_string(interval_.count() / 2000) + " ms while healthy");
+  LogInfo("systemd watchdog: feeding every " + std::to_string(interval_.count() / 2000) +
+          " ms while healthy");
   Arm();
 }
 
@@ -51,8 +53,9 @@ void ServiceWatchdog::Arm() {
     } else if (!reported_silence_) {
       std::string names;
       for (const std::string& name : silent) names += (names.empty() ? "" : ", ") + name;
-      LogError("systemd watchdog: not fed, the " + names + " loop has been silent for longer than " +
-               std::to_string(interval_.count() / 1000) + " ms; systemd will restart the service");
+      LogError("systemd watchdog: not fed, the " + names +
+               " loop has been silent for longer than " + std::to_string(interval_.count() / 1000) +
+               " ms; systemd will restart the service");
       reported_silence_ = true;
     }
     Arm();

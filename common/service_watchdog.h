@@ -1,8 +1,8 @@
 #pragma once
-// systemd's watchdog (WatchdogSec= in the unit): while systemd asks for it, WATCHDOG=1 is sent every
-// half interval from a timer on the daemon's io_context — itself proof that the loop runs handlers —
-// but only while every other loop registered with AddLoop has beaten within the interval. A daemon
-// whose loop hangs stops feeding the watchdog, and systemd restarts it.
+// systemd's watchdog (WatchdogSec= in the unit): while systemd asks for it, WATCHDOG=1 is sent
+// every half interval from a timer on the daemon's io_context — itself proof that the loop runs
+// handlers — but only while every other loop registered with AddLoop has beaten within the
+// interval. A daemon whose loop hangs stops feeding the watchdog, and systemd restarts it.
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -24,7 +24,8 @@ class ServiceWatchdog {
   // set); nullopt when it asked for none.
   static std::optional<std::chrono::microseconds> RequestedInterval();
 
-  ServiceWatchdog(boost::asio::io_context& io, std::chrono::microseconds interval, const Clock& clock = RealClock());
+  ServiceWatchdog(boost::asio::io_context& io, std::chrono::microseconds interval,
+                  const Clock& clock = RealClock());
 
   // Another loop that must beat at least once per interval; returns its beat.
   std::function<void()> AddLoop(std::string name);

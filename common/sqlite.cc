@@ -90,16 +90,16 @@ std::int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt
 
 std::string Statement::Text(int column) const {
   const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-  return text == nullptr ? std::string()
-                         : std::string(text, static_cast<std::size_t>(
-                                                 sqlite3_column_bytes(stmt_, column)));
+  return text == nullptr
+             ? std::string()
+             : std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 
 std::string Statement::Blob(int column) const {
   const auto* bytes = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
-  return bytes == nullptr ? std::string()
-                          : std::string(bytes, static_cast<std::size_t>(
-                                                   sqlite3_column_bytes(stmt_, column)));
+  return bytes == nullptr
+             ? std::string()
+             : std::string(bytes, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 
 double Statement::Double(int column) const { return sqlite3_column_double(stmt_, column); }
@@ -116,17 +116,17 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, OpenOp
     return MakeError("sqlite", "cannot create folder " + folder.string() + ": " + ec.message());
   }
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   std::unique_ptr<Database> db(new Database(raw, path));
   if (rc != SQLITE_OK) return db->LastError("cannot open " + path);
   sqlite3_busy_timeout(raw, options.busy_timeout_ms);
   sqlite3_extended_result_codes(raw, 1);
-  const std::string pragmas = std::string("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; ") +
-                              (options.synchronous_full ? "PRAGMA synchronous=FULL;"
-                                                        : "PRAGMA synchronous=NORMAL;") +
-                              (options.exclusive ? " PRAGMA locking_mode=EXCLUSIVE;" : "");
+  const std::string pragmas =
+      std::string("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; ") +
+      (options.synchronous_full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;") +
+      (options.exclusive ? " PRAGMA locking_mode=EXCLUSIVE;" : "");
   if (Status set = db->Exec(pragmas); !set) {
     return MakeError("sqlite", "cannot configure " + path + ": " + set.error().message);
   }
@@ -160,7 +160,8 @@ Status Database::BackupTo(const std::string& destination) {
   const std::string partial = destination + ".partial";
   std::filesystem::remove(partial, ec);
   sqlite3* target = nullptr;
-  if (sqlite3_open_v2(partial.c_str(), &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) != SQLITE_OK) {
+  if (sqlite3_open_v2(partial.c_str(), &target, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                      nullptr) != SQLITE_OK) {
     const std::string why = target != nullptr ? sqlite3_errmsg(target) : "out of memory";
     sqlite3_close_v2(target);
     return Failure("cannot create " + partial + ": " + why);
@@ -199,13 +200,15 @@ Result<std::vector<std::string>> Database::IntegrityProblems() {
     auto row = check->Step();
     if (!row) return row.error();
     if (!*row) break;
-    if (std::string finding = check->Text(0); finding != "ok") problems.push_back(std::move(finding));
+    if (std::string finding = check->Text(0); finding != "ok")
+      problems.push_back(std::move(finding));
   }
   return problems;
 }
 
 Error Database::LastError(std::string_view context) const {
-  return Failure(std::string(context) + ": " + (db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory"));
+  return Failure(std::string(context) + ": " +
+                 (db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory"));
 }
 
 Status Database::Exec(std::string_view sql) {
@@ -238,10 +241,10 @@ Status Database::Migrate(const std::vector<std::string_view>& migrations) {
   const auto current = static_cast<std::size_t>(version_query->Int(0));
   version_query->Reset();
   if (current > migrations.size()) {
-    return MakeError("schema_too_new",
-                     path_ + ": schema version " + std::to_string(current) +
-                         " is newer than this program knows (" +
-                         std::to_string(migrations.size()) + "); use a newer version");
+    return MakeError("schema_too_new", path_ + ": schema version " + std::to_string(current) +
+                                           " is newer than this program knows (" +
+                                           std::to_string(migrations.size()) +
+                                           "); use a newer version");
   }
   for (std::size_t version = current; version < migrations.size(); ++version) {
     Result<Transaction> tx = Transaction::Begin(*this);

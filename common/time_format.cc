@@ -32,9 +32,10 @@ std::string FormatRfc3339(std::int64_t unix_ms) {
   const hh_mm_ss clock(floor<milliseconds>(t - day));
   char buffer[40];
   const int ms = static_cast<int>(clock.subseconds().count());
-  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02d", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
+  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02d",
+                static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                static_cast<unsigned>(date.day()), static_cast<int>(clock.hours().count()),
+                static_cast<int>(clock.minutes().count()),
                 static_cast<int>(clock.seconds().count()));
   std::string out = buffer;
   if (ms != 0) {
@@ -54,7 +55,8 @@ Result<std::int64_t> ParseRfc3339(std::string_view text) {
       !ReadDigits(text, 17, 2, s)) {
     return Invalid(text, "expected YYYY-MM-DDTHH:MM:SS and a zone");
   }
-  const year_month_day date{year(y), month(static_cast<unsigned>(mo)), day(static_cast<unsigned>(d))};
+  const year_month_day date{year(y), month(static_cast<unsigned>(mo)),
+                            day(static_cast<unsigned>(d))};
   if (!date.ok() || h > 23 || mi > 59 || s > 60) return Invalid(text, "no such date or time");
   std::size_t pos = 19;
   int ms = 0;
@@ -85,8 +87,8 @@ Result<std::int64_t> ParseRfc3339(std::string_view text) {
   }
   if (pos != text.size()) return Invalid(text, "unexpected text after the zone");
   const sys_days day_point(date);
-  const auto t = day_point + hours(h) + minutes(mi) + seconds(std::min(s, 59)) +
-                 milliseconds(ms) - minutes(offset_minutes);
+  const auto t = day_point + hours(h) + minutes(mi) + seconds(std::min(s, 59)) + milliseconds(ms) -
+                 minutes(offset_minutes);
   return static_cast<std::int64_t>(duration_cast<milliseconds>(t.time_since_epoch()).count());
 }
 

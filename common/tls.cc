@@ -35,9 +35,8 @@ Status LoadKeyPair(ssl::context& context, const std::string& cert_file,
   if (ec) return TlsFileError("private key", key_file, ec);
   if (SSL_CTX_check_private_key(context.native_handle()) != 1) {
     ERR_clear_error();
-    return MakeError("tls_config",
-                     "private key \"" + key_file + "\" does not match certificate \"" + cert_file +
-                         "\"");
+    return MakeError("tls_config", "private key \"" + key_file +
+                                       "\" does not match certificate \"" + cert_file + "\"");
   }
   return OkStatus();
 }

@@ -27,7 +27,9 @@ struct TlsClientFiles {
 
 // Errors name the file and OpenSSL's reason. The returned context is immutable after creation and
 // may be shared by any number of connections and threads.
-Result<std::shared_ptr<boost::asio::ssl::context>> MakeServerTlsContext(const TlsServerFiles& files);
-Result<std::shared_ptr<boost::asio::ssl::context>> MakeClientTlsContext(const TlsClientFiles& files);
+Result<std::shared_ptr<boost::asio::ssl::context>> MakeServerTlsContext(
+    const TlsServerFiles& files);
+Result<std::shared_ptr<boost::asio::ssl::context>> MakeClientTlsContext(
+    const TlsClientFiles& files);
 
 }  // namespace vigil

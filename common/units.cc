@@ -13,8 +13,8 @@ struct Unit {
 };
 
 // Longest suffixes first so that "ms" is not read as "m" followed by garbage.
-constexpr std::array<Unit, 5> kDurationUnits{{
-    {"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}}};
+constexpr std::array<Unit, 5> kDurationUnits{
+    {{"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}}};
 
 constexpr std::array<Unit, 9> kSizeUnits{{{"KiB", 1ULL << 10},
                                           {"MiB", 1ULL << 20},
@@ -105,8 +105,8 @@ Result<std::uint64_t> ParseSize(std::string_view text) {
   }
   for (const Unit& unit : kSizeUnits) {
     if (text == unit.suffix) {
-      if (amount > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) /
-                       unit.factor) {
+      if (amount >
+          static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) / unit.factor) {
         return MakeError("invalid_size", "invalid size " + Quote(original) + ": too large");
       }
       return amount * unit.factor;

@@ -154,9 +154,9 @@ void ReadHealthSection(const Field& section, AgentConfig::Health& health) {
 
 void ReadProbe(const Field& field, AgentConfig::Probe& probe) {
   using Type = AgentConfig::Probe::Type;
-  if (!field.ExpectMap({"name", "type", "interval", "timeout", "url", "expect_status",
-                        "body_match", "ca_file", "max_body_size", "address", "process_name",
-                        "cmdline", "min_count", "severity"})) {
+  if (!field.ExpectMap({"name", "type", "interval", "timeout", "url", "expect_status", "body_match",
+                        "ca_file", "max_body_size", "address", "process_name", "cmdline",
+                        "min_count", "severity"})) {
     return;
   }
   field["name"].Require();
@@ -187,13 +187,19 @@ void ReadProbe(const Field& field, AgentConfig::Probe& probe) {
     field["timeout"].ReadDuration(probe.timeout, std::chrono::milliseconds(10));
     if (probe.timeout > probe.interval) field["timeout"].Report("must not be longer than interval");
   } else {
-    probe.timeout = std::min(probe.timeout, probe.interval);  // a short interval shortens the default
+    probe.timeout =
+        std::min(probe.timeout, probe.interval);  // a short interval shortens the default
   }
   // Keys that belong to another type are mistakes worth pointing out.
-  const std::vector<std::pair<const char*, Type>> owners = {
-      {"url", Type::kHttp},          {"expect_status", Type::kHttp}, {"body_match", Type::kHttp},
-      {"ca_file", Type::kHttp},      {"max_body_size", Type::kHttp}, {"address", Type::kTcp},
-      {"process_name", Type::kProcess}, {"cmdline", Type::kProcess}, {"min_count", Type::kProcess}};
+  const std::vector<std::pair<const char*, Type>> owners = {{"url", Type::kHttp},
+                                                            {"expect_status", Type::kHttp},
+                                                            {"body_match", Type::kHttp},
+                                                            {"ca_file", Type::kHttp},
+                                                            {"max_body_size", Type::kHttp},
+                                                            {"address", Type::kTcp},
+                                                            {"process_name", Type::kProcess},
+                                                            {"cmdline", Type::kProcess},
+                                                            {"min_count", Type::kProcess}};
   for (const auto& [key, owner] : owners) {
     if (field[key].Present() && owner != probe.type) {
       field[key].Report("does not apply to a " + type + " probe");
@@ -242,12 +248,11 @@ void ReadProbes(const Field& section, std::vector<AgentConfig::Probe>& probes) {
   }
 }
 
-
 void ReadAgentDocument(const Field& root, AgentConfig& config) {
   if (!root.Present()) {
     root.Report("the file is empty; at least collector.address, ca_file and token_file are needed");
-  } else if (root.ExpectMap({"agent", "collector", "spool", "health", "security", "probes",
-                             "log"})) {
+  } else if (root.ExpectMap(
+                 {"agent", "collector", "spool", "health", "security", "probes", "log"})) {
     ReadAgentSection(root["agent"], config);
     const Field collector = root["collector"];
     collector.Require();

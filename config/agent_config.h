@@ -51,7 +51,8 @@ struct AgentConfig {
     // like node_exporter's, whose defaults these are (upstream's, not Debian's).
     struct Filesystem {
       std::string mount_points_exclude =
-          "^/(dev|proc|run/credentials/.+|sys|var/lib/docker/.+|var/lib/containers/storage/.+)($|/)";
+          "^/(dev|proc|run/credentials/.+|sys|var/lib/docker/.+|var/lib/containers/storage/.+)($|/"
+          ")";
       std::string fs_types_exclude =
           "^(autofs|binfmt_misc|bpf|cgroup2?|configfs|debugfs|devpts|devtmpfs|fusectl|hugetlbfs|"
           "iso9660|mqueue|nsfs|overlay|proc|procfs|pstore|rpc_pipefs|securityfs|selinuxfs|"
@@ -89,10 +90,10 @@ struct AgentConfig {
     // The severity of the collector's ProbeFailing incident; empty: the collector's default.
     std::string severity;
     // http
-    std::string url;                  // http:// or https://
-    std::vector<int> expect_status;   // empty: any 2xx
-    std::string body_match;           // regular expression searched in the body; empty: none
-    std::string ca_file;              // empty: the system's CA store
+    std::string url;                 // http:// or https://
+    std::vector<int> expect_status;  // empty: any 2xx
+    std::string body_match;          // regular expression searched in the body; empty: none
+    std::string ca_file;             // empty: the system's CA store
     std::uint64_t max_body_bytes = 1 << 20;
     // tcp
     std::string address;  // host:port
@@ -123,12 +124,13 @@ struct AgentConfig {
       bool enabled = true;
       std::string severity;            // empty: the check's default
       std::vector<std::string> paths;  // world_writable, suid_new, fim: what to walk or watch
-      std::vector<std::string> allow;  // suid_new: paths; listening_new: "tcp:22", "udp:127.0.0.1:53"
-      std::vector<std::string> files;  // tls.cert_expiry: certificate files
+      std::vector<std::string>
+          allow;  // suid_new: paths; listening_new: "tcp:22", "udp:127.0.0.1:53"
+      std::vector<std::string> files;                     // tls.cert_expiry: certificate files
       Duration warn_within{std::chrono::hours(24 * 14)};  // tls.cert_expiry
-      std::int64_t threshold = 10;     // auth.failed_logins: failures per scan before a finding
+      std::int64_t threshold = 10;  // auth.failed_logins: failures per scan before a finding
       std::string log_file = "/var/log/auth.log";  // auth.failed_logins, without a journal
-      bool allow_ip_forward = false;   // sysctl.hardening
+      bool allow_ip_forward = false;               // sysctl.hardening
       // net.listening_new: also judge UDP sockets a process holds on a wildcard address and a port
       // of the kernel's ephemeral range (mostly clients that send without connect: statsd, syslog).
       bool ephemeral_udp = false;
@@ -144,25 +146,37 @@ struct AgentConfig {
 };
 
 // The security checks, by their stable ids (docs/security-checks.md).
-inline const std::vector<std::string> kSecurityChecks = {
-    "ssh.permit_root_login",   "ssh.password_authentication", "ssh.permit_empty_passwords",
-    "accounts.uid0",           "accounts.empty_password",     "accounts.sudo_nopasswd",
-    "files.world_writable",    "files.suid_new",              "fim.changed",
-    "net.listening_new",       "tls.cert_expiry",             "updates.security_pending",
-    "sysctl.hardening",        "auth.failed_logins",          "firewall.inactive"};
+inline const std::vector<std::string> kSecurityChecks = {"ssh.permit_root_login",
+                                                         "ssh.password_authentication",
+                                                         "ssh.permit_empty_passwords",
+                                                         "accounts.uid0",
+                                                         "accounts.empty_password",
+                                                         "accounts.sudo_nopasswd",
+                                                         "files.world_writable",
+                                                         "files.suid_new",
+                                                         "fim.changed",
+                                                         "net.listening_new",
+                                                         "tls.cert_expiry",
+                                                         "updates.security_pending",
+                                                         "sysctl.hardening",
+                                                         "auth.failed_logins",
+                                                         "firewall.inactive"};
 
 // The health collectors this version has, by node_exporter's names.
 inline const std::vector<std::string> kHealthCollectors = {
-    "arp", "bcache", "bonding", "btrfs", "conntrack", "cpu", "cpufreq", "diskstats", "dmi", "edac",
-    "entropy", "fibrechannel", "filefd", "filesystem", "hwmon", "infiniband", "interrupts", "ipvs",
-    "loadavg", "mdadm", "meminfo", "netclass", "netdev", "netstat", "nfs", "nfsd", "nvme", "os",
-    "powersupplyclass", "pressure", "processes", "rapl", "schedstat", "selinux", "sockstat",
-    "softnet", "stat", "systemd", "tapestats", "tcpstat", "textfile", "thermal_zone", "time",
-    "timex", "udp_queues", "uname", "vmstat", "xfs", "zfs"};
+    "arp",       "bcache",     "bonding",    "btrfs",      "conntrack",        "cpu",
+    "cpufreq",   "diskstats",  "dmi",        "edac",       "entropy",          "fibrechannel",
+    "filefd",    "filesystem", "hwmon",      "infiniband", "interrupts",       "ipvs",
+    "loadavg",   "mdadm",      "meminfo",    "netclass",   "netdev",           "netstat",
+    "nfs",       "nfsd",       "nvme",       "os",         "powersupplyclass", "pressure",
+    "processes", "rapl",       "schedstat",  "selinux",    "sockstat",         "softnet",
+    "stat",      "systemd",    "tapestats",  "tcpstat",    "textfile",         "thermal_zone",
+    "time",      "timex",      "udp_queues", "uname",      "vmstat",           "xfs",
+    "zfs"};
 
 // Collectors that run only when switched on in health.collectors, as in upstream node_exporter.
-inline const std::vector<std::string> kHealthCollectorsOffByDefault = {
-    "interrupts", "processes", "systemd", "tcpstat"};
+inline const std::vector<std::string> kHealthCollectorsOffByDefault = {"interrupts", "processes",
+                                                                       "systemd", "tcpstat"};
 
 // Whether `name` (one of kHealthCollectors) runs under this configuration.
 bool CollectorEnabled(const AgentConfig::Health& health, const std::string& name);

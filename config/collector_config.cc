@@ -26,8 +26,9 @@ void ReadListenSection(const Field& section, CollectorConfig::Listen& listen) {
   }
   Result<HostPort> http = ParseHostPort(listen.http);
   if (http && !IsLoopbackHost(http->host) && !listen.http_tls.enabled()) {
-    section["http"].Report("the HTTP listener carries API tokens: on an address other than "
-                           "loopback it needs listen.http_tls {cert_file, key_file}");
+    section["http"].Report(
+        "the HTTP listener carries API tokens: on an address other than "
+        "loopback it needs listen.http_tls {cert_file, key_file}");
   }
 }
 
@@ -48,8 +49,8 @@ void ReadBuiltin(const Field& section, CollectorConfig::BuiltinRules::Builtin& b
 }
 
 void ReadBuiltinRules(const Field& section, CollectorConfig::BuiltinRules& rules) {
-  if (!section.ExpectMap({"agent_down_after", "AgentDown", "AgentStopped", "ProbeFailing",
-                          "SecurityFinding"})) {
+  if (!section.ExpectMap(
+          {"agent_down_after", "AgentDown", "AgentStopped", "ProbeFailing", "SecurityFinding"})) {
     return;
   }
   section["agent_down_after"].ReadDuration(rules.agent_down_after, std::chrono::seconds(1));
@@ -82,20 +83,31 @@ void ReadStoreSection(const Field& section, CollectorConfig::Store& store) {
 }
 
 void ReadLimitsSection(const Field& section, CollectorConfig::Limits& limits) {
-  if (!section.ExpectMap({"max_connections", "max_unauthenticated_connections",
-                          "max_frame_size", "max_hello_size", "handshake_timeout",
-                          "hello_timeout", "idle_timeout", "connection_rate_per_ip",
-                          "connection_burst_per_ip", "revocation_check_interval",
-                          "max_series_per_agent", "max_sources_per_agent",
-                          "max_metric_names", "max_http_connections",
-                          "max_http_probe_connections", "max_http_request_size",
-                          "max_http_header_size", "http_timeout", "api_requests_per_second",
+  if (!section.ExpectMap({"max_connections",
+                          "max_unauthenticated_connections",
+                          "max_frame_size",
+                          "max_hello_size",
+                          "handshake_timeout",
+                          "hello_timeout",
+                          "idle_timeout",
+                          "connection_rate_per_ip",
+                          "connection_burst_per_ip",
+                          "revocation_check_interval",
+                          "max_series_per_agent",
+                          "max_sources_per_agent",
+                          "max_metric_names",
+                          "max_http_connections",
+                          "max_http_probe_connections",
+                          "max_http_request_size",
+                          "max_http_header_size",
+                          "http_timeout",
+                          "api_requests_per_second",
                           "api_request_burst"})) {
     return;
   }
   section["max_connections"].Read(limits.max_connections, 1, 1'000'000);
   section["max_unauthenticated_connections"].Read(limits.max_unauthenticated_connections, 1,
-                                                   1'000'000);
+                                                  1'000'000);
   section["max_frame_size"].ReadSize(limits.max_frame_bytes, 4096);
   if (limits.max_frame_bytes > (1ULL << 30)) {
     section["max_frame_size"].Report("must be at most 1GiB");

@@ -62,7 +62,7 @@ struct CollectorConfig {
     };
     Builtin agent_down{true, "high"};
     Builtin agent_stopped{true, "low"};
-    Builtin probe_failing{true, "high"};  // the severity of probes that do not set their own
+    Builtin probe_failing{true, "high"};     // the severity of probes that do not set their own
     Builtin security_finding{true, "high"};  // for findings that carry no severity
   } builtin_rules;
 
@@ -83,7 +83,7 @@ struct CollectorConfig {
       std::string type;  // webhook, slack, pagerduty, alertmanager
       std::string url;
       std::string url_file;
-      std::string format = "vigil";  // webhook: vigil or alertmanager
+      std::string format = "vigil";           // webhook: vigil or alertmanager
       std::vector<std::string> secret_files;  // webhook: newest first
       std::string routing_key_file;           // pagerduty
       Diagnostic where;  // the receiver's position, for problems with its files
@@ -118,7 +118,7 @@ struct CollectorConfig {
       std::string name;
       std::string timezone;
       std::array<std::vector<std::string>, 7> hours;  // "09:00-18:00" windows, Monday first
-      std::vector<std::string> holidays;             // "2026-12-25"
+      std::vector<std::string> holidays;              // "2026-12-25"
       Diagnostic where;
     };
     std::vector<Calendar> calendars;
@@ -147,11 +147,11 @@ struct CollectorConfig {
 
   // Every limit an outsider (an agent or an HTTP client) can push against.
   struct Limits {
-    std::int64_t max_connections = 10000;       // concurrent ingest connections
+    std::int64_t max_connections = 10000;  // concurrent ingest connections
     // Of those, connections that have not yet said an accepted Hello (TLS handshake included).
     std::int64_t max_unauthenticated_connections = 512;
-    std::uint64_t max_frame_bytes = 4 << 20;    // one protocol message
-    std::uint64_t max_hello_bytes = 64 << 10;   // the first message, before the agent is known
+    std::uint64_t max_frame_bytes = 4 << 20;   // one protocol message
+    std::uint64_t max_hello_bytes = 64 << 10;  // the first message, before the agent is known
     Duration handshake_timeout{std::chrono::seconds(10)};  // TCP accept to TLS established
     Duration hello_timeout{std::chrono::seconds(10)};      // TLS established to Hello received
     Duration idle_timeout{std::chrono::seconds(90)};       // silence after Hello
@@ -159,13 +159,13 @@ struct CollectorConfig {
     std::int64_t connection_burst_per_ip = 500;  // ... of which this many at once
     Duration revocation_check_interval{std::chrono::seconds(10)};  // cut streams of revoked tokens
     std::int64_t max_series_per_agent = 50000;
-    std::int64_t max_sources_per_agent = 16;    // snapshot sources (health, probes, ...) per agent
-    std::int64_t max_metric_names = 100000;     // distinct metric names across all agents
+    std::int64_t max_sources_per_agent = 16;  // snapshot sources (health, probes, ...) per agent
+    std::int64_t max_metric_names = 100000;   // distinct metric names across all agents
     std::int64_t max_http_connections = 256;
     // Beyond max_http_connections, connections that may still ask for /healthz or /readyz.
     std::int64_t max_http_probe_connections = 8;
-    std::uint64_t max_http_request_bytes = 1 << 20;  // a request's body
-    std::uint64_t max_http_header_bytes = 16 << 10;  // a request's line and headers
+    std::uint64_t max_http_request_bytes = 1 << 20;   // a request's body
+    std::uint64_t max_http_header_bytes = 16 << 10;   // a request's line and headers
     Duration http_timeout{std::chrono::seconds(10)};  // to read a request, and to write an answer
     // API requests per second, per token (and per address for requests without a valid one).
     std::int64_t api_requests_per_second = 50;

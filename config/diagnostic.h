@@ -8,8 +8,8 @@ namespace vigil::config {
 
 struct Diagnostic {
   std::string file;
-  int line = 0;    // 1-based; 0 when the problem is about the whole file
-  int column = 0;  // 1-based
+  int line = 0;      // 1-based; 0 when the problem is about the whole file
+  int column = 0;    // 1-based
   std::string path;  // dotted key path, e.g. "collector.address[1]"; may be empty
   std::string message;
 };

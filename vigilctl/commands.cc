@@ -19,8 +19,8 @@ int Fail(const Context& context, const Result<ApiAnswer>& answer) {
   const Json body = Json::parse(answer->body, nullptr, /*allow_exceptions=*/false);
   std::string message = "HTTP " + std::to_string(answer->status);
   if (body.is_object() && body.contains("error") && body["error"].is_object()) {
-    message = body["error"].value("message", message) + " (HTTP " +
-              std::to_string(answer->status) + " " + body["error"].value("code", "") + ")";
+    message = body["error"].value("message", message) + " (HTTP " + std::to_string(answer->status) +
+              " " + body["error"].value("code", "") + ")";
   }
   context.err << "vigilctl: " << message << "\n";
   return kApiError;
@@ -60,7 +60,8 @@ int List(const Context& context, const std::string& path, const Query& query,
   std::optional<std::string> cursor;
   do {
     Query page = query;
-    const std::size_t wanted = max_items == 0 ? 1000 : std::min<std::size_t>(1000, max_items - items.size());
+    const std::size_t wanted =
+        max_items == 0 ? 1000 : std::min<std::size_t>(1000, max_items - items.size());
     page.emplace_back("limit", std::to_string(wanted));
     if (cursor) page.emplace_back("cursor", *cursor);
     auto answer = context.client.Call("GET", path + Join(page));
@@ -114,10 +115,10 @@ int Show(const Context& context, const std::string& method, const std::string& p
                          return out;
                        }};
         context.out << "\nHistory:\n"
-                    << RenderTable({Field("AT", "at", true), Field("FROM", "from"),
-                                    Field("TO", "to"), Field("ACTOR", "actor"),
-                                    Field("NOTE", "note"), std::move(changes)},
-                                   entries);
+                    << RenderTable(
+                           {Field("AT", "at", true), Field("FROM", "from"), Field("TO", "to"),
+                            Field("ACTOR", "actor"), Field("NOTE", "note"), std::move(changes)},
+                           entries);
       }
       break;
   }
@@ -125,23 +126,26 @@ int Show(const Context& context, const std::string& method, const std::string& p
 }
 
 std::vector<Column> AgentColumns() {
-  return {Field("CUSTOMER", "customer"),     Field("AGENT", "id"),
-          Field("HOSTNAME", "hostname"),     Field("VERSION", "version"),
-          Field("CONNECTED", "connected"),   Field("LAST SEEN", "last_seen", true),
-          Field("SERIES", "series"),         Field("LABELS", "labels")};
+  return {Field("CUSTOMER", "customer"),   Field("AGENT", "id"),
+          Field("HOSTNAME", "hostname"),   Field("VERSION", "version"),
+          Field("CONNECTED", "connected"), Field("LAST SEEN", "last_seen", true),
+          Field("SERIES", "series"),       Field("LABELS", "labels")};
 }
 
 std::vector<Column> FindingColumns() {
-  return {Field("CHECK", "check"),       Field("KEY", "key"),
-          Field("SEVERITY", "severity"), Field("SINCE", "first_seen", true),
-          Field("TITLE", "title")};
+  return {Field("CHECK", "check"), Field("KEY", "key"), Field("SEVERITY", "severity"),
+          Field("SINCE", "first_seen", true), Field("TITLE", "title")};
 }
 
 std::vector<Column> IncidentColumns() {
-  return {Field("ID", "id"),           Field("STATE", "state"),
-          Field("SEVERITY", "severity"), Field("CUSTOMER", "customer"),
-          Field("AGENT", "agent"),     Field("RULE", "rule"),
-          Field("STARTED", "started_at", true), Field("SILENCED", "silenced"),
+  return {Field("ID", "id"),
+          Field("STATE", "state"),
+          Field("SEVERITY", "severity"),
+          Field("CUSTOMER", "customer"),
+          Field("AGENT", "agent"),
+          Field("RULE", "rule"),
+          Field("STARTED", "started_at", true),
+          Field("SILENCED", "silenced"),
           Field("SUMMARY", "summary")};
 }
 
@@ -173,9 +177,12 @@ std::vector<Column> SilenceColumns() {
                     }
                     return out;
                   }};
-  return {Field("ID", "id"),          Field("STATE", "state"),
-          std::move(matchers),        Field("STARTS", "starts_at", true),
-          Field("ENDS", "ends_at", true), Field("CREATED BY", "created_by"),
+  return {Field("ID", "id"),
+          Field("STATE", "state"),
+          std::move(matchers),
+          Field("STARTS", "starts_at", true),
+          Field("ENDS", "ends_at", true),
+          Field("CREATED BY", "created_by"),
           Field("COMMENT", "comment")};
 }
 
@@ -183,29 +190,35 @@ std::vector<Column> TokenColumns() {
   Column owner{"CUSTOMER/ROLE", [](const Json& row) {
                  return Scalar(row.contains("role") ? row["role"] : row.value("customer", Json()));
                }};
-  return {Field("ID", "id"),       Field("KIND", "kind"),
-          std::move(owner),        Field("NAME", "name"),
-          Field("CREATED", "created_at", true), Field("REVOKED", "revoked_at", true)};
+  return {Field("ID", "id"),
+          Field("KIND", "kind"),
+          std::move(owner),
+          Field("NAME", "name"),
+          Field("CREATED", "created_at", true),
+          Field("REVOKED", "revoked_at", true)};
 }
 
 std::vector<Column> RuleColumns() {
-  Column for_column{"FOR", [](const Json& row) {
-                      const Json seconds = row.value("for", Json(0));
-                      if (!seconds.is_number()) return std::string("-");
-                      return FormatDuration(Duration(static_cast<Duration::rep>(
-                          seconds.get<double>() * 1000)));
-                    }};
-  return {Field("NAME", "name"),         Field("STATE", "state"),
-          Field("SEVERITY", "severity"), std::move(for_column),
-          Field("FIRING", "firing"),     Field("PENDING", "pending"),
-          Field("BUILTIN", "builtin"),   Field("EXPR", "expr")};
+  Column for_column{
+      "FOR", [](const Json& row) {
+        const Json seconds = row.value("for", Json(0));
+        if (!seconds.is_number()) return std::string("-");
+        return FormatDuration(Duration(static_cast<Duration::rep>(seconds.get<double>() * 1000)));
+      }};
+  return {Field("NAME", "name"),       Field("STATE", "state"),   Field("SEVERITY", "severity"),
+          std::move(for_column),       Field("FIRING", "firing"), Field("PENDING", "pending"),
+          Field("BUILTIN", "builtin"), Field("EXPR", "expr")};
 }
 
 std::vector<Column> NotificationColumns() {
-  return {Field("ID", "id"),           Field("INCIDENT", "incident_id"),
-          Field("RECEIVER", "receiver"), Field("EVENT", "event"),
-          Field("STATE", "state"),     Field("ATTEMPTS", "attempts"),
-          Field("CREATED", "created_at", true), Field("LAST STATUS", "last_status"),
+  return {Field("ID", "id"),
+          Field("INCIDENT", "incident_id"),
+          Field("RECEIVER", "receiver"),
+          Field("EVENT", "event"),
+          Field("STATE", "state"),
+          Field("ATTEMPTS", "attempts"),
+          Field("CREATED", "created_at", true),
+          Field("LAST STATUS", "last_status"),
           Field("LAST ERROR", "last_error")};
 }
 
@@ -241,11 +254,16 @@ Column Statistic(std::string header, std::string field, std::string which) {
 }  // namespace
 
 std::vector<Column> ReportColumns() {
-  return {Field("ID", "id"),           Field("KIND", "kind"),
-          Field("STATUS", "status"),   Field("SEVERITY", "severity"),
-          Field("CUSTOMER", "customer"), Field("CATEGORY", "category"),
-          Nested("TEAM", "assignee", "team"), Field("REPORTED", "reported_at", true),
-          Nested("RESOLUTION DUE", "sla", "resolution_due"), Field("TITLE", "title")};
+  return {Field("ID", "id"),
+          Field("KIND", "kind"),
+          Field("STATUS", "status"),
+          Field("SEVERITY", "severity"),
+          Field("CUSTOMER", "customer"),
+          Field("CATEGORY", "category"),
+          Nested("TEAM", "assignee", "team"),
+          Field("REPORTED", "reported_at", true),
+          Nested("RESOLUTION DUE", "sla", "resolution_due"),
+          Field("TITLE", "title")};
 }
 
 std::vector<Column> ReportFields() {
@@ -330,16 +348,16 @@ int SlaReport(const Context& context, const Query& query) {
                               Seconds("PAUSED", "paused_seconds")},
                              items)
               << "\nSummary:\n"
-              << RenderTable({Field("KIND", "kind"), Field("SEVERITY", "severity"),
-                              Field("COUNT", "count"), Field("OPEN", "open"),
-                              Statistic("MTTA (BUSINESS)", "mtta_business_seconds", "mean"),
-                              Statistic("MTTR (BUSINESS)", "mttr_business_seconds", "mean"),
-                              Statistic("MTTR P90", "mttr_business_seconds", "p90"),
-                              Field("RESPONSE ON TIME", "response_on_time_ratio"),
-                              Field("RESOLUTION ON TIME", "resolution_on_time_ratio"),
-                              Field("BREACHES", "breaches"),
-                              Field("SATISFACTION", "satisfaction_mean")},
-                             summary);
+              << RenderTable(
+                     {Field("KIND", "kind"), Field("SEVERITY", "severity"), Field("COUNT", "count"),
+                      Field("OPEN", "open"),
+                      Statistic("MTTA (BUSINESS)", "mtta_business_seconds", "mean"),
+                      Statistic("MTTR (BUSINESS)", "mttr_business_seconds", "mean"),
+                      Statistic("MTTR P90", "mttr_business_seconds", "p90"),
+                      Field("RESPONSE ON TIME", "response_on_time_ratio"),
+                      Field("RESOLUTION ON TIME", "resolution_on_time_ratio"),
+                      Field("BREACHES", "breaches"), Field("SATISFACTION", "satisfaction_mean")},
+                     summary);
   return kOk;
 }
 
@@ -358,8 +376,9 @@ Result<Json> ParseMatcher(const std::string& text) {
     }
   }
   if (name.empty() || op.empty()) {
-    return MakeError("usage", "matcher \"" + text +
-                                  "\": expected NAME=VALUE, NAME!=VALUE, NAME=~REGEX or NAME!~REGEX");
+    return MakeError(
+        "usage",
+        "matcher \"" + text + "\": expected NAME=VALUE, NAME!=VALUE, NAME=~REGEX or NAME!~REGEX");
   }
   std::string value = text.substr(name_end + op.size());
   if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
@@ -376,8 +395,9 @@ Result<Json> ParseMatcher(const std::string& text) {
 Result<std::string> ParseTimeArgument(const std::string& text, std::int64_t now_ms) {
   if (ParseRfc3339(text)) return text;
   if (auto ago = ParseDuration(text)) return FormatRfc3339(now_ms - ago->count());
-  return MakeError("usage", "\"" + text + "\" is neither an RFC 3339 time (2026-03-01T09:30:00Z) "
-                            "nor a duration ago (2h)");
+  return MakeError("usage", "\"" + text +
+                                "\" is neither an RFC 3339 time (2026-03-01T09:30:00Z) "
+                                "nor a duration ago (2h)");
 }
 
 }  // namespace vigil::ctl

@@ -23,10 +23,11 @@ void Put(Query& query, const std::string& name, const std::string& value) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app("Drives the Vigil collector's REST API.\n"
-               "Exit codes: 0 ok, 1 the API refused (message on stderr), 2 usage, 3 cannot "
-               "connect.",
-               "vigilctl");
+  CLI::App app(
+      "Drives the Vigil collector's REST API.\n"
+      "Exit codes: 0 ok, 1 the API refused (message on stderr), 2 usage, 3 cannot "
+      "connect.",
+      "vigilctl");
   app.fallthrough();
   app.require_subcommand(1);
   vigil::ctl::ApiClientOptions client;
@@ -38,8 +39,9 @@ int main(int argc, char** argv) {
       ->envname("VIGIL_TOKEN");
   app.add_option("--ca-file", client.ca_file, "CA certificate to verify an HTTPS server with")
       ->check(CLI::ExistingFile);
-  app.add_option("--output,-o", output, "table (times in local time), json (the API's objects) "
-                                        "or csv")
+  app.add_option("--output,-o", output,
+                 "table (times in local time), json (the API's objects) "
+                 "or csv")
       ->check(CLI::IsMember({"table", "json", "csv"}))
       ->capture_default_str();
 
@@ -84,10 +86,12 @@ int main(int argc, char** argv) {
   });
 
   std::string check, finding_severity;
-  CLI::App* agents_findings = agents->add_subcommand("findings", "an agent's current security findings");
+  CLI::App* agents_findings =
+      agents->add_subcommand("findings", "an agent's current security findings");
   agents_findings->add_option("customer", customer, "its customer")->required();
   agents_findings->add_option("agent", agent_id, "its id")->required();
-  agents_findings->add_option("--check", check, "only this check (fim.changed, ssh.permit_root_login, …)");
+  agents_findings->add_option("--check", check,
+                              "only this check (fim.changed, ssh.permit_root_login, …)");
   agents_findings->add_option("--severity", finding_severity, "only this severity")
       ->check(CLI::IsMember({"critical", "high", "medium", "low"}));
   agents_findings->callback([&] {
@@ -116,7 +120,8 @@ int main(int argc, char** argv) {
   incidents_list->add_option("--severity", severity, "critical, high, medium or low")
       ->check(CLI::IsMember({"critical", "high", "medium", "low"}));
   incidents_list->add_option("--rule", rule, "only this rule's");
-  incidents_list->add_option("--since", since, "started at or after: RFC 3339, or a duration ago (24h)");
+  incidents_list->add_option("--since", since,
+                             "started at or after: RFC 3339, or a duration ago (24h)");
   incidents_list->add_option("--until", until, "started before: RFC 3339, or a duration ago");
   incidents_list->add_option("--limit", limit, "at most this many (default: all)");
   incidents_list->callback([&] {
@@ -182,7 +187,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"critical", "high", "medium", "low"}));
   incidents_open->add_option("--summary", summary, "what is wrong")->required();
   incidents_open->add_option("--agent", agent_id, "the agent it concerns, if one");
-  incidents_open->add_option("--label", labels, "NAME=VALUE, for routing and silences (repeatable)");
+  incidents_open->add_option("--label", labels,
+                             "NAME=VALUE, for routing and silences (repeatable)");
   incidents_open->add_option("--at", at, "when it started, to import history (RFC 3339)");
   incidents_open->callback([&] {
     action = [&](const Context& context) {
@@ -219,8 +225,9 @@ int main(int argc, char** argv) {
   std::vector<std::string> matchers;
   std::string duration, starts, comment;
   CLI::App* silences_add = silences->add_subcommand(
-      "add", "mute incidents whose labels match, e.g. silences add 'customer=\"acme\"' "
-             "'severity=~\"low|medium\"' --duration 2h --comment 'patching'");
+      "add",
+      "mute incidents whose labels match, e.g. silences add 'customer=\"acme\"' "
+      "'severity=~\"low|medium\"' --duration 2h --comment 'patching'");
   silences_add->add_option("matchers", matchers, "NAME=VALUE, NAME!=VALUE, NAME=~RE or NAME!~RE")
       ->required();
   auto* duration_option = silences_add->add_option("--duration", duration, "how long (2h, 30m)");
@@ -276,8 +283,9 @@ int main(int argc, char** argv) {
   });
   std::string role, name;
   CLI::App* tokens_create = tokens->add_subcommand(
-      "create", "an API token (--role --name) or an enrollment token (--customer); the secret is "
-                "shown only this once");
+      "create",
+      "an API token (--role --name) or an enrollment token (--customer); the secret is "
+      "shown only this once");
   auto* role_option = tokens_create->add_option("--role", role, "viewer, operator or admin")
                           ->check(CLI::IsMember({"viewer", "operator", "admin"}));
   tokens_create->add_option("--name", name, "who or what uses it");
@@ -352,8 +360,9 @@ int main(int argc, char** argv) {
 
   // fault reports
   CLI::App* reports = app.add_subcommand(
-      "reports", "fault reports (faults, consultations, complaints): list, show, create, assign, "
-                 "transition, note, rate");
+      "reports",
+      "fault reports (faults, consultations, complaints): list, show, create, assign, "
+      "transition, note, rate");
   reports->require_subcommand(1);
   std::string kind, status, category, title, symptom, channel, from_incident, team, person,
       reporter_name, reporter_contact, root_cause, resolution, prevention, to_status;
@@ -382,8 +391,8 @@ int main(int argc, char** argv) {
         context.err << "vigilctl: " << time_error << "\n";
         return vigil::ctl::kUsage;
       }
-      return vigil::ctl::List(context, "/api/v1/fault-reports", query,
-                              vigil::ctl::ReportColumns(), limit);
+      return vigil::ctl::List(context, "/api/v1/fault-reports", query, vigil::ctl::ReportColumns(),
+                              limit);
     };
   });
   CLI::App* reports_show = reports->add_subcommand("show", "one report with its history");
@@ -395,8 +404,9 @@ int main(int argc, char** argv) {
     };
   });
   CLI::App* reports_create = reports->add_subcommand(
-      "create", "record a fault, consultation or complaint (--from-incident fills customer, "
-                "severity, occurred time and symptom from an incident)");
+      "create",
+      "record a fault, consultation or complaint (--from-incident fills customer, "
+      "severity, occurred time and symptom from an incident)");
   reports_create->add_option("--customer", customer, "whose");
   reports_create->add_option("--title", title, "a one-line title")->required();
   reports_create->add_option("--kind", kind, "fault (default), consultation or complaint")
@@ -417,8 +427,9 @@ int main(int argc, char** argv) {
     action = [&](const Context& context) {
       Json body = {{"title", title}};
       const std::pair<const char*, const std::string*> strings[] = {
-          {"customer", &customer}, {"kind", &kind},         {"severity", &severity},
-          {"symptom", &symptom},   {"category", &category}, {"channel", &channel},
+          {"customer", &customer},           {"kind", &kind},
+          {"severity", &severity},           {"symptom", &symptom},
+          {"category", &category},           {"channel", &channel},
           {"from_incident", &from_incident}, {"at", &at}};
       for (const auto& [field, value] : strings) {
         if (!value->empty()) body[field] = *value;
@@ -444,13 +455,13 @@ int main(int argc, char** argv) {
     };
   });
   CLI::App* reports_transition = reports->add_subcommand(
-      "transition", "move a report: assigned, in_progress, pending_customer, resolved, closed "
-                    "(closing needs --root-cause and --resolution, given now or before)");
+      "transition",
+      "move a report: assigned, in_progress, pending_customer, resolved, closed "
+      "(closing needs --root-cause and --resolution, given now or before)");
   reports_transition->add_option("id", id, "the report's id")->required();
   reports_transition->add_option("to", to_status, "the new status")
       ->required()
-      ->check(CLI::IsMember(
-          {"assigned", "in_progress", "pending_customer", "resolved", "closed"}));
+      ->check(CLI::IsMember({"assigned", "in_progress", "pending_customer", "resolved", "closed"}));
   reports_transition->add_option("--note", note, "a note for the history");
   reports_transition->add_option("--root-cause", root_cause, "why it happened");
   reports_transition->add_option("--resolution", resolution, "what fixed it");
@@ -459,9 +470,11 @@ int main(int argc, char** argv) {
   reports_transition->callback([&] {
     action = [&](const Context& context) {
       Json body = {{"to", to_status}};
-      const std::pair<const char*, const std::string*> strings[] = {
-          {"note", &note}, {"root_cause", &root_cause}, {"resolution", &resolution},
-          {"prevention", &prevention}, {"at", &at}};
+      const std::pair<const char*, const std::string*> strings[] = {{"note", &note},
+                                                                    {"root_cause", &root_cause},
+                                                                    {"resolution", &resolution},
+                                                                    {"prevention", &prevention},
+                                                                    {"at", &at}};
       for (const auto& [field, value] : strings) {
         if (!value->empty()) body[field] = *value;
       }
@@ -497,10 +510,9 @@ int main(int argc, char** argv) {
       Json body = {{"score", score}};
       if (!comment.empty()) body["comment"] = comment;
       if (!at.empty()) body["at"] = at;
-      return vigil::ctl::Show(context, "POST",
-                              "/api/v1/fault-reports/" + vigil::ctl::UrlEncode(id) +
-                                  "/satisfaction",
-                              &body, vigil::ctl::ReportFields(), true);
+      return vigil::ctl::Show(
+          context, "POST", "/api/v1/fault-reports/" + vigil::ctl::UrlEncode(id) + "/satisfaction",
+          &body, vigil::ctl::ReportFields(), true);
     };
   });
 
@@ -509,8 +521,9 @@ int main(int argc, char** argv) {
   sla->require_subcommand(1);
   std::string from, to;
   CLI::App* sla_report = sla->add_subcommand(
-      "report", "a customer's incidents and reports opened in [--from, --to) against their "
-                "targets (-o csv for a spreadsheet)");
+      "report",
+      "a customer's incidents and reports opened in [--from, --to) against their "
+      "targets (-o csv for a spreadsheet)");
   sla_report->add_option("--customer", customer, "whose")->required();
   sla_report->add_option("--from", from, "period start: RFC 3339, or a duration ago")->required();
   sla_report->add_option("--to", to, "period end: RFC 3339, or a duration ago (default now)");

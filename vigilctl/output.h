@@ -21,7 +21,8 @@ struct Column {
 Column Field(std::string header, std::string field, bool is_time = false);
 
 // Header, then one line per row; columns padded to their widest cell, two spaces apart.
-std::string RenderTable(const std::vector<Column>& columns, const std::vector<nlohmann::json>& rows);
+std::string RenderTable(const std::vector<Column>& columns,
+                        const std::vector<nlohmann::json>& rows);
 // RFC 4180: header first; fields with a comma, quote or line break are quoted.
 std::string RenderCsv(const std::vector<Column>& columns, const std::vector<nlohmann::json>& rows);
 // One "Header: value" line per column, for a single object.

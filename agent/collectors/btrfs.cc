@@ -5,8 +5,8 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -46,7 +46,8 @@ std::string Hex(const std::uint8_t* bytes, std::size_t size, bool dashes) {
 }
 
 // The devices of the filesystem mounted at `path`; nullopt when the ioctls fail there.
-std::optional<std::pair<std::string, std::vector<IoctlDevice>>> QueryMountedFilesystem(const std::string& path) {
+std::optional<std::pair<std::string, std::vector<IoctlDevice>>> QueryMountedFilesystem(
+    const std::string& path) {
   const int fd = open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return std::nullopt;
   std::optional<std::pair<std::string, std::vector<IoctlDevice>>> result;
@@ -70,7 +71,9 @@ std::optional<std::pair<std::string, std::vector<IoctlDevice>>> QueryMountedFile
         break;
       }
       IoctlDevice device;
-      device.name = std::filesystem::path(reinterpret_cast<const char*>(device_info->path)).filename().string();
+      device.name = std::filesystem::path(reinterpret_cast<const char*>(device_info->path))
+                        .filename()
+                        .string();
       device.uuid = Hex(device_info->uuid, BTRFS_UUID_SIZE, true);
       device.total_bytes = device_info->total_bytes;
       device.used_bytes = device_info->bytes_used;
@@ -96,7 +99,8 @@ std::map<std::string, std::vector<IoctlDevice>> QueryMountedFilesystems(const st
   for (const MountEntry& mount : *mounts) {
     if (mount.fs_type != "btrfs" || devices_done.count(mount.device) > 0) continue;
     auto filesystem = QueryMountedFilesystem(
-        (std::filesystem::path(root) / std::filesystem::path(mount.mount_point).relative_path()).string());
+        (std::filesystem::path(root) / std::filesystem::path(mount.mount_point).relative_path())
+            .string());
     if (!filesystem || filesystems.count(filesystem->first) > 0) continue;
     devices_done.insert(mount.device);
     filesystems.emplace(std::move(filesystem->first), std::move(filesystem->second));
@@ -108,7 +112,8 @@ std::map<std::string, std::vector<IoctlDevice>> QueryMountedFilesystems(const st
 // empty (a number as 0), any other failure sticks and fails the filesystem.
 class SysfsReader {
  public:
-  SysfsReader(const std::string& root, std::string folder) : root_(root), folder_(std::move(folder)) {}
+  SysfsReader(const std::string& root, std::string folder)
+      : root_(root), folder_(std::move(folder)) {}
 
   std::string Text(const std::string& file) {
     if (error_) return {};
@@ -152,8 +157,10 @@ class BtrfsCollector final : public Collector {
 
   Result<Families> Collect() override {
     Result<std::vector<FolderEntry>> entries = ListFolder(root_, kBtrfs);
-    if (!entries) return entries.error().code == "not_found" ? Result<Families>(Families{}) : entries.error();
-    std::vector<std::string> filesystems;  // sysfs names a filesystem by its UUID; "features" is none
+    if (!entries)
+      return entries.error().code == "not_found" ? Result<Families>(Families{}) : entries.error();
+    std::vector<std::string>
+        filesystems;  // sysfs names a filesystem by its UUID; "features" is none
     for (const FolderEntry& entry : *entries) {
       if (entry.name.find('-') != std::string::npos) filesystems.push_back(entry.name);
     }
@@ -173,7 +180,8 @@ class BtrfsCollector final : public Collector {
     SysfsReader read(root_, std::string(kBtrfs) + "/" + folder_name);
     std::vector<std::pair<std::string, std::uint64_t>> sysfs_devices;
     for (const FolderEntry& device : read.List("devices")) {
-      sysfs_devices.emplace_back(device.name, 512 * read.Number("devices/" + device.name + "/size"));
+      sysfs_devices.emplace_back(device.name,
+                                 512 * read.Number("devices/" + device.name + "/size"));
     }
     const std::string label = read.Text("label");
     std::string uuid = read.Text("metadata_uuid");
@@ -198,20 +206,24 @@ class BtrfsCollector final : public Collector {
     if (uuid.empty()) uuid = folder_name;
 
     const LabelPairs fs_labels = {{"uuid", uuid}};
-    const auto gauge = [&](const std::string& name, const char* help, double value, const LabelPairs& labels) {
+    const auto gauge = [&](const std::string& name, const char* help, double value,
+                           const LabelPairs& labels) {
       out.Add("node_btrfs_" + name, help, wire::METRIC_TYPE_GAUGE, value, labels);
     };
     gauge("info", "Filesystem information", 1, {{"label", label}, {"uuid", uuid}});
-    gauge("global_rsv_size_bytes", "Size of global reserve.", static_cast<double>(global_reserve), fs_labels);
+    gauge("global_rsv_size_bytes", "Size of global reserve.", static_cast<double>(global_reserve),
+          fs_labels);
     for (const auto& [type, bytes] : reserved) {
-      gauge("reserved_bytes", "Amount of space reserved for a data type", static_cast<double>(bytes),
-            {{"block_group_type", type}, {"uuid", uuid}});
+      gauge("reserved_bytes", "Amount of space reserved for a data type",
+            static_cast<double>(bytes), {{"block_group_type", type}, {"uuid", uuid}});
     }
     for (const Layout& layout : layouts) {
-      const LabelPairs labels = {{"block_group_type", layout.type}, {"mode", layout.mode}, {"uuid", uuid}};
-      gauge("used_bytes", "Amount of used space by a layout/data type", static_cast<double>(layout.used), labels);
-      gauge("size_bytes", "Amount of space allocated for a layout/data type", static_cast<double>(layout.total),
-            labels);
+      const LabelPairs labels = {
+          {"block_group_type", layout.type}, {"mode", layout.mode}, {"uuid", uuid}};
+      gauge("used_bytes", "Amount of used space by a layout/data type",
+            static_cast<double>(layout.used), labels);
+      gauge("size_bytes", "Amount of space allocated for a layout/data type",
+            static_cast<double>(layout.total), labels);
       gauge("allocation_ratio", "Data allocation ratio for a layout/data type",
             AllocationRatio(layout.mode, static_cast<double>(sysfs_devices.size())), labels);
     }
@@ -220,21 +232,26 @@ class BtrfsCollector final : public Collector {
     const auto ioctl_devices = mounted.find(key);
     if (ioctl_devices == mounted.end()) {
       for (const auto& [device, bytes] : sysfs_devices) {
-        gauge("device_size_bytes", "Size of a device that is part of the filesystem.", static_cast<double>(bytes),
-              {{"device", device}, {"uuid", uuid}});
+        gauge("device_size_bytes", "Size of a device that is part of the filesystem.",
+              static_cast<double>(bytes), {{"device", device}, {"uuid", uuid}});
       }
       return std::nullopt;
     }
     for (const IoctlDevice& device : ioctl_devices->second) {
-      const LabelPairs labels = {{"btrfs_dev_uuid", device.uuid}, {"device", device.name}, {"uuid", uuid}};
+      const LabelPairs labels = {
+          {"btrfs_dev_uuid", device.uuid}, {"device", device.name}, {"uuid", uuid}};
       gauge("device_size_bytes", "Size of a device that is part of the filesystem.",
             static_cast<double>(device.total_bytes), labels);
-      gauge("device_unused_bytes", "Unused bytes unused on a device that is part of the filesystem.",
+      gauge("device_unused_bytes",
+            "Unused bytes unused on a device that is part of the filesystem.",
             static_cast<double>(device.total_bytes - device.used_bytes), labels);
       for (std::size_t i = 0; i < std::size(kErrorTypes); ++i) {
-        out.Add("node_btrfs_device_errors_total", "Errors reported for the device", wire::METRIC_TYPE_COUNTER,
-                static_cast<double>(device.errors[i]),
-                {{"btrfs_dev_uuid", device.uuid}, {"device", device.name}, {"type", kErrorTypes[i]}, {"uuid", uuid}});
+        out.Add("node_btrfs_device_errors_total", "Errors reported for the device",
+                wire::METRIC_TYPE_COUNTER, static_cast<double>(device.errors[i]),
+                {{"btrfs_dev_uuid", device.uuid},
+                 {"device", device.name},
+                 {"type", kErrorTypes[i]},
+                 {"uuid", uuid}});
       }
     }
     return std::nullopt;

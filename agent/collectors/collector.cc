@@ -42,8 +42,8 @@ Result<int> OpenUnderRoot(const std::string& root, const std::string& relative, 
   // ENOTDIR: a folder on the path is a file (/sys/fs/xfs/stats/stats/…), so the file is not there;
   // ESRCH: the process whose /proc file it was has exited.
   const char* code = errno == ENOENT || errno == ENOTDIR || errno == ESRCH ? "not_found"
-                     : errno == EACCES                   ? "permission_denied"
-                                                         : "read_failed";
+                     : errno == EACCES                                     ? "permission_denied"
+                                                                           : "read_failed";
   return MakeError(code, "cannot open " + path + ": " + std::strerror(errno));
 }
 
@@ -96,8 +96,10 @@ Result<std::string> ReadSysAttribute(const std::string& root, const std::string&
   close(*fd);
   if (n < 0) return ReadError(path, error);
   std::string_view text(buffer, static_cast<std::size_t>(n));
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
   return std::string(text);
 }
 
@@ -110,14 +112,17 @@ Result<std::uint64_t> ReadUintFile(const ReadRelative& read, const std::string& 
 }
 
 ReadRelative ReaderUnder(std::string root) {
-  return [root = std::move(root)](const std::string& relative) { return ReadFileUnderRoot(root, relative); };
+  return [root = std::move(root)](const std::string& relative) {
+    return ReadFileUnderRoot(root, relative);
+  };
 }
 
 std::vector<std::string> NumberedEntries(const std::string& root, const std::string& folder,
                                          const std::string& prefix) {
   std::vector<std::string> names;
   std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(root) / folder, ec)) {
+  for (const auto& entry :
+       std::filesystem::directory_iterator(std::filesystem::path(root) / folder, ec)) {
     const std::string name = entry.path().filename().string();
     if (name.size() > prefix.size() && name.rfind(prefix, 0) == 0 &&
         std::isdigit(static_cast<unsigned char>(name[prefix.size()]))) {
@@ -149,9 +154,9 @@ Result<std::vector<FolderEntry>> ListFolder(const std::string& root, const std::
   return entries;
 }
 
-Result<std::vector<AttributeRead>> ReadAttributesOf(const std::string& root, const std::string& folder,
-                                                    const std::function<bool(const std::string&)>& wanted,
-                                                    bool skip_unreadable) {
+Result<std::vector<AttributeRead>> ReadAttributesOf(
+    const std::string& root, const std::string& folder,
+    const std::function<bool(const std::string&)>& wanted, bool skip_unreadable) {
   Result<std::vector<FolderEntry>> files = ListFolder(root, folder);
   if (!files) return files.error();
   std::vector<AttributeRead> attributes;
@@ -179,9 +184,8 @@ class FileCollector final : public Collector {
       : name_(std::move(name)), root_(std::move(root)), gather_(std::move(gather)) {}
   const std::string& name() const override { return name_; }
   Result<std::vector<wire::MetricFamily>> Collect() override {
-    return gather_([this](const std::string& relative) {
-      return ReadFileUnderRoot(root_, relative);
-    });
+    return gather_(
+        [this](const std::string& relative) { return ReadFileUnderRoot(root_, relative); });
   }
 
  private:

@@ -38,7 +38,8 @@ Result<std::string> ReadFileUnderRoot(const std::string& root, const std::string
 Result<std::string> ReadSysAttribute(const std::string& root, const std::string& relative);
 
 // The entries of root/folder named `prefix` followed by a digit ("thermal_zone0", "cpu12"),
-// sorted by name, as a Go filepath.Glob("<prefix>[0-9]*") lists them; none when the folder is absent.
+// sorted by name, as a Go filepath.Glob("<prefix>[0-9]*") lists them; none when the folder is
+// absent.
 std::vector<std::string> NumberedEntries(const std::string& root, const std::string& folder,
                                          const std::string& prefix);
 
@@ -61,9 +62,9 @@ struct AttributeRead {
   std::string name;
   std::string value;
 };
-Result<std::vector<AttributeRead>> ReadAttributesOf(const std::string& root, const std::string& folder,
-                                                    const std::function<bool(const std::string&)>& wanted,
-                                                    bool skip_unreadable = false);
+Result<std::vector<AttributeRead>> ReadAttributesOf(
+    const std::string& root, const std::string& folder,
+    const std::function<bool(const std::string&)>& wanted, bool skip_unreadable = false);
 
 // Reads a file by its path relative to the collector's root.
 using ReadRelative = std::function<Result<std::string>(const std::string& relative)>;

@@ -21,14 +21,17 @@ constexpr Frequency kFrequencies[] = {
     {"cpuinfo_cur_freq", "node_cpu_frequency_hertz", "Current cpu thread frequency in hertz."},
     {"cpuinfo_min_freq", "node_cpu_frequency_min_hertz", "Minimum cpu thread frequency in hertz."},
     {"cpuinfo_max_freq", "node_cpu_frequency_max_hertz", "Maximum cpu thread frequency in hertz."},
-    {"scaling_cur_freq", "node_cpu_scaling_frequency_hertz", "Current scaled CPU thread frequency in hertz."},
-    {"scaling_min_freq", "node_cpu_scaling_frequency_min_hertz", "Minimum scaled CPU thread frequency in hertz."},
-    {"scaling_max_freq", "node_cpu_scaling_frequency_max_hertz", "Maximum scaled CPU thread frequency in hertz."},
+    {"scaling_cur_freq", "node_cpu_scaling_frequency_hertz",
+     "Current scaled CPU thread frequency in hertz."},
+    {"scaling_min_freq", "node_cpu_scaling_frequency_min_hertz",
+     "Minimum scaled CPU thread frequency in hertz."},
+    {"scaling_max_freq", "node_cpu_scaling_frequency_max_hertz",
+     "Maximum scaled CPU thread frequency in hertz."},
 };
 // Read but not exported; upstream fails the whole collection when one is missing, and so do we,
 // so that the same hosts report the same series.
-constexpr const char* kRequired[] = {"scaling_available_governors", "scaling_driver", "scaling_governor",
-                                     "related_cpus", "scaling_setspeed"};
+constexpr const char* kRequired[] = {"scaling_available_governors", "scaling_driver",
+                                     "scaling_governor", "related_cpus", "scaling_setspeed"};
 
 class CpufreqCollector final : public Collector {
  public:
@@ -50,7 +53,8 @@ class CpufreqCollector final : public Collector {
       for (std::size_t i = 0; i < std::size(kFrequencies); ++i) {
         Result<std::string> text = ReadFileUnderRoot(root_, base + kFrequencies[i].file);
         if (!text) {
-          if (text.error().code == "not_found" || text.error().code == "permission_denied") continue;
+          if (text.error().code == "not_found" || text.error().code == "permission_denied")
+            continue;
           return text.error();
         }
         std::optional<std::uint64_t> khz = ParseUint(Trim(*text));
@@ -58,7 +62,8 @@ class CpufreqCollector final : public Collector {
         AddSeries(out[i], static_cast<double>(*khz) * 1000.0, {{"cpu", cpu}});
       }
       for (const char* file : kRequired) {
-        if (Result<std::string> text = ReadSysAttribute(root_, base + file); !text) return text.error();
+        if (Result<std::string> text = ReadSysAttribute(root_, base + file); !text)
+          return text.error();
       }
     }
     return out;

@@ -23,16 +23,15 @@ struct Column {
 const Column kColumns[] = {
     {"node_disk_reads_completed_total", "The total number of reads completed successfully.",
      wire::METRIC_TYPE_COUNTER, 1},
-    {"node_disk_reads_merged_total", "The total number of reads merged.",
-     wire::METRIC_TYPE_COUNTER, 1},
+    {"node_disk_reads_merged_total", "The total number of reads merged.", wire::METRIC_TYPE_COUNTER,
+     1},
     {"node_disk_read_bytes_total", "The total number of bytes read successfully.",
      wire::METRIC_TYPE_COUNTER, kSectorBytes},
     {"node_disk_read_time_seconds_total", "The total number of seconds spent by all reads.",
      wire::METRIC_TYPE_COUNTER, kSecondsPerTick},
     {"node_disk_writes_completed_total", "The total number of writes completed successfully.",
      wire::METRIC_TYPE_COUNTER, 1},
-    {"node_disk_writes_merged_total", "The number of writes merged.", wire::METRIC_TYPE_COUNTER,
-     1},
+    {"node_disk_writes_merged_total", "The number of writes merged.", wire::METRIC_TYPE_COUNTER, 1},
     {"node_disk_written_bytes_total", "The total number of bytes written successfully.",
      wire::METRIC_TYPE_COUNTER, kSectorBytes},
     {"node_disk_write_time_seconds_total",
@@ -106,15 +105,15 @@ Result<std::vector<DiskStats>> ParseDiskstats(std::string_view text) {
     const std::vector<std::string_view> fields = SplitFields(line);
     if (fields.empty()) continue;
     if (fields.size() < 14) {
-      return MakeError("parse_failed", "/proc/diskstats: too few fields in \"" +
-                                           std::string(line) + "\"");
+      return MakeError("parse_failed",
+                       "/proc/diskstats: too few fields in \"" + std::string(line) + "\"");
     }
     DiskStats disk{std::string(fields[0]), std::string(fields[1]), std::string(fields[2]), {}};
     for (std::size_t i = 3; i < fields.size(); ++i) {
       std::optional<std::uint64_t> value = ParseUint(fields[i]);
       if (!value) {
-        return MakeError("parse_failed", "/proc/diskstats: bad number \"" +
-                                             std::string(fields[i]) + "\" for " + disk.device);
+        return MakeError("parse_failed", "/proc/diskstats: bad number \"" + std::string(fields[i]) +
+                                             "\" for " + disk.device);
       }
       disk.values.push_back(static_cast<double>(*value));
     }
@@ -138,8 +137,8 @@ std::map<std::string, std::string> ParseUdevProperties(std::string_view text) {
 std::vector<wire::MetricFamily> DiskstatsFamilies(
     const std::vector<DiskStats>& disks,
     const std::map<std::string, std::map<std::string, std::string>>& udev) {
-  auto info = MakeFamily("node_disk_info", "Info of /sys/block/<block_device>.",
-                         wire::METRIC_TYPE_GAUGE);
+  auto info =
+      MakeFamily("node_disk_info", "Info of /sys/block/<block_device>.", wire::METRIC_TYPE_GAUGE);
   auto filesystem_info = MakeFamily("node_disk_filesystem_info", "Info about disk filesystem.",
                                     wire::METRIC_TYPE_GAUGE);
   auto device_mapper_info = MakeFamily("node_disk_device_mapper_info",

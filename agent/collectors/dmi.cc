@@ -38,23 +38,35 @@ class DmiCollector final : public Collector {
   LabelPairs ReadLabels() const {
     // File name -> label name (sys_vendor is system_vendor, as upstream calls it).
     static const std::map<std::string, std::string> kLabels = {
-        {"bios_date", "bios_date"},           {"bios_release", "bios_release"},
-        {"bios_vendor", "bios_vendor"},       {"bios_version", "bios_version"},
-        {"board_asset_tag", "board_asset_tag"}, {"board_name", "board_name"},
-        {"board_serial", "board_serial"},     {"board_vendor", "board_vendor"},
-        {"board_version", "board_version"},   {"chassis_asset_tag", "chassis_asset_tag"},
-        {"chassis_serial", "chassis_serial"}, {"chassis_vendor", "chassis_vendor"},
-        {"chassis_version", "chassis_version"}, {"product_family", "product_family"},
-        {"product_name", "product_name"},     {"product_serial", "product_serial"},
-        {"product_sku", "product_sku"},       {"product_uuid", "product_uuid"},
-        {"product_version", "product_version"}, {"sys_vendor", "system_vendor"}};
+        {"bios_date", "bios_date"},
+        {"bios_release", "bios_release"},
+        {"bios_vendor", "bios_vendor"},
+        {"bios_version", "bios_version"},
+        {"board_asset_tag", "board_asset_tag"},
+        {"board_name", "board_name"},
+        {"board_serial", "board_serial"},
+        {"board_vendor", "board_vendor"},
+        {"board_version", "board_version"},
+        {"chassis_asset_tag", "chassis_asset_tag"},
+        {"chassis_serial", "chassis_serial"},
+        {"chassis_vendor", "chassis_vendor"},
+        {"chassis_version", "chassis_version"},
+        {"product_family", "product_family"},
+        {"product_name", "product_name"},
+        {"product_serial", "product_serial"},
+        {"product_sku", "product_sku"},
+        {"product_uuid", "product_uuid"},
+        {"product_version", "product_version"},
+        {"sys_vendor", "system_vendor"}};
     LabelPairs labels;
     std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(root_) / kDmiFolder, ec)) {
+    for (const auto& entry :
+         std::filesystem::directory_iterator(std::filesystem::path(root_) / kDmiFolder, ec)) {
       if (!entry.is_regular_file(ec)) continue;
       auto label = kLabels.find(entry.path().filename().string());
       if (label == kLabels.end()) continue;
-      Result<std::string> value = ReadSysAttribute(root_, std::string(kDmiFolder) + "/" + label->first);
+      Result<std::string> value =
+          ReadSysAttribute(root_, std::string(kDmiFolder) + "/" + label->first);
       if (!value) continue;  // root-only serials, when the agent is not root
       labels.emplace_back(label->second, ToValidUtf8(*value));
     }

@@ -23,12 +23,14 @@ class EdacCollector final : public Collector {
   Result<std::vector<wire::MetricFamily>> Collect() override {
     auto ce = MakeFamily("node_edac_correctable_errors_total", "Total correctable memory errors.",
                          wire::METRIC_TYPE_COUNTER);
-    auto ue = MakeFamily("node_edac_uncorrectable_errors_total", "Total uncorrectable memory errors.",
-                         wire::METRIC_TYPE_COUNTER);
-    auto row_ce = MakeFamily("node_edac_csrow_correctable_errors_total",
-                             "Total correctable memory errors for this csrow.", wire::METRIC_TYPE_COUNTER);
-    auto row_ue = MakeFamily("node_edac_csrow_uncorrectable_errors_total",
-                             "Total uncorrectable memory errors for this csrow.", wire::METRIC_TYPE_COUNTER);
+    auto ue = MakeFamily("node_edac_uncorrectable_errors_total",
+                         "Total uncorrectable memory errors.", wire::METRIC_TYPE_COUNTER);
+    auto row_ce =
+        MakeFamily("node_edac_csrow_correctable_errors_total",
+                   "Total correctable memory errors for this csrow.", wire::METRIC_TYPE_COUNTER);
+    auto row_ue =
+        MakeFamily("node_edac_csrow_uncorrectable_errors_total",
+                   "Total uncorrectable memory errors for this csrow.", wire::METRIC_TYPE_COUNTER);
     const ReadRelative files = ReaderUnder(root_);
     const auto count = [&files](const std::string& relative) -> Result<double> {
       Result<std::uint64_t> value = ReadUintFile(files, relative);
@@ -43,8 +45,9 @@ class EdacCollector final : public Collector {
         wire::MetricFamily* family;
         bool unplaced;  // a csrow series labelled "unknown"
       };
-      for (const Read& read : {Read{"ce_count", &ce, false}, Read{"ce_noinfo_count", &row_ce, true},
-                               Read{"ue_count", &ue, false}, Read{"ue_noinfo_count", &row_ue, true}}) {
+      for (const Read& read :
+           {Read{"ce_count", &ce, false}, Read{"ce_noinfo_count", &row_ce, true},
+            Read{"ue_count", &ue, false}, Read{"ue_noinfo_count", &row_ue, true}}) {
         Result<double> value = count(base + read.file);
         if (!value) return value.error();
         LabelPairs labels = {{"controller", controller}};

@@ -26,8 +26,10 @@ constexpr Counter kCounters[] = {
     {"rx_words", "rx_words_total", "Number of words received by host port"},
     {"tx_frames", "tx_frames_total", "Number of frames transmitted by host port"},
     {"tx_words", "tx_words_total", "Number of words transmitted by host port"},
-    {"seconds_since_last_reset", "seconds_since_last_reset_total", "Number of seconds since last host port reset"},
-    {"invalid_tx_word_count", "invalid_tx_words_total", "Number of invalid words transmitted by host port"},
+    {"seconds_since_last_reset", "seconds_since_last_reset_total",
+     "Number of seconds since last host port reset"},
+    {"invalid_tx_word_count", "invalid_tx_words_total",
+     "Number of invalid words transmitted by host port"},
     {"link_failure_count", "link_failure_total", "Number of times the host port link has failed"},
     {"loss_of_sync_count", "loss_of_sync_total",
      "Number of failures on either bit or transmission word boundaries"},
@@ -38,9 +40,10 @@ constexpr Counter kCounters[] = {
 
 // Attributes of the host folder, all required; the info labels are named as the files, and the
 // four WWN-like ones lose their "0x".
-constexpr const char* kAttributes[] = {"speed", "port_state", "port_type", "node_name", "port_id", "port_name",
-                                       "fabric_name", "dev_loss_tmo", "symbolic_name", "supported_classes",
-                                       "supported_speeds"};
+constexpr const char* kAttributes[] = {
+    "speed",         "port_state",        "port_type",       "node_name",
+    "port_id",       "port_name",         "fabric_name",     "dev_loss_tmo",
+    "symbolic_name", "supported_classes", "supported_speeds"};
 
 bool DropsHexPrefix(std::string_view attribute) {
   return attribute == "node_name" || attribute == "port_id" || attribute == "port_name" ||
@@ -55,14 +58,15 @@ class FibreChannelCollector final : public Collector {
   Result<std::vector<wire::MetricFamily>> Collect() override {
     using Families = std::vector<wire::MetricFamily>;
     Result<std::vector<FolderEntry>> hosts = ListFolder(root_, kHosts);
-    if (!hosts) return hosts.error().code == "not_found" ? Result<Families>(Families{}) : hosts.error();
+    if (!hosts)
+      return hosts.error().code == "not_found" ? Result<Families>(Families{}) : hosts.error();
     auto info = MakeFamily("node_fibrechannel_info",
                            "Non-numeric data from /sys/class/fc_host/<host>, value is always 1.",
                            wire::METRIC_TYPE_GAUGE);
     Families counters;
     for (const Counter& counter : kCounters) {
-      counters.push_back(MakeFamily(std::string("node_fibrechannel_") + counter.metric, counter.help,
-                                    wire::METRIC_TYPE_COUNTER));
+      counters.push_back(MakeFamily(std::string("node_fibrechannel_") + counter.metric,
+                                    counter.help, wire::METRIC_TYPE_COUNTER));
     }
     for (const FolderEntry& host : *hosts) {
       const std::string folder = std::string(kHosts) + "/" + host.name + "/";
@@ -71,7 +75,8 @@ class FibreChannelCollector final : public Collector {
         Result<std::string> value = ReadSysAttribute(root_, folder + attribute);
         if (!value) return value.error();
         if (DropsHexPrefix(attribute) && value->size() > 2) value->erase(0, 2);
-        if (std::string_view(attribute) != "node_name") labels.emplace_back(attribute, std::move(*value));
+        if (std::string_view(attribute) != "node_name")
+          labels.emplace_back(attribute, std::move(*value));
       }
       std::sort(labels.begin(), labels.end());
       Result<std::vector<std::uint64_t>> values = ReadStatistics(folder + "statistics");
@@ -96,10 +101,12 @@ class FibreChannelCollector final : public Collector {
   // The counters of kCounters in its order; 0 for those the driver does not provide.
   Result<std::vector<std::uint64_t>> ReadStatistics(const std::string& folder) const {
     const auto counter_of = [](const std::string& file) {
-      return std::find_if(std::begin(kCounters), std::end(kCounters), [&](const Counter& c) { return file == c.file; });
+      return std::find_if(std::begin(kCounters), std::end(kCounters),
+                          [&](const Counter& c) { return file == c.file; });
     };
     Result<std::vector<AttributeRead>> attributes = ReadAttributesOf(
-        root_, folder, [&](const std::string& file) { return counter_of(file) != std::end(kCounters); });
+        root_, folder,
+        [&](const std::string& file) { return counter_of(file) != std::end(kCounters); });
     if (!attributes) return attributes.error();
     std::vector<std::uint64_t> values(std::size(kCounters), 0);
     for (const auto& [file, text] : *attributes) {

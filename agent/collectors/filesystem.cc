@@ -4,11 +4,11 @@
 
 #include <cerrno>
 #include <chrono>
-#include <cstring>
 #include <condition_variable>
+#include <cstring>
+#include <map>
 #include <mutex>
 #include <optional>
-#include <map>
 #include <set>
 #include <thread>
 #include <tuple>
@@ -144,9 +144,9 @@ class BoundedStat {
     std::mutex mutex_;
     std::condition_variable wake_;
     std::condition_variable done_;
-    std::optional<std::string> request_;                // guarded by mutex_
-    std::optional<Result<FilesystemUsage>> answer_;     // guarded by mutex_
-    bool stopping_ = false;                             // guarded by mutex_
+    std::optional<std::string> request_;             // guarded by mutex_
+    std::optional<Result<FilesystemUsage>> answer_;  // guarded by mutex_
+    bool stopping_ = false;                          // guarded by mutex_
   };
 
   StatFilesystem blocking_;
@@ -206,22 +206,23 @@ std::vector<wire::MetricFamily> FilesystemFamilies(const std::vector<MountEntry>
                                                    const StatFilesystem& stat_local,
                                                    const StatFilesystem& stat_remote) {
   using wire::METRIC_TYPE_GAUGE;
-  auto device_error = MakeFamily(
-      "node_filesystem_device_error",
-      "Whether an error occurred while getting statistics for the given device.", METRIC_TYPE_GAUGE);
-  auto size = MakeFamily("node_filesystem_size_bytes", "Filesystem size in bytes.",
-                         METRIC_TYPE_GAUGE);
+  auto device_error =
+      MakeFamily("node_filesystem_device_error",
+                 "Whether an error occurred while getting statistics for the given device.",
+                 METRIC_TYPE_GAUGE);
+  auto size =
+      MakeFamily("node_filesystem_size_bytes", "Filesystem size in bytes.", METRIC_TYPE_GAUGE);
   auto free = MakeFamily("node_filesystem_free_bytes", "Filesystem free space in bytes.",
                          METRIC_TYPE_GAUGE);
-  auto avail = MakeFamily("node_filesystem_avail_bytes",
-                          "Filesystem space available to non-root users in bytes.",
-                          METRIC_TYPE_GAUGE);
-  auto files = MakeFamily("node_filesystem_files", "Filesystem total file nodes.",
-                          METRIC_TYPE_GAUGE);
+  auto avail =
+      MakeFamily("node_filesystem_avail_bytes",
+                 "Filesystem space available to non-root users in bytes.", METRIC_TYPE_GAUGE);
+  auto files =
+      MakeFamily("node_filesystem_files", "Filesystem total file nodes.", METRIC_TYPE_GAUGE);
   auto files_free = MakeFamily("node_filesystem_files_free", "Filesystem total free file nodes.",
                                METRIC_TYPE_GAUGE);
-  auto readonly = MakeFamily("node_filesystem_readonly", "Filesystem read-only status.",
-                             METRIC_TYPE_GAUGE);
+  auto readonly =
+      MakeFamily("node_filesystem_readonly", "Filesystem read-only status.", METRIC_TYPE_GAUGE);
   std::set<std::tuple<std::string, std::string, std::string>> seen;
   for (const MountEntry& mount : mounts) {
     if (!mount_points.Keep(mount.mount_point) || !fs_types.Keep(mount.fs_type)) continue;
@@ -256,8 +257,8 @@ std::vector<wire::MetricFamily> FilesystemFamilies(const std::vector<MountEntry>
 
 bool MayBlock(const std::string& fs_type) {
   static const std::set<std::string> kRemote = {
-      "nfs", "nfs4", "cifs", "smb3", "smbfs", "ceph", "glusterfs", "9p", "afs", "lustre",
-      "gpfs", "ocfs2", "gfs2", "sshfs", "davfs", "virtiofs"};
+      "nfs", "nfs4",   "cifs", "smb3",  "smbfs", "ceph",  "glusterfs", "9p",
+      "afs", "lustre", "gpfs", "ocfs2", "gfs2",  "sshfs", "davfs",     "virtiofs"};
   return kRemote.count(fs_type) > 0 || fs_type.rfind("fuse", 0) == 0;
 }
 

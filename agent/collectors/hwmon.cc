@@ -18,11 +18,12 @@ namespace {
 
 namespace fs = std::filesystem;
 using Families = std::vector<wire::MetricFamily>;
-using SensorData = std::map<std::string, std::map<std::string, std::string>>;  // sensor -> element -> value
+using SensorData =
+    std::map<std::string, std::map<std::string, std::string>>;  // sensor -> element -> value
 
-constexpr const char* kSensorTypes[] = {"vrm",   "beep_enable", "update_interval", "in",    "cpu",
-                                        "fan",   "pwm",         "temp",            "curr",  "power",
-                                        "energy", "humidity",   "intrusion"};
+constexpr const char* kSensorTypes[] = {
+    "vrm",  "beep_enable", "update_interval", "in",     "cpu",      "fan",      "pwm",
+    "temp", "curr",        "power",           "energy", "humidity", "intrusion"};
 
 struct Exploded {
   std::string type;
@@ -69,7 +70,8 @@ void CollectSensorData(const fs::path& dir, SensorData& data) {
     const std::string filename = entry.path().filename().string();
     std::optional<Exploded> parts = Explode(filename);
     if (!parts) continue;
-    if (std::find(std::begin(kSensorTypes), std::end(kSensorTypes), parts->type) == std::end(kSensorTypes)) {
+    if (std::find(std::begin(kSensorTypes), std::end(kSensorTypes), parts->type) ==
+        std::end(kSensorTypes)) {
       continue;
     }
     std::optional<std::string> value = ReadValue(entry.path());
@@ -134,7 +136,8 @@ void ExportChip(const fs::path& dir, FamiliesByName& out) {
       std::optional<double> value = ParseDouble(bare != elements.end() ? bare->second : "");
       if (!value) continue;
       if (type == "vrm") {
-        out.Add("node_hwmon_voltage_regulator_version", "Hardware voltage regulator", gauge, *value, labels);
+        out.Add("node_hwmon_voltage_regulator_version", "Hardware voltage regulator", gauge, *value,
+                labels);
       } else {
         out.Add("node_hwmon_update_interval_seconds", "Hardware monitor update interval", gauge,
                 *value * 0.001, labels);
@@ -159,31 +162,40 @@ void ExportChip(const fs::path& dir, FamiliesByName& out) {
       } else if (element == "beep") {
         out.Add(name + "_enabled", "Hardware monitor sensor has beeping enabled", gauge, v, labels);
       } else if (type == "in" || type == "cpu") {
-        out.Add(name + "_volts", "Hardware monitor for voltage (" + element + ")", gauge, v * 0.001, labels);
+        out.Add(name + "_volts", "Hardware monitor for voltage (" + element + ")", gauge, v * 0.001,
+                labels);
       } else if (type == "temp" && element != "type") {
         if (element.empty()) element = "input";
-        out.Add(name + "_celsius", "Hardware monitor for temperature (" + element + ")", gauge, v * 0.001, labels);
+        out.Add(name + "_celsius", "Hardware monitor for temperature (" + element + ")", gauge,
+                v * 0.001, labels);
       } else if (type == "curr") {
-        out.Add(name + "_amps", "Hardware monitor for current (" + element + ")", gauge, v * 0.001, labels);
+        out.Add(name + "_amps", "Hardware monitor for current (" + element + ")", gauge, v * 0.001,
+                labels);
       } else if (type == "energy") {
         out.Add(name + "_joule_total", "Hardware monitor for joules used so far (" + element + ")",
                 wire::METRIC_TYPE_COUNTER, v / 1000000.0, labels);
       } else if (type == "power" && element == "accuracy") {
-        out.Add(name, "Hardware monitor power meter accuracy, as a ratio", gauge, v / 1000000.0, labels);
-      } else if (type == "power" && (element == "average_interval" || element == "average_interval_min" ||
-                                     element == "average_interval_max")) {
-        out.Add(name + "_seconds", "Hardware monitor power usage update interval (" + element + ")", gauge,
-                v * 0.001, labels);
+        out.Add(name, "Hardware monitor power meter accuracy, as a ratio", gauge, v / 1000000.0,
+                labels);
+      } else if (type == "power" &&
+                 (element == "average_interval" || element == "average_interval_min" ||
+                  element == "average_interval_max")) {
+        out.Add(name + "_seconds", "Hardware monitor power usage update interval (" + element + ")",
+                gauge, v * 0.001, labels);
       } else if (type == "power") {
-        out.Add(name + "_watt", "Hardware monitor for power usage in watts (" + element + ")", gauge,
-                v / 1000000.0, labels);
+        out.Add(name + "_watt", "Hardware monitor for power usage in watts (" + element + ")",
+                gauge, v / 1000000.0, labels);
       } else if (type == "humidity") {
         out.Add(name,
-                "Hardware monitor for humidity, as a ratio (multiply with 100.0 to get the humidity as a "
-                "percentage) (" + element + ")",
+                "Hardware monitor for humidity, as a ratio (multiply with 100.0 to get the "
+                "humidity as a "
+                "percentage) (" +
+                    element + ")",
                 gauge, v / 1000000.0, labels);
-      } else if (type == "fan" && (element == "input" || element == "min" || element == "max" || element == "target")) {
-        out.Add(name + "_rpm", "Hardware monitor for fan revolutions per minute (" + element + ")", gauge, v, labels);
+      } else if (type == "fan" && (element == "input" || element == "min" || element == "max" ||
+                                   element == "target")) {
+        out.Add(name + "_rpm", "Hardware monitor for fan revolutions per minute (" + element + ")",
+                gauge, v, labels);
       } else {
         out.Add(name, "Hardware monitor " + type + " element " + element, gauge, v, labels);
       }
@@ -219,7 +231,8 @@ std::string CleanHwmonName(std::string_view name) {
   out.reserve(name.size());
   for (char c : name) {
     const char lower = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    const bool keep = (lower >= 'a' && lower <= 'z') || (lower >= '0' && lower <= '9') || lower == ':' || lower == '_';
+    const bool keep = (lower >= 'a' && lower <= 'z') || (lower >= '0' && lower <= '9') ||
+                      lower == ':' || lower == '_';
     out += keep ? lower : '_';
   }
   const std::size_t first = out.find_first_not_of('_');

@@ -15,9 +15,9 @@ using Families = std::vector<wire::MetricFamily>;
 constexpr const char* kDevices = "sys/class/infiniband";
 
 struct Counter {
-  const char* file;   // in the port's counters/ or counters_ext/
-  bool extended;      // counters_ext/
-  bool words;         // counts 4-byte words; exported as bytes
+  const char* file;  // in the port's counters/ or counters_ext/
+  bool extended;     // counters_ext/
+  bool words;        // counts 4-byte words; exported as bytes
   const char* metric;
   const char* help;
 };
@@ -27,8 +27,10 @@ constexpr Counter kCounters[] = {
      "Number of multicast packets received"},
     {"port_multicast_xmit_packets", true, false, "legacy_multicast_packets_transmitted_total",
      "Number of multicast packets transmitted"},
-    {"port_rcv_data_64", true, true, "legacy_data_received_bytes_total", "Number of data octets received on all links"},
-    {"port_rcv_packets_64", true, false, "legacy_packets_received_total", "Number of data packets received on all links"},
+    {"port_rcv_data_64", true, true, "legacy_data_received_bytes_total",
+     "Number of data octets received on all links"},
+    {"port_rcv_packets_64", true, false, "legacy_packets_received_total",
+     "Number of data packets received on all links"},
     {"port_unicast_rcv_packets", true, false, "legacy_unicast_packets_received_total",
      "Number of unicast packets received"},
     {"port_unicast_xmit_packets", true, false, "legacy_unicast_packets_transmitted_total",
@@ -39,7 +41,8 @@ constexpr Counter kCounters[] = {
     {"port_xmit_packets_64", true, false, "legacy_packets_transmitted_total",
      "Number of data packets received on all links"},
     {"excessive_buffer_overrun_errors", false, false, "excessive_buffer_overrun_errors_total",
-     "Number of times that OverrunErrors consecutive flow control update periods occurred, each having at "
+     "Number of times that OverrunErrors consecutive flow control update periods occurred, each "
+     "having at "
      "least one overrun error."},
     {"link_downed", false, false, "link_downed_total",
      "Number of times the link failed to recover from an error state and went down"},
@@ -56,7 +59,8 @@ constexpr Counter kCounters[] = {
      "Number of packets received on the switch physical port that are discarded"},
     {"port_xmit_constraint_errors", false, false, "port_constraint_errors_transmitted_total",
      "Number of packets not transmitted from the switch physical port"},
-    {"port_rcv_data", false, true, "port_data_received_bytes_total", "Number of data octets received on all links"},
+    {"port_rcv_data", false, true, "port_data_received_bytes_total",
+     "Number of data octets received on all links"},
     {"port_xmit_data", false, true, "port_data_transmitted_bytes_total",
      "Number of data octets transmitted on all links"},
     {"port_rcv_discards", false, false, "port_discards_received_total",
@@ -70,7 +74,8 @@ constexpr Counter kCounters[] = {
     {"port_xmit_packets", false, false, "port_packets_transmitted_total",
      "Number of packets transmitted on all VLs from this port (including errors)"},
     {"port_xmit_wait", false, false, "port_transmit_wait_total",
-     "Number of ticks during which the port had data to transmit but no data was sent during the entire tick"},
+     "Number of ticks during which the port had data to transmit but no data was sent during the "
+     "entire tick"},
     {"unicast_rcv_packets", false, false, "unicast_packets_received_total",
      "Number of unicast packets received (including errors)"},
     {"unicast_xmit_packets", false, false, "unicast_packets_transmitted_total",
@@ -122,29 +127,33 @@ class InfinibandCollector final : public Collector {
   Result<Families> Gather() const {
     Result<std::vector<FolderEntry>> devices = ListFolder(root_, kDevices);
     if (!devices) return devices.error();
-    auto info = MakeFamily("node_infiniband_info",
-                           "Non-numeric data from /sys/class/infiniband/<device>, value is always 1.",
-                           wire::METRIC_TYPE_GAUGE);
-    auto state = MakeFamily("node_infiniband_state_id",
-                            "State of the InfiniBand port (0: no change, 1: down, 2: init, 3: armed, 4: active, 5: "
-                            "act defer)",
-                            wire::METRIC_TYPE_GAUGE);
-    auto physical_state = MakeFamily("node_infiniband_physical_state_id",
-                                     "Physical state of the InfiniBand port (0: no change, 1: sleep, 2: polling, 3: "
-                                     "disable, 4: shift, 5: link up, 6: link error recover, 7: phytest)",
-                                     wire::METRIC_TYPE_GAUGE);
+    auto info =
+        MakeFamily("node_infiniband_info",
+                   "Non-numeric data from /sys/class/infiniband/<device>, value is always 1.",
+                   wire::METRIC_TYPE_GAUGE);
+    auto state = MakeFamily(
+        "node_infiniband_state_id",
+        "State of the InfiniBand port (0: no change, 1: down, 2: init, 3: armed, 4: active, 5: "
+        "act defer)",
+        wire::METRIC_TYPE_GAUGE);
+    auto physical_state =
+        MakeFamily("node_infiniband_physical_state_id",
+                   "Physical state of the InfiniBand port (0: no change, 1: sleep, 2: polling, 3: "
+                   "disable, 4: shift, 5: link up, 6: link error recover, 7: phytest)",
+                   wire::METRIC_TYPE_GAUGE);
     auto rate = MakeFamily("node_infiniband_rate_bytes_per_second", "Maximum signal transfer rate",
                            wire::METRIC_TYPE_GAUGE);
     Families counters;
     for (const Counter& counter : kCounters) {
-      counters.push_back(
-          MakeFamily(std::string("node_infiniband_") + counter.metric, counter.help, wire::METRIC_TYPE_COUNTER));
+      counters.push_back(MakeFamily(std::string("node_infiniband_") + counter.metric, counter.help,
+                                    wire::METRIC_TYPE_COUNTER));
     }
     for (const FolderEntry& device : *devices) {
       const std::string folder = std::string(kDevices) + "/" + device.name + "/";
       LabelPairs labels = {{"device", device.name}};
-      for (const auto& [file, label] : {std::pair{"board_id", "board_id"}, std::pair{"fw_ver", "firmware_version"},
-                                        std::pair{"hca_type", "hca_type"}}) {
+      for (const auto& [file, label] :
+           {std::pair{"board_id", "board_id"}, std::pair{"fw_ver", "firmware_version"},
+            std::pair{"hca_type", "hca_type"}}) {
         Result<std::string> value = ReadSysAttribute(root_, folder + file);
         if (!value && value.error().code == "not_found" && std::string_view(file) == "hca_type") {
           value = std::string();
@@ -158,10 +167,12 @@ class InfinibandCollector final : public Collector {
       AddSeries(info, 1, labels);
       for (const FolderEntry& port : *ports) {
         const std::optional<std::uint64_t> number = ParseUint(port.name);
-        if (!number || *number > 0xffffffffu) return MakeError("parse_failed", folder + "ports/" + port.name + ": not a port number");
+        if (!number || *number > 0xffffffffu)
+          return MakeError("parse_failed", folder + "ports/" + port.name + ": not a port number");
         const std::string port_folder = folder + "ports/" + port.name + "/";
         const LabelPairs port_labels = {{"device", device.name}, {"port", std::to_string(*number)}};
-        for (const auto& [file, family] : {std::pair{"state", &state}, std::pair{"phys_state", &physical_state}}) {
+        for (const auto& [file, family] :
+             {std::pair{"state", &state}, std::pair{"phys_state", &physical_state}}) {
           Result<std::string> text = ReadFileUnderRoot(root_, port_folder + file);
           if (!text) return text.error();
           const std::optional<std::uint64_t> id = ParseStateId(*text);
@@ -171,7 +182,8 @@ class InfinibandCollector final : public Collector {
         Result<std::string> rate_text = ReadFileUnderRoot(root_, port_folder + "rate");
         if (!rate_text) return rate_text.error();
         const std::optional<std::uint64_t> bytes_per_second = ParseRate(*rate_text);
-        if (!bytes_per_second) return MakeError("parse_failed", port_folder + "rate: not \"N Gb/sec\"");
+        if (!bytes_per_second)
+          return MakeError("parse_failed", port_folder + "rate: not \"N Gb/sec\"");
         AddSeries(rate, static_cast<double>(*bytes_per_second), port_labels);
         Result<std::vector<std::optional<std::uint64_t>>> values = ReadCounters(port_folder);
         if (!values) return values.error();
@@ -187,16 +199,19 @@ class InfinibandCollector final : public Collector {
   }
 
   // The counters of kCounters in its order; none for those the port does not have.
-  Result<std::vector<std::optional<std::uint64_t>>> ReadCounters(const std::string& port_folder) const {
+  Result<std::vector<std::optional<std::uint64_t>>> ReadCounters(
+      const std::string& port_folder) const {
     std::vector<std::optional<std::uint64_t>> values(std::size(kCounters));
     for (const bool extended : {false, true}) {
       const std::string folder = port_folder + (extended ? "counters_ext" : "counters");
       const auto counter_of = [extended](const std::string& file) {
-        return std::find_if(std::begin(kCounters), std::end(kCounters),
-                            [&](const Counter& c) { return c.extended == extended && file == c.file; });
+        return std::find_if(std::begin(kCounters), std::end(kCounters), [&](const Counter& c) {
+          return c.extended == extended && file == c.file;
+        });
       };
       Result<std::vector<AttributeRead>> attributes = ReadAttributesOf(
-          root_, folder, [&](const std::string& file) { return counter_of(file) != std::end(kCounters); },
+          root_, folder,
+          [&](const std::string& file) { return counter_of(file) != std::end(kCounters); },
           /*skip_unreadable=*/true);
       if (!attributes) {
         if (extended && attributes.error().code == "not_found") break;  // older kernels have none

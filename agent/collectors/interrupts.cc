@@ -40,7 +40,8 @@ class InterruptsCollector final : public Collector {
       if (parts.size() < cpus + 2) continue;  // ERR and MIS carry one count, not one per CPU
       std::string name(parts[0].substr(0, parts[0].size() - 1));  // without its ':'
       Interrupt interrupt;
-      interrupt.counts.assign(parts.begin() + 1, parts.begin() + 1 + static_cast<std::ptrdiff_t>(cpus));
+      interrupt.counts.assign(parts.begin() + 1,
+                              parts.begin() + 1 + static_cast<std::ptrdiff_t>(cpus));
       if (ParseInt(name)) {  // a numbered IRQ: its chip, then the devices on it
         interrupt.info = std::string(parts[cpus + 1]);
         interrupt.devices = Join(parts, cpus + 2);
@@ -49,16 +50,20 @@ class InterruptsCollector final : public Collector {
       }
       interrupts[name] = std::move(interrupt);
     }
-    auto family = MakeFamily("node_interrupts_total", "Interrupt details.", wire::METRIC_TYPE_COUNTER);
+    auto family =
+        MakeFamily("node_interrupts_total", "Interrupt details.", wire::METRIC_TYPE_COUNTER);
     for (const auto& [name, interrupt] : interrupts) {
       for (std::size_t cpu = 0; cpu < interrupt.counts.size(); ++cpu) {
         const std::optional<double> count = ParseDouble(interrupt.counts[cpu]);
         if (!count) {
-          return MakeError("parse_failed", "proc/interrupts: \"" + std::string(interrupt.counts[cpu]) +
+          return MakeError("parse_failed", "proc/interrupts: \"" +
+                                               std::string(interrupt.counts[cpu]) +
                                                "\" is not a count (" + name + ")");
         }
         AddSeries(family, *count,
-                  {{"cpu", std::to_string(cpu)}, {"devices", interrupt.devices}, {"info", interrupt.info},
+                  {{"cpu", std::to_string(cpu)},
+                   {"devices", interrupt.devices},
+                   {"info", interrupt.info},
                    {"type", name}});
       }
     }

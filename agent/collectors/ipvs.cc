@@ -22,13 +22,15 @@ struct Endpoint {
 std::optional<Endpoint> ParseEndpoint(std::string_view text) {
   Endpoint endpoint;
   if (text.size() == 13) {
-    const std::optional<std::uint64_t> raw = ParseUintAnyBase("0x" + std::string(text.substr(0, 8)));
+    const std::optional<std::uint64_t> raw =
+        ParseUintAnyBase("0x" + std::string(text.substr(0, 8)));
     if (!raw) return std::nullopt;
-    endpoint.address = std::to_string(*raw >> 24) + "." + std::to_string((*raw >> 16) & 0xff) + "." +
-                       std::to_string((*raw >> 8) & 0xff) + "." + std::to_string(*raw & 0xff);
+    endpoint.address = std::to_string(*raw >> 24) + "." + std::to_string((*raw >> 16) & 0xff) +
+                       "." + std::to_string((*raw >> 8) & 0xff) + "." + std::to_string(*raw & 0xff);
   } else if (text.size() == 46) {
     in6_addr address{};
-    if (inet_pton(AF_INET6, std::string(text.substr(1, 39)).c_str(), &address) != 1) return std::nullopt;
+    if (inet_pton(AF_INET6, std::string(text.substr(1, 39)).c_str(), &address) != 1)
+      return std::nullopt;
     char printed[INET6_ADDRSTRLEN];
     if (IN6_IS_ADDR_V4MAPPED(&address)) {
       inet_ntop(AF_INET, &address.s6_addr[12], printed, sizeof printed);
@@ -41,7 +43,8 @@ std::optional<Endpoint> ParseEndpoint(std::string_view text) {
   }
   const std::string_view port_hex = text.substr(text.size() - 4);
   const std::optional<std::uint64_t> port = ParseUintAnyBase("0x" + std::string(port_hex));
-  if (!port || *port > 0xffff || port_hex.find_first_of("+-_xX") != std::string_view::npos) return std::nullopt;
+  if (!port || *port > 0xffff || port_hex.find_first_of("+-_xX") != std::string_view::npos)
+    return std::nullopt;
   endpoint.port = static_cast<std::uint16_t>(*port);
   return endpoint;
 }
@@ -51,17 +54,20 @@ Result<std::vector<std::uint64_t>> ParseTotals(std::string_view text) {
   std::vector<std::string_view> lines;
   for (int i = 0; i < 3; ++i) {
     const std::size_t end = text.find('\n');
-    if (end == std::string_view::npos) return MakeError("parse_failed", "proc/net/ip_vs_stats: too short");
+    if (end == std::string_view::npos)
+      return MakeError("parse_failed", "proc/net/ip_vs_stats: too short");
     lines.push_back(text.substr(0, end));
     text.remove_prefix(end + 1);
   }
   const std::vector<std::string_view> fields = SplitWords(lines[2]);
-  if (fields.size() != 5) return MakeError("parse_failed", "proc/net/ip_vs_stats: expected 5 totals");
+  if (fields.size() != 5)
+    return MakeError("parse_failed", "proc/net/ip_vs_stats: expected 5 totals");
   std::vector<std::uint64_t> totals;
   for (std::string_view field : fields) {
     const std::optional<std::uint64_t> value = ParseUintAnyBase("0x" + std::string(field));
     if (!value || field.find_first_of("_xX") != std::string_view::npos) {
-      return MakeError("parse_failed", "proc/net/ip_vs_stats: \"" + std::string(field) + "\" is not hexadecimal");
+      return MakeError("parse_failed",
+                       "proc/net/ip_vs_stats: \"" + std::string(field) + "\" is not hexadecimal");
     }
     totals.push_back(*value);
   }
@@ -82,10 +88,14 @@ Result<std::map<LabelPairs, BackendSums>> ParseBackends(std::string_view text) {
   bool has_local_address = false;
   for (std::string_view line : SplitLines(text)) {
     const std::vector<std::string_view> fields = SplitWords(line);
-    if (fields.size() < 2 || fields[0] == "IP" || fields[0] == "Prot" || fields[1] == "RemoteAddress:Port") continue;
+    if (fields.size() < 2 || fields[0] == "IP" || fields[0] == "Prot" ||
+        fields[1] == "RemoteAddress:Port")
+      continue;
     if (fields[0] == "TCP" || fields[0] == "UDP") {
       const std::optional<Endpoint> endpoint = ParseEndpoint(fields[1]);
-      if (!endpoint) return MakeError("parse_failed", "proc/net/ip_vs: unexpected address " + std::string(fields[1]));
+      if (!endpoint)
+        return MakeError("parse_failed",
+                         "proc/net/ip_vs: unexpected address " + std::string(fields[1]));
       proto = std::string(fields[0]);
       mark.clear();
       local = *endpoint;
@@ -97,12 +107,15 @@ Result<std::map<LabelPairs, BackendSums>> ParseBackends(std::string_view text) {
       has_local_address = false;
     } else if (fields[0] == "->" && fields.size() >= 6) {
       const std::optional<Endpoint> remote = ParseEndpoint(fields[1]);
-      if (!remote) return MakeError("parse_failed", "proc/net/ip_vs: unexpected address " + std::string(fields[1]));
+      if (!remote)
+        return MakeError("parse_failed",
+                         "proc/net/ip_vs: unexpected address " + std::string(fields[1]));
       const std::optional<std::uint64_t> weight = ParseUint(fields[3]);
       const std::optional<std::uint64_t> active = ParseUint(fields[4]);
       const std::optional<std::uint64_t> inactive = ParseUint(fields[5]);
       if (!weight || !active || !inactive) {
-        return MakeError("parse_failed", "proc/net/ip_vs: bad counts for " + std::string(fields[1]));
+        return MakeError("parse_failed",
+                         "proc/net/ip_vs: bad counts for " + std::string(fields[1]));
       }
       const LabelPairs labels = {{"local_address", has_local_address ? local.address : ""},
                                  {"local_mark", mark},
@@ -126,7 +139,8 @@ class IpvsCollector final : public Collector {
 
   Result<Families> Collect() override {
     Result<std::string> stats = ReadFileUnderRoot(root_, "proc/net/ip_vs_stats");
-    if (!stats) return stats.error().code == "not_found" ? Result<Families>(Families{}) : stats.error();
+    if (!stats)
+      return stats.error().code == "not_found" ? Result<Families>(Families{}) : stats.error();
     Result<std::vector<std::uint64_t>> totals = ParseTotals(*stats);
     if (!totals) return totals.error();
     Families out;
@@ -146,10 +160,13 @@ class IpvsCollector final : public Collector {
     Result<std::map<LabelPairs, BackendSums>> backends = ParseBackends(*table);
     if (!backends) return backends.error();
     auto active = MakeFamily("node_ipvs_backend_connections_active",
-                             "The current active connections by local and remote address.", wire::METRIC_TYPE_GAUGE);
+                             "The current active connections by local and remote address.",
+                             wire::METRIC_TYPE_GAUGE);
     auto inactive = MakeFamily("node_ipvs_backend_connections_inactive",
-                               "The current inactive connections by local and remote address.", wire::METRIC_TYPE_GAUGE);
-    auto weight = MakeFamily("node_ipvs_backend_weight", "The current backend weight by local and remote address.",
+                               "The current inactive connections by local and remote address.",
+                               wire::METRIC_TYPE_GAUGE);
+    auto weight = MakeFamily("node_ipvs_backend_weight",
+                             "The current backend weight by local and remote address.",
                              wire::METRIC_TYPE_GAUGE);
     for (const auto& [labels, sum] : *backends) {
       AddSeries(active, static_cast<double>(sum.active), labels);

@@ -90,7 +90,8 @@ Result<Families> ParseFileNr(std::string_view text) {
 Result<Families> EntropyFamilies(std::string_view available, std::string_view pool_size) {
   std::optional<double> bits = ParseDouble(Trim(available));
   std::optional<double> pool = ParseDouble(Trim(pool_size));
-  if (!bits || !pool) return MakeError("parse_failed", "entropy: cannot parse the kernel's figures");
+  if (!bits || !pool)
+    return MakeError("parse_failed", "entropy: cannot parse the kernel's figures");
   Families out;
   AddGauge(out, "node_entropy_available_bits", "Bits of available entropy.", *bits);
   AddGauge(out, "node_entropy_pool_size_bits", "Bits of entropy pool.", *pool);
@@ -107,7 +108,8 @@ Result<PressureLine> ParsePressure(std::string_view text) {
     for (std::string_view field : fields) {
       if (field.substr(0, 6) == "total=") total = ParseDouble(field.substr(6));
     }
-    if (!total) return MakeError("parse_failed", "pressure: no total in \"" + std::string(line) + "\"");
+    if (!total)
+      return MakeError("parse_failed", "pressure: no total in \"" + std::string(line) + "\"");
     if (fields[0] == "some") {
       parsed.some_total_us = *total;
       some = true;
@@ -156,19 +158,17 @@ Gather PressureGather() {
 
 std::unique_ptr<Collector> MakeSockstatCollector(std::string root) {
   const double page_size = static_cast<double>(sysconf(_SC_PAGESIZE));
-  return MakeFileCollector("sockstat", std::move(root),
-                           [page_size](const ReadRelative& read) -> Result<Families> {
-                             auto parse = [page_size](std::string_view text) {
-                               return ParseSockstat(text, page_size);
-                             };
-                             Result<Families> v4 = ReadAndParse(read, "proc/net/sockstat", parse);
-                             if (!v4) return v4;
-                             // No sockstat6 without IPv6.
-                             if (Result<Families> v6 = ReadAndParse(read, "proc/net/sockstat6", parse)) {
-                               for (auto& family : *v6) v4->push_back(std::move(family));
-                             }
-                             return v4;
-                           });
+  return MakeFileCollector(
+      "sockstat", std::move(root), [page_size](const ReadRelative& read) -> Result<Families> {
+        auto parse = [page_size](std::string_view text) { return ParseSockstat(text, page_size); };
+        Result<Families> v4 = ReadAndParse(read, "proc/net/sockstat", parse);
+        if (!v4) return v4;
+        // No sockstat6 without IPv6.
+        if (Result<Families> v6 = ReadAndParse(read, "proc/net/sockstat6", parse)) {
+          for (auto& family : *v6) v4->push_back(std::move(family));
+        }
+        return v4;
+      });
 }
 
 std::unique_ptr<Collector> MakeVmstatCollector(std::string root, const std::string& fields) {
@@ -188,15 +188,14 @@ std::unique_ptr<Collector> MakeFilefdCollector(std::string root) {
 }
 
 std::unique_ptr<Collector> MakeEntropyCollector(std::string root) {
-  return MakeFileCollector("entropy", std::move(root),
-                           [](const ReadRelative& read) -> Result<Families> {
-                             Result<std::string> available =
-                                 read("proc/sys/kernel/random/entropy_avail");
-                             if (!available) return available.error();
-                             Result<std::string> pool = read("proc/sys/kernel/random/poolsize");
-                             if (!pool) return pool.error();
-                             return EntropyFamilies(*available, *pool);
-                           });
+  return MakeFileCollector(
+      "entropy", std::move(root), [](const ReadRelative& read) -> Result<Families> {
+        Result<std::string> available = read("proc/sys/kernel/random/entropy_avail");
+        if (!available) return available.error();
+        Result<std::string> pool = read("proc/sys/kernel/random/poolsize");
+        if (!pool) return pool.error();
+        return EntropyFamilies(*available, *pool);
+      });
 }
 
 std::unique_ptr<Collector> MakePressureCollector(std::string root) {
@@ -204,13 +203,14 @@ std::unique_ptr<Collector> MakePressureCollector(std::string root) {
 }
 
 std::vector<wire::MetricFamily> ParseSchedstat(std::string_view text) {
-  auto running = MakeFamily("node_schedstat_running_seconds_total",
-                            "Number of seconds CPU spent running a process.", wire::METRIC_TYPE_COUNTER);
+  auto running =
+      MakeFamily("node_schedstat_running_seconds_total",
+                 "Number of seconds CPU spent running a process.", wire::METRIC_TYPE_COUNTER);
   auto waiting = MakeFamily("node_schedstat_waiting_seconds_total",
                             "Number of seconds spent by processing waiting for this CPU.",
                             wire::METRIC_TYPE_COUNTER);
-  auto timeslices = MakeFamily("node_schedstat_timeslices_total", "Number of timeslices executed by CPU.",
-                               wire::METRIC_TYPE_COUNTER);
+  auto timeslices = MakeFamily("node_schedstat_timeslices_total",
+                               "Number of timeslices executed by CPU.", wire::METRIC_TYPE_COUNTER);
   for (std::string_view line : SplitLines(text)) {
     if (line.rfind("cpu", 0) != 0) continue;
     // node_exporter's procfs: "cpu(\d+)" then nine numbers, each after a single space.
@@ -218,7 +218,8 @@ std::vector<wire::MetricFamily> ParseSchedstat(std::string_view text) {
     std::size_t start = 0;
     while (start <= line.size()) {
       const std::size_t space = line.find(' ', start);
-      parts.push_back(line.substr(start, space == std::string_view::npos ? line.npos : space - start));
+      parts.push_back(
+          line.substr(start, space == std::string_view::npos ? line.npos : space - start));
       if (space == std::string_view::npos) break;
       start = space + 1;
     }
@@ -226,7 +227,8 @@ std::vector<wire::MetricFamily> ParseSchedstat(std::string_view text) {
     if (cpu.empty() || !ParseUint(cpu) || parts.size() < 10) continue;
     std::optional<std::uint64_t> numbers[9];
     bool all = true;
-    for (std::size_t i = 0; i < 9; ++i) all = all && (numbers[i] = ParseUint(parts[i + 1])).has_value();
+    for (std::size_t i = 0; i < 9; ++i)
+      all = all && (numbers[i] = ParseUint(parts[i + 1])).has_value();
     if (!all) continue;
     const LabelPairs labels = {{"cpu", std::string(cpu)}};
     AddSeries(running, static_cast<double>(*numbers[6]) / 1e9, labels);
@@ -239,14 +241,16 @@ std::vector<wire::MetricFamily> ParseSchedstat(std::string_view text) {
 }
 
 std::unique_ptr<Collector> MakeSchedstatCollector(std::string root) {
-  return MakeFileCollector("schedstat", std::move(root), [](const ReadRelative& read) -> Result<Families> {
-    Result<std::string> text = read("proc/schedstat");
-    if (!text) {
-      if (text.error().code == "not_found") return Families{};  // CONFIG_SCHEDSTATS off
-      return text.error();
-    }
-    return ParseSchedstat(*text);
-  });
+  return MakeFileCollector("schedstat", std::move(root),
+                           [](const ReadRelative& read) -> Result<Families> {
+                             Result<std::string> text = read("proc/schedstat");
+                             if (!text) {
+                               if (text.error().code == "not_found")
+                                 return Families{};  // CONFIG_SCHEDSTATS off
+                               return text.error();
+                             }
+                             return ParseSchedstat(*text);
+                           });
 }
 
 }  // namespace vigil::agent

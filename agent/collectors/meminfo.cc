@@ -44,8 +44,8 @@ Result<std::vector<wire::MetricFamily>> ParseMeminfo(std::string_view text) {
     std::uint64_t value = 0;
     auto [ptr, ec] = std::from_chars(rest.data(), rest.data() + rest.size(), value);
     if (ec != std::errc()) return bad();
-    const std::string_view unit = std::string_view(ptr, static_cast<std::size_t>(
-                                                            rest.data() + rest.size() - ptr));
+    const std::string_view unit =
+        std::string_view(ptr, static_cast<std::size_t>(rest.data() + rest.size() - ptr));
     std::string name = "node_memory_" + MetricField(field);
     double scaled = static_cast<double>(value);
     if (unit == " kB") {

@@ -66,9 +66,14 @@ std::int64_t ParseIntAnyBase(std::string text) {
   if (text.empty()) return 0;
   std::uint64_t magnitude = 0;
   for (char c : text) {
-    int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'z' ? c - 'a' + 10 : c >= 'A' && c <= 'Z' ? c - 'A' + 10 : 99;
+    int digit = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'z' ? c - 'a' + 10
+                : c >= 'A' && c <= 'Z' ? c - 'A' + 10
+                                       : 99;
     if (digit >= base) return 0;
-    if (magnitude > (UINT64_MAX - static_cast<std::uint64_t>(digit)) / static_cast<std::uint64_t>(base)) return 0;
+    if (magnitude >
+        (UINT64_MAX - static_cast<std::uint64_t>(digit)) / static_cast<std::uint64_t>(base))
+      return 0;
     magnitude = magnitude * static_cast<std::uint64_t>(base) + static_cast<std::uint64_t>(digit);
   }
   const std::uint64_t limit = negative ? (1ULL << 63) : (1ULL << 63) - 1;
@@ -103,10 +108,10 @@ class NetclassCollector final : public Collector {
                            wire::METRIC_TYPE_GAUGE);
     std::map<std::string, wire::MetricFamily> numeric;
     for (const Attribute& attribute : kNumeric) {
-      numeric.emplace(attribute.metric,
-                      MakeFamily(std::string("node_network_") + attribute.metric,
-                                 std::string("Network device property: ") + attribute.metric,
-                                 attribute.type));
+      numeric.emplace(
+          attribute.metric,
+          MakeFamily(std::string("node_network_") + attribute.metric,
+                     std::string("Network device property: ") + attribute.metric, attribute.type));
     }
     for (const std::string& device : devices) {
       const std::string base = std::string(kNetClass) + "/" + device + "/";
@@ -136,14 +141,19 @@ class NetclassCollector final : public Collector {
       }
       AddSeries(up, text["operstate"] == "up" ? 1 : 0, {{"device", device}});
       AddSeries(info, 1,
-                {{"device", device}, {"address", text["address"]}, {"broadcast", text["broadcast"]},
-                 {"duplex", text["duplex"]}, {"operstate", text["operstate"]}, {"ifalias", text["ifalias"]}});
+                {{"device", device},
+                 {"address", text["address"]},
+                 {"broadcast", text["broadcast"]},
+                 {"duplex", text["duplex"]},
+                 {"operstate", text["operstate"]},
+                 {"ifalias", text["ifalias"]}});
       for (const Attribute& attribute : kNumeric) {
         auto value = read(attribute.file);
         if (!value) return value.error();
         if (!*value) continue;
         std::int64_t number = ParseIntAnyBase(**value);
-        // Mbit/s to bytes per second, in integers as upstream computes it (-1, unknown, stays negative).
+        // Mbit/s to bytes per second, in integers as upstream computes it (-1, unknown, stays
+        // negative).
         if (std::string(attribute.file) == "speed") number = number * 1000 * 1000 / 8;
         AddSeries(numeric.at(attribute.metric), static_cast<double>(number), {{"device", device}});
       }
@@ -167,38 +177,44 @@ std::unique_ptr<Collector> MakeNetclassCollector(std::string root) {
 }
 
 std::unique_ptr<Collector> MakeBondingCollector(std::string root) {
-  return MakeFileCollector("bonding", std::move(root), [](const ReadRelative& read) -> Result<Families> {
-    const std::string net = std::string(kNetClass) + "/";
-    auto slaves = MakeFamily("node_bonding_slaves", "Number of configured slaves per bonding interface.",
-                             wire::METRIC_TYPE_GAUGE);
-    auto active = MakeFamily("node_bonding_active", "Number of active slaves per bonding interface.",
-                             wire::METRIC_TYPE_GAUGE);
-    // Any missing file means no bonding to report (upstream's ErrNoData), not a failure.
-    const auto absent = [](const Error& error) { return error.code == "not_found"; };
-    Result<std::string> masters = read(net + "bonding_masters");
-    if (!masters) return absent(masters.error()) ? Result<Families>(Families{}) : masters.error();
-    for (std::string_view master : SplitWords(*masters)) {
-      const std::string base = net + std::string(master) + "/";
-      Result<std::string> members = read(base + "bonding/slaves");
-      if (!members) return absent(members.error()) ? Result<Families>(Families{}) : members.error();
-      double configured = 0, up = 0;
-      for (std::string_view slave : SplitWords(*members)) {
-        Result<std::string> state = read(base + "lower_" + std::string(slave) + "/bonding_slave/mii_status");
-        if (!state && absent(state.error())) {
-          state = read(base + "slave_" + std::string(slave) + "/bonding_slave/mii_status");
+  return MakeFileCollector(
+      "bonding", std::move(root), [](const ReadRelative& read) -> Result<Families> {
+        const std::string net = std::string(kNetClass) + "/";
+        auto slaves =
+            MakeFamily("node_bonding_slaves", "Number of configured slaves per bonding interface.",
+                       wire::METRIC_TYPE_GAUGE);
+        auto active =
+            MakeFamily("node_bonding_active", "Number of active slaves per bonding interface.",
+                       wire::METRIC_TYPE_GAUGE);
+        // Any missing file means no bonding to report (upstream's ErrNoData), not a failure.
+        const auto absent = [](const Error& error) { return error.code == "not_found"; };
+        Result<std::string> masters = read(net + "bonding_masters");
+        if (!masters)
+          return absent(masters.error()) ? Result<Families>(Families{}) : masters.error();
+        for (std::string_view master : SplitWords(*masters)) {
+          const std::string base = net + std::string(master) + "/";
+          Result<std::string> members = read(base + "bonding/slaves");
+          if (!members)
+            return absent(members.error()) ? Result<Families>(Families{}) : members.error();
+          double configured = 0, up = 0;
+          for (std::string_view slave : SplitWords(*members)) {
+            Result<std::string> state =
+                read(base + "lower_" + std::string(slave) + "/bonding_slave/mii_status");
+            if (!state && absent(state.error())) {
+              state = read(base + "slave_" + std::string(slave) + "/bonding_slave/mii_status");
+            }
+            if (!state) return absent(state.error()) ? Result<Families>(Families{}) : state.error();
+            ++configured;
+            if (Trim(*state) == "up") ++up;
+          }
+          AddSeries(slaves, configured, {{"master", std::string(master)}});
+          AddSeries(active, up, {{"master", std::string(master)}});
         }
-        if (!state) return absent(state.error()) ? Result<Families>(Families{}) : state.error();
-        ++configured;
-        if (Trim(*state) == "up") ++up;
-      }
-      AddSeries(slaves, configured, {{"master", std::string(master)}});
-      AddSeries(active, up, {{"master", std::string(master)}});
-    }
-    Families out;
-    out.push_back(std::move(slaves));
-    out.push_back(std::move(active));
-    return out;
-  });
+        Families out;
+        out.push_back(std::move(slaves));
+        out.push_back(std::move(active));
+        return out;
+      });
 }
 
 }  // namespace vigil::agent

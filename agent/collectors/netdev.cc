@@ -18,7 +18,8 @@ Result<std::vector<wire::MetricFamily>> ParseNetdev(
     return MakeError("parse_failed", "/proc/net/dev: unexpected header");
   }
   std::vector<std::string> names;
-  for (std::string_view column : SplitFields(header.substr(first_bar + 1, second_bar - first_bar - 1))) {
+  for (std::string_view column :
+       SplitFields(header.substr(first_bar + 1, second_bar - first_bar - 1))) {
     names.push_back("receive_" + std::string(column));
   }
   for (std::string_view column : SplitFields(header.substr(second_bar + 1))) {
@@ -59,12 +60,13 @@ std::unique_ptr<Collector> MakeNetdevCollector(NetdevOptions options) {
   auto devices = std::make_shared<NameFilter>(
       options.device_include, options.device_include.empty() ? options.device_exclude : "");
   auto keep = [devices](const std::string& device) { return devices->Keep(device); };
-  return MakeFileCollector("netdev", options.root,
-                           [keep](const ReadRelative& read) -> Result<std::vector<wire::MetricFamily>> {
-                             Result<std::string> text = read("proc/net/dev");
-                             if (!text) return text.error();
-                             return ParseNetdev(*text, keep);
-                           });
+  return MakeFileCollector(
+      "netdev", options.root,
+      [keep](const ReadRelative& read) -> Result<std::vector<wire::MetricFamily>> {
+        Result<std::string> text = read("proc/net/dev");
+        if (!text) return text.error();
+        return ParseNetdev(*text, keep);
+      });
 }
 
 }  // namespace vigil::agent

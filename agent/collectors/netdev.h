@@ -19,8 +19,8 @@ struct NetdevOptions {
 };
 
 // All devices of /proc/net/dev; filtering happens in the collector.
-Result<std::vector<wire::MetricFamily>> ParseNetdev(std::string_view text,
-                                                   const std::function<bool(const std::string&)>& keep);
+Result<std::vector<wire::MetricFamily>> ParseNetdev(
+    std::string_view text, const std::function<bool(const std::string&)>& keep);
 
 std::unique_ptr<Collector> MakeNetdevCollector(NetdevOptions options);
 

@@ -54,9 +54,10 @@ std::vector<wire::MetricFamily> NetstatFamilies(const std::vector<ProtocolStat>&
   for (const ProtocolStat& stat : stats) {
     key.assign(stat.protocol).append("_").append(stat.field);
     if (!fields.Keep(key)) continue;
-    auto family = MakeFamily("node_netstat_" + key,
-                             "Statistic " + std::string(stat.protocol) + std::string(stat.field) + ".",
-                             wire::METRIC_TYPE_UNTYPED);
+    auto family =
+        MakeFamily("node_netstat_" + key,
+                   "Statistic " + std::string(stat.protocol) + std::string(stat.field) + ".",
+                   wire::METRIC_TYPE_UNTYPED);
     AddSeries(family, stat.value);
     out.push_back(std::move(family));
   }
@@ -76,7 +77,8 @@ std::unique_ptr<Collector> MakeNetstatCollector(NetstatOptions options) {
           if (!text) return text.error();
           texts.push_back(std::move(*text));
           Result<std::vector<ProtocolStat>> stats = ParseNetstatPairs(texts.back());
-          if (!stats) return MakeError("parse_failed", std::string(file) + ": " + stats.error().message);
+          if (!stats)
+            return MakeError("parse_failed", std::string(file) + ": " + stats.error().message);
           all.insert(all.end(), stats->begin(), stats->end());
         }
         // Without IPv6 there is no snmp6: that is not an error.

@@ -18,17 +18,21 @@ class NvmeCollector final : public Collector {
   Result<std::vector<wire::MetricFamily>> Collect() override {
     std::vector<std::string> devices;
     std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(root_) / kNvme, ec)) {
+    for (const auto& entry :
+         std::filesystem::directory_iterator(std::filesystem::path(root_) / kNvme, ec)) {
       devices.push_back(entry.path().filename().string());
     }
     std::sort(devices.begin(), devices.end());
-    auto info = MakeFamily("node_nvme_info", "Non-numeric data from /sys/class/nvme/<device>, value is always 1.",
+    auto info = MakeFamily("node_nvme_info",
+                           "Non-numeric data from /sys/class/nvme/<device>, value is always 1.",
                            wire::METRIC_TYPE_GAUGE);
     for (const std::string& device : devices) {
       LabelPairs labels = {{"device", device}};
-      for (const auto& [file, label] : {std::pair{"firmware_rev", "firmware_revision"}, std::pair{"model", "model"},
-                                        std::pair{"serial", "serial"}, std::pair{"state", "state"}}) {
-        Result<std::string> value = ReadSysAttribute(root_, std::string(kNvme) + "/" + device + "/" + file);
+      for (const auto& [file, label] :
+           {std::pair{"firmware_rev", "firmware_revision"}, std::pair{"model", "model"},
+            std::pair{"serial", "serial"}, std::pair{"state", "state"}}) {
+        Result<std::string> value =
+            ReadSysAttribute(root_, std::string(kNvme) + "/" + device + "/" + file);
         if (!value) {
           // As upstream: a controller without one of these means no NVMe data at all.
           if (value.error().code == "not_found") return std::vector<wire::MetricFamily>{};

@@ -83,10 +83,11 @@ const std::map<std::string, Numeric>& NumericAttributes() {
 
 // Text attributes that become labels of node_power_supply_info (the file name is the label).
 bool IsInfoAttribute(const std::string& file) {
-  static const char* const kInfo[] = {"capacity_level", "charge_type", "health", "manufacturer",
-                                      "model_name", "serial_number", "status", "technology",
-                                      "type", "usb_type", "scope"};
-  return std::any_of(std::begin(kInfo), std::end(kInfo), [&](const char* name) { return file == name; });
+  static const char* const kInfo[] = {"capacity_level", "charge_type",   "health", "manufacturer",
+                                      "model_name",     "serial_number", "status", "technology",
+                                      "type",           "usb_type",      "scope"};
+  return std::any_of(std::begin(kInfo), std::end(kInfo),
+                     [&](const char* name) { return file == name; });
 }
 
 class PowerSupplyCollector final : public Collector {
@@ -109,9 +110,10 @@ class PowerSupplyCollector final : public Collector {
     for (const FolderEntry& supply : *supplies) {
       const std::string folder = std::string(kPowerSupplies) + "/" + supply.name;
       // Upstream reads every regular file of the device folder; only the ones it knows matter.
-      Result<std::vector<AttributeRead>> attributes = ReadAttributesOf(root_, folder, [](const std::string& file) {
-        return NumericAttributes().count(file) > 0 || IsInfoAttribute(file);
-      });
+      Result<std::vector<AttributeRead>> attributes =
+          ReadAttributesOf(root_, folder, [](const std::string& file) {
+            return NumericAttributes().count(file) > 0 || IsInfoAttribute(file);
+          });
       if (!attributes) return attributes.error();
       LabelPairs info = {{"power_supply", supply.name}};
       for (const auto& [file, value] : *attributes) {
@@ -125,8 +127,9 @@ class PowerSupplyCollector final : public Collector {
         if (numeric.metric == nullptr) continue;
         const std::string metric = numeric.metric;
         families.Add("node_power_supply_" + metric,
-                     metric + " value of /sys/class/power_supply/<power_supply>.", wire::METRIC_TYPE_GAUGE,
-                     static_cast<double>(*number) / numeric.divisor, {{"power_supply", supply.name}});
+                     metric + " value of /sys/class/power_supply/<power_supply>.",
+                     wire::METRIC_TYPE_GAUGE, static_cast<double>(*number) / numeric.divisor,
+                     {{"power_supply", supply.name}});
       }
       std::sort(info.begin(), info.end());
       families.Add("node_power_supply_info", "info of /sys/class/power_supply/<power_supply>.",

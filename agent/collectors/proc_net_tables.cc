@@ -41,9 +41,9 @@ Result<Families> ParseSoftnet(std::string_view text) {
                               wire::METRIC_TYPE_COUNTER);
   auto dropped = MakeFamily("node_softnet_dropped_total", "Number of dropped packets",
                             wire::METRIC_TYPE_COUNTER);
-  auto squeezed = MakeFamily("node_softnet_times_squeezed_total",
-                             "Number of times processing packets ran out of quota",
-                             wire::METRIC_TYPE_COUNTER);
+  auto squeezed =
+      MakeFamily("node_softnet_times_squeezed_total",
+                 "Number of times processing packets ran out of quota", wire::METRIC_TYPE_COUNTER);
   int cpu = 0;
   for (std::string_view line : SplitLines(text)) {
     const std::vector<std::string_view> columns = SplitFields(line);
@@ -54,8 +54,11 @@ Result<Families> ParseSoftnet(std::string_view text) {
     wire::MetricFamily* families[] = {&processed, &dropped, &squeezed};
     const LabelPairs labels = {{"cpu", std::to_string(cpu)}};
     for (int i = 0; i < 3; ++i) {
-      std::optional<std::uint64_t> value = ParseHex(columns[static_cast<std::size_t>(i)], 0xffffffff);
-      if (!value) return MakeError("parse_failed", "softnet_stat: bad hex field on line " + std::to_string(cpu + 1));
+      std::optional<std::uint64_t> value =
+          ParseHex(columns[static_cast<std::size_t>(i)], 0xffffffff);
+      if (!value)
+        return MakeError("parse_failed",
+                         "softnet_stat: bad hex field on line " + std::to_string(cpu + 1));
       AddSeries(*families[i], static_cast<double>(*value), labels);
     }
     ++cpu;
@@ -70,7 +73,8 @@ Result<UdpQueues> SumUdpQueues(std::string_view text) {
   const std::vector<std::string_view> lines = SplitLines(text);
   for (std::size_t i = 1; i < lines.size(); ++i) {  // the first line is the header
     const std::vector<std::string_view> fields = SplitFields(lines[i]);
-    if (fields.size() < 10) return MakeError("parse_failed", "udp: a socket line has fewer than 10 columns");
+    if (fields.size() < 10)
+      return MakeError("parse_failed", "udp: a socket line has fewer than 10 columns");
     const std::string_view queues = fields[4];
     const std::size_t colon = queues.find(':');
     std::optional<std::uint64_t> tx, rx;
@@ -78,7 +82,9 @@ Result<UdpQueues> SumUdpQueues(std::string_view text) {
       tx = ParseHex(queues.substr(0, colon), UINT64_MAX);
       rx = ParseHex(queues.substr(colon + 1), UINT64_MAX);
     }
-    if (!tx || !rx) return MakeError("parse_failed", "udp: bad tx_queue:rx_queue \"" + std::string(queues) + "\"");
+    if (!tx || !rx)
+      return MakeError("parse_failed",
+                       "udp: bad tx_queue:rx_queue \"" + std::string(queues) + "\"");
     sum.tx += *tx;
     sum.rx += *rx;
   }
@@ -90,7 +96,8 @@ Gather UdpQueuesGather() {
     auto family = MakeFamily("node_udp_queues",
                              "Number of allocated memory in the kernel for UDP datagrams in bytes.",
                              wire::METRIC_TYPE_GAUGE);
-    for (const auto& [file, ip] : {std::pair{"proc/net/udp", "v4"}, std::pair{"proc/net/udp6", "v6"}}) {
+    for (const auto& [file, ip] :
+         {std::pair{"proc/net/udp", "v4"}, std::pair{"proc/net/udp6", "v6"}}) {
       Result<std::string> text = read(file);
       if (!text) {
         if (NotFound(text.error())) continue;  // no IPv6, say
@@ -117,7 +124,8 @@ Gather ConntrackGather() {
     };
     Result<std::uint64_t> count = ReadUintFile(read, "proc/sys/net/netfilter/nf_conntrack_count");
     if (!count) return NotFound(count.error()) ? Result<Families>(Families{}) : count.error();
-    gauge("node_nf_conntrack_entries", "Number of currently allocated flow entries for connection tracking.",
+    gauge("node_nf_conntrack_entries",
+          "Number of currently allocated flow entries for connection tracking.",
           static_cast<double>(*count));
     Result<std::uint64_t> limit = ReadUintFile(read, "proc/sys/net/netfilter/nf_conntrack_max");
     if (!limit) return NotFound(limit.error()) ? Result<Families>(std::move(out)) : limit.error();
@@ -142,7 +150,8 @@ Gather ConntrackGather() {
          "Number of entries for which list insertion was attempted but failed."},
         {10, "node_nf_conntrack_stat_drop", "Number of packets dropped due to conntrack failure."},
         {11, "node_nf_conntrack_stat_early_drop",
-         "Number of dropped conntrack entries to make room for new ones, if maximum table size was reached."},
+         "Number of dropped conntrack entries to make room for new ones, if maximum table size was "
+         "reached."},
         {16, "node_nf_conntrack_stat_search_restart",
          "Number of conntrack table lookups which had to be restarted due to hashtable resizes."}};
     std::uint64_t sums[std::size(kColumns)] = {};
@@ -167,11 +176,12 @@ Gather ConntrackGather() {
 }
 
 std::unique_ptr<Collector> MakeArpCollector(std::string root) {
-  return MakeFileCollector("arp", std::move(root), [](const ReadRelative& read) -> Result<Families> {
-    Result<std::string> text = read("proc/net/arp");
-    if (!text) return NotFound(text.error()) ? Result<Families>(Families{}) : text.error();
-    return ParseArp(*text);
-  });
+  return MakeFileCollector(
+      "arp", std::move(root), [](const ReadRelative& read) -> Result<Families> {
+        Result<std::string> text = read("proc/net/arp");
+        if (!text) return NotFound(text.error()) ? Result<Families>(Families{}) : text.error();
+        return ParseArp(*text);
+      });
 }
 
 std::unique_ptr<Collector> MakeConntrackCollector(std::string root) {
@@ -179,11 +189,12 @@ std::unique_ptr<Collector> MakeConntrackCollector(std::string root) {
 }
 
 std::unique_ptr<Collector> MakeSoftnetCollector(std::string root) {
-  return MakeFileCollector("softnet", std::move(root), [](const ReadRelative& read) -> Result<Families> {
-    Result<std::string> text = read("proc/net/softnet_stat");
-    if (!text) return NotFound(text.error()) ? Result<Families>(Families{}) : text.error();
-    return ParseSoftnet(*text);
-  });
+  return MakeFileCollector(
+      "softnet", std::move(root), [](const ReadRelative& read) -> Result<Families> {
+        Result<std::string> text = read("proc/net/softnet_stat");
+        if (!text) return NotFound(text.error()) ? Result<Families>(Families{}) : text.error();
+        return ParseSoftnet(*text);
+      });
 }
 
 std::unique_ptr<Collector> MakeUdpQueuesCollector(std::string root) {

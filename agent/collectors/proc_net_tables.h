@@ -4,7 +4,7 @@
 //   "conntrack"   /proc/sys/net/netfilter/nf_conntrack_{count,max}, /proc/net/stat/nf_conntrack
 //                                                    node_nf_conntrack_entries{,_limit},
 //                                                    node_nf_conntrack_stat_* (summed over CPUs)
-//   "softnet"     /proc/net/softnet_stat             node_softnet_{processed,dropped,times_squeezed}_total{cpu}
+//   "softnet"     /proc/net/softnet_stat node_softnet_{processed,dropped,times_squeezed}_total{cpu}
 //   "udp_queues"  /proc/net/udp, /proc/net/udp6      node_udp_queues{ip,queue}
 // A table the kernel does not have (no conntrack module, no IPv6) yields no series, not an error.
 

@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-
 #include "agent/collectors/text.h"
 #include "common/metric_builder.h"
 
@@ -16,9 +15,8 @@ Result<ProcStat> ParseProcStat(std::string_view text) {
     if (key.size() > 3 && key.substr(0, 3) == "cpu") {
       CpuTimes cpu;
       cpu.cpu = std::string(key.substr(3));
-      std::uint64_t* slots[] = {&cpu.user,    &cpu.nice,  &cpu.system,  &cpu.idle,
-                                &cpu.iowait,  &cpu.irq,   &cpu.softirq, &cpu.steal,
-                                &cpu.guest,   &cpu.guest_nice};
+      std::uint64_t* slots[] = {&cpu.user, &cpu.nice,    &cpu.system, &cpu.idle,  &cpu.iowait,
+                                &cpu.irq,  &cpu.softirq, &cpu.steal,  &cpu.guest, &cpu.guest_nice};
       // Kernels before 2.6.33 have fewer columns; at least user..idle must be there.
       if (fields.size() < 5) {
         return MakeError("parse_failed", "/proc/stat: too few columns for " + std::string(key));
@@ -26,9 +24,8 @@ Result<ProcStat> ParseProcStat(std::string_view text) {
       for (std::size_t i = 1; i < fields.size() && i <= std::size(slots); ++i) {
         std::optional<std::uint64_t> ticks = ParseUint(fields[i]);
         if (!ticks) {
-          return MakeError("parse_failed",
-                           "/proc/stat: bad number \"" + std::string(fields[i]) + "\" for " +
-                               std::string(key));
+          return MakeError("parse_failed", "/proc/stat: bad number \"" + std::string(fields[i]) +
+                                               "\" for " + std::string(key));
         }
         *slots[i - 1] = *ticks;
       }
@@ -56,8 +53,9 @@ std::vector<wire::MetricFamily> CpuFamilies(const ProcStat& stat, double ticks_p
                           wire::METRIC_TYPE_COUNTER);
   for (const CpuTimes& cpu : stat.cpus) {
     const std::pair<const char*, std::uint64_t> modes[] = {
-        {"idle", cpu.idle}, {"iowait", cpu.iowait},   {"irq", cpu.irq},   {"nice", cpu.nice},
-        {"softirq", cpu.softirq}, {"steal", cpu.steal}, {"system", cpu.system}, {"user", cpu.user}};
+        {"idle", cpu.idle},     {"iowait", cpu.iowait},   {"irq", cpu.irq},
+        {"nice", cpu.nice},     {"softirq", cpu.softirq}, {"steal", cpu.steal},
+        {"system", cpu.system}, {"user", cpu.user}};
     for (const auto& [mode, ticks] : modes) {
       AddSeries(seconds, static_cast<double>(ticks) / ticks_per_second,
                 {{"cpu", cpu.cpu}, {"mode", mode}});
@@ -119,7 +117,8 @@ Gather FromProcStat(Render render) {
 
 std::unique_ptr<Collector> MakeCpuCollector(std::string root) {
   const double ticks_per_second = static_cast<double>(sysconf(_SC_CLK_TCK));
-  return MakeFileCollector("cpu", std::move(root), FromProcStat([ticks_per_second](const ProcStat& stat) {
+  return MakeFileCollector("cpu", std::move(root),
+                           FromProcStat([ticks_per_second](const ProcStat& stat) {
                              return CpuFamilies(stat, ticks_per_second);
                            }));
 }

@@ -31,17 +31,23 @@ Result<std::optional<TaskStat>> ReadTaskStat(const std::string& root, const std:
   if (open == std::string::npos || close == std::string::npos || close + 2 > text->size()) {
     return MakeError("parse_failed", relative + ": no command name in parentheses");
   }
-  const std::vector<std::string_view> fields = SplitWords(std::string_view(*text).substr(close + 2));
-  if (fields.size() < kStatFieldsAfterComm) return MakeError("parse_failed", relative + ": too few fields");
+  const std::vector<std::string_view> fields =
+      SplitWords(std::string_view(*text).substr(close + 2));
+  if (fields.size() < kStatFieldsAfterComm)
+    return MakeError("parse_failed", relative + ": too few fields");
   const std::optional<std::int64_t> threads = ParseInt(fields[kThreadsField]);
   if (!threads) return MakeError("parse_failed", relative + ": num_threads is not a number");
   return std::optional<TaskStat>(TaskStat{std::string(fields[0]), *threads});
 }
 
 // The numeric entries of a /proc-like folder (pids or tids); none when it is gone.
-Result<std::vector<std::string>> NumericEntries(const std::string& root, const std::string& folder) {
+Result<std::vector<std::string>> NumericEntries(const std::string& root,
+                                                const std::string& folder) {
   Result<std::vector<FolderEntry>> entries = ListFolder(root, folder);
-  if (!entries) return entries.error().code == "not_found" ? Result<std::vector<std::string>>(std::vector<std::string>{}) : entries.error();
+  if (!entries)
+    return entries.error().code == "not_found"
+               ? Result<std::vector<std::string>>(std::vector<std::string>{})
+               : entries.error();
   std::vector<std::string> names;
   for (const FolderEntry& entry : *entries) {
     if (ParseInt(entry.name)) names.push_back(entry.name);
@@ -73,7 +79,8 @@ class ProcessesCollector final : public Collector {
           ++thread_states[(*stat)->state];
           continue;
         }
-        Result<std::optional<TaskStat>> thread = ReadTaskStat(root_, "proc/" + pid + "/task/" + tid + "/stat");
+        Result<std::optional<TaskStat>> thread =
+            ReadTaskStat(root_, "proc/" + pid + "/task/" + tid + "/stat");
         if (!thread) return thread.error();
         if (*thread) ++thread_states[(*thread)->state];
       }
@@ -87,26 +94,32 @@ class ProcessesCollector final : public Collector {
     // A limit the kernel does not show (a container's /proc) leaves its series out; upstream
     // fails the whole collection there, after it has sent the thread count.
     const ReadRelative read = ReaderUnder(root_);
-    const auto limit = [&](const char* file, const char* name, const char* help) -> std::optional<Error> {
+    const auto limit = [&](const char* file, const char* name,
+                           const char* help) -> std::optional<Error> {
       Result<std::uint64_t> value = ReadUintFile(read, file);
       if (value) gauge(name, help, static_cast<double>(*value));
       if (!value && value.error().code != "not_found") return value.error();
       return std::nullopt;
     };
     gauge("node_processes_threads", "Allocated threads in system", threads);
-    if (auto error = limit("proc/sys/kernel/threads-max", "node_processes_max_threads", "Limit of threads in the system")) {
+    if (auto error = limit("proc/sys/kernel/threads-max", "node_processes_max_threads",
+                           "Limit of threads in the system")) {
       return *error;
     }
     gauge("node_processes_pids", "Number of PIDs", processes);
-    if (auto error = limit("proc/sys/kernel/pid_max", "node_processes_max_processes", "Number of max PIDs limit")) {
+    if (auto error = limit("proc/sys/kernel/pid_max", "node_processes_max_processes",
+                           "Number of max PIDs limit")) {
       return *error;
     }
-    auto by_state = MakeFamily("node_processes_state", "Number of processes in each state.", wire::METRIC_TYPE_GAUGE);
-    for (const auto& [state, count] : process_states) AddSeries(by_state, count, {{"state", state}});
+    auto by_state = MakeFamily("node_processes_state", "Number of processes in each state.",
+                               wire::METRIC_TYPE_GAUGE);
+    for (const auto& [state, count] : process_states)
+      AddSeries(by_state, count, {{"state", state}});
     out.push_back(std::move(by_state));
-    auto threads_by_state =
-        MakeFamily("node_processes_threads_state", "Number of threads in each state.", wire::METRIC_TYPE_GAUGE);
-    for (const auto& [state, count] : thread_states) AddSeries(threads_by_state, count, {{"thread_state", state}});
+    auto threads_by_state = MakeFamily("node_processes_threads_state",
+                                       "Number of threads in each state.", wire::METRIC_TYPE_GAUGE);
+    for (const auto& [state, count] : thread_states)
+      AddSeries(threads_by_state, count, {{"thread_state", state}});
     out.push_back(std::move(threads_by_state));
     return out;
   }

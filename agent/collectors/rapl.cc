@@ -24,12 +24,15 @@ class RaplCollector final : public Collector {
   Result<Families> Collect() override {
     std::vector<std::string> zones;
     std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(root_) / kPowercap, ec)) {
+    for (const auto& entry :
+         std::filesystem::directory_iterator(std::filesystem::path(root_) / kPowercap, ec)) {
       zones.push_back(entry.path().filename().string());
     }
     std::sort(zones.begin(), zones.end());
     const ReadRelative read = ReaderUnder(root_);
-    const auto read_uint = [&read](const std::string& relative) { return ReadUintFile(read, relative); };
+    const auto read_uint = [&read](const std::string& relative) {
+      return ReadUintFile(read, relative);
+    };
     const auto nothing = [](const Error& error) {
       return error.code == "not_found" || error.code == "permission_denied";
     };
@@ -56,9 +59,10 @@ class RaplCollector final : public Collector {
       Result<std::uint64_t> energy = read_uint(base + "energy_uj");
       if (!energy) return nothing(energy.error()) ? Result<Families>(Families{}) : energy.error();
       const std::string metric = "node_rapl_" + SanitizeMetricName(name) + "_joules_total";
-      families.Add(metric, "Current RAPL " + name + " value in joules", wire::METRIC_TYPE_COUNTER,
-                   static_cast<double>(*energy) / 1000000.0,
-                   {{"index", std::to_string(index)}, {"path", prefix + "/" + kPowercap + "/" + zone}});
+      families.Add(
+          metric, "Current RAPL " + name + " value in joules", wire::METRIC_TYPE_COUNTER,
+          static_cast<double>(*energy) / 1000000.0,
+          {{"index", std::to_string(index)}, {"path", prefix + "/" + kPowercap + "/" + zone}});
     }
     return families.Take();
   }

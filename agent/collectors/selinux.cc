@@ -13,7 +13,8 @@ constexpr long kSelinuxMagic = 0xf97cff8c;  // <linux/magic.h> SELINUX_MAGIC
 
 bool SelinuxEnabled() {
   struct statfs info {};
-  if (statfs(kSelinuxFs, &info) != 0 || static_cast<long>(info.f_type) != kSelinuxMagic) return false;
+  if (statfs(kSelinuxFs, &info) != 0 || static_cast<long>(info.f_type) != kSelinuxMagic)
+    return false;
   // The kernel labels the process "kernel" when no policy is loaded.
   Result<std::string> context = ReadFileUnderRoot("/", "proc/self/attr/current");
   return !context || Trim(std::string_view(context->c_str())) != "kernel";

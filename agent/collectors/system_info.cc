@@ -119,9 +119,9 @@ Families OsFamilies(const std::map<std::string, std::string>& release) {
   const std::string version_id = Get(release, "VERSION_ID");
   if (std::regex_search(version_id, match, kVersion)) {
     if (std::optional<double> version = ParseDouble(match.str())) {
-      auto family = MakeFamily("node_os_version",
-                               "Metric containing the major.minor part of the OS version.",
-                               wire::METRIC_TYPE_GAUGE);
+      auto family =
+          MakeFamily("node_os_version", "Metric containing the major.minor part of the OS version.",
+                     wire::METRIC_TYPE_GAUGE);
       AddSeries(family, *version,
                 {{"id", Get(release, "ID")},
                  {"id_like", Get(release, "ID_LIKE")},

@@ -28,7 +28,8 @@ constexpr int kCallTimeoutMs = 5000;  // one slow answer must not stall a collec
 class Bus {
  public:
   static Result<Bus> Open() {
-    static const bool threads_ready = dbus_threads_init_default() != 0;  // collectors may run on any thread
+    static const bool threads_ready =
+        dbus_threads_init_default() != 0;  // collectors may run on any thread
     (void)threads_ready;
     DBusError error;
     dbus_error_init(&error);
@@ -57,10 +58,12 @@ class Bus {
     if (call == nullptr) return MakeError("systemd", "out of memory");
     DBusMessageIter args;
     dbus_message_iter_init_append(call, &args);
-    for (const char* argument : arguments) dbus_message_iter_append_basic(&args, DBUS_TYPE_STRING, &argument);
+    for (const char* argument : arguments)
+      dbus_message_iter_append_basic(&args, DBUS_TYPE_STRING, &argument);
     DBusError error;
     dbus_error_init(&error);
-    DBusMessage* reply = dbus_connection_send_with_reply_and_block(connection_, call, kCallTimeoutMs, &error);
+    DBusMessage* reply =
+        dbus_connection_send_with_reply_and_block(connection_, call, kCallTimeoutMs, &error);
     dbus_message_unref(call);
     if (reply == nullptr) {
       std::string why = dbus_error_is_set(&error) ? error.message : "no reply";
@@ -73,12 +76,15 @@ class Bus {
   // A property of a unit or the manager (org.freedesktop.DBus.Properties.Get); nullopt when it
   // cannot be read or has another type than `type`.
   template <typename T>
-  std::optional<T> Property(const char* path, const char* interface, const char* name, int type) const {
-    Result<DBusMessage*> reply = Call(path, "org.freedesktop.DBus.Properties", "Get", {interface, name});
+  std::optional<T> Property(const char* path, const char* interface, const char* name,
+                            int type) const {
+    Result<DBusMessage*> reply =
+        Call(path, "org.freedesktop.DBus.Properties", "Get", {interface, name});
     if (!reply) return std::nullopt;
     std::optional<T> value;
     DBusMessageIter iter, variant;
-    if (dbus_message_iter_init(*reply, &iter) && dbus_message_iter_get_arg_type(&iter) == DBUS_TYPE_VARIANT) {
+    if (dbus_message_iter_init(*reply, &iter) &&
+        dbus_message_iter_get_arg_type(&iter) == DBUS_TYPE_VARIANT) {
       dbus_message_iter_recurse(&iter, &variant);
       if (dbus_message_iter_get_arg_type(&variant) == type) {
         if constexpr (std::is_same_v<T, std::string>) {
@@ -112,7 +118,9 @@ class SystemdCollector final : public Collector {
     Result<Bus> bus = Bus::Open();
     if (!bus) return bus.error();
     SystemdManager manager;
-    manager.version = bus->Property<std::string>(kManagerPath, kManager, "Version", DBUS_TYPE_STRING).value_or("");
+    manager.version =
+        bus->Property<std::string>(kManagerPath, kManager, "Version", DBUS_TYPE_STRING)
+            .value_or("");
     // SystemState and timers' LastTriggerUSec exist since systemd 212; upstream asks older ones for
     // neither.
     const bool since_212 = SystemdVersionNumber(manager.version) >= 212;
@@ -120,7 +128,8 @@ class SystemdCollector final : public Collector {
     if (!units) return units.error();
     if (since_212) {
       manager.system_state =
-          bus->Property<std::string>(kManagerPath, kManager, "SystemState", DBUS_TYPE_STRING).value_or("unknown");
+          bus->Property<std::string>(kManagerPath, kManager, "SystemState", DBUS_TYPE_STRING)
+              .value_or("unknown");
     }
     return SystemdFamilies(manager, *units, filter_);
   }
@@ -132,14 +141,16 @@ class SystemdCollector final : public Collector {
     if (!reply) return reply.error();
     std::unique_ptr<DBusMessage, void (*)(DBusMessage*)> owner(*reply, dbus_message_unref);
     DBusMessageIter iter, array;
-    if (!dbus_message_iter_init(*reply, &iter) || dbus_message_iter_get_arg_type(&iter) != DBUS_TYPE_ARRAY ||
+    if (!dbus_message_iter_init(*reply, &iter) ||
+        dbus_message_iter_get_arg_type(&iter) != DBUS_TYPE_ARRAY ||
         dbus_message_iter_get_element_type(&iter) != DBUS_TYPE_STRUCT) {
       return MakeError("systemd", "ListUnits answered in an unexpected shape");
     }
     std::vector<SystemdUnit> units;
     std::vector<std::string> paths;
     dbus_message_iter_recurse(&iter, &array);
-    for (; dbus_message_iter_get_arg_type(&array) == DBUS_TYPE_STRUCT; dbus_message_iter_next(&array)) {
+    for (; dbus_message_iter_get_arg_type(&array) == DBUS_TYPE_STRUCT;
+         dbus_message_iter_next(&array)) {
       // (name, description, load, active, sub, following, object path, job id, job type, job path)
       DBusMessageIter field;
       dbus_message_iter_recurse(&array, &field);
@@ -163,14 +174,15 @@ class SystemdCollector final : public Collector {
       const std::string_view name = unit.name;
       // A unit that vanished meanwhile keeps an empty type and no counts, as upstream.
       if (name.ends_with(".service") || name.ends_with(".mount")) {
-        const char* interface =
-            name.ends_with(".service") ? "org.freedesktop.systemd1.Service" : "org.freedesktop.systemd1.Mount";
-        unit.type = bus.Property<std::string>(path, interface, "Type", DBUS_TYPE_STRING).value_or("");
+        const char* interface = name.ends_with(".service") ? "org.freedesktop.systemd1.Service"
+                                                           : "org.freedesktop.systemd1.Mount";
+        unit.type =
+            bus.Property<std::string>(path, interface, "Type", DBUS_TYPE_STRING).value_or("");
       } else if (name.ends_with(".socket")) {
         unit.socket = SocketCounts(bus, path);
       } else if (name.ends_with(".timer") && read_timers) {
-        unit.timer_last_trigger_usec =
-            bus.Property<std::uint64_t>(path, "org.freedesktop.systemd1.Timer", "LastTriggerUSec", DBUS_TYPE_UINT64);
+        unit.timer_last_trigger_usec = bus.Property<std::uint64_t>(
+            path, "org.freedesktop.systemd1.Timer", "LastTriggerUSec", DBUS_TYPE_UINT64);
       }
     }
     return units;
@@ -180,7 +192,8 @@ class SystemdCollector final : public Collector {
   // optional (systemd 239).
   static std::optional<SystemdUnit::SocketCounts> SocketCounts(const Bus& bus, const char* path) {
     const auto read = [&](const char* property) {
-      return bus.Property<std::uint32_t>(path, "org.freedesktop.systemd1.Socket", property, DBUS_TYPE_UINT32);
+      return bus.Property<std::uint32_t>(path, "org.freedesktop.systemd1.Socket", property,
+                                         DBUS_TYPE_UINT32);
     };
     const std::optional<std::uint32_t> accepted = read("NAccepted");
     const std::optional<std::uint32_t> connections = read("NConnections");
@@ -202,7 +215,8 @@ double SystemdVersionNumber(const std::string& version) {
       if (end + 1 < version.size() && version[end] == '.' &&
           std::isdigit(static_cast<unsigned char>(version[end + 1]))) {
         end += 1;
-        while (end < version.size() && std::isdigit(static_cast<unsigned char>(version[end]))) ++end;
+        while (end < version.size() && std::isdigit(static_cast<unsigned char>(version[end])))
+          ++end;
       }
       return std::strtod(version.substr(start, end - start).c_str(), nullptr);
     }
@@ -214,11 +228,12 @@ double SystemdVersionNumber(const std::string& version) {
 std::vector<wire::MetricFamily> SystemdFamilies(const SystemdManager& manager,
                                                 const std::vector<SystemdUnit>& units,
                                                 NameFilter& filter) {
-  auto version = MakeFamily("node_systemd_version", "Detected systemd version", wire::METRIC_TYPE_GAUGE);
+  auto version =
+      MakeFamily("node_systemd_version", "Detected systemd version", wire::METRIC_TYPE_GAUGE);
   AddSeries(version, SystemdVersionNumber(manager.version),
             {{"version", SystemdVersionNumber(manager.version) > 0 ? manager.version : ""}});
-  auto summary = MakeFamily("node_systemd_units", "Summary of systemd unit states",
-                            wire::METRIC_TYPE_GAUGE);
+  auto summary =
+      MakeFamily("node_systemd_units", "Summary of systemd unit states", wire::METRIC_TYPE_GAUGE);
   std::map<std::string, int> counts;
   for (const char* state : kStates) counts[state] = 0;
   for (const SystemdUnit& unit : units) {
@@ -227,15 +242,16 @@ std::vector<wire::MetricFamily> SystemdFamilies(const SystemdManager& manager,
   for (const auto& [state, count] : counts) AddSeries(summary, count, {{"state", state}});
 
   auto unit_state = MakeFamily("node_systemd_unit_state", "Systemd unit", wire::METRIC_TYPE_GAUGE);
-  auto accepted = MakeFamily("node_systemd_socket_accepted_connections_total",
-                             "Total number of accepted socket connections", wire::METRIC_TYPE_COUNTER);
-  auto current = MakeFamily("node_systemd_socket_current_connections", "Current number of socket connections",
-                            wire::METRIC_TYPE_GAUGE);
+  auto accepted =
+      MakeFamily("node_systemd_socket_accepted_connections_total",
+                 "Total number of accepted socket connections", wire::METRIC_TYPE_COUNTER);
+  auto current = MakeFamily("node_systemd_socket_current_connections",
+                            "Current number of socket connections", wire::METRIC_TYPE_GAUGE);
   // A gauge despite its name, as upstream exports it.
   auto refused = MakeFamily("node_systemd_socket_refused_connections_total",
                             "Total number of refused socket connections", wire::METRIC_TYPE_GAUGE);
-  auto last_trigger = MakeFamily("node_systemd_timer_last_trigger_seconds", "Seconds since epoch of last trigger.",
-                                 wire::METRIC_TYPE_GAUGE);
+  auto last_trigger = MakeFamily("node_systemd_timer_last_trigger_seconds",
+                                 "Seconds since epoch of last trigger.", wire::METRIC_TYPE_GAUGE);
   for (const SystemdUnit& unit : units) {
     if (unit.load_state != "loaded" || !filter.Keep(unit.name)) continue;
     for (const char* state : kStates) {
@@ -248,7 +264,8 @@ std::vector<wire::MetricFamily> SystemdFamilies(const SystemdManager& manager,
       if (unit.socket->refused) AddSeries(refused, *unit.socket->refused, {{"name", unit.name}});
     }
     if (unit.timer_last_trigger_usec) {
-      AddSeries(last_trigger, static_cast<double>(*unit.timer_last_trigger_usec) / 1e6, {{"name", unit.name}});
+      AddSeries(last_trigger, static_cast<double>(*unit.timer_last_trigger_usec) / 1e6,
+                {{"name", unit.name}});
     }
   }
   std::vector<wire::MetricFamily> out;
@@ -258,9 +275,10 @@ std::vector<wire::MetricFamily> SystemdFamilies(const SystemdManager& manager,
     if (family->series_size() > 0) out.push_back(std::move(*family));
   }
   if (manager.system_state) {
-    auto running = MakeFamily("node_systemd_system_running",
-                              "Whether the system is operational (see 'systemctl is-system-running')",
-                              wire::METRIC_TYPE_GAUGE);
+    auto running =
+        MakeFamily("node_systemd_system_running",
+                   "Whether the system is operational (see 'systemctl is-system-running')",
+                   wire::METRIC_TYPE_GAUGE);
     AddSeries(running, *manager.system_state == "running" ? 1 : 0);
     out.push_back(std::move(running));
   }

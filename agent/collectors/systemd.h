@@ -23,7 +23,7 @@ struct SystemdUnit {
   std::string name;          // "nginx.service"
   std::string load_state;    // "loaded", "not-found", ...
   std::string active_state;  // "active", "failed", ...
-  std::string type;          // a service's ("simple", "notify", ...) or mount's Type; empty otherwise
+  std::string type;  // a service's ("simple", "notify", ...) or mount's Type; empty otherwise
   // A socket unit's connection counts (NAccepted, NConnections, and NRefused since systemd 239).
   struct SocketCounts {
     std::uint32_t accepted = 0;

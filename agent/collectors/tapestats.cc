@@ -24,12 +24,16 @@ constexpr Statistic kStatistics[] = {
     {"in_flight", "node_tape_io_now", wire::METRIC_TYPE_GAUGE, 1,
      "The number of I/Os currently outstanding to this device."},
     {"io_ns", "node_tape_io_time_seconds_total", wire::METRIC_TYPE_COUNTER, 0.000000001,
-     "The amount of time spent waiting for all I/O to complete (including read and write). This includes tape "
-     "movement commands such as seeking between file or set marks and implicit tape movement such as when rewind "
+     "The amount of time spent waiting for all I/O to complete (including read and write). This "
+     "includes tape "
+     "movement commands such as seeking between file or set marks and implicit tape movement such "
+     "as when rewind "
      "on close tape devices are used."},
     {"other_cnt", "node_tape_io_others_total", wire::METRIC_TYPE_COUNTER, 1,
-     "The number of I/Os issued to the tape drive other than read or write commands. The time taken to complete "
-     "these commands uses the following calculation io_time_seconds_total-read_time_seconds_total-write_time_"
+     "The number of I/Os issued to the tape drive other than read or write commands. The time "
+     "taken to complete "
+     "these commands uses the following calculation "
+     "io_time_seconds_total-read_time_seconds_total-write_time_"
      "seconds_total"},
     {"read_byte_cnt", "node_tape_read_bytes_total", wire::METRIC_TYPE_COUNTER, 1,
      "The number of bytes read from the tape drive."},
@@ -39,8 +43,10 @@ constexpr Statistic kStatistics[] = {
      "The amount of time spent waiting for read requests to complete."},
     // "thean" is upstream's spelling, kept so that help texts match.
     {"resid_cnt", "node_tape_residual_total", wire::METRIC_TYPE_COUNTER, 1,
-     "The number of times during a read or write we found the residual amount to be non-zero. This should mean "
-     "that a program is issuing a read larger thean the block size on tape. For write not all data made it to "
+     "The number of times during a read or write we found the residual amount to be non-zero. This "
+     "should mean "
+     "that a program is issuing a read larger thean the block size on tape. For write not all data "
+     "made it to "
      "tape."},
     {"write_byte_cnt", "node_tape_written_bytes_total", wire::METRIC_TYPE_COUNTER, 1,
      "The number of bytes written to the tape drive."},
@@ -63,7 +69,8 @@ class TapestatsCollector final : public Collector {
 
   Result<Families> Collect() override {
     Result<std::vector<FolderEntry>> drives = ListFolder(root_, kTapes);
-    if (!drives) return drives.error().code == "not_found" ? Result<Families>(Families{}) : drives.error();
+    if (!drives)
+      return drives.error().code == "not_found" ? Result<Families>(Families{}) : drives.error();
     Families families;
     for (const Statistic& statistic : kStatistics) {
       families.push_back(MakeFamily(statistic.metric, statistic.help, statistic.type));
@@ -73,20 +80,23 @@ class TapestatsCollector final : public Collector {
       const std::string folder = std::string(kTapes) + "/" + drive.name + "/stats";
       Result<std::vector<FolderEntry>> files = ListFolder(root_, folder);
       // As upstream: a drive without stats/ means no tape statistics at all.
-      if (!files) return files.error().code == "not_found" ? Result<Families>(Families{}) : files.error();
+      if (!files)
+        return files.error().code == "not_found" ? Result<Families>(Families{}) : files.error();
       std::vector<std::uint64_t> values(std::size(kStatistics), 0);
       for (const FolderEntry& file : *files) {
         Result<std::string> text = ReadSysAttribute(root_, folder + "/" + file.name);
         if (!text) return text.error();
-        const auto* statistic = std::find_if(std::begin(kStatistics), std::end(kStatistics),
-                                             [&](const Statistic& s) { return file.name == s.file; });
+        const auto* statistic =
+            std::find_if(std::begin(kStatistics), std::end(kStatistics),
+                         [&](const Statistic& s) { return file.name == s.file; });
         if (statistic == std::end(kStatistics)) continue;
         const std::optional<std::uint64_t> value = ParseUintAnyBase(*text);
         if (!value) return MakeError("parse_failed", folder + "/" + file.name + ": not a count");
         values[static_cast<std::size_t>(statistic - std::begin(kStatistics))] = *value;
       }
       for (std::size_t i = 0; i < families.size(); ++i) {
-        AddSeries(families[i], static_cast<double>(values[i]) * kStatistics[i].scale, {{"device", drive.name}});
+        AddSeries(families[i], static_cast<double>(values[i]) * kStatistics[i].scale,
+                  {{"device", drive.name}});
       }
     }
     return families;

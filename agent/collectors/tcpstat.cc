@@ -20,7 +20,7 @@ using Families = std::vector<wire::MetricFamily>;
 
 // The kernel's TCP states (1 = TCP_ESTABLISHED … 11 = TCP_CLOSING), named as upstream names them.
 const char* StateName(std::uint8_t state) {
-  static const char* const kNames[] = {"unknown",    "established", "syn_sent", "syn_recv",
+  static const char* const kNames[] = {"unknown",    "established", "syn_sent",  "syn_recv",
                                        "fin_wait1",  "fin_wait2",   "time_wait", "close",
                                        "close_wait", "last_ack",    "listen",    "closing"};
   return state < std::size(kNames) ? kNames[state] : "unknown";
@@ -44,7 +44,8 @@ class TcpstatCollector final : public Collector {
       if (!v6) return v6.error();
       for (const auto& [state, count] : *v6) (*states)[state] += count;
     }
-    auto family = MakeFamily("node_tcp_connection_states", "Number of connection states.", wire::METRIC_TYPE_GAUGE);
+    auto family = MakeFamily("node_tcp_connection_states", "Number of connection states.",
+                             wire::METRIC_TYPE_GAUGE);
     for (const auto& [state, count] : *states) AddSeries(family, count, {{"state", state}});
     Families out;
     out.push_back(std::move(family));
@@ -73,7 +74,8 @@ Result<std::map<std::string, double>> TcpStatesOf(int family) {
   request.body.idiag_states = 0xfff;  // every state
   sockaddr_nl kernel{};
   kernel.nl_family = AF_NETLINK;
-  if (sendto(fd, &request, sizeof request, 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel) < 0) {
+  if (sendto(fd, &request, sizeof request, 0, reinterpret_cast<sockaddr*>(&kernel), sizeof kernel) <
+      0) {
     Error error = NetlinkError("send");
     close(fd);
     return error;

@@ -26,7 +26,9 @@ std::vector<std::string_view> SplitOn(std::string_view text, const char* separat
 
 std::vector<std::string_view> SplitFields(std::string_view line) { return SplitOn(line, " \t"); }
 
-std::vector<std::string_view> SplitWords(std::string_view text) { return SplitOn(text, " \t\n\r\v\f"); }
+std::vector<std::string_view> SplitWords(std::string_view text) {
+  return SplitOn(text, " \t\n\r\v\f");
+}
 
 std::vector<std::string_view> SplitLines(std::string_view text) {
   std::vector<std::string_view> lines;
@@ -100,7 +102,8 @@ std::optional<std::int64_t> ParseIntAnyBase(std::string_view text) {
   const std::optional<std::uint64_t> magnitude = ParseUintAnyBase(text);
   constexpr std::uint64_t kLimit = std::uint64_t{1} << 63;
   if (!magnitude || *magnitude > (negative ? kLimit : kLimit - 1)) return std::nullopt;
-  return negative ? static_cast<std::int64_t>(0 - *magnitude) : static_cast<std::int64_t>(*magnitude);
+  return negative ? static_cast<std::int64_t>(0 - *magnitude)
+                  : static_cast<std::int64_t>(*magnitude);
 }
 
 std::string_view Trim(std::string_view text) {

@@ -34,9 +34,9 @@ class TextfileCollector final : public Collector {
 
     Families out;
     std::map<std::string, std::size_t> by_name;  // family name -> index in out
-    auto mtime = MakeFamily("node_textfile_mtime_seconds",
-                            "Unixtime mtime of textfiles successfully read.",
-                            wire::METRIC_TYPE_GAUGE);
+    auto mtime =
+        MakeFamily("node_textfile_mtime_seconds", "Unixtime mtime of textfiles successfully read.",
+                   wire::METRIC_TYPE_GAUGE);
     for (const std::string& file : files) {
       Result<Families> families = ReadOne(file);
       Status merged = families ? Merge(*families, out, by_name) : Status(families.error());
@@ -52,9 +52,9 @@ class TextfileCollector final : public Collector {
       }
     }
     if (mtime.series_size() > 0) out.push_back(std::move(mtime));
-    auto scrape_error = MakeFamily(
-        "node_textfile_scrape_error",
-        "1 if there was an error opening or reading a file, 0 otherwise", wire::METRIC_TYPE_GAUGE);
+    auto scrape_error = MakeFamily("node_textfile_scrape_error",
+                                   "1 if there was an error opening or reading a file, 0 otherwise",
+                                   wire::METRIC_TYPE_GAUGE);
     AddSeries(scrape_error, any_error ? 1 : 0);
     out.push_back(std::move(scrape_error));
     auto errors = MakeFamily("vigil_agent_textfile_errors_total",
@@ -89,7 +89,7 @@ class TextfileCollector final : public Collector {
 
   // Families of one file join those of earlier files; a type that differs makes the file an error.
   static Status Merge(Families& families, Families& out,
-                       std::map<std::string, std::size_t>& by_name) {
+                      std::map<std::string, std::size_t>& by_name) {
     for (const wire::MetricFamily& family : families) {
       auto known = by_name.find(family.name());
       if (known != by_name.end() && out[known->second].type() != family.type()) {

@@ -42,16 +42,19 @@ Result<LabelPairs> ReadLabels(std::string_view line, std::size_t& pos) {
         const char next = line[++pos];
         if (next != 'n' && next != '\\' && next != '"') {
           return MakeError("parse_failed", "label " + name + ": invalid escape \\" +
-                                               std::string(1, next) + " (only \\\\, \\\" and \\n are)");
+                                               std::string(1, next) +
+                                               " (only \\\\, \\\" and \\n are)");
         }
         value += next == 'n' ? '\n' : next;
       } else {
         value += line[pos];
       }
     }
-    if (pos >= line.size()) return MakeError("parse_failed", "label " + name + ": unterminated value");
+    if (pos >= line.size())
+      return MakeError("parse_failed", "label " + name + ": unterminated value");
     ++pos;  // closing quote
-    if (!IsValidUtf8(value)) return MakeError("parse_failed", "label " + name + ": value is not valid UTF-8");
+    if (!IsValidUtf8(value))
+      return MakeError("parse_failed", "label " + name + ": value is not valid UTF-8");
     for (const auto& [existing, unused] : labels) {
       if (existing == name) return MakeError("parse_failed", "label " + name + " given twice");
     }
@@ -144,7 +147,8 @@ class TextfileParser {
     const std::vector<std::string_view> words = SplitFields(line);
     if (words.size() < 3 || (words[1] != "HELP" && words[1] != "TYPE")) return OkStatus();
     const std::string name(words[2]);
-    if (!IsValidMetricName(name)) return MakeError("parse_failed", "invalid metric name \"" + name + "\"");
+    if (!IsValidMetricName(name))
+      return MakeError("parse_failed", "invalid metric name \"" + name + "\"");
     FamilyBuilder& builder = Builder(name);
     if (words[1] == "HELP") {
       // Where the name ends: words view into `line` (searching for the name could find it inside
@@ -153,7 +157,8 @@ class TextfileParser {
       Result<std::string> help = HelpUnescape(Trim(line.substr(at)));
       if (!help) return help.error();
       builder.help = std::move(*help);
-      if (!IsValidUtf8(builder.help)) return MakeError("parse_failed", "HELP of " + name + " is not valid UTF-8");
+      if (!IsValidUtf8(builder.help))
+        return MakeError("parse_failed", "HELP of " + name + " is not valid UTF-8");
       return OkStatus();
     }
     if (words.size() != 4) return MakeError("parse_failed", "TYPE line without a type");
@@ -176,7 +181,8 @@ class TextfileParser {
   Status Sample(std::string_view line) {
     std::size_t pos = line.find_first_of("{ \t");
     const std::string name(line.substr(0, pos));
-    if (!IsValidMetricName(name)) return MakeError("parse_failed", "invalid metric name \"" + name + "\"");
+    if (!IsValidMetricName(name))
+      return MakeError("parse_failed", "invalid metric name \"" + name + "\"");
     LabelPairs labels;
     if (pos != std::string_view::npos && line[pos] == '{') {
       Result<LabelPairs> read = ReadLabels(line, pos);

@@ -18,6 +18,6 @@ inline constexpr std::size_t kMaxTextfileSeries = 20000;
 // Parses one file's text. `file` names the file in the help of families that have none. Errors
 // say what is wrong and on which line.
 Result<std::vector<wire::MetricFamily>> ParseTextfile(std::string_view text,
-                                                     const std::string& file);
+                                                      const std::string& file);
 
 }  // namespace vigil::agent

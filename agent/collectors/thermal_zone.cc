@@ -23,9 +23,13 @@ class ThermalZoneCollector final : public Collector {
   const std::string& name() const override { return name_; }
 
   Result<Families> Collect() override {
-    const auto read = [this](const std::string& relative) { return ReadFileUnderRoot(root_, relative); };
+    const auto read = [this](const std::string& relative) {
+      return ReadFileUnderRoot(root_, relative);
+    };
     // Names are read as sysfs attributes (one read of at most 128 bytes), as upstream reads them.
-    const auto attribute = [this](const std::string& relative) { return ReadSysAttribute(root_, relative); };
+    const auto attribute = [this](const std::string& relative) {
+      return ReadSysAttribute(root_, relative);
+    };
     const auto read_int = [&](const std::string& relative) -> Result<std::int64_t> {
       Result<std::string> text = read(relative);
       if (!text) return text.error();
@@ -33,7 +37,8 @@ class ThermalZoneCollector final : public Collector {
       if (!value) return MakeError("parse_failed", relative + ": not an integer");
       return *value;
     };
-    auto temp = MakeFamily("node_thermal_zone_temp", "Zone temperature in Celsius", wire::METRIC_TYPE_GAUGE);
+    auto temp = MakeFamily("node_thermal_zone_temp", "Zone temperature in Celsius",
+                           wire::METRIC_TYPE_GAUGE);
     for (const std::string& zone : Numbered(root_, "thermal_zone")) {
       const std::string base = std::string(kThermal) + "thermal_zone" + zone + "/";
       Result<std::string> type = attribute(base + "type");
@@ -43,7 +48,8 @@ class ThermalZoneCollector final : public Collector {
       if (!millidegrees && millidegrees.error().code == "no_data") continue;  // sensor not ready
       if (!millidegrees) return millidegrees.error();
       // "passive" is optional, but when present must be a number (as upstream's parser insists).
-      if (Result<std::string> passive = read(base + "passive"); passive && !ParseUint(Trim(*passive))) {
+      if (Result<std::string> passive = read(base + "passive");
+          passive && !ParseUint(Trim(*passive))) {
         return MakeError("parse_failed", base + "passive: not a number");
       }
       AddSeries(temp, static_cast<double>(*millidegrees) / 1000.0,
@@ -52,10 +58,10 @@ class ThermalZoneCollector final : public Collector {
     Families out;
     out.push_back(std::move(temp));
 
-    auto cur = MakeFamily("node_cooling_device_cur_state", "Current throttle state of the cooling device",
-                          wire::METRIC_TYPE_GAUGE);
-    auto max = MakeFamily("node_cooling_device_max_state", "Maximum throttle state of the cooling device",
-                          wire::METRIC_TYPE_GAUGE);
+    auto cur = MakeFamily("node_cooling_device_cur_state",
+                          "Current throttle state of the cooling device", wire::METRIC_TYPE_GAUGE);
+    auto max = MakeFamily("node_cooling_device_max_state",
+                          "Maximum throttle state of the cooling device", wire::METRIC_TYPE_GAUGE);
     for (const std::string& device : Numbered(root_, "cooling_device")) {
       const std::string base = std::string(kThermal) + "cooling_device" + device + "/";
       Result<std::string> type = attribute(base + "type");

@@ -14,13 +14,20 @@ using Families = std::vector<wire::MetricFamily>;
 constexpr const char* kKstats = "proc/spl/kstat/zfs";
 
 // Metric area -> kstat file under /proc/spl/kstat/zfs.
-constexpr std::pair<const char*, const char*> kAreas[] = {
-    {"zfs_abd", "abdstats"},        {"zfs_arc", "arcstats"},         {"zfs_dbuf", "dbuf_stats"},
-    {"zfs_dmu_tx", "dmu_tx"},       {"zfs_dnode", "dnodestats"},     {"zfs_fm", "fm"},
-    {"zfs_vdev_cache", "vdev_cache_stats"}, {"zfs_vdev_mirror", "vdev_mirror_stats"},
-    {"zfs_xuio", "xuio_stats"},     {"zfs_zfetch", "zfetchstats"},   {"zfs_zil", "zil"}};
+constexpr std::pair<const char*, const char*> kAreas[] = {{"zfs_abd", "abdstats"},
+                                                          {"zfs_arc", "arcstats"},
+                                                          {"zfs_dbuf", "dbuf_stats"},
+                                                          {"zfs_dmu_tx", "dmu_tx"},
+                                                          {"zfs_dnode", "dnodestats"},
+                                                          {"zfs_fm", "fm"},
+                                                          {"zfs_vdev_cache", "vdev_cache_stats"},
+                                                          {"zfs_vdev_mirror", "vdev_mirror_stats"},
+                                                          {"zfs_xuio", "xuio_stats"},
+                                                          {"zfs_zfetch", "zfetchstats"},
+                                                          {"zfs_zil", "zil"}};
 
-constexpr const char* kPoolStates[] = {"online", "degraded", "faulted", "offline", "removed", "unavail"};
+constexpr const char* kPoolStates[] = {"online",  "degraded", "faulted",
+                                       "offline", "removed",  "unavail"};
 constexpr std::string_view kUint64Type = "4";  // the kstat data type of 64-bit unsigned values
 
 // The metric name for a kstat: '-' is not allowed in Prometheus names.
@@ -32,13 +39,15 @@ std::string MetricPart(std::string_view kstat) {
 
 // A named kstat file ("name type data" header, then one value per line); calls `each` with
 // every 64-bit unsigned value. `dataset` receives the objset files' dataset_name.
-Result<bool> ReadNamedKstats(std::string_view text, const std::string& path,
-                             const std::function<void(std::string_view name, std::uint64_t value)>& each,
-                             std::string* dataset = nullptr) {
+Result<bool> ReadNamedKstats(
+    std::string_view text, const std::string& path,
+    const std::function<void(std::string_view name, std::uint64_t value)>& each,
+    std::string* dataset = nullptr) {
   bool header_seen = false;
   for (std::string_view line : SplitLines(text)) {
     const std::vector<std::string_view> parts = SplitWords(line);
-    if (!header_seen && parts.size() == 3 && parts[0] == "name" && parts[1] == "type" && parts[2] == "data") {
+    if (!header_seen && parts.size() == 3 && parts[0] == "name" && parts[1] == "type" &&
+        parts[2] == "data") {
       header_seen = true;
       continue;
     }
@@ -49,7 +58,8 @@ Result<bool> ReadNamedKstats(std::string_view text, const std::string& path,
     }
     if (parts[1] != kUint64Type) continue;
     const std::optional<std::uint64_t> value = ParseUint(parts[2]);
-    if (!value) return MakeError("parse_failed", path + ": " + std::string(parts[0]) + " is not a count");
+    if (!value)
+      return MakeError("parse_failed", path + ": " + std::string(parts[0]) + " is not a count");
     each(parts[0], *value);
   }
   if (!header_seen) return MakeError("parse_failed", path + ": no \"name type data\" header");
@@ -63,17 +73,19 @@ class ZfsCollector final : public Collector {
 
   Result<Families> Collect() override {
     Result<std::vector<FolderEntry>> entries = ListFolder(root_, kKstats);
-    if (!entries) return entries.error().code == "not_found" ? Result<Families>(Families{}) : entries.error();
+    if (!entries)
+      return entries.error().code == "not_found" ? Result<Families>(Families{}) : entries.error();
     FamiliesByName out;
     for (const auto& [area, file] : kAreas) {
       const std::string path = std::string(kKstats) + "/" + file;
       Result<std::string> text = ReadFileUnderRoot(root_, path);
       if (!text) continue;  // upstream skips a kstat file it cannot open, whatever the reason
-      Result<bool> read = ReadNamedKstats(*text, path, [&](std::string_view kstat, std::uint64_t value) {
-        out.Add("node_" + std::string(area) + "_" + MetricPart(kstat),
-                "kstat.zfs.misc." + std::string(file) + "." + std::string(kstat), wire::METRIC_TYPE_UNTYPED,
-                static_cast<double>(value), {});
-      });
+      Result<bool> read =
+          ReadNamedKstats(*text, path, [&](std::string_view kstat, std::uint64_t value) {
+            out.Add("node_" + std::string(area) + "_" + MetricPart(kstat),
+                    "kstat.zfs.misc." + std::string(file) + "." + std::string(kstat),
+                    wire::METRIC_TYPE_UNTYPED, static_cast<double>(value), {});
+          });
       if (!read) return read.error();
     }
     std::vector<std::string> pools;
@@ -94,10 +106,11 @@ class ZfsCollector final : public Collector {
         return text.error();
       }
       std::string state(std::string_view(*text).substr(0, text->find('\n')));  // the first line
-      std::transform(state.begin(), state.end(), state.begin(), [](unsigned char c) { return std::tolower(c); });
+      std::transform(state.begin(), state.end(), state.begin(),
+                     [](unsigned char c) { return std::tolower(c); });
       for (const char* name : kPoolStates) {
-        out.Add("node_zfs_zpool_state", "kstat.zfs.misc.state", wire::METRIC_TYPE_GAUGE, state == name ? 1 : 0,
-                {{"state", name}, {"zpool", pool}});
+        out.Add("node_zfs_zpool_state", "kstat.zfs.misc.state", wire::METRIC_TYPE_GAUGE,
+                state == name ? 1 : 0, {{"state", name}, {"zpool", pool}});
       }
     }
     return out.Take();
@@ -108,7 +121,8 @@ class ZfsCollector final : public Collector {
   std::optional<Error> AddPoolIo(const std::string& pool, FamiliesByName& out) const {
     const std::string path = std::string(kKstats) + "/" + pool + "/io";
     Result<std::string> text = ReadFileUnderRoot(root_, path);
-    if (!text) return text.error().code == "not_found" ? std::nullopt : std::optional<Error>(text.error());
+    if (!text)
+      return text.error().code == "not_found" ? std::nullopt : std::optional<Error>(text.error());
     std::vector<std::string_view> fields;
     for (std::string_view line : SplitLines(*text)) {
       const std::vector<std::string_view> words = SplitWords(line);
@@ -116,12 +130,16 @@ class ZfsCollector final : public Collector {
         if (words.size() >= 12 && words[0] == "nread") fields = words;
         continue;
       }
-      if (words.size() < fields.size()) return MakeError("parse_failed", path + ": a row shorter than its header");
+      if (words.size() < fields.size())
+        return MakeError("parse_failed", path + ": a row shorter than its header");
       for (std::size_t i = 0; i < fields.size(); ++i) {
         const std::optional<std::uint64_t> value = ParseUint(words[i]);
-        if (!value) return MakeError("parse_failed", path + ": " + std::string(fields[i]) + " is not a count");
-        out.Add("node_zfs_zpool_" + MetricPart(fields[i]), "kstat.zfs.misc.io." + std::string(fields[i]),
-                wire::METRIC_TYPE_UNTYPED, static_cast<double>(*value), {{"zpool", pool}});
+        if (!value)
+          return MakeError("parse_failed",
+                           path + ": " + std::string(fields[i]) + " is not a count");
+        out.Add("node_zfs_zpool_" + MetricPart(fields[i]),
+                "kstat.zfs.misc.io." + std::string(fields[i]), wire::METRIC_TYPE_UNTYPED,
+                static_cast<double>(*value), {{"zpool", pool}});
       }
     }
     return std::nullopt;
@@ -142,8 +160,9 @@ class ZfsCollector final : public Collector {
           *text, path,
           [&](std::string_view kstat, std::uint64_t value) {
             // Before a dataset_name line there is no pool either, as upstream's reader has it.
-            out.Add("node_zfs_zpool_dataset_" + MetricPart(kstat), "kstat.zfs.misc.objset." + std::string(kstat),
-                    wire::METRIC_TYPE_UNTYPED, static_cast<double>(value),
+            out.Add("node_zfs_zpool_dataset_" + MetricPart(kstat),
+                    "kstat.zfs.misc.objset." + std::string(kstat), wire::METRIC_TYPE_UNTYPED,
+                    static_cast<double>(value),
                     {{"dataset", dataset}, {"zpool", dataset.empty() ? std::string() : pool}});
           },
           &dataset);

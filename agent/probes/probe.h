@@ -1,5 +1,6 @@
 #pragma once
-// What one run of a service probe found. Probes report through vigil_probe_* families; see prober.h.
+// What one run of a service probe found. Probes report through vigil_probe_* families; see
+// prober.h.
 
 #include <string>
 #include <vector>
@@ -16,7 +17,7 @@ struct ProbeGauge {
 struct ProbeResult {
   bool success = false;
   double duration_seconds = 0;
-  std::string failure;  // why it failed, for logs and events; empty on success
+  std::string failure;             // why it failed, for logs and events; empty on success
   std::vector<ProbeGauge> gauges;  // probe-specific figures
 };
 

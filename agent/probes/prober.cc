@@ -1,12 +1,12 @@
 #include "agent/probes/prober.h"
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
-#include <algorithm>
 #include <optional>
 
 #include "agent/probes/http_probe.h"
@@ -83,11 +83,11 @@ class Prober::Impl : public std::enable_shared_from_this<Prober::Impl> {
   }
 
   std::vector<wire::MetricFamily> Families() const {
-    auto success = MakeFamily("vigil_probe_success",
-                              "Whether the probe's last run passed (1) or failed (0).",
-                              wire::METRIC_TYPE_GAUGE);
-    auto duration = MakeFamily("vigil_probe_duration_seconds", "How long the probe's last run took.",
-                               wire::METRIC_TYPE_GAUGE);
+    auto success =
+        MakeFamily("vigil_probe_success", "Whether the probe's last run passed (1) or failed (0).",
+                   wire::METRIC_TYPE_GAUGE);
+    auto duration = MakeFamily("vigil_probe_duration_seconds",
+                               "How long the probe's last run took.", wire::METRIC_TYPE_GAUGE);
     std::vector<wire::MetricFamily> specific;
     for (const Slot& slot : slots_) {
       if (!slot.last) continue;
@@ -98,9 +98,9 @@ class Prober::Impl : public std::enable_shared_from_this<Prober::Impl> {
         auto it = std::find_if(specific.begin(), specific.end(),
                                [&](const wire::MetricFamily& f) { return f.name() == gauge.name; });
         if (it == specific.end()) {
-          specific.push_back(MakeFamily(gauge.name, gauge.help,
-                                        gauge.counter ? wire::METRIC_TYPE_COUNTER
-                                                      : wire::METRIC_TYPE_GAUGE));
+          specific.push_back(
+              MakeFamily(gauge.name, gauge.help,
+                         gauge.counter ? wire::METRIC_TYPE_COUNTER : wire::METRIC_TYPE_GAUGE));
           it = std::prev(specific.end());
         }
         AddSeries(*it, gauge.value, labels);
@@ -166,8 +166,8 @@ class Prober::Impl : public std::enable_shared_from_this<Prober::Impl> {
     if (was_passing) {
       event.set_kind("probe_failed");
       event.set_severity(wire::SEVERITY_WARNING);
-      event.set_message("probe " + slot.probe.name + " (" + type + ") failed: " +
-                        slot.last->failure);
+      event.set_message("probe " + slot.probe.name + " (" + type +
+                        ") failed: " + slot.last->failure);
       LogWarning(event.message());
     } else {
       event.set_kind("probe_recovered");

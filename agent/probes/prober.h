@@ -1,6 +1,6 @@
 #pragma once
-// Runs the configured service probes, each on its own schedule on the agent's io_context, keeps each
-// one's latest result as vigil_probe_* families, and reports every change between passing and
+// Runs the configured service probes, each on its own schedule on the agent's io_context, keeps
+// each one's latest result as vigil_probe_* families, and reports every change between passing and
 // failing as an event at once (so it need not wait for the next health interval).
 //
 // Families: vigil_probe_success{probe,type}, vigil_probe_duration_seconds{probe,type}, and the
@@ -28,9 +28,9 @@ class Prober {
   using OnChange = std::function<void(wire::Event)>;
 
   // Errors name the probe whose settings cannot be used (an unreadable CA file, say).
-  static Result<std::unique_ptr<Prober>> Create(boost::asio::any_io_executor executor,
-                                                const std::vector<config::AgentConfig::Probe>& probes,
-                                                std::string root, OnChange on_change);
+  static Result<std::unique_ptr<Prober>> Create(
+      boost::asio::any_io_executor executor, const std::vector<config::AgentConfig::Probe>& probes,
+      std::string root, OnChange on_change);
   ~Prober();
   Prober(const Prober&) = delete;
   Prober& operator=(const Prober&) = delete;

@@ -62,8 +62,8 @@ ProbeResult ProcessProbe::Judge(const std::vector<ProcessInfo>& processes) {
     result.failure = std::to_string(count) + " matching process(es), fewer than " +
                      std::to_string(probe_.min_count);
   }
-  result.gauges.push_back({"vigil_probe_process_count", "Processes the probe matched.",
-                           static_cast<double>(count)});
+  result.gauges.push_back(
+      {"vigil_probe_process_count", "Processes the probe matched.", static_cast<double>(count)});
   result.gauges.push_back({"vigil_probe_process_restarts_total",
                            "Matching processes that appeared after the probe's first run.",
                            static_cast<double>(restarts_), /*counter=*/true});

@@ -29,8 +29,8 @@ asio::awaitable<ProbeResult> RunTcpProbe(asio::any_io_executor executor,
   }
   boost::system::error_code ec;
   asio::ip::tcp::resolver resolver(executor);
-  auto endpoints = co_await resolver.async_resolve(
-      target->host, std::to_string(target->port), asio::redirect_error(asio::use_awaitable, ec));
+  auto endpoints = co_await resolver.async_resolve(target->host, std::to_string(target->port),
+                                                   asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
     finish("cannot resolve " + target->host + ": " + ec.message());
     co_return result;

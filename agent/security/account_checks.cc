@@ -12,7 +12,8 @@ std::vector<std::string> Fields(const std::string& line) {
   std::size_t start = 0;
   for (;;) {
     const std::size_t colon = line.find(':', start);
-    fields.push_back(line.substr(start, colon == std::string::npos ? std::string::npos : colon - start));
+    fields.push_back(
+        line.substr(start, colon == std::string::npos ? std::string::npos : colon - start));
     if (colon == std::string::npos) break;
     start = colon + 1;
   }
@@ -42,7 +43,8 @@ class AccountChecks final : public CheckModule {
     return {"accounts.uid0", "accounts.empty_password", "accounts.sudo_nopasswd"};
   }
 
-  std::vector<CheckResult> Run(ScanContext& context, const std::set<std::string>& enabled) override {
+  std::vector<CheckResult> Run(ScanContext& context,
+                               const std::set<std::string>& enabled) override {
     std::vector<CheckResult> results;
     if (enabled.count("accounts.uid0")) results.push_back(Uid0(context));
     if (enabled.count("accounts.empty_password")) results.push_back(EmptyPasswords(context));
@@ -64,8 +66,9 @@ class AccountChecks final : public CheckModule {
       result.findings.push_back(
           {result.check, severity, "Account " + fields[0] + " has UID 0 (root's powers)",
            "/etc/passwd:" + std::to_string(line) + ": " + fields[0] + " with UID 0",
-           "Give " + fields[0] + " its own UID (usermod -u), or remove it; grant root's powers "
-           "through sudo instead.",
+           "Give " + fields[0] +
+               " its own UID (usermod -u), or remove it; grant root's powers "
+               "through sudo instead.",
            fields[0]});
     });
     return result;

@@ -30,7 +30,8 @@ constexpr std::size_t kMaxJournalOutput = 32u << 20;
 // has no static archive (and would have to be loaded with dlopen).
 Result<std::string> RunJournalctl(const std::vector<std::string>& arguments) {
   int out[2];
-  if (pipe2(out, O_CLOEXEC) != 0) return MakeError("journal", std::string("pipe: ") + std::strerror(errno));
+  if (pipe2(out, O_CLOEXEC) != 0)
+    return MakeError("journal", std::string("pipe: ") + std::strerror(errno));
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
@@ -76,12 +77,13 @@ Result<std::string> RunJournalctl(const std::vector<std::string>& arguments) {
 void AuthFailures::Add(std::string_view message) {
   const bool sshd_failure = Contains(message, "Failed password for") ||
                             Contains(message, "Failed keyboard-interactive/pam for");
-  const bool other = Contains(message, "FAILED LOGIN") || Contains(message, "FAILED SU") ||
-                     (Contains(message, "authentication failure;") &&
-                      !Contains(message, "(sshd:auth)"));
+  const bool other =
+      Contains(message, "FAILED LOGIN") || Contains(message, "FAILED SU") ||
+      (Contains(message, "authentication failure;") && !Contains(message, "(sshd:auth)"));
   if (!sshd_failure && !other) return;
   ++count;
-  if (const std::size_t from = message.find(" from "); sshd_failure && from != std::string_view::npos) {
+  if (const std::size_t from = message.find(" from ");
+      sshd_failure && from != std::string_view::npos) {
     std::string_view rest = message.substr(from + 6);
     rest = rest.substr(0, rest.find(' '));
     ++sources[std::string(rest)];
@@ -93,8 +95,8 @@ JournalResult ReadJournalAuth(const std::string& root, const std::string& cursor
   // Facilities auth (4) and authpriv (10): matches of one field are alternatives. Field matches
   // rather than --facility, which systemd before 245 (RHEL 8) does not have; every field rather
   // than --output-fields=MESSAGE, which systemd before 236 (RHEL 7) does not have.
-  std::vector<std::string> arguments = {"--no-pager", "--quiet", "--output=json", "SYSLOG_FACILITY=4",
-                                        "SYSLOG_FACILITY=10"};
+  std::vector<std::string> arguments = {"--no-pager", "--quiet", "--output=json",
+                                        "SYSLOG_FACILITY=4", "SYSLOG_FACILITY=10"};
   if (root != "/" && !root.empty()) arguments.push_back("--root=" + root);
   if (cursor.empty()) {
     arguments.push_back("--lines=1");  // the newest entry, whose cursor is where counting starts
@@ -114,7 +116,8 @@ JournalResult ReadJournalAuth(const std::string& root, const std::string& cursor
     rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
     if (end == std::string_view::npos && text->size() > kMaxJournalOutput) break;  // cut short
     const nlohmann::json entry = nlohmann::json::parse(line, nullptr, false);
-    if (!entry.is_object() || !entry.contains("__CURSOR") || !entry["__CURSOR"].is_string()) continue;
+    if (!entry.is_object() || !entry.contains("__CURSOR") || !entry["__CURSOR"].is_string())
+      continue;
     result.read.cursor = entry["__CURSOR"].get<std::string>();
     // journalctl prints a message that is not valid UTF-8 as an array of bytes.
     if (!cursor.empty() && entry.contains("MESSAGE") && entry["MESSAGE"].is_string()) {

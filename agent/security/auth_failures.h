@@ -17,8 +17,8 @@ struct AuthFailures {
 };
 
 // Reads the journal's auth messages (syslog facilities auth and authpriv) after `cursor` by
-// running `journalctl --output=json` (with --root when `root` is not "/"). With an empty cursor only
-// the position is taken. Returns the new cursor, or an error when there is no journal or no
+// running `journalctl --output=json` (with --root when `root` is not "/"). With an empty cursor
+// only the position is taken. Returns the new cursor, or an error when there is no journal or no
 // journalctl.
 struct JournalRead {
   std::string cursor;

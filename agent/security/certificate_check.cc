@@ -21,8 +21,8 @@ struct Certificate {
 };
 
 Result<Certificate> ReadCertificate(const std::string& pem, const std::string& path) {
-  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())),
-                                               &BIO_free);
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
   std::unique_ptr<X509, decltype(&X509_free)> cert(
       bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr, &X509_free);
   if (!cert) return MakeError("parse_failed", path + " holds no PEM certificate");
@@ -44,20 +44,24 @@ class CertificateCheck final : public CheckModule {
  public:
   std::vector<std::string> checks() const override { return {"tls.cert_expiry"}; }
 
-  std::vector<CheckResult> Run(ScanContext& context, const std::set<std::string>& enabled) override {
+  std::vector<CheckResult> Run(ScanContext& context,
+                               const std::set<std::string>& enabled) override {
     if (enabled.count("tls.cert_expiry") == 0) return {};
     CheckResult result{"tls.cert_expiry", std::nullopt, {}};
     const auto& settings = context.config().CheckFor(result.check);
     auto expiry = MakeFamily("vigil_tls_cert_not_after_timestamp_seconds",
                              "When a watched certificate expires (notAfter), in unix seconds.",
                              wire::METRIC_TYPE_GAUGE);
-    const std::int64_t now = std::chrono::duration_cast<std::chrono::seconds>(
-                                 context.clock().Now().time_since_epoch()).count();
-    const std::int64_t warn = std::chrono::duration_cast<std::chrono::seconds>(settings.warn_within).count();
+    const std::int64_t now =
+        std::chrono::duration_cast<std::chrono::seconds>(context.clock().Now().time_since_epoch())
+            .count();
+    const std::int64_t warn =
+        std::chrono::duration_cast<std::chrono::seconds>(settings.warn_within).count();
     std::string errors;
     for (const std::string& path : settings.files) {
       Result<std::string> pem = context.Read(path);
-      Result<Certificate> cert = pem ? ReadCertificate(*pem, path) : Result<Certificate>(pem.error());
+      Result<Certificate> cert =
+          pem ? ReadCertificate(*pem, path) : Result<Certificate>(pem.error());
       if (!cert) {
         errors += (errors.empty() ? "" : "; ") + cert.error().message;
         continue;
@@ -66,15 +70,16 @@ class CertificateCheck final : public CheckModule {
                 {{"path", path}, {"subject", cert->subject}});
       const std::int64_t left = cert->not_after - now;
       if (left > warn) continue;
-      const std::string severity = left <= 0             ? "critical"
-                                   : left <= 3 * 86400 ? "high"
-                                                       : SeverityFor(context, result.check, "medium");
+      const std::string severity = left <= 0 ? "critical"
+                                   : left <= 3 * 86400
+                                       ? "high"
+                                       : SeverityFor(context, result.check, "medium");
       const std::string when = FormatRfc3339(cert->not_after * 1000);
       result.findings.push_back(
           {result.check, severity,
-           left <= 0 ? "Certificate " + path + " has expired"
-                     : "Certificate " + path + " expires in " + std::to_string(left / 86400) +
-                           " days",
+           left <= 0
+               ? "Certificate " + path + " has expired"
+               : "Certificate " + path + " expires in " + std::to_string(left / 86400) + " days",
            path + ": " + cert->subject + ", notAfter " + when,
            "Renew the certificate and reload the service that uses it.", path});
     }

@@ -88,7 +88,8 @@ std::vector<std::map<std::string, std::string>> ParseStanzas(std::string_view te
       const std::size_t colon = line.find(':');
       if (colon != std::string_view::npos) {
         std::string_view value = line.substr(colon + 1);
-        while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+        while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+          value.remove_prefix(1);
         current.emplace(std::string(line.substr(0, colon)), std::string(value));
       }
     }

@@ -26,6 +26,7 @@ struct PendingUpdate {
 
 // Installed packages (dpkg status "install ok installed") for which `packages` (an apt Packages
 // list) has a newer version of the same architecture (or "all").
-std::vector<PendingUpdate> FindPendingUpdates(std::string_view dpkg_status, std::string_view packages);
+std::vector<PendingUpdate> FindPendingUpdates(std::string_view dpkg_status,
+                                              std::string_view packages);
 
 }  // namespace vigil::agent

@@ -22,7 +22,8 @@ class FailedLoginsCheck final : public CheckModule {
  public:
   std::vector<std::string> checks() const override { return {"auth.failed_logins"}; }
 
-  std::vector<CheckResult> Run(ScanContext& context, const std::set<std::string>& enabled) override {
+  std::vector<CheckResult> Run(ScanContext& context,
+                               const std::set<std::string>& enabled) override {
     if (enabled.count("auth.failed_logins") == 0) return {};
     CheckResult result{"auth.failed_logins", std::nullopt, {}};
     const auto& settings = context.config().CheckFor(result.check);
@@ -52,9 +53,11 @@ class FailedLoginsCheck final : public CheckModule {
     for (const auto& [address, count] : failures.sources) top.emplace_back(-count, address);
     std::sort(top.begin(), top.end());
     std::string evidence = std::to_string(failures.count) + " failed logins in " + source +
-                           " since the last scan (threshold " + std::to_string(settings.threshold) + ")";
+                           " since the last scan (threshold " + std::to_string(settings.threshold) +
+                           ")";
     for (std::size_t i = 0; i < top.size() && i < 5; ++i) {
-      evidence += (i == 0 ? "; from " : ", ") + top[i].second + " (" + std::to_string(-top[i].first) + ")";
+      evidence +=
+          (i == 0 ? "; from " : ", ") + top[i].second + " (" + std::to_string(-top[i].first) + ")";
     }
     result.findings.push_back(
         {result.check, SeverityFor(context, result.check, "medium"),
@@ -95,6 +98,8 @@ class FailedLoginsCheck final : public CheckModule {
 
 }  // namespace
 
-std::unique_ptr<CheckModule> MakeFailedLoginsCheck() { return std::make_unique<FailedLoginsCheck>(); }
+std::unique_ptr<CheckModule> MakeFailedLoginsCheck() {
+  return std::make_unique<FailedLoginsCheck>();
+}
 
 }  // namespace vigil::agent

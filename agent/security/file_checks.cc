@@ -20,7 +20,8 @@ bool Under(const std::string& path, const std::vector<std::string>& tops) {
   return false;
 }
 
-std::vector<std::string> Union(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+std::vector<std::string> Union(const std::vector<std::string>& a,
+                               const std::vector<std::string>& b) {
   std::vector<std::string> out;
   for (const auto* list : {&a, &b}) {
     for (const std::string& top : *list) {
@@ -37,17 +38,18 @@ class FileChecks final : public CheckModule {
     return {"files.world_writable", "files.suid_new"};
   }
 
-  std::vector<CheckResult> Run(ScanContext& context, const std::set<std::string>& enabled) override {
+  std::vector<CheckResult> Run(ScanContext& context,
+                               const std::set<std::string>& enabled) override {
     const bool writable = enabled.count("files.world_writable") > 0;
     const bool suid = enabled.count("files.suid_new") > 0;
     const auto tops_of = [&](const char* check) {
       const auto& paths = context.config().CheckFor(check).paths;
       return paths.empty() ? kSystemFolders : paths;
     };
-    const std::vector<std::string> writable_tops = writable ? tops_of("files.world_writable")
-                                                            : std::vector<std::string>{};
-    const std::vector<std::string> suid_tops = suid ? tops_of("files.suid_new")
-                                                    : std::vector<std::string>{};
+    const std::vector<std::string> writable_tops =
+        writable ? tops_of("files.world_writable") : std::vector<std::string>{};
+    const std::vector<std::string> suid_tops =
+        suid ? tops_of("files.suid_new") : std::vector<std::string>{};
     CheckResult writable_result{"files.world_writable", std::nullopt, {}};
     const std::string writable_severity = SeverityFor(context, writable_result.check, "high");
     std::map<std::string, mode_t> suid_files;
@@ -59,8 +61,8 @@ class FileChecks final : public CheckModule {
           writable_result.findings.push_back(
               {writable_result.check, writable_severity,
                std::string(folder ? "Folder " : "File ") + file.path + " is world-writable",
-               file.path + ": mode " + OctalMode(mode) + ", owner " + std::to_string(file.info.st_uid) +
-                   ":" + std::to_string(file.info.st_gid),
+               file.path + ": mode " + OctalMode(mode) + ", owner " +
+                   std::to_string(file.info.st_uid) + ":" + std::to_string(file.info.st_gid),
                folder ? "chmod o-w " + file.path + " (or chmod +t if every user must write there)"
                       : "chmod o-w " + file.path,
                file.path});
@@ -98,8 +100,10 @@ class FileChecks final : public CheckModule {
           {result.check, severity, std::string("New ") + kind + " file " + path,
            path + ": mode " + OctalMode(mode) + ", not in the baseline",
            "If it is expected, accept it (vigil-agent baseline accept files.suid_new) or add it "
-           "to the allowlist; otherwise remove the bit (chmod u-s,g-s " + path + ") and find out "
-           "how it got there.",
+           "to the allowlist; otherwise remove the bit (chmod u-s,g-s " +
+               path +
+               ") and find out "
+               "how it got there.",
            path});
     }
     return result;

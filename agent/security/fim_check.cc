@@ -40,7 +40,7 @@ using Records = std::unordered_map<std::string, FileRecord>;
 struct FimState {
   bool has_baseline = false;
   Records seen;
-  Records accepted_differs;                 // accepted records unlike (or missing from) seen
+  Records accepted_differs;                      // accepted records unlike (or missing from) seen
   std::unordered_set<std::string> not_accepted;  // seen, but not in the baseline
 
   const FileRecord* Accepted(const std::string& path) const {
@@ -93,10 +93,14 @@ std::string Escape(const std::string& path) {
   std::string out;
   out.reserve(path.size());
   for (char c : path) {
-    if (c == '\t') out += "%09";
-    else if (c == '\n') out += "%0A";
-    else if (c == '%') out += "%25";
-    else out += c;
+    if (c == '\t')
+      out += "%09";
+    else if (c == '\n')
+      out += "%0A";
+    else if (c == '%')
+      out += "%25";
+    else
+      out += c;
   }
   return out;
 }
@@ -108,9 +112,21 @@ std::string Unescape(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (text[i] == '%' && i + 2 < text.size()) {
       const std::string_view code = text.substr(i + 1, 2);
-      if (code == "09") { out += '\t'; i += 2; continue; }
-      if (code == "0A") { out += '\n'; i += 2; continue; }
-      if (code == "25") { out += '%'; i += 2; continue; }
+      if (code == "09") {
+        out += '\t';
+        i += 2;
+        continue;
+      }
+      if (code == "0A") {
+        out += '\n';
+        i += 2;
+        continue;
+      }
+      if (code == "25") {
+        out += '%';
+        i += 2;
+        continue;
+      }
     }
     out += text[i];
   }
@@ -167,7 +183,8 @@ FimState Parse(const std::string& text) {
     std::size_t count = 0, at = 0;
     while (count < 10) {
       const std::size_t tab = line.find('\t', at);
-      fields[count++] = line.substr(at, tab == std::string_view::npos ? std::string_view::npos : tab - at);
+      fields[count++] =
+          line.substr(at, tab == std::string_view::npos ? std::string_view::npos : tab - at);
       if (tab == std::string_view::npos) break;
       at = tab + 1;
     }
@@ -197,7 +214,8 @@ FimState Advance(const FimState& before, Records current, bool accept) {
   if (!accept) {
     before.EachAccepted([&](const std::string& path, const FileRecord& accepted) {
       auto now = current.find(path);
-      if (now == current.end() || !(now->second == accepted)) after.accepted_differs.emplace(path, accepted);
+      if (now == current.end() || !(now->second == accepted))
+        after.accepted_differs.emplace(path, accepted);
     });
     for (const auto& [path, record] : current) {
       if (before.Accepted(path) == nullptr) after.not_accepted.insert(path);
@@ -211,7 +229,8 @@ class FimCheck final : public CheckModule {
  public:
   std::vector<std::string> checks() const override { return {"fim.changed"}; }
 
-  std::vector<CheckResult> Run(ScanContext& context, const std::set<std::string>& enabled) override {
+  std::vector<CheckResult> Run(ScanContext& context,
+                               const std::set<std::string>& enabled) override {
     if (enabled.count("fim.changed") == 0) return {};
     CheckResult result{"fim.changed", std::nullopt, {}};
     const std::vector<std::string>& paths = context.config().CheckFor(result.check).paths;
@@ -249,7 +268,8 @@ class FimCheck final : public CheckModule {
     if (!accept) Compare(context, state, current, result);
     // Unchanged since the last scan (the common case): nothing to write.
     if (accept || current != state.seen) {
-      if (Status saved = context.SaveStateFile(kStateFile, Serialize(Advance(state, std::move(current), accept)));
+      if (Status saved = context.SaveStateFile(
+              kStateFile, Serialize(Advance(state, std::move(current), accept)));
           !saved) {
         result.error = saved.error();
       }
@@ -272,9 +292,13 @@ class FimCheck final : public CheckModule {
         continue;
       }
       std::string changes;
-      const auto note = [&](const std::string& what) { changes += (changes.empty() ? "" : "; ") + what; };
-      if (before->sha256 != now.sha256) note("sha256 " + Hex(before->sha256) + " -> " + Hex(now.sha256));
-      if (before->mode != now.mode) note("mode " + OctalMode(before->mode) + " -> " + OctalMode(now.mode));
+      const auto note = [&](const std::string& what) {
+        changes += (changes.empty() ? "" : "; ") + what;
+      };
+      if (before->sha256 != now.sha256)
+        note("sha256 " + Hex(before->sha256) + " -> " + Hex(now.sha256));
+      if (before->mode != now.mode)
+        note("mode " + OctalMode(before->mode) + " -> " + OctalMode(now.mode));
       if (before->uid != now.uid || before->gid != now.gid) {
         note("owner " + std::to_string(before->uid) + ":" + std::to_string(before->gid) + " -> " +
              std::to_string(now.uid) + ":" + std::to_string(now.gid));
@@ -287,9 +311,9 @@ class FimCheck final : public CheckModule {
     if (!context.partial()) {  // a cut walk cannot tell what disappeared
       state.EachAccepted([&](const std::string& path, const FileRecord& before) {
         if (current.count(path) == 0) {
-          result.findings.push_back({result.check, severity, "Watched file " + path + " disappeared",
-                                     path + ": gone (was sha256 " + Hex(before.sha256) + ")",
-                                     remediation, path});
+          result.findings.push_back(
+              {result.check, severity, "Watched file " + path + " disappeared",
+               path + ": gone (was sha256 " + Hex(before.sha256) + ")", remediation, path});
         }
       });
     }

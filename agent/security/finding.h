@@ -14,7 +14,7 @@ struct Finding {
   std::string title;     // one line, for a person
   std::string evidence;  // what was seen, where: "/etc/ssh/sshd_config:32: PermitRootLogin yes"
   std::string remediation;
-  std::string key;       // which one among the check's findings: a file, an account, a socket
+  std::string key;  // which one among the check's findings: a file, an account, a socket
 
   bool operator==(const Finding&) const = default;
 };

@@ -78,7 +78,8 @@ class FirewallCheck final : public CheckModule {
  public:
   std::vector<std::string> checks() const override { return {"firewall.inactive"}; }
 
-  std::vector<CheckResult> Run(ScanContext& context, const std::set<std::string>& enabled) override {
+  std::vector<CheckResult> Run(ScanContext& context,
+                               const std::set<std::string>& enabled) override {
     if (enabled.count("firewall.inactive") == 0) return {};
     CheckResult result{"firewall.inactive", std::nullopt, {}};
     std::vector<std::string> tables = TableNames(context, "/proc/net/ip_tables_names");
@@ -91,7 +92,7 @@ class FirewallCheck final : public CheckModule {
       Result<int> rules = CountNftRules();
       if (!rules) {
         result.error = Error{"read_failed", "no iptables tables, and nftables could not be read: " +
-                                               rules.error().message};
+                                                rules.error().message};
         return {result};
       }
       if (*rules > 0) return {result};

@@ -1,6 +1,6 @@
-// net.listening_new: listening TCP sockets and bound UDP sockets from /proc/net/{tcp,tcp6,udp,udp6},
-// with the owning process where /proc/PID/fd is readable, against an accepted baseline and the
-// allowlist. Also vigil_listening_sockets{proto}.
+// net.listening_new: listening TCP sockets and bound UDP sockets from
+// /proc/net/{tcp,tcp6,udp,udp6}, with the owning process where /proc/PID/fd is readable, against an
+// accepted baseline and the allowlist. Also vigil_listening_sockets{proto}.
 
 #include <nlohmann/json.hpp>
 
@@ -28,7 +28,8 @@ bool Allowed(const ListeningSocket& socket, const std::vector<std::string>& allo
     if (port != std::to_string(socket.port)) continue;
     if (last == std::string::npos) return true;
     std::string address = rest.substr(0, last);
-    if (address.size() > 2 && address.front() == '[') address = address.substr(1, address.size() - 2);
+    if (address.size() > 2 && address.front() == '[')
+      address = address.substr(1, address.size() - 2);
     if (address == socket.address) return true;
   }
   return false;
@@ -89,7 +90,8 @@ class ListeningCheck final : public CheckModule {
  public:
   std::vector<std::string> checks() const override { return {"net.listening_new"}; }
 
-  std::vector<CheckResult> Run(ScanContext& context, const std::set<std::string>& enabled) override {
+  std::vector<CheckResult> Run(ScanContext& context,
+                               const std::set<std::string>& enabled) override {
     if (enabled.count("net.listening_new") == 0) return {};
     CheckResult result{"net.listening_new", std::nullopt, {}};
     std::vector<ListeningSocket> sockets;
@@ -112,13 +114,15 @@ class ListeningCheck final : public CheckModule {
     context.families().push_back(std::move(counts));
     if (!context.config().CheckFor(result.check).ephemeral_udp) {
       const PortRange ports = EphemeralPorts(context);
-      std::erase_if(sockets, [&](const ListeningSocket& s) { return EphemeralUdpClient(s, ports); });
+      std::erase_if(sockets,
+                    [&](const ListeningSocket& s) { return EphemeralUdpClient(s, ports); });
     }
     std::optional<nlohmann::json> baseline = context.LoadState("listening");
     if (!baseline || !baseline->contains("sockets") || context.Accepting(result.check)) {
       nlohmann::json accepted = {{"sockets", nlohmann::json::array()}};
       for (const ListeningSocket& socket : sockets) accepted["sockets"].push_back(socket.Key());
-      if (Status saved = context.SaveState("listening", accepted); !saved) result.error = saved.error();
+      if (Status saved = context.SaveState("listening", accepted); !saved)
+        result.error = saved.error();
       return {result};
     }
     std::set<std::string> known;
@@ -141,7 +145,8 @@ class ListeningCheck final : public CheckModule {
           {result.check, severity, "New listening socket " + key,
            key + " (" + process + "), not in the baseline",
            "If the service is expected, accept it (vigil-agent baseline accept net.listening_new) "
-           "or allow it (\"" + socket.proto.substr(0, 3) + ":" + std::to_string(socket.port) +
+           "or allow it (\"" +
+               socket.proto.substr(0, 3) + ":" + std::to_string(socket.port) +
                "\"); otherwise stop the process and find out what started it.",
            key});
     }

@@ -19,8 +19,10 @@ std::string Address(std::string_view hex, bool v6) {
     std::uint32_t word = 0;
     for (std::size_t i = 0; i < 8; ++i) {
       const char c = hex[w * 8 + i];
-      const int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                        : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+      const int digit = c >= '0' && c <= '9'   ? c - '0'
+                        : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                        : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                               : -1;
       if (digit < 0) return "";
       word = word * 16 + static_cast<std::uint32_t>(digit);
     }
@@ -39,7 +41,8 @@ std::string ListeningSocket::Key() const {
   return family + ":" + (v6 ? "[" + address + "]" : address) + ":" + std::to_string(port);
 }
 
-std::vector<ListeningSocket> ParseListeningSockets(std::string_view table, const std::string& proto) {
+std::vector<ListeningSocket> ParseListeningSockets(std::string_view table,
+                                                   const std::string& proto) {
   std::vector<ListeningSocket> out;
   const bool v6 = proto.size() == 4;
   const bool tcp = proto.rfind("tcp", 0) == 0;

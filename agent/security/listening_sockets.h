@@ -18,6 +18,7 @@ struct ListeningSocket {
   std::string Key() const;
 };
 
-std::vector<ListeningSocket> ParseListeningSockets(std::string_view table, const std::string& proto);
+std::vector<ListeningSocket> ParseListeningSockets(std::string_view table,
+                                                   const std::string& proto);
 
 }  // namespace vigil::agent

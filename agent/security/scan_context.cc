@@ -48,7 +48,8 @@ ScanContext::ScanContext(const config::AgentConfig::Security& config, std::strin
       clock_(clock),
       started_(clock.Monotonic()) {
   budget_.files_per_second = config.budget.files_per_second;
-  budget_.max_duration = std::chrono::duration_cast<std::chrono::milliseconds>(config.budget.max_duration);
+  budget_.max_duration =
+      std::chrono::duration_cast<std::chrono::milliseconds>(config.budget.max_duration);
   budget_.max_hash_bytes = config.budget.max_hash_bytes;
   while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
 }
@@ -131,10 +132,10 @@ void ScanContext::Pace() {
   ++files_seen_;
   if (files_seen_ % 256 != 0) return;
   const auto elapsed = clock_.Monotonic() - started_;
-  const auto allowed_at = std::chrono::duration<double>(static_cast<double>(files_seen_) /
-                                                        static_cast<double>(budget_.files_per_second));
-  const auto wait = std::chrono::duration_cast<std::chrono::steady_clock::duration>(allowed_at) -
-                    elapsed;
+  const auto allowed_at = std::chrono::duration<double>(
+      static_cast<double>(files_seen_) / static_cast<double>(budget_.files_per_second));
+  const auto wait =
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(allowed_at) - elapsed;
   if (wait > std::chrono::steady_clock::duration::zero()) std::this_thread::sleep_for(wait);
 }
 
@@ -144,10 +145,10 @@ bool ScanContext::Walk(const std::vector<std::string>& tops,
     // Seen already in this scan: from memory.
     bool cached = false;
     for (const auto& [walked_top, entries] : walked_) {
-      const bool inside = top == walked_top ||
-                          (top.size() > walked_top.size() &&
-                           top.compare(0, walked_top.size(), walked_top) == 0 &&
-                           (walked_top == "/" || top[walked_top.size()] == '/'));
+      const bool inside =
+          top == walked_top ||
+          (top.size() > walked_top.size() && top.compare(0, walked_top.size(), walked_top) == 0 &&
+           (walked_top == "/" || top[walked_top.size()] == '/'));
       if (!inside) continue;
       for (const WalkedFile& file : entries) {
         if (file.path == top ||
@@ -204,7 +205,7 @@ Result<std::string> ScanContext::Sha256(const std::string& host_path) {
     return MakeError("read_failed", "cannot open " + host_path + ": " + std::strerror(errno));
   }
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> digest(EVP_MD_CTX_new(),
-                                                                  &EVP_MD_CTX_free);
+                                                                 &EVP_MD_CTX_free);
   if (!digest || EVP_DigestInit_ex(digest.get(), EVP_sha256(), nullptr) != 1) {
     return MakeError("read_failed", "SHA-256 is not available");
   }
@@ -277,8 +278,8 @@ Status ScanContext::SaveStateFile(const std::string& file_name, const std::strin
   struct stat folder {};
   if (geteuid() == 0 && stat(state_dir_.c_str(), &folder) == 0 && folder.st_uid != 0) {
     if (chown(path.c_str(), folder.st_uid, folder.st_gid) != 0) {
-      return MakeError("state", "cannot give " + path + " to the state folder's owner: " +
-                                    std::strerror(errno));
+      return MakeError(
+          "state", "cannot give " + path + " to the state folder's owner: " + std::strerror(errno));
     }
   }
   return OkStatus();

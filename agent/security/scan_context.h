@@ -61,7 +61,8 @@ class ScanContext {
   // False when a budget cut the walk short. What one walk saw serves later walks of the same
   // folders (or folders inside them) in the same scan, so checks that look at the same tree read
   // it once.
-  bool Walk(const std::vector<std::string>& tops, const std::function<void(const WalkedFile&)>& visit);
+  bool Walk(const std::vector<std::string>& tops,
+            const std::function<void(const WalkedFile&)>& visit);
 
   // The SHA-256 of a host file as lowercase hex, charged to the hashing budget; an error
   // "budget" when the budget is spent.

@@ -11,9 +11,8 @@ namespace {
 using Json = nlohmann::json;
 
 Json ToJson(const Finding& f) {
-  return {{"check", f.check},       {"severity", f.severity},
-          {"title", f.title},       {"evidence", f.evidence},
-          {"remediation", f.remediation}, {"key", f.key}};
+  return {{"check", f.check},       {"severity", f.severity},       {"title", f.title},
+          {"evidence", f.evidence}, {"remediation", f.remediation}, {"key", f.key}};
 }
 
 Finding FromJson(const Json& j) {
@@ -60,20 +59,23 @@ ScanReport SecurityScanner::Scan(const Options& options) {
   context.SetReadOnly(options.read_only);
   context.SetCancelled(&cancelled_);
   ScanReport report;
-  std::set<std::string> without_verdict;  // checks that ran but could not judge (an unreadable file)
+  std::set<std::string>
+      without_verdict;  // checks that ran but could not judge (an unreadable file)
   auto passed = MakeFamily("vigil_security_check_passed",
                            "1 when the security check found nothing, 0 when it found something; "
                            "absent when it could not run.",
                            wire::METRIC_TYPE_GAUGE);
-  auto findings = MakeFamily("vigil_security_findings", "Security findings now, by check and severity.",
-                             wire::METRIC_TYPE_GAUGE);
+  auto findings =
+      MakeFamily("vigil_security_findings", "Security findings now, by check and severity.",
+                 wire::METRIC_TYPE_GAUGE);
   auto errors = MakeFamily("vigil_security_check_errors_total",
                            "Scans in which the security check could not reach a verdict.",
                            wire::METRIC_TYPE_COUNTER);
   for (const auto& module : modules_) {
     std::set<std::string> enabled;
     for (const std::string& check : module->checks()) {
-      if (config_.CheckFor(check).enabled && (only.empty() || only.count(check))) enabled.insert(check);
+      if (config_.CheckFor(check).enabled && (only.empty() || only.count(check)))
+        enabled.insert(check);
     }
     if (enabled.empty()) continue;
     for (CheckResult& result : module->Run(context, enabled)) {
@@ -92,7 +94,8 @@ ScanReport SecurityScanner::Scan(const Options& options) {
         MakeValidUtf8(finding);
         // Two findings of one check must not share a key: the collector keeps one per key.
         std::string key = finding.key;
-        for (int n = 2; !keys.insert(key).second; ++n) key = finding.key + " (" + std::to_string(n) + ")";
+        for (int n = 2; !keys.insert(key).second; ++n)
+          key = finding.key + " (" + std::to_string(n) + ")";
         finding.key = key;
         ++by_severity[finding.severity];
         report.findings.push_back(std::move(finding));
@@ -104,11 +107,12 @@ ScanReport SecurityScanner::Scan(const Options& options) {
   }
   report.partial = context.partial();
   const double seconds = std::chrono::duration<double>(clock_.Monotonic() - started).count();
-  auto duration = MakeFamily("vigil_security_scan_duration_seconds", "How long the last security scan took.",
-                             wire::METRIC_TYPE_GAUGE);
+  auto duration = MakeFamily("vigil_security_scan_duration_seconds",
+                             "How long the last security scan took.", wire::METRIC_TYPE_GAUGE);
   AddSeries(duration, seconds);
-  auto last = MakeFamily("vigil_security_last_scan_timestamp_seconds",
-                         "When the last security scan finished, in unix seconds.", wire::METRIC_TYPE_GAUGE);
+  auto last =
+      MakeFamily("vigil_security_last_scan_timestamp_seconds",
+                 "When the last security scan finished, in unix seconds.", wire::METRIC_TYPE_GAUGE);
   AddSeries(last, std::chrono::duration<double>(clock_.Now().time_since_epoch()).count());
   auto partial = MakeFamily("vigil_security_scan_partial",
                             "1 when a budget (files per second, time, bytes hashed) cut the last "
@@ -132,7 +136,9 @@ ScanReport SecurityScanner::Scan(const Options& options) {
   }
   std::set<std::pair<std::string, std::string>> found_now;
   for (const Finding& f : report.findings) found_now.emplace(f.check, f.key);
-  const auto seen_now = [&found_now](const Finding& f) { return found_now.count({f.check, f.key}) > 0; };
+  const auto seen_now = [&found_now](const Finding& f) {
+    return found_now.count({f.check, f.key}) > 0;
+  };
   std::vector<Finding> standing, judged;
   for (Finding& f : before) {
     const bool not_judged = (!only.empty() && only.count(f.check) == 0) ||

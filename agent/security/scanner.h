@@ -2,13 +2,13 @@
 // One security scan: every enabled check, its findings compared with the last scan's (kept in
 // the state folder, so a restart does not announce old findings again), and the scan's metrics:
 //
-//   vigil_security_check_passed{check}          1 no finding, 0 findings; absent when it could not run
-//   vigil_security_findings{check,severity}     findings now
+//   vigil_security_check_passed{check}          1 no finding, 0 findings; absent when it could not
+//   run vigil_security_findings{check,severity}     findings now
 //   vigil_security_check_errors_total{check}    runs that could not reach a verdict
 //   vigil_security_scan_duration_seconds, vigil_security_last_scan_timestamp_seconds,
 //   vigil_security_scan_partial                 1 when a budget cut the scan short
-//   and the checks' own (vigil_tls_cert_not_after_timestamp_seconds, vigil_security_updates_pending,
-//   vigil_listening_sockets).
+//   and the checks' own (vigil_tls_cert_not_after_timestamp_seconds,
+//   vigil_security_updates_pending, vigil_listening_sockets).
 //
 // Not thread-safe; one scan at a time.
 

@@ -38,7 +38,8 @@ void AddLabel(wire::Event& event, const char* name, const std::string& value) {
 
 wire::Event FindingEvent(const std::string& kind, const Finding& finding, std::int64_t now_ms) {
   wire::Event event = MakeEvent(kind, now_ms);
-  event.set_severity(kind == "security_finding" ? WireSeverity(finding.severity) : wire::SEVERITY_INFO);
+  event.set_severity(kind == "security_finding" ? WireSeverity(finding.severity)
+                                                : wire::SEVERITY_INFO);
   event.set_message(finding.title);
   AddLabel(event, "check", finding.check);
   AddLabel(event, "key", finding.key);
@@ -70,7 +71,8 @@ std::vector<wire::Event> FindingEvents(const ScanReport& report, std::int64_t no
   std::vector<wire::Event> events;
   if (report.resync) {
     wire::Event resync = MakeEvent("security_findings_resync", now_ms);
-    resync.set_message("the agent has no record of earlier findings: these replace the collector's");
+    resync.set_message(
+        "the agent has no record of earlier findings: these replace the collector's");
     events.push_back(std::move(resync));
   }
   for (const Finding& finding : report.changes.appeared) {
@@ -118,13 +120,14 @@ void SecurityRunner::Loop() {
     ScanReport report = scanner_.Scan(options);
     for (const std::string& error : report.errors) LogWarning("security scan: " + error);
     if (report.partial) {
-      LogWarning("security scan: a budget (security.budget) cut the scan short; its results are "
-                 "partial");
+      LogWarning(
+          "security scan: a budget (security.budget) cut the scan short; its results are "
+          "partial");
     }
-    boost::asio::post(executor_, [alive = alive_, on_report = on_report_,
-                                  report = std::move(report)]() mutable {
-      if (*alive) on_report(std::move(report));
-    });
+    boost::asio::post(
+        executor_, [alive = alive_, on_report = on_report_, report = std::move(report)]() mutable {
+          if (*alive) on_report(std::move(report));
+        });
     std::unique_lock lock(mutex_);
     if (wake_.wait_for(lock, interval_, [this] { return stopping_; })) return;
   }

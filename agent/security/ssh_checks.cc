@@ -11,7 +11,7 @@ constexpr const char* kConfigPath = "/etc/ssh/sshd_config";
 
 struct Rule {
   const char* check;
-  const char* keyword;       // lowercase
+  const char* keyword;        // lowercase
   const char* default_value;  // OpenSSH's, when not set
   const char* default_severity;
   const char* title;
@@ -56,7 +56,8 @@ class SshChecks final : public CheckModule {
     return {"ssh.permit_root_login", "ssh.password_authentication", "ssh.permit_empty_passwords"};
   }
 
-  std::vector<CheckResult> Run(ScanContext& context, const std::set<std::string>& enabled) override {
+  std::vector<CheckResult> Run(ScanContext& context,
+                               const std::set<std::string>& enabled) override {
     SshdFiles files{[&context](const std::string& path) { return context.Read(path); },
                     [&context](const std::string& pattern) { return context.Glob(pattern); }};
     Result<SshdConfig> config = ParseSshdConfig(kConfigPath, files);
@@ -73,14 +74,14 @@ class SshChecks final : public CheckModule {
       const std::string severity = SeverityFor(context, rule.check, rule.default_severity);
       const std::string keyword = Spelled(rule.keyword);
       auto global = config->global.find(rule.keyword);
-      const std::string value = global == config->global.end() ? rule.default_value
-                                                               : global->second.value;
+      const std::string value =
+          global == config->global.end() ? rule.default_value : global->second.value;
       if (rule.weak(value)) {
         const std::string evidence =
             global == config->global.end()
                 ? keyword + " is not set in " + kConfigPath + "; OpenSSH's default is " + value
-                : global->second.file + ":" + std::to_string(global->second.line) + ": " +
-                      keyword + " " + value;
+                : global->second.file + ":" + std::to_string(global->second.line) + ": " + keyword +
+                      " " + value;
         result.findings.push_back(
             {rule.check, severity, rule.title, evidence, rule.remediation, "global"});
       }

@@ -9,10 +9,10 @@ namespace {
 
 constexpr int kMaxDepth = 128;  // sudo's own include depth limit
 
-const std::set<std::string> kTags = {
-    "NOPASSWD", "PASSWD",    "NOEXEC",     "EXEC",        "SETENV",     "NOSETENV",
-    "LOG_INPUT", "NOLOG_INPUT", "LOG_OUTPUT", "NOLOG_OUTPUT", "MAIL",    "NOMAIL",
-    "FOLLOW",   "NOFOLLOW",  "INTERCEPT",  "NOINTERCEPT"};
+const std::set<std::string> kTags = {"NOPASSWD",   "PASSWD",       "NOEXEC",    "EXEC",
+                                     "SETENV",     "NOSETENV",     "LOG_INPUT", "NOLOG_INPUT",
+                                     "LOG_OUTPUT", "NOLOG_OUTPUT", "MAIL",      "NOMAIL",
+                                     "FOLLOW",     "NOFOLLOW",     "INTERCEPT", "NOINTERCEPT"};
 
 std::string Trim(const std::string& text) {
   const std::size_t begin = text.find_first_not_of(" \t\r");
@@ -70,8 +70,8 @@ std::vector<Line> LogicalLines(const std::string& text) {
       if (!directive) {
         // A '#' starts a comment unless it is a uid ("#1000") inside a rule.
         for (std::size_t i = 0; i < trimmed.size(); ++i) {
-          if (trimmed[i] == '#' && (i + 1 >= trimmed.size() || !std::isdigit(
-                                                                   static_cast<unsigned char>(trimmed[i + 1])))) {
+          if (trimmed[i] == '#' && (i + 1 >= trimmed.size() ||
+                                    !std::isdigit(static_cast<unsigned char>(trimmed[i + 1])))) {
             trimmed = Trim(trimmed.substr(0, i));
             break;
           }
@@ -142,9 +142,11 @@ class Scanner {
       const std::string body = rest;
       while (at < body.size()) {
         const std::size_t colon = body.find(':', at);
-        const std::string one = body.substr(at, colon == std::string::npos ? std::string::npos : colon - at);
+        const std::string one =
+            body.substr(at, colon == std::string::npos ? std::string::npos : colon - at);
         const std::size_t equals = one.find('=');
-        if (equals != std::string::npos) aliases_[Trim(one.substr(0, equals))] = Trim(one.substr(equals + 1));
+        if (equals != std::string::npos)
+          aliases_[Trim(one.substr(0, equals))] = Trim(one.substr(equals + 1));
         if (colon == std::string::npos) break;
         at = colon + 1;
       }
@@ -153,8 +155,8 @@ class Scanner {
     if (first == "User_Alias" || first == "Runas_Alias" || first == "Host_Alias") return;
     if (first.rfind("Defaults", 0) == 0) {
       if (text.find("!authenticate") != std::string::npos) {
-        rules_.push_back({{first.size() > 9 ? first.substr(9) : "ALL", path, line.number, text},
-                          "", true});
+        rules_.push_back(
+            {{first.size() > 9 ? first.substr(9) : "ALL", path, line.number, text}, "", true});
       }
       return;
     }
@@ -163,13 +165,13 @@ class Scanner {
     // "users hosts = commands": the word before "=" is the host list.
     std::string before = Trim(text.substr(0, equals));
     const std::size_t last_space = before.find_last_of(" \t");
-    const std::string users = last_space == std::string::npos ? before : Trim(before.substr(0, last_space));
+    const std::string users =
+        last_space == std::string::npos ? before : Trim(before.substr(0, last_space));
     rules_.push_back({{users, path, line.number, text}, text.substr(equals + 1), false});
   }
 
   void Include(const std::string& path, const std::string& where, int depth) {
-    if (depth + 1 > kMaxDepth ||
-        std::find(stack_.begin(), stack_.end(), path) != stack_.end()) {
+    if (depth + 1 > kMaxDepth || std::find(stack_.begin(), stack_.end(), path) != stack_.end()) {
       out_.problems.push_back(where + "include loop through " + path + ": not read again");
       return;
     }

@@ -16,7 +16,7 @@ struct SudoGrant {
   std::string users;  // as written: "%admin", "alice, bob", "ALL"
   std::string file;
   int line = 0;
-  std::string text;   // the rule, continuations joined
+  std::string text;  // the rule, continuations joined
 };
 
 struct SudoersFiles {

@@ -7,8 +7,8 @@ namespace vigil::agent {
 namespace {
 
 struct Setting {
-  const char* name;   // sysctl name
-  const char* path;   // under /proc/sys
+  const char* name;  // sysctl name
+  const char* path;  // under /proc/sys
   bool (*weak)(std::int64_t value);
   const char* wanted;
   const char* why;
@@ -17,10 +17,11 @@ struct Setting {
 const Setting kSettings[] = {
     {"kernel.randomize_va_space", "/proc/sys/kernel/randomize_va_space",
      [](std::int64_t v) { return v < 2; }, "2", "address space layout randomisation is not full"},
-    {"kernel.kptr_restrict", "/proc/sys/kernel/kptr_restrict", [](std::int64_t v) { return v == 0; },
-     "1", "kernel pointers are shown to every user"},
-    {"fs.protected_symlinks", "/proc/sys/fs/protected_symlinks", [](std::int64_t v) { return v == 0; },
-     "1", "symlink attacks in world-writable folders are not prevented"},
+    {"kernel.kptr_restrict", "/proc/sys/kernel/kptr_restrict",
+     [](std::int64_t v) { return v == 0; }, "1", "kernel pointers are shown to every user"},
+    {"fs.protected_symlinks", "/proc/sys/fs/protected_symlinks",
+     [](std::int64_t v) { return v == 0; }, "1",
+     "symlink attacks in world-writable folders are not prevented"},
     {"fs.protected_hardlinks", "/proc/sys/fs/protected_hardlinks",
      [](std::int64_t v) { return v == 0; }, "1", "hardlink attacks are not prevented"},
     {"net.ipv4.tcp_syncookies", "/proc/sys/net/ipv4/tcp_syncookies",
@@ -37,7 +38,8 @@ class SysctlCheck final : public CheckModule {
  public:
   std::vector<std::string> checks() const override { return {"sysctl.hardening"}; }
 
-  std::vector<CheckResult> Run(ScanContext& context, const std::set<std::string>& enabled) override {
+  std::vector<CheckResult> Run(ScanContext& context,
+                               const std::set<std::string>& enabled) override {
     if (enabled.count("sysctl.hardening") == 0) return {};
     CheckResult result{"sysctl.hardening", std::nullopt, {}};
     const auto& settings = context.config().CheckFor(result.check);
@@ -52,8 +54,8 @@ class SysctlCheck final : public CheckModule {
       ++read;
       if (!setting.weak(*value)) continue;
       result.findings.push_back(
-          {result.check, severity, std::string(setting.name) + " = " + std::to_string(*value) +
-                                       ": " + setting.why,
+          {result.check, severity,
+           std::string(setting.name) + " = " + std::to_string(*value) + ": " + setting.why,
            std::string(setting.path) + " is " + std::to_string(*value),
            std::string("Set ") + setting.name + " = " + setting.wanted +
                " in /etc/sysctl.d/90-hardening.conf and run sysctl --system" +

@@ -29,14 +29,16 @@ class UpdatesCheck final : public CheckModule {
  public:
   std::vector<std::string> checks() const override { return {"updates.security_pending"}; }
 
-  std::vector<CheckResult> Run(ScanContext& context, const std::set<std::string>& enabled) override {
+  std::vector<CheckResult> Run(ScanContext& context,
+                               const std::set<std::string>& enabled) override {
     if (enabled.count("updates.security_pending") == 0) return {};
     CheckResult result{"updates.security_pending", std::nullopt, {}};
     Result<std::string> status = context.Read("/var/lib/dpkg/status");
     if (!status) {
-      result.error = status.error().code == "not_found"
-                         ? Error{"not_applicable", "no dpkg database: only apt-based hosts are checked"}
-                         : status.error();
+      result.error =
+          status.error().code == "not_found"
+              ? Error{"not_applicable", "no dpkg database: only apt-based hosts are checked"}
+              : status.error();
       return {result};
     }
     std::map<std::string, std::vector<PendingUpdate>> by_origin;
@@ -83,7 +85,8 @@ class UpdatesCheck final : public CheckModule {
       AddSeries(pending, static_cast<double>(names.size()), {{"origin", origin}});
     }
     context.families().push_back(std::move(pending));
-    if (total > kEvidencePackages) evidence += ", and " + std::to_string(total - kEvidencePackages) + " more";
+    if (total > kEvidencePackages)
+      evidence += ", and " + std::to_string(total - kEvidencePackages) + " more";
     if (total > 0) {
       result.findings.push_back(
           {result.check, SeverityFor(context, result.check, "high"),

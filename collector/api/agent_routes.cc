@@ -15,17 +15,18 @@ using Json = nlohmann::json;
 Json AgentJson(const AgentRecord& agent, const LiveAgent& live) {
   Json labels = Json::object();
   for (const auto& [name, value] : agent.labels) labels[name] = value;
-  return {{"customer", agent.customer},
-          {"id", agent.agent_id},
-          {"hostname", agent.hostname},
-          {"version", agent.version},
-          {"labels", std::move(labels)},
-          {"connected", live.connected},
-          {"last_seen", FormatRfc3339(agent.last_seen_ms)},
-          {"last_sequence", agent.last_sequence},
-          {"batches_applied", agent.batches_applied},
-          {"series", live.series},
-          {"stopped_at", agent.goodbye_ms ? Json(FormatRfc3339(*agent.goodbye_ms)) : Json(nullptr)}};
+  return {
+      {"customer", agent.customer},
+      {"id", agent.agent_id},
+      {"hostname", agent.hostname},
+      {"version", agent.version},
+      {"labels", std::move(labels)},
+      {"connected", live.connected},
+      {"last_seen", FormatRfc3339(agent.last_seen_ms)},
+      {"last_sequence", agent.last_sequence},
+      {"batches_applied", agent.batches_applied},
+      {"series", live.series},
+      {"stopped_at", agent.goodbye_ms ? Json(FormatRfc3339(*agent.goodbye_ms)) : Json(nullptr)}};
 }
 
 }  // namespace
@@ -68,51 +69,51 @@ void AddAgentRoutes(ApiRouter& router, Store& store, LiveState& live) {
                  if (agent.customer != key.customer || agent.agent_id != key.agent_id) continue;
                  const auto now = live.Agents();
                  auto found = now.find(key);
-                 return JsonResponse(200,
-                                     AgentJson(agent, found == now.end() ? LiveAgent{} : found->second));
+                 return JsonResponse(
+                     200, AgentJson(agent, found == now.end() ? LiveAgent{} : found->second));
                }
-               return ErrorResponse(MakeError("not_found", "no agent " + key.agent_id +
-                                                                " of customer " + key.customer));
+               return ErrorResponse(MakeError(
+                   "not_found", "no agent " + key.agent_id + " of customer " + key.customer));
              });
 
-  router.Add("GET", "/api/v1/agents/{customer}/{agent}/findings", Role::kViewer,
-             [&store](const ApiRequest& request) {
-               if (Status known = CheckQueryParameters(request.query, {"check", "severity"}); !known) {
-                 return ErrorResponse(known.error());
-               }
-               auto page = ReadPageRequest(request.query);
-               if (!page) return ErrorResponse(page.error());
-               const std::string customer = request.path.at("customer");
-               const std::string agent = request.path.at("agent");
-               auto agents = store.ListAgents();
-               if (!agents) return ErrorResponse(agents.error());
-               const bool known_agent =
-                   std::any_of(agents->begin(), agents->end(), [&](const AgentRecord& a) {
-                     return a.customer == customer && a.agent_id == agent;
-                   });
-               if (!known_agent) {
-                 return ErrorResponse(
-                     MakeError("not_found", "no agent " + agent + " of customer " + customer));
-               }
-               auto findings = store.SecurityFindingsOf(customer, agent);
-               if (!findings) return ErrorResponse(findings.error());
-               const auto check = request.query.find("check");
-               const auto severity = request.query.find("severity");
-               std::vector<Json> items;
-               for (const SecurityFindingRecord& f : *findings) {
-                 if (check != request.query.end() && f.check != check->second) continue;
-                 if (severity != request.query.end() && f.severity != severity->second) continue;
-                 items.push_back({{"check", f.check},
-                                  {"key", f.key},
-                                  {"severity", f.severity},
-                                  {"title", f.title},
-                                  {"evidence", f.evidence},
-                                  {"remediation", f.remediation},
-                                  {"first_seen", FormatRfc3339(f.first_seen_ms)},
-                                  {"last_seen", FormatRfc3339(f.last_seen_ms)}});
-               }
-               return JsonResponse(200, PageOf(std::move(items), *page));
-             });
+  router.Add(
+      "GET", "/api/v1/agents/{customer}/{agent}/findings", Role::kViewer,
+      [&store](const ApiRequest& request) {
+        if (Status known = CheckQueryParameters(request.query, {"check", "severity"}); !known) {
+          return ErrorResponse(known.error());
+        }
+        auto page = ReadPageRequest(request.query);
+        if (!page) return ErrorResponse(page.error());
+        const std::string customer = request.path.at("customer");
+        const std::string agent = request.path.at("agent");
+        auto agents = store.ListAgents();
+        if (!agents) return ErrorResponse(agents.error());
+        const bool known_agent = std::any_of(
+            agents->begin(), agents->end(),
+            [&](const AgentRecord& a) { return a.customer == customer && a.agent_id == agent; });
+        if (!known_agent) {
+          return ErrorResponse(
+              MakeError("not_found", "no agent " + agent + " of customer " + customer));
+        }
+        auto findings = store.SecurityFindingsOf(customer, agent);
+        if (!findings) return ErrorResponse(findings.error());
+        const auto check = request.query.find("check");
+        const auto severity = request.query.find("severity");
+        std::vector<Json> items;
+        for (const SecurityFindingRecord& f : *findings) {
+          if (check != request.query.end() && f.check != check->second) continue;
+          if (severity != request.query.end() && f.severity != severity->second) continue;
+          items.push_back({{"check", f.check},
+                           {"key", f.key},
+                           {"severity", f.severity},
+                           {"title", f.title},
+                           {"evidence", f.evidence},
+                           {"remediation", f.remediation},
+                           {"first_seen", FormatRfc3339(f.first_seen_ms)},
+                           {"last_seen", FormatRfc3339(f.last_seen_ms)}});
+        }
+        return JsonResponse(200, PageOf(std::move(items), *page));
+      });
 }
 
 }  // namespace vigil::collector

@@ -12,9 +12,12 @@ namespace vigil::collector {
 
 std::string_view RoleName(Role role) {
   switch (role) {
-    case Role::kViewer: return "viewer";
-    case Role::kOperator: return "operator";
-    case Role::kAdmin: return "admin";
+    case Role::kViewer:
+      return "viewer";
+    case Role::kOperator:
+      return "operator";
+    case Role::kAdmin:
+      return "admin";
   }
   return "viewer";
 }
@@ -34,8 +37,9 @@ Result<Principal> Authenticator::Authenticate(const HttpRequest& request) const 
   std::string_view value = header->second;
   constexpr std::string_view kScheme = "bearer ";
   if (value.size() <= kScheme.size() ||
-      !std::equal(kScheme.begin(), kScheme.end(), value.begin(),
-                  [](char a, char b) { return a == std::tolower(static_cast<unsigned char>(b)); })) {
+      !std::equal(kScheme.begin(), kScheme.end(), value.begin(), [](char a, char b) {
+        return a == std::tolower(static_cast<unsigned char>(b));
+      })) {
     return MakeError("unauthenticated", "the Authorization header must be \"Bearer TOKEN\"");
   }
   std::string_view token = value.substr(kScheme.size());

@@ -19,7 +19,7 @@ enum class Role { kViewer = 0, kOperator = 1, kAdmin = 2 };
 std::string_view RoleName(Role role);
 
 struct Principal {
-  std::string name;      // the token's name; the admin file's token is "admin"
+  std::string name;  // the token's name; the admin file's token is "admin"
   Role role = Role::kViewer;
   std::string token_id;  // for rate limiting; "admin-file" for the file's token
 };

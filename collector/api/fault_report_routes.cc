@@ -14,11 +14,16 @@ using Json = nlohmann::json;
 void ReadFields(BodyReader& reader, const Json& body, std::initializer_list<std::string_view> names,
                 ReportFields& fields) {
   const std::map<std::string, std::optional<std::string>*> strings = {
-      {"kind", &fields.kind},           {"customer", &fields.customer},
-      {"title", &fields.title},         {"symptom", &fields.symptom},
-      {"category", &fields.category},   {"severity", &fields.severity},
-      {"channel", &fields.channel},     {"root_cause", &fields.root_cause},
-      {"resolution", &fields.resolution}, {"prevention", &fields.prevention}};
+      {"kind", &fields.kind},
+      {"customer", &fields.customer},
+      {"title", &fields.title},
+      {"symptom", &fields.symptom},
+      {"category", &fields.category},
+      {"severity", &fields.severity},
+      {"channel", &fields.channel},
+      {"root_cause", &fields.root_cause},
+      {"resolution", &fields.resolution},
+      {"prevention", &fields.prevention}};
   for (std::string_view name_view : names) {
     const std::string name(name_view);
     if (auto it = strings.find(name); it != strings.end()) {
@@ -58,8 +63,9 @@ Result<FaultReportFilter> ReadFilter(const std::map<std::string, std::string>& q
   filter.severity = text("severity");
   filter.category = text("category");
   if (filter.status && !IsReportStatus(*filter.status)) {
-    return MakeError("bad_request", "status: expected new, assigned, in_progress, "
-                                    "pending_customer, resolved or closed");
+    return MakeError("bad_request",
+                     "status: expected new, assigned, in_progress, "
+                     "pending_customer, resolved or closed");
   }
   auto period = ReadQueryPeriod(query, "since", "until");
   if (!period) return period.error();
@@ -117,12 +123,12 @@ class ReportRoutes {
   HttpResponse Edit(const ApiRequest& request) {
     auto body = ParseJsonBody(request.http);
     if (!body) return ErrorResponse(body.error());
-    BodyReader reader(*body, {"title", "symptom", "category", "severity", "assignee",
-                              "root_cause", "resolution", "prevention", "at"});
+    BodyReader reader(*body, {"title", "symptom", "category", "severity", "assignee", "root_cause",
+                              "resolution", "prevention", "at"});
     ReportFields fields;
     ReadFields(reader, *body,
-               {"title", "symptom", "category", "severity", "assignee", "root_cause",
-                "resolution", "prevention"},
+               {"title", "symptom", "category", "severity", "assignee", "root_cause", "resolution",
+                "prevention"},
                fields);
     std::optional<std::int64_t> at = reader.Time("at");
     if (Status read = reader.status(); !read) return ErrorResponse(read.error());
@@ -132,8 +138,8 @@ class ReportRoutes {
   HttpResponse Transition(const ApiRequest& request) {
     auto body = ParseJsonBody(request.http);
     if (!body) return ErrorResponse(body.error());
-    BodyReader reader(*body, {"to", "note", "at", "assignee", "root_cause", "resolution",
-                              "prevention"});
+    BodyReader reader(*body,
+                      {"to", "note", "at", "assignee", "root_cause", "resolution", "prevention"});
     ReportFields fields;
     ReadFields(reader, *body, {"assignee", "root_cause", "resolution", "prevention"}, fields);
     std::optional<std::string> to = reader.String("to", true);

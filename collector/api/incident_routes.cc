@@ -22,9 +22,9 @@ Result<IncidentFilter> ReadFilter(const std::map<std::string, std::string>& quer
     } else if (*state == "firing" || *state == "acknowledged" || *state == "resolved") {
       filter.states = {*state};
     } else {
-      return MakeError("bad_request",
-                       "state: expected firing, acknowledged, resolved or open, got \"" + *state +
-                           "\"");
+      return MakeError(
+          "bad_request",
+          "state: expected firing, acknowledged, resolved or open, got \"" + *state + "\"");
     }
   }
   filter.customer = text("customer");
@@ -105,15 +105,15 @@ void AddIncidentRoutes(ApiRouter& router, AlertingService& alerting) {
     return JsonResponse(201, IncidentJson(*opened, /*with_timeline=*/true));
   });
 
-  router.Add("POST", "/api/v1/incidents/{id}/ack", Role::kOperator,
-             [&alerting](const ApiRequest& request) {
-               return ApplyChange(request, "note", false,
-                                  [&](const std::string& id, const std::string& note,
-                                      std::optional<std::int64_t> at) {
-                                    return alerting.incidents().Acknowledge(id, request.Actor(),
-                                                                            note, at);
-                                  });
-             });
+  router.Add(
+      "POST", "/api/v1/incidents/{id}/ack", Role::kOperator,
+      [&alerting](const ApiRequest& request) {
+        return ApplyChange(
+            request, "note", false,
+            [&](const std::string& id, const std::string& note, std::optional<std::int64_t> at) {
+              return alerting.incidents().Acknowledge(id, request.Actor(), note, at);
+            });
+      });
 
   router.Add("POST", "/api/v1/incidents/{id}/resolve", Role::kOperator,
              [&alerting](const ApiRequest& request) {
@@ -124,15 +124,15 @@ void AddIncidentRoutes(ApiRouter& router, AlertingService& alerting) {
                                   });
              });
 
-  router.Add("POST", "/api/v1/incidents/{id}/notes", Role::kOperator,
-             [&alerting](const ApiRequest& request) {
-               return ApplyChange(request, "text", true,
-                                  [&](const std::string& id, const std::string& text,
-                                      std::optional<std::int64_t> at) {
-                                    return alerting.incidents().AddNote(id, request.Actor(), text,
-                                                                        at);
-                                  });
-             });
+  router.Add(
+      "POST", "/api/v1/incidents/{id}/notes", Role::kOperator,
+      [&alerting](const ApiRequest& request) {
+        return ApplyChange(
+            request, "text", true,
+            [&](const std::string& id, const std::string& text, std::optional<std::int64_t> at) {
+              return alerting.incidents().AddNote(id, request.Actor(), text, at);
+            });
+      });
 }
 
 }  // namespace vigil::collector

@@ -10,18 +10,19 @@ namespace {
 using Json = nlohmann::json;
 
 Json NotificationJson(const alerting::OutboxEntry& entry, bool with_body) {
-  Json out = {{"id", entry.id},
-              {"incident_id", entry.incident_id},
-              {"receiver", entry.receiver},
-              {"event", entry.event},
-              {"state", entry.state},
-              {"attempts", entry.attempts},
-              {"created_at", FormatRfc3339(entry.created_ms)},
-              {"next_attempt_at",
-               entry.state == "pending" ? Json(FormatRfc3339(entry.next_attempt_ms)) : Json()},
-              {"finished_at", entry.finished_ms != 0 ? Json(FormatRfc3339(entry.finished_ms)) : Json()},
-              {"last_status", entry.last_status != 0 ? Json(entry.last_status) : Json()},
-              {"last_error", entry.last_error.empty() ? Json() : Json(entry.last_error)}};
+  Json out = {
+      {"id", entry.id},
+      {"incident_id", entry.incident_id},
+      {"receiver", entry.receiver},
+      {"event", entry.event},
+      {"state", entry.state},
+      {"attempts", entry.attempts},
+      {"created_at", FormatRfc3339(entry.created_ms)},
+      {"next_attempt_at",
+       entry.state == "pending" ? Json(FormatRfc3339(entry.next_attempt_ms)) : Json()},
+      {"finished_at", entry.finished_ms != 0 ? Json(FormatRfc3339(entry.finished_ms)) : Json()},
+      {"last_status", entry.last_status != 0 ? Json(entry.last_status) : Json()},
+      {"last_error", entry.last_error.empty() ? Json() : Json(entry.last_error)}};
   if (with_body) out["body"] = Json::parse(entry.body, nullptr, /*allow_exceptions=*/false);
   return out;
 }

@@ -15,9 +15,9 @@ void AddPrometheusRoutes(ApiRouter& router, const LiveState& live, DiscoverySett
       [&live, settings = std::move(settings)](const ApiRequest& request) {
         // Prometheus scrapes the collector where it reached it for discovery.
         auto host = request.http.headers.find("host");
-        const std::string address =
-            host != request.http.headers.end() && !host->second.empty() ? host->second
-                                                                        : settings.listen_address;
+        const std::string address = host != request.http.headers.end() && !host->second.empty()
+                                        ? host->second
+                                        : settings.listen_address;
         nlohmann::json groups = nlohmann::json::array();
         for (const AgentTarget& target : live.Targets()) {
           nlohmann::json labels = nlohmann::json::object();

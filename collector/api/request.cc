@@ -50,8 +50,8 @@ Result<std::map<std::string, std::string>> ParseQuery(std::string_view target) {
     if (pair.empty()) continue;
     const std::size_t equals = pair.find('=');
     auto name = Decode(pair.substr(0, equals));
-    auto value = Decode(equals == std::string_view::npos ? std::string_view()
-                                                          : pair.substr(equals + 1));
+    auto value =
+        Decode(equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1));
     if (!name || !value) {
       return MakeError("bad_request", "malformed percent-encoding in the query string");
     }
@@ -86,7 +86,8 @@ Result<PageRequest> ReadPageRequest(const std::map<std::string, std::string>& qu
   PageRequest page;
   if (auto it = query.find("limit"); it != query.end()) {
     std::size_t limit = 0;
-    auto [ptr, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), limit);
+    auto [ptr, ec] =
+        std::from_chars(it->second.data(), it->second.data() + it->second.size(), limit);
     if (ec != std::errc() || ptr != it->second.data() + it->second.size() || limit < 1 ||
         limit > kMaxPageSize) {
       return MakeError("bad_request",
@@ -96,7 +97,8 @@ Result<PageRequest> ReadPageRequest(const std::map<std::string, std::string>& qu
   }
   if (auto it = query.find("cursor"); it != query.end()) {
     std::int64_t cursor = 0;
-    auto [ptr, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), cursor);
+    auto [ptr, ec] =
+        std::from_chars(it->second.data(), it->second.data() + it->second.size(), cursor);
     if (ec != std::errc() || ptr != it->second.data() + it->second.size() || cursor < 0) {
       return MakeError("bad_request", "cursor: not a cursor this API gave out");
     }
@@ -148,9 +150,7 @@ class BodyBuilder final : public nlohmann::json_sax<nlohmann::json> {
   bool string(string_t& value) override { return Put(std::move(value)) != nullptr; }
   bool binary(binary_t& value) override { return Put(nlohmann::json::binary(value)) != nullptr; }
 
-  bool start_object(std::size_t /*elements*/) override {
-    return Open(nlohmann::json::object());
-  }
+  bool start_object(std::size_t /*elements*/) override { return Open(nlohmann::json::object()); }
   bool key(string_t& name) override {
     Frame& frame = stack_.back();
     if (frame.value->contains(name)) {
@@ -245,8 +245,8 @@ Result<nlohmann::json> ParseJsonBody(const HttpRequest& request) {
   }
   BodyBuilder builder;
   if (!nlohmann::json::sax_parse(request.body, &builder)) {
-    return MakeError("bad_request", builder.problem().empty() ? "malformed JSON body"
-                                                              : builder.problem());
+    return MakeError("bad_request",
+                     builder.problem().empty() ? "malformed JSON body" : builder.problem());
   }
   if (!builder.document().is_object()) {
     return MakeError("bad_request", "the body must be a JSON object");
@@ -300,8 +300,8 @@ std::optional<std::int64_t> BodyReader::Integer(const std::string& name, std::in
   if (value == nullptr) return std::nullopt;
   if (!value->is_number_integer() || value->get<std::int64_t>() < min ||
       value->get<std::int64_t>() > max) {
-    Fail("bad_request",
-         name + ": expected a whole number from " + std::to_string(min) + " to " + std::to_string(max));
+    Fail("bad_request", name + ": expected a whole number from " + std::to_string(min) + " to " +
+                            std::to_string(max));
     return std::nullopt;
   }
   return value->get<std::int64_t>();

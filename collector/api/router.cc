@@ -35,10 +35,10 @@ HttpResponse JsonResponse(int status, const nlohmann::json& body) {
 
 HttpResponse ErrorResponse(const Error& error) {
   static const std::map<std::string, int> kStatus = {
-      {"bad_request", 400},         {"invalid_time", 400},           {"unauthenticated", 401},
-      {"forbidden", 403},           {"not_found", 404},              {"method_not_allowed", 405},
-      {"conflict", 409},            {"payload_too_large", 413},      {"unsupported_media_type", 415},
-      {"too_many_requests", 429},   {"unavailable", 503}};
+      {"bad_request", 400},       {"invalid_time", 400},      {"unauthenticated", 401},
+      {"forbidden", 403},         {"not_found", 404},         {"method_not_allowed", 405},
+      {"conflict", 409},          {"payload_too_large", 413}, {"unsupported_media_type", 415},
+      {"too_many_requests", 429}, {"unavailable", 503}};
   auto it = kStatus.find(error.code);
   if (it == kStatus.end()) {
     LogError("api: " + error.message);
@@ -113,8 +113,8 @@ HttpResponse ApiRouter::Dispatch(const HttpRequest& request, std::string& route_
   }
   if (matched == nullptr) {
     if (path_known) {
-      return ErrorResponse(MakeError("method_not_allowed",
-                                     request.method + " is not allowed on " + request.path));
+      return ErrorResponse(
+          MakeError("method_not_allowed", request.method + " is not allowed on " + request.path));
     }
     return ErrorResponse(MakeError("not_found", "no such endpoint: " + request.path));
   }
@@ -127,12 +127,13 @@ HttpResponse ApiRouter::Dispatch(const HttpRequest& request, std::string& route_
   }
   {
     // Failed attempts count against the caller's address, so guessing is bounded too.
-    const std::string key = principal && !principal->token_id.empty() ? "token:" + principal->token_id
-                                      : "address:" + request.remote_address;
+    const std::string key = principal && !principal->token_id.empty()
+                                ? "token:" + principal->token_id
+                                : "address:" + request.remote_address;
     std::lock_guard lock(mutex_);
     if (!rate_->Take(key, clock_.Monotonic())) {
-      return ErrorResponse(MakeError("too_many_requests",
-                                     "too many requests; slow down (limits.api_requests_per_second)"));
+      return ErrorResponse(MakeError(
+          "too_many_requests", "too many requests; slow down (limits.api_requests_per_second)"));
     }
   }
   if (!principal) return ErrorResponse(principal.error());

@@ -43,8 +43,7 @@ void AddSilenceRoutes(ApiRouter& router, AlertingService& alerting, const Clock&
     auto state = request.query.find("state");
     if (state != request.query.end() && state->second != "pending" && state->second != "active" &&
         state->second != "expired") {
-      return ErrorResponse(
-          MakeError("bad_request", "state: expected pending, active or expired"));
+      return ErrorResponse(MakeError("bad_request", "state: expected pending, active or expired"));
     }
     std::vector<Json> items;
     for (const SilenceState& silence : alerting.silences().List(ToUnixMillis(clock.Now()))) {
@@ -74,8 +73,8 @@ void AddSilenceRoutes(ApiRouter& router, AlertingService& alerting, const Clock&
     silence.comment = reader.String("comment", true).value_or("");
     if (Status read = reader.status(); !read) return ErrorResponse(read.error());
     if (ends.has_value() == seconds.has_value()) {
-      return ErrorResponse(MakeError(
-          "bad_request", "give exactly one of ends_at (a time) and duration (seconds)"));
+      return ErrorResponse(
+          MakeError("bad_request", "give exactly one of ends_at (a time) and duration (seconds)"));
     }
     if (silence.comment.empty()) {
       return ErrorResponse(MakeError("bad_request", "comment: say why, for whoever sees it next"));

@@ -5,15 +5,14 @@
 namespace vigil::collector {
 
 void AddSlaRoutes(ApiRouter& router, const SlaEngine& sla, const Clock& clock) {
-  router.Add("GET", "/api/v1/sla", Role::kViewer,
-             [&sla, &clock](const ApiRequest& request) {
-               if (Status known = CheckQueryParameters(request.query, {}); !known) {
-                 return ErrorResponse(known.error());
-               }
-               auto overview = sla.Overview(clock.Now());
-               if (!overview) return ErrorResponse(overview.error());
-               return JsonResponse(200, *overview);
-             });
+  router.Add("GET", "/api/v1/sla", Role::kViewer, [&sla, &clock](const ApiRequest& request) {
+    if (Status known = CheckQueryParameters(request.query, {}); !known) {
+      return ErrorResponse(known.error());
+    }
+    auto overview = sla.Overview(clock.Now());
+    if (!overview) return ErrorResponse(overview.error());
+    return JsonResponse(200, *overview);
+  });
 
   router.Add("GET", "/api/v1/sla/report", Role::kViewer, [&sla](const ApiRequest& request) {
     if (Status known = CheckQueryParameters(request.query, {"customer", "from", "to", "format"});
@@ -27,8 +26,8 @@ void AddSlaRoutes(ApiRouter& router, const SlaEngine& sla, const Clock& clock) {
     auto period = ReadQueryPeriod(request.query, "from", "to");
     if (!period) return ErrorResponse(period.error());
     if (!period->from_ms || !period->to_ms) {
-      return ErrorResponse(MakeError("bad_request", std::string(period->from_ms ? "to" : "from") +
-                                                        ": required (RFC 3339)"));
+      return ErrorResponse(MakeError(
+          "bad_request", std::string(period->from_ms ? "to" : "from") + ": required (RFC 3339)"));
     }
     std::string format = "json";
     if (auto it = request.query.find("format"); it != request.query.end()) format = it->second;

@@ -40,7 +40,8 @@ void AgentPresence::Rearm(const AgentKey& agent, TimePoint now) {
   if (it == agents_.end() || !it->second.reported) return;
   Agent& state = it->second;
   state.reported.reset();
-  state.last_contact = std::max(state.last_contact, now);  // counted from the resolve, not heard from
+  state.last_contact =
+      std::max(state.last_contact, now);  // counted from the resolve, not heard from
   if (!state.scheduled) {
     state.scheduled = true;
     due_.push({state.last_contact + down_after_, agent});

@@ -5,9 +5,9 @@
 
 #include <chrono>
 #include <functional>
-#include <unordered_map>
 #include <optional>
 #include <queue>
+#include <unordered_map>
 #include <vector>
 
 #include "alerting/labels.h"

@@ -92,7 +92,7 @@ AlertingService::AlertingService(Store& store, prometheus::Registry& registry, c
               .Help("Time spent evaluating rules on one applied batch.")
               .Register(registry)
               .Add({}, prometheus::Histogram::BucketBoundaries{0.00001, 0.00005, 0.0001, 0.0005,
-                                                                0.001, 0.005, 0.01, 0.05, 0.1})),
+                                                               0.001, 0.005, 0.01, 0.05, 0.1})),
       builtin_(config.builtin_rules),
       presence_(config.builtin_rules.agent_down_after) {
   incidents_.SetObserver(notifier_.get());
@@ -103,11 +103,10 @@ AlertingService::~AlertingService() { notifier_->Stop(); }
 
 void AlertingService::Stop() { notifier_->Stop(); }
 
-std::unique_ptr<alerting::RuleEngine> AlertingService::MakeEngine(std::vector<alerting::Rule> rules) {
-  std::vector<alerting::Rule> all =
-      BuiltinRules(builtin_, [this](const alerting::Labels& labels) {
-        return ProbeSeverityOf(labels);
-      });
+std::unique_ptr<alerting::RuleEngine> AlertingService::MakeEngine(
+    std::vector<alerting::Rule> rules) {
+  std::vector<alerting::Rule> all = BuiltinRules(
+      builtin_, [this](const alerting::Labels& labels) { return ProbeSeverityOf(labels); });
   for (alerting::Rule& rule : rules) all.push_back(std::move(rule));
   return std::make_unique<alerting::RuleEngine>(std::move(all), *sink_);
 }
@@ -170,8 +169,9 @@ void AlertingService::SetWakeup(std::function<void()> wakeup) {
 const alerting::Labels& AlertingService::TargetLabels(const AgentKey& agent) {
   auto it = target_labels_.find(agent);
   if (it == target_labels_.end()) {
-    it = target_labels_.emplace(agent, alerting::Labels{{"agent", agent.agent_id},
-                                                        {"customer", agent.customer}})
+    it = target_labels_
+             .emplace(agent,
+                      alerting::Labels{{"agent", agent.agent_id}, {"customer", agent.customer}})
              .first;
   }
   return it->second;
@@ -184,9 +184,9 @@ void AlertingService::Clear(const alerting::Labels& labels, TimePoint now) {
 
 std::optional<AlertingService::TimePoint> AlertingService::EarliestDeadline() const {
   std::optional<TimePoint> next = engine_->NextDeadline();
-  for (auto other : {presence_.NextDeadline(),
-                     silence_change_ms_ ? std::optional(FromMs(*silence_change_ms_))
-                                        : std::optional<TimePoint>()}) {
+  for (auto other :
+       {presence_.NextDeadline(), silence_change_ms_ ? std::optional(FromMs(*silence_change_ms_))
+                                                     : std::optional<TimePoint>()}) {
     if (other && (!next || *other < *next)) next = other;
   }
   return next;

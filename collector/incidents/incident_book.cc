@@ -238,8 +238,7 @@ Result<IncidentRecord> IncidentBook::AddNote(const std::string& id, const std::s
   if (text.empty()) return MakeError("bad_request", "text: required, and not empty");
   if (text.size() > kMaxNoteBytes) return MakeError("bad_request", "text: too long");
   return Change(id, at_ms,
-                {true, "",
-                 [&](IncidentRecord&, std::int64_t at) -> std::vector<TimelineEntry> {
+                {true, "", [&](IncidentRecord&, std::int64_t at) -> std::vector<TimelineEntry> {
                    return {{at, "note", actor, text}};
                  }});
 }
@@ -254,8 +253,8 @@ Result<IncidentRecord> IncidentBook::OpenManual(const ManualIncident& manual,
     return MakeError("bad_request", "severity: expected critical, high, medium or low");
   }
   if (manual.summary.empty() || manual.summary.size() > kMaxSummaryBytes) {
-    return MakeError("bad_request", "summary: required, at most " +
-                                        std::to_string(kMaxSummaryBytes) + " bytes");
+    return MakeError("bad_request",
+                     "summary: required, at most " + std::to_string(kMaxSummaryBytes) + " bytes");
   }
   if (!manual.agent.empty() && !IsValidAgentId(manual.agent)) {
     return MakeError("bad_request", "agent: not a valid agent id");
@@ -303,8 +302,8 @@ Status IncidentBook::ApplySilences(std::int64_t now_ms) {
         incident.silenced
             ? TimelineEntry{at, "silenced", kSystemActor, "muted by silence " + *silence}
             : TimelineEntry{at, "unsilenced", kSystemActor, "no silence matches any more"};
-    const std::vector<alerting::OutboxEntry> notifications = Plan(
-        incident, incident.silenced ? IncidentChange::kSilenced : IncidentChange::kUnsilenced);
+    const std::vector<alerting::OutboxEntry> notifications =
+        Plan(incident, incident.silenced ? IncidentChange::kSilenced : IncidentChange::kUnsilenced);
     if (Status stored = store_.UpdateIncident(incident, {entry}, notifications); !stored) {
       return stored;
     }

@@ -30,7 +30,8 @@ std::vector<alerting::Rule> BuiltinRules(const config::CollectorConfig::BuiltinR
   if (config.agent_down.enabled) {
     alerting::Rule rule = Builtin("AgentDown", config.agent_down,
                                   "agent {{ $labels.agent }} of {{ $labels.customer }} has sent "
-                                  "nothing for " + after);
+                                  "nothing for " +
+                                      after);
     rule.description = "no batch or heartbeat from the agent for " + after +
                        " (builtin_rules.agent_down_after), without a Goodbye";
     rules.push_back(std::move(rule));
@@ -38,7 +39,8 @@ std::vector<alerting::Rule> BuiltinRules(const config::CollectorConfig::BuiltinR
   if (config.agent_stopped.enabled) {
     alerting::Rule rule = Builtin("AgentStopped", config.agent_stopped,
                                   "agent {{ $labels.agent }} of {{ $labels.customer }} was stopped "
-                                  "and has not come back for " + after);
+                                  "and has not come back for " +
+                                      after);
     rule.description = "the agent said Goodbye and has not come back within " + after;
     rules.push_back(std::move(rule));
   }
@@ -54,8 +56,9 @@ std::vector<alerting::Rule> BuiltinRules(const config::CollectorConfig::BuiltinR
     alerting::Rule rule = Builtin("SecurityFinding", config.security_finding,
                                   "security check {{ $labels.check }} found {{ $labels.key }} on "
                                   "{{ $labels.agent }}");
-    rule.description = "an agent's security scan reports a finding (one incident per agent, "
-                       "check and key; resolved when the finding clears)";
+    rule.description =
+        "an agent's security scan reports a finding (one incident per agent, "
+        "check and key; resolved when the finding clears)";
     rules.push_back(std::move(rule));
   }
   return rules;

@@ -12,12 +12,18 @@ SecurityFindingRecord FromEvent(const std::string& customer, const std::string& 
   finding.agent = agent;
   for (const wire::Label& label : event.labels()) {
     const std::string& name = label.name();
-    if (name == "check") finding.check = label.value();
-    else if (name == "key") finding.key = label.value();
-    else if (name == "severity") finding.severity = label.value();
-    else if (name == "title") finding.title = label.value();
-    else if (name == "evidence") finding.evidence = label.value();
-    else if (name == "remediation") finding.remediation = label.value();
+    if (name == "check")
+      finding.check = label.value();
+    else if (name == "key")
+      finding.key = label.value();
+    else if (name == "severity")
+      finding.severity = label.value();
+    else if (name == "title")
+      finding.title = label.value();
+    else if (name == "evidence")
+      finding.evidence = label.value();
+    else if (name == "remediation")
+      finding.remediation = label.value();
   }
   if (finding.title.empty()) finding.title = event.message();
   finding.first_seen_ms = event.timestamp_ms();
@@ -57,8 +63,9 @@ Result<std::vector<FindingChange>> ApplySecurityEvents(Store& store, const std::
     if (!found && event.kind() != "security_finding_cleared") continue;
     SecurityFindingRecord finding = FromEvent(customer, agent, event);
     if (finding.check.empty()) continue;  // not from a Vigil agent: nothing to key it by
-    Status stored = found ? store.PutSecurityFinding(finding)
-                          : store.DeleteSecurityFinding(customer, agent, finding.check, finding.key);
+    Status stored = found
+                        ? store.PutSecurityFinding(finding)
+                        : store.DeleteSecurityFinding(customer, agent, finding.check, finding.key);
     if (!stored) return stored.error();
     changes.push_back({std::move(finding), found});
   }

@@ -111,8 +111,8 @@ void CurlSender::Perform(std::chrono::milliseconds timeout) {
       }
       if (status < 200 || status >= 300) outcome.error = "HTTP " + std::to_string(status);
     } else {
-      outcome.error = transfer->error[0] != '\0' ? transfer->error
-                                                 : curl_easy_strerror(message->data.result);
+      outcome.error =
+          transfer->error[0] != '\0' ? transfer->error : curl_easy_strerror(message->data.result);
     }
     curl_multi_remove_handle(state_->multi, easy);
     curl_easy_cleanup(easy);

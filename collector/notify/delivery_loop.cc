@@ -28,8 +28,8 @@ TimelineEntry Describe(const alerting::OutboxEntry& entry, std::int64_t now_ms) 
                 (entry.last_error.empty() ? answer : entry.last_error) + ")"};
   }
   return {now_ms, "notify_failed", "system",
-          what + ": " + answer + "; attempt " + std::to_string(entry.attempts) +
-              ", retrying at " + FormatRfc3339(entry.next_attempt_ms)};
+          what + ": " + answer + "; attempt " + std::to_string(entry.attempts) + ", retrying at " +
+              FormatRfc3339(entry.next_attempt_ms)};
 }
 
 }  // namespace

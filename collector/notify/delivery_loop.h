@@ -67,8 +67,8 @@ class DeliveryLoop final : private alerting::OutboxWriter, private alerting::Del
   std::function<void()> heartbeat_;
 
   std::mutex mutex_;
-  std::vector<alerting::OutboxEntry> inbox_;           // guarded by mutex_
-  std::vector<alerting::OutboxEntry> resubmitted_;     // guarded by mutex_
+  std::vector<alerting::OutboxEntry> inbox_;          // guarded by mutex_
+  std::vector<alerting::OutboxEntry> resubmitted_;    // guarded by mutex_
   std::optional<alerting::NotifyConfig> new_config_;  // guarded by mutex_
   std::atomic<bool> stopping_{false};
   std::thread thread_;

@@ -46,7 +46,9 @@ alerting::IncidentNotifyState Notifier::StateOf(const IncidentRecord& incident) 
   return state;
 }
 
-void Notifier::SetDeliveryHeartbeat(std::function<void()> beat) { delivery_->SetHeartbeat(std::move(beat)); }
+void Notifier::SetDeliveryHeartbeat(std::function<void()> beat) {
+  delivery_->SetHeartbeat(std::move(beat));
+}
 
 Status Notifier::Start() {
   auto open = store_.OpenIncidents();
@@ -138,10 +140,10 @@ std::vector<alerting::OutboxEntry> Notifier::Plan(const IncidentRecord& incident
     case IncidentChange::kResolved: {
       auto it = open_.find(incident.id);
       if (it == open_.end()) break;
-      planned = planner_->OnEvent(it->second,
-                                  change == IncidentChange::kResolved ? NotifyEvent::kResolved
-                                                                      : NotifyEvent::kAcknowledged,
-                                  now);
+      planned = planner_->OnEvent(
+          it->second,
+          change == IncidentChange::kResolved ? NotifyEvent::kResolved : NotifyEvent::kAcknowledged,
+          now);
       if (change == IncidentChange::kResolved) open_.erase(it);
       break;
     }
@@ -239,8 +241,9 @@ std::vector<prometheus::MetricFamily> Notifier::Collect() const {
   };
   return {Gauge("vigil_outbox_pending", "Notifications queued and not yet delivered.",
                 count("pending")),
-          Gauge("vigil_outbox_dead", "Notifications dead-lettered (retry them with "
-                                     "POST /api/v1/notifications/{id}/retry).",
+          Gauge("vigil_outbox_dead",
+                "Notifications dead-lettered (retry them with "
+                "POST /api/v1/notifications/{id}/retry).",
                 count("dead"))};
 }
 

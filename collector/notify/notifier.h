@@ -69,17 +69,17 @@ class Notifier final : public IncidentObserver, public prometheus::Collectable {
   std::vector<prometheus::MetricFamily> Collect() const override;
 
  private:
-  std::vector<alerting::OutboxEntry> Render(const IncidentRecord& incident,
-                                            const std::vector<alerting::PlannedNotification>& planned,
-                                            std::int64_t now_ms) const;  // mutex_ held
+  std::vector<alerting::OutboxEntry> Render(
+      const IncidentRecord& incident, const std::vector<alerting::PlannedNotification>& planned,
+      std::int64_t now_ms) const;  // mutex_ held
   alerting::IncidentNotifyState StateOf(const IncidentRecord& incident) const;
 
   Store& store_;
   const Clock& clock_;
   std::unique_ptr<DeliveryLoop> delivery_;
   mutable std::mutex mutex_;
-  alerting::NotifyConfig config_;                             // guarded by mutex_
-  std::unique_ptr<alerting::NotificationPlanner> planner_;    // guarded by mutex_
+  alerting::NotifyConfig config_;                              // guarded by mutex_
+  std::unique_ptr<alerting::NotificationPlanner> planner_;     // guarded by mutex_
   std::map<std::string, alerting::IncidentNotifyState> open_;  // by incident id; guarded by mutex_
 };
 

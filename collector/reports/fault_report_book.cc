@@ -60,8 +60,9 @@ Result<std::int64_t> FaultReportBook::ChangeTime(const FaultReportRecord& report
   return *at_ms;
 }
 
-Status FaultReportBook::Apply(const ReportFields& fields, FaultReportRecord& report,
-                              std::map<std::string, std::pair<std::string, std::string>>& changes) const {
+Status FaultReportBook::Apply(
+    const ReportFields& fields, FaultReportRecord& report,
+    std::map<std::string, std::pair<std::string, std::string>>& changes) const {
   const auto set = [&](const char* name, const std::optional<std::string>& value,
                        std::string& field) -> Status {
     if (!value) return OkStatus();
@@ -78,14 +79,15 @@ Status FaultReportBook::Apply(const ReportFields& fields, FaultReportRecord& rep
   if (fields.severity && !OneOf(*fields.severity, {"critical", "high", "medium", "low"})) {
     return MakeError("bad_request", "severity: expected critical, high, medium or low");
   }
-  if (fields.channel && !OneOf(*fields.channel, {"monitoring", "phone", "email", "web", "onsite"})) {
+  if (fields.channel &&
+      !OneOf(*fields.channel, {"monitoring", "phone", "email", "web", "onsite"})) {
     return MakeError("bad_request", "channel: expected monitoring, phone, email, web or onsite");
   }
   if (fields.category && fields.category->size() > 64) {
     return MakeError("bad_request", "category: at most 64 bytes");
   }
-  for (auto [name, value, field] :
-       std::initializer_list<std::tuple<const char*, const std::optional<std::string>*, std::string*>>{
+  for (auto [name, value, field] : std::initializer_list<
+           std::tuple<const char*, const std::optional<std::string>*, std::string*>>{
            {"kind", &fields.kind, &report.kind},
            {"title", &fields.title, &report.title},
            {"symptom", &fields.symptom, &report.symptom},
@@ -130,8 +132,9 @@ Result<FaultReportRecord> FaultReportBook::Create(const ReportFields& fields,
   if (fields.customer) report.customer = *fields.customer;
   if (Status applied = Apply(fields, report, changes); !applied) return applied.error();
   if (!IsSimpleName(report.customer, 64)) {
-    return MakeError("bad_request", "customer: required (or from_incident), 1 to 64 letters, "
-                                    "digits, '.', '_' or '-'");
+    return MakeError("bad_request",
+                     "customer: required (or from_incident), 1 to 64 letters, "
+                     "digits, '.', '_' or '-'");
   }
   if (report.title.empty()) return MakeError("bad_request", "title: required");
   report.reported_ms = at_ms.value_or(now);
@@ -153,8 +156,9 @@ Result<FaultReportRecord> FaultReportBook::Edit(const std::string& id, const Rep
                                                 std::optional<std::int64_t> at_ms) {
   if (fields.customer || fields.kind || fields.channel || fields.reporter_name ||
       fields.reporter_contact || fields.occurred_ms) {
-    return MakeError("bad_request", "an edit may change title, symptom, category, severity, "
-                                    "assignee, root_cause, resolution and prevention");
+    return MakeError("bad_request",
+                     "an edit may change title, symptom, category, severity, "
+                     "assignee, root_cause, resolution and prevention");
   }
   std::lock_guard lock(mutex_);
   auto report = Load(id);
@@ -178,8 +182,9 @@ Result<FaultReportRecord> FaultReportBook::Transition(const std::string& id, con
                                                       const std::string& actor,
                                                       std::optional<std::int64_t> at_ms) {
   if (!IsReportStatus(to)) {
-    return MakeError("bad_request", "to: expected new, assigned, in_progress, pending_customer, "
-                                    "resolved or closed");
+    return MakeError("bad_request",
+                     "to: expected new, assigned, in_progress, pending_customer, "
+                     "resolved or closed");
   }
   if (note.size() > kMaxTextBytes) return MakeError("bad_request", "note: at most 16 KiB");
   std::lock_guard lock(mutex_);
@@ -194,7 +199,8 @@ Result<FaultReportRecord> FaultReportBook::Transition(const std::string& id, con
   std::map<std::string, std::pair<std::string, std::string>> changes;
   if (Status applied = Apply(fields, *report, changes); !applied) return applied.error();
   if (to == "closed" && (report->root_cause.empty() || report->resolution.empty())) {
-    return MakeError("bad_request", "closing needs root_cause and resolution (given now or before)");
+    return MakeError("bad_request",
+                     "closing needs root_cause and resolution (given now or before)");
   }
   report->status = to;
   if (!report->first_response_ms && OneOf(to, {"in_progress", "pending_customer", "resolved"})) {
@@ -240,15 +246,17 @@ Result<FaultReportRecord> FaultReportBook::Rate(const std::string& id, int score
   auto report = Load(id);
   if (!report) return report;
   if (!OneOf(report->status, {"resolved", "closed"})) {
-    return MakeError("conflict", "the customer rates a report once it is resolved or closed; "
-                                 "this one is " + report->status);
+    return MakeError("conflict",
+                     "the customer rates a report once it is resolved or closed; "
+                     "this one is " +
+                         report->status);
   }
   auto at = ChangeTime(*report, at_ms);
   if (!at) return at.error();
   std::map<std::string, std::pair<std::string, std::string>> changes;
-  changes["satisfaction"] = {report->satisfaction_score ? std::to_string(*report->satisfaction_score)
-                                                        : std::string(),
-                             std::to_string(score)};
+  changes["satisfaction"] = {
+      report->satisfaction_score ? std::to_string(*report->satisfaction_score) : std::string(),
+      std::to_string(score)};
   report->satisfaction_score = score;
   report->satisfaction_comment = comment;
   report->satisfaction_ms = *at;

@@ -137,8 +137,10 @@ std::optional<TimePoint> BusinessCalendar::Add(TimePoint from, milliseconds amou
 Result<CalendarSpec::Window> ParseWindow(std::string_view text) {
   const auto window = config::ParseDayWindow(text);
   if (!window) {
-    return MakeError("calendar", "expected a window like \"09:00-18:00\" that ends after it "
-                                 "starts, got \"" + std::string(text) + "\"");
+    return MakeError("calendar",
+                     "expected a window like \"09:00-18:00\" that ends after it "
+                     "starts, got \"" +
+                         std::string(text) + "\"");
   }
   return CalendarSpec::Window{minutes(window->first), minutes(window->second)};
 }
@@ -146,7 +148,8 @@ Result<CalendarSpec::Window> ParseWindow(std::string_view text) {
 Result<int> ParseLocalDate(std::string_view text) {
   const auto date = config::ParseCalendarDate(text);
   if (!date) {
-    return MakeError("calendar", "expected a date like 2026-12-25, got \"" + std::string(text) + "\"");
+    return MakeError("calendar",
+                     "expected a date like 2026-12-25, got \"" + std::string(text) + "\"");
   }
   return static_cast<int>(std::chrono::sys_days(*date).time_since_epoch().count());
 }

@@ -37,9 +37,9 @@ Clock Measure(const SlaInputs& item, const BusinessCalendar& calendar, Duration 
   } else if (clock.due && *clock.due < as_of) {
     clock.met = false;
   }
-  clock.used = target.count() > 0
-                   ? static_cast<double>(clock.business.count()) / static_cast<double>(target.count())
-                   : 1.0;
+  clock.used = target.count() > 0 ? static_cast<double>(clock.business.count()) /
+                                        static_cast<double>(target.count())
+                                  : 1.0;
   return clock;
 }
 

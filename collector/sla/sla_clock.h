@@ -20,7 +20,7 @@ struct SlaInputs {
 };
 
 struct SlaFigures {
-  std::optional<TimePoint> response_due;    // nullopt while a pause without end holds it
+  std::optional<TimePoint> response_due;  // nullopt while a pause without end holds it
   std::optional<TimePoint> resolution_due;
   std::chrono::milliseconds response_business{0};  // up to the response, or as_of
   std::chrono::milliseconds resolution_business{0};

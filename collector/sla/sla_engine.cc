@@ -76,8 +76,8 @@ std::string IsoWeek(std::int64_t ms) {
 
 Json SummaryOf(const std::vector<const SlaItem*>& items) {
   std::vector<std::int64_t> tta_business, ttr_business, tta_wall, ttr_wall;
-  int open = 0, response_met = 0, response_decided = 0, resolution_met = 0,
-      resolution_decided = 0, breaches = 0, ratings = 0;
+  int open = 0, response_met = 0, response_decided = 0, resolution_met = 0, resolution_decided = 0,
+      breaches = 0, ratings = 0;
   double rating_sum = 0;
   for (const SlaItem* item : items) {
     if (!item->resolved) ++open;
@@ -91,11 +91,17 @@ Json SummaryOf(const std::vector<const SlaItem*>& items) {
     }
     if (item->response_met) {
       ++response_decided;
-      if (*item->response_met) ++response_met; else ++breaches;
+      if (*item->response_met)
+        ++response_met;
+      else
+        ++breaches;
     }
     if (item->resolution_met) {
       ++resolution_decided;
-      if (*item->resolution_met) ++resolution_met; else ++breaches;
+      if (*item->resolution_met)
+        ++resolution_met;
+      else
+        ++breaches;
     }
     if (item->satisfaction) {
       ++ratings;
@@ -119,9 +125,9 @@ Json SummaryOf(const std::vector<const SlaItem*>& items) {
 
 // The item's figures in the report's shape; `sla` is absent when no target covers it.
 SlaItem MakeItem(const std::string& type, const std::string& id, const std::string& customer,
-                 const std::string& kind,
-                    const std::string& severity, const std::optional<std::string>& category,
-                    const SlaInputs& inputs, const std::optional<ItemSla>& sla, TimePoint as_of) {
+                 const std::string& kind, const std::string& severity,
+                 const std::optional<std::string>& category, const SlaInputs& inputs,
+                 const std::optional<ItemSla>& sla, TimePoint as_of) {
   SlaItem item;
   item.customer = customer;
   item.kind = kind;
@@ -204,11 +210,25 @@ std::string CsvField(const Json& value) {
   return CsvCell(value.is_string() ? value.get<std::string>() : value.dump());
 }
 
-constexpr const char* kCsvColumns[] = {
-    "type", "id", "kind", "severity", "category", "opened_at", "responded_at", "resolved_at",
-    "response_target_seconds", "resolution_target_seconds", "response_due", "resolution_due",
-    "paused_seconds", "response_business_seconds", "resolution_business_seconds",
-    "response_wall_seconds", "resolution_wall_seconds", "response_met", "resolution_met"};
+constexpr const char* kCsvColumns[] = {"type",
+                                       "id",
+                                       "kind",
+                                       "severity",
+                                       "category",
+                                       "opened_at",
+                                       "responded_at",
+                                       "resolved_at",
+                                       "response_target_seconds",
+                                       "resolution_target_seconds",
+                                       "response_due",
+                                       "resolution_due",
+                                       "paused_seconds",
+                                       "response_business_seconds",
+                                       "resolution_business_seconds",
+                                       "response_wall_seconds",
+                                       "resolution_wall_seconds",
+                                       "response_met",
+                                       "resolution_met"};
 
 }  // namespace
 
@@ -309,11 +329,12 @@ Json SlaEngine::Policies() const {
   for (const SlaPolicy& policy : held->policies) {
     Json targets = Json::array();
     for (const SlaTarget& target : policy.targets) {
-      targets.push_back({{"kind", target.kind},
-                         {"severity", target.severity.empty() ? Json(nullptr) : Json(target.severity)},
-                         {"response_seconds", Seconds(target.response)},
-                         {"resolution_seconds", Seconds(target.resolution)},
-                         {"calendar", target.calendar_name}});
+      targets.push_back(
+          {{"kind", target.kind},
+           {"severity", target.severity.empty() ? Json(nullptr) : Json(target.severity)},
+           {"response_seconds", Seconds(target.response)},
+           {"resolution_seconds", Seconds(target.resolution)},
+           {"calendar", target.calendar_name}});
     }
     policies.push_back({{"customer", policy.customer},
                         {"calendar", policy.calendar_name},
@@ -454,7 +475,8 @@ Result<Json> SlaEngine::Report(const std::string& customer, std::int64_t from_ms
   }
   Json weeks = Json::array();
   for (const auto& [key, count] : trend) {
-    weeks.push_back({{"week", key.first}, {"category", category_json(key.second)}, {"count", count}});
+    weeks.push_back(
+        {{"week", key.first}, {"category", category_json(key.second)}, {"count", count}});
   }
   return Json{{"customer", customer},
               {"from", FormatRfc3339(from_ms)},

@@ -37,7 +37,7 @@ struct SlaItem {
   std::int64_t opened_ms = 0;
   bool responded = false;
   bool resolved = false;
-  std::int64_t response_wall_ms = 0;    // to the event, or to as_of while not done
+  std::int64_t response_wall_ms = 0;  // to the event, or to as_of while not done
   std::int64_t resolution_wall_ms = 0;
   // Only with a target:
   std::optional<std::int64_t> response_business_ms;

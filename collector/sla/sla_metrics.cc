@@ -65,20 +65,26 @@ TimePoint MonthStart(TimePoint now) {
   return date::sys_days{day.year() / day.month() / 1};
 }
 
-SlaMetrics::SlaMetrics(Store& store, const SlaEngine& engine, const Clock& clock, const SlaWatch* watch)
+SlaMetrics::SlaMetrics(Store& store, const SlaEngine& engine, const Clock& clock,
+                       const SlaWatch* watch)
     : store_(store), engine_(engine), clock_(clock), watch_(watch) {}
 
 std::vector<MetricFamily> SlaMetrics::Collect() const {
   std::vector<MetricFamily> families;
 
   MetricFamily open{"vigil_fault_reports_open",
-                    "Fault reports not resolved or closed, by status.", MetricType::Gauge, {}};
+                    "Fault reports not resolved or closed, by status.",
+                    MetricType::Gauge,
+                    {}};
   if (auto reports = store_.OpenFaultReports()) {
     std::map<std::tuple<std::string, std::string, std::string, std::string>, int> counts;
-    for (const FaultReportRecord& r : *reports) ++counts[{r.customer, r.kind, r.severity, r.status}];
+    for (const FaultReportRecord& r : *reports)
+      ++counts[{r.customer, r.kind, r.severity, r.status}];
     for (const auto& [key, count] : counts) {
-      ClientMetric metric = Labelled({{"customer", std::get<0>(key)}, {"kind", std::get<1>(key)},
-                                      {"severity", std::get<2>(key)}, {"status", std::get<3>(key)}});
+      ClientMetric metric = Labelled({{"customer", std::get<0>(key)},
+                                      {"kind", std::get<1>(key)},
+                                      {"severity", std::get<2>(key)},
+                                      {"status", std::get<3>(key)}});
       metric.gauge.value = count;
       open.metric.push_back(std::move(metric));
     }
@@ -91,13 +97,16 @@ std::vector<MetricFamily> SlaMetrics::Collect() const {
   const TimePoint month = MonthStart(now);
   MetricFamily ratio{"vigil_sla_on_time_ratio",
                      "Share of decided SLA targets met, of items opened this calendar month (UTC).",
-                     MetricType::Gauge, {}};
+                     MetricType::Gauge,
+                     {}};
   MetricFamily response{"vigil_sla_response_business_seconds",
                         "Business time to the first response, of items opened this month.",
-                        MetricType::Histogram, {}};
+                        MetricType::Histogram,
+                        {}};
   MetricFamily resolution{"vigil_sla_resolution_business_seconds",
                           "Business time to the resolution, of items opened this month.",
-                          MetricType::Histogram, {}};
+                          MetricType::Histogram,
+                          {}};
   if (auto items = engine_.Items(std::nullopt, Ms(month), Ms(now) + 1, now)) {
     std::map<GroupKey, std::array<Tally, 2>> tallies;
     std::map<GroupKey, std::array<std::vector<std::int64_t>, 2>> seconds;
@@ -142,7 +151,8 @@ std::vector<MetricFamily> SlaMetrics::Collect() const {
 
   MetricFamily breaches{"vigil_sla_breaches_total",
                         "SLA targets breached by open items, as the collector marked them.",
-                        MetricType::Counter, {}};
+                        MetricType::Counter,
+                        {}};
   if (auto events = store_.CountSlaEvents()) {
     for (const SlaEventCount& event : *events) {
       const auto split = event.event.find("_breached");
@@ -159,9 +169,11 @@ std::vector<MetricFamily> SlaMetrics::Collect() const {
   }
   families.push_back(std::move(breaches));
 
-  MetricFamily at_risk{"vigil_sla_items_at_risk",
-                       "Open items whose SLA clock has used the policy's at_risk share, not yet breached.",
-                       MetricType::Gauge, {}};
+  MetricFamily at_risk{
+      "vigil_sla_items_at_risk",
+      "Open items whose SLA clock has used the policy's at_risk share, not yet breached.",
+      MetricType::Gauge,
+      {}};
   if (watch_ != nullptr) {
     for (const SlaAtRisk& group : watch_->AtRisk()) {
       ClientMetric metric = Labelled({{"customer", group.customer},
@@ -176,7 +188,8 @@ std::vector<MetricFamily> SlaMetrics::Collect() const {
 
   MetricFamily satisfaction{"vigil_customer_satisfaction_score",
                             "Mean customer rating (1 to 5) of ratings given this calendar month.",
-                            MetricType::Gauge, {}};
+                            MetricType::Gauge,
+                            {}};
   if (auto ratings = store_.SatisfactionSince(Ms(month))) {
     for (const SatisfactionTotal& total : *ratings) {
       if (total.count == 0) continue;

@@ -25,7 +25,8 @@ namespace vigil::collector {
 class SlaMetrics final : public prometheus::Collectable {
  public:
   // `watch` (may be null) gives the items at risk as of its last check.
-  SlaMetrics(Store& store, const SlaEngine& engine, const Clock& clock, const SlaWatch* watch = nullptr);
+  SlaMetrics(Store& store, const SlaEngine& engine, const Clock& clock,
+             const SlaWatch* watch = nullptr);
   std::vector<prometheus::MetricFamily> Collect() const override;
 
  private:

@@ -41,7 +41,7 @@ Result<int> SlaWatch::Check(TimePoint now) {
     auto sla = engine_.ForIncident(incident, now, keep);
     if (!sla) continue;
     open.insert(incident.id);
-    const Item item{incident.id, "incident", "incident", incident.severity,
+    const Item item{incident.id,       "incident",     "incident",      incident.severity,
                     incident.customer, incident.agent, incident.summary};
     auto count = CheckItem(item, *sla, now, at_risk);
     if (!count) return count.error();
@@ -54,8 +54,8 @@ Result<int> SlaWatch::Check(TimePoint now) {
     auto sla = engine_.ForReport(report, now, keep);
     if (!sla) continue;
     open.insert(report.id);
-    const Item item{report.id, "fault_report", report.kind, report.severity,
-                    report.customer, "", report.title};
+    const Item item{report.id, "fault_report", report.kind, report.severity, report.customer,
+                    "",        report.title};
     auto count = CheckItem(item, *sla, now, at_risk);
     if (!count) return count.error();
     raised += *count;
@@ -83,11 +83,10 @@ std::vector<SlaAtRisk> SlaWatch::AtRisk() const {
 Result<int> SlaWatch::CheckItem(const Item& item, const ItemSla& sla, TimePoint now,
                                 std::map<AtRiskKey, int>& at_risk_now) {
   const SlaFigures& f = sla.figures;
-  const Clock clocks[] = {
-      {"response", sla.inputs.responded.has_value(), f.response_met, f.response_used,
-       sla.target->response, f.response_due},
-      {"resolution", sla.inputs.resolved.has_value(), f.resolution_met, f.resolution_used,
-       sla.target->resolution, f.resolution_due}};
+  const Clock clocks[] = {{"response", sla.inputs.responded.has_value(), f.response_met,
+                           f.response_used, sla.target->response, f.response_due},
+                          {"resolution", sla.inputs.resolved.has_value(), f.resolution_met,
+                           f.resolution_used, sla.target->resolution, f.resolution_due}};
   int raised = 0;
   for (const Clock& clock : clocks) {
     if (clock.done) continue;
@@ -128,15 +127,17 @@ Result<bool> SlaWatch::Raise(const Item& item, const Clock& clock, const std::st
       alert.severity = item.severity;
       alert.customer = item.customer;
       alert.agent = item.agent;
-      alert.labels = {{"sla_target", clock.target}, {"item", item.id},
-                      {"item_type", item.type}, {"kind", item.kind}};
+      alert.labels = {{"sla_target", clock.target},
+                      {"item", item.id},
+                      {"item_type", item.type},
+                      {"kind", item.kind}};
       alert.summary = (item.type == "incident" ? "Incident " : "Fault report ") + item.id + " (" +
                       item.title + "): " + note;
       alert.annotations = {{"summary", alert.summary}, {"due", due}};
       alert.started_ms = Ms(now);
       alert.updated_ms = Ms(now);
-      notifications = notifier_->PlanSlaEvent(
-          alert, breached ? alerting::NotifyEvent::kSlaBreached : alerting::NotifyEvent::kSlaAtRisk);
+      notifications = notifier_->PlanSlaEvent(alert, breached ? alerting::NotifyEvent::kSlaBreached
+                                                              : alerting::NotifyEvent::kSlaAtRisk);
     }
   }
   auto marked = store_.MarkSlaEvent(item.id, event, Ms(now), note, notifications);

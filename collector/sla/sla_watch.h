@@ -64,10 +64,11 @@ class SlaWatch {
   };
 
   using AtRiskKey = std::tuple<std::string, std::string, std::string, std::string>;
-  Result<int> CheckItem(const Item& item, const ItemSla& sla, TimePoint now, std::map<AtRiskKey, int>& at_risk);
+  Result<int> CheckItem(const Item& item, const ItemSla& sla, TimePoint now,
+                        std::map<AtRiskKey, int>& at_risk);
   // Marks `event`; with `escalate`, notes it and queues its notifications. Whether it was new.
-  Result<bool> Raise(const Item& item, const Clock& clock, const std::string& event,
-                     bool escalate, TimePoint now);
+  Result<bool> Raise(const Item& item, const Clock& clock, const std::string& event, bool escalate,
+                     TimePoint now);
 
   Store& store_;
   const SlaEngine& engine_;

@@ -46,7 +46,8 @@ void ReadReceiver(const Field& field, Notifications::Receiver& receiver,
   const std::string& type = receiver.type;
   if (!type.empty() && type != "webhook" && type != "slack" && type != "pagerduty" &&
       type != "alertmanager") {
-    field["type"].Report("expected webhook, slack, pagerduty or alertmanager, got \"" + type + "\"");
+    field["type"].Report("expected webhook, slack, pagerduty or alertmanager, got \"" + type +
+                         "\"");
     return;
   }
   ReadUrl(field["url"], receiver.url);

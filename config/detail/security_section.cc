@@ -72,14 +72,16 @@ void ReadCheck(const std::string& id, const Field& field, Check& check) {
     const std::vector<Field> elements = allow.Elements(/*allow_scalar=*/true);
     for (std::size_t i = 0; i < check.allow.size() && i < elements.size(); ++i) {
       if (!IsSocketPattern(check.allow[i])) {
-        elements[i].Report("expected PROTO:PORT, PROTO:ADDRESS:PORT or PROTO:* with PROTO tcp "
-                           "or udp, like tcp:22");
+        elements[i].Report(
+            "expected PROTO:PORT, PROTO:ADDRESS:PORT or PROTO:* with PROTO tcp "
+            "or udp, like tcp:22");
       }
     }
   }
   field["warn_within"].ReadDuration(check.warn_within, std::chrono::hours(1));
   field["threshold"].Read(check.threshold, 1, 1'000'000);
-  if (field["log_file"].Read(check.log_file) && (check.log_file.empty() || check.log_file.front() != '/')) {
+  if (field["log_file"].Read(check.log_file) &&
+      (check.log_file.empty() || check.log_file.front() != '/')) {
     field["log_file"].Report("expected an absolute path on the scanned host");
   }
   field["allow_ip_forward"].Read(check.allow_ip_forward);

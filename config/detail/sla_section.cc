@@ -32,8 +32,10 @@ void ReadCalendar(const std::string& name, const Field& field, Sla::Calendar& ca
         if (!element.Read(text)) continue;
         const std::optional<std::pair<int, int>> window = ParseDayWindow(text);
         if (!window) {
-          element.Report("expected a window like \"09:00-18:00\" (one that does not cross "
-                         "midnight, and ends after it starts), got \"" + text + "\"");
+          element.Report(
+              "expected a window like \"09:00-18:00\" (one that does not cross "
+              "midnight, and ends after it starts), got \"" +
+              text + "\"");
           continue;
         }
         const auto [start, end] = *window;
@@ -109,8 +111,10 @@ void ReadPolicy(const Field& field, Sla::Policy& policy, const std::set<std::str
     if (!element.Read(status)) continue;
     if (status != "new" && status != "assigned" && status != "in_progress" &&
         status != "pending_customer") {
-      element.Report("expected a status of an open report (new, assigned, in_progress, "
-                     "pending_customer), got \"" + status + "\"");
+      element.Report(
+          "expected a status of an open report (new, assigned, in_progress, "
+          "pending_customer), got \"" +
+          status + "\"");
       continue;
     }
     policy.pause_statuses.push_back(status);

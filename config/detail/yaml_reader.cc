@@ -65,7 +65,8 @@ int EstimateYamlDepth(std::string_view text) {
       std::vector<std::size_t> levels{indent};
       std::size_t column = indent;
       const auto is_dash = [&line](std::size_t at) {
-        return at < line.size() && line[at] == '-' && (at + 1 == line.size() || line[at + 1] == ' ');
+        return at < line.size() && line[at] == '-' &&
+               (at + 1 == line.size() || line[at + 1] == ' ');
       };
       while (is_dash(column)) {
         column = line.find_first_not_of(' ', column + 1);
@@ -104,13 +105,14 @@ std::optional<YAML::Node> ParseYamlText(std::string_view text, const std::string
                                         std::vector<Diagnostic>& problems) {
   if (text.size() > kMaxConfigFileBytes) {
     problems.push_back({file, 0, 0, "",
-                        "file is " + std::to_string(text.size()) + " bytes, more than the limit of " +
+                        "file is " + std::to_string(text.size()) +
+                            " bytes, more than the limit of " +
                             std::to_string(kMaxConfigFileBytes) + " bytes"});
     return std::nullopt;
   }
   if (const int depth = EstimateYamlDepth(text); depth > kMaxConfigDepth) {
-    problems.push_back({file, 0, 0, "",
-                        "nesting is deeper than " + std::to_string(kMaxConfigDepth) + " levels"});
+    problems.push_back(
+        {file, 0, 0, "", "nesting is deeper than " + std::to_string(kMaxConfigDepth) + " levels"});
     return std::nullopt;
   }
   try {
@@ -122,8 +124,7 @@ std::optional<YAML::Node> ParseYamlText(std::string_view text, const std::string
   }
 }
 
-std::optional<YAML::Node> LoadYamlFile(const std::string& file,
-                                       std::vector<Diagnostic>& problems) {
+std::optional<YAML::Node> LoadYamlFile(const std::string& file, std::vector<Diagnostic>& problems) {
   std::error_code ec;
   const auto size = std::filesystem::file_size(file, ec);
   if (ec) {
@@ -163,8 +164,7 @@ std::string SuggestKey(std::string_view word, const std::vector<std::string>& ca
   return best;
 }
 
-Field::Field(YAML::Node node, std::string path, std::string file,
-             std::vector<Diagnostic>* problems)
+Field::Field(YAML::Node node, std::string path, std::string file, std::vector<Diagnostic>* problems)
     // A missing key yields an invalid "zombie" node whose type queries throw; an empty node
     // answers them (as Null) instead.
     : node_(node.IsDefined() ? std::move(node) : YAML::Node()),
@@ -274,8 +274,7 @@ std::vector<std::pair<std::string, Field>> Field::Entries() const {
 std::optional<std::string> Field::Scalar() const {
   if (!Present()) return std::nullopt;
   if (!node_.IsScalar()) {
-    Report("expected a single value, not a " +
-           std::string(node_.IsMap() ? "mapping" : "list"));
+    Report("expected a single value, not a " + std::string(node_.IsMap() ? "mapping" : "list"));
     return std::nullopt;
   }
   return node_.Scalar();

@@ -34,9 +34,10 @@ TEST(Diskstats, DescribesDevicesFromUdev) {
       "S:ignored\nE:ID_MODEL=Disk_1\nE:ID_SERIAL_SHORT=XYZ\nE:ID_FS_TYPE=ext4\n"
       "E:DM_NAME=vg-root\nE:ID_ATA=1\nE:ID_ATA_ROTATION_RATE_RPM=7200\n");
   auto scrape = testing::RenderAndParse(DiskstatsFamilies(*disks, {{"b253:0", udev}}));
-  EXPECT_EQ(scrape.Find("node_disk_info", {{"device", "dm-0"}, {"model", "Disk_1"}, {"serial", "XYZ"}})
-                .size(),
-            1u);
+  EXPECT_EQ(
+      scrape.Find("node_disk_info", {{"device", "dm-0"}, {"model", "Disk_1"}, {"serial", "XYZ"}})
+          .size(),
+      1u);
   EXPECT_EQ(scrape.Find("node_disk_filesystem_info", {{"type", "ext4"}}).size(), 1u);
   EXPECT_EQ(scrape.Find("node_disk_device_mapper_info", {{"name", "vg-root"}}).size(), 1u);
   EXPECT_EQ(scrape.Value("node_disk_ata_rotation_rate_rpm", {{"device", "dm-0"}}), 7200);

@@ -11,7 +11,6 @@
 namespace vigil::agent {
 namespace {
 
-
 StatFilesystem FixedUsage() {
   return [](const std::string& path) -> Result<FilesystemUsage> {
     if (path.find("broken") != std::string::npos) return MakeError("statfs", "EIO");
@@ -20,7 +19,8 @@ StatFilesystem FixedUsage() {
 }
 
 TEST(ParseMounts, DecodesSpacesAndTabsInMountPoints) {
-  auto mounts = ParseMounts("/dev/sda1 /mnt/my\\040disk ext4 rw 0 0\n/dev/sdb /srv/a\\011b xfs ro 0 0\n");
+  auto mounts =
+      ParseMounts("/dev/sda1 /mnt/my\\040disk ext4 rw 0 0\n/dev/sdb /srv/a\\011b xfs ro 0 0\n");
   ASSERT_TRUE(mounts.ok());
   ASSERT_EQ(mounts->size(), 2u);
   EXPECT_EQ((*mounts)[0].mount_point, "/mnt/my disk");

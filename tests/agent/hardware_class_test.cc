@@ -1,6 +1,7 @@
 // The sysfs collectors of optional hardware (power supplies, Fibre Channel, InfiniBand, tapes,
-// Btrfs, bcache) beyond what the parity fixture shows: hosts without the hardware say nothing, broken
-// values fail the collection with the file named, and Go's base-prefixed numbers parse as upstream.
+// Btrfs, bcache) beyond what the parity fixture shows: hosts without the hardware say nothing,
+// broken values fail the collection with the file named, and Go's base-prefixed numbers parse as
+// upstream.
 
 #include <gtest/gtest.h>
 
@@ -23,8 +24,9 @@ TEST(HardwareClasses, HostsWithoutTheHardwareReportNothingAndSucceed) {
   testing::TempDir root;
   root.Write("sys/class/.keep", "");
   root.Write("sys/fs/btrfs/features/raid56", "0\n");  // the module is loaded, nothing is mounted
-  for (MakeCollector make : {&MakePowerSupplyCollector, &MakeFibreChannelCollector, &MakeInfinibandCollector,
-                             &MakeTapestatsCollector, &MakeBtrfsCollector, &MakeBcacheCollector}) {
+  for (MakeCollector make :
+       {&MakePowerSupplyCollector, &MakeFibreChannelCollector, &MakeInfinibandCollector,
+        &MakeTapestatsCollector, &MakeBtrfsCollector, &MakeBcacheCollector}) {
     auto families = make(root.path().string())->Collect();
     ASSERT_TRUE(families.ok()) << families.error().message;
     EXPECT_TRUE(testing::RenderAndParse(*families).samples.empty());
@@ -43,19 +45,22 @@ TEST(HardwareClasses, PowerSupplyScalesMicroUnitsAndTenthsOfDegrees) {
   EXPECT_EQ(scrape.Value("node_power_supply_charge_ampere", {{"power_supply", "BAT1"}}), 2.5);
   EXPECT_EQ(scrape.Value("node_power_supply_temp_celsius", {{"power_supply", "BAT1"}}), -1.5);
   EXPECT_EQ(scrape.Value("node_power_supply_cyclecount", {{"power_supply", "BAT1"}}), 16);
-  EXPECT_EQ(scrape.Value("node_power_supply_info", {{"power_supply", "BAT1"}, {"type", "Battery"}}), 1);
+  EXPECT_EQ(scrape.Value("node_power_supply_info", {{"power_supply", "BAT1"}, {"type", "Battery"}}),
+            1);
 
   root.Write("sys/class/power_supply/BAT1/charge_now", "lots\n");
   auto broken = MakePowerSupplyCollector(root.path().string())->Collect();
   ASSERT_FALSE(broken.ok());
-  EXPECT_NE(broken.error().message.find("BAT1/charge_now"), std::string::npos) << broken.error().message;
+  EXPECT_NE(broken.error().message.find("BAT1/charge_now"), std::string::npos)
+      << broken.error().message;
 }
 
 TEST(HardwareClasses, FibreChannelSkipsCountersTheDriverMarksAsMissing) {
   testing::TempDir root;
   const std::string host = "sys/class/fc_host/host7/";
-  for (const char* attribute : {"speed", "port_state", "port_type", "node_name", "port_id", "port_name", "fabric_name",
-                                "dev_loss_tmo", "symbolic_name", "supported_classes", "supported_speeds"}) {
+  for (const char* attribute :
+       {"speed", "port_state", "port_type", "node_name", "port_id", "port_name", "fabric_name",
+        "dev_loss_tmo", "symbolic_name", "supported_classes", "supported_speeds"}) {
     root.Write(host + attribute, "0xab\n");
   }
   root.Write(host + "statistics/rx_frames", "0xffffffffffffffff\n");
@@ -65,7 +70,8 @@ TEST(HardwareClasses, FibreChannelSkipsCountersTheDriverMarksAsMissing) {
   auto scrape = testing::RenderAndParse(*families);
   EXPECT_TRUE(scrape.Find("node_fibrechannel_rx_frames_total").empty());
   EXPECT_EQ(scrape.Value("node_fibrechannel_tx_frames_total", {{"fc_host", "host7"}}), 32);
-  EXPECT_EQ(scrape.Value("node_fibrechannel_nos_total", {{"fc_host", "host7"}}), 0);  // not provided: 0
+  EXPECT_EQ(scrape.Value("node_fibrechannel_nos_total", {{"fc_host", "host7"}}),
+            0);  // not provided: 0
 
   std::filesystem::remove(root.path() / host / "speed");
   EXPECT_FALSE(MakeFibreChannelCollector(root.path().string())->Collect().ok());
@@ -85,15 +91,19 @@ TEST(HardwareClasses, InfinibandRefusesAPortStateItCannotRead) {
   auto scrape = testing::RenderAndParse(*families);
   const std::map<std::string, std::string> labels = {{"device", "mlx5_0"}, {"port", "1"}};
   EXPECT_EQ(scrape.Value("node_infiniband_rate_bytes_per_second", labels), 3125000000.0);
-  EXPECT_EQ(scrape.Value("node_infiniband_port_data_transmitted_bytes_total", labels), 400);  // 4-byte words
-  EXPECT_EQ(scrape.Value("node_infiniband_info", {{"board_id", "MT_0000000010"}, {"device", "mlx5_0"},
-                                                  {"firmware_version", "16.35.2000"}, {"hca_type", ""}}),
+  EXPECT_EQ(scrape.Value("node_infiniband_port_data_transmitted_bytes_total", labels),
+            400);  // 4-byte words
+  EXPECT_EQ(scrape.Value("node_infiniband_info", {{"board_id", "MT_0000000010"},
+                                                  {"device", "mlx5_0"},
+                                                  {"firmware_version", "16.35.2000"},
+                                                  {"hca_type", ""}}),
             1);
 
   root.Write(port + "state", "ACTIVE\n");
   auto broken = MakeInfinibandCollector(root.path().string())->Collect();
   ASSERT_FALSE(broken.ok());
-  EXPECT_NE(broken.error().message.find("ports/1/state"), std::string::npos) << broken.error().message;
+  EXPECT_NE(broken.error().message.find("ports/1/state"), std::string::npos)
+      << broken.error().message;
 }
 
 TEST(HardwareClasses, TapeStatsIgnoreTheDrivesOtherDeviceNodes) {
@@ -113,7 +123,8 @@ TEST(HardwareClasses, BtrfsWithoutItsDeviceListFailsAndUnreadableNumbersReadAsZe
   const std::string fs = "sys/fs/btrfs/5d1b9a3c-0000-4000-8000-000000000001/";
   root.Write(fs + "features/.keep", "");
   root.Write(fs + "allocation/data/single/used_bytes", "many\n");
-  for (const char* type : {"metadata", "system"}) root.Write(fs + "allocation/" + type + "/.keep", "");
+  for (const char* type : {"metadata", "system"})
+    root.Write(fs + "allocation/" + type + "/.keep", "");
   auto missing = MakeBtrfsCollector(root.path().string())->Collect();
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.error().message.find("devices"), std::string::npos) << missing.error().message;
@@ -122,9 +133,11 @@ TEST(HardwareClasses, BtrfsWithoutItsDeviceListFailsAndUnreadableNumbersReadAsZe
   auto families = MakeBtrfsCollector(root.path().string())->Collect();
   ASSERT_TRUE(families.ok()) << families.error().message;
   auto scrape = testing::RenderAndParse(*families);
-  const std::string uuid = "5d1b9a3c-0000-4000-8000-000000000001";  // the folder's name: no metadata_uuid
+  const std::string uuid =
+      "5d1b9a3c-0000-4000-8000-000000000001";  // the folder's name: no metadata_uuid
   EXPECT_EQ(scrape.Value("node_btrfs_used_bytes", {{"uuid", uuid}, {"mode", "single"}}), 0);
-  EXPECT_EQ(scrape.Value("node_btrfs_device_size_bytes", {{"uuid", uuid}, {"device", "sdx"}}), 2048 * 512);
+  EXPECT_EQ(scrape.Value("node_btrfs_device_size_bytes", {{"uuid", uuid}, {"device", "sdx"}}),
+            2048 * 512);
 }
 
 TEST(HardwareClasses, BcacheSizesReadBackAsUpstreamReadsThem) {
@@ -144,7 +157,8 @@ TEST(HardwareClasses, BcacheBackingDeviceWithoutWritebackDebugFailsTheCollection
   root.Write(set + "bdev0/dirty_data", "1.0M\n");
   auto missing = MakeBcacheCollector(root.path().string())->Collect();
   ASSERT_FALSE(missing.ok());
-  EXPECT_NE(missing.error().message.find("bdev0/writeback_rate_debug"), std::string::npos) << missing.error().message;
+  EXPECT_NE(missing.error().message.find("bdev0/writeback_rate_debug"), std::string::npos)
+      << missing.error().message;
 
   root.Write(set + "bdev0/writeback_rate_debug", "rate:\t\t512/sec\nchange:\t\t-1.0k/sec\n");
   auto families = MakeBcacheCollector(root.path().string())->Collect();
@@ -164,7 +178,8 @@ TEST(HardwareClasses, NumbersParseWithGosBasePrefixes) {
   EXPECT_EQ(ParseUintAnyBase("0"), 0u);
   EXPECT_EQ(ParseUintAnyBase("42"), 42u);
   EXPECT_EQ(ParseUintAnyBase("0xffffffffffffffff"), ~std::uint64_t{0});
-  for (const char* bad : {"", "0x", "1_000", "0x1__0", "019", "-1", "0x1g", "0x10000000000000000"}) {
+  for (const char* bad :
+       {"", "0x", "1_000", "0x1__0", "019", "-1", "0x1g", "0x10000000000000000"}) {
     EXPECT_FALSE(ParseUintAnyBase(bad)) << bad;
   }
   EXPECT_EQ(ParseIntAnyBase("-0x10"), -16);

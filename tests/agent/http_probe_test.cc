@@ -102,19 +102,18 @@ TEST(HttpProbe, ReportsTheCertificateExpiryOfAnHttpsServer) {
   testing::TempDir dir;
   // A certificate for 127.0.0.1 that expires in one day.
   testing::CommandResult made = testing::RunCommand(
-      {"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-       "-nodes", "-days", "1", "-subj", "/CN=soon", "-addext", "subjectAltName=IP:127.0.0.1",
-       "-keyout", dir.File("key.pem"), "-out", dir.File("cert.pem")});
+      {"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+       "-days", "1", "-subj", "/CN=soon", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout",
+       dir.File("key.pem"), "-out", dir.File("cert.pem")});
   ASSERT_EQ(made.exit_code, 0) << made.err;
-  testing::FakeHttpServer server({200, "ok"},
-                                 testing::FakeHttpServer::Tls{dir.File("cert.pem"), dir.File("key.pem")});
+  testing::FakeHttpServer server(
+      {200, "ok"}, testing::FakeHttpServer::Tls{dir.File("cert.pem"), dir.File("key.pem")});
   auto probe = HttpProbeFor("https://127.0.0.1:" + std::to_string(server.port()) + "/");
   probe.ca_file = dir.File("cert.pem");
   ProbeResult result = Probe(probe);
   ASSERT_TRUE(result.success) << result.failure;
-  const double now = std::chrono::duration<double>(
-                         std::chrono::system_clock::now().time_since_epoch())
-                         .count();
+  const double now =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   const double expiry = Gauge(result, "vigil_probe_tls_cert_expiry_timestamp_seconds");
   EXPECT_GT(expiry, now + 23 * 3600);
   EXPECT_LT(expiry, now + 25 * 3600);
@@ -125,8 +124,8 @@ TEST(HttpProbe, RefusesAServerItCannotVerify) {
   ASSERT_EQ(testing::RunCommand({VIGIL_SOURCE_DIR "/scripts/make-pki", dir.File("pki")}).exit_code,
             0);
   testing::FakeHttpServer server(
-      {200, "ok"}, testing::FakeHttpServer::Tls{dir.File("pki/collector.pem"),
-                                                dir.File("pki/collector.key")});
+      {200, "ok"},
+      testing::FakeHttpServer::Tls{dir.File("pki/collector.pem"), dir.File("pki/collector.key")});
   // The system's CA store does not know the private CA.
   ProbeResult result =
       Probe(HttpProbeFor("https://127.0.0.1:" + std::to_string(server.port()) + "/"));

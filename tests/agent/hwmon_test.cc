@@ -28,7 +28,8 @@ TEST(Hwmon, AMachineWithoutSensorsReportsNothingAndAChipWithoutDeviceUsesItsName
   auto families = MakeHwmonCollector(root.path().string())->Collect();
   ASSERT_TRUE(families.ok());
   auto scrape = testing::RenderAndParse(*families);
-  EXPECT_EQ(scrape.Value("node_hwmon_temp_celsius", {{"chip", "nvme"}, {"sensor", "temp1"}}), 38.85);
+  EXPECT_EQ(scrape.Value("node_hwmon_temp_celsius", {{"chip", "nvme"}, {"sensor", "temp1"}}),
+            38.85);
   EXPECT_EQ(scrape.Value("node_hwmon_sensor_label", {{"chip", "nvme"}, {"label", "Composite"}}), 1);
 }
 

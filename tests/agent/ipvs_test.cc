@@ -36,8 +36,10 @@ TEST(Ipvs, TotalsAreHexadecimalAndBackendsOfOneServiceAreSummed) {
   auto scrape = testing::RenderAndParse(*families);
   EXPECT_EQ(scrape.Value("node_ipvs_connections_total"), 31);
   EXPECT_EQ(scrape.Value("node_ipvs_incoming_bytes_total"), 255);
-  const std::map<std::string, std::string> backend = {{"local_address", "10.0.0.1"}, {"local_port", "443"},
-                                                      {"remote_address", "10.0.0.2"}, {"proto", "TCP"}};
+  const std::map<std::string, std::string> backend = {{"local_address", "10.0.0.1"},
+                                                      {"local_port", "443"},
+                                                      {"remote_address", "10.0.0.2"},
+                                                      {"proto", "TCP"}};
   EXPECT_EQ(scrape.Value("node_ipvs_backend_connections_active", backend), 4);
   EXPECT_EQ(scrape.Value("node_ipvs_backend_weight", backend), 3);
 }
@@ -45,7 +47,8 @@ TEST(Ipvs, TotalsAreHexadecimalAndBackendsOfOneServiceAreSummed) {
 TEST(Ipvs, ATableThatCannotBeReadFailsTheCollection) {
   testing::TempDir root;
   root.Write("proc/net/ip_vs_stats", kStats);
-  EXPECT_FALSE(MakeIpvsCollector(root.path().string())->Collect().ok()) << "ip_vs_stats without ip_vs";
+  EXPECT_FALSE(MakeIpvsCollector(root.path().string())->Collect().ok())
+      << "ip_vs_stats without ip_vs";
   root.Write("proc/net/ip_vs", "TCP  0A000001 rr\n");
   auto broken = MakeIpvsCollector(root.path().string())->Collect();
   ASSERT_FALSE(broken.ok());

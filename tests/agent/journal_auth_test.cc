@@ -15,7 +15,8 @@ namespace {
 // Puts `bin` first on PATH for the life of the object.
 class PathPrefix {
  public:
-  explicit PathPrefix(const std::string& bin) : saved_(std::getenv("PATH") ? std::getenv("PATH") : "") {
+  explicit PathPrefix(const std::string& bin)
+      : saved_(std::getenv("PATH") ? std::getenv("PATH") : "") {
     setenv("PATH", (bin + ":" + saved_).c_str(), 1);
   }
   ~PathPrefix() { setenv("PATH", saved_.c_str(), 1); }
@@ -29,14 +30,18 @@ TEST(JournalAuth, TakesThePositionFirstThenCountsWhatCameAfterIt) {
   const std::string script = dir.Write(
       "bin/journalctl",
       "#!/bin/sh\n"
-      "echo \"$@\" >> " + dir.File("calls") + "\n"
-      "case \"$*\" in\n"
-      "  *--after-cursor=c1*)\n"
-      "    echo '{\"__CURSOR\":\"c2\",\"MESSAGE\":\"Failed password for root from 203.0.113.9 port 2 ssh2\"}'\n"
-      "    echo '{\"__CURSOR\":\"c3\",\"MESSAGE\":[70,65,73,76]}'\n"  // not UTF-8: an array of bytes
-      "    echo '{\"__CURSOR\":\"c4\",\"MESSAGE\":\"FAILED SU (to root) eve on pts/1\"}' ;;\n"
-      "  *) echo '{\"__CURSOR\":\"c1\",\"MESSAGE\":\"Failed password for old news\"}' ;;\n"
-      "esac\n");
+      "echo \"$@\" >> " +
+          dir.File("calls") +
+          "\n"
+          "case \"$*\" in\n"
+          "  *--after-cursor=c1*)\n"
+          "    echo '{\"__CURSOR\":\"c2\",\"MESSAGE\":\"Failed password for root from 203.0.113.9 "
+          "port 2 ssh2\"}'\n"
+          "    echo '{\"__CURSOR\":\"c3\",\"MESSAGE\":[70,65,73,76]}'\n"  // not UTF-8: an array of
+                                                                          // bytes
+          "    echo '{\"__CURSOR\":\"c4\",\"MESSAGE\":\"FAILED SU (to root) eve on pts/1\"}' ;;\n"
+          "  *) echo '{\"__CURSOR\":\"c1\",\"MESSAGE\":\"Failed password for old news\"}' ;;\n"
+          "esac\n");
   chmod(script.c_str(), 0755);
   PathPrefix path(dir.File("bin"));
 

@@ -22,7 +22,8 @@ TEST(KernelFeatures, NamesEachEnabledCollectorWhoseSourceAnOldKernelLacks) {
   config::AgentConfig::Health health;
   health.root = root.path().string();
   const std::vector<std::string> lines = MissingKernelFeatures(health);
-  EXPECT_THAT(lines, Contains(HasSubstr("pressure: /proc/pressure is not there (kernel before 4.20")));
+  EXPECT_THAT(lines,
+              Contains(HasSubstr("pressure: /proc/pressure is not there (kernel before 4.20")));
   EXPECT_THAT(lines, Contains(HasSubstr("schedstat: /proc/schedstat")));
   EXPECT_THAT(lines, Not(Contains(HasSubstr("netclass"))));
   EXPECT_THAT(lines, Not(Contains(HasSubstr("udp_queues"))));

@@ -24,7 +24,8 @@ TEST(Sockstat, ReportsEachProtocolStateAndMemoryInBytes) {
 
 TEST(Vmstat, KeepsOnlyMatchingFields) {
   NameFilter fields("^(oom_kill|pg.*fault)", "");
-  auto scrape = testing::RenderAndParse(ParseVmstat("pgfault 10\nnr_free_pages 5\noom_kill 1\n", fields));
+  auto scrape =
+      testing::RenderAndParse(ParseVmstat("pgfault 10\nnr_free_pages 5\noom_kill 1\n", fields));
   EXPECT_EQ(scrape.Value("node_vmstat_pgfault"), 10);
   EXPECT_EQ(scrape.Value("node_vmstat_oom_kill"), 1);
   EXPECT_FALSE(scrape.Value("node_vmstat_nr_free_pages"));
@@ -44,12 +45,14 @@ TEST(Entropy, ReadsAvailableAndPoolSize) {
 }
 
 TEST(Pressure, ConvertsMicrosecondTotalsToSeconds) {
-  auto families = PressureGather()(FakeFiles(
-      {{"proc/pressure/cpu", "some avg10=1.00 avg60=2.00 avg300=3.00 total=2500000\n"},
-       {"proc/pressure/io", "some avg10=0 avg60=0 avg300=0 total=42\nfull avg10=0 avg60=0 "
-                            "avg300=0 total=21\n"},
-       {"proc/pressure/memory", "some avg10=0 avg60=0 avg300=0 total=0\nfull avg10=0 avg60=0 "
-                                "avg300=0 total=0\n"}}));
+  auto families = PressureGather()(
+      FakeFiles({{"proc/pressure/cpu", "some avg10=1.00 avg60=2.00 avg300=3.00 total=2500000\n"},
+                 {"proc/pressure/io",
+                  "some avg10=0 avg60=0 avg300=0 total=42\nfull avg10=0 avg60=0 "
+                  "avg300=0 total=21\n"},
+                 {"proc/pressure/memory",
+                  "some avg10=0 avg60=0 avg300=0 total=0\nfull avg10=0 avg60=0 "
+                  "avg300=0 total=0\n"}}));
   ASSERT_TRUE(families.ok());
   auto scrape = testing::RenderAndParse(*families);
   EXPECT_EQ(scrape.Value("node_pressure_cpu_waiting_seconds_total"), 2.5);

@@ -25,7 +25,8 @@ TEST(Mdstat, ADegradedMirrorShowsItsFailedDiskAndTheMissingMember) {
 }
 
 TEST(Mdstat, RefusesWhatItCannotReadWhole) {
-  EXPECT_FALSE(ParseMdstat("md0 : active raid1 sda1[0] sdb1[1]\n      1024 blocks [2/2] [UU]\n").ok());
+  EXPECT_FALSE(
+      ParseMdstat("md0 : active raid1 sda1[0] sdb1[1]\n      1024 blocks [2/2] [UU]\n").ok());
   EXPECT_FALSE(ParseMdstat("md0 : active\n      1024 blocks\n\n\n").ok());  // no [n/m] [UU]
   EXPECT_FALSE(ParseMdstat("md0 : active raid1 a[0] b[1]\n      1024 blocks [2/2] [UU]\n"
                            "      [>....]  recovery = 1.0% (10/1024) finish=soon speed=1K/sec\n\n")

@@ -22,8 +22,9 @@ TEST(Nfs, HostsWithoutNfsReportNothing) {
 
 TEST(Nfs, ServerReadsThreadsPastTheirHistogramAndLeavesOutNull) {
   testing::TempDir root;
-  root.Write("proc/net/rpc/nfsd",
-             "th 16 3 0.000 1.5\nrpc 40 4 1 2 1\nproc3 22 9 8 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 7\n");
+  root.Write(
+      "proc/net/rpc/nfsd",
+      "th 16 3 0.000 1.5\nrpc 40 4 1 2 1\nproc3 22 9 8 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 7\n");
   auto families = MakeNfsdCollector(root.path().string())->Collect();
   ASSERT_TRUE(families.ok()) << families.error().message;
   auto scrape = testing::RenderAndParse(*families);

@@ -57,12 +57,14 @@ TEST(Tcpstat, CountsThisProcesssListenerAndBothEndsOfItsConnection) {
   testing::TempDir root;  // no proc/net/tcp6 under this root: IPv4 only, as upstream decides
   auto families = MakeTcpstatCollector(root.path().string())->Collect();
   ASSERT_TRUE(families.ok()) << families.error().message;
-  EXPECT_GE(testing::RenderAndParse(*families).Value("node_tcp_connection_states", {{"state", "listen"}}), 1);
+  EXPECT_GE(
+      testing::RenderAndParse(*families).Value("node_tcp_connection_states", {{"state", "listen"}}),
+      1);
 }
 
 std::string Stat(int pid, const std::string& state, int threads) {
-  std::string line = std::to_string(pid) + " (a) b) " + state + " 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 " +
-                     std::to_string(threads);
+  std::string line = std::to_string(pid) + " (a) b) " + state +
+                     " 1 1 1 0 -1 0 0 0 0 0 0 0 0 0 20 0 " + std::to_string(threads);
   for (int i = 0; i < 23; ++i) line += " 0";
   return line + "\n";
 }
@@ -74,7 +76,7 @@ TEST(Processes, CountsProcessesAndThreadsByStateAndSkipsTheVanished) {
   root.Write("proc/7/task/8/stat", Stat(8, "R", 2));
   root.Write("proc/7/task/9/comm", "gone\n");  // a thread that exited: no stat
   root.Write("proc/12/comm", "gone\n");        // a process that exited
-  root.Write("proc/self", "");                  // not a pid
+  root.Write("proc/self", "");                 // not a pid
   auto families = MakeProcessesCollector(root.path().string())->Collect();
   ASSERT_TRUE(families.ok()) << families.error().message;
   auto scrape = testing::RenderAndParse(*families);
@@ -82,12 +84,14 @@ TEST(Processes, CountsProcessesAndThreadsByStateAndSkipsTheVanished) {
   EXPECT_EQ(scrape.Value("node_processes_threads"), 2);
   EXPECT_EQ(scrape.Value("node_processes_threads_state", {{"thread_state", "R"}}), 1);
   EXPECT_EQ(scrape.Value("node_processes_threads_state", {{"thread_state", "S"}}), 1);
-  EXPECT_TRUE(scrape.Find("node_processes_max_threads").empty()) << "no threads-max under this root";
+  EXPECT_TRUE(scrape.Find("node_processes_max_threads").empty())
+      << "no threads-max under this root";
 
   root.Write("proc/7/stat", "7 (short) S 1 1\n");
   auto broken = MakeProcessesCollector(root.path().string())->Collect();
   ASSERT_FALSE(broken.ok());
-  EXPECT_NE(broken.error().message.find("proc/7/stat"), std::string::npos) << broken.error().message;
+  EXPECT_NE(broken.error().message.find("proc/7/stat"), std::string::npos)
+      << broken.error().message;
 }
 
 TEST(Interrupts, OneSeriesPerCpuWithTheChipAndDevicesOfNumberedIrqs) {
@@ -100,12 +104,17 @@ TEST(Interrupts, OneSeriesPerCpuWithTheChipAndDevicesOfNumberedIrqs) {
   auto families = MakeInterruptsCollector(root.path().string())->Collect();
   ASSERT_TRUE(families.ok()) << families.error().message;
   auto scrape = testing::RenderAndParse(*families);
-  EXPECT_EQ(scrape.Value("node_interrupts_total", {{"type", "24"}, {"cpu", "1"}, {"info", "PCI-MSI"},
-                                                   {"devices", "512000-edge ahci[0000:00:1f.2], eth0"}}),
-            6);
-  EXPECT_EQ(scrape.Value("node_interrupts_total", {{"type", "RES"}, {"cpu", "0"},
-                                                   {"info", "Rescheduling interrupts"}, {"devices", ""}}),
-            100);
+  EXPECT_EQ(
+      scrape.Value("node_interrupts_total", {{"type", "24"},
+                                             {"cpu", "1"},
+                                             {"info", "PCI-MSI"},
+                                             {"devices", "512000-edge ahci[0000:00:1f.2], eth0"}}),
+      6);
+  EXPECT_EQ(
+      scrape.Value(
+          "node_interrupts_total",
+          {{"type", "RES"}, {"cpu", "0"}, {"info", "Rescheduling interrupts"}, {"devices", ""}}),
+      100);
   EXPECT_TRUE(scrape.Find("node_interrupts_total", {{"type", "ERR"}}).empty());
 
   root.Write("proc/interrupts", "      CPU0\n  1:  many  IO-APIC  1-edge  i8042\n");

@@ -27,8 +27,8 @@ TEST(Arp, CountsEntriesPerDeviceAndRefusesAShortLine) {
 }
 
 TEST(Softnet, ReadsHexPerCpuLineAndNeedsNineColumns) {
-  auto families = ParseSoftnet(
-      "0000000a 00000001 00000002 0 0 0 0 0 0 0 0\nffffffff 0 10 0 0 0 0 0 0\n");
+  auto families =
+      ParseSoftnet("0000000a 00000001 00000002 0 0 0 0 0 0 0 0\nffffffff 0 10 0 0 0 0 0 0\n");
   ASSERT_TRUE(families.ok());
   auto scrape = testing::RenderAndParse(*families);
   EXPECT_EQ(scrape.Value("node_softnet_processed_total", {{"cpu", "0"}}), 10);
@@ -41,9 +41,10 @@ TEST(Softnet, ReadsHexPerCpuLineAndNeedsNineColumns) {
 
 TEST(UdpQueues, SumsQueuesOfEveryFamilyPresentAndIsSilentWithoutAny) {
   const std::string header = "sl local rem st tx_queue:rx_queue tr tm uid timeout inode\n";
-  auto families = UdpQueuesGather()(FakeFiles(
-      {{"proc/net/udp", header + "0: 0100007F:0035 00000000:0000 07 00000010:00000100 00:0 0 0 0 1\n"
-                                  "1: 0100007F:0036 00000000:0000 07 00000001:00000001 00:0 0 0 0 2\n"}}));
+  auto families = UdpQueuesGather()(
+      FakeFiles({{"proc/net/udp",
+                  header + "0: 0100007F:0035 00000000:0000 07 00000010:00000100 00:0 0 0 0 1\n"
+                           "1: 0100007F:0036 00000000:0000 07 00000001:00000001 00:0 0 0 0 2\n"}}));
   ASSERT_TRUE(families.ok());
   auto scrape = testing::RenderAndParse(*families);
   EXPECT_EQ(scrape.Value("node_udp_queues", {{"ip", "v4"}, {"queue", "tx"}}), 17);
@@ -56,8 +57,9 @@ TEST(UdpQueues, SumsQueuesOfEveryFamilyPresentAndIsSilentWithoutAny) {
 }
 
 TEST(Conntrack, ReportsTheTableSizeWithoutStatisticsAndNothingWithoutTheModule) {
-  auto sizes = ConntrackGather()(FakeFiles({{"proc/sys/net/netfilter/nf_conntrack_count", "12\n"},
-                                            {"proc/sys/net/netfilter/nf_conntrack_max", "65536\n"}}));
+  auto sizes =
+      ConntrackGather()(FakeFiles({{"proc/sys/net/netfilter/nf_conntrack_count", "12\n"},
+                                   {"proc/sys/net/netfilter/nf_conntrack_max", "65536\n"}}));
   ASSERT_TRUE(sizes.ok());
   auto scrape = testing::RenderAndParse(*sizes);
   EXPECT_EQ(scrape.Value("node_nf_conntrack_entries"), 12);
@@ -67,16 +69,17 @@ TEST(Conntrack, ReportsTheTableSizeWithoutStatisticsAndNothingWithoutTheModule) 
   ASSERT_TRUE(absent.ok());
   EXPECT_TRUE(absent->empty());
   // A statistics table of another shape (older kernels) is an error, as upstream.
-  EXPECT_FALSE(ConntrackGather()(FakeFiles({{"proc/sys/net/netfilter/nf_conntrack_count", "1"},
-                                            {"proc/sys/net/netfilter/nf_conntrack_max", "2"},
-                                            {"proc/net/stat/nf_conntrack", "entries found\n1 2\n"}}))
-                   .ok());
+  EXPECT_FALSE(
+      ConntrackGather()(FakeFiles({{"proc/sys/net/netfilter/nf_conntrack_count", "1"},
+                                   {"proc/sys/net/netfilter/nf_conntrack_max", "2"},
+                                   {"proc/net/stat/nf_conntrack", "entries found\n1 2\n"}}))
+          .ok());
 }
 
 TEST(Schedstat, ReadsCpuLinesInSecondsAndSkipsTheRest) {
-  auto scrape = testing::RenderAndParse(ParseSchedstat(
-      "version 15\ntimestamp 1\ncpu0 0 0 0 0 0 0 2500000000 1000000000 42\n"
-      "domain0 00000003 1 2 3\ncpu1 0 0 0 0 0 0 1 2\ncpu2  0 0 0 0 0 0 1 2 3\n"));
+  auto scrape = testing::RenderAndParse(
+      ParseSchedstat("version 15\ntimestamp 1\ncpu0 0 0 0 0 0 0 2500000000 1000000000 42\n"
+                     "domain0 00000003 1 2 3\ncpu1 0 0 0 0 0 0 1 2\ncpu2  0 0 0 0 0 0 1 2 3\n"));
   EXPECT_EQ(scrape.Value("node_schedstat_running_seconds_total", {{"cpu", "0"}}), 2.5);
   EXPECT_EQ(scrape.Value("node_schedstat_waiting_seconds_total", {{"cpu", "0"}}), 1);
   EXPECT_EQ(scrape.Value("node_schedstat_timeslices_total", {{"cpu", "0"}}), 42);

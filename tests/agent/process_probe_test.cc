@@ -25,8 +25,8 @@ double Gauge(const ProbeResult& result, const std::string& name) {
 
 TEST(ProcessProbe, CountsProcessesByNameAndFailsBelowTheMinimum) {
   ProcessProbe probe(ProcessProbeFor("nginx", ""), "/");
-  ProbeResult two = probe.Judge({{1, "nginx", "nginx: master"}, {2, "nginx", "nginx: worker"},
-                                 {3, "sshd", "sshd"}});
+  ProbeResult two = probe.Judge(
+      {{1, "nginx", "nginx: master"}, {2, "nginx", "nginx: worker"}, {3, "sshd", "sshd"}});
   EXPECT_TRUE(two.success);
   EXPECT_EQ(Gauge(two, "vigil_probe_process_count"), 2);
   ProbeResult none = probe.Judge({{3, "sshd", "sshd"}});
@@ -36,12 +36,15 @@ TEST(ProcessProbe, CountsProcessesByNameAndFailsBelowTheMinimum) {
 
 TEST(ProcessProbe, CountsNewProcessIdsAsRestarts) {
   ProcessProbe probe(ProcessProbeFor("", "java .*app\\.jar"), "/");
-  EXPECT_EQ(Gauge(probe.Judge({{10, "java", "java -jar app.jar"}}), "vigil_probe_process_restarts_total"),
-            0);
-  EXPECT_EQ(Gauge(probe.Judge({{10, "java", "java -jar app.jar"}}), "vigil_probe_process_restarts_total"),
-            0);
-  EXPECT_EQ(Gauge(probe.Judge({{11, "java", "java -jar app.jar"}}), "vigil_probe_process_restarts_total"),
-            1);
+  EXPECT_EQ(
+      Gauge(probe.Judge({{10, "java", "java -jar app.jar"}}), "vigil_probe_process_restarts_total"),
+      0);
+  EXPECT_EQ(
+      Gauge(probe.Judge({{10, "java", "java -jar app.jar"}}), "vigil_probe_process_restarts_total"),
+      0);
+  EXPECT_EQ(
+      Gauge(probe.Judge({{11, "java", "java -jar app.jar"}}), "vigil_probe_process_restarts_total"),
+      1);
 }
 
 TEST(ProcessProbe, ReadsProcessesUnderTheRoot) {

@@ -32,11 +32,11 @@ struct Files {
     std::vector<std::string> out;
     const std::size_t star = pattern.find('*');
     for (const auto& [path, text] : files) {
-      if (star == std::string::npos ? path == pattern
-                                    : path.rfind(pattern.substr(0, star), 0) == 0 &&
-                                          path.size() >= pattern.size() - 1 &&
-                                          path.compare(path.size() - (pattern.size() - star - 1),
-                                                       std::string::npos, pattern.substr(star + 1)) == 0) {
+      if (star == std::string::npos
+              ? path == pattern
+              : path.rfind(pattern.substr(0, star), 0) == 0 && path.size() >= pattern.size() - 1 &&
+                    path.compare(path.size() - (pattern.size() - star - 1), std::string::npos,
+                                 pattern.substr(star + 1)) == 0) {
         out.push_back(path);
       }
     }
@@ -45,7 +45,8 @@ struct Files {
   std::vector<std::string> List(const std::string& folder) const {
     std::vector<std::string> out;
     for (const auto& [path, text] : files) {
-      if (path.rfind(folder + "/", 0) == 0 && path.find('/', folder.size() + 1) == std::string::npos) {
+      if (path.rfind(folder + "/", 0) == 0 &&
+          path.find('/', folder.size() + 1) == std::string::npos) {
         out.push_back(path.substr(folder.size() + 1));
       }
     }
@@ -91,7 +92,8 @@ TEST(SshdConfig, AnIncludeLoopIsReadOnceAndReported) {
   ASSERT_TRUE(config.ok());
   EXPECT_EQ(config->global.at("passwordauthentication").value, "yes");  // b is read first
   ASSERT_THAT(config->problems, SizeIs(1));
-  EXPECT_THAT(config->problems[0], HasSubstr("/etc/ssh/b.conf:1: Include loop through /etc/ssh/a.conf"));
+  EXPECT_THAT(config->problems[0],
+              HasSubstr("/etc/ssh/b.conf:1: Include loop through /etc/ssh/a.conf"));
 }
 
 TEST(SshdConfig, MatchBlocksAreKeptApartAndEndWithTheFileThatOpenedThem) {
@@ -159,9 +161,9 @@ TEST(Sudoers, AnIncludeLoopIsReported) {
 
 TEST(DebianVersions, OrderAsDpkgDoes) {
   // Each is lower than the next.
-  const std::vector<std::string> ascending = {
-      "1.0~rc1", "1.0", "1.0-1", "1.0-1+deb12u1", "1.0-2", "1.0a", "1.0+b1", "1.00.1",
-      "1.2", "1.10", "2:0.1"};
+  const std::vector<std::string> ascending = {"1.0~rc1", "1.0",  "1.0-1",  "1.0-1+deb12u1",
+                                              "1.0-2",   "1.0a", "1.0+b1", "1.00.1",
+                                              "1.2",     "1.10", "2:0.1"};
   for (std::size_t i = 0; i + 1 < ascending.size(); ++i) {
     SCOPED_TRACE(ascending[i] + " < " + ascending[i + 1]);
     EXPECT_LT(CompareDebianVersions(ascending[i], ascending[i + 1]), 0);
@@ -192,20 +194,27 @@ TEST(DebianPackages, PendingUpdatesAreInstalledPackagesWithANewerCandidate) {
 
 TEST(ListeningSockets, TcpListenAndUdpUnconnectedWithAddressesDecoded) {
   const std::string tcp =
-      "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
-      "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  0 0 11 1 0 100 0 0 10 0\n"
-      "   1: 0100007F:1F90 0100007F:C350 01 00000000:00000000 00:00000000 00000000  0 0 12 1 0 100 0 0 10 0\n";
+      "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout "
+      "inode\n"
+      "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000  0 0 11 1 0 100 "
+      "0 0 10 0\n"
+      "   1: 0100007F:1F90 0100007F:C350 01 00000000:00000000 00:00000000 00000000  0 0 12 1 0 100 "
+      "0 0 10 0\n";
   auto sockets = ParseListeningSockets(tcp, "tcp");
   ASSERT_THAT(sockets, SizeIs(1));
   EXPECT_EQ(sockets[0].Key(), "tcp:127.0.0.1:8080");
   EXPECT_EQ(sockets[0].inode, 11u);
   const std::string tcp6 =
-      "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
-      "   0: 00000000000000000000000001000000:0277 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000  0 0 13 1 0 100 0 0 10 0\n";
+      "  sl  local_address                         remote_address                        st "
+      "tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+      "   0: 00000000000000000000000001000000:0277 00000000000000000000000000000000:0000 0A "
+      "00000000:00000000 00:00000000 00000000  0 0 13 1 0 100 0 0 10 0\n";
   EXPECT_EQ(ParseListeningSockets(tcp6, "tcp6").at(0).Key(), "tcp:[::1]:631");
   const std::string udp =
-      "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n"
-      "  100: 00000000:0044 00000000:0000 07 00000000:00000000 00:00000000 00000000  0 0 14 2 0 0\n";
+      "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout "
+      "inode ref pointer drops\n"
+      "  100: 00000000:0044 00000000:0000 07 00000000:00000000 00:00000000 00000000  0 0 14 2 0 "
+      "0\n";
   EXPECT_EQ(ParseListeningSockets(udp, "udp").at(0).Key(), "udp:0.0.0.0:68");
 }
 

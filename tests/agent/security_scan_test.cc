@@ -35,7 +35,8 @@ void CopyFixture(const std::string& name, const fs::path& to) {
       continue;
     }
     modes >> path;
-    ASSERT_EQ(chmod((to / path).c_str(), static_cast<mode_t>(std::stoul(mode, nullptr, 8))), 0) << path;
+    ASSERT_EQ(chmod((to / path).c_str(), static_cast<mode_t>(std::stoul(mode, nullptr, 8))), 0)
+        << path;
   }
 }
 
@@ -111,7 +112,8 @@ TEST_F(SecurityScanTest, TheVulnerableTreeTripsEveryCheckOnceItHasDrifted) {
   EXPECT_THAT(first.errors, IsEmpty());
   EXPECT_TRUE(first.resync);
   // Baselines are taken: no drift yet, and no failed logins counted before the first scan.
-  for (const char* drift : {"files.suid_new", "fim.changed", "net.listening_new", "auth.failed_logins"}) {
+  for (const char* drift :
+       {"files.suid_new", "fim.changed", "net.listening_new", "auth.failed_logins"}) {
     EXPECT_EQ(Checks(first.findings).count(drift), 0u) << drift;
     EXPECT_EQ(Sample(first, "vigil_security_check_passed", "check", drift), 1) << drift;
   }
@@ -120,13 +122,17 @@ TEST_F(SecurityScanTest, TheVulnerableTreeTripsEveryCheckOnceItHasDrifted) {
   ASSERT_EQ(chmod((root / "usr/bin/helper").c_str(), 04755), 0);
   Append(root / "etc/passwd", "intruder:x:1002:1002::/tmp:/bin/sh\n");
   Append(root / "proc/net/tcp",
-         "   3: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 2001 1 0 100 0 0 10 0\n");
+         "   3: 00000000:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        "
+         "0 2001 1 0 100 0 0 10 0\n");
   for (int i = 0; i < 12; ++i) {
     Append(root / "var/log/auth.log",
-           "Nov 27 11:00:0" + std::to_string(i % 10) + " web-01 sshd[200]: Failed password for root from 203.0.113.7 port 4" + std::to_string(i) + " ssh2\n");
+           "Nov 27 11:00:0" + std::to_string(i % 10) +
+               " web-01 sshd[200]: Failed password for root from 203.0.113.7 port 4" +
+               std::to_string(i) + " ssh2\n");
   }
   Append(root / "var/log/auth.log",
-         "Nov 27 11:01:00 web-01 sshd[200]: pam_unix(sshd:auth): authentication failure; rhost=203.0.113.7\n");
+         "Nov 27 11:01:00 web-01 sshd[200]: pam_unix(sshd:auth): authentication failure; "
+         "rhost=203.0.113.7\n");
   clock_.Advance(std::chrono::hours(1));
   const ScanReport second = scanner.Scan();
   EXPECT_THAT(second.errors, IsEmpty());
@@ -144,14 +150,15 @@ TEST_F(SecurityScanTest, TheVulnerableTreeTripsEveryCheckOnceItHasDrifted) {
   EXPECT_THAT(keys, Contains("ssh.password_authentication Match User backup"));
   for (const Finding* f : Of(second, "ssh.password_authentication")) {
     if (f->key == "global") {
-      EXPECT_THAT(f->evidence, HasSubstr("/etc/ssh/sshd_config.d/50-cloud.conf:1: PasswordAuthentication yes"));
+      EXPECT_THAT(f->evidence,
+                  HasSubstr("/etc/ssh/sshd_config.d/50-cloud.conf:1: PasswordAuthentication yes"));
     }
   }
   EXPECT_THAT(keys, Contains("ssh.permit_empty_passwords global"));
   EXPECT_THAT(keys, Contains("accounts.uid0 toor"));
   EXPECT_THAT(keys, Contains("accounts.empty_password guest"));  // empty in passwd
   EXPECT_THAT(keys, Contains("accounts.empty_password temp"));   // empty in shadow
-  EXPECT_EQ(Of(second, "accounts.empty_password").size(), 2u);  // "!" and "*" are locked
+  EXPECT_EQ(Of(second, "accounts.empty_password").size(), 2u);   // "!" and "*" are locked
   EXPECT_THAT(keys, Contains("accounts.sudo_nopasswd %ops in /etc/sudoers.d/ops"));
   EXPECT_THAT(keys, Contains("accounts.sudo_nopasswd deploy in /etc/sudoers.d/deploy"));
   EXPECT_EQ(Of(second, "accounts.sudo_nopasswd").size(), 2u);
@@ -163,22 +170,24 @@ TEST_F(SecurityScanTest, TheVulnerableTreeTripsEveryCheckOnceItHasDrifted) {
   EXPECT_EQ(Of(second, "net.listening_new").size(), 1u);
   EXPECT_THAT(Of(second, "net.listening_new")[0]->evidence, HasSubstr("nginx (pid 4242)"));
   EXPECT_EQ(Of(second, "tls.cert_expiry")[0]->severity, "medium");  // 8 days left
-  EXPECT_THAT(Of(second, "updates.security_pending")[0]->title, HasSubstr("1 security update pending"));
+  EXPECT_THAT(Of(second, "updates.security_pending")[0]->title,
+              HasSubstr("1 security update pending"));
   EXPECT_THAT(Of(second, "updates.security_pending")[0]->evidence,
               HasSubstr("openssl 3.0.11-1~deb12u1 -> 3.0.11-1~deb12u2 (Debian-Security)"));
   EXPECT_EQ(Sample(second, "vigil_security_updates_pending", "origin", "Debian-Security"), 1);
   std::set<std::string> sysctls;
   for (const Finding* f : Of(second, "sysctl.hardening")) sysctls.insert(f->key);
-  EXPECT_EQ(sysctls, (std::set<std::string>{"kernel.randomize_va_space", "kernel.kptr_restrict",
-                                            "fs.protected_symlinks", "net.ipv4.tcp_syncookies",
-                                            "net.ipv4.conf.all.accept_redirects",
-                                            "net.ipv4.ip_forward"}));
+  EXPECT_EQ(sysctls,
+            (std::set<std::string>{"kernel.randomize_va_space", "kernel.kptr_restrict",
+                                   "fs.protected_symlinks", "net.ipv4.tcp_syncookies",
+                                   "net.ipv4.conf.all.accept_redirects", "net.ipv4.ip_forward"}));
   // 12 sshd failures; PAM's line for the same attempts is not counted twice.
   EXPECT_THAT(Of(second, "auth.failed_logins")[0]->title, HasSubstr("12 failed logins"));
   EXPECT_THAT(Of(second, "auth.failed_logins")[0]->evidence, HasSubstr("203.0.113.7 (12)"));
   EXPECT_EQ(Of(second, "firewall.inactive").size(), 1u);
   EXPECT_EQ(Sample(second, "vigil_listening_sockets", "proto", "tcp"), 3);
-  EXPECT_TRUE(Sample(second, "vigil_tls_cert_not_after_timestamp_seconds", "path", "/etc/ssl/shop.pem"));
+  EXPECT_TRUE(
+      Sample(second, "vigil_tls_cert_not_after_timestamp_seconds", "path", "/etc/ssl/shop.pem"));
   std::set<std::string> appeared = Checks(second.changes.appeared);
   EXPECT_EQ(appeared, (std::set<std::string>{"files.suid_new", "fim.changed", "net.listening_new",
                                              "auth.failed_logins"}));
@@ -187,8 +196,9 @@ TEST_F(SecurityScanTest, TheVulnerableTreeTripsEveryCheckOnceItHasDrifted) {
   ASSERT_EQ(chmod((root / "usr/bin/helper").c_str(), 0755), 0);
   fs::copy_file(fs::path(VIGIL_SOURCE_DIR) / "tests/agent/fixtures/security/vulnerable/etc/passwd",
                 root / "etc/passwd", fs::copy_options::overwrite_existing);
-  fs::copy_file(fs::path(VIGIL_SOURCE_DIR) / "tests/agent/fixtures/security/vulnerable/proc/net/tcp",
-                root / "proc/net/tcp", fs::copy_options::overwrite_existing);
+  fs::copy_file(
+      fs::path(VIGIL_SOURCE_DIR) / "tests/agent/fixtures/security/vulnerable/proc/net/tcp",
+      root / "proc/net/tcp", fs::copy_options::overwrite_existing);
   const ScanReport third = scanner.Scan();
   EXPECT_EQ(Checks(third.changes.cleared), appeared);
   EXPECT_THAT(third.changes.appeared, IsEmpty());
@@ -203,7 +213,8 @@ TEST_F(SecurityScanTest, TheHardenedTreePassesEveryCheck) {
          "Nov 27 11:00:00 web-01 sshd[200]: Failed password for ann from 192.0.2.10 port 1 ssh2\n");
   const ScanReport second = scanner.Scan();
   EXPECT_THAT(second.errors, IsEmpty());
-  for (const Finding& f : second.findings) ADD_FAILURE() << f.check << ": " << f.title << " — " << f.evidence;
+  for (const Finding& f : second.findings)
+    ADD_FAILURE() << f.check << ": " << f.title << " — " << f.evidence;
   for (const std::string& check : config::kSecurityChecks) {
     EXPECT_EQ(Sample(second, "vigil_security_check_passed", "check", check), 1) << check;
   }
@@ -304,7 +315,8 @@ TEST_F(SecurityScanTest, AnUnreadableFileOrACutScanClearsNoFinding) {
     EXPECT_THAT(unreadable.errors, Contains(HasSubstr("accounts.empty_password")));
     EXPECT_FALSE(has(unreadable.changes.cleared, "accounts.empty_password", "temp"));
     EXPECT_TRUE(has(unreadable.to_remember, "accounts.empty_password", "temp"));
-    EXPECT_FALSE(Sample(unreadable, "vigil_security_check_passed", "check", "accounts.empty_password"));
+    EXPECT_FALSE(
+        Sample(unreadable, "vigil_security_check_passed", "check", "accounts.empty_password"));
 
     // Readable again: the finding is still the one it was, not a new one.
     fs::remove(shadow);

@@ -26,7 +26,8 @@ TEST(OsRelease, NoVersionIdMeansNoVersionMetric) {
 }
 
 TEST(TimeFamilies, ReportsTimeAndZoneOffset) {
-  const auto now = std::chrono::system_clock::time_point(std::chrono::milliseconds(1'700'000'000'500));
+  const auto now =
+      std::chrono::system_clock::time_point(std::chrono::milliseconds(1'700'000'000'500));
   auto scrape = testing::RenderAndParse(TimeFamilies(now, {"CET", 3600}));
   EXPECT_EQ(scrape.Value("node_time_seconds"), 1700000000.5);
   EXPECT_EQ(scrape.Value("node_time_zone_offset_seconds", {{"time_zone", "CET"}}), 3600);

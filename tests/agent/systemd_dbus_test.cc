@@ -44,19 +44,27 @@ class SystemdOverDbus : public ::testing::Test {
 TEST_F(SystemdOverDbus, ReadsUnitsTypesSocketsTimersAndTheManagerFromTheBus) {
   const auto scrape = Collect();
   EXPECT_EQ(scrape.Value("node_systemd_version", {{"version", "252.39-1~deb12u2"}}), 252.39);
-  EXPECT_EQ(scrape.Value("node_systemd_unit_state", {{"name", "nginx.service"}, {"state", "active"}, {"type", "notify"}}),
+  EXPECT_EQ(scrape.Value("node_systemd_unit_state",
+                         {{"name", "nginx.service"}, {"state", "active"}, {"type", "notify"}}),
             1);
-  EXPECT_EQ(scrape.Value("node_systemd_unit_state", {{"name", "backup.service"}, {"state", "failed"}, {"type", "oneshot"}}),
+  EXPECT_EQ(scrape.Value("node_systemd_unit_state",
+                         {{"name", "backup.service"}, {"state", "failed"}, {"type", "oneshot"}}),
             1);
-  EXPECT_EQ(scrape.Value("node_systemd_unit_state", {{"name", "multi-user.target"}, {"state", "active"}, {"type", ""}}),
+  EXPECT_EQ(scrape.Value("node_systemd_unit_state",
+                         {{"name", "multi-user.target"}, {"state", "active"}, {"type", ""}}),
             1);
-  EXPECT_TRUE(scrape.Find("node_systemd_unit_state", {{"name", "tmp.mount"}}).empty()) << "mounts are excluded";
-  EXPECT_TRUE(scrape.Find("node_systemd_unit_state", {{"name", "ghost.service"}}).empty()) << "not loaded";
-  EXPECT_EQ(scrape.Value("node_systemd_socket_accepted_connections_total", {{"name", "ssh.socket"}}), 7);
+  EXPECT_TRUE(scrape.Find("node_systemd_unit_state", {{"name", "tmp.mount"}}).empty())
+      << "mounts are excluded";
+  EXPECT_TRUE(scrape.Find("node_systemd_unit_state", {{"name", "ghost.service"}}).empty())
+      << "not loaded";
+  EXPECT_EQ(
+      scrape.Value("node_systemd_socket_accepted_connections_total", {{"name", "ssh.socket"}}), 7);
   EXPECT_EQ(scrape.Value("node_systemd_socket_current_connections", {{"name", "ssh.socket"}}), 1);
-  EXPECT_EQ(scrape.Value("node_systemd_socket_refused_connections_total", {{"name", "ssh.socket"}}), 2);
-  EXPECT_DOUBLE_EQ(*scrape.Value("node_systemd_timer_last_trigger_seconds", {{"name", "apt-daily.timer"}}),
-                   1795800000.123456);
+  EXPECT_EQ(scrape.Value("node_systemd_socket_refused_connections_total", {{"name", "ssh.socket"}}),
+            2);
+  EXPECT_DOUBLE_EQ(
+      *scrape.Value("node_systemd_timer_last_trigger_seconds", {{"name", "apt-daily.timer"}}),
+      1795800000.123456);
   // The summary counts every unit systemd listed, the excluded and the unloaded too.
   EXPECT_EQ(scrape.Value("node_systemd_units", {{"state", "active"}}), 5);
   EXPECT_EQ(scrape.Value("node_systemd_units", {{"state", "inactive"}}), 2);
@@ -66,7 +74,9 @@ TEST_F(SystemdOverDbus, ReadsUnitsTypesSocketsTimersAndTheManagerFromTheBus) {
 
 TEST_F(SystemdOverDbus, AMountKeptByTheFilterIsLabelledWithItsType) {
   const auto scrape = Collect({".+", ".+\\.(device|slice)"});
-  EXPECT_EQ(scrape.Value("node_systemd_unit_state", {{"name", "tmp.mount"}, {"state", "active"}, {"type", "tmpfs"}}), 1);
+  EXPECT_EQ(scrape.Value("node_systemd_unit_state",
+                         {{"name", "tmp.mount"}, {"state", "active"}, {"type", "tmpfs"}}),
+            1);
 }
 
 }  // namespace

@@ -16,16 +16,16 @@ TEST(SystemdFamilies, ReportsEveryStateOfEveryKeptLoadedUnitAndCountsAllUnits) {
   NameFilter filter(".+", ".+\\.(mount|slice)");
   auto scrape = testing::RenderAndParse(SystemdFamilies(
       {"252.39-1~deb12u2", "degraded"},
-      {Unit("nginx.service", "loaded", "active", "forking"), Unit("backup.service", "loaded", "failed", "oneshot"),
+      {Unit("nginx.service", "loaded", "active", "forking"),
+       Unit("backup.service", "loaded", "failed", "oneshot"),
        Unit("home.mount", "loaded", "active", "ext4"), Unit("ssh.socket", "loaded", "activating"),
        Unit("gone.service", "not-found", "inactive")},
       filter));
   EXPECT_EQ(scrape.Value("node_systemd_unit_state",
                          {{"name", "nginx.service"}, {"state", "active"}, {"type", "forking"}}),
             1);
-  EXPECT_EQ(scrape.Value("node_systemd_unit_state",
-                         {{"name", "nginx.service"}, {"state", "failed"}}),
-            0);
+  EXPECT_EQ(
+      scrape.Value("node_systemd_unit_state", {{"name", "nginx.service"}, {"state", "failed"}}), 0);
   EXPECT_EQ(scrape.Find("node_systemd_unit_state", {{"name", "backup.service"}}).size(), 5u);
   EXPECT_TRUE(scrape.Find("node_systemd_unit_state", {{"name", "home.mount"}}).empty());
   EXPECT_TRUE(scrape.Find("node_systemd_unit_state", {{"name", "gone.service"}}).empty());
@@ -59,16 +59,24 @@ TEST(SystemdFamilies, SocketUnitsReportTheirConnectionsAndRefusalsWhereSystemdCo
   SystemdUnit ssh = Unit("ssh.socket", "loaded", "active");
   ssh.socket = SystemdUnit::SocketCounts{12, 2, 3};
   SystemdUnit old = Unit("cups.socket", "loaded", "active");
-  old.socket = SystemdUnit::SocketCounts{4, 0, std::nullopt};  // systemd < 239
+  old.socket = SystemdUnit::SocketCounts{4, 0, std::nullopt};    // systemd < 239
   SystemdUnit gone = Unit("gone.socket", "loaded", "inactive");  // its counts could not be read
-  auto scrape = testing::RenderAndParse(SystemdFamilies({"252", "running"}, {ssh, old, gone}, filter));
-  EXPECT_EQ(scrape.Value("node_systemd_socket_accepted_connections_total", {{"name", "ssh.socket"}}), 12);
+  auto scrape =
+      testing::RenderAndParse(SystemdFamilies({"252", "running"}, {ssh, old, gone}, filter));
+  EXPECT_EQ(
+      scrape.Value("node_systemd_socket_accepted_connections_total", {{"name", "ssh.socket"}}), 12);
   EXPECT_EQ(scrape.Value("node_systemd_socket_current_connections", {{"name", "ssh.socket"}}), 2);
-  EXPECT_EQ(scrape.Value("node_systemd_socket_refused_connections_total", {{"name", "ssh.socket"}}), 3);
-  EXPECT_EQ(scrape.types.at("node_systemd_socket_refused_connections_total"), "gauge");  // as upstream
-  EXPECT_EQ(scrape.Value("node_systemd_socket_accepted_connections_total", {{"name", "cups.socket"}}), 4);
-  EXPECT_TRUE(scrape.Find("node_systemd_socket_refused_connections_total", {{"name", "cups.socket"}}).empty());
-  EXPECT_TRUE(scrape.Find("node_systemd_socket_current_connections", {{"name", "gone.socket"}}).empty());
+  EXPECT_EQ(scrape.Value("node_systemd_socket_refused_connections_total", {{"name", "ssh.socket"}}),
+            3);
+  EXPECT_EQ(scrape.types.at("node_systemd_socket_refused_connections_total"),
+            "gauge");  // as upstream
+  EXPECT_EQ(
+      scrape.Value("node_systemd_socket_accepted_connections_total", {{"name", "cups.socket"}}), 4);
+  EXPECT_TRUE(
+      scrape.Find("node_systemd_socket_refused_connections_total", {{"name", "cups.socket"}})
+          .empty());
+  EXPECT_TRUE(
+      scrape.Find("node_systemd_socket_current_connections", {{"name", "gone.socket"}}).empty());
 }
 
 TEST(SystemdCollector, WithoutASystemBusFailsWithAReason) {

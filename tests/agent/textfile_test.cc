@@ -25,7 +25,8 @@ TEST(ParseTextfile, ReadsFamiliesWithTheirTypesHelpAndEscapedLabels) {
 }
 
 TEST(ParseTextfile, TheHelpOfAMetricNamedLikeAPieceOfHelpIsItsOwn) {
-  auto families = ParseTextfile("# HELP E Errors seen.\n# HELP LP Lines printed.\nE 1\nLP 2\n", "f.prom");
+  auto families =
+      ParseTextfile("# HELP E Errors seen.\n# HELP LP Lines printed.\nE 1\nLP 2\n", "f.prom");
   ASSERT_TRUE(families.ok()) << families.error().message;
   ASSERT_EQ(families->size(), 2u);
   EXPECT_EQ((*families)[0].help(), "Errors seen.");

@@ -31,9 +31,11 @@ TEST(Xfs, ReadsCallsInTheKernelsOrderAndRefusesWhatProcfsRefuses) {
   root.Write("sys/fs/xfs/nvme0n1/stats/stats", "rw 70 30 10\n");
   auto miscounted = MakeXfsCollector(root.path().string())->Collect();
   ASSERT_FALSE(miscounted.ok());
-  EXPECT_NE(miscounted.error().message.find("nvme0n1/stats/stats: \"rw\" has 3 values"), std::string::npos)
+  EXPECT_NE(miscounted.error().message.find("nvme0n1/stats/stats: \"rw\" has 3 values"),
+            std::string::npos)
       << miscounted.error().message;
-  root.Write("sys/fs/xfs/nvme0n1/stats/stats", "rmapbt 4294967296\n");  // 32 bits, even on lines not exported
+  root.Write("sys/fs/xfs/nvme0n1/stats/stats",
+             "rmapbt 4294967296\n");  // 32 bits, even on lines not exported
   EXPECT_FALSE(MakeXfsCollector(root.path().string())->Collect().ok());
 }
 

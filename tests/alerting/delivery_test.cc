@@ -103,8 +103,7 @@ TEST_F(DeliveryTest, ASuccessIsRecordedAndNeverSentAgain) {
     return std::string();
   };
   EXPECT_EQ(header("webhook-id"), "msg_a");
-  EXPECT_EQ(header("webhook-timestamp"),
-            std::to_string(ToUnixMillis(clock_.Now()) / 1000));
+  EXPECT_EQ(header("webhook-timestamp"), std::to_string(ToUnixMillis(clock_.Now()) / 1000));
   EXPECT_EQ(header("webhook-signature").rfind("v1,", 0), 0u);
   ASSERT_TRUE(sender_.Answer("http://oncall", {200, "", std::nullopt}));
   EXPECT_EQ(recorder_.recorded.back().state, "delivered");
@@ -159,8 +158,9 @@ TEST_F(DeliveryTest, AReceiverDownForGoodDeadLettersAfterMaxAgeWithoutDelayingAn
   EXPECT_EQ(recorder_.results.front(), "backup:delivered");
   EXPECT_EQ(recorder_.results.back(), "oncall:dead");
   EXPECT_EQ(recorder_.recorded.back().last_error, "connection refused");
-  EXPECT_LE(clock_.Now(), std::chrono::system_clock::time_point(milliseconds(
-                              recorder_.recorded.back().created_ms)) + config_.max_age);
+  EXPECT_LE(clock_.Now(), std::chrono::system_clock::time_point(
+                              milliseconds(recorder_.recorded.back().created_ms)) +
+                              config_.max_age);
 }
 
 TEST_F(DeliveryTest, TheCircuitOpensAfterRepeatedFailuresAndProbesWithOneCall) {
@@ -201,7 +201,7 @@ TEST_F(DeliveryTest, AnIncidentsNotificationsReachAReceiverInOrder) {
   EXPECT_EQ(sender_.calls.size(), 2u);
   EXPECT_FALSE(deliverer_->NextDue() > clock_.Now() + seconds(1));
   Pass(seconds(1));
-  ASSERT_EQ(sender_.calls.size(), 3u);  // fired again
+  ASSERT_EQ(sender_.calls.size(), 3u);                       // fired again
   sender_.Answer("http://oncall", {200, "", std::nullopt});  // the other incident's
   sender_.Answer("http://oncall", {200, "", std::nullopt});  // fired
   Poll();

@@ -67,7 +67,9 @@ TEST(ParseExpr, TakesTheNameFromANameMatcherAndUnderstandsSpecialNumbers) {
 
 TEST(ParseExpr, DecodesEscapesInStrings) {
   const Expr expr = Parsed(R"(x{a="q\"\\\n\u00e9\x41"} > 0)");
-  EXPECT_EQ(expr.matchers[0].value(), "q\"\\\n\xc3\xa9" "A");
+  EXPECT_EQ(expr.matchers[0].value(),
+            "q\"\\\n\xc3\xa9"
+            "A");
 }
 
 TEST(ParseExpr, CanonicalTextReadsBackTheSame) {

@@ -49,7 +49,8 @@ IncidentNotifyState Incident(Labels labels) {
 
 std::vector<std::string> Receivers(const std::vector<PlannedNotification>& planned) {
   std::vector<std::string> out;
-  for (const auto& p : planned) out.push_back(p.receiver + ":" + std::string(NotifyEventName(p.event)));
+  for (const auto& p : planned)
+    out.push_back(p.receiver + ":" + std::string(NotifyEventName(p.event)));
   return out;
 }
 
@@ -57,7 +58,8 @@ TEST(MatchRoutes, TheDeepestMatchingRoutesWinAndContinueTriesTheNextSibling) {
   const Route tree = Tree();
   auto routes = [&](Labels labels) {
     std::vector<std::string> out;
-    for (const RouteMatch& match : MatchRoutes(tree, Normalized(labels))) out.push_back(match.receiver);
+    for (const RouteMatch& match : MatchRoutes(tree, Normalized(labels)))
+      out.push_back(match.receiver);
     return out;
   };
   EXPECT_THAT(routes({{"customer", "initech"}}), ElementsAre("oncall"));
@@ -98,7 +100,8 @@ TEST(NotificationPlanner, EscalatesOncePerStepWhileUnacknowledged) {
   planner.OnEvent(incident, NotifyEvent::kFired, kStart);
   EXPECT_EQ(planner.NextDue(incident), kStart + minutes(15));
   EXPECT_THAT(planner.Due(incident, kStart + minutes(14)), IsEmpty());
-  EXPECT_THAT(Receivers(planner.Due(incident, kStart + minutes(15))), ElementsAre("db-lead:escalated"));
+  EXPECT_THAT(Receivers(planner.Due(incident, kStart + minutes(15))),
+              ElementsAre("db-lead:escalated"));
   EXPECT_THAT(planner.Due(incident, kStart + minutes(16)), IsEmpty());
   EXPECT_EQ(planner.NextDue(incident), kStart + minutes(45));
   planner.OnEvent(incident, NotifyEvent::kAcknowledged, kStart + minutes(20));
@@ -111,7 +114,8 @@ TEST(NotificationPlanner, RemindsEveryRepeatIntervalWhileFiringAndUnacknowledged
   IncidentNotifyState incident = Incident({{"customer", "initech"}});
   planner.OnEvent(incident, NotifyEvent::kFired, kStart);
   EXPECT_THAT(planner.Due(incident, kStart + minutes(59)), IsEmpty());
-  EXPECT_THAT(Receivers(planner.Due(incident, kStart + minutes(60))), ElementsAre("oncall:reminder"));
+  EXPECT_THAT(Receivers(planner.Due(incident, kStart + minutes(60))),
+              ElementsAre("oncall:reminder"));
   EXPECT_EQ(planner.NextDue(incident), kStart + minutes(120));
   planner.OnEvent(incident, NotifyEvent::kResolved, kStart + minutes(70));
   EXPECT_THAT(planner.Due(incident, kStart + minutes(200)), IsEmpty());
@@ -124,7 +128,8 @@ TEST(NotificationPlanner, ASilencedIncidentIsToldNothingUntilItsSilenceEnds) {
   EXPECT_THAT(planner.OnEvent(incident, NotifyEvent::kFired, kStart), IsEmpty());
   EXPECT_THAT(planner.Due(incident, kStart + minutes(90)), IsEmpty());
   incident.silenced = false;
-  EXPECT_THAT(Receivers(planner.OnUnsilenced(incident, kStart + minutes(90))), ElementsAre("oncall:fired"));
+  EXPECT_THAT(Receivers(planner.OnUnsilenced(incident, kStart + minutes(90))),
+              ElementsAre("oncall:fired"));
   EXPECT_THAT(planner.OnUnsilenced(incident, kStart + minutes(91)), IsEmpty());
 }
 

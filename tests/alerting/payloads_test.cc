@@ -10,13 +10,20 @@ namespace {
 
 using Json = nlohmann::json;
 
-const Json kIncident = {
-    {"id", "inc-1"},           {"source", "rule"},        {"rule", "HighLoad"},
-    {"fingerprint", "fp123"},  {"state", "firing"},       {"severity", "high"},
-    {"customer", "acme"},      {"agent", "web-01"},       {"labels", {{"agent", "web-01"}, {"customer", "acme"}}},
-    {"annotations", {{"summary", "load 5 on web-01"}}},  {"summary", "load 5 on web-01"},
-    {"started_at", "2026-03-01T09:30:00Z"},               {"resolved_at", "2026-03-01T10:00:00Z"},
-    {"acknowledged_by", "user ann"}};
+const Json kIncident = {{"id", "inc-1"},
+                        {"source", "rule"},
+                        {"rule", "HighLoad"},
+                        {"fingerprint", "fp123"},
+                        {"state", "firing"},
+                        {"severity", "high"},
+                        {"customer", "acme"},
+                        {"agent", "web-01"},
+                        {"labels", {{"agent", "web-01"}, {"customer", "acme"}}},
+                        {"annotations", {{"summary", "load 5 on web-01"}}},
+                        {"summary", "load 5 on web-01"},
+                        {"started_at", "2026-03-01T09:30:00Z"},
+                        {"resolved_at", "2026-03-01T10:00:00Z"},
+                        {"acknowledged_by", "user ann"}};
 
 Receiver Make(Receiver::Type type) {
   Receiver receiver;

@@ -59,7 +59,9 @@ wire::Snapshot Snapshot(std::int64_t t_ms,
 
 class RuleEngineTest : public ::testing::Test {
  protected:
-  void Make(const std::string& yaml) { engine_ = std::make_unique<RuleEngine>(RulesFrom(yaml), sink_); }
+  void Make(const std::string& yaml) {
+    engine_ = std::make_unique<RuleEngine>(RulesFrom(yaml), sink_);
+  }
 
   // The agent web-01 of acme sends one health snapshot at `at`.
   void Send(TimePoint at, std::vector<std::tuple<std::string, Labels, double>> series,
@@ -93,8 +95,8 @@ TEST_F(RuleEngineTest, FiresAfterForAndCarriesLabelsAndRenderedAnnotations) {
   EXPECT_EQ(fired.at, kStart + seconds(2));  // at the deadline, with no new sample needed
   EXPECT_EQ(fired.state.active_since, kStart);
   EXPECT_EQ(fired.state.severity, Severity::kCritical);
-  EXPECT_EQ(fired.state.labels, (Labels{{"agent", "web-01"}, {"customer", "acme"}, {"role", "web"},
-                                        {"team", "ops"}}));
+  EXPECT_EQ(fired.state.labels,
+            (Labels{{"agent", "web-01"}, {"customer", "acme"}, {"role", "web"}, {"team", "ops"}}));
   EXPECT_EQ(fired.state.fingerprint, Fingerprint("HighLoad", fired.state.labels));
   ASSERT_EQ(fired.annotations.size(), 1u);
   EXPECT_EQ(fired.annotations[0].second, "load 6 on web-01");
@@ -140,7 +142,8 @@ TEST_F(RuleEngineTest, WithoutKeepFiringForItResolvesOnTheFirstFalseSample) {
 }
 
 TEST_F(RuleEngineTest, OnlySeriesThatMatchTheSelectorAreEvaluated) {
-  Make(R"(rules: [{name: FullDisk, expr: 'node_filesystem_avail_bytes{mountpoint="/", role="web"} < 100'}])");
+  Make(
+      R"(rules: [{name: FullDisk, expr: 'node_filesystem_avail_bytes{mountpoint="/", role="web"} < 100'}])");
   Send(kStart, {{"node_filesystem_avail_bytes", {{"mountpoint", "/boot"}}, 1},
                 {"node_filesystem_avail_bytes", {{"mountpoint", "/"}}, 1},
                 {"node_load1", {}, 1}});

@@ -29,7 +29,8 @@ TEST(RuleFile, ReadsEveryKeyOfARule) {
     labels: {team: ops}
     annotations:
       summary: "load {{ $value }}"
-)", "r.yaml");
+)",
+                              "r.yaml");
   ASSERT_TRUE(loaded.ok()) << config::FormatDiagnostic(loaded.problems[0]);
   ASSERT_EQ(loaded.config.rules.size(), 1u);
   const Rule& rule = loaded.config.rules[0];
@@ -69,15 +70,16 @@ TEST(RuleFile, ReportsEachProblemWithItsKey) {
   - name: AgentDown
     expr: z > 1
 )"),
-      ElementsAre(HasSubstr("r.yaml:4:15: rules[0].severity: expected critical, high, medium or low"),
-                  HasSubstr("r.yaml:5:10: rules[0].for:"),
-                  HasSubstr("rules[0].labels.bad-name: \"bad-name\" is not a label name"),
-                  HasSubstr("rules[0].labels.severity: set the rule's severity with the severity key"),
-                  HasSubstr("r.yaml:7:28: rules[0].annotations.summary: unsupported placeholder"),
-                  HasSubstr("r.yaml:8:5: rules[0].colour: unknown key \"colour\""),
-                  HasSubstr("r.yaml:9:11: rules[1].name: another rule is already named \"A\""),
-                  HasSubstr("r.yaml:11:5: rules[2].name: required, but missing"),
-                  HasSubstr("r.yaml:12:11: rules[3].name: \"AgentDown\" is the name of a built-in rule")));
+      ElementsAre(
+          HasSubstr("r.yaml:4:15: rules[0].severity: expected critical, high, medium or low"),
+          HasSubstr("r.yaml:5:10: rules[0].for:"),
+          HasSubstr("rules[0].labels.bad-name: \"bad-name\" is not a label name"),
+          HasSubstr("rules[0].labels.severity: set the rule's severity with the severity key"),
+          HasSubstr("r.yaml:7:28: rules[0].annotations.summary: unsupported placeholder"),
+          HasSubstr("r.yaml:8:5: rules[0].colour: unknown key \"colour\""),
+          HasSubstr("r.yaml:9:11: rules[1].name: another rule is already named \"A\""),
+          HasSubstr("r.yaml:11:5: rules[2].name: required, but missing"),
+          HasSubstr("r.yaml:12:11: rules[3].name: \"AgentDown\" is the name of a built-in rule")));
 }
 
 TEST(RuleFile, GlobsReadEveryMatchingFileAndALiteralPathMustExist) {

@@ -23,7 +23,8 @@ TEST(Template, HumanizesWithSiPrefixes) {
 TEST(Template, RefusesUnknownPlaceholdersAndUnclosedBraces) {
   auto unknown = Template::Parse("x {{ .Labels.agent }}");
   ASSERT_FALSE(unknown.ok());
-  EXPECT_THAT(unknown.error().message, ::testing::HasSubstr("unsupported placeholder {{ .Labels.agent }} at offset 2"));
+  EXPECT_THAT(unknown.error().message,
+              ::testing::HasSubstr("unsupported placeholder {{ .Labels.agent }} at offset 2"));
   EXPECT_FALSE(Template::Parse("x {{ $value").ok());
 }
 

@@ -45,7 +45,8 @@ wire::Batch ProbeBatch(double success, const std::string& severity) {
   if (success == 0) {
     wire::Event* event = batch.add_events();
     event->set_kind("probe_failed");
-    for (auto [name, value] : {std::pair{"probe", "web"}, std::pair{"severity", severity.c_str()}}) {
+    for (auto [name, value] :
+         {std::pair{"probe", "web"}, std::pair{"severity", severity.c_str()}}) {
       wire::Label* label = event->add_labels();
       label->set_name(name);
       label->set_value(value);
@@ -64,9 +65,9 @@ wire::Batch SecurityBatch(
     event->set_source("security");
     event->set_timestamp_ms(1000);
     event->set_message("title of " + key);
-    for (auto [name, value] : {std::pair{"check", check}, std::pair{"key", key},
-                               std::pair{"severity", severity},
-                               std::pair{"evidence", std::string("seen at ") + key}}) {
+    for (auto [name, value] :
+         {std::pair{"check", check}, std::pair{"key", key}, std::pair{"severity", severity},
+          std::pair{"evidence", std::string("seen at ") + key}}) {
       if (value.empty()) continue;
       wire::Label* label = event->add_labels();
       label->set_name(name);
@@ -117,7 +118,8 @@ class AlertingServiceTest : public ::testing::Test {
     filter.rule = rule;
     auto page = store_->ListIncidents(filter, std::nullopt, 100);
     std::vector<IncidentRecord> out;
-    for (const IncidentRecord& listed : page->items) out.push_back(**store_->GetIncident(listed.id));
+    for (const IncidentRecord& listed : page->items)
+      out.push_back(**store_->GetIncident(listed.id));
     return out;
   }
 
@@ -143,7 +145,8 @@ TEST_F(AlertingServiceTest, AnIncidentOpensWhenForHasPassedAndResolvesAfterKeepF
   EXPECT_EQ(incident.customer, "acme");
   EXPECT_EQ(incident.agent, "web-01");
   EXPECT_EQ(incident.summary, "load 6 on web-01");
-  EXPECT_THAT(incident.labels, ::testing::Contains(std::pair<std::string, std::string>("role", "web")));
+  EXPECT_THAT(incident.labels,
+              ::testing::Contains(std::pair<std::string, std::string>("role", "web")));
 
   Send(LoadBatch(1, Now()));
   Pass(seconds(4));

@@ -2,9 +2,9 @@
 // HttpRequest values. The HTTP layer's own limits are tested in http_server_test.cc.
 
 #include <gmock/gmock.h>
-#include <tuple>
 #include <gtest/gtest.h>
 #include <prometheus/registry.h>
+#include <tuple>
 
 #include <nlohmann/json.hpp>
 
@@ -50,8 +50,9 @@ class ApiTest : public ::testing::Test {
     AddTokenRoutes(router_, *store_, clock_);
     AddFaultReportRoutes(router_, reports_, sla_, *store_);
     AddSlaRoutes(router_, sla_, clock_);
-    AddPrometheusRoutes(router_, live_,
-                        {[this] { return sd_anonymous_; }, [this] { return https_; }, "127.0.0.1:9701"});
+    AddPrometheusRoutes(
+        router_, live_,
+        {[this] { return sd_anonymous_; }, [this] { return https_; }, "127.0.0.1:9701"});
     router_.SetRateLimit(1000, 1000);
     for (const char* role : {"viewer", "operator", "admin"}) {
       TokenRecord record;
@@ -77,8 +78,9 @@ class ApiTest : public ::testing::Test {
   }
 
   std::string OpenIncident() {
-    Answer opened = Call("POST", "/api/v1/incidents", "admin",
-                         R"({"customer":"acme","severity":"high","summary":"disk noise","agent":"web-01"})");
+    Answer opened =
+        Call("POST", "/api/v1/incidents", "admin",
+             R"({"customer":"acme","severity":"high","summary":"disk noise","agent":"web-01"})");
     EXPECT_EQ(opened.status, 201) << opened.body.dump();
     return opened.body.value("id", "");
   }
@@ -102,11 +104,13 @@ class ApiTest : public ::testing::Test {
 TEST_F(ApiTest, EveryEndpointChecksTheTokenAndTheRole) {
   ASSERT_TRUE(store_->RecordHello("acme", "web-01", "web-01.example", "0.1.0", 1).ok());
   const std::string incident = OpenIncident();
-  Answer silence = Call("POST", "/api/v1/silences", "operator",
-                        R"({"matchers":[{"name":"customer","op":"=","value":"x"}],"duration":60,"comment":"c"})");
+  Answer silence = Call(
+      "POST", "/api/v1/silences", "operator",
+      R"({"matchers":[{"name":"customer","op":"=","value":"x"}],"duration":60,"comment":"c"})");
   ASSERT_EQ(silence.status, 201) << silence.body.dump();
   const std::string silence_id = silence.body["id"];
-  Answer token = Call("POST", "/api/v1/tokens", "admin", R"({"kind":"enrollment","customer":"acme"})");
+  Answer token =
+      Call("POST", "/api/v1/tokens", "admin", R"({"kind":"enrollment","customer":"acme"})");
   ASSERT_EQ(token.status, 201);
   const std::string token_id = token.body["id"];
   Answer report = Call("POST", "/api/v1/fault-reports", "operator",
@@ -136,8 +140,8 @@ TEST_F(ApiTest, EveryEndpointChecksTheTokenAndTheRole) {
       {"POST", "/api/v1/silences",
        R"({"matchers":[{"name":"agent","value":"a"}],"duration":60,"comment":"c"})", "operator"},
       {"DELETE", "/api/v1/silences/" + silence_id, "", "operator"},
-      {"POST", "/api/v1/incidents",
-       R"({"customer":"acme","severity":"low","summary":"s"})", "admin"},
+      {"POST", "/api/v1/incidents", R"({"customer":"acme","severity":"low","summary":"s"})",
+       "admin"},
       {"GET", "/api/v1/tokens", "", "admin"},
       {"POST", "/api/v1/tokens", R"({"kind":"api","role":"viewer","name":"x"})", "admin"},
       {"DELETE", "/api/v1/tokens/" + token_id, "", "admin"},
@@ -199,20 +203,26 @@ TEST_F(ApiTest, AWrongOrRevokedTokenIsUnauthenticated) {
 
 TEST_F(ApiTest, BadRequestsSayWhatWasWrong) {
   const std::string incident = OpenIncident();
-  Answer malformed = Call("POST", "/api/v1/incidents/" + incident + "/notes", "operator", R"({"text":)");
+  Answer malformed =
+      Call("POST", "/api/v1/incidents/" + incident + "/notes", "operator", R"({"text":)");
   EXPECT_EQ(malformed.status, 400);
-  EXPECT_THAT(malformed.body["error"]["message"].get<std::string>(), HasSubstr("malformed JSON at byte"));
+  EXPECT_THAT(malformed.body["error"]["message"].get<std::string>(),
+              HasSubstr("malformed JSON at byte"));
   Answer filter = Call("GET", "/api/v1/incidents?colour=red", "viewer");
   EXPECT_EQ(filter.status, 400);
   EXPECT_THAT(filter.body["error"]["message"].get<std::string>(),
               HasSubstr("unknown query parameter \"colour\""));
   Answer state = Call("GET", "/api/v1/incidents?state=burning", "viewer");
   EXPECT_THAT(state.body["error"]["message"].get<std::string>(), HasSubstr("state: expected"));
-  Answer field = Call("POST", "/api/v1/incidents/" + incident + "/ack", "operator", R"({"not":"x"})");
+  Answer field =
+      Call("POST", "/api/v1/incidents/" + incident + "/ack", "operator", R"({"not":"x"})");
   EXPECT_EQ(field.status, 400);
-  EXPECT_THAT(field.body["error"]["message"].get<std::string>(), HasSubstr("unknown field \"not\""));
-  Answer type = Call("POST", "/api/v1/incidents/" + incident + "/notes", "operator", R"({"text":5})");
-  EXPECT_THAT(type.body["error"]["message"].get<std::string>(), HasSubstr("text: expected a string"));
+  EXPECT_THAT(field.body["error"]["message"].get<std::string>(),
+              HasSubstr("unknown field \"not\""));
+  Answer type =
+      Call("POST", "/api/v1/incidents/" + incident + "/notes", "operator", R"({"text":5})");
+  EXPECT_THAT(type.body["error"]["message"].get<std::string>(),
+              HasSubstr("text: expected a string"));
   EXPECT_EQ(Call("GET", "/api/v1/incidents/inc-nope", "viewer").status, 404);
   EXPECT_EQ(Call("GET", "/api/v1/nothing", "viewer").status, 404);
   EXPECT_EQ(Call("PUT", "/api/v1/incidents", "admin").status, 405);
@@ -250,12 +260,14 @@ TEST_F(ApiTest, NumbersBeyondRangeAre400NamingTheField) {
 
 // Item 10: a field given twice was accepted (which one would a reader see?).
 TEST_F(ApiTest, AFieldGivenTwiceIsRefusedNamingIt) {
-  Answer top = Call("POST", "/api/v1/silences", "operator",
-                    R"({"matchers":[{"name":"agent","value":"a"}],"duration":60,"comment":"a","comment":"b"})");
+  Answer top = Call(
+      "POST", "/api/v1/silences", "operator",
+      R"({"matchers":[{"name":"agent","value":"a"}],"duration":60,"comment":"a","comment":"b"})");
   EXPECT_EQ(top.status, 400);
   EXPECT_EQ(top.body["error"]["message"], "comment: given more than once");
-  Answer nested = Call("POST", "/api/v1/incidents", "admin",
-                       R"({"customer":"acme","severity":"high","summary":"s","labels":{"team":"a","team":"b"}})");
+  Answer nested = Call(
+      "POST", "/api/v1/incidents", "admin",
+      R"({"customer":"acme","severity":"high","summary":"s","labels":{"team":"a","team":"b"}})");
   EXPECT_EQ(nested.status, 400);
   EXPECT_EQ(nested.body["error"]["message"], "labels.team: given more than once");
   std::string deep = R"({"labels":)";
@@ -288,13 +300,12 @@ TEST_F(ApiTest, ASilenceIsBoundedInSizeAndTime) {
   EXPECT_THAT(value.body["error"]["message"].get<std::string>(),
               HasSubstr("matchers[0].value: at most 1024 bytes"));
   const std::string far = FormatRfc3339(ToUnixMillis(clock_.Now()) + 400LL * 24 * 3600 * 1000);
-  Answer ends = Call("POST", "/api/v1/silences", "operator",
-                     R"({"matchers":[{"name":"agent","value":"a"}],"ends_at":")" + far +
-                         R"(","comment":"c"})");
+  Answer ends = Call(
+      "POST", "/api/v1/silences", "operator",
+      R"({"matchers":[{"name":"agent","value":"a"}],"ends_at":")" + far + R"(","comment":"c"})");
   EXPECT_EQ(ends.status, 400);
   EXPECT_THAT(ends.body["error"]["message"].get<std::string>(), HasSubstr("at most 366 days"));
-  const std::string farther =
-      FormatRfc3339(ToUnixMillis(clock_.Now()) + 500LL * 24 * 3600 * 1000);
+  const std::string farther = FormatRfc3339(ToUnixMillis(clock_.Now()) + 500LL * 24 * 3600 * 1000);
   Answer starts = Call("POST", "/api/v1/silences", "operator",
                        R"({"matchers":[{"name":"agent","value":"a"}],"starts_at":")" + far +
                            R"(","ends_at":")" + farther + R"(","comment":"c"})");
@@ -326,15 +337,16 @@ TEST_F(ApiTest, AcknowledgingKeepsTheFirstTimeAndAResolvedIncidentCannotBeAcknow
 
 TEST_F(ApiTest, AtImportsHistoryInOrderAndRefusesTheFutureAndThePast) {
   const std::string started = FormatRfc3339(ToUnixMillis(clock_.Now()) - 3'600'000);
-  Answer opened = Call("POST", "/api/v1/incidents", "admin",
-                       R"({"customer":"acme","severity":"high","summary":"s","at":")" + started + R"("})");
+  Answer opened =
+      Call("POST", "/api/v1/incidents", "admin",
+           R"({"customer":"acme","severity":"high","summary":"s","at":")" + started + R"("})");
   ASSERT_EQ(opened.status, 201);
   EXPECT_EQ(opened.body["started_at"], started);
   const std::string path = "/api/v1/incidents/" + opened.body["id"].get<std::string>();
   const std::string acked = FormatRfc3339(ToUnixMillis(clock_.Now()) - 1'800'000);
   ASSERT_EQ(Call("POST", path + "/ack", "operator", R"({"at":")" + acked + R"("})").status, 200);
-  Answer before = Call("POST", path + "/notes", "operator",
-                       R"({"text":"x","at":")" + started + R"("})");
+  Answer before =
+      Call("POST", path + "/notes", "operator", R"({"text":"x","at":")" + started + R"("})");
   EXPECT_EQ(before.status, 400);
   EXPECT_EQ(before.body["error"]["code"], "invalid_time");
   Answer future = Call("POST", path + "/resolve", "operator",
@@ -365,35 +377,42 @@ TEST_F(ApiTest, ListsArePagedAndFiltered) {
 }
 
 TEST_F(ApiTest, SilencesAreValidatedAndExpire) {
-  Answer everything = Call("POST", "/api/v1/silences", "operator",
-                           R"({"matchers":[{"name":"customer","op":"=~","value":".*"}],"duration":60,"comment":"c"})");
+  Answer everything = Call(
+      "POST", "/api/v1/silences", "operator",
+      R"({"matchers":[{"name":"customer","op":"=~","value":".*"}],"duration":60,"comment":"c"})");
   EXPECT_EQ(everything.status, 400);
   EXPECT_THAT(everything.body["error"]["message"].get<std::string>(), HasSubstr("mute everything"));
-  Answer bad_regex = Call("POST", "/api/v1/silences", "operator",
-                          R"({"matchers":[{"name":"agent","op":"=~","value":"("}],"duration":60,"comment":"c"})");
-  EXPECT_THAT(bad_regex.body["error"]["message"].get<std::string>(), HasSubstr("matchers[0].value"));
+  Answer bad_regex =
+      Call("POST", "/api/v1/silences", "operator",
+           R"({"matchers":[{"name":"agent","op":"=~","value":"("}],"duration":60,"comment":"c"})");
+  EXPECT_THAT(bad_regex.body["error"]["message"].get<std::string>(),
+              HasSubstr("matchers[0].value"));
   Answer no_end = Call("POST", "/api/v1/silences", "operator",
                        R"({"matchers":[{"name":"agent","value":"a"}],"comment":"c"})");
   EXPECT_THAT(no_end.body["error"]["message"].get<std::string>(), HasSubstr("ends_at"));
-  Answer made = Call("POST", "/api/v1/silences", "operator",
-                     R"({"matchers":[{"name":"agent","value":"a"}],"duration":3600,"comment":"patching"})");
+  Answer made =
+      Call("POST", "/api/v1/silences", "operator",
+           R"({"matchers":[{"name":"agent","value":"a"}],"duration":3600,"comment":"patching"})");
   ASSERT_EQ(made.status, 201);
   EXPECT_EQ(made.body["state"], "active");
   EXPECT_EQ(made.body["created_by"], "operator-bot");
-  Answer expired = Call("DELETE", "/api/v1/silences/" + made.body["id"].get<std::string>(), "operator");
+  Answer expired =
+      Call("DELETE", "/api/v1/silences/" + made.body["id"].get<std::string>(), "operator");
   EXPECT_EQ(expired.body["state"], "expired");
   EXPECT_EQ(Call("GET", "/api/v1/silences?state=active", "viewer").body["items"].size(), 0u);
 }
 
 TEST_F(ApiTest, TokensShowTheirSecretOnlyWhenMade) {
-  Answer made = Call("POST", "/api/v1/tokens", "admin", R"({"kind":"api","role":"operator","name":"ops-bot"})");
+  Answer made = Call("POST", "/api/v1/tokens", "admin",
+                     R"({"kind":"api","role":"operator","name":"ops-bot"})");
   ASSERT_EQ(made.status, 201);
   const std::string secret = made.body["token"];
   EXPECT_EQ(made.body["role"], "operator");
   Answer listed = Call("GET", "/api/v1/tokens", "admin");
   EXPECT_EQ(listed.body.dump().find(secret), std::string::npos);
   EXPECT_EQ(listed.body["items"].size(), 4u);
-  Answer bad = Call("POST", "/api/v1/tokens", "admin", R"({"kind":"api","role":"root","name":"x"})");
+  Answer bad =
+      Call("POST", "/api/v1/tokens", "admin", R"({"kind":"api","role":"root","name":"x"})");
   EXPECT_THAT(bad.body["error"]["message"].get<std::string>(), HasSubstr("role:"));
 }
 
@@ -444,8 +463,9 @@ TEST_F(ApiTest, AReportOpenedFromAnIncidentLinksBothWays) {
 }
 
 TEST_F(ApiTest, ReportChangesFollowTheStateMachineAndSayWhy) {
-  Answer report = Call("POST", "/api/v1/fault-reports", "operator",
-                       R"({"customer":"acme","title":"slow VPN","reporter":{"name":"Ann","contact":"ann@acme.example"}})");
+  Answer report = Call(
+      "POST", "/api/v1/fault-reports", "operator",
+      R"({"customer":"acme","title":"slow VPN","reporter":{"name":"Ann","contact":"ann@acme.example"}})");
   ASSERT_EQ(report.status, 201) << report.body.dump();
   EXPECT_EQ(report.body["reporter"]["contact"], "ann@acme.example");
   const std::string base = "/api/v1/fault-reports/" + report.body["id"].get<std::string>();
@@ -454,8 +474,9 @@ TEST_F(ApiTest, ReportChangesFollowTheStateMachineAndSayWhy) {
   EXPECT_EQ(closing.status, 409);
   Answer early = Call("POST", base + "/satisfaction", "operator", R"({"score":5})");
   EXPECT_EQ(early.status, 409);
-  Answer resolved = Call("POST", base + "/transition", "operator",
-                         R"({"to":"resolved","note":"tunnel MTU fixed","assignee":{"team":"net"}})");
+  Answer resolved =
+      Call("POST", base + "/transition", "operator",
+           R"({"to":"resolved","note":"tunnel MTU fixed","assignee":{"team":"net"}})");
   ASSERT_EQ(resolved.status, 200) << resolved.body.dump();
   EXPECT_EQ(resolved.body["assignee"]["team"], "net");
   EXPECT_FALSE(resolved.body["first_response_at"].is_null());
@@ -475,7 +496,8 @@ TEST_F(ApiTest, ReportChangesFollowTheStateMachineAndSayWhy) {
   EXPECT_THAT(unknown.body["error"]["message"].get<std::string>(), HasSubstr("colour"));
   Answer bad_assignee = Call("PATCH", base, "operator", R"({"assignee":{"squad":"x"}})");
   EXPECT_EQ(bad_assignee.status, 400);
-  EXPECT_THAT(bad_assignee.body["error"]["message"].get<std::string>(), HasSubstr("assignee.squad"));
+  EXPECT_THAT(bad_assignee.body["error"]["message"].get<std::string>(),
+              HasSubstr("assignee.squad"));
   Answer edited = Call("PATCH", base, "operator", R"({"category":"network"})");
   ASSERT_EQ(edited.status, 200);
   const Json& last = edited.body["history"].back();
@@ -489,11 +511,12 @@ TEST_F(ApiTest, ReportChangesFollowTheStateMachineAndSayWhy) {
 }
 
 TEST_F(ApiTest, TheSlaReportNeedsACustomerAndAPeriodAndSpeaksCsv) {
-  Answer missing = Call("GET", "/api/v1/sla/report?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z",
-                        "viewer");
+  Answer missing =
+      Call("GET", "/api/v1/sla/report?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z", "viewer");
   EXPECT_EQ(missing.status, 400);
   EXPECT_THAT(missing.body["error"]["message"].get<std::string>(), HasSubstr("customer"));
-  Answer no_to = Call("GET", "/api/v1/sla/report?customer=acme&from=2026-01-01T00:00:00Z", "viewer");
+  Answer no_to =
+      Call("GET", "/api/v1/sla/report?customer=acme&from=2026-01-01T00:00:00Z", "viewer");
   EXPECT_EQ(no_to.status, 400);
   EXPECT_THAT(no_to.body["error"]["message"].get<std::string>(), HasSubstr("to:"));
   Answer format = Call("GET",
@@ -503,7 +526,9 @@ TEST_F(ApiTest, TheSlaReportNeedsACustomerAndAPeriodAndSpeaksCsv) {
   EXPECT_EQ(format.status, 400);
 
   ASSERT_EQ(Call("POST", "/api/v1/fault-reports", "operator",
-                 R"({"customer":"acme","title":"printer, again"})").status, 201);
+                 R"({"customer":"acme","title":"printer, again"})")
+                .status,
+            201);
   HttpRequest request;
   request.method = "GET";
   const std::string from = FormatRfc3339(ToUnixMillis(clock_.Now()) - 3600'000);
@@ -520,14 +545,18 @@ TEST_F(ApiTest, TheSlaReportNeedsACustomerAndAPeriodAndSpeaksCsv) {
 
   // Item 4 of the outside attack: a category an operator sets, or one that reaches an incident
   // from a host's labels, is shown as text, never run as a formula.
-  ASSERT_EQ(Call("POST", "/api/v1/fault-reports", "operator",
-                 R"json({"customer":"acme","title":"t","category":"=HYPERLINK(\"http://evil\",\"x\")"})json")
-                .status,
-            201);
-  ASSERT_EQ(Call("POST", "/api/v1/incidents", "admin",
-                 R"json({"customer":"acme","severity":"high","summary":"s","labels":{"category":"@SUM(1+1)"}})json")
-                .status,
-            201);
+  ASSERT_EQ(
+      Call(
+          "POST", "/api/v1/fault-reports", "operator",
+          R"json({"customer":"acme","title":"t","category":"=HYPERLINK(\"http://evil\",\"x\")"})json")
+          .status,
+      201);
+  ASSERT_EQ(
+      Call(
+          "POST", "/api/v1/incidents", "admin",
+          R"json({"customer":"acme","severity":"high","summary":"s","labels":{"category":"@SUM(1+1)"}})json")
+          .status,
+      201);
   HttpResponse planted = router_.Handle(request);
   ASSERT_EQ(planted.status, 200) << planted.body;
   EXPECT_THAT(planted.body, HasSubstr(",\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\","));
@@ -537,7 +566,8 @@ TEST_F(ApiTest, TheSlaReportNeedsACustomerAndAPeriodAndSpeaksCsv) {
 }
 
 TEST_F(ApiTest, PrometheusDiscoversEachAgentAsATargetOfItsOwn) {
-  live_.AgentConnected({"acme", "web-01"}, {"web-01.example", "0.1.0", {{"role", "web"}, {"job", "x"}}, 0},
+  live_.AgentConnected({"acme", "web-01"},
+                       {"web-01.example", "0.1.0", {{"role", "web"}, {"job", "x"}}, 0},
                        ToUnixMillis(clock_.Now()));
   live_.AgentKnown({"globex", "db-01"}, {"db-01.example", "0.1.0", {}, 0});
   Answer targets = Call("GET", "/api/v1/prometheus/targets", "viewer");

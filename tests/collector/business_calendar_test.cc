@@ -61,7 +61,8 @@ TEST(BusinessCalendar, PausesAreLeftOutOfElapsedAndMoveDues) {
   const BusinessCalendar berlin = Office("Europe/Berlin");
   const std::vector<Span> paused = {{At("2026-11-23T09:00:00Z"), At("2026-11-23T11:00:00Z")}};
   // Monday 09:00-18:00 CET with 10:00-12:00 paused: 7 hours.
-  EXPECT_EQ(berlin.Elapsed(At("2026-11-23T08:00:00Z"), At("2026-11-23T17:00:00Z"), paused), hours(7));
+  EXPECT_EQ(berlin.Elapsed(At("2026-11-23T08:00:00Z"), At("2026-11-23T17:00:00Z"), paused),
+            hours(7));
   // 4h from 09:00 CET with two of them paused: due at 15:00 instead of 13:00.
   EXPECT_EQ(Text(berlin.Add(At("2026-11-23T08:00:00Z"), hours(4), paused)), "2026-11-23T14:00:00Z");
   // A pause without end: never due.
@@ -117,12 +118,14 @@ TEST(BusinessCalendar, RefusesWhatCannotBeACalendar) {
   CalendarSpec spec;
   spec.timezone = "Europe/Atlantis";
   spec.week[0] = {*ParseWindow("09:00-18:00")};
-  EXPECT_THAT(BusinessCalendar::Make(spec).error().message, ::testing::HasSubstr("unknown time zone"));
+  EXPECT_THAT(BusinessCalendar::Make(spec).error().message,
+              ::testing::HasSubstr("unknown time zone"));
   spec.timezone = "Europe/Berlin";
   spec.week[0].push_back(*ParseWindow("17:00-19:00"));
   EXPECT_THAT(BusinessCalendar::Make(spec).error().message, ::testing::HasSubstr("overlap"));
   EXPECT_FALSE(BusinessCalendar::Make(CalendarSpec{}).ok());  // no window
-  EXPECT_THAT(ParseWindow("18:00-09:00").error().message, ::testing::HasSubstr("ends after it starts"));
+  EXPECT_THAT(ParseWindow("18:00-09:00").error().message,
+              ::testing::HasSubstr("ends after it starts"));
   EXPECT_FALSE(ParseWindow("9-18").ok());
   EXPECT_FALSE(ParseWindow("09:00-24:30").ok());
   EXPECT_TRUE(ParseWindow("00:00-24:00").ok());

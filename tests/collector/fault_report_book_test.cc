@@ -11,8 +11,8 @@ namespace {
 
 using ::testing::HasSubstr;
 
-const std::vector<std::string> kStatuses = {"new",      "assigned", "in_progress",
-                                            "pending_customer", "resolved", "closed"};
+const std::vector<std::string> kStatuses = {
+    "new", "assigned", "in_progress", "pending_customer", "resolved", "closed"};
 
 class FaultReportBookTest : public ::testing::Test {
  protected:
@@ -57,11 +57,19 @@ class FaultReportBookTest : public ::testing::Test {
 
 TEST_F(FaultReportBookTest, EveryAllowedTransitionWorksAndEveryOtherIsAConflict) {
   const std::set<std::pair<std::string, std::string>> allowed = {
-      {"new", "assigned"},           {"new", "in_progress"},       {"new", "resolved"},
-      {"assigned", "in_progress"},   {"assigned", "pending_customer"}, {"assigned", "resolved"},
-      {"in_progress", "pending_customer"}, {"in_progress", "resolved"},
-      {"pending_customer", "in_progress"}, {"pending_customer", "resolved"},
-      {"resolved", "closed"},        {"resolved", "in_progress"},  {"closed", "in_progress"}};
+      {"new", "assigned"},
+      {"new", "in_progress"},
+      {"new", "resolved"},
+      {"assigned", "in_progress"},
+      {"assigned", "pending_customer"},
+      {"assigned", "resolved"},
+      {"in_progress", "pending_customer"},
+      {"in_progress", "resolved"},
+      {"pending_customer", "in_progress"},
+      {"pending_customer", "resolved"},
+      {"resolved", "closed"},
+      {"resolved", "in_progress"},
+      {"closed", "in_progress"}};
   ReportFields fields;
   fields.root_cause = "cause";
   fields.resolution = "fix";
@@ -117,8 +125,8 @@ TEST_F(FaultReportBookTest, FirstResponseStaysAndAReopenClearsTheResolution) {
   report = *book_.Transition(report.id, "resolved", {}, "", "user ann", std::nullopt);
   EXPECT_TRUE(report.resolved_ms.has_value());
   clock_.Advance(std::chrono::minutes(5));
-  report = *book_.Transition(report.id, "in_progress", {}, "customer says no", "user ann",
-                             std::nullopt);
+  report =
+      *book_.Transition(report.id, "in_progress", {}, "customer says no", "user ann", std::nullopt);
   EXPECT_FALSE(report.resolved_ms.has_value());
   EXPECT_EQ(report.first_response_ms, responded);
   auto reread = book_.Get(report.id);

@@ -69,8 +69,9 @@ TEST(HttpRequestReader, ReadsAChunkedBodyAndPipelinedRequests) {
 
 TEST(HttpRequestReader, JoinsAListHeaderGivenTwice) {
   HttpRequestReader reader(kLimits);
-  ASSERT_EQ(Feed(reader, "GET / HTTP/1.1\r\nHost: c\r\nAccept-Encoding: br\r\n"
-                         "Accept-Encoding: gzip\r\n\r\n"),
+  ASSERT_EQ(Feed(reader,
+                 "GET / HTTP/1.1\r\nHost: c\r\nAccept-Encoding: br\r\n"
+                 "Accept-Encoding: gzip\r\n\r\n"),
             Progress::kRequest);
   EXPECT_EQ(reader.TakeRequest().headers.at("accept-encoding"), "br, gzip");
 }
@@ -99,8 +100,9 @@ TEST(HttpRequestReader, ManyShortChunksWithExtensionsCountAgainstTheHeaderBound)
 
 TEST(HttpRequestReader, TrailerFieldsThatNeverEndAreRefusedWithinTheBound) {
   HttpRequestReader reader(kLimits);
-  ASSERT_EQ(Feed(reader, "POST /x HTTP/1.1\r\nHost: c\r\nTransfer-Encoding: chunked\r\n\r\n"
-                         "1\r\nx\r\n0\r\nX-Trailer: "),
+  ASSERT_EQ(Feed(reader,
+                 "POST /x HTTP/1.1\r\nHost: c\r\nTransfer-Encoding: chunked\r\n\r\n"
+                 "1\r\nx\r\n0\r\nX-Trailer: "),
             Progress::kNeedMore);
   ASSERT_EQ(Feed(reader, std::string(1 << 20, 't'), 4096), Progress::kRefused);
   EXPECT_EQ(reader.refusal().status, 431);
@@ -123,11 +125,11 @@ TEST(HttpRequestReader, AChunkedBodyOverItsLimitIs413) {
 // Item 3: a Transfer-Encoding that is not one final "chunked" alone framed the body as a second
 // request (request smuggling).
 TEST(HttpRequestReader, EveryTransferEncodingButChunkedAloneIsRefused) {
-  for (const std::string encoding :
-       {"xchunked", "gzip, chunked", "chunked, gzip", "identity", "deflate", "chunked, chunked",
-        "", "chunked;q=1"}) {
-    const HttpRefusal refusal = RefusalOf("POST /x HTTP/1.1\r\nHost: c\r\nTransfer-Encoding: " +
-                                          encoding + "\r\n\r\nGET /smuggled HTTP/1.1\r\n\r\n");
+  for (const std::string encoding : {"xchunked", "gzip, chunked", "chunked, gzip", "identity",
+                                     "deflate", "chunked, chunked", "", "chunked;q=1"}) {
+    const HttpRefusal refusal =
+        RefusalOf("POST /x HTTP/1.1\r\nHost: c\r\nTransfer-Encoding: " + encoding +
+                  "\r\n\r\nGET /smuggled HTTP/1.1\r\n\r\n");
     EXPECT_EQ(refusal.status, 400) << encoding;
   }
   EXPECT_EQ(RefusalOf("POST /x HTTP/1.1\r\nHost: c\r\nTransfer-Encoding: identity\r\n"
@@ -148,20 +150,21 @@ TEST(HttpRequestReader, EveryTransferEncodingButChunkedAloneIsRefused) {
 
 TEST(HttpRequestReader, ChunkedInAnyCaseIsAccepted) {
   HttpRequestReader reader(kLimits);
-  EXPECT_EQ(Feed(reader, "POST /x HTTP/1.1\r\nHost: c\r\nTransfer-Encoding:  Chunked \r\n\r\n"
-                         "0\r\n\r\n"),
+  EXPECT_EQ(Feed(reader,
+                 "POST /x HTTP/1.1\r\nHost: c\r\nTransfer-Encoding:  Chunked \r\n\r\n"
+                 "0\r\n\r\n"),
             Progress::kRequest);
 }
 
 // Item 8: with two Authorization headers the last one won.
 TEST(HttpRequestReader, FieldsThatMayAppearOnceAreRefusedTwice) {
   for (const std::string field :
-       {"Authorization: Bearer a", "Host: c", "Content-Type: application/json",
-        "Content-Length: 0", "Cookie: a=b"}) {
-    const HttpRefusal refusal =
-        RefusalOf("GET /x HTTP/1.1\r\nHost: c\r\nAuthorization: Bearer v\r\nContent-Type: a/b\r\n"
-                  "Content-Length: 0\r\nCookie: s=1\r\n" +
-                  field + "\r\n\r\n");
+       {"Authorization: Bearer a", "Host: c", "Content-Type: application/json", "Content-Length: 0",
+        "Cookie: a=b"}) {
+    const HttpRefusal refusal = RefusalOf(
+        "GET /x HTTP/1.1\r\nHost: c\r\nAuthorization: Bearer v\r\nContent-Type: a/b\r\n"
+        "Content-Length: 0\r\nCookie: s=1\r\n" +
+        field + "\r\n\r\n");
     EXPECT_EQ(refusal.status, 400) << field;
     EXPECT_NE(refusal.message.find("more than once"), std::string::npos) << refusal.message;
   }
@@ -181,8 +184,9 @@ TEST(HttpRequestReader, AnHttp11RequestWithoutHostIsRefused) {
 
 TEST(HttpRequestReader, MalformedChunkSizesAreAnsweredWith400) {
   for (const std::string size : {"0x2", "2 ", "2;", "-2", "g", "2\t", " 2", "+2"}) {
-    const HttpRefusal refusal = RefusalOf(
-        "POST /x HTTP/1.1\r\nHost: c\r\nTransfer-Encoding: chunked\r\n\r\n" + size + "\r\nab\r\n0\r\n\r\n");
+    const HttpRefusal refusal =
+        RefusalOf("POST /x HTTP/1.1\r\nHost: c\r\nTransfer-Encoding: chunked\r\n\r\n" + size +
+                  "\r\nab\r\n0\r\n\r\n");
     EXPECT_EQ(refusal.status, 400) << size;
     EXPECT_EQ(refusal.code, "bad_request") << size;
   }

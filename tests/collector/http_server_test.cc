@@ -2,23 +2,23 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <fcntl.h>
-#include <poll.h>
-#include <sys/resource.h>
-#include <unistd.h>
 
+#include <zlib.h>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
 #include <vector>
-#include <zlib.h>
 
 #include "tests/support/http_client.h"
 #include "tests/support/wait.h"
@@ -33,7 +33,8 @@ constexpr int kPieces = 200;
 
 std::string ExpectedPieces() {
   std::string text = "first\n";
-  for (int i = 0; i < kPieces; ++i) text += "piece " + std::to_string(i) + " " + std::string(1000, 'x') + "\n";
+  for (int i = 0; i < kPieces; ++i)
+    text += "piece " + std::to_string(i) + " " + std::string(1000, 'x') + "\n";
   return text;
 }
 
@@ -59,20 +60,23 @@ std::string Gunzip(const std::string& compressed) {
 class HttpServerTest : public ::testing::Test {
  protected:
   void StartServer(HttpLimits limits) {
-    auto server = HttpServer::Create(io_, "127.0.0.1:0", limits, [](const HttpRequest& request) {
-      if (request.path == "/echo") return HttpResponse{200, "text/plain", request.target};
-      if (request.path == "/healthz") return HttpResponse{200, "text/plain", "ok\n"};
-      if (request.path == "/pieces") {
-        HttpResponse response{200, "text/plain", "first\n"};
-        auto count = std::make_shared<int>(0);
-        response.more_body = [count](std::string& out) {
-          out += "piece " + std::to_string(*count) + " " + std::string(1000, 'x') + "\n";
-          return ++*count < kPieces;
-        };
-        return response;
-      }
-      return JsonError(404, "not_found", "no such endpoint: " + request.path);
-    }, nullptr, {"/healthz"});
+    auto server = HttpServer::Create(
+        io_, "127.0.0.1:0", limits,
+        [](const HttpRequest& request) {
+          if (request.path == "/echo") return HttpResponse{200, "text/plain", request.target};
+          if (request.path == "/healthz") return HttpResponse{200, "text/plain", "ok\n"};
+          if (request.path == "/pieces") {
+            HttpResponse response{200, "text/plain", "first\n"};
+            auto count = std::make_shared<int>(0);
+            response.more_body = [count](std::string& out) {
+              out += "piece " + std::to_string(*count) + " " + std::string(1000, 'x') + "\n";
+              return ++*count < kPieces;
+            };
+            return response;
+          }
+          return JsonError(404, "not_found", "no such endpoint: " + request.path);
+        },
+        nullptr, {"/healthz"});
     ASSERT_TRUE(server.ok()) << server.error().message;
     server_ = std::move(*server);
     server_->Start();
@@ -226,8 +230,9 @@ TEST_F(HttpServerTest, AChunkExtensionWithoutEndIsCutOffAfterABoundedNumberOfByt
   asio::io_context io;
   tcp::socket socket(io);
   socket.connect({asio::ip::make_address("127.0.0.1"), server_->port()});
-  asio::write(socket, asio::buffer(std::string(
-                          "POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1;")));
+  asio::write(socket,
+              asio::buffer(std::string(
+                  "POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n1;")));
   const std::string piece(4096, 'e');
   std::size_t sent = 0;
   std::string answer;
@@ -282,11 +287,13 @@ TEST_F(HttpServerTest, RefusesConnectionsBeyondTheLimitWhenNoneIsIdle) {
   StartServer({1, 1024, 1024, std::chrono::seconds(5), /*probe_connections=*/0});
   asio::io_context io;
   // The only slot is taken by a connection half-way through a request.
-  std::unique_ptr<tcp::socket> holder = IdleConnection(io, server_->port(), "GET /echo HTTP/1.1\r\n");
+  std::unique_ptr<tcp::socket> holder =
+      IdleConnection(io, server_->port(), "GET /echo HTTP/1.1\r\n");
   const std::string answer = Raw("GET /echo HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_EQ(answer.rfind("HTTP/1.1 503", 0), 0u) << answer;
   holder->close();
-  EXPECT_TRUE(testing::WaitFor([&] { return testing::HttpGet(server_->port(), "/echo").status == 200; }));
+  EXPECT_TRUE(
+      testing::WaitFor([&] { return testing::HttpGet(server_->port(), "/echo").status == 200; }));
 }
 
 // Out of file descriptors, accept fails while the connection waits in the backlog: the loop must
@@ -306,7 +313,8 @@ TEST_F(HttpServerTest, AnAcceptThatFailsForWantOfDescriptorsIsRetriedCalmly) {
   rlimit saved{};
   ASSERT_EQ(getrlimit(RLIMIT_NOFILE, &saved), 0);
   std::size_t open_now = 0;  // the listing's own descriptor counts, and is closed after it
-  for ([[maybe_unused]] const auto& fd : std::filesystem::directory_iterator("/proc/self/fd")) ++open_now;
+  for ([[maybe_unused]] const auto& fd : std::filesystem::directory_iterator("/proc/self/fd"))
+    ++open_now;
   // Not one descriptor left: the client's socket is open already, the server's accept gets none.
   rlimit tight = saved;
   tight.rlim_cur = open_now - 1;

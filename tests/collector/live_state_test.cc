@@ -33,7 +33,8 @@ wire::MetricFamily Gauge(const std::string& name, double value, const LabelPairs
 }
 
 // The whole fleet's rendering, as /metrics streams it, in pieces of `piece_bytes`.
-std::string Fleet(const LiveState& live, FleetQuery query = {}, std::size_t piece_bytes = 64 << 10) {
+std::string Fleet(const LiveState& live, FleetQuery query = {},
+                  std::size_t piece_bytes = 64 << 10) {
   std::string text;
   PieceWriter next = live.FleetPieces(std::move(query), piece_bytes);
   while (next(text)) {
@@ -50,14 +51,16 @@ TEST(LiveState, AddsAgentCustomerAndAgentLabelsToEverySeries) {
   live.AgentConnected(kWeb, {"host", "1", {{"role", "web"}}, 0}, kNow);
   live.ApplyBatch(kWeb, BatchOf("health", {Gauge("node_load1", 0.5)}), 1000);
   auto scrape = Scrape(live);
-  EXPECT_EQ(scrape.Value("node_load1", {{"agent", "web-01"}, {"customer", "acme"}, {"role", "web"}}),
-            0.5);
+  EXPECT_EQ(
+      scrape.Value("node_load1", {{"agent", "web-01"}, {"customer", "acme"}, {"role", "web"}}),
+      0.5);
 }
 
 TEST(LiveState, RenamesSeriesLabelsThatCollideWithTargetLabels) {
   LiveState live({});
   live.AgentConnected(kWeb, {"host", "1", {}, 0}, kNow);
-  live.ApplyBatch(kWeb, BatchOf("health", {Gauge("x", 1, {{"agent", "spoofed"}, {"customer", "evil"}})}), 1);
+  live.ApplyBatch(
+      kWeb, BatchOf("health", {Gauge("x", 1, {{"agent", "spoofed"}, {"customer", "evil"}})}), 1);
   auto found = Scrape(live).Find("x");
   ASSERT_EQ(found.size(), 1u);
   EXPECT_EQ(found[0].labels.at("agent"), "web-01");
@@ -93,9 +96,9 @@ TEST(LiveState, MergesOneFamilyAcrossAgents) {
 TEST(LiveState, DescribesEachAgentsHostAndVersion) {
   LiveState live({});
   live.AgentConnected(kWeb, {"web-01.acme.example", "0.1.0", {}, 0}, kNow);
-  EXPECT_EQ(Scrape(live).Value("vigil_collector_agent_info", {{"agent", "web-01"},
-                                                              {"hostname", "web-01.acme.example"},
-                                                              {"version", "0.1.0"}}),
+  EXPECT_EQ(Scrape(live).Value(
+                "vigil_collector_agent_info",
+                {{"agent", "web-01"}, {"hostname", "web-01.acme.example"}, {"version", "0.1.0"}}),
             1);
 }
 
@@ -126,19 +129,22 @@ TEST(LiveState, RejectsInvalidAndReservedNames) {
 }
 
 TEST(LiveState, ASnapshotOfANewSourceBeyondTheLimitIsLeftOutWhole) {
-  LiveState live({/*max_series_per_agent=*/100, /*max_metric_names=*/100, /*max_sources_per_agent=*/2});
+  LiveState live(
+      {/*max_series_per_agent=*/100, /*max_metric_names=*/100, /*max_sources_per_agent=*/2});
   live.AgentConnected(kWeb, {"web-01", "1", {}, 0}, kNow);
   live.AgentConnected(kDb, {"db-01", "1", {}, 0}, kNow);
   live.ApplyBatch(kWeb, BatchOf("health", {Gauge("a", 1)}), 1);
   live.ApplyBatch(kWeb, BatchOf("probes", {Gauge("b", 1)}), 1);
-  ApplyReport third = live.ApplyBatch(kWeb, BatchOf("made-up-1", {Gauge("c", 1), Gauge("d", 1)}), 1);
+  ApplyReport third =
+      live.ApplyBatch(kWeb, BatchOf("made-up-1", {Gauge("c", 1), Gauge("d", 1)}), 1);
   EXPECT_EQ(third.series_applied, 0u);
   EXPECT_EQ(third.series_rejected["too_many_sources"], 2u);
   EXPECT_EQ(third.sources_refused, std::vector<std::string>{"made-up-1"});
   // What the rules are given instead: the batch without the refused snapshot.
   wire::Batch mixed = BatchOf("health", {Gauge("a", 3)});
   *mixed.add_snapshots() = BatchOf("made-up-2", {Gauge("e", 1)}).snapshots(0);
-  const wire::Batch for_rules = WithoutSources(mixed, live.ApplyBatch(kWeb, mixed, 2).sources_refused);
+  const wire::Batch for_rules =
+      WithoutSources(mixed, live.ApplyBatch(kWeb, mixed, 2).sources_refused);
   ASSERT_EQ(for_rules.snapshots_size(), 1);
   EXPECT_EQ(for_rules.snapshots(0).source(), "health");
   // The sources it has keep working, and another agent has sources of its own.
@@ -231,24 +237,31 @@ TEST(LiveState, AnAgentKnownFromTheStoreIsATargetThatIsDownUntilItConnects) {
   EXPECT_EQ(live.RenderAgent(kDb, kNow, 60'000).state, AgentExposition::State::kUp);
 }
 
-// Item 6 of the outside attack: labels stored for an agent before Hellos were checked (a name twice,
-// a reserved name) must not spoil the fleet's /metrics for every customer.
+// Item 6 of the outside attack: labels stored for an agent before Hellos were checked (a name
+// twice, a reserved name) must not spoil the fleet's /metrics for every customer.
 TEST(LiveState, AgentLabelsThatCannotBeRenderedAreLeftOutOnceAndForAll) {
   LiveState live({});
-  live.AgentKnown(kDb, {"db", "0.1.0",
-                        {{"role", "db"}, {"role", "web"}, {"customer", "acme"}, {"bad name", "x"},
-                         {"__meta", "y"}, {"dc", "fra1"}},
+  live.AgentKnown(kDb, {"db",
+                        "0.1.0",
+                        {{"role", "db"},
+                         {"role", "web"},
+                         {"customer", "acme"},
+                         {"bad name", "x"},
+                         {"__meta", "y"},
+                         {"dc", "fra1"}},
                         0});
   live.AgentConnected(kWeb, {"web", "1", {{"role", "web"}}, 0}, kNow);
   live.ApplyBatch(kDb, BatchOf("health", {Gauge("node_load1", 0.5)}), kNow);
   live.ApplyBatch(kWeb, BatchOf("health", {Gauge("node_load1", 0.7)}), kNow);
   const std::string text = Fleet(live);
   auto scrape = testing::ParseExposition(text);  // fails the test on a label given twice
-  EXPECT_EQ(scrape.Value("node_load1",
-                         {{"agent", "db-01"}, {"customer", "globex"}, {"role", "db"}, {"dc", "fra1"}}),
-            0.5);
-  EXPECT_EQ(scrape.Value("node_load1", {{"agent", "web-01"}, {"customer", "acme"}, {"role", "web"}}),
-            0.7);
+  EXPECT_EQ(
+      scrape.Value("node_load1",
+                   {{"agent", "db-01"}, {"customer", "globex"}, {"role", "db"}, {"dc", "fra1"}}),
+      0.5);
+  EXPECT_EQ(
+      scrape.Value("node_load1", {{"agent", "web-01"}, {"customer", "acme"}, {"role", "web"}}),
+      0.7);
   std::vector<AgentTarget> targets = live.Targets();
   ASSERT_EQ(targets.size(), 2u);
   EXPECT_EQ(targets[1].key, kDb);
@@ -274,7 +287,8 @@ TEST(LiveState, TheFleetLeavesOutAgentsAwayLongerThanTheStaleTimeAndCanSelectACu
   EXPECT_EQ(agents_in({"", kNow + 60'001, 60'000}), (std::set<std::string>{"web-01"}));
   EXPECT_EQ(agents_in({"globex", kNow, 60'000}), (std::set<std::string>{"db-01"}));
   EXPECT_EQ(agents_in({"nobody", kNow, 60'000}), (std::set<std::string>{}));
-  // The per-agent families of the collector stay for every agent, so that absence can be alerted on.
+  // The per-agent families of the collector stay for every agent, so that absence can be alerted
+  // on.
   EXPECT_EQ(testing::ParseExposition(RenderText(live.Collect()))
                 .Value("vigil_collector_agent_connected", {{"agent", "db-01"}}),
             0);
@@ -290,7 +304,8 @@ TEST(LiveState, TheFleetComesOutTheSameInPiecesOfAnySizeAndEachPieceStaysSmall) 
     const AgentKey key{i % 2 ? "acme" : "globex", "host-" + std::to_string(i)};
     live.AgentConnected(key, {}, kNow);
     auto cpu = MakeFamily("node_cpu_seconds_total", "help", wire::METRIC_TYPE_COUNTER);
-    for (int c = 0; c < 8; ++c) AddSeries(cpu, i * 10 + c, {{"cpu", std::to_string(c)}, {"mode", "idle"}});
+    for (int c = 0; c < 8; ++c)
+      AddSeries(cpu, i * 10 + c, {{"cpu", std::to_string(c)}, {"mode", "idle"}});
     live.ApplyBatch(key, BatchOf("health", {cpu, Gauge("node_load1", i)}), kNow);
   }
   const std::string whole = Fleet(live);

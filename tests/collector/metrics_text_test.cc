@@ -6,8 +6,8 @@ namespace vigil::collector {
 namespace {
 
 TEST(MetricsText, RendersHistogramsWithBucketsSumAndCount) {
-  prometheus::MetricFamily family{"latency_seconds", "Latency.", prometheus::MetricType::Histogram,
-                                  {}};
+  prometheus::MetricFamily family{
+      "latency_seconds", "Latency.", prometheus::MetricType::Histogram, {}};
   prometheus::ClientMetric metric;
   metric.label = {{"path", "/x"}};
   metric.histogram.sample_count = 3;

@@ -28,8 +28,8 @@ SlaTarget Target(Duration response, Duration resolution) {
 TEST(SlaClock, MetAndBreachedAreDecidedByTheEventOrByTheDuePassing) {
   const SlaTarget target = Target(hours(1), hours(8));
   SlaInputs item;
-  item.opened = At("2026-11-23T08:00:00Z");      // Monday 09:00 CET
-  item.responded = At("2026-11-23T08:30:00Z");   // 30 business minutes
+  item.opened = At("2026-11-23T08:00:00Z");     // Monday 09:00 CET
+  item.responded = At("2026-11-23T08:30:00Z");  // 30 business minutes
   // Open at as_of Tuesday 10:00 CET: 10 business hours used, due was Monday 17:00 CET.
   SlaFigures open = ComputeSla(item, target, At("2026-11-24T09:00:00Z"));
   EXPECT_EQ(open.response_due, At("2026-11-23T09:00:00Z"));

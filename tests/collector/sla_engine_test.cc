@@ -35,7 +35,7 @@ TEST(PausedSpansTest, PendingCustomerAndReopenedSpansPauseAndNotesDoNot) {
   FaultReportRecord report;
   report.status = "resolved";
   report.history = {Move("in_progress", 10), Move("pending_customer", 20), Move("in_progress", 30),
-                    Move("resolved", 40), Move("in_progress", 55), Move("resolved", 70)};
+                    Move("resolved", 40),    Move("in_progress", 55),      Move("resolved", 70)};
   ReportHistoryEntry note;
   note.at_ms = 25;
   note.note = "called the customer";

@@ -31,9 +31,7 @@ SlaSetup FaultTargets() {
   return setup;
 }
 
-TimePoint At(const char* text) {
-  return TimePoint(std::chrono::milliseconds(*ParseRfc3339(text)));
-}
+TimePoint At(const char* text) { return TimePoint(std::chrono::milliseconds(*ParseRfc3339(text))); }
 
 class SlaMetricsTest : public ::testing::Test {
  protected:
@@ -100,11 +98,11 @@ TEST_F(SlaMetricsTest, RatiosHistogramsAndSatisfactionCoverTheCurrentMonth) {
   EXPECT_EQ(scraped.Value("vigil_sla_response_business_seconds_bucket", with("le", "1800")), 1);
   EXPECT_EQ(scraped.Value("vigil_sla_resolution_business_seconds_bucket", with("le", "+Inf")), 2);
   EXPECT_EQ(scraped.Value("vigil_customer_satisfaction_score", {{"customer", "acme"}}), 5);
-  EXPECT_EQ(scraped.Value("vigil_fault_reports_open", {{"customer", "globex"},
-                                                       {"kind", "fault"},
-                                                       {"severity", "high"},
-                                                       {"status", "new"}}),
-            1);
+  EXPECT_EQ(
+      scraped.Value(
+          "vigil_fault_reports_open",
+          {{"customer", "globex"}, {"kind", "fault"}, {"severity", "high"}, {"status", "new"}}),
+      1);
   EXPECT_FALSE(scraped.Value("vigil_fault_reports_open", with("status", "resolved")).has_value());
 }
 

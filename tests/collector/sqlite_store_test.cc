@@ -147,7 +147,8 @@ TEST(SqliteStore, ListsIncidentsNewestFirstByFilterAndPage) {
   testing::TempDir dir;
   auto store = Open(dir);
   for (int i = 0; i < 5; ++i) {
-    IncidentRecord incident = Incident("inc-" + std::to_string(i), "fp" + std::to_string(i), i * 1000);
+    IncidentRecord incident =
+        Incident("inc-" + std::to_string(i), "fp" + std::to_string(i), i * 1000);
     if (i % 2 == 1) incident.state = "resolved";
     if (i == 4) incident.customer = "globex";
     ASSERT_TRUE(store->CreateIncident(incident).ok());
@@ -186,7 +187,8 @@ TEST(SqliteStore, SilencesAndRuleStatesSurviveReopening) {
   state.severity = alerting::Severity::kCritical;
   {
     auto store = Open(dir);
-    ASSERT_TRUE(store->CreateSilence({"sil-1", {{"customer", "=", "acme"}}, 1, 2, "maint", "ann", 1}).ok());
+    ASSERT_TRUE(
+        store->CreateSilence({"sil-1", {{"customer", "=", "acme"}}, 1, 2, "maint", "ann", 1}).ok());
     ASSERT_TRUE(store->SetSilenceEnd("sil-1", 5).ok());
     EXPECT_EQ(store->SetSilenceEnd("nope", 5).error().code, "not_found");
     ASSERT_TRUE(store->SaveRuleState(state).ok());

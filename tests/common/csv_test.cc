@@ -23,7 +23,8 @@ TEST(CsvCell, QuotesCommasQuotesAndLineBreaks) {
 // Item 4 of the outside attack: text that a spreadsheet takes for a formula ran when a manager
 // opened the SLA report.
 TEST(CsvCell, TextThatStartsLikeAFormulaIsShownAsText) {
-  EXPECT_EQ(CsvCell("=HYPERLINK(\"http://evil\",\"x\")"), "\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\"");
+  EXPECT_EQ(CsvCell("=HYPERLINK(\"http://evil\",\"x\")"),
+            "\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\"");
   EXPECT_EQ(CsvCell("@SUM(A1:A9)"), "\"'@SUM(A1:A9)\"");
   EXPECT_EQ(CsvCell("+cmd|' /C calc'!A0"), "\"'+cmd|' /C calc'!A0\"");
   EXPECT_EQ(CsvCell("-2+3+cmd|' /C calc'!A0"), "\"'-2+3+cmd|' /C calc'!A0\"");
@@ -31,8 +32,14 @@ TEST(CsvCell, TextThatStartsLikeAFormulaIsShownAsText) {
   EXPECT_EQ(CsvCell("\r=1+1"), "\"'\r=1+1\"");
   EXPECT_EQ(CsvCell("  =1+1"), "\"'  =1+1\"");
   // Full-width signs, which spreadsheets in CJK locales may read as the ASCII ones.
-  EXPECT_EQ(CsvCell("\xEF\xBC\x9D" "1+1"), "\"'\xEF\xBC\x9D" "1+1\"");
-  EXPECT_EQ(CsvCell("\xEF\xBC\xA0" "SUM(1)"), "\"'\xEF\xBC\xA0" "SUM(1)\"");
+  EXPECT_EQ(CsvCell("\xEF\xBC\x9D"
+                    "1+1"),
+            "\"'\xEF\xBC\x9D"
+            "1+1\"");
+  EXPECT_EQ(CsvCell("\xEF\xBC\xA0"
+                    "SUM(1)"),
+            "\"'\xEF\xBC\xA0"
+            "SUM(1)\"");
 }
 
 }  // namespace

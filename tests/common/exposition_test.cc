@@ -20,8 +20,8 @@ TEST(RenderText, WritesHelpTypeAndEscapedLabels) {
 }
 
 TEST(RenderText, WritesValuesThatReadBackExactly) {
-  for (double value : {0.1, 1.8446744073709552e19, 2.1000000000000002e-05, 1795746863.8610923,
-                       -0.0, 5e-324}) {
+  for (double value :
+       {0.1, 1.8446744073709552e19, 2.1000000000000002e-05, 1795746863.8610923, -0.0, 5e-324}) {
     auto family = MakeFamily("v", "", wire::METRIC_TYPE_GAUGE);
     AddSeries(family, value);
     const std::string text = RenderText({family});

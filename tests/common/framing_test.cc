@@ -121,7 +121,8 @@ TEST(FrameAssembler, CollectsAFrameFromReadsOfAnySize) {
   envelope.mutable_hello()->set_agent_id("web-01");
   envelope.mutable_hello()->set_hostname(std::string(20000, 'h'));
   const std::string frame_bytes = EncodeFrame(envelope, 1 << 20).value();
-  for (std::size_t piece : {std::size_t{1}, std::size_t{3}, std::size_t{4096}, frame_bytes.size()}) {
+  for (std::size_t piece :
+       {std::size_t{1}, std::size_t{3}, std::size_t{4096}, frame_bytes.size()}) {
     FrameAssembler frame(1 << 20);
     ASSERT_TRUE(FeedFrame(frame, frame_bytes, piece).ok());
     ASSERT_TRUE(frame.complete()) << piece;

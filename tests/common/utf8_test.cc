@@ -19,8 +19,8 @@ TEST(Utf8, ValidityAsPrometheusJudgesLabelValues) {
   EXPECT_TRUE(IsValidUtf8("caf\xc3\xa9 \xe4\xb8\xad \xf0\x9f\x98\x80"));
   EXPECT_FALSE(IsValidUtf8("\xff"));
   EXPECT_FALSE(IsValidUtf8("\xc0\xaf"));          // an overlong '/'
-  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));     // a surrogate
-  EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80")); // beyond U+10FFFF
+  EXPECT_FALSE(IsValidUtf8("\xed\xa0\x80"));      // a surrogate
+  EXPECT_FALSE(IsValidUtf8("\xf4\x90\x80\x80"));  // beyond U+10FFFF
   EXPECT_FALSE(IsValidUtf8("ok\xe2\x82"));        // cut short at the end
 }
 

@@ -186,14 +186,16 @@ health: {interval: soon}
 TEST(AgentConfig, HealthCollectorsAndTheirOptionsAreRead) {
   Loaded<AgentConfig> loaded = ParseAgentConfig(std::string(kMinimal) + R"(health:
   collectors: {systemd_units: true, vmstat: false}
-)", "/etc/vigil/agent.yaml");
+)",
+                                                "/etc/vigil/agent.yaml");
   EXPECT_THAT(FormatDiagnostic(loaded.problems.at(0)),
               HasSubstr("health.collectors.systemd_units: unknown collector"));
   loaded = ParseAgentConfig(std::string(kMinimal) + R"(health:
   collectors: {vmstat: false}
   textfile: {directory: textfiles}
   netdev: {device_exclude: "^(lo|veth.*)$"}
-)", "/etc/vigil/agent.yaml");
+)",
+                            "/etc/vigil/agent.yaml");
   ASSERT_THAT(loaded.problems, IsEmpty());
   EXPECT_FALSE(CollectorEnabled(loaded.config.health, "vmstat"));
   EXPECT_TRUE(CollectorEnabled(loaded.config.health, "cpu"));
@@ -216,7 +218,8 @@ TEST(AgentConfig, SecurityChecksTakeTheirOwnParameters) {
     "net.listening_new": {allow: ["tcp:22", "udp:127.0.0.1:53", "tcp:*"], ephemeral_udp: true}
     "firewall.inactive": {enabled: false}
     "accounts.sudo_nopasswd": {severity: high}
-)", "/a.yaml");
+)",
+                                                "/a.yaml");
   ASSERT_THAT(loaded.problems, IsEmpty());
   const AgentConfig::Security& security = loaded.config.security;
   EXPECT_EQ(security.interval, std::chrono::minutes(30));
@@ -233,15 +236,20 @@ TEST(AgentConfig, SecurityChecksTakeTheirOwnParameters) {
 }
 
 TEST(AgentConfig, BadSecurityChecksAreLocated) {
-  EXPECT_THAT(Problems(std::string(kMinimal) + "security: {checks: {\"ssh.permit_rot_login\": {}}}\n"),
-              ElementsAre(HasSubstr("did you mean \"ssh.permit_root_login\"")));
-  EXPECT_THAT(Problems(std::string(kMinimal) + "security: {checks: {\"accounts.uid0\": {paths: [/x]}}}\n"),
-              ElementsAre(HasSubstr("security.checks.accounts.uid0")));
-  EXPECT_THAT(Problems(std::string(kMinimal) + "security: {checks: {\"fim.changed\": {paths: [etc/passwd]}}}\n"),
+  EXPECT_THAT(
+      Problems(std::string(kMinimal) + "security: {checks: {\"ssh.permit_rot_login\": {}}}\n"),
+      ElementsAre(HasSubstr("did you mean \"ssh.permit_root_login\"")));
+  EXPECT_THAT(
+      Problems(std::string(kMinimal) + "security: {checks: {\"accounts.uid0\": {paths: [/x]}}}\n"),
+      ElementsAre(HasSubstr("security.checks.accounts.uid0")));
+  EXPECT_THAT(Problems(std::string(kMinimal) +
+                       "security: {checks: {\"fim.changed\": {paths: [etc/passwd]}}}\n"),
               ElementsAre(HasSubstr("expected an absolute path")));
-  EXPECT_THAT(Problems(std::string(kMinimal) + "security: {checks: {\"net.listening_new\": {allow: [ssh]}}}\n"),
+  EXPECT_THAT(Problems(std::string(kMinimal) +
+                       "security: {checks: {\"net.listening_new\": {allow: [ssh]}}}\n"),
               ElementsAre(HasSubstr("expected PROTO:PORT")));
-  EXPECT_THAT(Problems(std::string(kMinimal) + "security: {checks: {\"sysctl.hardening\": {severity: urgent}}}\n"),
+  EXPECT_THAT(Problems(std::string(kMinimal) +
+                       "security: {checks: {\"sysctl.hardening\": {severity: urgent}}}\n"),
               ElementsAre(HasSubstr("expected critical, high, medium or low")));
 }
 
@@ -282,10 +290,10 @@ TEST(AgentConfig, ProbesNeedANameAndAKnownType) {
 }
 
 TEST(AgentConfig, ProbeNamesAreUnique) {
-  EXPECT_THAT(Problems(std::string(kMinimal) +
-                       "probes:\n  - {name: a, type: tcp, address: \"h:1\"}\n"
-                       "  - {name: a, type: tcp, address: \"h:2\"}\n"),
-              ElementsAre(HasSubstr("probes[1].name: another probe is named \"a\"")));
+  EXPECT_THAT(
+      Problems(std::string(kMinimal) + "probes:\n  - {name: a, type: tcp, address: \"h:1\"}\n"
+                                       "  - {name: a, type: tcp, address: \"h:2\"}\n"),
+      ElementsAre(HasSubstr("probes[1].name: another probe is named \"a\"")));
 }
 
 TEST(AgentConfig, ProbeTimeoutMayNotExceedItsInterval) {
@@ -299,8 +307,9 @@ TEST(AgentConfig, ProbeKeysMustFitTheType) {
   EXPECT_THAT(Problems(std::string(kMinimal) +
                        "probes: [{name: a, type: tcp, address: \"h:1\", url: \"http://x\"}]\n"),
               ElementsAre(HasSubstr("probes[0].url: does not apply to a tcp probe")));
-  EXPECT_THAT(Problems(std::string(kMinimal) + "probes: [{name: a, type: http, url: \"ftp://x\"}]\n"),
-              ElementsAre(HasSubstr("probes[0].url: must start with http:// or https://")));
+  EXPECT_THAT(
+      Problems(std::string(kMinimal) + "probes: [{name: a, type: http, url: \"ftp://x\"}]\n"),
+      ElementsAre(HasSubstr("probes[0].url: must start with http:// or https://")));
   EXPECT_THAT(Problems(std::string(kMinimal) +
                        "probes: [{name: a, type: http, url: \"http://x\", expect_status: [99]}]\n"),
               ElementsAre(HasSubstr("must be between 100 and 599")));

@@ -105,7 +105,8 @@ TEST(CollectorConfig, NotificationsAreRead) {
     escalate: [{after: 15m, receiver: pd}]
     routes:
       - {matchers: ['customer="acme"', 'severity=~"critical|high"'], receiver: pd, continue: true}
-)", "/etc/vigil/collector.yaml");
+)",
+                                                        "/etc/vigil/collector.yaml");
   ASSERT_THAT(loaded.problems, IsEmpty());
   const auto& n = loaded.config.notifications;
   EXPECT_EQ(n.timeout, std::chrono::seconds(5));
@@ -163,7 +164,8 @@ TEST(CollectorConfig, SlaCalendarsAndPoliciesAreRead) {
         - {kind: fault, severity: high, response: 1h, resolution: 8h}
         - {kind: consultation, response: 4h, resolution: 16h}
     - {customer: "*", targets: [{kind: fault, response: 4h, resolution: 5h30m}]}
-)", "/c.yaml");
+)",
+                                                        "/c.yaml");
   ASSERT_THAT(loaded.problems, IsEmpty());
   const auto& sla = loaded.config.sla;
   ASSERT_EQ(sla.calendars.size(), 1u);
@@ -179,7 +181,8 @@ TEST(CollectorConfig, SlaCalendarsAndPoliciesAreRead) {
 }
 
 TEST(CollectorConfig, SlaMistakesAreEachReported) {
-  EXPECT_THAT(Problems(std::string(kMinimal) + R"(sla:
+  EXPECT_THAT(
+      Problems(std::string(kMinimal) + R"(sla:
   calendars:
     office:
       timezone: Europe/Berlin
@@ -196,17 +199,18 @@ TEST(CollectorConfig, SlaMistakesAreEachReported) {
         - {kind: question, response: 1h, resolution: 2h}
     - {customer: acme, targets: []}
 )"),
-              ElementsAre(HasSubstr("got \"18:00-09:00\""),
-                          HasSubstr("the window \"11:00-13:00\" overlaps another"),
-                          HasSubstr("sla.calendars.office.hours.sunday: unknown key"),
-                          HasSubstr("expected a date like 2026-12-25, got \"2026-02-30\""),
-                          HasSubstr("sla.policies[0].calendar: no calendar is named \"nowhere\""),
-                          HasSubstr("sla.policies[0].pause_statuses[0]: expected a status of an open report"),
-                          HasSubstr("sla.policies[0].at_risk: expected a share above 0"),
-                          HasSubstr("sla.policies[0].targets[1]: another target of this policy is for fault, high"),
-                          HasSubstr("sla.policies[0].targets[1].resolution: is shorter than the response"),
-                          HasSubstr("sla.policies[0].targets[2].kind: expected incident, fault"),
-                          HasSubstr("sla.policies[1].customer: another policy is for \"acme\"")));
+      ElementsAre(
+          HasSubstr("got \"18:00-09:00\""),
+          HasSubstr("the window \"11:00-13:00\" overlaps another"),
+          HasSubstr("sla.calendars.office.hours.sunday: unknown key"),
+          HasSubstr("expected a date like 2026-12-25, got \"2026-02-30\""),
+          HasSubstr("sla.policies[0].calendar: no calendar is named \"nowhere\""),
+          HasSubstr("sla.policies[0].pause_statuses[0]: expected a status of an open report"),
+          HasSubstr("sla.policies[0].at_risk: expected a share above 0"),
+          HasSubstr("sla.policies[0].targets[1]: another target of this policy is for fault, high"),
+          HasSubstr("sla.policies[0].targets[1].resolution: is shorter than the response"),
+          HasSubstr("sla.policies[0].targets[2].kind: expected incident, fault"),
+          HasSubstr("sla.policies[1].customer: another policy is for \"acme\"")));
 }
 
 TEST(CollectorConfig, BuiltinRulesAreTunable) {

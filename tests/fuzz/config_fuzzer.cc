@@ -1,5 +1,5 @@
-// libFuzzer target: any configuration or rule file text gives a config or located problems, never a crash
-// (yaml-cpp exceptions, deep nesting and odd scalars included).
+// libFuzzer target: any configuration or rule file text gives a config or located problems, never a
+// crash (yaml-cpp exceptions, deep nesting and odd scalars included).
 
 #include <cstddef>
 #include <cstdint>

@@ -21,17 +21,20 @@ namespace {
 using Json = nlohmann::json;
 using ::testing::HasSubstr;
 
-constexpr const char* kUnlimitedApi = "limits: {api_requests_per_second: 100000, api_request_burst: 100000}\n";
+constexpr const char* kUnlimitedApi =
+    "limits: {api_requests_per_second: 100000, api_request_burst: 100000}\n";
 
-Json Call(const Harness& harness, const std::string& method, const std::string& target, const std::string& token,
-          const Json& body = nullptr) {
-  HttpResult result = HttpCall(harness.http_port(), method, target, body.is_null() ? "" : body.dump(), token);
+Json Call(const Harness& harness, const std::string& method, const std::string& target,
+          const std::string& token, const Json& body = nullptr) {
+  HttpResult result =
+      HttpCall(harness.http_port(), method, target, body.is_null() ? "" : body.dump(), token);
   EXPECT_LT(result.status, 300) << method << " " << target << ": " << result.body;
   return Json::parse(result.body, nullptr, false);
 }
 
 CommandResult StoreCommand(const Harness& harness, const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {VIGIL_COLLECTOR_BINARY, "--config", harness.dir().File("collector.yaml"), "store"};
+  std::vector<std::string> argv = {VIGIL_COLLECTOR_BINARY, "--config",
+                                   harness.dir().File("collector.yaml"), "store"};
   argv.insert(argv.end(), args.begin(), args.end());
   return RunCommand(argv);
 }
@@ -60,14 +63,19 @@ TEST(StoreBackup, ABackupTakenUnderWritesRestoresEverythingCommittedBeforeItInto
   // An admin: opening incidents by hand takes that role. It lives in the store, so it comes along.
   const std::string ann = original.CreateApiToken("admin", "oncall-ann");
   original.StartAgent("web-01", enrollment);
-  ASSERT_TRUE(original.WaitForValue("node_load1", {{"agent", "web-01"}})) << original.agent().Stderr();
+  ASSERT_TRUE(original.WaitForValue("node_load1", {{"agent", "web-01"}}))
+      << original.agent().Stderr();
 
   // Committed before the backup: incidents with notes and an acknowledgement, and fault reports.
   for (int i = 0; i < 5; ++i) {
     const std::string id = Call(original, "POST", "/api/v1/incidents", ann,
-                                {{"customer", "acme"}, {"severity", "high"}, {"summary", "disk " + std::to_string(i)}})["id"];
-    Call(original, "POST", "/api/v1/incidents/" + id + "/notes", ann, {{"text", "looking at disk " + std::to_string(i)}});
-    if (i % 2 == 0) Call(original, "POST", "/api/v1/incidents/" + id + "/ack", ann, {{"note", "mine"}});
+                                {{"customer", "acme"},
+                                 {"severity", "high"},
+                                 {"summary", "disk " + std::to_string(i)}})["id"];
+    Call(original, "POST", "/api/v1/incidents/" + id + "/notes", ann,
+         {{"text", "looking at disk " + std::to_string(i)}});
+    if (i % 2 == 0)
+      Call(original, "POST", "/api/v1/incidents/" + id + "/ack", ann, {{"note", "mine"}});
   }
   for (int i = 0; i < 3; ++i) {
     Call(original, "POST", "/api/v1/fault-reports", ann,
@@ -81,9 +89,14 @@ TEST(StoreBackup, ABackupTakenUnderWritesRestoresEverythingCommittedBeforeItInto
   std::atomic<int> written{0};
   std::thread writer([&] {
     for (int i = 0; !stop; ++i) {
-      HttpCall(original.http_port(), "POST", "/api/v1/incidents",
-               Json{{"customer", "acme"}, {"severity", "low"}, {"summary", "during " + std::to_string(i)}}.dump(), ann);
-      HttpCall(original.http_port(), "POST", "/api/v1/incidents/" + before.begin()->first + "/notes",
+      HttpCall(
+          original.http_port(), "POST", "/api/v1/incidents",
+          Json{
+              {"customer", "acme"}, {"severity", "low"}, {"summary", "during " + std::to_string(i)}}
+              .dump(),
+          ann);
+      HttpCall(original.http_port(), "POST",
+               "/api/v1/incidents/" + before.begin()->first + "/notes",
                Json{{"text", "during the backup " + std::to_string(i)}}.dump(), ann);
       ++written;
     }
@@ -96,7 +109,8 @@ TEST(StoreBackup, ABackupTakenUnderWritesRestoresEverythingCommittedBeforeItInto
   ASSERT_EQ(backed_up.exit_code, 0) << backed_up.err;
   EXPECT_THAT(backed_up.out, HasSubstr("backed up"));
   EXPECT_GT(written, 3) << "the writes went on beside the backup";
-  EXPECT_EQ(StoreCommand(original, {"backup", backup}).exit_code, 2) << "a backup never overwrites a file";
+  EXPECT_EQ(StoreCommand(original, {"backup", backup}).exit_code, 2)
+      << "a backup never overwrites a file";
 
   const CommandResult refused = StoreCommand(original, {"restore", backup});
   EXPECT_EQ(refused.exit_code, 1);
@@ -144,7 +158,8 @@ TEST(StoreBackup, ADamagedBackupLeavesTheStoreAsItWas) {
 TEST(StoreBackup, ASecondCollectorOnTheSameStoreRefusesToStart) {
   Harness harness;
   harness.StartCollector();
-  const CommandResult second = RunCommand({VIGIL_COLLECTOR_BINARY, "--config", harness.dir().File("collector.yaml")});
+  const CommandResult second =
+      RunCommand({VIGIL_COLLECTOR_BINARY, "--config", harness.dir().File("collector.yaml")});
   EXPECT_EQ(second.exit_code, 1);
   EXPECT_THAT(second.err, HasSubstr("a collector is running on"));
 }

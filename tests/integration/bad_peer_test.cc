@@ -20,8 +20,7 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-const std::map<std::string, std::string> kGoodAgent = {{"agent", "good-01"},
-                                                       {"customer", "acme"}};
+const std::map<std::string, std::string> kGoodAgent = {{"agent", "good-01"}, {"customer", "acme"}};
 
 class BadPeerTest : public ::testing::Test {
  protected:
@@ -41,7 +40,8 @@ class BadPeerTest : public ::testing::Test {
   // The collector counted exactly one more refusal for `reason` and logged it.
   void ExpectRefusedOnce(const std::string& reason, double before) {
     EXPECT_TRUE(WaitFor([&] { return Refused(reason) == before + 1; }))
-        << reason << ": " << Refused(reason) << "\n" << harness_.collector().Stderr();
+        << reason << ": " << Refused(reason) << "\n"
+        << harness_.collector().Stderr();
     EXPECT_THAT(harness_.collector().Stderr(), HasSubstr(": " + reason + ": "));
   }
 
@@ -283,7 +283,8 @@ TEST(BadPeerLimits, UnauthenticatedConnectionsCostLittleMemory) {
   constexpr int kPeers = 100;
   std::vector<std::unique_ptr<RawPeer>> peers;
   for (int i = 0; i < kPeers; ++i) {
-    peers.push_back(std::make_unique<RawPeer>(harness.ingest_port(), harness.dir().File("pki/ca.pem")));
+    peers.push_back(
+        std::make_unique<RawPeer>(harness.ingest_port(), harness.dir().File("pki/ca.pem")));
     ASSERT_TRUE(peers.back()->Handshake());
     peers.back()->Send(std::string("\x00\x3f\xff\xff", 4) + "x");  // 4 MiB less one
   }
@@ -347,7 +348,8 @@ TEST(BadPeerLimits, ConnectionsBeyondTheLimitAreRefusedBeforeTls) {
            harness.Scrape().Value("vigil_collector_connections_refused_total",
                                   {{"reason", "connection_limit"}}) >= 1;
   })) << harness.collector().Stderr();
-  EXPECT_THAT(harness.collector().Stderr(), HasSubstr(": connection_limit: 2 connections are open"));
+  EXPECT_THAT(harness.collector().Stderr(),
+              HasSubstr(": connection_limit: 2 connections are open"));
   EXPECT_EQ(harness.Scrape().Value("vigil_collector_agent_connected", kGoodAgent), 1);
 }
 
@@ -357,7 +359,8 @@ TEST(BadPeerLimits, AnAddressOpeningConnectionsTooFastIsRefused) {
   // Three connections use up the burst; the fourth in the same moment is refused before TLS.
   std::vector<std::unique_ptr<RawPeer>> peers;
   for (int i = 0; i < 4; ++i) {
-    peers.push_back(std::make_unique<RawPeer>(harness.ingest_port(), harness.dir().File("pki/ca.pem")));
+    peers.push_back(
+        std::make_unique<RawPeer>(harness.ingest_port(), harness.dir().File("pki/ca.pem")));
   }
   EXPECT_TRUE(peers.back()->ClosedByPeer());
   EXPECT_TRUE(WaitFor([&] {
@@ -376,9 +379,8 @@ TEST(BadPeerLimits, RevokingATokenCutsItsLiveStream) {
   harness.RevokeNewestToken("acme");
   EXPECT_TRUE(harness.WaitForValue("vigil_collector_agent_connected", kGoodAgent,
                                    [](double v) { return v == 0; }));
-  EXPECT_TRUE(WaitFor([&] {
-    return harness.collector().Stderr().find("was revoked") != std::string::npos;
-  }));
+  EXPECT_TRUE(WaitFor(
+      [&] { return harness.collector().Stderr().find("was revoked") != std::string::npos; }));
   // And it stays out: its reconnection is refused.
   EXPECT_TRUE(WaitFor([&] {
     return harness.agent().Stderr().find("collector refused the agent (unauthorized)") !=

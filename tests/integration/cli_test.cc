@@ -27,7 +27,10 @@ TEST(Cli, VersionPrintsNameAndVersion) {
   // The agent runs on customers' machines of several kinds: it says which it was built for.
   CommandResult agent = RunCommand({kAgent, "--version"});
   EXPECT_EQ(agent.exit_code, 0);
-  EXPECT_THAT(agent.out, MatchesRegex("vigil-agent [0-9]+\\.[0-9]+\\.[0-9]+ \\((x86_64|aarch64), (static|dynamic)\\)\n"));
+  EXPECT_THAT(
+      agent.out,
+      MatchesRegex(
+          "vigil-agent [0-9]+\\.[0-9]+\\.[0-9]+ \\((x86_64|aarch64), (static|dynamic)\\)\n"));
 }
 
 TEST(Cli, HelpDescribesTheOptions) {
@@ -50,9 +53,8 @@ TEST(Cli, UnknownOptionIsAUsageError) {
 }
 
 TEST(Cli, CheckConfigAcceptsTheExamplesSilently) {
-  CommandResult agent =
-      RunCommand({kAgent, "--config", VIGIL_SOURCE_DIR "/config/examples/agent.yaml",
-                  "--check-config"});
+  CommandResult agent = RunCommand(
+      {kAgent, "--config", VIGIL_SOURCE_DIR "/config/examples/agent.yaml", "--check-config"});
   EXPECT_EQ(agent.exit_code, 0) << agent.err;
   EXPECT_EQ(agent.err, "");
   CommandResult collector =
@@ -70,9 +72,11 @@ health: {interval: 10}
 )");
   CommandResult run = RunCommand({kAgent, "--config", file, "--check-config"});
   EXPECT_EQ(run.exit_code, 2);
-  EXPECT_EQ(run.err, file + ":2:1: colector: unknown key \"colector\" (did you mean \"collector\"?)\n" +
-                         file + ":4:20: health.interval: invalid duration \"10\": missing or "
-                                "unknown unit (use ms, s, m, h or d)\n");
+  EXPECT_EQ(run.err,
+            file + ":2:1: colector: unknown key \"colector\" (did you mean \"collector\"?)\n" +
+                file +
+                ":4:20: health.interval: invalid duration \"10\": missing or "
+                "unknown unit (use ms, s, m, h or d)\n");
   const std::string collector_file = dir.Write("collector.yaml", "listen: {ingest: nowhere}\n");
   CommandResult collector = RunCommand({kCollector, "--config", collector_file, "--check-config"});
   EXPECT_EQ(collector.exit_code, 2);
@@ -105,9 +109,11 @@ notifications:
 )");
   CommandResult run = RunCommand({kCollector, "--config", file, "--check-config"});
   EXPECT_EQ(run.exit_code, 2);
-  EXPECT_THAT(run.err, HasSubstr(file + ":4:7: notifications.receivers[0].secret_file: " +
-                                 dir.File("plain.whsec") + ": a webhook secret starts with whsec_"));
-  EXPECT_THAT(run.err, HasSubstr(file + ":5:7: notifications.receivers[1].routing_key_file: cannot read"));
+  EXPECT_THAT(run.err,
+              HasSubstr(file + ":4:7: notifications.receivers[0].secret_file: " +
+                        dir.File("plain.whsec") + ": a webhook secret starts with whsec_"));
+  EXPECT_THAT(run.err,
+              HasSubstr(file + ":5:7: notifications.receivers[1].routing_key_file: cannot read"));
   EXPECT_THAT(run.err, HasSubstr(file + ":8:26: notifications.route.routes[0].matchers[0]: "
                                         "invalid regular expression"));
   EXPECT_THAT(run.err, ::testing::Not(HasSubstr("not-a-webhook-secret")));
@@ -128,9 +134,10 @@ sla:
 // A config for --once: the uplink settings must be valid but are never used. The security scan
 // of the live host is left to the tests about it.
 std::string OnceConfig(const TempDir& dir) {
-  return dir.Write("agent.yaml", "agent: {id: once}\ncollector: {address: \"127.0.0.1:1\", "
-                                 "ca_file: none.pem, token_file: none.token}\nhealth: {root: " +
-                                     kFixture + "}\nsecurity: {enabled: false}\n");
+  return dir.Write("agent.yaml",
+                   "agent: {id: once}\ncollector: {address: \"127.0.0.1:1\", "
+                   "ca_file: none.pem, token_file: none.token}\nhealth: {root: " +
+                       kFixture + "}\nsecurity: {enabled: false}\n");
 }
 
 TEST(Cli, OncePrintsOneCollectionAsPrometheusTextWithoutConnecting) {
@@ -147,17 +154,20 @@ TEST(Cli, OncePrintsOneCollectionAsPrometheusTextWithoutConnecting) {
 TEST(Cli, OnceOutputOfThisHostPassesPromtool) {
   TempDir dir;
   // The whole agent: health, and the security scan of this host with a certificate to watch.
-  const std::string config = dir.Write(
-      "agent.yaml", "agent: {id: once}\ncollector: {address: \"127.0.0.1:1\", ca_file: x, "
-                    "token_file: y}\nspool: {path: spool/spool.db}\n"
-                    "security: {budget: {files_per_second: 1000000}, checks: {\"tls.cert_expiry\": "
-                    "{files: [" + std::string(VIGIL_SOURCE_DIR) +
+  const std::string config =
+      dir.Write("agent.yaml",
+                "agent: {id: once}\ncollector: {address: \"127.0.0.1:1\", ca_file: x, "
+                "token_file: y}\nspool: {path: spool/spool.db}\n"
+                "security: {budget: {files_per_second: 1000000}, checks: {\"tls.cert_expiry\": "
+                "{files: [" +
+                    std::string(VIGIL_SOURCE_DIR) +
                     "/tests/agent/fixtures/security/hardened/etc/ssl/shop.pem]}}}\n");
   CommandResult run = RunCommand({kAgent, "--config", config, "--once"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_THAT(PromtoolProblems(dir, run.out), ::testing::IsEmpty());
   EXPECT_NE(run.out.find("node_filesystem_size_bytes{"), std::string::npos);
-  EXPECT_NE(run.out.find("vigil_security_check_passed{check=\"accounts.uid0\"}"), std::string::npos);
+  EXPECT_NE(run.out.find("vigil_security_check_passed{check=\"accounts.uid0\"}"),
+            std::string::npos);
   EXPECT_NE(run.out.find("vigil_tls_cert_not_after_timestamp_seconds{"), std::string::npos);
   // --once changes no state.
   EXPECT_FALSE(std::filesystem::exists(dir.File("spool")));
@@ -166,14 +176,16 @@ TEST(Cli, OnceOutputOfThisHostPassesPromtool) {
 TEST(Cli, OnceOnlySecurityPrintsFindingsAsJson) {
   TempDir dir;
   const std::string tree = dir.File("host");
-  std::filesystem::copy(std::string(VIGIL_SOURCE_DIR) + "/tests/agent/fixtures/security/vulnerable",
-                        tree, std::filesystem::copy_options::recursive |
-                                  std::filesystem::copy_options::copy_symlinks);
-  const std::string config = dir.Write(
-      "agent.yaml", "agent: {id: once}\ncollector: {address: \"127.0.0.1:1\", ca_file: x, "
-                    "token_file: y}\nspool: {path: spool/spool.db}\nsecurity: {root: " + tree + "}\n");
-  CommandResult run = RunCommand(
-      {kAgent, "--config", config, "--once", "--only", "security", "--format", "json"});
+  std::filesystem::copy(
+      std::string(VIGIL_SOURCE_DIR) + "/tests/agent/fixtures/security/vulnerable", tree,
+      std::filesystem::copy_options::recursive | std::filesystem::copy_options::copy_symlinks);
+  const std::string config =
+      dir.Write("agent.yaml",
+                "agent: {id: once}\ncollector: {address: \"127.0.0.1:1\", ca_file: x, "
+                "token_file: y}\nspool: {path: spool/spool.db}\nsecurity: {root: " +
+                    tree + "}\n");
+  CommandResult run =
+      RunCommand({kAgent, "--config", config, "--once", "--only", "security", "--format", "json"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const nlohmann::json out = nlohmann::json::parse(run.out);
   bool uid0 = false;
@@ -196,32 +208,38 @@ TEST(Cli, BaselineAcceptTakesTheHostAsItIsNow) {
   const std::string tree = dir.File("host");
   std::filesystem::copy(std::string(VIGIL_SOURCE_DIR) + "/tests/agent/fixtures/security/hardened",
                         tree, std::filesystem::copy_options::recursive);
-  const std::string config = dir.Write(
-      "agent.yaml", "agent: {id: once}\ncollector: {address: \"127.0.0.1:1\", ca_file: x, "
-                    "token_file: y}\nspool: {path: spool/spool.db}\nsecurity: {root: " + tree +
-                    ", checks: {\"fim.changed\": {paths: [/etc/passwd]}}}\n");
+  const std::string config =
+      dir.Write("agent.yaml",
+                "agent: {id: once}\ncollector: {address: \"127.0.0.1:1\", ca_file: x, "
+                "token_file: y}\nspool: {path: spool/spool.db}\nsecurity: {root: " +
+                    tree + ", checks: {\"fim.changed\": {paths: [/etc/passwd]}}}\n");
   CommandResult accepted = RunCommand({kAgent, "--config", config, "baseline", "accept"});
   ASSERT_EQ(accepted.exit_code, 0) << accepted.err;
   EXPECT_THAT(accepted.out, HasSubstr("baseline of fim.changed"));
   EXPECT_TRUE(std::filesystem::exists(dir.File("spool/security/fim.tsv")));
   dir.Write("host/etc/passwd", "root:x:0:0:root:/root:/bin/bash\n");
-  CommandResult drifted = RunCommand(
-      {kAgent, "--config", config, "--once", "--only", "security", "--format", "json"});
+  CommandResult drifted =
+      RunCommand({kAgent, "--config", config, "--once", "--only", "security", "--format", "json"});
   ASSERT_EQ(drifted.exit_code, 0) << drifted.err;
   EXPECT_THAT(drifted.out, HasSubstr("Watched file /etc/passwd changed"));
-  EXPECT_EQ(RunCommand({kAgent, "--config", config, "baseline", "accept", "fim.changed"}).exit_code, 0);
-  CommandResult settled = RunCommand(
-      {kAgent, "--config", config, "--once", "--only", "security", "--format", "json"});
+  EXPECT_EQ(RunCommand({kAgent, "--config", config, "baseline", "accept", "fim.changed"}).exit_code,
+            0);
+  CommandResult settled =
+      RunCommand({kAgent, "--config", config, "--once", "--only", "security", "--format", "json"});
   EXPECT_THAT(settled.out, ::testing::Not(HasSubstr("Watched file")));
-  EXPECT_EQ(RunCommand({kAgent, "--config", config, "baseline", "accept", "ssh.nothing"}).exit_code, 2);
+  EXPECT_EQ(RunCommand({kAgent, "--config", config, "baseline", "accept", "ssh.nothing"}).exit_code,
+            2);
 }
 
 TEST(Cli, OnceRunsEveryProbeOnce) {
   TempDir dir;
   const std::string config = dir.Write(
-      "agent.yaml", "agent: {id: once}\ncollector: {address: \"127.0.0.1:1\", ca_file: x, "
-                    "token_file: y}\nhealth: {root: " + kFixture + "}\n"
-                    "probes: [{name: nothing, type: tcp, address: \"127.0.0.1:1\", timeout: 2s}]\n");
+      "agent.yaml",
+      "agent: {id: once}\ncollector: {address: \"127.0.0.1:1\", ca_file: x, "
+      "token_file: y}\nhealth: {root: " +
+          kFixture +
+          "}\n"
+          "probes: [{name: nothing, type: tcp, address: \"127.0.0.1:1\", timeout: 2s}]\n");
   CommandResult run = RunCommand({kAgent, "--config", config, "--once"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   ParsedExposition exposition = ParseExposition(run.out);
@@ -244,8 +262,8 @@ TEST(Cli, OnceCanPrintJson) {
     }
   }
   EXPECT_TRUE(found);
-  EXPECT_EQ(RunCommand({kAgent, "--config", OnceConfig(dir), "--once", "--format", "xml"}).exit_code,
-            2);
+  EXPECT_EQ(
+      RunCommand({kAgent, "--config", OnceConfig(dir), "--once", "--format", "xml"}).exit_code, 2);
 }
 
 TEST(Cli, TokenCreatePrintsTheTokenAloneOnStdout) {

@@ -72,8 +72,8 @@ std::vector<PanelQuery> PanelQueries() {
 class DashboardsTest : public ::testing::Test {
  protected:
   Json Call(const std::string& method, const std::string& target, const Json& body = nullptr) {
-    HttpResult result = HttpCall(harness_.http_port(), method, target, body.is_null() ? "" : body.dump(),
-                                 harness_.admin_token());
+    HttpResult result = HttpCall(harness_.http_port(), method, target,
+                                 body.is_null() ? "" : body.dump(), harness_.admin_token());
     EXPECT_LT(result.status, 300) << method << " " << target << ": " << result.body;
     return Json::parse(result.body, nullptr, false);
   }
@@ -91,7 +91,8 @@ TEST_F(DashboardsTest, EveryPanelQueryOfTheFourDashboardsFindsData) {
   const std::vector<PanelQuery> queries = PanelQueries();
   ASSERT_GE(queries.size(), 30u) << "four dashboards' worth of panels";
 
-  harness_.dir().Write("rules.yaml", "rules: [{name: LoadSeen, expr: node_load1 > -1, severity: high}]\n");
+  harness_.dir().Write("rules.yaml",
+                       "rules: [{name: LoadSeen, expr: node_load1 > -1, severity: high}]\n");
   // Pages go to a receiver of the test's, so that notification results exist.
   WebhookReceiver receiver;
   std::string collector_yaml = kCollectorYaml;
@@ -101,7 +102,8 @@ TEST_F(DashboardsTest, EveryPanelQueryOfTheFourDashboardsFindsData) {
   const std::string enrollment = harness_.CreateToken("acme");
   // web-01 scans a host tree with known weaknesses; db-01 scans nothing.
   harness_.StartAgent("web-01", enrollment,
-                      "security: {interval: 2s, root: " VIGIL_SOURCE_DIR "/tests/agent/fixtures/security/vulnerable}\n");
+                      "security: {interval: 2s, root: " VIGIL_SOURCE_DIR
+                      "/tests/agent/fixtures/security/vulnerable}\n");
   auto db = harness_.StartAnotherAgent("db-01", enrollment);
   ASSERT_TRUE(harness_.WaitForValue("vigil_collector_agent_connected", {{"agent", "web-01"}},
                                     [](double v) { return v == 1; }))
@@ -112,18 +114,22 @@ TEST_F(DashboardsTest, EveryPanelQueryOfTheFourDashboardsFindsData) {
 
   // An incident acknowledged and resolved (response and resolution times), a critical one left to
   // breach, the rule's high ones left at risk, and a fault report resolved and rated.
-  const std::string handled = Call("POST", "/api/v1/incidents",
-                                   {{"customer", "acme"}, {"severity", "high"}, {"summary", "disk full"}})["id"];
+  const std::string handled =
+      Call("POST", "/api/v1/incidents",
+           {{"customer", "acme"}, {"severity", "high"}, {"summary", "disk full"}})["id"];
   Call("POST", "/api/v1/incidents/" + handled + "/ack", {{"note", "on it"}});
   Call("POST", "/api/v1/incidents/" + handled + "/resolve", {{"note", "cleaned /var/log"}});
-  Call("POST", "/api/v1/incidents", {{"customer", "acme"}, {"severity", "critical"}, {"summary", "db down"}});
-  const std::string report = Call("POST", "/api/v1/fault-reports",
-                                  {{"customer", "acme"}, {"title", "VPN drops"}, {"severity", "high"}})["id"];
+  Call("POST", "/api/v1/incidents",
+       {{"customer", "acme"}, {"severity", "critical"}, {"summary", "db down"}});
+  const std::string report =
+      Call("POST", "/api/v1/fault-reports",
+           {{"customer", "acme"}, {"title", "VPN drops"}, {"severity", "high"}})["id"];
   for (const char* to : {"in_progress", "resolved"}) {
     Call("POST", "/api/v1/fault-reports/" + report + "/transition", {{"to", to}});
   }
   Call("POST", "/api/v1/fault-reports/" + report + "/satisfaction", {{"score", 4}});
-  Call("POST", "/api/v1/fault-reports", {{"customer", "acme"}, {"title", "slow portal"}, {"severity", "medium"}});
+  Call("POST", "/api/v1/fault-reports",
+       {{"customer", "acme"}, {"title", "slow portal"}, {"severity", "medium"}});
 
   PrometheusServer prometheus(harness_, viewer, {kRules});
   ASSERT_TRUE(prometheus.problem().empty()) << prometheus.problem();
@@ -135,7 +141,8 @@ TEST_F(DashboardsTest, EveryPanelQueryOfTheFourDashboardsFindsData) {
       [&] {
         empty.clear();
         for (const PanelQuery& query : queries) {
-          if (prometheus.Query(query.expr).empty()) empty.push_back(query.dashboard + " / " + query.panel);
+          if (prometheus.Query(query.expr).empty())
+            empty.push_back(query.dashboard + " / " + query.panel);
         }
         return empty.empty();
       },

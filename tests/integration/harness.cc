@@ -85,14 +85,16 @@ void Harness::RevokeNewestToken(const std::string& customer) {
 void Harness::StartCollector(const std::string& extra_yaml) {
   // A top-level section in extra_yaml replaces the harness's default of the same name.
   const auto has_section = [&extra_yaml](const std::string& key) {
-    return extra_yaml.rfind(key + ":", 0) == 0 || extra_yaml.find("\n" + key + ":") != std::string::npos;
+    return extra_yaml.rfind(key + ":", 0) == 0 ||
+           extra_yaml.find("\n" + key + ":") != std::string::npos;
   };
   std::string config;
   if (!has_section("listen")) {
     config += "listen: {ingest: \"127.0.0.1:" + std::to_string(ingest_port_) +
               "\", http: \"127.0.0.1:" + std::to_string(http_port_) + "\"}\n";
   }
-  if (!has_section("tls")) config += "tls: {cert_file: pki/collector.pem, key_file: pki/collector.key}\n";
+  if (!has_section("tls"))
+    config += "tls: {cert_file: pki/collector.pem, key_file: pki/collector.key}\n";
   if (!has_section("store")) config += "store: {sqlite: collector/vigil.db}\n";
   if (!has_section("api")) config += "api: {admin_token_file: admin.token}\n";
   config += extra_yaml;
@@ -101,7 +103,8 @@ void Harness::StartCollector(const std::string& extra_yaml) {
   const std::string log = dir_.File("collector-" + std::to_string(collector_starts_) + ".log");
   collector_ = Process::Start({VIGIL_COLLECTOR_BINARY, "--config", dir_.File("collector.yaml")},
                               dir_.File("collector.out"), log);
-  const std::regex listening("ingest listening on port ([0-9]+) \\(TLS\\), http listening on port ([0-9]+)");
+  const std::regex listening(
+      "ingest listening on port ([0-9]+) \\(TLS\\), http listening on port ([0-9]+)");
   std::smatch match;
   std::string text;
   const bool up = WaitFor([&] {
@@ -125,7 +128,8 @@ std::string Harness::WriteAgentConfig(const std::string& agent_id, const std::st
                                       const std::string& extra_yaml,
                                       const std::map<std::string, std::string>& collector) {
   dir_.Write("agent.token", token + "\n");
-  return dir_.Write("agent.yaml", AgentConfigText(agent_id, "agent.token", "agent/spool.db", extra_yaml, collector));
+  return dir_.Write("agent.yaml", AgentConfigText(agent_id, "agent.token", "agent/spool.db",
+                                                  extra_yaml, collector));
 }
 
 std::string Harness::AgentConfigText(const std::string& agent_id, const std::string& token_file,
@@ -146,14 +150,17 @@ std::string Harness::AgentConfigText(const std::string& agent_id, const std::str
          "spool: {path: " + spool + "}\n" +
          (extra_yaml.find("health:") == std::string::npos ? "health: {interval: 1s}\n" : "") +
          // The host's security scan is left to the tests that ask for one.
-         (extra_yaml.find("security:") == std::string::npos ? "security: {enabled: false}\n" : "") + extra_yaml;
+         (extra_yaml.find("security:") == std::string::npos ? "security: {enabled: false}\n" : "") +
+         extra_yaml;
 }
 
-std::unique_ptr<Process> Harness::StartAnotherAgent(const std::string& agent_id, const std::string& token,
+std::unique_ptr<Process> Harness::StartAnotherAgent(const std::string& agent_id,
+                                                    const std::string& token,
                                                     const std::string& extra_yaml) {
   dir_.Write(agent_id + ".token", token + "\n");
   const std::string config = dir_.Write(
-      agent_id + ".yaml", AgentConfigText(agent_id, agent_id + ".token", "agent-" + agent_id + "/spool.db", extra_yaml, {}));
+      agent_id + ".yaml", AgentConfigText(agent_id, agent_id + ".token",
+                                          "agent-" + agent_id + "/spool.db", extra_yaml, {}));
   return Process::Start({VIGIL_AGENT_BINARY, "--config", config}, dir_.File(agent_id + ".out"),
                         dir_.File(agent_id + ".log"));
 }
@@ -162,8 +169,8 @@ void Harness::StartAgent(const std::string& agent_id, const std::string& token,
                          const std::string& extra_yaml,
                          const std::map<std::string, std::string>& collector) {
   WriteAgentConfig(agent_id, token, extra_yaml, collector);
-  agent_ = Process::Start({VIGIL_AGENT_BINARY, "--config", agent_config()},
-                          dir_.File("agent.out"), dir_.File("agent.log"));
+  agent_ = Process::Start({VIGIL_AGENT_BINARY, "--config", agent_config()}, dir_.File("agent.out"),
+                          dir_.File("agent.log"));
 }
 
 std::string Harness::ScrapeText() {
@@ -261,7 +268,7 @@ std::vector<std::string> PromtoolProblems(const TempDir& dir, const std::string&
   for (std::string line; std::getline(lines, line);) {
     const bool node_name = line.rfind("node_", 0) == 0;
     const bool kept = node_name && (line.find("camelCase") != std::string::npos ||
-                                     line.find("\"bits\"") != std::string::npos);
+                                    line.find("\"bits\"") != std::string::npos);
     if (!line.empty() && !kept) problems.push_back(line);
   }
   return problems;

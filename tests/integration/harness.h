@@ -73,8 +73,9 @@ class Harness {
 
  private:
   // An agent config pointing at this collector, with its token file and spool (relative paths).
-  std::string AgentConfigText(const std::string& agent_id, const std::string& token_file, const std::string& spool,
-                              const std::string& extra_yaml, const std::map<std::string, std::string>& collector) const;
+  std::string AgentConfigText(const std::string& agent_id, const std::string& token_file,
+                              const std::string& spool, const std::string& extra_yaml,
+                              const std::map<std::string, std::string>& collector) const;
 
   TempDir dir_;
   std::unique_ptr<Process> collector_;
@@ -88,7 +89,8 @@ class Harness {
 // A TLS client that can misbehave on purpose, for bad-peer tests. Blocking, with timeouts.
 class RawPeer {
  public:
-  // Connects over plain TCP; Handshake() then upgrades to TLS (verifying the collector with ca_file).
+  // Connects over plain TCP; Handshake() then upgrades to TLS (verifying the collector with
+  // ca_file).
   RawPeer(std::uint16_t port, const std::string& ca_file);
   ~RawPeer();
   bool Handshake();

@@ -25,15 +25,14 @@ using std::chrono::seconds;
 class IncidentsTest : public ::testing::Test {
  protected:
   void SetLoad(double load1) {
-    harness_.dir().Write("root/proc/loadavg",
-                         std::to_string(load1) + " 0.20 0.30 1/100 1234\n");
+    harness_.dir().Write("root/proc/loadavg", std::to_string(load1) + " 0.20 0.30 1/100 1234\n");
   }
 
   void StartAgent() {
     std::string collectors;
-    for (const char* name : {"cpu", "diskstats", "entropy", "filefd", "filesystem", "meminfo",
-                             "netdev", "netstat", "os", "pressure", "sockstat", "stat", "time",
-                             "uname", "vmstat"}) {
+    for (const char* name :
+         {"cpu", "diskstats", "entropy", "filefd", "filesystem", "meminfo", "netdev", "netstat",
+          "os", "pressure", "sockstat", "stat", "time", "uname", "vmstat"}) {
       collectors += std::string(collectors.empty() ? "" : ", ") + name + ": false";
     }
     harness_.StartAgent("web-01", enrollment_,
@@ -196,11 +195,16 @@ TEST_F(IncidentsTest, ASilenceMadeWithVigilctlMarksANewIncidentSilenced) {
 
 TEST_F(IncidentsTest, AnAdminOpensAManualIncidentWithVigilctlAndASilenceOfItsLabelsMarksIt) {
   Start("rules: []\n");
-  ASSERT_EQ(harness_.Vigilctl({"silences", "add", "service=\"shop\"", "--duration", "1h",
-                               "--comment", "migration"}, operator_).exit_code, 0);
-  const std::vector<std::string> open = {"incidents", "open", "--customer", "acme", "--severity",
-                                         "medium", "--summary", "customer reports slow checkout",
-                                         "--label", "service=shop", "--output", "json"};
+  ASSERT_EQ(harness_
+                .Vigilctl({"silences", "add", "service=\"shop\"", "--duration", "1h", "--comment",
+                           "migration"},
+                          operator_)
+                .exit_code,
+            0);
+  const std::vector<std::string> open = {
+      "incidents",  "open",         "--customer", "acme",
+      "--severity", "medium",       "--summary",  "customer reports slow checkout",
+      "--label",    "service=shop", "--output",   "json"};
   CommandResult refused = harness_.Vigilctl(open, operator_);
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_THAT(refused.err, HasSubstr("admin"));
@@ -212,9 +216,10 @@ TEST_F(IncidentsTest, AnAdminOpensAManualIncidentWithVigilctlAndASilenceOfItsLab
   EXPECT_EQ(incident["customer"], "acme");
   EXPECT_EQ(incident["labels"]["service"], "shop");
   EXPECT_TRUE(incident["silenced"].get<bool>());
-  CommandResult bad_label = harness_.Vigilctl({"incidents", "open", "--customer", "acme",
-                                               "--severity", "low", "--summary", "x", "--label",
-                                               "service"}, harness_.admin_token());
+  CommandResult bad_label =
+      harness_.Vigilctl({"incidents", "open", "--customer", "acme", "--severity", "low",
+                         "--summary", "x", "--label", "service"},
+                        harness_.admin_token());
   EXPECT_EQ(bad_label.exit_code, 2);
   EXPECT_THAT(bad_label.err, HasSubstr("expected NAME=VALUE"));
 }
@@ -222,11 +227,11 @@ TEST_F(IncidentsTest, AnAdminOpensAManualIncidentWithVigilctlAndASilenceOfItsLab
 TEST_F(IncidentsTest, TheApiBoundsBodiesAndNamesWhatIsWrong) {
   Start("rules: []\n");
   const std::string big = "{\"text\": \"" + std::string(2 << 20, 'x') + "\"}";
-  HttpResult oversized = HttpCall(harness_.http_port(), "POST", "/api/v1/incidents/inc-x/notes",
-                                  big, operator_);
+  HttpResult oversized =
+      HttpCall(harness_.http_port(), "POST", "/api/v1/incidents/inc-x/notes", big, operator_);
   EXPECT_EQ(oversized.status, 413);
-  HttpResult malformed = HttpCall(harness_.http_port(), "POST", "/api/v1/silences", "{\"matchers\": [",
-                                  operator_);
+  HttpResult malformed =
+      HttpCall(harness_.http_port(), "POST", "/api/v1/silences", "{\"matchers\": [", operator_);
   EXPECT_EQ(malformed.status, 400);
   EXPECT_THAT(malformed.body, HasSubstr("malformed JSON at byte"));
   HttpResult anonymous = HttpCall(harness_.http_port(), "GET", "/api/v1/incidents");
@@ -242,8 +247,9 @@ TEST_F(IncidentsTest, SighupReloadsTheRuleFilesAndKeepsTheRunningOnesWhenTheyAre
   Start("rules: [{name: HighLoad, expr: node_load1 > 4}]\n");
   SetLoad(9);
   ASSERT_TRUE(WaitForIncident("HighLoad", "firing").is_object());
-  harness_.dir().Write("rules.yaml", "rules: [{name: HighLoad, expr: node_load1 > 4},"
-                                     " {name: LoadVeryHigh, expr: node_load1 > 8}]\n");
+  harness_.dir().Write("rules.yaml",
+                       "rules: [{name: HighLoad, expr: node_load1 > 4},"
+                       " {name: LoadVeryHigh, expr: node_load1 > 8}]\n");
   harness_.collector().Signal(SIGHUP);
   ASSERT_TRUE(WaitFor([&] { return Incidents("rule=LoadVeryHigh").size() == 1; }))
       << harness_.collector().Stderr();
@@ -265,10 +271,9 @@ TEST(IncidentsHttps, VigilctlTalksToAnHttpsListenerWithItsCa) {
       "listen: {ingest: \"127.0.0.1:0\", http: \"127.0.0.1:0\", http_tls: {cert_file: "
       "pki/collector.pem, key_file: pki/collector.key}}\n");
   const std::string server = "https://localhost:" + std::to_string(harness.http_port());
-  CommandResult listed =
-      RunCommand({VIGIL_VIGILCTL_BINARY, "--server", server, "--ca-file",
-                  harness.dir().File("pki/ca.pem"), "--token", harness.admin_token(), "rules",
-                  "list", "--output", "json"});
+  CommandResult listed = RunCommand({VIGIL_VIGILCTL_BINARY, "--server", server, "--ca-file",
+                                     harness.dir().File("pki/ca.pem"), "--token",
+                                     harness.admin_token(), "rules", "list", "--output", "json"});
   ASSERT_EQ(listed.exit_code, 0) << listed.err;
   EXPECT_THAT(listed.out, HasSubstr("\"AgentDown\""));
   CommandResult unverified = RunCommand({VIGIL_VIGILCTL_BINARY, "--server", server, "--token",

@@ -1,6 +1,6 @@
 // Parity with Prometheus's node_exporter (Debian's prometheus-node-exporter 1.5): on the same root,
-// every series node_exporter exports from the collectors Vigil has also comes from vigil-agent, with
-// the same name, labels and type; on fixtures every value is equal, on the live host sizes and
+// every series node_exporter exports from the collectors Vigil has also comes from vigil-agent,
+// with the same name, labels and type; on fixtures every value is equal, on the live host sizes and
 // configuration are equal and counters differ only by what elapsed between the two reads.
 
 #include <gmock/gmock.h>
@@ -70,10 +70,12 @@ Reads ReadBoth(const std::string& root) {
   for (const std::string& collector : config::kHealthCollectorsOffByDefault) {
     opt_ins += (opt_ins.empty() ? "" : ", ") + collector + ": true";
   }
-  const std::string config = dir.Write(
-      "agent.yaml", "agent: {id: parity}\ncollector: {address: \"127.0.0.1:1\", ca_file: x, "
-                    "token_file: y}\nhealth: {root: \"" + root + "\", textfile: {directory: \"" +
-                    root + "/textfile\"}, collectors: {" + opt_ins + "}}\nsecurity: {enabled: false}\n");
+  const std::string config =
+      dir.Write("agent.yaml",
+                "agent: {id: parity}\ncollector: {address: \"127.0.0.1:1\", ca_file: x, "
+                "token_file: y}\nhealth: {root: \"" +
+                    root + "\", textfile: {directory: \"" + root + "/textfile\"}, collectors: {" +
+                    opt_ins + "}}\nsecurity: {enabled: false}\n");
   CommandResult once = RunCommand({VIGIL_AGENT_BINARY, "--config", config, "--once"});
   EXPECT_EQ(once.exit_code, 0) << once.err;
   Reads reads{ParseExposition(scrape.body), ParseExposition(once.out)};
@@ -112,13 +114,15 @@ bool Momentary(const std::string& name, bool live_host) {
 }
 
 // Every node_exporter series is in Vigil's output with the same type; returns the pairs.
-std::vector<std::pair<ParsedSample, ParsedSample>> ExpectSameSeries(const Reads& reads, bool live_host = false) {
+std::vector<std::pair<ParsedSample, ParsedSample>> ExpectSameSeries(const Reads& reads,
+                                                                    bool live_host = false) {
   std::vector<std::pair<ParsedSample, ParsedSample>> pairs;
   for (const ParsedSample& theirs : reads.node_exporter.samples) {
     if (!IsHostSeries(theirs.name)) continue;
     if (Momentary(theirs.name, live_host)) {
       EXPECT_FALSE(reads.vigil.Find(theirs.name).empty()) << "vigil-agent lacks " << theirs.name;
-      EXPECT_EQ(reads.vigil.types.at(theirs.name), reads.node_exporter.types.at(theirs.name)) << theirs.name;
+      EXPECT_EQ(reads.vigil.types.at(theirs.name), reads.node_exporter.types.at(theirs.name))
+          << theirs.name;
       continue;
     }
     const ParsedSample* ours = FindSame(reads.vigil, theirs);
@@ -136,9 +140,8 @@ std::vector<std::pair<ParsedSample, ParsedSample>> ExpectSameSeries(const Reads&
 
 // statfs of a fixture mount reads the real disk under the checkout, which others may be writing.
 bool ReadsLiveDisk(const ParsedSample& sample) {
-  static const std::set<std::string> kFree = {"node_filesystem_free_bytes",
-                                               "node_filesystem_avail_bytes",
-                                               "node_filesystem_files_free"};
+  static const std::set<std::string> kFree = {
+      "node_filesystem_free_bytes", "node_filesystem_avail_bytes", "node_filesystem_files_free"};
   return kFree.count(sample.name) > 0;
 }
 
@@ -146,9 +149,9 @@ bool ReadsLiveDisk(const ParsedSample& sample) {
 // reads when NTP steers it: compared by presence and type only.
 bool ReadsLiveClock(const ParsedSample& sample) {
   static const std::set<std::string> kMoving = {
-      "node_timex_offset_seconds", "node_timex_frequency_adjustment_ratio",
-      "node_timex_maxerror_seconds", "node_timex_estimated_error_seconds", "node_timex_status",
-      "node_timex_sync_status"};
+      "node_timex_offset_seconds",   "node_timex_frequency_adjustment_ratio",
+      "node_timex_maxerror_seconds", "node_timex_estimated_error_seconds",
+      "node_timex_status",           "node_timex_sync_status"};
   return kMoving.count(sample.name) > 0;
 }
 
@@ -179,15 +182,22 @@ TEST(NodeExporterParity, SparseFixtureMatchesToo) {
 
 TEST(NodeExporterParity, LiveHostMatchesSizesExactlyAndCountersUpToElapsedTime) {
   const Reads reads = ReadBoth("/");
-  static const std::set<std::string> kExact = {
-      "node_memory_MemTotal_bytes",     "node_memory_SwapTotal_bytes",
-      "node_memory_Hugepagesize_bytes", "node_filesystem_size_bytes",
-      "node_filesystem_files",          "node_filesystem_readonly",
-      "node_boot_time_seconds",         "node_entropy_pool_size_bits",
-      "node_filefd_maximum",            "node_os_info",
-      "node_os_version",                "node_uname_info",
-      "node_disk_info",                 "node_time_zone_offset_seconds",
-      "node_time_clocksource_available_info", "node_time_clocksource_current_info"};
+  static const std::set<std::string> kExact = {"node_memory_MemTotal_bytes",
+                                               "node_memory_SwapTotal_bytes",
+                                               "node_memory_Hugepagesize_bytes",
+                                               "node_filesystem_size_bytes",
+                                               "node_filesystem_files",
+                                               "node_filesystem_readonly",
+                                               "node_boot_time_seconds",
+                                               "node_entropy_pool_size_bits",
+                                               "node_filefd_maximum",
+                                               "node_os_info",
+                                               "node_os_version",
+                                               "node_uname_info",
+                                               "node_disk_info",
+                                               "node_time_zone_offset_seconds",
+                                               "node_time_clocksource_available_info",
+                                               "node_time_clocksource_current_info"};
   for (const auto& [theirs, ours] : ExpectSameSeries(reads, /*live_host=*/true)) {
     const std::string& type = reads.node_exporter.types.at(theirs.name);
     if (kExact.count(theirs.name) > 0) {
@@ -210,7 +220,9 @@ TEST(NodeExporterParity, SystemdOnTheSameBusMatchesSeriesForSeriesAndValueForVal
   setenv("DBUS_SYSTEM_BUS_ADDRESS", systemd.address().c_str(), 1);
   const Reads reads = ReadBoth(VIGIL_SOURCE_DIR "/tests/agent/fixtures/sparse");
   unsetenv("DBUS_SYSTEM_BUS_ADDRESS");
-  const auto is_systemd = [](const ParsedSample& sample) { return sample.name.rfind("node_systemd_", 0) == 0; };
+  const auto is_systemd = [](const ParsedSample& sample) {
+    return sample.name.rfind("node_systemd_", 0) == 0;
+  };
   int compared = 0;
   for (const ParsedSample& theirs : reads.node_exporter.samples) {
     if (!is_systemd(theirs)) continue;
@@ -220,12 +232,14 @@ TEST(NodeExporterParity, SystemdOnTheSameBusMatchesSeriesForSeriesAndValueForVal
       continue;
     }
     EXPECT_EQ(ours->value, theirs.value) << Describe(theirs);
-    EXPECT_EQ(reads.vigil.types.at(theirs.name), reads.node_exporter.types.at(theirs.name)) << theirs.name;
+    EXPECT_EQ(reads.vigil.types.at(theirs.name), reads.node_exporter.types.at(theirs.name))
+        << theirs.name;
     ++compared;
   }
   for (const ParsedSample& ours : reads.vigil.samples) {
     if (is_systemd(ours)) {
-      EXPECT_NE(FindSame(reads.node_exporter, ours), nullptr) << "only vigil-agent has " << Describe(ours);
+      EXPECT_NE(FindSame(reads.node_exporter, ours), nullptr)
+          << "only vigil-agent has " << Describe(ours);
     }
   }
   // Version, five summary states, five states of each of the six loaded units kept, three socket
@@ -278,15 +292,18 @@ TEST(NodeExporterParity, MountedBtrfsMatchesDeviceForDeviceThroughTheIoctls) {
   const Reads reads = ReadBoth("/");
   int compared = 0;
   for (const ParsedSample& theirs : reads.node_exporter.samples) {
-    if (theirs.name.rfind("node_btrfs_", 0) != 0 || theirs.labels.at("uuid") != btrfs.uuid()) continue;
+    if (theirs.name.rfind("node_btrfs_", 0) != 0 || theirs.labels.at("uuid") != btrfs.uuid())
+      continue;
     const ParsedSample* ours = FindSame(reads.vigil, theirs);
     ASSERT_NE(ours, nullptr) << "vigil-agent lacks " << Describe(theirs);
     EXPECT_EQ(ours->value, theirs.value) << Describe(theirs);  // an idle filesystem does not move
     ++compared;
   }
   // Device sizes, free space and the five error counters come only from the ioctls.
-  EXPECT_EQ(reads.vigil.Find("node_btrfs_device_errors_total", {{"uuid", btrfs.uuid()}}).size(), 5u);
-  EXPECT_EQ(reads.vigil.Find("node_btrfs_device_unused_bytes", {{"uuid", btrfs.uuid()}}).size(), 1u);
+  EXPECT_EQ(reads.vigil.Find("node_btrfs_device_errors_total", {{"uuid", btrfs.uuid()}}).size(),
+            5u);
+  EXPECT_EQ(reads.vigil.Find("node_btrfs_device_unused_bytes", {{"uuid", btrfs.uuid()}}).size(),
+            1u);
   EXPECT_GE(compared, 15);
 }
 

@@ -33,8 +33,9 @@ class NotificationsTest : public ::testing::Test {
  protected:
   // Starts the collector with `receivers` and `route` (YAML flow text) and quick retries.
   void Start(const std::string& receivers, const std::string& route,
-             const std::string& delivery = "{timeout: 500ms, max_age: 1m, retry_initial: 100ms, "
-                                           "retry_max: 400ms, breaker_failures: 1000}") {
+             const std::string& delivery =
+                 "{timeout: 500ms, max_age: 1m, retry_initial: 100ms, "
+                 "retry_max: 400ms, breaker_failures: 1000}") {
     harness_.dir().Write("hook.whsec", std::string(kSecret) + "\n");
     harness_.dir().Write("old.whsec", std::string(kOldSecret) + "\n");
     // The tests poll the API faster than the default per-token rate allows.
@@ -51,7 +52,8 @@ class NotificationsTest : public ::testing::Test {
   }
 
   // Opens a manual incident, acknowledges and resolves it: fired, acknowledged, resolved.
-  std::string RunIncident(const std::string& customer = "acme", const std::string& severity = "high") {
+  std::string RunIncident(const std::string& customer = "acme",
+                          const std::string& severity = "high") {
     Json opened = Call("POST", "/api/v1/incidents",
                        R"({"customer":")" + customer + R"(","severity":")" + severity +
                            R"(","summary":"disk full","agent":"db-01"})");
@@ -75,7 +77,8 @@ class NotificationsTest : public ::testing::Test {
     return pairs;
   }
 
-  static std::set<std::pair<std::string, std::string>> Expected(const std::vector<std::string>& ids) {
+  static std::set<std::pair<std::string, std::string>> Expected(
+      const std::vector<std::string>& ids) {
     std::set<std::pair<std::string, std::string>> pairs;
     for (const std::string& id : ids) {
       for (const char* event : {"fired", "acknowledged", "resolved"}) pairs.insert({id, event});
@@ -95,8 +98,9 @@ class NotificationsTest : public ::testing::Test {
       requests.push_back({{"headers", request.headers}, {"body", request.body}});
     }
     const std::string file = harness_.dir().Write("requests.json", requests.dump());
-    CommandResult run = RunCommand({"node", VIGIL_SOURCE_DIR "/tests/integration/verify_webhooks.js",
-                                    VIGIL_NODE_DIR, secret, file});
+    CommandResult run =
+        RunCommand({"node", VIGIL_SOURCE_DIR "/tests/integration/verify_webhooks.js",
+                    VIGIL_NODE_DIR, secret, file});
     return run.out + run.err;
   }
 
@@ -138,11 +142,14 @@ TEST_F(NotificationsTest, AnAcceptingReceiverGetsEveryEventOnceSignedAndOnTheTim
 
 TEST_F(NotificationsTest, ServerErrorsAndHangsAreRetriedUntilDelivered) {
   WebhookReceiver failing;  // 503 three times, then accepts
-  failing.SetPolicy([](const WebhookReceiver::Request&, int index) { return index < 3 ? 503 : 200; });
+  failing.SetPolicy(
+      [](const WebhookReceiver::Request&, int index) { return index < 3 ? 503 : 200; });
   WebhookReceiver hanging;  // no answer twice (past the 500ms timeout), then accepts
   hanging.SetPolicy([](const WebhookReceiver::Request&, int index) { return index < 2 ? 0 : 200; });
-  Start("[{name: failing, type: webhook, url: \"" + failing.url() + "\"},"
-        " {name: hanging, type: webhook, url: \"" + hanging.url() + "\"}]",
+  Start("[{name: failing, type: webhook, url: \"" + failing.url() +
+            "\"},"
+            " {name: hanging, type: webhook, url: \"" +
+            hanging.url() + "\"}]",
         "{receiver: failing, routes: [{matchers: ['customer=~\".+\"'], receiver: failing, "
         "continue: true}, {matchers: ['customer=~\".+\"'], receiver: hanging}]}");
   std::vector<std::string> ids = {RunIncident(), RunIncident()};
@@ -173,17 +180,18 @@ TEST_F(NotificationsTest, NothingIsLostWhenTheReceiverIsDownAndTheCollectorIsKil
   receiver.Start();
   EXPECT_TRUE(AllDelivered(receiver, ids)) << harness_.collector().Stderr();
   EXPECT_EQ(Verify(receiver, kSecret), "verified 6\n");
-  EXPECT_TRUE(WaitFor([&] {
-    return Call("GET", "/api/v1/notifications?state=pending")["items"].empty();
-  }));
+  EXPECT_TRUE(
+      WaitFor([&] { return Call("GET", "/api/v1/notifications?state=pending")["items"].empty(); }));
 }
 
 TEST_F(NotificationsTest, ADeadReceiverDeadLettersAfterMaxAgeAndDelaysNoOther) {
   WebhookReceiver good;
   WebhookReceiver dead;
   dead.Stop();
-  Start("[{name: good, type: webhook, url: \"" + good.url() + "\"},"
-        " {name: dead, type: webhook, url: \"" + dead.url() + "\"}]",
+  Start("[{name: good, type: webhook, url: \"" + good.url() +
+            "\"},"
+            " {name: dead, type: webhook, url: \"" +
+            dead.url() + "\"}]",
         "{receiver: dead, routes: [{matchers: ['severity=\"high\"'], receiver: dead, continue: "
         "true}, {matchers: ['severity=\"high\"'], receiver: good}]}",
         "{timeout: 500ms, max_age: 3s, retry_initial: 100ms, retry_max: 400ms}");
@@ -199,10 +207,13 @@ TEST_F(NotificationsTest, ADeadReceiverDeadLettersAfterMaxAgeAndDelaysNoOther) {
     }
   }
   EXPECT_TRUE(AllDelivered(good, ids));
-  ASSERT_TRUE(WaitFor([&] {
-    Json dead_letters = Call("GET", "/api/v1/notifications?state=dead&receiver=dead");
-    return dead_letters.is_object() && dead_letters["items"].size() == 9;
-  }, seconds(30))) << harness_.collector().Stderr();
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        Json dead_letters = Call("GET", "/api/v1/notifications?state=dead&receiver=dead");
+        return dead_letters.is_object() && dead_letters["items"].size() == 9;
+      },
+      seconds(30)))
+      << harness_.collector().Stderr();
   const std::string scrape = HttpGet(harness_.http_port(), "/metrics").body;
   EXPECT_THAT(scrape, HasSubstr("vigil_outbox_dead 9"));
   EXPECT_THAT(scrape, HasSubstr("vigil_notifications_total{receiver=\"dead\",result=\"dead\"} 9"));
@@ -248,15 +259,18 @@ TEST_F(NotificationsTest, PagerDutySlackAndAlertmanagerWebhookBodiesHaveTheirDoc
   harness_.dir().Write("slack.url", receiver.url("/slack") + "\n");
   Start("[{name: pd, type: pagerduty, url: \"" + receiver.url("/pd") +
             "\", routing_key_file: pd.key}, {name: chat, type: slack, url_file: slack.url},"
-            " {name: am, type: webhook, url: \"" + receiver.url("/am") + "\", format: alertmanager}]",
+            " {name: am, type: webhook, url: \"" +
+            receiver.url("/am") + "\", format: alertmanager}]",
         "{receiver: pd, routes: [{matchers: ['customer=\"acme\"'], receiver: pd, continue: true},"
         " {matchers: ['customer=\"acme\"'], receiver: chat, continue: true},"
         " {matchers: ['customer=\"acme\"'], receiver: am}]}");
   const std::string id = RunIncident("acme", "critical");
   // pd: trigger, acknowledge, resolve; chat: three; am: firing and resolved (no acknowledgement).
-  ASSERT_TRUE(WaitFor([&] { return receiver.accepted().size() == 8; })) << harness_.collector().Stderr();
+  ASSERT_TRUE(WaitFor([&] { return receiver.accepted().size() == 8; }))
+      << harness_.collector().Stderr();
   std::map<std::string, std::vector<Json>> by_path;
-  for (const auto& request : receiver.accepted()) by_path[request.path].push_back(Json::parse(request.body));
+  for (const auto& request : receiver.accepted())
+    by_path[request.path].push_back(Json::parse(request.body));
 
   const std::vector<Json>& pd = by_path["/pd"];
   ASSERT_EQ(pd.size(), 3u);
@@ -267,9 +281,8 @@ TEST_F(NotificationsTest, PagerDutySlackAndAlertmanagerWebhookBodiesHaveTheirDoc
     EXPECT_EQ(event["dedup_key"].get<std::string>().size(), 16u);
   }
   EXPECT_EQ(actions, (std::set<std::string>{"trigger", "acknowledge", "resolve"}));
-  const Json& trigger = *std::find_if(pd.begin(), pd.end(), [](const Json& e) {
-    return e["event_action"] == "trigger";
-  });
+  const Json& trigger = *std::find_if(pd.begin(), pd.end(),
+                                      [](const Json& e) { return e["event_action"] == "trigger"; });
   EXPECT_EQ(trigger["payload"]["severity"], "critical");
   EXPECT_EQ(trigger["payload"]["summary"], "disk full");
   EXPECT_EQ(trigger["payload"]["source"], "db-01");
@@ -298,20 +311,26 @@ TEST_F(NotificationsTest, PagerDutySlackAndAlertmanagerWebhookBodiesHaveTheirDoc
 
 TEST_F(NotificationsTest, AnUnacknowledgedIncidentEscalatesAndReminds) {
   WebhookReceiver receiver;
-  Start("[{name: oncall, type: webhook, url: \"" + receiver.url("/oncall") + "\"},"
-        " {name: lead, type: webhook, url: \"" + receiver.url("/lead") + "\"}]",
+  Start("[{name: oncall, type: webhook, url: \"" + receiver.url("/oncall") +
+            "\"},"
+            " {name: lead, type: webhook, url: \"" +
+            receiver.url("/lead") + "\"}]",
         "{receiver: oncall, repeat_interval: 2s, escalate: [{after: 1s, receiver: lead}]}");
   Json opened = Call("POST", "/api/v1/incidents",
                      R"({"customer":"acme","severity":"high","summary":"disk full"})");
   const std::string id = opened["id"];
   std::vector<std::string> events;
-  ASSERT_TRUE(WaitFor([&] {
-    events.clear();
-    for (const auto& request : receiver.accepted()) {
-      events.push_back(request.path + " " + Json::parse(request.body)["event"].get<std::string>());
-    }
-    return events.size() >= 3;
-  }, seconds(10))) << harness_.collector().Stderr();
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        events.clear();
+        for (const auto& request : receiver.accepted()) {
+          events.push_back(request.path + " " +
+                           Json::parse(request.body)["event"].get<std::string>());
+        }
+        return events.size() >= 3;
+      },
+      seconds(10)))
+      << harness_.collector().Stderr();
   EXPECT_EQ(events[0], "/oncall fired");
   // Due one second apart; on a loaded machine one timer tick may send both at once.
   EXPECT_THAT(std::vector<std::string>(events.begin() + 1, events.begin() + 3),
@@ -348,8 +367,9 @@ TEST_F(NotificationsTest, ARealAlertmanagerShowsTheAlertFiringAndThenResolved) {
       << alertmanager->Stderr();
   Start("[{name: am, type: alertmanager, url: \"http://127.0.0.1:" + std::to_string(port) + "\"}]",
         "{receiver: am}");
-  Json opened = Call("POST", "/api/v1/incidents",
-                     R"({"customer":"acme","severity":"critical","summary":"database down","agent":"db-01"})");
+  Json opened = Call(
+      "POST", "/api/v1/incidents",
+      R"({"customer":"acme","severity":"critical","summary":"database down","agent":"db-01"})");
   const std::string id = opened["id"];
   Json alerts;
   ASSERT_TRUE(WaitFor([&] {

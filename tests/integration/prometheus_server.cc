@@ -6,8 +6,8 @@
 #include <chrono>
 #include <cstdio>
 
-#include "tests/support/wait.h"
 #include "tests/support/free_port.h"
+#include "tests/support/wait.h"
 
 namespace vigil::testing {
 namespace {
@@ -45,7 +45,8 @@ PrometheusServer::PrometheusServer(Harness& harness, const std::string& viewer_t
     if (count == 0) problem_ += from + " is not in packaging/prometheus/prometheus.yml; ";
   };
   replace_all("127.0.0.1:9701", "127.0.0.1:" + std::to_string(harness.http_port()));
-  replace_all("/etc/prometheus/vigil-viewer.token", harness.dir().Write("prom/viewer.token", viewer_token));
+  replace_all("/etc/prometheus/vigil-viewer.token",
+              harness.dir().Write("prom/viewer.token", viewer_token));
   replace_all("scrape_interval: 15s", "scrape_interval: 1s");
   replace_all("refresh_interval: 30s", "refresh_interval: 1s");
   if (!problem_.empty()) return;
@@ -55,10 +56,11 @@ PrometheusServer::PrometheusServer(Harness& harness, const std::string& viewer_t
     for (const std::string& file : rule_files) head += "  - " + file + "\n";
   }
   harness.dir().Write("prom/prometheus.yml", head + config);
-  process_ = Process::Start({kPrometheus, "--config.file=" + harness.dir().File("prom/prometheus.yml"),
-                             "--storage.tsdb.path=" + harness.dir().File("prom/data"),
-                             "--web.listen-address=127.0.0.1:" + std::to_string(port_)},
-                            harness.dir().File("prom/out.log"), harness.dir().File("prom/err.log"));
+  process_ =
+      Process::Start({kPrometheus, "--config.file=" + harness.dir().File("prom/prometheus.yml"),
+                      "--storage.tsdb.path=" + harness.dir().File("prom/data"),
+                      "--web.listen-address=127.0.0.1:" + std::to_string(port_)},
+                     harness.dir().File("prom/out.log"), harness.dir().File("prom/err.log"));
   if (!WaitFor([&] { return HttpGet(port_, "/-/ready").status == 200 || !process_->Running(); },
                std::chrono::seconds(30)) ||
       !process_->Running()) {

@@ -1,6 +1,6 @@
 #pragma once
-// Debian's Prometheus, run by a test with the shipped packaging/prometheus/prometheus.yml pointed at
-// a Harness's collector (1 s scrape, discovery and rule intervals), queried over its HTTP API.
+// Debian's Prometheus, run by a test with the shipped packaging/prometheus/prometheus.yml pointed
+// at a Harness's collector (1 s scrape, discovery and rule intervals), queried over its HTTP API.
 
 #include <cstdint>
 #include <map>
@@ -20,7 +20,8 @@ class PrometheusServer {
 
   // Starts it and waits until it is ready; `rule_files` are loaded as rule_files. problem() says
   // what went wrong, if anything did.
-  PrometheusServer(Harness& harness, const std::string& viewer_token, const std::vector<std::string>& rule_files = {});
+  PrometheusServer(Harness& harness, const std::string& viewer_token,
+                   const std::vector<std::string>& rule_files = {});
 
   const std::string& problem() const { return problem_; }
   std::uint16_t port() const { return port_; }

@@ -41,7 +41,9 @@ class PrometheusTest : public ::testing::Test {
     prometheus_port_ = prometheus_->port();
   }
 
-  std::vector<PrometheusServer::Series> Query(const std::string& promql) { return prometheus_->Query(promql); }
+  std::vector<PrometheusServer::Series> Query(const std::string& promql) {
+    return prometheus_->Query(promql);
+  }
 
   std::optional<double> Up(const std::string& instance) {
     auto result = Query("up{job=\"vigil-agents\",instance=\"" + instance + "\"}");
@@ -52,10 +54,13 @@ class PrometheusTest : public ::testing::Test {
   // The values of up{instance} scraped after `since` (Unix seconds), oldest first.
   std::vector<double> UpSamplesSince(const std::string& instance, double since) {
     HttpResult result = HttpGet(
-        prometheus_port_, "/api/v1/query?query=" + UrlEncode("up{job=\"vigil-agents\",instance=\"" + instance + "\"}[1m]"));
+        prometheus_port_, "/api/v1/query?query=" + UrlEncode("up{job=\"vigil-agents\",instance=\"" +
+                                                             instance + "\"}[1m]"));
     std::vector<double> out;
     Json body = Json::parse(result.body, nullptr, false);
-    if (!body.is_object() || body.value("status", "") != "success" || body["data"]["result"].size() != 1) return out;
+    if (!body.is_object() || body.value("status", "") != "success" ||
+        body["data"]["result"].size() != 1)
+      return out;
     for (const Json& sample : body["data"]["result"][0]["values"]) {
       if (sample[0].get<double>() > since) out.push_back(std::stod(sample[1].get<std::string>()));
     }

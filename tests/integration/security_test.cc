@@ -33,10 +33,9 @@ class SecurityTest : public ::testing::Test {
              fs::copy_options::recursive | fs::copy_options::copy_symlinks);
     harness_.StartCollector("limits: {api_requests_per_second: 10000, api_request_burst: 10000}\n");
     viewer_ = harness_.CreateApiToken("viewer", "grafana");
-    harness_.StartAgent(
-        "web-01", harness_.CreateToken("acme"),
-        "security: {interval: 2s, root: " + host_ +
-            ", checks: {\"fim.changed\": {paths: [/etc/passwd]}}}\n");
+    harness_.StartAgent("web-01", harness_.CreateToken("acme"),
+                        "security: {interval: 2s, root: " + host_ +
+                            ", checks: {\"fim.changed\": {paths: [/etc/passwd]}}}\n");
     // The first scan takes the baselines.
     ASSERT_TRUE(harness_.WaitForValue("vigil_security_check_passed",
                                       {{"agent", "web-01"}, {"check", "fim.changed"}}))
@@ -44,8 +43,9 @@ class SecurityTest : public ::testing::Test {
   }
 
   std::vector<Json> Incidents(const std::string& state) {
-    HttpResult result = HttpCall(harness_.http_port(), "GET",
-                                 "/api/v1/incidents?rule=SecurityFinding&state=" + state, "", viewer_);
+    HttpResult result =
+        HttpCall(harness_.http_port(), "GET",
+                 "/api/v1/incidents?rule=SecurityFinding&state=" + state, "", viewer_);
     Json body = Json::parse(result.body, nullptr, false);
     if (!body.is_object()) return {};
     return {body["items"].begin(), body["items"].end()};
@@ -81,15 +81,15 @@ TEST_F(SecurityTest, ChangesBecomeIncidentsWithinAScanIntervalAndResolveWhenReve
   Write("proc/net/tcp", original_tcp +
                             "   1: 00000000:115C 00000000:0000 0A 00000000:00000000 00:00000000 "
                             "00000000     0        0 3001 1 0 100 0 0 10 0\n");
-  const std::set<std::string> expected = {"fim.changed /etc/passwd", "files.suid_new /usr/bin/helper",
-                                          "net.listening_new tcp:0.0.0.0:4444",
-                                          "accounts.uid0 intruder"};
+  const std::set<std::string> expected = {
+      "fim.changed /etc/passwd", "files.suid_new /usr/bin/helper",
+      "net.listening_new tcp:0.0.0.0:4444", "accounts.uid0 intruder"};
   EXPECT_TRUE(WaitFor([&] { return Keys(Incidents("open")) == expected; }, kDeadline))
       << "open: " << ::testing::PrintToString(Keys(Incidents("open"))) << "\n"
       << harness_.agent().Stderr();
 
-  HttpResult findings = HttpCall(harness_.http_port(), "GET",
-                                 "/api/v1/agents/acme/web-01/findings", "", viewer_);
+  HttpResult findings =
+      HttpCall(harness_.http_port(), "GET", "/api/v1/agents/acme/web-01/findings", "", viewer_);
   ASSERT_EQ(findings.status, 200);
   const Json listed = Json::parse(findings.body);
   ASSERT_EQ(listed["items"].size(), 4u) << findings.body;
@@ -109,9 +109,10 @@ TEST_F(SecurityTest, ChangesBecomeIncidentsWithinAScanIntervalAndResolveWhenReve
   EXPECT_THAT(critical.out, HasSubstr("accounts.uid0"));
   EXPECT_THAT(critical.out, HasSubstr("intruder"));
   EXPECT_THAT(critical.out, ::testing::Not(HasSubstr("fim.changed")));
-  EXPECT_EQ(HttpCall(harness_.http_port(), "GET", "/api/v1/agents/acme/nobody/findings", "", viewer_)
-                .status,
-            404);
+  EXPECT_EQ(
+      HttpCall(harness_.http_port(), "GET", "/api/v1/agents/acme/nobody/findings", "", viewer_)
+          .status,
+      404);
 
   // Reverted: every incident resolves.
   Write("etc/passwd", original_passwd);
@@ -120,8 +121,8 @@ TEST_F(SecurityTest, ChangesBecomeIncidentsWithinAScanIntervalAndResolveWhenReve
   EXPECT_TRUE(WaitFor([&] { return Incidents("open").empty(); }, kDeadline))
       << ::testing::PrintToString(Keys(Incidents("open")));
   EXPECT_EQ(Keys(Incidents("resolved")), expected);
-  HttpResult after = HttpCall(harness_.http_port(), "GET", "/api/v1/agents/acme/web-01/findings",
-                              "", viewer_);
+  HttpResult after =
+      HttpCall(harness_.http_port(), "GET", "/api/v1/agents/acme/web-01/findings", "", viewer_);
   EXPECT_EQ(Json::parse(after.body)["items"].size(), 0u);
 }
 

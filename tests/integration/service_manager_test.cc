@@ -44,11 +44,12 @@ class NotifySocket {
     return size > 0 ? std::string(buffer, static_cast<std::size_t>(size)) : "";
   }
   // Skips messages until one starts with `prefix`; that message, or "" at the deadline.
-  std::string NextStartingWith(const std::string& prefix, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+  std::string NextStartingWith(const std::string& prefix,
+                               std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
-      const std::string message =
-          Next(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()));
+      const std::string message = Next(std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now()));
       if (message.rfind(prefix, 0) == 0) return message;
     }
     return "";
@@ -75,7 +76,8 @@ class AsSystemdWould {
 
 // What a daemon tells systemd over its life, the watchdog at 400 ms.
 void ExpectTheNotifyLifecycle(NotifySocket& notify, Process& daemon) {
-  EXPECT_THAT(notify.NextStartingWith("READY=1"), ::testing::HasSubstr("STATUS=running")) << daemon.Stderr();
+  EXPECT_THAT(notify.NextStartingWith("READY=1"), ::testing::HasSubstr("STATUS=running"))
+      << daemon.Stderr();
   // Fed every 200 ms: several within a second and a half.
   int fed = 0;
   const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
@@ -85,7 +87,8 @@ void ExpectTheNotifyLifecycle(NotifySocket& notify, Process& daemon) {
   EXPECT_GE(fed, 3) << daemon.Stderr();
   daemon.Signal(SIGHUP);
   EXPECT_EQ(notify.NextStartingWith("RELOADING=1"), "RELOADING=1") << daemon.Stderr();
-  EXPECT_THAT(notify.NextStartingWith("READY=1"), ::testing::HasSubstr("STATUS=running")) << daemon.Stderr();
+  EXPECT_THAT(notify.NextStartingWith("READY=1"), ::testing::HasSubstr("STATUS=running"))
+      << daemon.Stderr();
   EXPECT_EQ(notify.NextStartingWith("WATCHDOG=1"), "WATCHDOG=1") << "still fed after the reload";
   daemon.Signal(SIGTERM);
   EXPECT_EQ(notify.NextStartingWith("STOPPING=1"), "STOPPING=1") << daemon.Stderr();
@@ -99,7 +102,8 @@ TEST(ServiceManager, TheCollectorIsReadyFedReloadedAndStoppedAsATypeNotifyUnit) 
     AsSystemdWould systemd(notify, std::chrono::milliseconds(400));
     harness.StartCollector();
   }
-  EXPECT_THAT(harness.collector().Stderr(), ::testing::HasSubstr("systemd watchdog: feeding every 200 ms"));
+  EXPECT_THAT(harness.collector().Stderr(),
+              ::testing::HasSubstr("systemd watchdog: feeding every 200 ms"));
   ExpectTheNotifyLifecycle(notify, harness.collector());
 }
 

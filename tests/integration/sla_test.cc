@@ -59,11 +59,13 @@ class SlaTest : public ::testing::Test {
   }
 
   std::string Incident(const std::string& at) {
-    return Call("POST", "/api/v1/incidents",
-                {{"customer", "acme"}, {"severity", "critical"}, {"summary", "db down"}, {"at", at}})
-        ["id"];
+    return Call(
+        "POST", "/api/v1/incidents",
+        {{"customer", "acme"}, {"severity", "critical"}, {"summary", "db down"}, {"at", at}})["id"];
   }
-  std::string Report(const Json& fields) { return Call("POST", "/api/v1/fault-reports", fields)["id"]; }
+  std::string Report(const Json& fields) {
+    return Call("POST", "/api/v1/fault-reports", fields)["id"];
+  }
   void Move(const std::string& id, const std::string& to, const std::string& at,
             Json extra = Json::object()) {
     extra["to"] = to;
@@ -123,22 +125,30 @@ TEST_F(SlaTest, AnImportedMonthReportsTheFiguresWorkedOutByHand) {
   // F1, a high fault reported Thursday 2 April 17:30 local, before the Easter weekend. Answered
   // Tuesday 7 April 09:10 local; waiting on the customer from 10:00 that day to 11:00 on the
   // 8th; resolved the 8th at 15:00 local; closed and rated 4.
-  const std::string f1 = Report({{"customer", "acme"}, {"title", "replica lag"}, {"kind", "fault"},
-                                 {"severity", "high"}, {"category", "database"},
+  const std::string f1 = Report({{"customer", "acme"},
+                                 {"title", "replica lag"},
+                                 {"kind", "fault"},
+                                 {"severity", "high"},
+                                 {"category", "database"},
                                  {"at", "2026-04-02T15:30:00Z"}});
   Move(f1, "in_progress", "2026-04-07T07:10:00Z");
   Move(f1, "pending_customer", "2026-04-07T08:00:00Z");
   Move(f1, "in_progress", "2026-04-08T09:00:00Z");
   Move(f1, "resolved", "2026-04-08T13:00:00Z");
   Move(f1, "closed", "2026-04-08T14:00:00Z",
-       {{"root_cause", "saturated disk"}, {"resolution", "moved WAL"}, {"prevention", "alert on IO"}});
+       {{"root_cause", "saturated disk"},
+        {"resolution", "moved WAL"},
+        {"prevention", "alert on IO"}});
   Call("POST", "/api/v1/fault-reports/" + f1 + "/satisfaction",
        {{"score", 4}, {"at", "2026-04-09T08:00:00Z"}});
 
   // F2, a high fault reported Friday 10 April 09:00 local, answered 09:30, resolved 12:00,
   // reopened Monday 13 April 09:00 and resolved again at 16:00 local; rated 2.
-  const std::string f2 = Report({{"customer", "acme"}, {"title", "deadlocks"}, {"kind", "fault"},
-                                 {"severity", "high"}, {"category", "database"},
+  const std::string f2 = Report({{"customer", "acme"},
+                                 {"title", "deadlocks"},
+                                 {"kind", "fault"},
+                                 {"severity", "high"},
+                                 {"category", "database"},
                                  {"at", "2026-04-10T07:00:00Z"}});
   Move(f2, "in_progress", "2026-04-10T07:30:00Z");
   Move(f2, "resolved", "2026-04-10T10:00:00Z");
@@ -148,14 +158,20 @@ TEST_F(SlaTest, AnImportedMonthReportsTheFiguresWorkedOutByHand) {
        {{"score", 2}, {"at", "2026-04-14T08:00:00Z"}});
 
   // K1, a low complaint without a target, resolved directly after 2h.
-  const std::string k1 = Report({{"customer", "acme"}, {"title", "invoice"}, {"kind", "complaint"},
-                                 {"severity", "low"}, {"category", "billing"},
+  const std::string k1 = Report({{"customer", "acme"},
+                                 {"title", "invoice"},
+                                 {"kind", "complaint"},
+                                 {"severity", "low"},
+                                 {"category", "billing"},
                                  {"at", "2026-04-15T10:00:00Z"}});
   Move(k1, "resolved", "2026-04-15T12:00:00Z");
 
   // C1, a consultation asked Wednesday 29 April 15:00 local, never answered by the month's end.
-  const std::string c1 = Report({{"customer", "acme"}, {"title", "sizing"}, {"kind", "consultation"},
-                                 {"category", "backup"}, {"at", "2026-04-29T13:00:00Z"}});
+  const std::string c1 = Report({{"customer", "acme"},
+                                 {"title", "sizing"},
+                                 {"kind", "consultation"},
+                                 {"category", "backup"},
+                                 {"at", "2026-04-29T13:00:00Z"}});
 
   const std::string period = "customer=acme&from=2026-03-31T22:00:00Z&to=2026-04-30T22:00:00Z";
   const Json report = Call("GET", "/api/v1/sla/report?" + period);
@@ -170,20 +186,19 @@ TEST_F(SlaTest, AnImportedMonthReportsTheFiguresWorkedOutByHand) {
   // Its resolution: 30m + Tuesday 09:00-10:00 (1h) + Wednesday 11:00-15:00 (4h) = 5h30m; paused
   // Tuesday 10:00 to Wednesday 11:00 (25h of wall time). Due after 8h: the 7h left run from
   // Wednesday 11:00 local to 17:30 local.
-  ExpectItem(items[1], {f1, "2026-04-07T07:30:00Z", "2026-04-08T15:30:00Z", 25 * kHour,
-                        40 * kMinute, 5 * kHour + 30 * kMinute,
-                        4 * kDay + 15 * kHour + 40 * kMinute, 5 * kDay + 21 * kHour + 30 * kMinute,
-                        true, true});
+  ExpectItem(items[1],
+             {f1, "2026-04-07T07:30:00Z", "2026-04-08T15:30:00Z", 25 * kHour, 40 * kMinute,
+              5 * kHour + 30 * kMinute, 4 * kDay + 15 * kHour + 40 * kMinute,
+              5 * kDay + 21 * kHour + 30 * kMinute, true, true});
   ExpectItem(items[2], {i2, "2026-04-04T22:15:00Z", "2026-04-05T02:00:00Z", 0, 20 * kMinute,
                         3 * kHour, 20 * kMinute, 3 * kHour, false, true});
   // F2: answered in 30m. Resolution: Friday 09:00-12:00 (3h), paused from the first resolution
   // to the reopening (Friday 12:00 to Monday 09:00 local, 69h), then Monday 09:00-16:00 (7h):
   // 10h against 8h. Due: the 5h left after Friday's 3h end Monday 14:00 local.
   ExpectItem(items[3], {f2, "2026-04-10T08:00:00Z", "2026-04-13T12:00:00Z", 69 * kHour,
-                        30 * kMinute, 10 * kHour, 30 * kMinute, 3 * kDay + 7 * kHour, true,
-                        false});
-  ExpectItem(items[4], {k1, nullptr, nullptr, 0, nullptr, nullptr, 2 * kHour, 2 * kHour, nullptr,
-                        nullptr});
+                        30 * kMinute, 10 * kHour, 30 * kMinute, 3 * kDay + 7 * kHour, true, false});
+  ExpectItem(items[4],
+             {k1, nullptr, nullptr, 0, nullptr, nullptr, 2 * kHour, 2 * kHour, nullptr, nullptr});
   // C1 at the month's end (Thursday 30 April 24:00 local): Wednesday 15:00-18:00 and Thursday
   // 09:00-18:00 = 12h used. Response due after 4h: Thursday 10:00 local, passed: breached.
   // Resolution due after 16h: Friday 1 May 13:00 local, after the period: undecided.
@@ -221,8 +236,7 @@ TEST_F(SlaTest, AnImportedMonthReportsTheFiguresWorkedOutByHand) {
   // Two values: p50 is the lower (rank 1), p90 the higher (rank 2).
   ExpectStatistic(faults["mtta_business_seconds"], (40 + 30) * kMinute / 2.0, 30 * kMinute,
                   40 * kMinute);
-  ExpectStatistic(faults["mttr_business_seconds"], (5.5 + 10) * kHour / 2, 5.5 * kHour,
-                  10 * kHour);
+  ExpectStatistic(faults["mttr_business_seconds"], (5.5 + 10) * kHour / 2, 5.5 * kHour, 10 * kHour);
   const double f1_tta_wall = 4 * kDay + 15 * kHour + 40 * kMinute;
   ExpectStatistic(faults["mtta_wall_seconds"], (f1_tta_wall + 30 * kMinute) / 2, 30 * kMinute,
                   f1_tta_wall);
@@ -257,8 +271,9 @@ TEST_F(SlaTest, AnImportedMonthReportsTheFiguresWorkedOutByHand) {
       {"week":"2026-W18","category":"backup","count":1}])"));
 
   // The CSV holds the same items, in the same order, with the same figures.
-  HttpResult csv = HttpCall(harness_.http_port(), "GET", "/api/v1/sla/report?" + period + "&format=csv",
-                            "", harness_.admin_token());
+  HttpResult csv =
+      HttpCall(harness_.http_port(), "GET", "/api/v1/sla/report?" + period + "&format=csv", "",
+               harness_.admin_token());
   ASSERT_EQ(csv.status, 200);
   std::vector<std::string> lines;
   for (std::size_t start = 0; start < csv.body.size();) {
@@ -278,17 +293,16 @@ TEST_F(SlaTest, AnImportedMonthReportsTheFiguresWorkedOutByHand) {
   EXPECT_THAT(lines[6], HasSubstr(",43200,43200,118800,118800,false,"));          // C1
 
   // vigilctl prints the same report for people and as CSV.
-  CommandResult table = harness_.Vigilctl(
-      {"sla", "report", "--customer", "acme", "--from", "2026-03-31T22:00:00Z", "--to",
-       "2026-04-30T22:00:00Z"},
-      harness_.admin_token());
+  CommandResult table = harness_.Vigilctl({"sla", "report", "--customer", "acme", "--from",
+                                           "2026-03-31T22:00:00Z", "--to", "2026-04-30T22:00:00Z"},
+                                          harness_.admin_token());
   ASSERT_EQ(table.exit_code, 0) << table.err;
   EXPECT_THAT(table.out, HasSubstr(f2));
   EXPECT_THAT(table.out, HasSubstr("Summary:"));
-  CommandResult as_csv = harness_.Vigilctl(
-      {"-o", "csv", "sla", "report", "--customer", "acme", "--from", "2026-03-31T22:00:00Z",
-       "--to", "2026-04-30T22:00:00Z"},
-      harness_.admin_token());
+  CommandResult as_csv =
+      harness_.Vigilctl({"-o", "csv", "sla", "report", "--customer", "acme", "--from",
+                         "2026-03-31T22:00:00Z", "--to", "2026-04-30T22:00:00Z"},
+                        harness_.admin_token());
   ASSERT_EQ(as_csv.exit_code, 0) << as_csv.err;
   EXPECT_EQ(as_csv.out, csv.body);
 }
@@ -296,26 +310,30 @@ TEST_F(SlaTest, AnImportedMonthReportsTheFiguresWorkedOutByHand) {
 TEST_F(SlaTest, VigilctlRecordsAReportFromOpeningToClosing) {
   harness_.StartCollector(kSlaConfig);
   const std::string& token = harness_.admin_token();
-  CommandResult created = harness_.Vigilctl(
-      {"-o", "json", "reports", "create", "--customer", "acme", "--title", "VPN drops",
-       "--severity", "high", "--channel", "phone", "--reporter", "Bo", "--contact", "bo@acme.example"},
-      token);
+  CommandResult created =
+      harness_.Vigilctl({"-o", "json", "reports", "create", "--customer", "acme", "--title",
+                         "VPN drops", "--severity", "high", "--channel", "phone", "--reporter",
+                         "Bo", "--contact", "bo@acme.example"},
+                        token);
   ASSERT_EQ(created.exit_code, 0) << created.err;
   const std::string id = Json::parse(created.out)["id"];
   EXPECT_EQ(Json::parse(created.out)["sla"]["response_met"], nullptr);
 
-  CommandResult assigned = harness_.Vigilctl({"reports", "assign", id, "--team", "network",
-                                              "--person", "ann", "--note", "on call"}, token);
+  CommandResult assigned = harness_.Vigilctl(
+      {"reports", "assign", id, "--team", "network", "--person", "ann", "--note", "on call"},
+      token);
   ASSERT_EQ(assigned.exit_code, 0) << assigned.err;
   EXPECT_THAT(assigned.out, HasSubstr("assigned"));
   ASSERT_EQ(harness_.Vigilctl({"reports", "transition", id, "in_progress"}, token).exit_code, 0);
-  ASSERT_EQ(harness_.Vigilctl({"reports", "note", id, "asked for the router logs"}, token).exit_code, 0);
+  ASSERT_EQ(
+      harness_.Vigilctl({"reports", "note", id, "asked for the router logs"}, token).exit_code, 0);
   CommandResult refused = harness_.Vigilctl({"reports", "transition", id, "closed"}, token);
   EXPECT_EQ(refused.exit_code, 1);
   EXPECT_THAT(refused.err, HasSubstr("409"));
-  ASSERT_EQ(harness_.Vigilctl({"reports", "transition", id, "resolved", "--root-cause", "MTU",
-                               "--resolution", "clamped MSS"},
-                              token)
+  ASSERT_EQ(harness_
+                .Vigilctl({"reports", "transition", id, "resolved", "--root-cause", "MTU",
+                           "--resolution", "clamped MSS"},
+                          token)
                 .exit_code,
             0);
   ASSERT_EQ(harness_.Vigilctl({"reports", "transition", id, "closed"}, token).exit_code, 0);
@@ -334,8 +352,7 @@ TEST_F(SlaTest, VigilctlRecordsAReportFromOpeningToClosing) {
 // whole of it, on the 24x7 calendar so that the test does not depend on today's hours.
 TEST_F(SlaTest, AtRiskAndBreachEscalateOnceAcrossAKill9) {
   WebhookReceiver receiver;
-  const std::string config =
-      std::string(R"(sla:
+  const std::string config = std::string(R"(sla:
   check_interval: 200ms
   policies:
     - customer: acme
@@ -345,20 +362,20 @@ TEST_F(SlaTest, AtRiskAndBreachEscalateOnceAcrossAKill9) {
 notifications:
   delivery: {timeout: 500ms, retry_initial: 100ms, retry_max: 400ms}
   receivers: [{name: desk, type: webhook, url: ")") +
-      receiver.url() + R"("}]
+                             receiver.url() + R"("}]
   route: {receiver: desk}
 limits: {api_requests_per_second: 10000, api_request_burst: 10000}
 )";
   harness_.StartCollector(config);
   const auto ago = [](int minutes) {
     const auto t = std::chrono::system_clock::now() - std::chrono::minutes(minutes);
-    return FormatRfc3339(std::chrono::duration_cast<std::chrono::milliseconds>(
-                             t.time_since_epoch()).count());
+    return FormatRfc3339(
+        std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count());
   };
-  const std::string at_risk = Report({{"customer", "acme"}, {"title", "slow"}, {"severity", "high"},
-                                      {"at", ago(50)}});
-  const std::string breached = Report({{"customer", "acme"}, {"title", "down"},
-                                       {"severity", "high"}, {"at", ago(90)}});
+  const std::string at_risk =
+      Report({{"customer", "acme"}, {"title", "slow"}, {"severity", "high"}, {"at", ago(50)}});
+  const std::string breached =
+      Report({{"customer", "acme"}, {"title", "down"}, {"severity", "high"}, {"at", ago(90)}});
 
   // Distinct notifications (by webhook-id) per item and event.
   const auto events = [&] {
@@ -377,8 +394,8 @@ limits: {api_requests_per_second: 10000, api_request_burst: 10000}
   ASSERT_EQ(harness_.StopCollector(SIGKILL), 128 + SIGKILL);
   harness_.StartCollector(config);
   // A third item breaching after the restart shows the watch has run again.
-  const std::string later = Report({{"customer", "acme"}, {"title", "later"}, {"severity", "high"},
-                                    {"at", ago(61)}});
+  const std::string later =
+      Report({{"customer", "acme"}, {"title", "later"}, {"severity", "high"}, {"at", ago(61)}});
   ASSERT_TRUE(WaitFor([&] { return events().count(later + " sla_breached") == 1; }, seconds(20)))
       << harness_.collector().Stderr();
 
@@ -396,14 +413,14 @@ limits: {api_requests_per_second: 10000, api_request_burst: 10000}
   }
   EXPECT_EQ(notes, 1) << history.dump(2);
   // And counted.
-  EXPECT_TRUE(harness_.WaitForValue("vigil_sla_breaches_total",
-                                    {{"customer", "acme"}, {"kind", "fault"}, {"severity", "high"},
-                                     {"target", "response"}},
-                                    [](double v) { return v == 2; }));
-  EXPECT_TRUE(harness_.WaitForValue("vigil_fault_reports_open",
-                                    {{"customer", "acme"}, {"kind", "fault"}, {"severity", "high"},
-                                     {"status", "new"}},
-                                    [](double v) { return v == 3; }));
+  EXPECT_TRUE(harness_.WaitForValue(
+      "vigil_sla_breaches_total",
+      {{"customer", "acme"}, {"kind", "fault"}, {"severity", "high"}, {"target", "response"}},
+      [](double v) { return v == 2; }));
+  EXPECT_TRUE(harness_.WaitForValue(
+      "vigil_fault_reports_open",
+      {{"customer", "acme"}, {"kind", "fault"}, {"severity", "high"}, {"status", "new"}},
+      [](double v) { return v == 3; }));
 }
 
 }  // namespace

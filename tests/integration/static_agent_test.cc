@@ -30,11 +30,13 @@ bool IsStatic(const std::string& binary) {
 class EmptyRoot {
  public:
   explicit EmptyRoot(const TempDir& dir) : path_(dir.File("root")) {
-    for (const char* folder : {"proc", "sys", "etc", "agent"}) std::filesystem::create_directories(path_ + "/" + folder);
+    for (const char* folder : {"proc", "sys", "etc", "agent"})
+      std::filesystem::create_directories(path_ + "/" + folder);
     std::filesystem::copy_file(VIGIL_AGENT_BINARY, path_ + "/vigil-agent");
     for (const char* folder : {"proc", "sys"}) {
       const std::string target = path_ + "/" + folder;
-      if (mount(("/" + std::string(folder)).c_str(), target.c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) {
+      if (mount(("/" + std::string(folder)).c_str(), target.c_str(), nullptr, MS_BIND | MS_REC,
+                nullptr) != 0) {
         problem_ = "cannot bind-mount /" + std::string(folder) + ": " + std::strerror(errno);
         return;
       }
@@ -49,8 +51,8 @@ class EmptyRoot {
   // Everything in the root that is a regular file, relative: what the agent could have used.
   std::vector<std::string> Files() const {
     std::vector<std::string> files;
-    for (auto it = std::filesystem::recursive_directory_iterator(path_); it != std::filesystem::recursive_directory_iterator();
-         ++it) {
+    for (auto it = std::filesystem::recursive_directory_iterator(path_);
+         it != std::filesystem::recursive_directory_iterator(); ++it) {
       const std::string relative = std::filesystem::relative(it->path(), path_).string();
       if (relative == "proc" || relative == "sys") {
         it.disable_recursion_pending();
@@ -72,13 +74,16 @@ class StaticAgentTest : public ::testing::Test {
  protected:
   void SetUp() override {
     // The build says what it made; a build that asked for a static agent and got another fails.
-    if (!VIGIL_AGENT_IS_STATIC) GTEST_SKIP() << "this build's agent is not static (VIGIL_STATIC_AGENT=OFF)";
+    if (!VIGIL_AGENT_IS_STATIC)
+      GTEST_SKIP() << "this build's agent is not static (VIGIL_STATIC_AGENT=OFF)";
   }
 };
 
 TEST_F(StaticAgentTest, HasNoProgramInterpreterAndSaysWhatItIsBuiltFor) {
-  EXPECT_TRUE(IsStatic(VIGIL_AGENT_BINARY)) << "readelf shows a program interpreter or a needed library";
-  EXPECT_THAT(RunCommand({VIGIL_AGENT_BINARY, "--version"}).out, ::testing::MatchesRegex("vigil-agent .* \\((x86_64|aarch64), static\\)\n"));
+  EXPECT_TRUE(IsStatic(VIGIL_AGENT_BINARY))
+      << "readelf shows a program interpreter or a needed library";
+  EXPECT_THAT(RunCommand({VIGIL_AGENT_BINARY, "--version"}).out,
+              ::testing::MatchesRegex("vigil-agent .* \\((x86_64|aarch64), static\\)\n"));
 }
 
 TEST_F(StaticAgentTest, CollectsOnceAndStreamsFromARootWithNothingButItself) {
@@ -95,14 +100,15 @@ TEST_F(StaticAgentTest, CollectsOnceAndStreamsFromARootWithNothingButItself) {
   std::filesystem::copy_file(harness.dir().File("agent.token"), root.path() + "/agent.token");
   harness.dir().Write("root/agent.yaml", config);
 
-  const CommandResult once =
-      RunCommand({"chroot", root.path(), "/vigil-agent", "--config", "/agent.yaml", "--once", "--format", "prometheus"});
+  const CommandResult once = RunCommand({"chroot", root.path(), "/vigil-agent", "--config",
+                                         "/agent.yaml", "--once", "--format", "prometheus"});
   ASSERT_EQ(once.exit_code, 0) << once.err;
   EXPECT_THAT(once.out, ::testing::HasSubstr("\nnode_load1 "));
   EXPECT_THAT(once.out, ::testing::HasSubstr("node_cpu_seconds_total{"));
 
-  auto agent = Process::Start({"chroot", root.path(), "/vigil-agent", "--config", "/agent.yaml"},
-                              harness.dir().File("chrooted.out"), harness.dir().File("chrooted.log"));
+  auto agent =
+      Process::Start({"chroot", root.path(), "/vigil-agent", "--config", "/agent.yaml"},
+                     harness.dir().File("chrooted.out"), harness.dir().File("chrooted.log"));
   EXPECT_TRUE(harness.WaitForValue("vigil_collector_agent_connected", {{"agent", "chrooted"}},
                                    [](double v) { return v == 1; }))
       << agent->Stderr();

@@ -48,8 +48,8 @@ TEST(Stream, AgentSeriesReachMetricsWithAgentAndCustomerLabels) {
   harness.StartCollector();
   const std::string token = harness.CreateToken("acme");
   harness.StartAgent("web-01", token, "agent: {id: web-01, labels: {role: web}}\n");
-  std::optional<double> load =
-      harness.WaitForValue("node_load1", {{"agent", "web-01"}, {"customer", "acme"}, {"role", "web"}});
+  std::optional<double> load = harness.WaitForValue(
+      "node_load1", {{"agent", "web-01"}, {"customer", "acme"}, {"role", "web"}});
   ASSERT_TRUE(load.has_value()) << harness.agent().Stderr() << harness.collector().Stderr();
   EXPECT_GE(*load, 0);
   ParsedExposition scrape = harness.Scrape();
@@ -58,10 +58,12 @@ TEST(Stream, AgentSeriesReachMetricsWithAgentAndCustomerLabels) {
   EXPECT_FALSE(scrape.Find("node_memory_MemAvailable_bytes", kWebAcme).empty());
   EXPECT_FALSE(scrape.Find("node_filesystem_size_bytes", {{"agent", "web-01"}, {"mountpoint", "/"}})
                    .empty());
-  EXPECT_FALSE(scrape.Find("node_network_receive_bytes_total", {{"agent", "web-01"}, {"device", "lo"}})
-                   .empty());
-  EXPECT_EQ(scrape.Value("vigil_agent_collector_success", {{"agent", "web-01"}, {"collector", "netdev"}}),
-            1);
+  EXPECT_FALSE(
+      scrape.Find("node_network_receive_bytes_total", {{"agent", "web-01"}, {"device", "lo"}})
+          .empty());
+  EXPECT_EQ(
+      scrape.Value("vigil_agent_collector_success", {{"agent", "web-01"}, {"collector", "netdev"}}),
+      1);
 }
 
 TEST(Stream, CollectorKilledAndRestartedLosesNothingAndAppliesNothingTwice) {
@@ -72,9 +74,8 @@ TEST(Stream, CollectorKilledAndRestartedLosesNothingAndAppliesNothingTwice) {
 
   ASSERT_EQ(harness.StopCollector(SIGKILL), 128 + SIGKILL);
   // While the collector is away the agent keeps producing into its spool.
-  ASSERT_TRUE(WaitFor([&] {
-    return harness.agent().Stderr().find("collector connection:") != std::string::npos;
-  }));
+  ASSERT_TRUE(WaitFor(
+      [&] { return harness.agent().Stderr().find("collector connection:") != std::string::npos; }));
   harness.StartCollector();
 
   // The agent reconnects by itself and delivers everything, including what it spooled.
@@ -82,8 +83,9 @@ TEST(Stream, CollectorKilledAndRestartedLosesNothingAndAppliesNothingTwice) {
   ASSERT_TRUE(WaitFor([&] {
     counts = CountsOf(harness.Scrape());
     return counts.Equal() && *counts.applied >= before_kill + 3;
-  })) << "produced " << counts.produced.value_or(-1) << " applied " << counts.applied.value_or(-1)
-      << "\n" << harness.agent().Stderr();
+  })) << "produced "
+      << counts.produced.value_or(-1) << " applied " << counts.applied.value_or(-1) << "\n"
+      << harness.agent().Stderr();
   // And the two stay equal, scrape after scrape, as new batches stream in.
   for (int i = 0; i < 5; ++i) {
     const double previous = *counts.applied;
@@ -122,9 +124,9 @@ TEST(Stream, AFailingProbeReachesTheCollectorAtOnceAsAnEvent) {
                      "health: {interval: 1h}\n"
                      "probes: [{name: ghost, type: process, process_name: vigil-no-such-process, "
                      "interval: 1s}]\n");
-  EXPECT_TRUE(harness.WaitForValue("vigil_collector_events_received_total", {},
-                                   [](double v) { return v >= 1; }))
-      << harness.agent().Stderr();
+  EXPECT_TRUE(harness.WaitForValue("vigil_collector_events_received_total", {}, [](double v) {
+    return v >= 1;
+  })) << harness.agent().Stderr();
   EXPECT_EQ(harness.Scrape().Value("vigil_probe_success",
                                    {{"agent", "web-01"}, {"probe", "ghost"}, {"type", "process"}}),
             0);

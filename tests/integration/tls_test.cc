@@ -40,15 +40,16 @@ TEST(Tls, AgentRefusesACollectorSignedByAnotherCa) {
 
 TEST(Tls, MutualTlsAcceptsAnAgentWithAClientCertificateAndRefusesOneWithout) {
   Harness harness;
-  harness.StartCollector("tls: {cert_file: pki/collector.pem, key_file: pki/collector.key, "
-                         "client_ca_file: pki/ca.pem}\n");
+  harness.StartCollector(
+      "tls: {cert_file: pki/collector.pem, key_file: pki/collector.key, "
+      "client_ca_file: pki/ca.pem}\n");
   harness.StartAgent("web-01", harness.CreateToken("acme"), "",
                      {{"cert_file", "pki/agent.pem"}, {"key_file", "pki/agent.key"}});
   EXPECT_TRUE(harness.WaitForValue("vigil_collector_batches_applied_total", kWebAcme))
       << harness.agent().Stderr();
 
-  const double refused_before = *harness.Scrape().Value(
-      "vigil_collector_connections_refused_total", {{"reason", "tls_handshake_failed"}});
+  const double refused_before = *harness.Scrape().Value("vigil_collector_connections_refused_total",
+                                                        {{"reason", "tls_handshake_failed"}});
   RawPeer without_certificate(harness.ingest_port(), harness.dir().File("pki/ca.pem"));
   without_certificate.Handshake();  // TLS 1.3 may finish on the client before the server refuses
   EXPECT_TRUE(without_certificate.ClosedByPeer());

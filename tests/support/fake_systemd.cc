@@ -70,7 +70,8 @@ std::map<PropertyKey, Value> Properties() {
       {{UnitPath("ssh.socket"), systemd + "Socket", "NAccepted"}, dbus_uint32_t{7}},
       {{UnitPath("ssh.socket"), systemd + "Socket", "NConnections"}, dbus_uint32_t{1}},
       {{UnitPath("ssh.socket"), systemd + "Socket", "NRefused"}, dbus_uint32_t{2}},
-      {{UnitPath("apt-daily.timer"), systemd + "Timer", "LastTriggerUSec"}, dbus_uint64_t{1795800000123456}},
+      {{UnitPath("apt-daily.timer"), systemd + "Timer", "LastTriggerUSec"},
+       dbus_uint64_t{1795800000123456}},
   };
 }
 
@@ -114,7 +115,8 @@ void AppendVariant(DBusMessageIter* out, const Value& value) {
 }
 
 DBusHandlerResult AnswerAsSystemd(DBusConnection* connection, DBusMessage* message, void*) {
-  if (dbus_message_get_type(message) != DBUS_MESSAGE_TYPE_METHOD_CALL) return DBUS_HANDLER_RESULT_NOT_YET_HANDLED;
+  if (dbus_message_get_type(message) != DBUS_MESSAGE_TYPE_METHOD_CALL)
+    return DBUS_HANDLER_RESULT_NOT_YET_HANDLED;
   static const std::map<PropertyKey, Value> kProperties = Properties();
   DBusMessage* reply = nullptr;
   if (dbus_message_is_method_call(message, "org.freedesktop.systemd1.Manager", "ListUnits")) {
@@ -125,10 +127,10 @@ DBusHandlerResult AnswerAsSystemd(DBusConnection* connection, DBusMessage* messa
   } else if (dbus_message_is_method_call(message, "org.freedesktop.DBus.Properties", "Get")) {
     const char* interface = nullptr;
     const char* property = nullptr;
-    dbus_message_get_args(message, nullptr, DBUS_TYPE_STRING, &interface, DBUS_TYPE_STRING, &property,
-                          DBUS_TYPE_INVALID);
-    const auto found = kProperties.find({dbus_message_get_path(message), interface ? interface : "",
-                                         property ? property : ""});
+    dbus_message_get_args(message, nullptr, DBUS_TYPE_STRING, &interface, DBUS_TYPE_STRING,
+                          &property, DBUS_TYPE_INVALID);
+    const auto found = kProperties.find(
+        {dbus_message_get_path(message), interface ? interface : "", property ? property : ""});
     if (found == kProperties.end()) {
       reply = dbus_message_new_error(message, DBUS_ERROR_UNKNOWN_PROPERTY, "no such property");
     } else {
@@ -159,8 +161,9 @@ struct FakeSystemd::State {
 FakeSystemd::FakeSystemd(const TempDir& dir) : state_(std::make_unique<State>()) {
   const std::string socket = dir.File("system_bus_socket");
   state_->address = "unix:path=" + socket;
-  state_->daemon = Process::Start({"dbus-daemon", "--session", "--nofork", "--nopidfile", "--address=" + state_->address},
-                                  dir.File("dbus.out"), dir.File("dbus.err"));
+  state_->daemon = Process::Start(
+      {"dbus-daemon", "--session", "--nofork", "--nopidfile", "--address=" + state_->address},
+      dir.File("dbus.out"), dir.File("dbus.err"));
   if (!WaitFor([&] { return std::filesystem::exists(socket) || !state_->daemon->Running(); }) ||
       !std::filesystem::exists(socket)) {
     state_->problem = "dbus-daemon did not start: " + state_->daemon->Stderr();
@@ -170,13 +173,16 @@ FakeSystemd::FakeSystemd(const TempDir& dir) : state_(std::make_unique<State>())
   dbus_error_init(&error);
   state_->connection = dbus_connection_open_private(state_->address.c_str(), &error);
   if (state_->connection == nullptr || !dbus_bus_register(state_->connection, &error) ||
-      dbus_bus_request_name(state_->connection, "org.freedesktop.systemd1", DBUS_NAME_FLAG_DO_NOT_QUEUE, &error) !=
-          DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER) {
-    state_->problem = dbus_error_is_set(&error) ? error.message : "cannot own org.freedesktop.systemd1";
+      dbus_bus_request_name(state_->connection, "org.freedesktop.systemd1",
+                            DBUS_NAME_FLAG_DO_NOT_QUEUE,
+                            &error) != DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER) {
+    state_->problem =
+        dbus_error_is_set(&error) ? error.message : "cannot own org.freedesktop.systemd1";
     dbus_error_free(&error);
     return;
   }
-  static const DBusObjectPathVTable kTable = {nullptr, &AnswerAsSystemd, nullptr, nullptr, nullptr, nullptr};
+  static const DBusObjectPathVTable kTable = {nullptr, &AnswerAsSystemd, nullptr,
+                                              nullptr, nullptr,          nullptr};
   dbus_connection_register_fallback(state_->connection, kManagerPath, &kTable, nullptr);
   state_->thread = std::thread([state = state_.get()] {
     while (!state->stop && dbus_connection_read_write_dispatch(state->connection, 50)) {

@@ -9,8 +9,9 @@ namespace vigil::testing {
 
 class ManualClock final : public Clock {
  public:
-  explicit ManualClock(std::chrono::system_clock::time_point start =
-                           std::chrono::system_clock::time_point(std::chrono::seconds(1'790'000'000)))
+  explicit ManualClock(
+      std::chrono::system_clock::time_point start =
+          std::chrono::system_clock::time_point(std::chrono::seconds(1'790'000'000)))
       : wall_(start) {}
 
   std::chrono::system_clock::time_point Now() const override { return wall_; }

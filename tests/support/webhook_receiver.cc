@@ -31,7 +31,8 @@ struct WebhookReceiver::State {
 
 namespace {
 
-void Serve(const std::shared_ptr<WebhookReceiver::State>& state, std::shared_ptr<tcp::socket> socket) {
+void Serve(const std::shared_ptr<WebhookReceiver::State>& state,
+           std::shared_ptr<tcp::socket> socket) {
   beast::flat_buffer buffer;
   for (;;) {
     http::request<http::string_body> message;

@@ -11,7 +11,8 @@ namespace {
 using Json = nlohmann::json;
 
 TEST(ParseMatcher, ReadsEveryOperatorWithBareOrQuotedValues) {
-  EXPECT_EQ(*ParseMatcher("customer=\"acme\""), (Json{{"name", "customer"}, {"op", "="}, {"value", "acme"}}));
+  EXPECT_EQ(*ParseMatcher("customer=\"acme\""),
+            (Json{{"name", "customer"}, {"op", "="}, {"value", "acme"}}));
   EXPECT_EQ((*ParseMatcher("severity=~\"critical|high\""))["op"], "=~");
   EXPECT_EQ((*ParseMatcher("agent!=web-01"))["value"], "web-01");
   EXPECT_EQ((*ParseMatcher("role!~db.*"))["op"], "!~");
@@ -53,8 +54,7 @@ TEST_F(OutputTest, TablesAlignColumnsAndShowLocalTimes) {
 TEST_F(OutputTest, CsvQuotesWhatNeedsItAndKeepsApiTimes) {
   const std::vector<Json> rows = {{{"comment", "a, \"b\""}, {"ends_at", "2026-03-01T09:30:00Z"}}};
   const std::vector<Column> columns = {Field("COMMENT", "comment"), Field("ENDS", "ends_at", true)};
-  EXPECT_EQ(RenderCsv(columns, rows),
-            "COMMENT,ENDS\r\n\"a, \"\"b\"\"\",2026-03-01T09:30:00Z\r\n");
+  EXPECT_EQ(RenderCsv(columns, rows), "COMMENT,ENDS\r\n\"a, \"\"b\"\"\",2026-03-01T09:30:00Z\r\n");
 }
 
 // Item 4 of the outside attack: every CSV Vigil writes shows formula-like text as text.
@@ -65,8 +65,9 @@ TEST_F(OutputTest, CsvShowsTextThatLooksLikeAFormulaAsText) {
                                    {"missing", nullptr}}};
   const std::vector<Column> columns = {Field("COMMENT", "comment"), Field("NAME", "name"),
                                        Field("VALUE", "value"), Field("MISSING", "missing")};
-  EXPECT_EQ(RenderCsv(columns, rows),
-            "COMMENT,NAME,VALUE,MISSING\r\n\"'=HYPERLINK(\"\"http://evil\"\")\",\"'@SUM(1)\",-2.5,-\r\n");
+  EXPECT_EQ(
+      RenderCsv(columns, rows),
+      "COMMENT,NAME,VALUE,MISSING\r\n\"'=HYPERLINK(\"\"http://evil\"\")\",\"'@SUM(1)\",-2.5,-\r\n");
 }
 
 TEST_F(OutputTest, RuleForIsShownAsADuration) {
