@@ -24,7 +24,7 @@
 #include "alerting/rule_file.h"
 #include "collector/incidents/alerting_service.h"
 #include "collector/live_state.h"
-#include "collector/store.h"
+#include "collector/store/store.h"
 
 namespace {
 
@@ -191,8 +191,8 @@ Figures Run(int agents, int rounds, std::vector<vigil::alerting::Rule> rules, bo
   Figures figures;
   for (int a = 0; a < agents; ++a) {
     const AgentKey key{"customer" + std::to_string(a % 50), "agent-" + std::to_string(a)};
-    (void)store->RecordHello(key.customer, key.agent_id, key.agent_id, "0.1.0", 0,
-                             {{"role", "web"}});
+    (void)store->agents().RecordHello(key.customer, key.agent_id, key.agent_id, "0.1.0", 0,
+                                      {{"role", "web"}});
     vigil::collector::AgentIdentity identity{key.agent_id, "0.1.0", {{"role", "web"}}, 0};
     live.AgentConnected(key, identity, 0);
     alerting.AgentConnected(key, identity);
@@ -203,7 +203,7 @@ Figures Run(int agents, int rounds, std::vector<vigil::alerting::Rule> rules, bo
       const AgentKey key{"customer" + std::to_string(a % 50), "agent-" + std::to_string(a)};
       const vigil::wire::Batch batch = MakeBatch(a, round, static_cast<std::uint64_t>(round + 1));
       const double t0 = ThreadCpuMicros();
-      (void)store->RecordBatch(key.customer, key.agent_id, batch.sequence(), 0);
+      (void)store->agents().RecordBatch(key.customer, key.agent_id, batch.sequence(), 0);
       (void)live.ApplyBatch(key, batch, 0);
       const double t1 = ThreadCpuMicros();
       if (evaluate) alerting.BatchApplied(key, batch);

@@ -26,7 +26,7 @@
 #include "collector/sla/sla_engine.h"
 #include "collector/sla/sla_metrics.h"
 #include "collector/sla/sla_watch.h"
-#include "collector/store.h"
+#include "collector/store/store.h"
 #include "common/clock.h"
 #include "common/exposition.h"
 #include "common/log.h"
@@ -124,7 +124,7 @@ class CollectorApp::Impl {
               return families;
             },
             RealClock(), [this] { return agent_down_after_.load(); }),
-        auth_(*store_),
+        auth_(store_->tokens()),
         router_(auth_, registry_, RealClock()),
         alert_strand_(asio::make_strand(io)),
         alert_timer_(alert_strand_) {
@@ -141,9 +141,9 @@ class CollectorApp::Impl {
     AddNotificationRoutes(router_, alerting_);
     AddSilenceRoutes(router_, alerting_, RealClock());
     AddRuleRoutes(router_, alerting_);
-    AddFaultReportRoutes(router_, reports_, sla_, *store_);
+    AddFaultReportRoutes(router_, reports_, sla_, store_->fault_reports());
     AddSlaRoutes(router_, sla_, RealClock());
-    AddTokenRoutes(router_, *store_, RealClock());
+    AddTokenRoutes(router_, store_->tokens(), RealClock());
     AddPrometheusRoutes(router_, live_,
                         {[this] { return sd_anonymous_.load(); },
                          [this] { return http_tls_on_.load(); }, config_->listen.http});
@@ -152,7 +152,7 @@ class CollectorApp::Impl {
   Status Bind(asio::io_context& io) {
     // Agents known from earlier runs are targets too (down until they connect), so that a host
     // that never came back after a restart of the collector still shows up == 0.
-    auto known = store_->ListAgents();
+    auto known = store_->agents().ListAgents();
     if (!known) return known.error();
     for (const AgentRecord& agent : *known) {
       live_.AgentKnown({agent.customer, agent.agent_id},

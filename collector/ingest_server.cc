@@ -20,7 +20,7 @@
 #include "collector/ingest_observer.h"
 #include "collector/listener.h"
 #include "collector/live_state.h"
-#include "collector/store.h"
+#include "collector/store/store.h"
 #include "collector/token.h"
 #include "common/frame_io.h"
 #include "common/host_port.h"
@@ -152,7 +152,8 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
         co_return co_await RefuseWithGoodbye(refused->reason, refused->message);
       }
       const wire::Hello& hello = first->hello();
-      Result<std::optional<TokenRecord>> token = server_.store_.FindToken(HashToken(hello.token()));
+      Result<std::optional<TokenRecord>> token =
+          server_.store_.tokens().FindToken(HashToken(hello.token()));
       if (!token) {
         LogError("ingest: token lookup failed: " + token.error().message);
         co_return co_await EndWithGoodbye("unavailable", "collector store unavailable");
@@ -184,9 +185,9 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
       StringPairs labels;
       for (const wire::Label& label : hello.labels())
         labels.emplace_back(label.name(), label.value());
-      Result<AgentRecord> agent =
-          store.RecordHello(key.customer, key.agent_id, hello.hostname(), hello.agent_version(),
-                            ToUnixMillis(server_.clock_.Now()), labels);
+      Result<AgentRecord> agent = store.agents().RecordHello(
+          key.customer, key.agent_id, hello.hostname(), hello.agent_version(),
+          ToUnixMillis(server_.clock_.Now()), labels);
       if (!agent) {
         LogError("ingest: cannot record agent " + key.agent_id + ": " + agent.error().message);
         co_return co_await EndWithGoodbye("unavailable", "collector store unavailable");
@@ -254,7 +255,7 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
       }
       const std::int64_t now_ms = ToUnixMillis(server_.clock_.Now());
       Result<BatchOutcome> outcome =
-          server_.store_.RecordBatch(key.customer, key.agent_id, batch.sequence(), now_ms);
+          server_.store_.agents().RecordBatch(key.customer, key.agent_id, batch.sequence(), now_ms);
       if (!outcome) {
         LogError("ingest: cannot record batch of agent " + key.agent_id + ": " +
                  outcome.error().message);
@@ -402,7 +403,7 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
   }
 
   void CutRevoked() {
-    Result<std::vector<TokenRecord>> tokens = store_.ListTokens();
+    Result<std::vector<TokenRecord>> tokens = store_.tokens().ListTokens();
     if (!tokens) {
       LogError("ingest: cannot check for revoked tokens: " + tokens.error().message);
       return;

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <ostream>
 
-#include "collector/store.h"
+#include "collector/store/store.h"
 #include "collector/store_lock.h"
 #include "common/command_line.h"
 #include "common/sqlite.h"

@@ -6,7 +6,7 @@
 #include <array>
 #include <stdexcept>
 
-#include "collector/store.h"
+#include "collector/store/token_store.h"
 #include "common/identity.h"
 
 namespace vigil::collector {
@@ -73,8 +73,8 @@ bool IsValidRole(std::string_view role) {
   return role == "viewer" || role == "operator" || role == "admin";
 }
 
-Result<CreatedToken> CreateToken(Store& store, const TokenRequest& request, std::int64_t now_ms,
-                                 TokenRecord& record) {
+Result<CreatedToken> CreateToken(TokenStore& store, const TokenRequest& request,
+                                 std::int64_t now_ms, TokenRecord& record) {
   record = TokenRecord{};
   record.kind = request.kind;
   if (request.kind == "enrollment") {

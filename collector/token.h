@@ -11,7 +11,7 @@
 
 namespace vigil::collector {
 
-class Store;
+class TokenStore;
 struct TokenRecord;
 
 // "vgl_" followed by 43 base64url characters.
@@ -37,8 +37,8 @@ struct CreatedToken {
 
 // Checks the request (error "bad_request" naming the field), then stores the new token's hash.
 // `record` receives what was stored.
-Result<CreatedToken> CreateToken(Store& store, const TokenRequest& request, std::int64_t now_ms,
-                                 TokenRecord& record);
+Result<CreatedToken> CreateToken(TokenStore& store, const TokenRequest& request,
+                                 std::int64_t now_ms, TokenRecord& record);
 
 // 1 to 64 characters of letters, digits, '.', '_' or '-'.
 bool IsValidCustomerName(const std::string& name);

@@ -3,7 +3,7 @@
 #include <iomanip>
 #include <ostream>
 
-#include "collector/store.h"
+#include "collector/store/store.h"
 #include "collector/token.h"
 #include "common/command_line.h"
 #include "common/time_format.h"
@@ -20,9 +20,10 @@ int RunTokenCommand(const config::CollectorConfig& config, const TokenCommand& c
   if (command.action == "create") {
     const bool api = !command.role.empty() || command.customer.empty();
     TokenRecord record;
-    auto created = CreateToken(
-        **store, {api ? "api" : "enrollment", command.customer, command.role, command.name},
-        ToUnixMillis(clock.Now()), record);
+    auto created =
+        CreateToken((*store)->tokens(),
+                    {api ? "api" : "enrollment", command.customer, command.role, command.name},
+                    ToUnixMillis(clock.Now()), record);
     if (!created) {
       err << "vigil-collector: token create: " << created.error().message
           << " (use --customer NAME, or --role viewer|operator|admin --name NAME)\n";
@@ -36,7 +37,7 @@ int RunTokenCommand(const config::CollectorConfig& config, const TokenCommand& c
     return kExitOk;
   }
   if (command.action == "list") {
-    auto tokens = (*store)->ListTokens();
+    auto tokens = (*store)->tokens().ListTokens();
     if (!tokens) {
       err << "vigil-collector: " << tokens.error().message << "\n";
       return kExitFailure;
@@ -53,7 +54,8 @@ int RunTokenCommand(const config::CollectorConfig& config, const TokenCommand& c
     }
     return kExitOk;
   }
-  if (Status revoked = (*store)->RevokeToken(command.id, ToUnixMillis(clock.Now())); !revoked) {
+  if (Status revoked = (*store)->tokens().RevokeToken(command.id, ToUnixMillis(clock.Now()));
+      !revoked) {
     err << "vigil-collector: " << revoked.error().message << "\n";
     return revoked.error().code == "not_found" ? kExitUsage : kExitFailure;
   }

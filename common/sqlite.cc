@@ -20,7 +20,8 @@ Error Failure(std::string message) {
 
 std::uint64_t FailedOperations() { return failed_operations.load(std::memory_order_relaxed); }
 
-Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) {
+Statement::Statement(Statement&& other) noexcept
+    : db_(other.db_), stmt_(other.stmt_), unknown_parameter_(std::move(other.unknown_parameter_)) {
   other.stmt_ = nullptr;
 }
 
@@ -29,12 +30,41 @@ Statement& Statement::operator=(Statement&& other) noexcept {
     sqlite3_finalize(stmt_);
     db_ = other.db_;
     stmt_ = other.stmt_;
+    unknown_parameter_ = std::move(other.unknown_parameter_);
     other.stmt_ = nullptr;
   }
   return *this;
 }
 
 Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+int Statement::IndexOf(const char* name) {
+  const int index = sqlite3_bind_parameter_index(stmt_, name);
+  if (index == 0 && unknown_parameter_.empty()) unknown_parameter_ = name;
+  return index;
+}
+
+Statement& Statement::Bind(const char* name, std::int64_t value) {
+  return Bind(IndexOf(name), value);
+}
+
+Statement& Statement::Bind(const char* name, std::string_view text) {
+  return Bind(IndexOf(name), text);
+}
+
+Statement& Statement::BindDouble(const char* name, double value) {
+  return BindDouble(IndexOf(name), value);
+}
+
+Statement& Statement::BindNull(const char* name) { return BindNull(IndexOf(name)); }
+
+Statement& Statement::BindOptional(const char* name, const std::optional<std::int64_t>& value) {
+  return value ? Bind(name, *value) : BindNull(name);
+}
+
+Statement& Statement::BindOptional(const char* name, const std::optional<std::string>& value) {
+  return value ? Bind(name, std::string_view(*value)) : BindNull(name);
+}
 
 Statement& Statement::Bind(int index, std::int64_t value) {
   sqlite3_bind_int64(stmt_, index, value);
@@ -62,6 +92,9 @@ Statement& Statement::BindNull(int index) {
 }
 
 Result<bool> Statement::Step() {
+  if (!unknown_parameter_.empty()) {
+    return Failure("sqlite: the statement has no parameter " + unknown_parameter_);
+  }
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
@@ -84,6 +117,7 @@ Status Statement::Run() {
 void Statement::Reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
+  unknown_parameter_.clear();
 }
 
 std::int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,7 +26,18 @@ class Statement {
   Statement& operator=(const Statement&) = delete;
   ~Statement();
 
-  // Parameters are 1-based, as in SQL "?1". Text and blobs are copied.
+  // Parameters by name, as in SQL ":name" (one name may stand in several places). A name the
+  // statement does not have is a programmer's error: the next Step() fails and names it. Text is
+  // copied.
+  Statement& Bind(const char* name, std::int64_t value);
+  Statement& Bind(const char* name, std::string_view text);
+  Statement& BindDouble(const char* name, double value);
+  Statement& BindNull(const char* name);
+  // NULL when empty.
+  Statement& BindOptional(const char* name, const std::optional<std::int64_t>& value);
+  Statement& BindOptional(const char* name, const std::optional<std::string>& value);
+
+  // Parameters by position, 1-based, as in SQL "?1". Text and blobs are copied.
   Statement& Bind(int index, std::int64_t value);
   Statement& Bind(int index, std::string_view text);
   Statement& BindBlob(int index, std::string_view bytes);
@@ -36,7 +48,7 @@ class Statement {
   Result<bool> Step();
   // Steps to completion, for statements that return no rows.
   Status Run();
-  // Clears bindings and rewinds, so the statement can be used again.
+  // Clears bindings (and a bad parameter name) and rewinds, so the statement can be used again.
   void Reset();
 
   std::int64_t Int(int column) const;
@@ -48,8 +60,11 @@ class Statement {
  private:
   friend class Database;
   Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  // The index of `name`, or 0 (remembered in unknown_parameter_) when the statement has none.
+  int IndexOf(const char* name);
   sqlite3* db_;
   sqlite3_stmt* stmt_;
+  std::string unknown_parameter_;
 };
 
 struct OpenOptions {

@@ -4,7 +4,7 @@
 #include "collector/api/routes.h"
 #include "collector/api/views.h"
 #include "collector/live_state.h"
-#include "collector/store.h"
+#include "collector/store/store.h"
 #include "common/time_format.h"
 
 namespace vigil::collector {
@@ -44,7 +44,7 @@ void AddAgentRoutes(ApiRouter& router, Store& store, LiveState& live) {
         connected->second != "false") {
       return ErrorResponse(MakeError("bad_request", "connected: expected true or false"));
     }
-    auto agents = store.ListAgents();
+    auto agents = store.agents().ListAgents();
     if (!agents) return ErrorResponse(agents.error());
     const std::map<AgentKey, LiveAgent> now = live.Agents();
     std::vector<Json> items;
@@ -62,7 +62,7 @@ void AddAgentRoutes(ApiRouter& router, Store& store, LiveState& live) {
 
   router.Add("GET", "/api/v1/agents/{customer}/{agent}", Role::kViewer,
              [&store, &live](const ApiRequest& request) {
-               auto agents = store.ListAgents();
+               auto agents = store.agents().ListAgents();
                if (!agents) return ErrorResponse(agents.error());
                const AgentKey key{request.path.at("customer"), request.path.at("agent")};
                for (const AgentRecord& agent : *agents) {
@@ -86,7 +86,7 @@ void AddAgentRoutes(ApiRouter& router, Store& store, LiveState& live) {
         if (!page) return ErrorResponse(page.error());
         const std::string customer = request.path.at("customer");
         const std::string agent = request.path.at("agent");
-        auto agents = store.ListAgents();
+        auto agents = store.agents().ListAgents();
         if (!agents) return ErrorResponse(agents.error());
         const bool known_agent = std::any_of(
             agents->begin(), agents->end(),
@@ -95,7 +95,7 @@ void AddAgentRoutes(ApiRouter& router, Store& store, LiveState& live) {
           return ErrorResponse(
               MakeError("not_found", "no agent " + agent + " of customer " + customer));
         }
-        auto findings = store.SecurityFindingsOf(customer, agent);
+        auto findings = store.findings().SecurityFindingsOf(customer, agent);
         if (!findings) return ErrorResponse(findings.error());
         const auto check = request.query.find("check");
         const auto severity = request.query.find("severity");

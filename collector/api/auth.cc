@@ -5,7 +5,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "collector/store.h"
+#include "collector/store/token_store.h"
 #include "collector/token.h"
 
 namespace vigil::collector {
@@ -22,7 +22,7 @@ std::string_view RoleName(Role role) {
   return "viewer";
 }
 
-Authenticator::Authenticator(Store& store) : store_(store) {}
+Authenticator::Authenticator(TokenStore& store) : store_(store) {}
 
 void Authenticator::SetAdminTokenHash(std::optional<std::string> hash) {
   std::lock_guard lock(mutex_);

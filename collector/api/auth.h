@@ -13,7 +13,7 @@
 
 namespace vigil::collector {
 
-class Store;
+class TokenStore;
 
 enum class Role { kViewer = 0, kOperator = 1, kAdmin = 2 };
 std::string_view RoleName(Role role);
@@ -26,7 +26,7 @@ struct Principal {
 
 class Authenticator {
  public:
-  explicit Authenticator(Store& store);
+  explicit Authenticator(TokenStore& store);
 
   // Errors "unauthenticated" saying why: no Authorization header, not a Bearer token, or a token
   // that is unknown, revoked or not an API token. Never echoes the token.
@@ -36,7 +36,7 @@ class Authenticator {
   void SetAdminTokenHash(std::optional<std::string> hash);
 
  private:
-  Store& store_;
+  TokenStore& store_;
   mutable std::mutex mutex_;
   std::optional<std::string> admin_hash_;  // guarded by mutex_
 };

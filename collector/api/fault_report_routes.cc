@@ -76,7 +76,7 @@ Result<FaultReportFilter> ReadFilter(const std::map<std::string, std::string>& q
 
 class ReportRoutes {
  public:
-  ReportRoutes(FaultReportBook& book, const SlaEngine& sla, Store& store)
+  ReportRoutes(FaultReportBook& book, const SlaEngine& sla, FaultReportStore& store)
       : book_(book), sla_(sla), store_(store) {}
 
   HttpResponse Show(const Result<FaultReportRecord>& report, int status = 200) const {
@@ -176,13 +176,13 @@ class ReportRoutes {
  private:
   FaultReportBook& book_;
   const SlaEngine& sla_;
-  Store& store_;
+  FaultReportStore& store_;
 };
 
 }  // namespace
 
 void AddFaultReportRoutes(ApiRouter& router, FaultReportBook& book, const SlaEngine& sla,
-                          Store& store) {
+                          FaultReportStore& store) {
   auto routes = std::make_shared<ReportRoutes>(book, sla, store);
   router.Add("GET", "/api/v1/fault-reports", Role::kViewer,
              [routes](const ApiRequest& request) { return routes->List(request); });

@@ -64,7 +64,7 @@ void AddIncidentRoutes(ApiRouter& router, AlertingService& alerting) {
     if (!filter) return ErrorResponse(filter.error());
     auto page = ReadPageRequest(request.query);
     if (!page) return ErrorResponse(page.error());
-    auto listed = alerting.store().ListIncidents(*filter, page->cursor, page->limit);
+    auto listed = alerting.store().incidents().ListIncidents(*filter, page->cursor, page->limit);
     if (!listed) return ErrorResponse(listed.error());
     Json out = {{"items", Json::array()}, {"next_cursor", nullptr}};
     for (const IncidentRecord& incident : listed->items) {
@@ -81,7 +81,7 @@ void AddIncidentRoutes(ApiRouter& router, AlertingService& alerting) {
                }
                auto incident = alerting.incidents().Get(request.path.at("id"));
                if (!incident) return ErrorResponse(incident.error());
-               auto reports = alerting.store().ReportsOfIncident(incident->id);
+               auto reports = alerting.store().fault_reports().ReportsOfIncident(incident->id);
                if (!reports) return ErrorResponse(reports.error());
                Json out = IncidentJson(*incident, /*with_timeline=*/true);
                out["fault_reports"] = *reports;

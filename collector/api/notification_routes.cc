@@ -42,8 +42,8 @@ void AddNotificationRoutes(ApiRouter& router, AlertingService& alerting) {
     if (!state.empty() && state != "pending" && state != "delivered" && state != "dead") {
       return ErrorResponse(MakeError("bad_request", "state: expected pending, delivered or dead"));
     }
-    auto listed = alerting.store().ListNotifications(state, text("incident"), text("receiver"),
-                                                     page->cursor, page->limit);
+    auto listed = alerting.store().outbox().ListNotifications(
+        state, text("incident"), text("receiver"), page->cursor, page->limit);
     if (!listed) return ErrorResponse(listed.error());
     Json out = {{"items", Json::array()}, {"next_cursor", nullptr}};
     for (const alerting::OutboxEntry& entry : listed->items) {
@@ -55,7 +55,7 @@ void AddNotificationRoutes(ApiRouter& router, AlertingService& alerting) {
 
   router.Add("GET", "/api/v1/notifications/{id}", Role::kViewer,
              [&alerting](const ApiRequest& request) {
-               auto found = alerting.store().GetNotification(request.path.at("id"));
+               auto found = alerting.store().outbox().GetNotification(request.path.at("id"));
                if (!found) return ErrorResponse(found.error());
                if (!found->has_value()) {
                  return ErrorResponse(

@@ -14,6 +14,8 @@ class FaultReportBook;
 class LiveState;
 class SlaEngine;
 class Store;
+class TokenStore;
+class FaultReportStore;
 
 void AddAgentRoutes(ApiRouter& router, Store& store, LiveState& live);
 void AddIncidentRoutes(ApiRouter& router, AlertingService& alerting);
@@ -21,9 +23,9 @@ void AddNotificationRoutes(ApiRouter& router, AlertingService& alerting);
 void AddSilenceRoutes(ApiRouter& router, AlertingService& alerting, const Clock& clock);
 void AddRuleRoutes(ApiRouter& router, AlertingService& alerting);
 void AddFaultReportRoutes(ApiRouter& router, FaultReportBook& book, const SlaEngine& sla,
-                          Store& store);
+                          FaultReportStore& store);
 void AddSlaRoutes(ApiRouter& router, const SlaEngine& sla, const Clock& clock);
-void AddTokenRoutes(ApiRouter& router, Store& store, const Clock& clock);
+void AddTokenRoutes(ApiRouter& router, TokenStore& store, const Clock& clock);
 
 // Prometheus's HTTP service discovery (GET /api/v1/prometheus/targets).
 struct DiscoverySettings {

@@ -1,12 +1,12 @@
 #include "collector/api/request.h"
 #include "collector/api/routes.h"
 #include "collector/api/views.h"
-#include "collector/store.h"
+#include "collector/store/store.h"
 #include "collector/token.h"
 
 namespace vigil::collector {
 
-void AddTokenRoutes(ApiRouter& router, Store& store, const Clock& clock) {
+void AddTokenRoutes(ApiRouter& router, TokenStore& store, const Clock& clock) {
   router.Add("GET", "/api/v1/tokens", Role::kAdmin, [&store](const ApiRequest& request) {
     if (Status known = CheckQueryParameters(request.query, {"kind"}); !known) {
       return ErrorResponse(known.error());

@@ -6,7 +6,7 @@
 
 #include "collector/api/request.h"
 #include "collector/incidents/silence_book.h"
-#include "collector/store.h"
+#include "collector/store/store.h"
 
 namespace vigil::collector {
 

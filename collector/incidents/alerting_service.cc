@@ -52,17 +52,17 @@ class AlertingService::Sink final : public alerting::AlertSink {
       case Kind::kPending:
       case Kind::kClearing:
       case Kind::kResumed:
-        done = store_.SaveRuleState(t.state);
+        done = store_.rule_states().SaveRuleState(t.state);
         break;
       case Kind::kFiring:
-        done = store_.SaveRuleState(t.state);
+        done = store_.rule_states().SaveRuleState(t.state);
         if (done) done = incidents_.OpenFromRule(t);
         break;
       case Kind::kPendingCancelled:
-        done = store_.DeleteRuleState(t.state.fingerprint);
+        done = store_.rule_states().DeleteRuleState(t.state.fingerprint);
         break;
       case Kind::kResolved:
-        done = store_.DeleteRuleState(t.state.fingerprint);
+        done = store_.rule_states().DeleteRuleState(t.state.fingerprint);
         if (done) done = incidents_.ResolveFromRule(t);
         break;
     }
@@ -82,8 +82,8 @@ AlertingService::AlertingService(Store& store, prometheus::Registry& registry, c
                                  std::vector<alerting::Rule> rules, alerting::NotifyConfig notify)
     : store_(store),
       clock_(clock),
-      silences_(store),
-      incidents_(store, silences_, registry, clock),
+      silences_(store.silences()),
+      incidents_(store.incidents(), silences_, registry, clock),
       notifier_(std::make_unique<Notifier>(store, registry, clock, std::move(notify))),
       sink_(std::make_unique<Sink>(store, incidents_)),
       evaluation_seconds_(
@@ -122,9 +122,9 @@ std::optional<alerting::Severity> AlertingService::ProbeSeverityOf(
 
 Status AlertingService::Start() {
   if (Status loaded = silences_.Load(); !loaded) return loaded;
-  auto states = store_.LoadRuleStates();
+  auto states = store_.rule_states().LoadRuleStates();
   if (!states) return states.error();
-  auto agents = store_.ListAgents();
+  auto agents = store_.agents().ListAgents();
   if (!agents) return agents.error();
   const TimePoint now = clock_.Now();
   std::lock_guard lock(mutex_);
@@ -146,7 +146,7 @@ Status AlertingService::Start() {
 void AlertingService::Reload(const config::CollectorConfig& config,
                              std::vector<alerting::Rule> rules, alerting::NotifyConfig notify) {
   notifier_->Reload(std::move(notify));
-  auto states = store_.LoadRuleStates();
+  auto states = store_.rule_states().LoadRuleStates();
   if (!states) {
     LogError("reload: cannot read rule states, keeping the running rules: " +
              states.error().message);
@@ -231,7 +231,8 @@ void AlertingService::BatchApplied(const AgentKey& agent, const wire::Batch& bat
     }
   }
   const alerting::Labels& target = TargetLabels(agent);
-  if (auto changes = ApplySecurityEvents(store_, agent.customer, agent.agent_id, batch)) {
+  if (auto changes =
+          ApplySecurityEvents(store_.findings(), agent.customer, agent.agent_id, batch)) {
     for (const FindingChange& change : *changes) {
       alerting::Labels labels = target;
       alerting::SetLabel(labels, "check", change.finding.check);
@@ -264,7 +265,8 @@ void AlertingService::Heartbeat(const AgentKey& agent) {
 
 void AlertingService::AgentSaidGoodbye(const AgentKey& agent) {
   const TimePoint now = clock_.Now();
-  if (Status stored = store_.RecordGoodbye(agent.customer, agent.agent_id, ToMs(now)); !stored) {
+  if (Status stored = store_.agents().RecordGoodbye(agent.customer, agent.agent_id, ToMs(now));
+      !stored) {
     LogError("alerting: cannot record the goodbye of agent " + agent.agent_id + ": " +
              stored.error().message);
   }
@@ -368,7 +370,7 @@ std::vector<prometheus::MetricFamily> AlertingService::Collect() const {
                                 "Incidents firing or acknowledged, by customer and severity.",
                                 prometheus::MetricType::Gauge,
                                 {}};
-  if (auto incidents = store_.OpenIncidents()) {
+  if (auto incidents = store_.incidents().OpenIncidents()) {
     std::map<std::pair<std::string, std::string>, double> counts;
     for (const IncidentRecord& incident : *incidents) {
       counts[{incident.customer, incident.severity}] += 1;

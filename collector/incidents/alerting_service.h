@@ -24,7 +24,7 @@
 #include "collector/incidents/silence_book.h"
 #include "collector/ingest_observer.h"
 #include "collector/notify/notifier.h"
-#include "collector/store.h"
+#include "collector/store/store.h"
 #include "common/clock.h"
 #include "config/collector_config.h"
 

@@ -38,9 +38,9 @@ std::int64_t ToMs(alerting::TimePoint t) {
 
 }  // namespace
 
-IncidentBook::IncidentBook(Store& store, SilenceBook& silences, prometheus::Registry& registry,
-                           const Clock& clock)
-    : store_(store),
+IncidentBook::IncidentBook(IncidentStore& incidents, SilenceBook& silences,
+                           prometheus::Registry& registry, const Clock& clock)
+    : incidents_store_(incidents),
       silences_(silences),
       clock_(clock),
       opened_(prometheus::BuildCounter()
@@ -81,7 +81,8 @@ Status IncidentBook::Open(IncidentRecord& incident, const std::string& actor,
                                  "muted by silence " + *silence + "; not notified"});
   }
   const std::vector<alerting::OutboxEntry> notifications = Plan(incident, IncidentChange::kOpened);
-  if (Status stored = store_.CreateIncident(incident, notifications); !stored) return stored;
+  if (Status stored = incidents_store_.CreateIncident(incident, notifications); !stored)
+    return stored;
   Committed(notifications);
   opened_
       .Add({{"customer", incident.customer},
@@ -94,10 +95,10 @@ Status IncidentBook::Open(IncidentRecord& incident, const std::string& actor,
 Status IncidentBook::OpenFromRule(const alerting::AlertTransition& transition) {
   std::lock_guard lock(mutex_);
   const alerting::SeriesStateRecord& state = transition.state;
-  auto open = store_.FindOpenIncident(state.fingerprint);
+  auto open = incidents_store_.FindOpenIncident(state.fingerprint);
   if (!open) return open.error();
   if (open->has_value()) return OkStatus();  // still the same incident (after a restart, say)
-  auto previous = store_.LatestIncident(state.fingerprint);
+  auto previous = incidents_store_.LatestIncident(state.fingerprint);
   if (!previous) return previous.error();
 
   IncidentRecord incident;
@@ -122,7 +123,7 @@ Status IncidentBook::OpenFromRule(const alerting::AlertTransition& transition) {
 
 Status IncidentBook::ResolveFromRule(const alerting::AlertTransition& transition) {
   std::lock_guard lock(mutex_);
-  auto open = store_.FindOpenIncident(transition.state.fingerprint);
+  auto open = incidents_store_.FindOpenIncident(transition.state.fingerprint);
   if (!open) return open.error();
   if (!open->has_value()) return OkStatus();
   IncidentRecord incident = std::move(**open);
@@ -138,8 +139,8 @@ Status IncidentBook::ResolveFromRule(const alerting::AlertTransition& transition
                                : "the condition no longer holds";
   const std::vector<alerting::OutboxEntry> notifications =
       Plan(incident, IncidentChange::kResolved);
-  if (Status stored =
-          store_.UpdateIncident(incident, {{at, "resolved", kRuleActor, text}}, notifications);
+  if (Status stored = incidents_store_.UpdateIncident(
+          incident, {{at, "resolved", kRuleActor, text}}, notifications);
       !stored) {
     return stored;
   }
@@ -148,7 +149,7 @@ Status IncidentBook::ResolveFromRule(const alerting::AlertTransition& transition
 }
 
 Result<IncidentRecord> IncidentBook::Load(const std::string& id) {
-  auto found = store_.GetIncident(id);
+  auto found = incidents_store_.GetIncident(id);
   if (!found) return found.error();
   if (!found->has_value()) return MakeError("not_found", "no incident with id " + id);
   return std::move(**found);
@@ -191,7 +192,7 @@ Result<IncidentRecord> IncidentBook::Change(const std::string& id,
     notifications = Plan(*incident, incident->state == "resolved" ? IncidentChange::kResolved
                                                                   : IncidentChange::kAcknowledged);
   }
-  if (Status stored = store_.UpdateIncident(*incident, entries, notifications); !stored) {
+  if (Status stored = incidents_store_.UpdateIncident(*incident, entries, notifications); !stored) {
     return stored.error();
   }
   Committed(notifications);
@@ -290,7 +291,7 @@ Result<IncidentRecord> IncidentBook::OpenManual(const ManualIncident& manual,
 
 Status IncidentBook::ApplySilences(std::int64_t now_ms) {
   std::lock_guard lock(mutex_);
-  auto open = store_.OpenIncidents();
+  auto open = incidents_store_.OpenIncidents();
   if (!open) return open.error();
   for (IncidentRecord& incident : *open) {
     auto silence = silences_.Matching(SilenceableLabels(incident), now_ms);
@@ -304,7 +305,8 @@ Status IncidentBook::ApplySilences(std::int64_t now_ms) {
             : TimelineEntry{at, "unsilenced", kSystemActor, "no silence matches any more"};
     const std::vector<alerting::OutboxEntry> notifications =
         Plan(incident, incident.silenced ? IncidentChange::kSilenced : IncidentChange::kUnsilenced);
-    if (Status stored = store_.UpdateIncident(incident, {entry}, notifications); !stored) {
+    if (Status stored = incidents_store_.UpdateIncident(incident, {entry}, notifications);
+        !stored) {
       return stored;
     }
     Committed(notifications);

@@ -17,7 +17,7 @@
 
 #include "alerting/rule_engine.h"
 #include "collector/incidents/silence_book.h"
-#include "collector/store.h"
+#include "collector/store/store.h"
 #include "common/clock.h"
 
 namespace prometheus {
@@ -54,7 +54,7 @@ struct ManualIncident {
 
 class IncidentBook {
  public:
-  IncidentBook(Store& store, SilenceBook& silences, prometheus::Registry& registry,
+  IncidentBook(IncidentStore& incidents, SilenceBook& silences, prometheus::Registry& registry,
                const Clock& clock);
 
   // A rule began firing: opens an incident for its fingerprint, unless one is open already. A
@@ -105,7 +105,7 @@ class IncidentBook {
   // Gives the incident its id, its first timeline entries and its silence, and stores it.
   Status Open(IncidentRecord& incident, const std::string& actor, const std::string& fired_text);
 
-  Store& store_;
+  IncidentStore& incidents_store_;
   SilenceBook& silences_;
   const Clock& clock_;
   prometheus::Family<prometheus::Counter>& opened_;

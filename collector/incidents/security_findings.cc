@@ -33,7 +33,8 @@ SecurityFindingRecord FromEvent(const std::string& customer, const std::string& 
 
 }  // namespace
 
-Result<std::vector<FindingChange>> ApplySecurityEvents(Store& store, const std::string& customer,
+Result<std::vector<FindingChange>> ApplySecurityEvents(FindingStore& store,
+                                                       const std::string& customer,
                                                        const std::string& agent,
                                                        const wire::Batch& batch) {
   std::vector<FindingChange> changes;

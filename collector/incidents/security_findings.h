@@ -6,7 +6,7 @@
 
 #include <vector>
 
-#include "collector/store.h"
+#include "collector/store/store.h"
 #include "common/proto/vigil.pb.h"
 
 namespace vigil::collector {
@@ -17,7 +17,8 @@ struct FindingChange {
 };
 
 // A resync replaces the agent's findings with those the same batch reports.
-Result<std::vector<FindingChange>> ApplySecurityEvents(Store& store, const std::string& customer,
+Result<std::vector<FindingChange>> ApplySecurityEvents(FindingStore& store,
+                                                       const std::string& customer,
                                                        const std::string& agent,
                                                        const wire::Batch& batch);
 

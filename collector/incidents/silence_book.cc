@@ -27,7 +27,7 @@ Result<std::vector<alerting::LabelMatcher>> Compile(const std::vector<SilenceMat
 
 }  // namespace
 
-SilenceBook::SilenceBook(Store& store) : store_(store) {}
+SilenceBook::SilenceBook(SilenceStore& store) : store_(store) {}
 
 Status SilenceBook::Load() {
   auto records = store_.ListSilences();

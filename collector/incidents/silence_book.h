@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "alerting/label_matcher.h"
-#include "collector/store.h"
+#include "collector/store/store.h"
 
 namespace vigil::collector {
 
@@ -29,7 +29,7 @@ struct SilenceState {
 
 class SilenceBook {
  public:
-  explicit SilenceBook(Store& store);
+  explicit SilenceBook(SilenceStore& store);
 
   // Reads the silences from the store.
   Status Load();
@@ -56,7 +56,7 @@ class SilenceBook {
   };
   static std::string StateAt(const SilenceRecord& record, std::int64_t now_ms);
 
-  Store& store_;
+  SilenceStore& store_;
   mutable std::mutex mutex_;
   std::vector<Entry> silences_;  // newest first; guarded by mutex_
 };

@@ -34,7 +34,7 @@ TimelineEntry Describe(const alerting::OutboxEntry& entry, std::int64_t now_ms) 
 
 }  // namespace
 
-DeliveryLoop::DeliveryLoop(Store& store, prometheus::Registry& registry, const Clock& clock,
+DeliveryLoop::DeliveryLoop(OutboxStore& store, prometheus::Registry& registry, const Clock& clock,
                            alerting::NotifyConfig config)
     : store_(store),
       clock_(clock),

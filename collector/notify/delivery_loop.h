@@ -16,7 +16,7 @@
 
 #include "alerting/delivery.h"
 #include "collector/notify/curl_sender.h"
-#include "collector/store.h"
+#include "collector/store/store.h"
 #include "common/clock.h"
 
 namespace prometheus {
@@ -29,7 +29,7 @@ namespace vigil::collector {
 
 class DeliveryLoop final : private alerting::OutboxWriter, private alerting::DeliveryObserver {
  public:
-  DeliveryLoop(Store& store, prometheus::Registry& registry, const Clock& clock,
+  DeliveryLoop(OutboxStore& store, prometheus::Registry& registry, const Clock& clock,
                alerting::NotifyConfig config);
   ~DeliveryLoop() override;
   DeliveryLoop(const DeliveryLoop&) = delete;
@@ -57,7 +57,7 @@ class DeliveryLoop final : private alerting::OutboxWriter, private alerting::Del
   void OnAttempt(const alerting::OutboxEntry& entry, const alerting::HttpOutcome& outcome,
                  std::string_view result) override;
 
-  Store& store_;
+  OutboxStore& store_;
   const Clock& clock_;
   prometheus::Family<prometheus::Counter>& notifications_;
   prometheus::Family<prometheus::Histogram>& delivery_seconds_;

@@ -30,7 +30,7 @@ Notifier::Notifier(Store& store, prometheus::Registry& registry, const Clock& cl
                    alerting::NotifyConfig config)
     : store_(store),
       clock_(clock),
-      delivery_(std::make_unique<DeliveryLoop>(store, registry, clock, config)),
+      delivery_(std::make_unique<DeliveryLoop>(store.outbox(), registry, clock, config)),
       config_(std::move(config)),
       planner_(std::make_unique<alerting::NotificationPlanner>(config_.route)) {}
 
@@ -51,13 +51,13 @@ void Notifier::SetDeliveryHeartbeat(std::function<void()> beat) {
 }
 
 Status Notifier::Start() {
-  auto open = store_.OpenIncidents();
+  auto open = store_.incidents().OpenIncidents();
   if (!open) return open.error();
   {
     std::lock_guard lock(mutex_);
     for (const IncidentRecord& incident : *open) {
       alerting::IncidentNotifyState state = StateOf(incident);
-      auto sent = store_.NotificationsOf(incident.id);
+      auto sent = store_.outbox().NotificationsOf(incident.id);
       if (!sent) return sent.error();
       for (const alerting::OutboxEntry& entry : *sent) {
         auto event = alerting::ParseNotifyEvent(entry.event);
@@ -80,7 +80,7 @@ Status Notifier::Start() {
       open_.emplace(incident.id, std::move(state));
     }
   }
-  auto pending = store_.PendingNotifications();
+  auto pending = store_.outbox().PendingNotifications();
   if (!pending) return pending.error();
   if (!pending->empty()) {
     LogInfo("notifications: " + std::to_string(pending->size()) +
@@ -180,7 +180,7 @@ void Notifier::Tick(TimePoint now) {
       if (!next || *next > now) continue;
       const std::vector<alerting::PlannedNotification> planned = planner_->Due(state, now);
       if (planned.empty()) continue;
-      auto incident = store_.GetIncident(id);
+      auto incident = store_.incidents().GetIncident(id);
       if (!incident || !incident->has_value()) continue;
       std::vector<alerting::OutboxEntry> entries = Render(**incident, planned, ToUnixMillis(now));
       std::vector<TimelineEntry> timeline;
@@ -189,7 +189,7 @@ void Notifier::Tick(TimePoint now) {
         timeline.push_back({ToUnixMillis(now), "escalated", "system",
                             "not acknowledged in time: escalated to " + p.receiver});
       }
-      if (Status stored = store_.AppendTimeline(id, timeline, entries); !stored) {
+      if (Status stored = store_.incidents().AppendTimeline(id, timeline, entries); !stored) {
         LogError("notifications: cannot queue the escalations and reminders of " + id + ": " +
                  stored.error().message);
         continue;
@@ -211,7 +211,7 @@ std::optional<Notifier::TimePoint> Notifier::NextDue() const {
 }
 
 Result<alerting::OutboxEntry> Notifier::Retry(const std::string& id, const std::string& actor) {
-  auto found = store_.GetNotification(id);
+  auto found = store_.outbox().GetNotification(id);
   if (!found) return found.error();
   if (!found->has_value()) return MakeError("not_found", "no notification with id " + id);
   alerting::OutboxEntry entry = **found;
@@ -227,13 +227,14 @@ Result<alerting::OutboxEntry> Notifier::Retry(const std::string& id, const std::
   const TimelineEntry retried{now, "notify_retried", actor,
                               entry.receiver + " (" + entry.event + "): queued again after " +
                                   std::to_string(entry.attempts) + " attempts"};
-  if (Status stored = store_.RecordNotification(entry, {retried}); !stored) return stored.error();
+  if (Status stored = store_.outbox().RecordNotification(entry, {retried}); !stored)
+    return stored.error();
   delivery_->Resubmit(entry);
   return entry;
 }
 
 std::vector<prometheus::MetricFamily> Notifier::Collect() const {
-  auto counts = store_.CountNotifications();
+  auto counts = store_.outbox().CountNotifications();
   if (!counts) return {};
   const auto count = [&](const char* state) {
     auto it = counts->find(state);

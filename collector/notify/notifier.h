@@ -18,7 +18,7 @@
 
 #include "alerting/notification_plan.h"
 #include "collector/incidents/incident_book.h"
-#include "collector/store.h"
+#include "collector/store/store.h"
 #include "common/clock.h"
 
 namespace prometheus {

@@ -37,7 +37,7 @@ bool IsReportStatus(const std::string& status) { return kTransitions.count(statu
 FaultReportBook::FaultReportBook(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
 
 Result<FaultReportRecord> FaultReportBook::Load(const std::string& id) {
-  auto found = store_.GetFaultReport(id);
+  auto found = store_.fault_reports().GetFaultReport(id);
   if (!found) return found.error();
   if (!found->has_value()) return MakeError("not_found", "no fault report with id " + id);
   return std::move(**found);
@@ -114,7 +114,7 @@ Result<FaultReportRecord> FaultReportBook::Create(const ReportFields& fields,
   if (at_ms && *at_ms > now) return MakeError("invalid_time", "at: is in the future");
   FaultReportRecord report;
   if (from_incident) {
-    auto incident = store_.GetIncident(*from_incident);
+    auto incident = store_.incidents().GetIncident(*from_incident);
     if (!incident) return incident.error();
     if (!incident->has_value()) {
       return MakeError("bad_request", "from_incident: no incident with id " + *from_incident);
@@ -147,7 +147,8 @@ Result<FaultReportRecord> FaultReportBook::Create(const ReportFields& fields,
   report.updated_ms = report.reported_ms;
   report.history.push_back({report.reported_ms, "", "new", actor, "reported", {}});
   std::lock_guard lock(mutex_);
-  if (Status stored = store_.CreateFaultReport(report); !stored) return stored.error();
+  if (Status stored = store_.fault_reports().CreateFaultReport(report); !stored)
+    return stored.error();
   return report;
 }
 
@@ -171,7 +172,8 @@ Result<FaultReportRecord> FaultReportBook::Edit(const std::string& id, const Rep
   if (changes.empty()) return report;
   report->updated_ms = *at;
   const ReportHistoryEntry entry{*at, "", "", actor, "", std::move(changes)};
-  if (Status stored = store_.UpdateFaultReport(*report, {entry}); !stored) return stored.error();
+  if (Status stored = store_.fault_reports().UpdateFaultReport(*report, {entry}); !stored)
+    return stored.error();
   report->history.push_back(entry);
   return report;
 }
@@ -214,7 +216,8 @@ Result<FaultReportRecord> FaultReportBook::Transition(const std::string& id, con
   }
   report->updated_ms = *at;
   const ReportHistoryEntry entry{*at, from, to, actor, note, std::move(changes)};
-  if (Status stored = store_.UpdateFaultReport(*report, {entry}); !stored) return stored.error();
+  if (Status stored = store_.fault_reports().UpdateFaultReport(*report, {entry}); !stored)
+    return stored.error();
   report->history.push_back(entry);
   return report;
 }
@@ -231,7 +234,8 @@ Result<FaultReportRecord> FaultReportBook::AddNote(const std::string& id, const 
   if (!at) return at.error();
   report->updated_ms = *at;
   const ReportHistoryEntry entry{*at, "", "", actor, text, {}};
-  if (Status stored = store_.UpdateFaultReport(*report, {entry}); !stored) return stored.error();
+  if (Status stored = store_.fault_reports().UpdateFaultReport(*report, {entry}); !stored)
+    return stored.error();
   report->history.push_back(entry);
   return report;
 }
@@ -262,7 +266,8 @@ Result<FaultReportRecord> FaultReportBook::Rate(const std::string& id, int score
   report->satisfaction_ms = *at;
   report->updated_ms = *at;
   const ReportHistoryEntry entry{*at, "", "", actor, comment, std::move(changes)};
-  if (Status stored = store_.UpdateFaultReport(*report, {entry}); !stored) return stored.error();
+  if (Status stored = store_.fault_reports().UpdateFaultReport(*report, {entry}); !stored)
+    return stored.error();
   report->history.push_back(entry);
   return report;
 }

@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "collector/store.h"
+#include "collector/store/store.h"
 #include "common/clock.h"
 
 namespace vigil::collector {

@@ -364,7 +364,7 @@ Result<Json> SlaEngine::Overview(TimePoint now) const {
                 {"paused", f.paused_now}};
   };
   Json items = Json::array();
-  auto incidents = store_.OpenIncidents();
+  auto incidents = store_.incidents().OpenIncidents();
   if (!incidents) return incidents.error();
   for (const IncidentRecord& incident : *incidents) {
     std::shared_ptr<const SlaSetup> keep;
@@ -373,7 +373,7 @@ Result<Json> SlaEngine::Overview(TimePoint now) const {
                                 incident.severity, *figures));
     }
   }
-  auto reports = store_.OpenFaultReports();
+  auto reports = store_.fault_reports().OpenFaultReports();
   if (!reports) return reports.error();
   for (const FaultReportRecord& report : *reports) {
     std::shared_ptr<const SlaSetup> keep;
@@ -404,7 +404,7 @@ Result<std::vector<SlaItem>> SlaEngine::Items(const std::optional<std::string>& 
   incidents.until_ms = to_ms;
   std::optional<std::int64_t> before;
   do {
-    auto page = store_.ListIncidents(incidents, before, kListPage);
+    auto page = store_.incidents().ListIncidents(incidents, before, kListPage);
     if (!page) return page.error();
     for (const IncidentRecord& incident : page->items) {
       auto sla = ForIncident(incident, as_of, keep);
@@ -420,7 +420,7 @@ Result<std::vector<SlaItem>> SlaEngine::Items(const std::optional<std::string>& 
   reports.since_ms = from_ms;
   reports.until_ms = to_ms;
   do {
-    auto page = store_.ListFaultReports(reports, before, kListPage);
+    auto page = store_.fault_reports().ListFaultReports(reports, before, kListPage);
     if (!page) return page.error();
     for (const FaultReportRecord& report : page->items) {
       const SlaPolicy* policy = keep->PolicyFor(report.customer);

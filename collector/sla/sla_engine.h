@@ -14,7 +14,7 @@
 
 #include "collector/sla/sla_clock.h"
 #include "collector/sla/sla_policy.h"
-#include "collector/store.h"
+#include "collector/store/store.h"
 #include "common/clock.h"
 
 namespace vigil::collector {

@@ -76,7 +76,7 @@ std::vector<MetricFamily> SlaMetrics::Collect() const {
                     "Fault reports not resolved or closed, by status.",
                     MetricType::Gauge,
                     {}};
-  if (auto reports = store_.OpenFaultReports()) {
+  if (auto reports = store_.fault_reports().OpenFaultReports()) {
     std::map<std::tuple<std::string, std::string, std::string, std::string>, int> counts;
     for (const FaultReportRecord& r : *reports)
       ++counts[{r.customer, r.kind, r.severity, r.status}];
@@ -153,7 +153,7 @@ std::vector<MetricFamily> SlaMetrics::Collect() const {
                         "SLA targets breached by open items, as the collector marked them.",
                         MetricType::Counter,
                         {}};
-  if (auto events = store_.CountSlaEvents()) {
+  if (auto events = store_.sla_events().CountSlaEvents()) {
     for (const SlaEventCount& event : *events) {
       const auto split = event.event.find("_breached");
       if (split == std::string::npos) continue;
@@ -190,7 +190,7 @@ std::vector<MetricFamily> SlaMetrics::Collect() const {
                             "Mean customer rating (1 to 5) of ratings given this calendar month.",
                             MetricType::Gauge,
                             {}};
-  if (auto ratings = store_.SatisfactionSince(Ms(month))) {
+  if (auto ratings = store_.sla_events().SatisfactionSince(Ms(month))) {
     for (const SatisfactionTotal& total : *ratings) {
       if (total.count == 0) continue;
       ClientMetric metric = Labelled({{"customer", total.customer}});

@@ -17,7 +17,7 @@
 
 #include "collector/sla/sla_engine.h"
 #include "collector/sla/sla_watch.h"
-#include "collector/store.h"
+#include "collector/store/store.h"
 #include "common/clock.h"
 
 namespace vigil::collector {

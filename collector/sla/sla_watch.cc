@@ -34,7 +34,7 @@ Result<int> SlaWatch::Check(TimePoint now) {
   int raised = 0;
   std::set<std::string> open;
   std::map<AtRiskKey, int> at_risk;
-  auto incidents = store_.OpenIncidents();
+  auto incidents = store_.incidents().OpenIncidents();
   if (!incidents) return incidents.error();
   for (const IncidentRecord& incident : *incidents) {
     std::shared_ptr<const SlaSetup> keep;
@@ -47,7 +47,7 @@ Result<int> SlaWatch::Check(TimePoint now) {
     if (!count) return count.error();
     raised += *count;
   }
-  auto reports = store_.OpenFaultReports();
+  auto reports = store_.fault_reports().OpenFaultReports();
   if (!reports) return reports.error();
   for (const FaultReportRecord& report : *reports) {
     std::shared_ptr<const SlaSetup> keep;
@@ -140,7 +140,10 @@ Result<bool> SlaWatch::Raise(const Item& item, const Clock& clock, const std::st
                                                               : alerting::NotifyEvent::kSlaAtRisk);
     }
   }
-  auto marked = store_.MarkSlaEvent(item.id, event, Ms(now), note, notifications);
+  const SlaItemRef ref{
+      item.type == "incident" ? SlaItemRef::Kind::kIncident : SlaItemRef::Kind::kFaultReport,
+      item.id};
+  auto marked = store_.sla_events().MarkSlaEvent(ref, event, Ms(now), note, notifications);
   if (!marked) return marked.error();
   marked_.insert(key);
   if (*marked && notifier_ != nullptr) notifier_->Committed(notifications);

@@ -15,7 +15,7 @@
 #include <tuple>
 
 #include "collector/sla/sla_engine.h"
-#include "collector/store.h"
+#include "collector/store/store.h"
 #include "common/units.h"
 
 namespace vigil::collector {

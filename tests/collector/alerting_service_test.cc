@@ -101,7 +101,7 @@ class AlertingServiceTest : public ::testing::Test {
   }
 
   void Connect() {
-    ASSERT_TRUE(store_->RecordHello(kWeb.customer, kWeb.agent_id, "h", "v", Now()).ok());
+    ASSERT_TRUE(store_->agents().RecordHello(kWeb.customer, kWeb.agent_id, "h", "v", Now()).ok());
     service_->AgentConnected(kWeb, AgentIdentity{"h", "v", {{"role", "web"}}, 0});
   }
   std::int64_t Now() const { return ToUnixMillis(clock_.Now()); }
@@ -116,10 +116,10 @@ class AlertingServiceTest : public ::testing::Test {
   std::vector<IncidentRecord> Incidents(const std::string& rule) {
     IncidentFilter filter;
     filter.rule = rule;
-    auto page = store_->ListIncidents(filter, std::nullopt, 100);
+    auto page = store_->incidents().ListIncidents(filter, std::nullopt, 100);
     std::vector<IncidentRecord> out;
     for (const IncidentRecord& listed : page->items)
-      out.push_back(**store_->GetIncident(listed.id));
+      out.push_back(**store_->incidents().GetIncident(listed.id));
     return out;
   }
 
@@ -277,7 +277,7 @@ TEST_F(AlertingServiceTest, SecurityFindingsOpenOneIncidentPerCheckAndKeyAndClea
   }
   EXPECT_EQ(by_key.at("toor").severity, "critical");
   EXPECT_EQ(by_key.at("toor").summary, "security check accounts.uid0 found toor on web-01");
-  auto held = store_->SecurityFindingsOf("acme", "web-01");
+  auto held = store_->findings().SecurityFindingsOf("acme", "web-01");
   ASSERT_TRUE(held.ok());
   ASSERT_EQ(held->size(), 2u);
   EXPECT_EQ((*held)[0].evidence, "seen at toor");
@@ -286,7 +286,7 @@ TEST_F(AlertingServiceTest, SecurityFindingsOpenOneIncidentPerCheckAndKeyAndClea
   for (const IncidentRecord& incident : Incidents("SecurityFinding")) {
     EXPECT_EQ(incident.state, incident.id == by_key.at("toor").id ? "firing" : "resolved");
   }
-  EXPECT_EQ(store_->SecurityFindingsOf("acme", "web-01")->size(), 1u);
+  EXPECT_EQ(store_->findings().SecurityFindingsOf("acme", "web-01")->size(), 1u);
 }
 
 TEST_F(AlertingServiceTest, AResyncReplacesTheAgentsFindingsWithoutReopeningTheOnesThatStay) {
@@ -304,7 +304,7 @@ TEST_F(AlertingServiceTest, AResyncReplacesTheAgentsFindingsWithoutReopeningTheO
   }
   EXPECT_EQ(states["toor"], std::vector<std::string>{"firing"});
   EXPECT_EQ(states["/tmp/x"], std::vector<std::string>{"resolved"});
-  ASSERT_EQ(store_->SecurityFindingsOf("acme", "web-01")->size(), 1u);
+  ASSERT_EQ(store_->findings().SecurityFindingsOf("acme", "web-01")->size(), 1u);
 }
 
 TEST_F(AlertingServiceTest, ASilenceMarksNewAndOpenIncidentsAndItsEndUnmarksThem) {

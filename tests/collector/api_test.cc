@@ -39,7 +39,7 @@ class ApiTest : public ::testing::Test {
         alerting_(*store_, registry_, clock_, config_, {}),
         reports_(*store_, clock_),
         sla_(*store_, clock_, SlaSetup{}),
-        auth_(*store_),
+        auth_(store_->tokens()),
         router_(auth_, registry_, clock_) {
     EXPECT_TRUE(alerting_.Start().ok());
     AddAgentRoutes(router_, *store_, live_);
@@ -47,8 +47,8 @@ class ApiTest : public ::testing::Test {
     AddNotificationRoutes(router_, alerting_);
     AddSilenceRoutes(router_, alerting_, clock_);
     AddRuleRoutes(router_, alerting_);
-    AddTokenRoutes(router_, *store_, clock_);
-    AddFaultReportRoutes(router_, reports_, sla_, *store_);
+    AddTokenRoutes(router_, store_->tokens(), clock_);
+    AddFaultReportRoutes(router_, reports_, sla_, store_->fault_reports());
     AddSlaRoutes(router_, sla_, clock_);
     AddPrometheusRoutes(
         router_, live_,
@@ -56,7 +56,7 @@ class ApiTest : public ::testing::Test {
     router_.SetRateLimit(1000, 1000);
     for (const char* role : {"viewer", "operator", "admin"}) {
       TokenRecord record;
-      auto created = CreateToken(*store_, {"api", "", role, std::string(role) + "-bot"},
+      auto created = CreateToken(store_->tokens(), {"api", "", role, std::string(role) + "-bot"},
                                  ToUnixMillis(clock_.Now()), record);
       tokens_[role] = created->secret;
     }
@@ -102,7 +102,7 @@ class ApiTest : public ::testing::Test {
 };
 
 TEST_F(ApiTest, EveryEndpointChecksTheTokenAndTheRole) {
-  ASSERT_TRUE(store_->RecordHello("acme", "web-01", "web-01.example", "0.1.0", 1).ok());
+  ASSERT_TRUE(store_->agents().RecordHello("acme", "web-01", "web-01.example", "0.1.0", 1).ok());
   const std::string incident = OpenIncident();
   Answer silence = Call(
       "POST", "/api/v1/silences", "operator",
@@ -188,12 +188,12 @@ TEST_F(ApiTest, AWrongOrRevokedTokenIsUnauthenticated) {
   tokens_["forged"] = "vgl_forged";
   EXPECT_EQ(Call("GET", "/api/v1/incidents", "forged").status, 401);
   TokenRecord record;
-  auto created = CreateToken(*store_, {"enrollment", "acme", "", ""}, 0, record);
+  auto created = CreateToken(store_->tokens(), {"enrollment", "acme", "", ""}, 0, record);
   tokens_["enrollment"] = created->secret;
   Answer enrollment = Call("GET", "/api/v1/incidents", "enrollment");
   EXPECT_EQ(enrollment.status, 401);  // an agent's token does not open the API
   std::string viewer_id;
-  const auto tokens = store_->ListTokens();
+  const auto tokens = store_->tokens().ListTokens();
   for (const TokenRecord& token : *tokens) {
     if (token.role == "viewer") viewer_id = token.id;
   }

@@ -177,7 +177,7 @@ TEST_F(FaultReportBookTest, FromAnIncidentFillsTheReportAndLinksBoth) {
   incident.summary = "database down";
   incident.started_ms = ToUnixMillis(clock_.Now()) - 60'000;
   incident.updated_ms = incident.started_ms;
-  ASSERT_TRUE(store_->CreateIncident(incident).ok());
+  ASSERT_TRUE(store_->incidents().CreateIncident(incident).ok());
   auto report = book_.Create({}, std::string("inc-1"), "user ann", std::nullopt);
   ASSERT_TRUE(report.ok()) << report.error().message;
   EXPECT_EQ(report->customer, "globex");
@@ -185,7 +185,8 @@ TEST_F(FaultReportBookTest, FromAnIncidentFillsTheReportAndLinksBoth) {
   EXPECT_EQ(report->symptom, "database down");
   EXPECT_EQ(report->occurred_ms, incident.started_ms);
   EXPECT_EQ(report->incidents, std::vector<std::string>{"inc-1"});
-  EXPECT_EQ(*store_->ReportsOfIncident("inc-1"), std::vector<std::string>{report->id});
+  EXPECT_EQ(*store_->fault_reports().ReportsOfIncident("inc-1"),
+            std::vector<std::string>{report->id});
   EXPECT_EQ(book_.Create({}, std::string("inc-nope"), "u", std::nullopt).error().code,
             "bad_request");
 }

@@ -114,7 +114,7 @@ TEST_F(SlaWatchTest, ABreachSeenFirstDoesNotWarnOfTheRiskAfterwards) {
   EXPECT_EQ(Check(watch), 1);
   EXPECT_EQ(SlaNotes(id).size(), 1u);
   EXPECT_THAT(SlaNotes(id)[0], HasSubstr("breached"));
-  auto counts = store_->CountSlaEvents();
+  auto counts = store_->sla_events().CountSlaEvents();
   ASSERT_TRUE(counts.ok());
   ASSERT_EQ(counts->size(), 2u);  // the breach, and the at-risk mark that keeps it quiet
 }

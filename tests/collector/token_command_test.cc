@@ -5,7 +5,7 @@
 
 #include <sstream>
 
-#include "collector/store.h"
+#include "collector/store/store.h"
 #include "collector/token.h"
 #include "common/command_line.h"
 #include "tests/support/temp_dir.h"
@@ -37,7 +37,7 @@ class TokenCommandTest : public ::testing::Test {
 
   std::optional<TokenRecord> Find(const std::string& token) {
     auto store = OpenSqliteStore(config_.store.sqlite);
-    auto found = (*store)->FindToken(HashToken(token));
+    auto found = (*store)->tokens().FindToken(HashToken(token));
     return found.ok() ? *found : std::nullopt;
   }
 
@@ -81,7 +81,7 @@ TEST_F(TokenCommandTest, ListShowsIdsKindsAndOwnersButNoToken) {
 
 TEST_F(TokenCommandTest, RevokeMarksTheTokenAndUnknownIdsFail) {
   Do("create", "acme");
-  auto tokens = (*OpenSqliteStore(config_.store.sqlite))->ListTokens();
+  auto tokens = (*OpenSqliteStore(config_.store.sqlite))->tokens().ListTokens();
   const std::string id = tokens->front().id;
   EXPECT_EQ(Do("revoke", "", "", "", id).code, kExitOk);
   EXPECT_THAT(Do("list").out, ::testing::Not(HasSubstr("  -\n")));

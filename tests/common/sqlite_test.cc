@@ -102,6 +102,35 @@ TEST(SqliteBackup, AFileThatIsNoDatabaseIsRefusedAndCounted) {
   EXPECT_GT(FailedOperations(), failures);
 }
 
+TEST(SqliteStatement, ANameBindsEveryPlaceItStandsAndAnUnknownNameFailsTheStep) {
+  testing::TempDir dir;
+  auto db = Database::Open(dir.File("db.sqlite"));
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->Migrate(kTwoVersions).ok());
+  auto insert =
+      (*db)->Prepare("INSERT INTO t (name, extra) VALUES (:name, coalesce(length(:name), 0))");
+  ASSERT_TRUE(insert.ok());
+  ASSERT_TRUE(insert->Bind(":name", "four").Run().ok());
+  ASSERT_TRUE(insert->BindOptional(":name", std::optional<std::string>()).Run().ok());
+  auto query = (*db)->Prepare("SELECT name, extra FROM t WHERE (:name IS NULL OR name = :name)");
+  ASSERT_TRUE(query.ok());
+  query->Bind(":name", "four");
+  ASSERT_TRUE(*query->Step());
+  EXPECT_EQ(query->Text(0), "four");
+  EXPECT_EQ(query->Int(1), 4);
+  query->Reset();
+
+  query->Bind(":nmae", "four");
+  Result<bool> misspelt = query->Step();
+  ASSERT_FALSE(misspelt.ok());
+  EXPECT_NE(misspelt.error().message.find(":nmae"), std::string::npos);
+  query->Reset();  // a reset statement is usable again
+  query->BindOptional(":name", std::optional<std::string>());
+  int rows = 0;
+  while (*query->Step()) ++rows;
+  EXPECT_EQ(rows, 2);
+}
+
 TEST(SqliteDatabase, ErrorsNameThePath) {
   Result<std::unique_ptr<Database>> db = Database::Open("/proc/vigil-cannot-exist/db");
   ASSERT_FALSE(db.ok());

@@ -1,0 +1,188 @@
+// The SQLite engine of OutboxStore, and the queueing other stores' transactions do.
+
+#include <limits>
+
+#include "collector/store/sqlite/engines.h"
+
+namespace vigil::collector::sqlite_store {
+namespace {
+
+#define VIGIL_NOTIFICATION_COLUMNS                                                        \
+  "id, incident_id, receiver, event, body, created_ms, attempts, next_attempt_ms, state," \
+  " last_status, last_error, finished_ms, seq"
+
+constexpr std::string_view kInsert =
+    "INSERT INTO notifications (id, incident_id, receiver, event, body, created_ms, attempts,"
+    " next_attempt_ms, state) VALUES (:id, :incident_id, :receiver, :event, :body, :created_ms,"
+    " :attempts, :next_attempt_ms, :state)";
+constexpr std::string_view kRecordAttempt =
+    "UPDATE notifications SET attempts = :attempts, next_attempt_ms = :next_attempt_ms,"
+    " state = :state, last_status = :last_status, last_error = :last_error,"
+    " finished_ms = :finished_ms, created_ms = :created_ms WHERE id = :id";
+constexpr std::string_view kPending =
+    "SELECT " VIGIL_NOTIFICATION_COLUMNS " FROM notifications WHERE state = 'pending' ORDER BY seq";
+constexpr std::string_view kOfIncident =
+    "SELECT " VIGIL_NOTIFICATION_COLUMNS
+    " FROM notifications WHERE incident_id = :incident_id ORDER BY seq";
+constexpr std::string_view kById =
+    "SELECT " VIGIL_NOTIFICATION_COLUMNS " FROM notifications WHERE id = :id";
+constexpr std::string_view kList = "SELECT " VIGIL_NOTIFICATION_COLUMNS
+                                   " FROM notifications WHERE (:state = '' OR state = :state)"
+                                   " AND (:incident_id = '' OR incident_id = :incident_id)"
+                                   " AND (:receiver = '' OR receiver = :receiver) AND seq < :before"
+                                   " ORDER BY seq DESC LIMIT :limit";
+constexpr std::string_view kCount = "SELECT state, count(*) FROM notifications GROUP BY state";
+
+#undef VIGIL_NOTIFICATION_COLUMNS
+
+alerting::OutboxEntry ReadNotification(const sqlite::Statement& row) {
+  alerting::OutboxEntry entry;
+  entry.id = row.Text(0);
+  entry.incident_id = row.Text(1);
+  entry.receiver = row.Text(2);
+  entry.event = row.Text(3);
+  entry.body = row.Text(4);
+  entry.created_ms = row.Int(5);
+  entry.attempts = static_cast<int>(row.Int(6));
+  entry.next_attempt_ms = row.Int(7);
+  entry.state = row.Text(8);
+  entry.last_status = static_cast<int>(row.Int(9));
+  entry.last_error = row.Text(10);
+  entry.finished_ms = row.Int(11);
+  return entry;
+}
+
+// A notification is about an incident ("inc-…") or a fault report ("fr-…"); its attempts are
+// noted on the one's timeline or the other's history.
+Status NoteAttempt(Engine& engine, const std::string& item,
+                   const std::vector<TimelineEntry>& entries) {
+  if (item.rfind("fr-", 0) != 0) return AppendIncidentTimeline(engine, item, entries);
+  std::vector<ReportHistoryEntry> history;
+  for (const TimelineEntry& entry : entries) {
+    ReportHistoryEntry noted;
+    noted.at_ms = entry.at_ms;
+    noted.actor = entry.actor;
+    noted.note = entry.text;
+    history.push_back(std::move(noted));
+  }
+  return AppendReportHistory(engine, item, history);
+}
+
+class SqliteOutboxStore final : public OutboxStore {
+ public:
+  explicit SqliteOutboxStore(Engine& engine) : engine_(engine) {}
+
+  Status RecordNotification(const alerting::OutboxEntry& entry,
+                            const std::vector<TimelineEntry>& timeline) override {
+    auto lock = engine_.Lock();
+    auto transaction = engine_.Begin();
+    if (!transaction) return transaction.error();
+    {
+      auto prepared = engine_.Prepare(kRecordAttempt);
+      if (!prepared) return prepared.error();
+      sqlite::Statement& update = **prepared;
+      update.Bind(":id", entry.id)
+          .Bind(":attempts", static_cast<std::int64_t>(entry.attempts))
+          .Bind(":next_attempt_ms", entry.next_attempt_ms)
+          .Bind(":state", entry.state)
+          .Bind(":last_status", static_cast<std::int64_t>(entry.last_status))
+          .Bind(":last_error", entry.last_error)
+          .Bind(":finished_ms", entry.finished_ms)
+          .Bind(":created_ms", entry.created_ms);
+      if (Status done = update.Run(); !done) return done;
+      if (engine_.Changes() == 0) {
+        return MakeError("not_found", "no notification with id " + entry.id);
+      }
+    }
+    if (Status noted = NoteAttempt(engine_, entry.incident_id, timeline); !noted) return noted;
+    return transaction->Commit();
+  }
+
+  Result<std::vector<alerting::OutboxEntry>> PendingNotifications() override {
+    auto lock = engine_.Lock();
+    auto prepared = engine_.Prepare(kPending);
+    if (!prepared) return prepared.error();
+    return AllRows<alerting::OutboxEntry>(**prepared, &ReadNotification);
+  }
+
+  Result<std::vector<alerting::OutboxEntry>> NotificationsOf(
+      const std::string& incident_id) override {
+    auto lock = engine_.Lock();
+    auto prepared = engine_.Prepare(kOfIncident);
+    if (!prepared) return prepared.error();
+    sqlite::Statement& query = **prepared;
+    query.Bind(":incident_id", incident_id);
+    return AllRows<alerting::OutboxEntry>(query, &ReadNotification);
+  }
+
+  Result<std::optional<alerting::OutboxEntry>> GetNotification(const std::string& id) override {
+    auto lock = engine_.Lock();
+    auto prepared = engine_.Prepare(kById);
+    if (!prepared) return prepared.error();
+    sqlite::Statement& query = **prepared;
+    query.Bind(":id", id);
+    return FirstRow<alerting::OutboxEntry>(query, &ReadNotification);
+  }
+
+  Result<Page<alerting::OutboxEntry>> ListNotifications(const std::string& state,
+                                                        const std::string& incident_id,
+                                                        const std::string& receiver,
+                                                        std::optional<std::int64_t> before,
+                                                        std::size_t limit) override {
+    auto lock = engine_.Lock();
+    auto prepared = engine_.Prepare(kList);
+    if (!prepared) return prepared.error();
+    sqlite::Statement& query = **prepared;
+    query.Bind(":state", state)
+        .Bind(":incident_id", incident_id)
+        .Bind(":receiver", receiver)
+        .Bind(":before", before.value_or(std::numeric_limits<std::int64_t>::max()))
+        .Bind(":limit", static_cast<std::int64_t>(limit + 1));
+    return ReadPage<alerting::OutboxEntry>(query, limit, 12, &ReadNotification);
+  }
+
+  Result<std::map<std::string, std::int64_t>> CountNotifications() override {
+    auto lock = engine_.Lock();
+    auto prepared = engine_.Prepare(kCount);
+    if (!prepared) return prepared.error();
+    sqlite::Statement& query = **prepared;
+    std::map<std::string, std::int64_t> out;
+    for (;;) {
+      Result<bool> row = query.Step();
+      if (!row) return row.error();
+      if (!*row) break;
+      out[query.Text(0)] = query.Int(1);
+    }
+    return out;
+  }
+
+ private:
+  Engine& engine_;
+};
+
+}  // namespace
+
+Status InsertNotifications(Engine& engine, const std::vector<alerting::OutboxEntry>& entries) {
+  for (const alerting::OutboxEntry& entry : entries) {
+    auto prepared = engine.Prepare(kInsert);
+    if (!prepared) return prepared.error();
+    sqlite::Statement& insert = **prepared;
+    insert.Bind(":id", entry.id)
+        .Bind(":incident_id", entry.incident_id)
+        .Bind(":receiver", entry.receiver)
+        .Bind(":event", entry.event)
+        .Bind(":body", entry.body)
+        .Bind(":created_ms", entry.created_ms)
+        .Bind(":attempts", static_cast<std::int64_t>(entry.attempts))
+        .Bind(":next_attempt_ms", entry.next_attempt_ms)
+        .Bind(":state", entry.state);
+    if (Status done = insert.Run(); !done) return done;
+  }
+  return OkStatus();
+}
+
+std::unique_ptr<OutboxStore> MakeOutboxStore(Engine& engine) {
+  return std::make_unique<SqliteOutboxStore>(engine);
+}
+
+}  // namespace vigil::collector::sqlite_store

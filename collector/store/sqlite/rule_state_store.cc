@@ -1,0 +1,108 @@
+// The SQLite engine of RuleStateStore.
+
+#include <cmath>
+
+#include "collector/store/sqlite/engines.h"
+#include "common/clock.h"
+
+namespace vigil::collector::sqlite_store {
+namespace {
+
+constexpr std::string_view kSave =
+    "INSERT OR REPLACE INTO rule_states (fingerprint, rule, series_key, labels, state,"
+    " active_since_ms, cleared_ms, value, severity) VALUES (:fingerprint, :rule, :series_key,"
+    " :labels, :state, :active_since_ms, :cleared_ms, :value, :severity)";
+constexpr std::string_view kDelete = "DELETE FROM rule_states WHERE fingerprint = :fingerprint";
+constexpr std::string_view kAll =
+    "SELECT fingerprint, rule, series_key, labels, state, active_since_ms, cleared_ms, value,"
+    " severity FROM rule_states ORDER BY rule, fingerprint";
+
+std::int64_t ToMs(alerting::TimePoint t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+
+alerting::TimePoint FromMs(std::int64_t ms) {
+  return alerting::TimePoint(std::chrono::milliseconds(ms));
+}
+
+std::string LabelsToJson(const alerting::Labels& labels) {
+  StringPairs pairs;
+  for (const alerting::Label& label : labels) pairs.emplace_back(label.name, label.value);
+  return PairsToJson(pairs);
+}
+
+alerting::Labels LabelsFromJson(const std::string& text) {
+  alerting::Labels out;
+  for (auto& [name, value] : PairsFromJson(text)) out.push_back({name, value});
+  return alerting::Normalized(std::move(out));
+}
+
+alerting::SeriesStateRecord ReadState(const sqlite::Statement& row) {
+  alerting::SeriesStateRecord state;
+  state.fingerprint = row.Text(0);
+  state.rule = row.Text(1);
+  state.series_key = row.Text(2);
+  state.labels = LabelsFromJson(row.Text(3));
+  state.state =
+      row.Text(4) == "firing" ? alerting::AlertState::kFiring : alerting::AlertState::kPending;
+  state.active_since = FromMs(row.Int(5));
+  if (!row.IsNull(6)) state.cleared_at = FromMs(row.Int(6));
+  state.value = row.IsNull(7) ? NAN : row.Double(7);
+  state.severity = alerting::ParseSeverity(row.Text(8)).value_or(alerting::Severity::kHigh);
+  return state;
+}
+
+class SqliteRuleStateStore final : public RuleStateStore {
+ public:
+  explicit SqliteRuleStateStore(Engine& engine) : engine_(engine) {}
+
+  Status SaveRuleState(const alerting::SeriesStateRecord& state) override {
+    auto lock = engine_.Lock();
+    auto prepared = engine_.Prepare(kSave);
+    if (!prepared) return prepared.error();
+    sqlite::Statement& upsert = **prepared;
+    upsert.Bind(":fingerprint", state.fingerprint)
+        .Bind(":rule", state.rule)
+        .Bind(":series_key", state.series_key)
+        .Bind(":labels", LabelsToJson(state.labels))
+        .Bind(":state", alerting::AlertStateName(state.state))
+        .Bind(":active_since_ms", ToMs(state.active_since))
+        .BindOptional(":cleared_ms", state.cleared_at
+                                         ? std::optional<std::int64_t>(ToMs(*state.cleared_at))
+                                         : std::nullopt)
+        .Bind(":severity", alerting::SeverityName(state.severity));
+    if (std::isnan(state.value)) {
+      upsert.BindNull(":value");
+    } else {
+      upsert.BindDouble(":value", state.value);
+    }
+    return upsert.Run();
+  }
+
+  Status DeleteRuleState(const std::string& fingerprint) override {
+    auto lock = engine_.Lock();
+    auto prepared = engine_.Prepare(kDelete);
+    if (!prepared) return prepared.error();
+    sqlite::Statement& erase = **prepared;
+    erase.Bind(":fingerprint", fingerprint);
+    return erase.Run();
+  }
+
+  Result<std::vector<alerting::SeriesStateRecord>> LoadRuleStates() override {
+    auto lock = engine_.Lock();
+    auto prepared = engine_.Prepare(kAll);
+    if (!prepared) return prepared.error();
+    return AllRows<alerting::SeriesStateRecord>(**prepared, &ReadState);
+  }
+
+ private:
+  Engine& engine_;
+};
+
+}  // namespace
+
+std::unique_ptr<RuleStateStore> MakeRuleStateStore(Engine& engine) {
+  return std::make_unique<SqliteRuleStateStore>(engine);
+}
+
+}  // namespace vigil::collector::sqlite_store

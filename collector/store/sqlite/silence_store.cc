@@ -1,0 +1,90 @@
+// The SQLite engine of SilenceStore.
+
+#include <nlohmann/json.hpp>
+
+#include "collector/store/sqlite/engines.h"
+
+namespace vigil::collector::sqlite_store {
+namespace {
+
+using Json = nlohmann::json;
+
+constexpr std::string_view kInsert =
+    "INSERT INTO silences (id, matchers, starts_ms, ends_ms, comment, created_by, created_ms)"
+    " VALUES (:id, :matchers, :starts_ms, :ends_ms, :comment, :created_by, :created_ms)";
+constexpr std::string_view kSetEnd = "UPDATE silences SET ends_ms = :ends_ms WHERE id = :id";
+constexpr std::string_view kAll =
+    "SELECT id, matchers, starts_ms, ends_ms, comment, created_by, created_ms FROM silences"
+    " ORDER BY seq DESC";
+
+std::string MatchersToJson(const std::vector<SilenceMatcher>& matchers) {
+  Json array = Json::array();
+  for (const SilenceMatcher& m : matchers) {
+    array.push_back({{"name", m.name}, {"op", m.op}, {"value", m.value}});
+  }
+  return array.dump();
+}
+
+std::vector<SilenceMatcher> MatchersFromJson(const std::string& text) {
+  std::vector<SilenceMatcher> out;
+  Json array = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!array.is_array()) return out;
+  for (const Json& m : array) {
+    out.push_back({m.value("name", ""), m.value("op", "="), m.value("value", "")});
+  }
+  return out;
+}
+
+class SqliteSilenceStore final : public SilenceStore {
+ public:
+  explicit SqliteSilenceStore(Engine& engine) : engine_(engine) {}
+
+  Status CreateSilence(const SilenceRecord& silence) override {
+    auto lock = engine_.Lock();
+    auto prepared = engine_.Prepare(kInsert);
+    if (!prepared) return prepared.error();
+    sqlite::Statement& insert = **prepared;
+    insert.Bind(":id", silence.id)
+        .Bind(":matchers", MatchersToJson(silence.matchers))
+        .Bind(":starts_ms", silence.starts_ms)
+        .Bind(":ends_ms", silence.ends_ms)
+        .Bind(":comment", silence.comment)
+        .Bind(":created_by", silence.created_by)
+        .Bind(":created_ms", silence.created_ms);
+    return insert.Run();
+  }
+
+  Status SetSilenceEnd(const std::string& id, std::int64_t ends_ms) override {
+    auto lock = engine_.Lock();
+    auto prepared = engine_.Prepare(kSetEnd);
+    if (!prepared) return prepared.error();
+    sqlite::Statement& update = **prepared;
+    update.Bind(":id", id).Bind(":ends_ms", ends_ms);
+    if (Status done = update.Run(); !done) return done;
+    if (engine_.Changes() == 0) return MakeError("not_found", "no silence with id " + id);
+    return OkStatus();
+  }
+
+  Result<std::vector<SilenceRecord>> ListSilences() override {
+    auto lock = engine_.Lock();
+    auto prepared = engine_.Prepare(kAll);
+    if (!prepared) return prepared.error();
+    return AllRows<SilenceRecord>(**prepared, [](const sqlite::Statement& row) {
+      return SilenceRecord{row.Text(0), MatchersFromJson(row.Text(1)),
+                           row.Int(2),  row.Int(3),
+                           row.Text(4), row.Text(5),
+                           row.Int(6)};
+    });
+  }
+
+ private:
+  Engine& engine_;
+};
+
+}  // namespace
+
+std::unique_ptr<SilenceStore> MakeSilenceStore(Engine& engine) {
+  return std::make_unique<SqliteSilenceStore>(engine);
+}
+
+}  // namespace vigil::collector::sqlite_store

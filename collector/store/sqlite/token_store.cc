@@ -1,0 +1,87 @@
+// The SQLite engine of TokenStore.
+
+#include "collector/store/sqlite/engines.h"
+
+namespace vigil::collector::sqlite_store {
+namespace {
+
+constexpr std::string_view kInsert =
+    "INSERT INTO tokens (id, customer, hash, created_ms, kind, role, name)"
+    " VALUES (:id, :customer, :hash, :created_ms, :kind, :role, :name)";
+constexpr std::string_view kByHash =
+    "SELECT id, customer, created_ms, revoked_ms, kind, role, name FROM tokens WHERE hash = :hash";
+constexpr std::string_view kAll =
+    "SELECT id, customer, created_ms, revoked_ms, kind, role, name FROM tokens"
+    " ORDER BY created_ms, id";
+constexpr std::string_view kRevoke =
+    "UPDATE tokens SET revoked_ms = coalesce(revoked_ms, :at_ms) WHERE id = :id";
+
+TokenRecord ReadToken(const sqlite::Statement& row) {
+  TokenRecord token;
+  token.id = row.Text(0);
+  token.customer = row.Text(1);
+  token.created_ms = row.Int(2);
+  token.revoked_ms = OptionalInt(row, 3);
+  token.kind = row.Text(4);
+  token.role = row.Text(5);
+  token.name = row.Text(6);
+  return token;
+}
+
+class SqliteTokenStore final : public TokenStore {
+ public:
+  explicit SqliteTokenStore(Engine& engine) : engine_(engine) {}
+
+  Status AddToken(const TokenRecord& token, const std::string& token_hash) override {
+    auto lock = engine_.Lock();
+    auto prepared = engine_.Prepare(kInsert);
+    if (!prepared) return prepared.error();
+    sqlite::Statement& insert = **prepared;
+    insert.Bind(":id", token.id)
+        .Bind(":customer", token.customer)
+        .Bind(":hash", token_hash)
+        .Bind(":created_ms", token.created_ms)
+        .Bind(":kind", token.kind)
+        .Bind(":role", token.role)
+        .Bind(":name", token.name);
+    return insert.Run();
+  }
+
+  Result<std::optional<TokenRecord>> FindToken(const std::string& token_hash) override {
+    auto lock = engine_.Lock();
+    auto prepared = engine_.Prepare(kByHash);
+    if (!prepared) return prepared.error();
+    sqlite::Statement& query = **prepared;
+    query.Bind(":hash", token_hash);
+    return FirstRow<TokenRecord>(query, &ReadToken);
+  }
+
+  Result<std::vector<TokenRecord>> ListTokens() override {
+    auto lock = engine_.Lock();
+    auto prepared = engine_.Prepare(kAll);
+    if (!prepared) return prepared.error();
+    return AllRows<TokenRecord>(**prepared, &ReadToken);
+  }
+
+  Status RevokeToken(const std::string& id, std::int64_t at_ms) override {
+    auto lock = engine_.Lock();
+    auto prepared = engine_.Prepare(kRevoke);
+    if (!prepared) return prepared.error();
+    sqlite::Statement& update = **prepared;
+    update.Bind(":id", id).Bind(":at_ms", at_ms);
+    if (Status done = update.Run(); !done) return done;
+    if (engine_.Changes() == 0) return MakeError("not_found", "no token with id " + id);
+    return OkStatus();
+  }
+
+ private:
+  Engine& engine_;
+};
+
+}  // namespace
+
+std::unique_ptr<TokenStore> MakeTokenStore(Engine& engine) {
+  return std::make_unique<SqliteTokenStore>(engine);
+}
+
+}  // namespace vigil::collector::sqlite_store
