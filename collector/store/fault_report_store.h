@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "collector/store/incident_store.h"
 #include "collector/store/page.h"
 #include "common/result.h"
 
@@ -64,6 +65,9 @@ struct FaultReportFilter {
   std::optional<std::int64_t> since_ms;  // reported_at >= since
   std::optional<std::int64_t> until_ms;  // reported_at < until
 };
+
+// Timeline entries (of a notification attempt, an SLA event) as notes on a report's history.
+std::vector<ReportHistoryEntry> AsReportNotes(const std::vector<TimelineEntry>& entries);
 
 class FaultReportStore {
  public:

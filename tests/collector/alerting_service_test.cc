@@ -8,8 +8,8 @@
 #include <tuple>
 
 #include "alerting/rule_file.h"
+#include "tests/support/fake_store.h"
 #include "tests/support/manual_clock.h"
-#include "tests/support/temp_dir.h"
 
 namespace vigil::collector {
 namespace {
@@ -87,8 +87,6 @@ class AlertingServiceTest : public ::testing::Test {
   // A new service on the same store, as after a collector restart.
   void Restart() {
     service_.reset();
-    store_.reset();
-    store_ = OpenSqliteStore(dir_.File("vigil.db")).value();
     registry_ = std::make_unique<prometheus::Registry>();
     auto rules = alerting::ParseRuleFile(
         "rules: [{name: HighLoad, expr: node_load1 > 4, for: 2s, keep_firing_for: 5s,"
@@ -123,10 +121,9 @@ class AlertingServiceTest : public ::testing::Test {
     return out;
   }
 
-  testing::TempDir dir_;
   testing::ManualClock clock_;
   config::CollectorConfig config_;
-  std::unique_ptr<Store> store_;
+  std::unique_ptr<Store> store_ = std::make_unique<testing::FakeStore>();
   std::unique_ptr<prometheus::Registry> registry_;
   std::unique_ptr<AlertingService> service_;
 };

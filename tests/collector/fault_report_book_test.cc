@@ -3,8 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tests/support/fake_store.h"
 #include "tests/support/manual_clock.h"
-#include "tests/support/temp_dir.h"
 
 namespace vigil::collector {
 namespace {
@@ -16,8 +16,7 @@ const std::vector<std::string> kStatuses = {
 
 class FaultReportBookTest : public ::testing::Test {
  protected:
-  FaultReportBookTest()
-      : store_(OpenSqliteStore(dir_.File("vigil.db")).value()), book_(*store_, clock_) {}
+  FaultReportBookTest() : store_(std::make_unique<testing::FakeStore>()), book_(*store_, clock_) {}
 
   FaultReportRecord Open() {
     ReportFields fields;
@@ -49,7 +48,6 @@ class FaultReportBookTest : public ::testing::Test {
     return report;
   }
 
-  testing::TempDir dir_;
   testing::ManualClock clock_;
   std::unique_ptr<Store> store_;
   FaultReportBook book_;

@@ -7,8 +7,8 @@
 
 #include "collector/reports/fault_report_book.h"
 #include "common/time_format.h"
+#include "tests/support/fake_store.h"
 #include "tests/support/manual_clock.h"
-#include "tests/support/temp_dir.h"
 
 namespace vigil::collector {
 namespace {
@@ -72,7 +72,7 @@ TEST(PausedSpansTest, APauseRunsToTheResolutionOrHasNoEndWhileHeld) {
 class SlaEngineTest : public ::testing::Test {
  protected:
   SlaEngineTest()
-      : store_(OpenSqliteStore(dir_.File("vigil.db")).value()),
+      : store_(std::make_unique<testing::FakeStore>()),
         book_(*store_, clock_),
         engine_(*store_, clock_, Policies()),
         base_(clock_.Now() - hours(24)) {}
@@ -114,7 +114,6 @@ class SlaEngineTest : public ::testing::Test {
     ASSERT_TRUE(moved.ok()) << moved.error().message;
   }
 
-  testing::TempDir dir_;
   testing::ManualClock clock_;
   std::unique_ptr<Store> store_;
   FaultReportBook book_;

@@ -7,8 +7,8 @@
 #include "collector/reports/fault_report_book.h"
 #include "common/time_format.h"
 #include "tests/support/exposition_parser.h"
+#include "tests/support/fake_store.h"
 #include "tests/support/manual_clock.h"
-#include "tests/support/temp_dir.h"
 
 namespace vigil::collector {
 namespace {
@@ -37,7 +37,7 @@ class SlaMetricsTest : public ::testing::Test {
  protected:
   SlaMetricsTest()
       : clock_(At("2026-11-20T12:00:00Z")),
-        store_(OpenSqliteStore(dir_.File("vigil.db")).value()),
+        store_(std::make_unique<testing::FakeStore>()),
         book_(*store_, clock_),
         engine_(*store_, clock_, FaultTargets()),
         metrics_(*store_, engine_, clock_) {}
@@ -60,7 +60,6 @@ class SlaMetricsTest : public ::testing::Test {
     return testing::ParseExposition(RenderText(metrics_.Collect()));
   }
 
-  testing::TempDir dir_;
   testing::ManualClock clock_;
   std::unique_ptr<Store> store_;
   FaultReportBook book_;

@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "collector/reports/fault_report_book.h"
+#include "tests/support/fake_store.h"
 #include "tests/support/manual_clock.h"
-#include "tests/support/temp_dir.h"
 
 namespace vigil::collector {
 namespace {
@@ -34,7 +34,7 @@ SlaSetup OneHourResponse() {
 class SlaWatchTest : public ::testing::Test {
  protected:
   SlaWatchTest()
-      : store_(OpenSqliteStore(dir_.File("vigil.db")).value()),
+      : store_(std::make_unique<testing::FakeStore>()),
         book_(*store_, clock_),
         engine_(*store_, clock_, OneHourResponse()) {}
 
@@ -62,7 +62,6 @@ class SlaWatchTest : public ::testing::Test {
     return raised.ok() ? *raised : -1;
   }
 
-  testing::TempDir dir_;
   testing::ManualClock clock_;
   std::unique_ptr<Store> store_;
   FaultReportBook book_;

@@ -57,15 +57,7 @@ alerting::OutboxEntry ReadNotification(const sqlite::Statement& row) {
 Status NoteAttempt(Engine& engine, const std::string& item,
                    const std::vector<TimelineEntry>& entries) {
   if (item.rfind("fr-", 0) != 0) return AppendIncidentTimeline(engine, item, entries);
-  std::vector<ReportHistoryEntry> history;
-  for (const TimelineEntry& entry : entries) {
-    ReportHistoryEntry noted;
-    noted.at_ms = entry.at_ms;
-    noted.actor = entry.actor;
-    noted.note = entry.text;
-    history.push_back(std::move(noted));
-  }
-  return AppendReportHistory(engine, item, history);
+  return AppendReportHistory(engine, item, AsReportNotes(entries));
 }
 
 class SqliteOutboxStore final : public OutboxStore {

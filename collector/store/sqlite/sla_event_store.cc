@@ -69,14 +69,11 @@ class SqliteSlaEventStore final : public SlaEventStore {
  private:
   // The event on the item's timeline (an incident) or history (a fault report).
   Status Note(const SlaItemRef& item, std::int64_t at_ms, const std::string& note) {
+    const std::vector<TimelineEntry> entries = {{at_ms, "sla", "system", note}};
     if (item.kind == SlaItemRef::Kind::kIncident) {
-      return AppendIncidentTimeline(engine_, item.id, {{at_ms, "sla", "system", note}});
+      return AppendIncidentTimeline(engine_, item.id, entries);
     }
-    ReportHistoryEntry entry;
-    entry.at_ms = at_ms;
-    entry.actor = "system";
-    entry.note = note;
-    return AppendReportHistory(engine_, item.id, {entry});
+    return AppendReportHistory(engine_, item.id, AsReportNotes(entries));
   }
 
   Engine& engine_;
