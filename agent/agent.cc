@@ -30,13 +30,17 @@ std::string Hostname() {
 // The token file holds the token alone; surrounding whitespace (a trailing newline) is ignored.
 Result<std::string> ReadToken(const std::string& file) {
   Result<std::string> text = ReadFileUnderRoot("/", file);
-  if (!text) return MakeError("token", "cannot read token_file: " + text.error().message);
+  if (!text)
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "cannot read token_file: " + text.error().message);
   const std::size_t begin = text->find_first_not_of(" \t\r\n");
   const std::size_t end = text->find_last_not_of(" \t\r\n");
-  if (begin == std::string::npos) return MakeError("token", "token_file " + file + " is empty");
+  if (begin == std::string::npos)
+    return MakeError(ErrorCode::kInvalidArgument, "token_file " + file + " is empty");
   std::string token = text->substr(begin, end - begin + 1);
   if (!IsValidUtf8(token)) {
-    return MakeError("token", "token_file " + file + " does not hold a token (it is not text)");
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "token_file " + file + " does not hold a token (it is not text)");
   }
   return token;
 }

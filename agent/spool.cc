@@ -38,7 +38,7 @@ const std::vector<std::string_view> kMigrations = {
 
 Status WithPath(const std::string& path, Status status) {
   if (status) return status;
-  return MakeError(status.error().code, "spool " + path + ": " + status.error().message);
+  return WithContext(status.error(), "spool " + path);
 }
 
 }  // namespace
@@ -95,8 +95,9 @@ Status Spool::CountPending() {
 
 Status Spool::Append(const wire::Batch& batch) {
   if (batch.sequence() != next_sequence_) {
-    return MakeError("spool", "batch sequence " + std::to_string(batch.sequence()) +
-                                  " is not the next one (" + std::to_string(next_sequence_) + ")");
+    return MakeError(ErrorCode::kIoError, "batch sequence " + std::to_string(batch.sequence()) +
+                                              " is not the next one (" +
+                                              std::to_string(next_sequence_) + ")");
   }
   const std::string payload = batch.SerializeAsString();
   sqlite::Database& db = *db_->db;

@@ -110,7 +110,8 @@ class Uplink::Impl : public std::enable_shared_from_this<Uplink::Impl> {
   };
 
   void CloseConnection() {
-    if (connection_) connection_->Fail(MakeError("closed", "connection closed by the agent"));
+    if (connection_)
+      connection_->Fail(MakeError(ErrorCode::kClosed, "connection closed by the agent"));
   }
 
   void Finish() {
@@ -154,7 +155,8 @@ class Uplink::Impl : public std::enable_shared_from_this<Uplink::Impl> {
   awaitable<Status> ConnectAndStream() {
     const std::shared_ptr<Settings> settings = settings_;
     const UplinkOptions& options = settings->options;
-    if (options.addresses.empty()) co_return MakeError("config", "no collector address");
+    if (options.addresses.empty())
+      co_return MakeError(ErrorCode::kInvalidArgument, "no collector address");
     const std::string address = options.addresses[next_address_ % options.addresses.size()];
     ++next_address_;  // a failure moves on to the next address; success resets below
     Result<HostPort> target = ParseHostPort(address);
@@ -164,7 +166,8 @@ class Uplink::Impl : public std::enable_shared_from_this<Uplink::Impl> {
     asio::ip::tcp::resolver resolver(executor_);
     auto endpoints = co_await resolver.async_resolve(target->host, std::to_string(target->port),
                                                      asio::redirect_error(use_awaitable, ec));
-    if (ec) co_return MakeError("resolve", "cannot resolve " + address + ": " + ec.message());
+    if (ec)
+      co_return MakeError(ErrorCode::kIoError, "cannot resolve " + address + ": " + ec.message());
     if (stopping_) co_return OkStatus();
 
     auto connection = std::make_shared<Connection>(executor_, *settings->tls);
@@ -196,7 +199,7 @@ class Uplink::Impl : public std::enable_shared_from_this<Uplink::Impl> {
     asio::co_spawn(executor_, ReadLoop(shared_from_this(), connection), asio::detached);
     Status result = co_await WriteLoop(*connection);
     if (result) co_await SayGoodbye(*connection, options.timeout);
-    connection->Fail(result ? MakeError("closed", "drained") : result.error());
+    connection->Fail(result ? MakeError(ErrorCode::kClosed, "drained") : result.error());
     while (!connection->reader_finished) co_await connection->wake.Wait(options.timeout);
     co_return result;
   }
@@ -224,16 +227,19 @@ class Uplink::Impl : public std::enable_shared_from_this<Uplink::Impl> {
         co_await ReadEnvelope(connection.stream, options.max_frame_bytes, options.timeout);
     if (!answer) co_return answer.error();
     if (answer->has_goodbye()) {
-      co_return MakeError("refused", "collector refused the agent (" + answer->goodbye().reason() +
-                                         "): " + answer->goodbye().message());
+      co_return MakeError(ErrorCode::kRefused, "collector refused the agent (" +
+                                                   answer->goodbye().reason() +
+                                                   "): " + answer->goodbye().message());
     }
     if (!answer->has_hello_ack()) {
-      co_return MakeError("protocol", "collector answered Hello with an unexpected message");
+      co_return MakeError(ErrorCode::kProtocolViolation,
+                          "collector answered Hello with an unexpected message");
     }
     const wire::HelloAck& ack = answer->hello_ack();
     if (ack.protocol_version() != kProtocolVersion) {
-      co_return MakeError("protocol", "collector speaks protocol version " +
-                                          std::to_string(ack.protocol_version()));
+      co_return MakeError(
+          ErrorCode::kProtocolViolation,
+          "collector speaks protocol version " + std::to_string(ack.protocol_version()));
     }
     connection.heartbeat = ack.heartbeat_interval_ms() == 0
                                ? kDefaultHeartbeat
@@ -349,12 +355,13 @@ class Uplink::Impl : public std::enable_shared_from_this<Uplink::Impl> {
           break;
         }
       } else if (envelope->has_goodbye()) {
-        connection->Fail(MakeError("closed", "collector closed the stream (" +
-                                                 envelope->goodbye().reason() +
-                                                 "): " + envelope->goodbye().message()));
+        connection->Fail(MakeError(ErrorCode::kClosed, "collector closed the stream (" +
+                                                           envelope->goodbye().reason() +
+                                                           "): " + envelope->goodbye().message()));
         break;
       } else if (!envelope->has_pong()) {
-        connection->Fail(MakeError("protocol", "unexpected message from the collector"));
+        connection->Fail(
+            MakeError(ErrorCode::kProtocolViolation, "unexpected message from the collector"));
         break;
       }
     }
@@ -364,8 +371,9 @@ class Uplink::Impl : public std::enable_shared_from_this<Uplink::Impl> {
 
   Status HandleAck(Connection& connection, std::uint64_t sequence) {
     if (sequence > connection.last_sent) {
-      return MakeError("protocol", "collector acknowledged sequence " + std::to_string(sequence) +
-                                       ", which was never sent");
+      return MakeError(
+          ErrorCode::kProtocolViolation,
+          "collector acknowledged sequence " + std::to_string(sequence) + ", which was never sent");
     }
     if (sequence <= connection.last_acked) return OkStatus();
     const std::uint64_t before = spool_.stats().pending_batches;

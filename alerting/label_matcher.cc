@@ -27,16 +27,17 @@ Result<MatchOp> ParseMatchOp(std::string_view text) {
   if (text == "!=") return MatchOp::kNotEqual;
   if (text == "=~") return MatchOp::kRegexMatch;
   if (text == "!~") return MatchOp::kRegexNoMatch;
-  return MakeError("bad_request", "unknown matcher operator \"" + std::string(text) +
-                                      "\"; expected =, !=, =~ or !~");
+  return MakeError(ErrorCode::kBadRequest, "unknown matcher operator \"" + std::string(text) +
+                                               "\"; expected =, !=, =~ or !~");
 }
 
 Result<LabelMatcher> LabelMatcher::Make(std::string name, MatchOp op, std::string value) {
   std::shared_ptr<const re2::RE2> regex;
   if (op == MatchOp::kRegexMatch || op == MatchOp::kRegexNoMatch) {
     if (value.size() > kMaxMatcherRegexBytes) {
-      return MakeError("bad_regex", "regular expression is longer than " +
-                                        std::to_string(kMaxMatcherRegexBytes) + " bytes");
+      return MakeError(
+          ErrorCode::kInvalidArgument,
+          "regular expression is longer than " + std::to_string(kMaxMatcherRegexBytes) + " bytes");
     }
     re2::RE2::Options options;
     options.set_log_errors(false);
@@ -44,7 +45,7 @@ Result<LabelMatcher> LabelMatcher::Make(std::string name, MatchOp op, std::strin
     // Checked alone first: wrapped, an unbalanced ")(" would compile.
     const re2::RE2 alone(value, options);
     if (!alone.ok()) {
-      return MakeError("bad_regex",
+      return MakeError(ErrorCode::kInvalidArgument,
                        "invalid regular expression " + QuoteString(value) + ": " + alone.error());
     }
     // Matched whole (FullMatch), as Prometheus anchors it; (?s) lets "." match a newline, too.
@@ -117,7 +118,7 @@ Result<LabelMatcher> ParseMatcherText(std::string_view text) {
     }
   }
   if (name_end == 0 || op.empty()) {
-    return MakeError("bad_matcher",
+    return MakeError(ErrorCode::kInvalidArgument,
                      "expected NAME=\"VALUE\" (or !=, =~, !~), got \"" + std::string(text) + "\"");
   }
   std::string_view value = rest.substr(op.size());
@@ -126,13 +127,13 @@ Result<LabelMatcher> ParseMatcherText(std::string_view text) {
     // Quoted: read it as a PromQL matcher, which decodes the escapes the same way.
     auto parsed = ParseExpr("x{" + std::string(text) + "} > 0");
     if (auto* error = std::get_if<ExprError>(&parsed)) {
-      return MakeError("bad_matcher", error->message);
+      return MakeError(ErrorCode::kInvalidArgument, error->message);
     }
     return std::get<Expr>(std::move(parsed)).matchers.front();
   }
   auto matcher = LabelMatcher::Make(std::string(text.substr(0, name_end)), *ParseMatchOp(op),
                                     std::string(value));
-  if (!matcher) return MakeError("bad_matcher", matcher.error().message);
+  if (!matcher) return MakeError(ErrorCode::kInvalidArgument, matcher.error().message);
   return matcher;
 }
 

@@ -30,7 +30,7 @@ Result<Template> Template::Parse(std::string_view text) {
       out.parts_.push_back({Part::Kind::kText, std::string(text.substr(pos, open - pos))});
     const std::size_t close = text.find("}}", open + 2);
     if (close == std::string_view::npos) {
-      return MakeError("bad_template",
+      return MakeError(ErrorCode::kInvalidArgument,
                        "\"{{\" at offset " + std::to_string(open) + " is not closed by \"}}\"");
     }
     const std::string_view action = Trim(text.substr(open + 2, close - open - 2));
@@ -41,7 +41,7 @@ Result<Template> Template::Parse(std::string_view text) {
     } else if (action.substr(0, 8) == "$labels." && IsValidLabelName(action.substr(8))) {
       out.parts_.push_back({Part::Kind::kLabel, std::string(action.substr(8))});
     } else {
-      return MakeError("bad_template",
+      return MakeError(ErrorCode::kInvalidArgument,
                        "unsupported placeholder {{ " + std::string(action) + " }} at offset " +
                            std::to_string(open) +
                            "; use {{ $labels.NAME }}, {{ $value }} or {{ humanize $value }}");

@@ -21,22 +21,26 @@ Result<std::string> DecodeWebhookSecret(std::string_view text) {
     text.remove_suffix(1);
   constexpr std::string_view kPrefix = "whsec_";
   if (text.substr(0, kPrefix.size()) != kPrefix) {
-    return MakeError("bad_secret", "a webhook secret starts with whsec_ followed by base64");
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "a webhook secret starts with whsec_ followed by base64");
   }
   text.remove_prefix(kPrefix.size());
   if (text.empty() || text.size() % 4 != 0 || text.size() > 1024) {
-    return MakeError("bad_secret", "the part after whsec_ is not padded base64 of a key");
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "the part after whsec_ is not padded base64 of a key");
   }
   std::string key(text.size() / 4 * 3, '\0');
   const int decoded = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(key.data()),
                                       reinterpret_cast<const unsigned char*>(text.data()),
                                       static_cast<int>(text.size()));
-  if (decoded < 0) return MakeError("bad_secret", "the part after whsec_ is not valid base64");
+  if (decoded < 0)
+    return MakeError(ErrorCode::kInvalidArgument, "the part after whsec_ is not valid base64");
   // EVP_DecodeBlock counts padding as zero bytes; drop them.
   std::size_t size = static_cast<std::size_t>(decoded);
   for (std::size_t i = text.size(); i > 0 && text[i - 1] == '='; --i) --size;
   key.resize(size);
-  if (key.size() < 16) return MakeError("bad_secret", "the key is shorter than 16 bytes");
+  if (key.size() < 16)
+    return MakeError(ErrorCode::kInvalidArgument, "the key is shorter than 16 bytes");
   return key;
 }
 

@@ -274,7 +274,8 @@ class CollectorApp::Impl {
   HttpResponse Route(const HttpRequest& request) {
     if (request.path.rfind("/api/", 0) == 0) return router_.Handle(request);
     if (request.method != "GET" && request.method != "HEAD") {
-      return JsonError(405, "method_not_allowed", request.method + " is not allowed here");
+      return ErrorResponse(
+          MakeError(ErrorCode::kMethodNotAllowed, request.method + " is not allowed here"));
     }
     if (std::optional<HttpResponse> scraped = scrape_.Handle(request)) return std::move(*scraped);
     if (request.path == "/healthz") return {200, "text/plain; charset=utf-8", "ok\n"};
@@ -282,7 +283,7 @@ class CollectorApp::Impl {
       if (ready_) return {200, "text/plain; charset=utf-8", "ready\n"};
       return {503, "text/plain; charset=utf-8", "not ready\n"};
     }
-    return JsonError(404, "not_found", "no such endpoint: " + request.path);
+    return ErrorResponse(MakeError(ErrorCode::kNotFound, "no such endpoint: " + request.path));
   }
 
   std::shared_ptr<const config::CollectorConfig> config_;

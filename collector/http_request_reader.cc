@@ -39,7 +39,9 @@ std::string_view Trim(std::string_view text) {
   return text;
 }
 
-HttpRefusal BadRequest(std::string message) { return {400, "bad_request", std::move(message)}; }
+Error BadRequest(std::string message) {
+  return MakeError(ErrorCode::kBadRequest, std::move(message));
+}
 
 bool IsHttpError(const boost::system::error_code& ec) {
   return ec.category() == http::make_error_code(http::error::end_of_stream).category();
@@ -75,21 +77,21 @@ class HttpRequestReader::Impl {
       if (ec) return Refuse(FromParseError(ec));
       if (!headers_checked_ && parser_->is_header_done()) {
         headers_checked_ = true;
-        if (std::optional<HttpRefusal> wrong = CheckHeader(); wrong) return Refuse(*wrong);
+        if (std::optional<Error> wrong = CheckHeader(); wrong) return Refuse(*wrong);
         parser_->eager(true);
       }
-      if (std::optional<HttpRefusal> over = CheckFraming(); over) return Refuse(*over);
+      if (std::optional<Error> over = CheckFraming(); over) return Refuse(*over);
       if (parser_->is_done()) {
         request_ready_ = true;
         return Progress::kRequest;
       }
       if (used == 0) break;
     }
-    if (std::optional<HttpRefusal> over = CheckFraming(); over) return Refuse(*over);
+    if (std::optional<Error> over = CheckFraming(); over) return Refuse(*over);
     if (ended_) return Progress::kClosed;
     if (buffer_.size() == buffer_.max_size()) {
       // A line (request line, header field, chunk size, trailer) longer than the bound.
-      return Refuse({431, "request_header_fields_too_large", FramingMessage()});
+      return Refuse(MakeError(ErrorCode::kRequestHeaderFieldsTooLarge, FramingMessage()));
     }
     return Progress::kNeedMore;
   }
@@ -113,7 +115,7 @@ class HttpRequestReader::Impl {
     return request;
   }
 
-  const HttpRefusal& refusal() const { return *refusal_; }
+  const Error& refusal() const { return *refusal_; }
   bool Idle() const { return buffer_.size() == 0 && consumed_ == 0; }
   std::size_t buffered_bytes() const { return buffer_.size(); }
   std::size_t buffer_capacity() const { return buffer_.capacity(); }
@@ -130,7 +132,7 @@ class HttpRequestReader::Impl {
     request_ready_ = false;
   }
 
-  Progress Refuse(HttpRefusal refusal) {
+  Progress Refuse(Error refusal) {
     refusal_ = std::move(refusal);
     return Progress::kRefused;
   }
@@ -141,30 +143,30 @@ class HttpRequestReader::Impl {
   }
 
   // The bytes of this request that are not its body: line, headers, chunk framing, trailers.
-  std::optional<HttpRefusal> CheckFraming() const {
+  std::optional<Error> CheckFraming() const {
     const std::size_t body = parser_->get().body().size();
     const std::size_t framing = consumed_ - std::min(consumed_, body);
     if (framing > limits_.max_header_bytes) {
-      return HttpRefusal{431, "request_header_fields_too_large", FramingMessage()};
+      return MakeError(ErrorCode::kRequestHeaderFieldsTooLarge, FramingMessage());
     }
     return std::nullopt;
   }
 
-  HttpRefusal FromParseError(const boost::system::error_code& ec) const {
+  Error FromParseError(const boost::system::error_code& ec) const {
     if (ec == http::error::header_limit) {
-      return {
-          431, "request_header_fields_too_large",
-          "request line and headers exceed " + std::to_string(limits_.max_header_bytes) + " bytes"};
+      return MakeError(
+          ErrorCode::kRequestHeaderFieldsTooLarge,
+          "request line and headers exceed " + std::to_string(limits_.max_header_bytes) + " bytes");
     }
     if (ec == http::error::body_limit) {
-      return {413, "payload_too_large",
-              "request body exceeds " + std::to_string(limits_.max_body_bytes) + " bytes"};
+      return MakeError(ErrorCode::kPayloadTooLarge,
+                       "request body exceeds " + std::to_string(limits_.max_body_bytes) + " bytes");
     }
     if (IsHttpError(ec)) return BadRequest("malformed HTTP request: " + ec.message());
     return BadRequest("malformed HTTP request");
   }
 
-  std::optional<HttpRefusal> CheckHeader() const {
+  std::optional<Error> CheckHeader() const {
     const http::request<http::string_body>& message = parser_->get();
     const unsigned version = message.version();  // 10 or 11: Beast reads no other
     std::array<std::size_t, kSingletonFields.size()> seen{};
@@ -204,7 +206,7 @@ class HttpRequestReader::Impl {
   bool headers_checked_ = false;
   bool request_ready_ = false;
   bool ended_ = false;
-  std::optional<HttpRefusal> refusal_;
+  std::optional<Error> refusal_;
 };
 
 HttpRequestReader::HttpRequestReader(const HttpLimits& limits)
@@ -220,7 +222,7 @@ void HttpRequestReader::Received(std::size_t count) { impl_->Received(count); }
 void HttpRequestReader::ReceivedEnd() { impl_->ReceivedEnd(); }
 HttpRequestReader::Progress HttpRequestReader::Parse() { return impl_->Parse(); }
 HttpRequest HttpRequestReader::TakeRequest() { return impl_->TakeRequest(); }
-const HttpRefusal& HttpRequestReader::refusal() const { return impl_->refusal(); }
+const Error& HttpRequestReader::refusal() const { return impl_->refusal(); }
 bool HttpRequestReader::Idle() const { return impl_->Idle(); }
 std::size_t HttpRequestReader::buffered_bytes() const { return impl_->buffered_bytes(); }
 std::size_t HttpRequestReader::buffer_capacity() const { return impl_->buffer_capacity(); }

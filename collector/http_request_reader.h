@@ -25,13 +25,6 @@
 
 namespace vigil::collector {
 
-// Why a request was refused: the status and the body's error code and message.
-struct HttpRefusal {
-  int status = 400;
-  std::string code;
-  std::string message;
-};
-
 class HttpRequestReader {
  public:
   enum class Progress {
@@ -60,8 +53,8 @@ class HttpRequestReader {
   Progress Parse();
   // After kRequest: the request; the reader goes on to the next one (pipelined bytes are kept).
   HttpRequest TakeRequest();
-  // After kRefused.
-  const HttpRefusal& refusal() const;
+  // After kRefused: why (its code gives the status: ErrorResponse).
+  const Error& refusal() const;
 
   // Whether no byte of the next request has arrived: the connection is idle.
   bool Idle() const;

@@ -35,8 +35,48 @@ using asio::awaitable;
 using asio::use_awaitable;
 using asio::ip::tcp;
 
-HttpResponse JsonError(int status, const std::string& code, const std::string& message) {
-  nlohmann::json body = {{"error", {{"code", code}, {"message", message}}}};
+int HttpStatusOf(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kBadRequest:
+    case ErrorCode::kInvalidTime:
+      return 400;
+    case ErrorCode::kUnauthenticated:
+      return 401;
+    case ErrorCode::kForbidden:
+      return 403;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kMethodNotAllowed:
+      return 405;
+    case ErrorCode::kRequestTimeout:
+      return 408;
+    case ErrorCode::kConflict:
+      return 409;
+    case ErrorCode::kPayloadTooLarge:
+      return 413;
+    case ErrorCode::kUnsupportedMediaType:
+      return 415;
+    case ErrorCode::kTooManyRequests:
+      return 429;
+    case ErrorCode::kRequestHeaderFieldsTooLarge:
+      return 431;
+    case ErrorCode::kUnavailable:
+      return 503;
+    default:
+      return 500;
+  }
+}
+
+HttpResponse ErrorResponse(const Error& error) {
+  const int status = HttpStatusOf(error.code);
+  ErrorCode code = error.code;
+  std::string message = error.message;
+  if (status == 500) {
+    LogError("http: " + error.message);
+    code = ErrorCode::kInternal;
+    message = "internal error; the collector's log says more";
+  }
+  nlohmann::json body = {{"error", {{"code", ErrorCodeName(code)}, {"message", message}}}};
   return {status, "application/json", body.dump() + "\n"};
 }
 
@@ -234,7 +274,8 @@ class HttpServer::Impl : public std::enable_shared_from_this<HttpServer::Impl> {
   }
 
   static HttpResponse TooManyConnections() {
-    return JsonError(503, "unavailable", "the server has too many open connections");
+    return ErrorResponse(
+        MakeError(ErrorCode::kUnavailable, "the server has too many open connections"));
   }
 
   // What a connection of the probe reserve (or one refused) may send: one small request, quickly.
@@ -286,20 +327,18 @@ class HttpServer::Impl : public std::enable_shared_from_this<HttpServer::Impl> {
       deadline.cancel();
       if (*timed_out) {
         if (!reader.Idle()) {
-          co_await Respond(
-              stream,
-              JsonError(408, "request_timeout",
-                        "the request did not arrive within " + FormatDuration(limits.timeout)),
-              11, false, false, limits.timeout);
+          co_await Respond(stream,
+                           ErrorResponse(MakeError(ErrorCode::kRequestTimeout,
+                                                   "the request did not arrive within " +
+                                                       FormatDuration(limits.timeout))),
+                           11, false, false, limits.timeout);
         }
         co_return;
       }
       if (ec) co_return;  // closed or reset: nothing to answer
       if (progress == HttpRequestReader::Progress::kClosed) co_return;
       if (progress == HttpRequestReader::Progress::kRefused) {
-        const HttpRefusal& refusal = reader.refusal();
-        co_await Respond(stream, JsonError(refusal.status, refusal.code, refusal.message), 11,
-                         false, false, limits.timeout);
+        co_await Respond(stream, ErrorResponse(reader.refusal()), 11, false, false, limits.timeout);
         co_return;
       }
       HttpRequest request = reader.TakeRequest();

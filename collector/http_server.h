@@ -56,8 +56,14 @@ struct HttpResponse {
 // Whether an Accept-Encoding header value accepts gzip (a q of 0 refuses it).
 bool AcceptsGzip(const std::string& accept_encoding);
 
-// {"error": {"code": ..., "message": ...}}, the error shape of every Vigil endpoint.
-HttpResponse JsonError(int status, const std::string& code, const std::string& message);
+// The one mapping of error codes to HTTP: each of the API's codes (docs/api.md) its status, any
+// other code 500.
+int HttpStatusOf(ErrorCode code);
+
+// {"error": {"code": ..., "message": ...}} with the code's status: the error shape of every Vigil
+// endpoint. An error outside the API's codes is a bug or a failure below the API: it answers 500
+// "internal", and its message is logged, not sent.
+HttpResponse ErrorResponse(const Error& error);
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
 

@@ -53,11 +53,11 @@ Ending Ended(std::string message) { return {{}, std::move(message)}; }
 
 // Maps a read error before or after Hello to how the session ends.
 Ending FromReadError(const Error& error, bool after_hello) {
-  if (error.code == "timeout") {
+  if (error.code == ErrorCode::kTimeout) {
     return Refuse(after_hello ? "idle_timeout" : "hello_timeout", error.message);
   }
-  if (error.code == "frame_too_large" || error.code == "malformed_message") {
-    return Refuse(error.code, error.message);
+  if (error.code == ErrorCode::kFrameTooLarge || error.code == ErrorCode::kMalformedMessage) {
+    return Refuse(std::string(ErrorCodeName(error.code)), error.message);
   }
   return Ended(error.message);
 }
@@ -220,7 +220,7 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
         if (envelope->has_batch()) {
           Result<std::uint64_t> acked = Apply(key, envelope->batch());
           if (!acked) {
-            if (acked.error().code == "protocol_violation") {
+            if (acked.error().code == ErrorCode::kProtocolViolation) {
               co_return co_await RefuseWithGoodbye("protocol_violation", acked.error().message);
             }
             co_return co_await EndWithGoodbye("unavailable", acked.error().message);
@@ -246,12 +246,12 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
     // Records the batch durably, then makes it visible; returns the sequence to acknowledge.
     Result<std::uint64_t> Apply(const AgentKey& key, const wire::Batch& batch) {
       if (batch.sequence() == 0) {
-        return MakeError("protocol_violation", "batch without a sequence number");
+        return MakeError(ErrorCode::kProtocolViolation, "batch without a sequence number");
       }
       if (batch.sequence() > kMaxSequence) {
-        return MakeError("protocol_violation", "batch sequence " +
-                                                   std::to_string(batch.sequence()) +
-                                                   " is beyond 2^63-1, the largest recorded");
+        return MakeError(ErrorCode::kProtocolViolation,
+                         "batch sequence " + std::to_string(batch.sequence()) +
+                             " is beyond 2^63-1, the largest recorded");
       }
       const std::int64_t now_ms = ToUnixMillis(server_.clock_.Now());
       Result<BatchOutcome> outcome =
@@ -259,7 +259,7 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
       if (!outcome) {
         LogError("ingest: cannot record batch of agent " + key.agent_id + ": " +
                  outcome.error().message);
-        return MakeError("unavailable", "collector store unavailable");
+        return MakeError(ErrorCode::kUnavailable, "collector store unavailable");
       }
       IngestMetrics& metrics = server_.metrics_;
       if (*outcome == BatchOutcome::kDuplicate) {

@@ -17,13 +17,14 @@ Status OpenListener(boost::asio::ip::tcp::acceptor& acceptor, const std::string&
   boost::system::error_code ec;
   const auto ip = boost::asio::ip::make_address(address->host, ec);
   if (ec)
-    return MakeError("listen", "cannot listen on " + listen + ": the host must be an IP address");
+    return MakeError(ErrorCode::kIoError,
+                     "cannot listen on " + listen + ": the host must be an IP address");
   const boost::asio::ip::tcp::endpoint endpoint(ip, address->port);
   acceptor.open(endpoint.protocol(), ec);
   if (!ec) acceptor.set_option(boost::asio::ip::tcp::acceptor::reuse_address(true), ec);
   if (!ec) acceptor.bind(endpoint, ec);
   if (!ec) acceptor.listen(boost::asio::socket_base::max_listen_connections, ec);
-  if (ec) return MakeError("listen", "cannot listen on " + listen + ": " + ec.message());
+  if (ec) return MakeError(ErrorCode::kIoError, "cannot listen on " + listen + ": " + ec.message());
   return OkStatus();
 }
 

@@ -24,7 +24,7 @@ int Backup(const std::string& store_path, const std::string& destination, std::o
   }
   if (Status copied = (*db)->BackupTo(destination); !copied) {
     err << "vigil-collector: store backup: " << copied.error().message << "\n";
-    return copied.error().code == "exists" ? kExitUsage : kExitFailure;
+    return copied.error().code == ErrorCode::kExists ? kExitUsage : kExitFailure;
   }
   std::error_code ec;
   out << "backed up " << store_path << " to " << destination << " ("

@@ -79,29 +79,30 @@ Result<CreatedToken> CreateToken(TokenStore& store, const TokenRequest& request,
   record.kind = request.kind;
   if (request.kind == "enrollment") {
     if (!IsValidCustomerName(request.customer)) {
-      return MakeError("bad_request",
+      return MakeError(ErrorCode::kBadRequest,
                        "customer: an enrollment token needs a customer of 1 to 64 "
                        "letters, digits, '.', '_' or '-'");
     }
     if (!request.role.empty()) {
-      return MakeError("bad_request", "role: only API tokens have a role");
+      return MakeError(ErrorCode::kBadRequest, "role: only API tokens have a role");
     }
     record.customer = request.customer;
   } else if (request.kind == "api") {
     if (!IsValidRole(request.role)) {
-      return MakeError("bad_request",
+      return MakeError(ErrorCode::kBadRequest,
                        "role: an API token needs a role of viewer, operator or admin");
     }
     if (!request.customer.empty()) {
-      return MakeError("bad_request", "customer: only enrollment tokens belong to a customer");
+      return MakeError(ErrorCode::kBadRequest,
+                       "customer: only enrollment tokens belong to a customer");
     }
     record.role = request.role;
   } else {
-    return MakeError("bad_request", "kind: expected \"enrollment\" or \"api\"");
+    return MakeError(ErrorCode::kBadRequest, "kind: expected \"enrollment\" or \"api\"");
   }
   if (request.kind == "api" ? !IsSimpleName(request.name, 64)
                             : (!request.name.empty() && !IsSimpleName(request.name, 64))) {
-    return MakeError("bad_request",
+    return MakeError(ErrorCode::kBadRequest,
                      "name: 1 to 64 letters, digits, '.', '_' or '-' (required for API tokens)");
   }
   record.name = request.name;

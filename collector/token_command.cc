@@ -27,7 +27,7 @@ int RunTokenCommand(const config::CollectorConfig& config, const TokenCommand& c
     if (!created) {
       err << "vigil-collector: token create: " << created.error().message
           << " (use --customer NAME, or --role viewer|operator|admin --name NAME)\n";
-      return created.error().code == "bad_request" ? kExitUsage : kExitFailure;
+      return created.error().code == ErrorCode::kBadRequest ? kExitUsage : kExitFailure;
     }
     out << created->secret << "\n";
     err << "created " << (api ? "API token " : "enrollment token ") << record.id
@@ -57,7 +57,7 @@ int RunTokenCommand(const config::CollectorConfig& config, const TokenCommand& c
   if (Status revoked = (*store)->tokens().RevokeToken(command.id, ToUnixMillis(clock.Now()));
       !revoked) {
     err << "vigil-collector: " << revoked.error().message << "\n";
-    return revoked.error().code == "not_found" ? kExitUsage : kExitFailure;
+    return revoked.error().code == ErrorCode::kNotFound ? kExitUsage : kExitFailure;
   }
   err << "revoked token " << command.id
       << "; it is refused from now on (agents using it are cut off within seconds)\n";

@@ -23,16 +23,16 @@ void ExpectServerName(TlsStream& stream, const std::string& server_name) {
 }
 
 Error IoError(const boost::system::error_code& ec, const std::string& context) {
-  std::string code = "io_error";
+  ErrorCode code = ErrorCode::kIoError;
   if (ec == boost::beast::error::timeout) {
-    code = "timeout";
+    code = ErrorCode::kTimeout;
   } else if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated ||
              ec == asio::error::connection_reset) {
-    code = "closed";
+    code = ErrorCode::kClosed;
   } else if (ec == asio::error::operation_aborted) {
-    code = "cancelled";
+    code = ErrorCode::kCancelled;
   } else if (ec.category() == asio::error::get_ssl_category()) {
-    code = "tls_handshake_failed";
+    code = ErrorCode::kTlsHandshakeFailed;
   }
   return MakeError(code, context + ": " + ec.message());
 }

@@ -7,9 +7,9 @@ namespace vigil {
 Result<std::string> EncodeFrame(const wire::Envelope& envelope, std::size_t max_frame_bytes) {
   const std::size_t body_size = envelope.ByteSizeLong();
   if (body_size > max_frame_bytes) {
-    return MakeError("frame_too_large", "message of " + std::to_string(body_size) +
-                                            " bytes exceeds the frame limit of " +
-                                            std::to_string(max_frame_bytes) + " bytes");
+    return MakeError(ErrorCode::kFrameTooLarge, "message of " + std::to_string(body_size) +
+                                                    " bytes exceeds the frame limit of " +
+                                                    std::to_string(max_frame_bytes) + " bytes");
   }
   std::string frame(kFrameHeaderBytes + body_size, '\0');
   const auto length = static_cast<std::uint32_t>(body_size);
@@ -18,7 +18,7 @@ Result<std::string> EncodeFrame(const wire::Envelope& envelope, std::size_t max_
   frame[2] = static_cast<char>((length >> 8) & 0xff);
   frame[3] = static_cast<char>(length & 0xff);
   if (!envelope.SerializeToArray(frame.data() + kFrameHeaderBytes, static_cast<int>(body_size))) {
-    return MakeError("malformed_message", "message could not be serialized");
+    return MakeError(ErrorCode::kMalformedMessage, "message could not be serialized");
   }
   return frame;
 }
@@ -54,9 +54,9 @@ Result<std::string> EncodeBatchFrame(std::string_view batch, std::uint64_t seque
   AppendVarint(batch_length, batch_size);
   const std::size_t body_size = 1 + batch_length.size() + batch_size;
   if (body_size > max_frame_bytes) {
-    return MakeError("frame_too_large", "message of " + std::to_string(body_size) +
-                                            " bytes exceeds the frame limit of " +
-                                            std::to_string(max_frame_bytes) + " bytes");
+    return MakeError(ErrorCode::kFrameTooLarge, "message of " + std::to_string(body_size) +
+                                                    " bytes exceeds the frame limit of " +
+                                                    std::to_string(max_frame_bytes) + " bytes");
   }
   std::string frame;
   frame.reserve(kFrameHeaderBytes + body_size);
@@ -71,11 +71,11 @@ Result<std::string> EncodeBatchFrame(std::string_view batch, std::uint64_t seque
 Result<std::size_t> DecodeFrameLength(const FrameHeader& header, std::size_t max_frame_bytes) {
   const std::size_t length = (std::size_t{header[0]} << 24) | (std::size_t{header[1]} << 16) |
                              (std::size_t{header[2]} << 8) | std::size_t{header[3]};
-  if (length == 0) return MakeError("malformed_message", "empty frame");
+  if (length == 0) return MakeError(ErrorCode::kMalformedMessage, "empty frame");
   if (length > max_frame_bytes) {
-    return MakeError("frame_too_large", "frame of " + std::to_string(length) +
-                                            " bytes exceeds the limit of " +
-                                            std::to_string(max_frame_bytes) + " bytes");
+    return MakeError(ErrorCode::kFrameTooLarge, "frame of " + std::to_string(length) +
+                                                    " bytes exceeds the limit of " +
+                                                    std::to_string(max_frame_bytes) + " bytes");
   }
   return length;
 }
@@ -83,10 +83,10 @@ Result<std::size_t> DecodeFrameLength(const FrameHeader& header, std::size_t max
 Result<wire::Envelope> ParseEnvelope(std::string_view body) {
   wire::Envelope envelope;
   if (!envelope.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
-    return MakeError("malformed_message", "frame is not a valid protocol message");
+    return MakeError(ErrorCode::kMalformedMessage, "frame is not a valid protocol message");
   }
   if (envelope.message_case() == wire::Envelope::MESSAGE_NOT_SET) {
-    return MakeError("malformed_message", "frame carries no known message");
+    return MakeError(ErrorCode::kMalformedMessage, "frame carries no known message");
   }
   return envelope;
 }

@@ -6,7 +6,8 @@ namespace vigil {
 
 Result<HostPort> ParseHostPort(std::string_view address) {
   const auto invalid = [&](const std::string& why) {
-    return MakeError("invalid_address", "invalid address \"" + std::string(address) + "\": " + why);
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "invalid address \"" + std::string(address) + "\": " + why);
   };
   std::string_view host;
   std::string_view port;

@@ -3,23 +3,82 @@
 // disk, config, peer). Programmer errors assert; start-up failures may throw.
 
 #include <cassert>
+#include <cstdint>
+#include <iosfwd>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 
 namespace vigil {
 
+// What kind of failure an Error is: the one thing code branches on, and the snake_case name
+// (ErrorCodeName) that API bodies, metric labels and logs show. One canonical set for the whole
+// program; collector/http_errors.cc maps each to an HTTP status in one place.
+enum class ErrorCode : std::uint8_t {
+  kUnknown,  // only the message matters
+  // The API's codes (docs/api.md).
+  kBadRequest,
+  kInvalidTime,
+  kUnauthenticated,
+  kForbidden,
+  kNotFound,
+  kMethodNotAllowed,
+  kRequestTimeout,
+  kConflict,
+  kPayloadTooLarge,
+  kUnsupportedMediaType,
+  kTooManyRequests,
+  kRequestHeaderFieldsTooLarge,
+  kInternal,
+  kUnavailable,
+  // Peers and connections.
+  kTimeout,
+  kClosed,
+  kCancelled,
+  kTlsHandshakeFailed,
+  kIoError,  // a socket, file or kernel interface failed; the message says which
+  kFrameTooLarge,
+  kMalformedMessage,
+  kProtocolViolation,
+  kRefused,  // the peer said no (a Goodbye)
+  // Files, the kernel and what is read from them.
+  kPermissionDenied,
+  kNotSupported,
+  kInvalidArgument,  // a setting, argument or text that breaks its rules
+  kNoData,
+  kReadFailed,
+  kParseFailed,
+  kTooLarge,
+  kExists,
+  kNotApplicable,  // a check that does not apply to this host
+  kBudgetSpent,    // a bounded piece of work stopped at its budget
+  // Stores.
+  kStoreFailed,
+  kSchemaTooNew,
+  kBusy,  // another process holds it
+};
+
+// "bad_request", "not_found", ...; "" for kUnknown.
+std::string_view ErrorCodeName(ErrorCode code);
+// For test failure messages.
+std::ostream& operator<<(std::ostream& out, ErrorCode code);
+
 struct Error {
-  // Short snake_case classification that code may branch on and metrics may use as a label
-  // (e.g. "timeout", "frame_too_large"); empty when only the message matters.
-  std::string code;
+  ErrorCode code = ErrorCode::kUnknown;
   // Human-readable, names what was wrong and where. Never contains a secret.
   std::string message;
 };
 
-inline Error MakeError(std::string code, std::string message) {
-  return Error{std::move(code), std::move(message)};
+inline Error MakeError(ErrorCode code, std::string message) {
+  return Error{code, std::move(message)};
+}
+
+// The same error with `context` (what was being done, where) in front of its message, for an
+// error that crosses a layer.
+inline Error WithContext(const Error& error, const std::string& context) {
+  return Error{error.code, context + ": " + error.message};
 }
 
 template <typename T>

@@ -13,7 +13,7 @@ std::atomic<std::uint64_t> failed_operations{0};
 // An operation SQLite refused: counted, and named.
 Error Failure(std::string message) {
   failed_operations.fetch_add(1, std::memory_order_relaxed);
-  return MakeError("sqlite", std::move(message));
+  return MakeError(ErrorCode::kStoreFailed, std::move(message));
 }
 
 }  // namespace
@@ -147,7 +147,8 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, OpenOp
   const auto folder = std::filesystem::path(path).parent_path();
   if (!folder.empty()) std::filesystem::create_directories(folder, ec);
   if (ec) {
-    return MakeError("sqlite", "cannot create folder " + folder.string() + ": " + ec.message());
+    return MakeError(ErrorCode::kStoreFailed,
+                     "cannot create folder " + folder.string() + ": " + ec.message());
   }
   sqlite3* raw = nullptr;
   const int rc =
@@ -162,7 +163,8 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path, OpenOp
       (options.synchronous_full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;") +
       (options.exclusive ? " PRAGMA locking_mode=EXCLUSIVE;" : "");
   if (Status set = db->Exec(pragmas); !set) {
-    return MakeError("sqlite", "cannot configure " + path + ": " + set.error().message);
+    return MakeError(ErrorCode::kStoreFailed,
+                     "cannot configure " + path + ": " + set.error().message);
   }
   return db;
 }
@@ -189,7 +191,7 @@ Status CopyPages(sqlite3* from, sqlite3* to, const std::string& what) {
 Status Database::BackupTo(const std::string& destination) {
   std::error_code ec;
   if (std::filesystem::exists(destination, ec)) {
-    return MakeError("exists", destination + " exists; back up to a new file");
+    return MakeError(ErrorCode::kExists, destination + " exists; back up to a new file");
   }
   const std::string partial = destination + ".partial";
   std::filesystem::remove(partial, ec);
@@ -207,7 +209,9 @@ Status Database::BackupTo(const std::string& destination) {
   if (copied) std::filesystem::rename(partial, destination, ec);
   if (!copied || ec) {
     std::filesystem::remove(partial, ec);
-    return copied ? MakeError("sqlite", "cannot rename " + partial + ": " + ec.message()) : copied;
+    return copied ? MakeError(ErrorCode::kStoreFailed,
+                              "cannot rename " + partial + ": " + ec.message())
+                  : copied;
   }
   return OkStatus();
 }
@@ -275,10 +279,10 @@ Status Database::Migrate(const std::vector<std::string_view>& migrations) {
   const auto current = static_cast<std::size_t>(version_query->Int(0));
   version_query->Reset();
   if (current > migrations.size()) {
-    return MakeError("schema_too_new", path_ + ": schema version " + std::to_string(current) +
-                                           " is newer than this program knows (" +
-                                           std::to_string(migrations.size()) +
-                                           "); use a newer version");
+    return MakeError(ErrorCode::kSchemaTooNew,
+                     path_ + ": schema version " + std::to_string(current) +
+                         " is newer than this program knows (" + std::to_string(migrations.size()) +
+                         "); use a newer version");
   }
   for (std::size_t version = current; version < migrations.size(); ++version) {
     Result<Transaction> tx = Transaction::Begin(*this);

@@ -17,9 +17,9 @@ bool ReadDigits(std::string_view text, std::size_t at, std::size_t count, int& o
 }
 
 Error Invalid(std::string_view text, const std::string& why) {
-  return MakeError("invalid_time", "\"" + std::string(text.substr(0, 64)) +
-                                       "\" is not an RFC 3339 time (" + why +
-                                       "), e.g. 2026-03-01T09:30:00Z");
+  return MakeError(ErrorCode::kInvalidTime, "\"" + std::string(text.substr(0, 64)) +
+                                                "\" is not an RFC 3339 time (" + why +
+                                                "), e.g. 2026-03-01T09:30:00Z");
 }
 
 }  // namespace

@@ -12,7 +12,8 @@ namespace ssl = boost::asio::ssl;
 
 Error TlsFileError(const std::string& what, const std::string& file,
                    const boost::system::error_code& ec) {
-  return MakeError("tls_config", "cannot load " + what + " \"" + file + "\": " + ec.message());
+  return MakeError(ErrorCode::kInvalidArgument,
+                   "cannot load " + what + " \"" + file + "\": " + ec.message());
 }
 
 Result<std::shared_ptr<ssl::context>> NewContext(ssl::context::method method) {
@@ -21,7 +22,7 @@ Result<std::shared_ptr<ssl::context>> NewContext(ssl::context::method method) {
                        ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
                        ssl::context::no_compression | ssl::context::single_dh_use);
   if (SSL_CTX_set_min_proto_version(context->native_handle(), TLS1_2_VERSION) != 1) {
-    return MakeError("tls_config", "cannot require TLS 1.2 or later");
+    return MakeError(ErrorCode::kInvalidArgument, "cannot require TLS 1.2 or later");
   }
   return context;
 }
@@ -35,8 +36,9 @@ Status LoadKeyPair(ssl::context& context, const std::string& cert_file,
   if (ec) return TlsFileError("private key", key_file, ec);
   if (SSL_CTX_check_private_key(context.native_handle()) != 1) {
     ERR_clear_error();
-    return MakeError("tls_config", "private key \"" + key_file +
-                                       "\" does not match certificate \"" + cert_file + "\"");
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        "private key \"" + key_file + "\" does not match certificate \"" + cert_file + "\"");
   }
   return OkStatus();
 }
@@ -64,7 +66,9 @@ Result<std::shared_ptr<ssl::context>> MakeClientTlsContext(const TlsClientFiles&
   boost::system::error_code ec;
   if (files.ca_file.empty()) {
     (*context)->set_default_verify_paths(ec);
-    if (ec) return MakeError("tls_config", "cannot load the system's CA store: " + ec.message());
+    if (ec)
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "cannot load the system's CA store: " + ec.message());
   } else {
     (*context)->load_verify_file(files.ca_file, ec);
     if (ec) return TlsFileError("CA", files.ca_file, ec);

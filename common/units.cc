@@ -53,7 +53,7 @@ std::string Quote(std::string_view text) {
 }  // namespace
 
 Result<Duration> ParseDuration(std::string_view text) {
-  if (text.empty()) return MakeError("invalid_duration", "empty duration");
+  if (text.empty()) return MakeError(ErrorCode::kInvalidArgument, "empty duration");
   const std::string_view original = text;
   std::uint64_t total_ms = 0;
   std::size_t previous_unit = 0;  // index into kDurationUnits (by size); enforces decreasing order
@@ -61,7 +61,7 @@ Result<Duration> ParseDuration(std::string_view text) {
   while (!text.empty()) {
     std::uint64_t amount = 0;
     if (!ReadInteger(text, amount)) {
-      return MakeError("invalid_duration",
+      return MakeError(ErrorCode::kInvalidArgument,
                        "invalid duration " + Quote(original) +
                            ": expected a whole number followed by ms, s, m, h or d");
     }
@@ -73,19 +73,21 @@ Result<Duration> ParseDuration(std::string_view text) {
       }
     }
     if (unit == nullptr) {
-      return MakeError("invalid_duration", "invalid duration " + Quote(original) +
-                                               ": missing or unknown unit (use ms, s, m, h or d)");
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "invalid duration " + Quote(original) +
+                           ": missing or unknown unit (use ms, s, m, h or d)");
     }
     const std::size_t unit_rank = static_cast<std::size_t>(unit->factor);
     if (!first && unit_rank >= previous_unit) {
-      return MakeError("invalid_duration", "invalid duration " + Quote(original) +
-                                               ": units must go from largest to smallest");
+      return MakeError(ErrorCode::kInvalidArgument, "invalid duration " + Quote(original) +
+                                                        ": units must go from largest to smallest");
     }
     if (amount > std::numeric_limits<std::uint64_t>::max() / unit->factor ||
         total_ms + amount * unit->factor < total_ms ||
         total_ms + amount * unit->factor >
             static_cast<std::uint64_t>(std::numeric_limits<Duration::rep>::max())) {
-      return MakeError("invalid_duration", "invalid duration " + Quote(original) + ": too large");
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "invalid duration " + Quote(original) + ": too large");
     }
     total_ms += amount * unit->factor;
     previous_unit = unit_rank;
@@ -99,20 +101,22 @@ Result<std::uint64_t> ParseSize(std::string_view text) {
   const std::string_view original = text;
   std::uint64_t amount = 0;
   if (!ReadInteger(text, amount)) {
-    return MakeError("invalid_size", "invalid size " + Quote(original) +
-                                         ": expected a whole number followed by a unit such as "
-                                         "B, KiB, MiB or GiB");
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "invalid size " + Quote(original) +
+                         ": expected a whole number followed by a unit such as "
+                         "B, KiB, MiB or GiB");
   }
   for (const Unit& unit : kSizeUnits) {
     if (text == unit.suffix) {
       if (amount >
           static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) / unit.factor) {
-        return MakeError("invalid_size", "invalid size " + Quote(original) + ": too large");
+        return MakeError(ErrorCode::kInvalidArgument,
+                         "invalid size " + Quote(original) + ": too large");
       }
       return amount * unit.factor;
     }
   }
-  return MakeError("invalid_size",
+  return MakeError(ErrorCode::kInvalidArgument,
                    "invalid size " + Quote(original) +
                        ": missing or unknown unit (use B, KB, MB, GB, TB, KiB, MiB, GiB or TiB)");
 }

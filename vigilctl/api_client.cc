@@ -33,7 +33,7 @@ ApiClient::~ApiClient() = default;
 Result<ApiAnswer> ApiClient::Call(const std::string& method, const std::string& target,
                                   const std::string& body) {
   CURL* curl = state_->curl;
-  if (curl == nullptr) return MakeError("connect", "libcurl could not start");
+  if (curl == nullptr) return MakeError(ErrorCode::kIoError, "libcurl could not start");
   curl_easy_reset(curl);
   std::string server = options_.server;
   while (!server.empty() && server.back() == '/') server.pop_back();
@@ -61,7 +61,8 @@ Result<ApiAnswer> ApiClient::Call(const std::string& method, const std::string& 
   const CURLcode code = curl_easy_perform(curl);
   curl_slist_free_all(headers);
   if (code != CURLE_OK) {
-    return MakeError("connect", "cannot reach " + server + ": " + curl_easy_strerror(code));
+    return MakeError(ErrorCode::kIoError,
+                     "cannot reach " + server + ": " + curl_easy_strerror(code));
   }
   ApiAnswer out;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &out.status);

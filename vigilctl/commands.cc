@@ -377,7 +377,7 @@ Result<Json> ParseMatcher(const std::string& text) {
   }
   if (name.empty() || op.empty()) {
     return MakeError(
-        "usage",
+        ErrorCode::kInvalidArgument,
         "matcher \"" + text + "\": expected NAME=VALUE, NAME!=VALUE, NAME=~REGEX or NAME!~REGEX");
   }
   std::string value = text.substr(name_end + op.size());
@@ -395,9 +395,10 @@ Result<Json> ParseMatcher(const std::string& text) {
 Result<std::string> ParseTimeArgument(const std::string& text, std::int64_t now_ms) {
   if (ParseRfc3339(text)) return text;
   if (auto ago = ParseDuration(text)) return FormatRfc3339(now_ms - ago->count());
-  return MakeError("usage", "\"" + text +
-                                "\" is neither an RFC 3339 time (2026-03-01T09:30:00Z) "
-                                "nor a duration ago (2h)");
+  return MakeError(ErrorCode::kInvalidArgument,
+                   "\"" + text +
+                       "\" is neither an RFC 3339 time (2026-03-01T09:30:00Z) "
+                       "nor a duration ago (2h)");
 }
 
 }  // namespace vigil::ctl

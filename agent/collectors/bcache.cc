@@ -44,14 +44,14 @@ class SetReader {
     if (error_) return 0;
     Result<std::string> text = ReadFileUnderRoot(root_, set_ + "/" + relative);
     if (!text) {
-      if (text.error().code != "not_found") error_ = text.error();
+      if (text.error().code != ErrorCode::kNotFound) error_ = text.error();
       return 0;
     }
     std::string_view value(*text);
     if (!value.empty()) value.remove_suffix(1);  // the newline
     const std::optional<std::uint64_t> size = DehumanizeBcacheSize(value);
     if (!size)
-      error_ = MakeError("parse_failed",
+      error_ = MakeError(ErrorCode::kParseFailed,
                          set_ + "/" + relative + ": not a size: \"" + std::string(value) + "\"");
     return size.value_or(0);
   }
@@ -104,8 +104,8 @@ class SetReader {
         ok = ParseInt(value).has_value();
       }
       if (!ok) {
-        error_ =
-            MakeError("parse_failed", relative + ": cannot read \"" + std::string(line) + "\"");
+        error_ = MakeError(ErrorCode::kParseFailed,
+                           relative + ": cannot read \"" + std::string(line) + "\"");
         return out;
       }
     }
@@ -193,7 +193,8 @@ class BcacheCollector final : public Collector {
   Result<Families> Collect() override {
     Result<std::vector<FolderEntry>> entries = ListFolder(root_, kBcache);
     if (!entries)
-      return entries.error().code == "not_found" ? Result<Families>(Families{}) : entries.error();
+      return entries.error().code == ErrorCode::kNotFound ? Result<Families>(Families{})
+                                                          : entries.error();
     FamiliesByName out;
     for (const FolderEntry& entry : *entries) {
       if (entry.name.find('-') == std::string::npos) continue;  // "register" and friends

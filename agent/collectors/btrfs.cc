@@ -119,7 +119,7 @@ class SysfsReader {
     if (error_) return {};
     Result<std::string> text = ReadSysAttribute(root_, folder_ + "/" + file);
     if (!text) {
-      if (text.error().code != "not_found") error_ = text.error();
+      if (text.error().code != ErrorCode::kNotFound) error_ = text.error();
       return {};
     }
     return *text;
@@ -158,7 +158,8 @@ class BtrfsCollector final : public Collector {
   Result<Families> Collect() override {
     Result<std::vector<FolderEntry>> entries = ListFolder(root_, kBtrfs);
     if (!entries)
-      return entries.error().code == "not_found" ? Result<Families>(Families{}) : entries.error();
+      return entries.error().code == ErrorCode::kNotFound ? Result<Families>(Families{})
+                                                          : entries.error();
     std::vector<std::string>
         filesystems;  // sysfs names a filesystem by its UUID; "features" is none
     for (const FolderEntry& entry : *entries) {

@@ -29,7 +29,7 @@ void NoteHostAccess(HostAccess access, const std::string& path) {
 
 namespace {
 
-// Opens root/relative for reading, noting the access. Error codes: "not_found" when the kernel
+// Opens root/relative for reading, noting the access. Error codes: kNotFound when the kernel
 // lacks the feature (no conntrack module, no schedstat), which collectors treat as nothing to
 // report rather than a failure; "permission_denied"; "read_failed".
 Result<int> OpenUnderRoot(const std::string& root, const std::string& relative, std::string& path) {
@@ -41,9 +41,10 @@ Result<int> OpenUnderRoot(const std::string& root, const std::string& relative, 
   if (fd >= 0) return fd;
   // ENOTDIR: a folder on the path is a file (/sys/fs/xfs/stats/stats/…), so the file is not there;
   // ESRCH: the process whose /proc file it was has exited.
-  const char* code = errno == ENOENT || errno == ENOTDIR || errno == ESRCH ? "not_found"
-                     : errno == EACCES                                     ? "permission_denied"
-                                                                           : "read_failed";
+  const ErrorCode code = errno == ENOENT || errno == ENOTDIR || errno == ESRCH
+                             ? ErrorCode::kNotFound
+                         : errno == EACCES ? ErrorCode::kPermissionDenied
+                                           : ErrorCode::kReadFailed;
   return MakeError(code, "cannot open " + path + ": " + std::strerror(errno));
 }
 
@@ -51,11 +52,11 @@ Result<int> OpenUnderRoot(const std::string& root, const std::string& relative, 
 // an attribute the device cannot give in its state (the speed of a link that is down). Collectors
 // skip such attributes, as node_exporter does.
 Error ReadError(const std::string& path, int error) {
-  const char* code = error == ESRCH        ? "not_found"  // the process exited after open
-                     : error == ENODATA    ? "no_data"
-                     : error == EINVAL     ? "invalid_argument"
-                     : error == EOPNOTSUPP ? "not_supported"
-                                           : "read_failed";
+  const ErrorCode code = error == ESRCH     ? ErrorCode::kNotFound  // the process exited after open
+                         : error == ENODATA ? ErrorCode::kNoData
+                         : error == EINVAL  ? ErrorCode::kInvalidArgument
+                         : error == EOPNOTSUPP ? ErrorCode::kNotSupported
+                                               : ErrorCode::kReadFailed;
   return MakeError(code, "cannot read " + path + ": " + std::strerror(error));
 }
 
@@ -107,7 +108,7 @@ Result<std::uint64_t> ReadUintFile(const ReadRelative& read, const std::string& 
   Result<std::string> text = read(relative);
   if (!text) return text.error();
   std::optional<std::uint64_t> value = ParseUint(Trim(*text));
-  if (!value) return MakeError("parse_failed", relative + ": not a count");
+  if (!value) return MakeError(ErrorCode::kParseFailed, relative + ": not a count");
   return *value;
 }
 
@@ -138,9 +139,9 @@ Result<std::vector<FolderEntry>> ListFolder(const std::string& root, const std::
   std::error_code ec;
   std::filesystem::directory_iterator it(path, ec);
   if (ec) {
-    const char* code = ec == std::errc::no_such_file_or_directory ? "not_found"
-                       : ec == std::errc::permission_denied       ? "permission_denied"
-                                                                  : "read_failed";
+    const ErrorCode code = ec == std::errc::no_such_file_or_directory ? ErrorCode::kNotFound
+                           : ec == std::errc::permission_denied       ? ErrorCode::kPermissionDenied
+                                                                      : ErrorCode::kReadFailed;
     return MakeError(code, "cannot list " + path.string() + ": " + ec.message());
   }
   std::vector<FolderEntry> entries;
@@ -164,9 +165,10 @@ Result<std::vector<AttributeRead>> ReadAttributesOf(
     if (!file.regular_file || !wanted(file.name)) continue;
     Result<std::string> value = ReadSysAttribute(root, folder + "/" + file.name);
     if (!value) {
-      const std::string& code = value.error().code;
-      if (code == "not_found" || code == "not_supported" || code == "invalid_argument" ||
-          (skip_unreadable && code == "permission_denied")) {
+      const ErrorCode code = value.error().code;
+      if (code == ErrorCode::kNotFound || code == ErrorCode::kNotSupported ||
+          code == ErrorCode::kInvalidArgument ||
+          (skip_unreadable && code == ErrorCode::kPermissionDenied)) {
         continue;
       }
       return value.error();

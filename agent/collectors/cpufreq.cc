@@ -53,12 +53,14 @@ class CpufreqCollector final : public Collector {
       for (std::size_t i = 0; i < std::size(kFrequencies); ++i) {
         Result<std::string> text = ReadFileUnderRoot(root_, base + kFrequencies[i].file);
         if (!text) {
-          if (text.error().code == "not_found" || text.error().code == "permission_denied")
+          if (text.error().code == ErrorCode::kNotFound ||
+              text.error().code == ErrorCode::kPermissionDenied)
             continue;
           return text.error();
         }
         std::optional<std::uint64_t> khz = ParseUint(Trim(*text));
-        if (!khz) return MakeError("parse_failed", base + kFrequencies[i].file + ": not a number");
+        if (!khz)
+          return MakeError(ErrorCode::kParseFailed, base + kFrequencies[i].file + ": not a number");
         AddSeries(out[i], static_cast<double>(*khz) * 1000.0, {{"cpu", cpu}});
       }
       for (const char* file : kRequired) {

@@ -105,15 +105,16 @@ Result<std::vector<DiskStats>> ParseDiskstats(std::string_view text) {
     const std::vector<std::string_view> fields = SplitFields(line);
     if (fields.empty()) continue;
     if (fields.size() < 14) {
-      return MakeError("parse_failed",
+      return MakeError(ErrorCode::kParseFailed,
                        "/proc/diskstats: too few fields in \"" + std::string(line) + "\"");
     }
     DiskStats disk{std::string(fields[0]), std::string(fields[1]), std::string(fields[2]), {}};
     for (std::size_t i = 3; i < fields.size(); ++i) {
       std::optional<std::uint64_t> value = ParseUint(fields[i]);
       if (!value) {
-        return MakeError("parse_failed", "/proc/diskstats: bad number \"" + std::string(fields[i]) +
-                                             "\" for " + disk.device);
+        return MakeError(
+            ErrorCode::kParseFailed,
+            "/proc/diskstats: bad number \"" + std::string(fields[i]) + "\" for " + disk.device);
       }
       disk.values.push_back(static_cast<double>(*value));
     }

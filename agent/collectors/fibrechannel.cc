@@ -59,7 +59,8 @@ class FibreChannelCollector final : public Collector {
     using Families = std::vector<wire::MetricFamily>;
     Result<std::vector<FolderEntry>> hosts = ListFolder(root_, kHosts);
     if (!hosts)
-      return hosts.error().code == "not_found" ? Result<Families>(Families{}) : hosts.error();
+      return hosts.error().code == ErrorCode::kNotFound ? Result<Families>(Families{})
+                                                        : hosts.error();
     auto info = MakeFamily("node_fibrechannel_info",
                            "Non-numeric data from /sys/class/fc_host/<host>, value is always 1.",
                            wire::METRIC_TYPE_GAUGE);
@@ -82,7 +83,8 @@ class FibreChannelCollector final : public Collector {
       Result<std::vector<std::uint64_t>> values = ReadStatistics(folder + "statistics");
       if (!values) {
         // Upstream reports a host without statistics/ as no data at all.
-        return values.error().code == "not_found" ? Result<Families>(Families{}) : values.error();
+        return values.error().code == ErrorCode::kNotFound ? Result<Families>(Families{})
+                                                           : values.error();
       }
       AddSeries(info, 1, labels);
       for (std::size_t i = 0; i < counters.size(); ++i) {
@@ -111,7 +113,7 @@ class FibreChannelCollector final : public Collector {
     std::vector<std::uint64_t> values(std::size(kCounters), 0);
     for (const auto& [file, text] : *attributes) {
       std::optional<std::uint64_t> value = ParseUintAnyBase(text);
-      if (!value) return MakeError("parse_failed", folder + "/" + file + ": not a count");
+      if (!value) return MakeError(ErrorCode::kParseFailed, folder + "/" + file + ": not a count");
       values[static_cast<std::size_t>(counter_of(file) - std::begin(kCounters))] = *value;
     }
     return values;

@@ -51,7 +51,7 @@ Result<FilesystemUsage> StatNow(const std::string& path) {
   NoteHostAccess(HostAccess::kStatfs, path);
   struct statfs buffer {};
   if (statfs(path.c_str(), &buffer) != 0) {
-    return MakeError("statfs", "statfs " + path + ": " + std::strerror(errno));
+    return MakeError(ErrorCode::kIoError, "statfs " + path + ": " + std::strerror(errno));
   }
   // Blocks times f_bsize, as node_exporter computes it (f_frsize equals it on Linux filesystems).
   const double block = static_cast<double>(buffer.f_bsize);
@@ -78,7 +78,8 @@ class BoundedStat {
 
   Result<FilesystemUsage> operator()(const std::string& path) {
     if (auto stuck = stuck_.find(path); stuck != stuck_.end()) {
-      if (!stuck->second->Idle()) return MakeError("statfs", "statfs " + path + ": still stuck");
+      if (!stuck->second->Idle())
+        return MakeError(ErrorCode::kIoError, "statfs " + path + ": still stuck");
       stuck->second->Stop();
       stuck_.erase(stuck);
     }
@@ -86,7 +87,7 @@ class BoundedStat {
     std::optional<Result<FilesystemUsage>> answer = worker_->Call(path, timeout_);
     if (!answer) {
       stuck_.emplace(path, std::move(worker_));  // a fresh worker serves the next call
-      return MakeError("statfs", "statfs " + path + ": timed out");
+      return MakeError(ErrorCode::kIoError, "statfs " + path + ": timed out");
     }
     return std::move(*answer);
   }
@@ -191,7 +192,7 @@ Result<std::vector<MountEntry>> ParseMounts(std::string_view text) {
     const std::vector<std::string_view> fields = SplitFields(line);
     if (fields.empty()) continue;
     if (fields.size() < 4) {
-      return MakeError("parse_failed",
+      return MakeError(ErrorCode::kParseFailed,
                        "malformed mount point information: \"" + std::string(line) + "\"");
     }
     mounts.push_back({std::string(fields[0]), DecodeMountPath(fields[1]), std::string(fields[2]),

@@ -119,7 +119,7 @@ class InfinibandCollector final : public Collector {
     // Upstream treats a missing file anywhere (a device without ports/, a port without rate) as
     // no InfiniBand data at all, and says nothing.
     Result<Families> families = Gather();
-    if (!families && families.error().code == "not_found") return Families{};
+    if (!families && families.error().code == ErrorCode::kNotFound) return Families{};
     return families;
   }
 
@@ -155,7 +155,8 @@ class InfinibandCollector final : public Collector {
            {std::pair{"board_id", "board_id"}, std::pair{"fw_ver", "firmware_version"},
             std::pair{"hca_type", "hca_type"}}) {
         Result<std::string> value = ReadSysAttribute(root_, folder + file);
-        if (!value && value.error().code == "not_found" && std::string_view(file) == "hca_type") {
+        if (!value && value.error().code == ErrorCode::kNotFound &&
+            std::string_view(file) == "hca_type") {
           value = std::string();
         }
         if (!value) return value.error();
@@ -168,7 +169,8 @@ class InfinibandCollector final : public Collector {
       for (const FolderEntry& port : *ports) {
         const std::optional<std::uint64_t> number = ParseUint(port.name);
         if (!number || *number > 0xffffffffu)
-          return MakeError("parse_failed", folder + "ports/" + port.name + ": not a port number");
+          return MakeError(ErrorCode::kParseFailed,
+                           folder + "ports/" + port.name + ": not a port number");
         const std::string port_folder = folder + "ports/" + port.name + "/";
         const LabelPairs port_labels = {{"device", device.name}, {"port", std::to_string(*number)}};
         for (const auto& [file, family] :
@@ -176,14 +178,15 @@ class InfinibandCollector final : public Collector {
           Result<std::string> text = ReadFileUnderRoot(root_, port_folder + file);
           if (!text) return text.error();
           const std::optional<std::uint64_t> id = ParseStateId(*text);
-          if (!id) return MakeError("parse_failed", port_folder + file + ": not \"ID: NAME\"");
+          if (!id)
+            return MakeError(ErrorCode::kParseFailed, port_folder + file + ": not \"ID: NAME\"");
           AddSeries(*family, static_cast<double>(*id), port_labels);
         }
         Result<std::string> rate_text = ReadFileUnderRoot(root_, port_folder + "rate");
         if (!rate_text) return rate_text.error();
         const std::optional<std::uint64_t> bytes_per_second = ParseRate(*rate_text);
         if (!bytes_per_second)
-          return MakeError("parse_failed", port_folder + "rate: not \"N Gb/sec\"");
+          return MakeError(ErrorCode::kParseFailed, port_folder + "rate: not \"N Gb/sec\"");
         AddSeries(rate, static_cast<double>(*bytes_per_second), port_labels);
         Result<std::vector<std::optional<std::uint64_t>>> values = ReadCounters(port_folder);
         if (!values) return values.error();
@@ -214,7 +217,8 @@ class InfinibandCollector final : public Collector {
           [&](const std::string& file) { return counter_of(file) != std::end(kCounters); },
           /*skip_unreadable=*/true);
       if (!attributes) {
-        if (extended && attributes.error().code == "not_found") break;  // older kernels have none
+        if (extended && attributes.error().code == ErrorCode::kNotFound)
+          break;  // older kernels have none
         return attributes.error();
       }
       for (const auto& [file, text] : *attributes) {
@@ -222,7 +226,7 @@ class InfinibandCollector final : public Collector {
         if (!value) {
           // A port without a performance management agent has no counters to give.
           if (text.find("N/A (no PMA)") != std::string::npos) continue;
-          return MakeError("parse_failed", folder + "/" + file + ": not a count");
+          return MakeError(ErrorCode::kParseFailed, folder + "/" + file + ": not a count");
         }
         const auto* counter = counter_of(file);
         if (counter->words) *value *= 4;

@@ -28,7 +28,7 @@ class InterruptsCollector final : public Collector {
     Result<std::string> text = ReadFileUnderRoot(root_, "proc/interrupts");
     if (!text) return text.error();
     const std::vector<std::string_view> lines = SplitLines(*text);
-    if (lines.empty()) return MakeError("parse_failed", "proc/interrupts: empty");
+    if (lines.empty()) return MakeError(ErrorCode::kParseFailed, "proc/interrupts: empty");
     const std::size_t cpus = SplitWords(lines[0]).size();  // one header per CPU
     struct Interrupt {
       std::string info, devices;
@@ -56,9 +56,9 @@ class InterruptsCollector final : public Collector {
       for (std::size_t cpu = 0; cpu < interrupt.counts.size(); ++cpu) {
         const std::optional<double> count = ParseDouble(interrupt.counts[cpu]);
         if (!count) {
-          return MakeError("parse_failed", "proc/interrupts: \"" +
-                                               std::string(interrupt.counts[cpu]) +
-                                               "\" is not a count (" + name + ")");
+          return MakeError(ErrorCode::kParseFailed, "proc/interrupts: \"" +
+                                                        std::string(interrupt.counts[cpu]) +
+                                                        "\" is not a count (" + name + ")");
         }
         AddSeries(family, *count,
                   {{"cpu", std::to_string(cpu)},

@@ -55,18 +55,18 @@ Result<std::vector<std::uint64_t>> ParseTotals(std::string_view text) {
   for (int i = 0; i < 3; ++i) {
     const std::size_t end = text.find('\n');
     if (end == std::string_view::npos)
-      return MakeError("parse_failed", "proc/net/ip_vs_stats: too short");
+      return MakeError(ErrorCode::kParseFailed, "proc/net/ip_vs_stats: too short");
     lines.push_back(text.substr(0, end));
     text.remove_prefix(end + 1);
   }
   const std::vector<std::string_view> fields = SplitWords(lines[2]);
   if (fields.size() != 5)
-    return MakeError("parse_failed", "proc/net/ip_vs_stats: expected 5 totals");
+    return MakeError(ErrorCode::kParseFailed, "proc/net/ip_vs_stats: expected 5 totals");
   std::vector<std::uint64_t> totals;
   for (std::string_view field : fields) {
     const std::optional<std::uint64_t> value = ParseUintAnyBase("0x" + std::string(field));
     if (!value || field.find_first_of("_xX") != std::string_view::npos) {
-      return MakeError("parse_failed",
+      return MakeError(ErrorCode::kParseFailed,
                        "proc/net/ip_vs_stats: \"" + std::string(field) + "\" is not hexadecimal");
     }
     totals.push_back(*value);
@@ -94,7 +94,7 @@ Result<std::map<LabelPairs, BackendSums>> ParseBackends(std::string_view text) {
     if (fields[0] == "TCP" || fields[0] == "UDP") {
       const std::optional<Endpoint> endpoint = ParseEndpoint(fields[1]);
       if (!endpoint)
-        return MakeError("parse_failed",
+        return MakeError(ErrorCode::kParseFailed,
                          "proc/net/ip_vs: unexpected address " + std::string(fields[1]));
       proto = std::string(fields[0]);
       mark.clear();
@@ -108,13 +108,13 @@ Result<std::map<LabelPairs, BackendSums>> ParseBackends(std::string_view text) {
     } else if (fields[0] == "->" && fields.size() >= 6) {
       const std::optional<Endpoint> remote = ParseEndpoint(fields[1]);
       if (!remote)
-        return MakeError("parse_failed",
+        return MakeError(ErrorCode::kParseFailed,
                          "proc/net/ip_vs: unexpected address " + std::string(fields[1]));
       const std::optional<std::uint64_t> weight = ParseUint(fields[3]);
       const std::optional<std::uint64_t> active = ParseUint(fields[4]);
       const std::optional<std::uint64_t> inactive = ParseUint(fields[5]);
       if (!weight || !active || !inactive) {
-        return MakeError("parse_failed",
+        return MakeError(ErrorCode::kParseFailed,
                          "proc/net/ip_vs: bad counts for " + std::string(fields[1]));
       }
       const LabelPairs labels = {{"local_address", has_local_address ? local.address : ""},
@@ -140,7 +140,8 @@ class IpvsCollector final : public Collector {
   Result<Families> Collect() override {
     Result<std::string> stats = ReadFileUnderRoot(root_, "proc/net/ip_vs_stats");
     if (!stats)
-      return stats.error().code == "not_found" ? Result<Families>(Families{}) : stats.error();
+      return stats.error().code == ErrorCode::kNotFound ? Result<Families>(Families{})
+                                                        : stats.error();
     Result<std::vector<std::uint64_t>> totals = ParseTotals(*stats);
     if (!totals) return totals.error();
     Families out;

@@ -36,11 +36,11 @@ Result<Families> ParseSockstat(std::string_view text, double page_size) {
     const std::string protocol(line.substr(0, colon));
     const std::vector<std::string_view> fields = SplitFields(line.substr(colon + 1));
     if (fields.size() % 2 != 0) {
-      return MakeError("parse_failed", "sockstat: odd number of fields for " + protocol);
+      return MakeError(ErrorCode::kParseFailed, "sockstat: odd number of fields for " + protocol);
     }
     for (std::size_t i = 0; i < fields.size(); i += 2) {
       std::optional<double> value = ParseDouble(fields[i + 1]);
-      if (!value) return MakeError("parse_failed", "sockstat: bad value for " + protocol);
+      if (!value) return MakeError(ErrorCode::kParseFailed, "sockstat: bad value for " + protocol);
       const std::string key(fields[i]);
       if (protocol == "sockets" && key == "used") {
         AddGauge(out, "node_sockstat_sockets_used", "Number of IPv4 sockets in use.", *value);
@@ -79,7 +79,8 @@ Result<Families> ParseFileNr(std::string_view text) {
   std::optional<double> allocated = fields.size() == 3 ? ParseDouble(fields[0]) : std::nullopt;
   std::optional<double> maximum = fields.size() == 3 ? ParseDouble(fields[2]) : std::nullopt;
   if (!allocated || !maximum) {
-    return MakeError("parse_failed", "file-nr: cannot parse \"" + std::string(Trim(text)) + "\"");
+    return MakeError(ErrorCode::kParseFailed,
+                     "file-nr: cannot parse \"" + std::string(Trim(text)) + "\"");
   }
   Families out;
   AddGauge(out, "node_filefd_allocated", "File descriptor statistics: allocated.", *allocated);
@@ -91,7 +92,7 @@ Result<Families> EntropyFamilies(std::string_view available, std::string_view po
   std::optional<double> bits = ParseDouble(Trim(available));
   std::optional<double> pool = ParseDouble(Trim(pool_size));
   if (!bits || !pool)
-    return MakeError("parse_failed", "entropy: cannot parse the kernel's figures");
+    return MakeError(ErrorCode::kParseFailed, "entropy: cannot parse the kernel's figures");
   Families out;
   AddGauge(out, "node_entropy_available_bits", "Bits of available entropy.", *bits);
   AddGauge(out, "node_entropy_pool_size_bits", "Bits of entropy pool.", *pool);
@@ -109,7 +110,8 @@ Result<PressureLine> ParsePressure(std::string_view text) {
       if (field.substr(0, 6) == "total=") total = ParseDouble(field.substr(6));
     }
     if (!total)
-      return MakeError("parse_failed", "pressure: no total in \"" + std::string(line) + "\"");
+      return MakeError(ErrorCode::kParseFailed,
+                       "pressure: no total in \"" + std::string(line) + "\"");
     if (fields[0] == "some") {
       parsed.some_total_us = *total;
       some = true;
@@ -117,7 +119,7 @@ Result<PressureLine> ParsePressure(std::string_view text) {
       parsed.full_total_us = *total;
     }
   }
-  if (!some) return MakeError("parse_failed", "pressure: no \"some\" line");
+  if (!some) return MakeError(ErrorCode::kParseFailed, "pressure: no \"some\" line");
   return parsed;
 }
 
@@ -245,7 +247,7 @@ std::unique_ptr<Collector> MakeSchedstatCollector(std::string root) {
                            [](const ReadRelative& read) -> Result<Families> {
                              Result<std::string> text = read("proc/schedstat");
                              if (!text) {
-                               if (text.error().code == "not_found")
+                               if (text.error().code == ErrorCode::kNotFound)
                                  return Families{};  // CONFIG_SCHEDSTATS off
                                return text.error();
                              }

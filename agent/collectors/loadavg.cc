@@ -16,7 +16,8 @@ Result<std::vector<wire::MetricFamily>> ParseLoadavg(std::string_view text) {
   for (std::size_t i = 0; i < std::size(specs); ++i) {
     std::optional<double> value = i < fields.size() ? ParseDouble(fields[i]) : std::nullopt;
     if (!value) {
-      return MakeError("parse_failed", "/proc/loadavg: cannot parse \"" + std::string(text) + "\"");
+      return MakeError(ErrorCode::kParseFailed,
+                       "/proc/loadavg: cannot parse \"" + std::string(text) + "\"");
     }
     auto family = MakeFamily(specs[i].first, specs[i].second, wire::METRIC_TYPE_GAUGE);
     AddSeries(family, *value);

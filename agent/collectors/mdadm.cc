@@ -27,9 +27,10 @@ Result<MdArray> EvalStatus(std::string_view device_line, std::string_view status
                            MdArray array) {
   const std::vector<std::string_view> fields = SplitFields(status_line);
   if (fields.empty())
-    return MakeError("parse_failed", "mdstat: unexpected status line of " + array.name);
+    return MakeError(ErrorCode::kParseFailed, "mdstat: unexpected status line of " + array.name);
   std::optional<std::int64_t> size = ParseInt(fields[0]);
-  if (!size) return MakeError("parse_failed", "mdstat: unexpected status line of " + array.name);
+  if (!size)
+    return MakeError(ErrorCode::kParseFailed, "mdstat: unexpected status line of " + array.name);
   array.blocks_total = *size;
   if (Contains(device_line, "raid0") || Contains(device_line, "linear")) {
     array.disks_total = array.disks_active = Count(device_line, "[");
@@ -39,13 +40,13 @@ Result<MdArray> EvalStatus(std::string_view device_line, std::string_view status
   static const std::regex kStatus(R"((\d+) blocks .*\[(\d+)/(\d+)\] \[([U_]+)\])");
   std::match_results<std::string_view::const_iterator> match;
   if (!std::regex_search(status_line.begin(), status_line.end(), match, kStatus)) {
-    return MakeError("parse_failed",
+    return MakeError(ErrorCode::kParseFailed,
                      "mdstat: no [total/active] [U_] in the status line of " + array.name);
   }
   std::optional<std::int64_t> total = ParseInt(match.str(2));
   std::optional<std::int64_t> active = ParseInt(match.str(3));
   if (!total || !active)
-    return MakeError("parse_failed", "mdstat: bad disk counts of " + array.name);
+    return MakeError(ErrorCode::kParseFailed, "mdstat: bad disk counts of " + array.name);
   array.disks_total = *total;
   array.disks_active = *active;
   return array;
@@ -60,12 +61,12 @@ Result<std::int64_t> EvalRecovery(const std::string& line) {
   static const std::regex kSpeed(R"(speed=(.+)[A-Z])");
   std::smatch match;
   if (!std::regex_search(line, match, kBlocks))
-    return MakeError("parse_failed", "mdstat: unexpected recovery line");
+    return MakeError(ErrorCode::kParseFailed, "mdstat: unexpected recovery line");
   std::optional<std::int64_t> synced = ParseInt(match.str(1));
-  if (!synced) return MakeError("parse_failed", "mdstat: bad synced blocks");
+  if (!synced) return MakeError(ErrorCode::kParseFailed, "mdstat: bad synced blocks");
   for (const std::regex* pattern : {&kPercent, &kFinish, &kSpeed}) {
     if (!std::regex_search(line, match, *pattern) || !ParseDouble(Trim(match.str(1)))) {
-      return MakeError("parse_failed", "mdstat: unexpected recovery line: " + line);
+      return MakeError(ErrorCode::kParseFailed, "mdstat: unexpected recovery line: " + line);
     }
   }
   return *synced;
@@ -91,13 +92,13 @@ Result<std::vector<MdArray>> ParseMdstat(std::string_view text) {
     }
     const std::vector<std::string_view> fields = SplitFields(line);
     if (fields.size() < 3)
-      return MakeError("parse_failed",
+      return MakeError(ErrorCode::kParseFailed,
                        "mdstat: fewer than 3 fields in \"" + std::string(line) + "\"");
     MdArray array;
     array.name = std::string(fields[0]);
     array.state = std::string(fields[2]);
     if (lines.size() <= i + 3)
-      return MakeError("parse_failed", "mdstat: too few lines for " + array.name);
+      return MakeError(ErrorCode::kParseFailed, "mdstat: too few lines for " + array.name);
     array.disks_failed = Count(line, "(F)");
     array.disks_spare = Count(line, "(S)");
     Result<MdArray> status = EvalStatus(line, lines[i + 1], std::move(array));
@@ -116,7 +117,8 @@ Result<std::vector<MdArray>> ParseMdstat(std::string_view text) {
       } else {
         Result<std::int64_t> synced = EvalRecovery(sync_line);
         if (!synced)
-          return MakeError("parse_failed", synced.error().message + " (" + array.name + ")");
+          return MakeError(ErrorCode::kParseFailed,
+                           synced.error().message + " (" + array.name + ")");
         array.blocks_synced = *synced;
       }
     }
@@ -168,7 +170,8 @@ std::unique_ptr<Collector> MakeMdadmCollector(std::string root) {
       "mdadm", std::move(root), [](const ReadRelative& read) -> Result<Families> {
         Result<std::string> text = read("proc/mdstat");
         if (!text)
-          return text.error().code == "not_found" ? Result<Families>(Families{}) : text.error();
+          return text.error().code == ErrorCode::kNotFound ? Result<Families>(Families{})
+                                                           : text.error();
         Result<std::vector<MdArray>> arrays = ParseMdstat(*text);
         if (!arrays) return arrays.error();
         return MdFamilies(*arrays);

@@ -31,8 +31,9 @@ Result<std::vector<wire::MetricFamily>> ParseMeminfo(std::string_view text) {
     ++line_number;
     if (line.find_first_not_of(' ') == std::string_view::npos) continue;
     const auto bad = [&] {
-      return MakeError("parse_failed", "/proc/meminfo line " + std::to_string(line_number) +
-                                           ": cannot parse \"" + std::string(line) + "\"");
+      return MakeError(ErrorCode::kParseFailed, "/proc/meminfo line " +
+                                                    std::to_string(line_number) +
+                                                    ": cannot parse \"" + std::string(line) + "\"");
     };
     const std::size_t colon = line.find(':');
     if (colon == std::string_view::npos || colon == 0) return bad();

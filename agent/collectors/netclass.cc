@@ -82,8 +82,8 @@ std::int64_t ParseIntAnyBase(std::string text) {
 }
 
 bool Skippable(const Error& error) {
-  return error.code == "not_found" || error.code == "permission_denied" ||
-         error.code == "invalid_argument" || error.code == "not_supported";
+  return error.code == ErrorCode::kNotFound || error.code == ErrorCode::kPermissionDenied ||
+         error.code == ErrorCode::kInvalidArgument || error.code == ErrorCode::kNotSupported;
 }
 
 class NetclassCollector final : public Collector {
@@ -187,7 +187,7 @@ std::unique_ptr<Collector> MakeBondingCollector(std::string root) {
             MakeFamily("node_bonding_active", "Number of active slaves per bonding interface.",
                        wire::METRIC_TYPE_GAUGE);
         // Any missing file means no bonding to report (upstream's ErrNoData), not a failure.
-        const auto absent = [](const Error& error) { return error.code == "not_found"; };
+        const auto absent = [](const Error& error) { return error.code == ErrorCode::kNotFound; };
         Result<std::string> masters = read(net + "bonding_masters");
         if (!masters)
           return absent(masters.error()) ? Result<Families>(Families{}) : masters.error();

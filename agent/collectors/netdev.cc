@@ -9,13 +9,13 @@ namespace vigil::agent {
 Result<std::vector<wire::MetricFamily>> ParseNetdev(
     std::string_view text, const std::function<bool(const std::string&)>& keep) {
   const std::vector<std::string_view> lines = SplitLines(text);
-  if (lines.size() < 2) return MakeError("parse_failed", "/proc/net/dev: no header");
+  if (lines.size() < 2) return MakeError(ErrorCode::kParseFailed, "/proc/net/dev: no header");
   // Header line 2: "face |bytes packets ... |bytes packets ..." — receive then transmit columns.
   const std::string_view header = lines[1];
   const std::size_t first_bar = header.find('|');
   const std::size_t second_bar = header.find('|', first_bar + 1);
   if (first_bar == std::string_view::npos || second_bar == std::string_view::npos) {
-    return MakeError("parse_failed", "/proc/net/dev: unexpected header");
+    return MakeError(ErrorCode::kParseFailed, "/proc/net/dev: unexpected header");
   }
   std::vector<std::string> names;
   for (std::string_view column :
@@ -38,13 +38,14 @@ Result<std::vector<wire::MetricFamily>> ParseNetdev(
     if (!keep(device)) continue;
     const std::vector<std::string_view> values = SplitFields(lines[i].substr(colon + 1));
     if (values.size() != names.size()) {
-      return MakeError("parse_failed", "/proc/net/dev: " + std::to_string(values.size()) +
-                                           " values for device " + device + ", expected " +
-                                           std::to_string(names.size()));
+      return MakeError(ErrorCode::kParseFailed, "/proc/net/dev: " + std::to_string(values.size()) +
+                                                    " values for device " + device + ", expected " +
+                                                    std::to_string(names.size()));
     }
     for (std::size_t column = 0; column < values.size(); ++column) {
       std::optional<std::uint64_t> value = ParseUint(values[column]);
-      if (!value) return MakeError("parse_failed", "/proc/net/dev: bad number for " + device);
+      if (!value)
+        return MakeError(ErrorCode::kParseFailed, "/proc/net/dev: bad number for " + device);
       AddSeries(families[column], static_cast<double>(*value), {{"device", device}});
     }
   }

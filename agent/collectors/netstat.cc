@@ -13,16 +13,16 @@ Result<std::vector<ProtocolStat>> ParseNetstatPairs(std::string_view text) {
     const std::vector<std::string_view> values = SplitFields(lines[i + 1]);
     if (names.empty() || values.size() != names.size() || names[0] != values[0] ||
         names[0].back() != ':') {
-      return MakeError("parse_failed",
+      return MakeError(ErrorCode::kParseFailed,
                        "mismatched names and values for \"" + std::string(lines[i]) + "\"");
     }
     const std::string_view protocol = names[0].substr(0, names[0].size() - 1);
     for (std::size_t column = 1; column < names.size(); ++column) {
       std::optional<double> value = ParseDouble(values[column]);
       if (!value) {
-        return MakeError("parse_failed", "bad value \"" + std::string(values[column]) + "\" for " +
-                                             std::string(protocol) + " " +
-                                             std::string(names[column]));
+        return MakeError(ErrorCode::kParseFailed, "bad value \"" + std::string(values[column]) +
+                                                      "\" for " + std::string(protocol) + " " +
+                                                      std::string(names[column]));
       }
       stats.push_back({protocol, names[column], *value});
     }
@@ -39,8 +39,8 @@ Result<std::vector<ProtocolStat>> ParseSnmp6(std::string_view text) {
     if (six == std::string_view::npos) continue;
     std::optional<double> value = ParseDouble(fields[1]);
     if (!value) {
-      return MakeError("parse_failed", "bad value \"" + std::string(fields[1]) + "\" for " +
-                                           std::string(fields[0]));
+      return MakeError(ErrorCode::kParseFailed, "bad value \"" + std::string(fields[1]) +
+                                                    "\" for " + std::string(fields[0]));
     }
     stats.push_back({fields[0].substr(0, six + 1), fields[0].substr(six + 1), *value});
   }
@@ -78,14 +78,16 @@ std::unique_ptr<Collector> MakeNetstatCollector(NetstatOptions options) {
           texts.push_back(std::move(*text));
           Result<std::vector<ProtocolStat>> stats = ParseNetstatPairs(texts.back());
           if (!stats)
-            return MakeError("parse_failed", std::string(file) + ": " + stats.error().message);
+            return MakeError(ErrorCode::kParseFailed,
+                             std::string(file) + ": " + stats.error().message);
           all.insert(all.end(), stats->begin(), stats->end());
         }
         // Without IPv6 there is no snmp6: that is not an error.
         if (Result<std::string> text = read("proc/net/snmp6")) {
           texts.push_back(std::move(*text));
           Result<std::vector<ProtocolStat>> stats = ParseSnmp6(texts.back());
-          if (!stats) return MakeError("parse_failed", "proc/net/snmp6: " + stats.error().message);
+          if (!stats)
+            return MakeError(ErrorCode::kParseFailed, "proc/net/snmp6: " + stats.error().message);
           all.insert(all.end(), stats->begin(), stats->end());
         }
         return NetstatFamilies(all, *fields);

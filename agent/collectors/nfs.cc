@@ -136,7 +136,8 @@ Result<StatLines> ParseStatLines(std::string_view text, const std::string& path,
   for (std::string_view line : SplitLines(text)) {
     const std::vector<std::string_view> words = SplitWords(line);
     if (words.size() < 2)
-      return MakeError("parse_failed", path + ": invalid line \"" + std::string(line) + "\"");
+      return MakeError(ErrorCode::kParseFailed,
+                       path + ": invalid line \"" + std::string(line) + "\"");
     const std::string label(words[0]);
     const auto shape = shapes.find(label);
     // Upstream fails on a line it does not know, so kernel 6.7's "wdeleg_getattr" takes every
@@ -144,12 +145,12 @@ Result<StatLines> ParseStatLines(std::string_view text, const std::string& path,
     if (shape == shapes.end()) continue;
     // The thread line carries a histogram of floats after the two counts it keeps.
     const std::size_t end = label == "th" ? 3 : words.size();
-    if (end > words.size()) return MakeError("parse_failed", path + ": short \"th\" line");
+    if (end > words.size()) return MakeError(ErrorCode::kParseFailed, path + ": short \"th\" line");
     Values values;
     for (std::size_t i = 1; i < end; ++i) {
       const std::optional<std::uint64_t> value = ParseUint(words[i]);
       if (!value)
-        return MakeError("parse_failed",
+        return MakeError(ErrorCode::kParseFailed,
                          path + ": \"" + label + "\" holds \"" + std::string(words[i]) + "\"");
       values.push_back(*value);
     }
@@ -159,7 +160,7 @@ Result<StatLines> ParseStatLines(std::string_view text, const std::string& path,
                            (want.exact_count ? values[0] == want.size : values[0] >= want.size)
                      : values.size() == want.size;
     if (!valid)
-      return MakeError("parse_failed",
+      return MakeError(ErrorCode::kParseFailed,
                        path + ": \"" + label + "\" has an unexpected number of values");
     lines[label] = std::move(values);
   }
@@ -195,7 +196,7 @@ Result<std::optional<StatLines>> ReadStatLines(
     const std::map<std::string, LineShape, std::less<>>& shapes) {
   Result<std::string> text = ReadFileUnderRoot(root, relative);
   if (!text) {
-    if (text.error().code == "not_found") return std::optional<StatLines>();
+    if (text.error().code == ErrorCode::kNotFound) return std::optional<StatLines>();
     return text.error();
   }
   Result<StatLines> lines = ParseStatLines(*text, relative, shapes);

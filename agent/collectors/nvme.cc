@@ -35,7 +35,7 @@ class NvmeCollector final : public Collector {
             ReadSysAttribute(root_, std::string(kNvme) + "/" + device + "/" + file);
         if (!value) {
           // As upstream: a controller without one of these means no NVMe data at all.
-          if (value.error().code == "not_found") return std::vector<wire::MetricFamily>{};
+          if (value.error().code == ErrorCode::kNotFound) return std::vector<wire::MetricFamily>{};
           return value.error();
         }
         labels.emplace_back(label, std::move(*value));

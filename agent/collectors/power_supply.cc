@@ -98,7 +98,8 @@ class PowerSupplyCollector final : public Collector {
   Result<std::vector<wire::MetricFamily>> Collect() override {
     // As upstream: a class or device folder that is not there means no power supplies to report.
     Result<std::vector<wire::MetricFamily>> families = Gather();
-    if (!families && families.error().code == "not_found") return std::vector<wire::MetricFamily>{};
+    if (!families && families.error().code == ErrorCode::kNotFound)
+      return std::vector<wire::MetricFamily>{};
     return families;
   }
 
@@ -122,7 +123,8 @@ class PowerSupplyCollector final : public Collector {
           continue;
         }
         const std::optional<std::int64_t> number = ParseIntAnyBase(value);
-        if (!number) return MakeError("parse_failed", folder + "/" + file + ": not an integer");
+        if (!number)
+          return MakeError(ErrorCode::kParseFailed, folder + "/" + file + ": not an integer");
         const Numeric& numeric = NumericAttributes().at(file);
         if (numeric.metric == nullptr) continue;
         const std::string metric = numeric.metric;

@@ -18,7 +18,7 @@ std::optional<std::uint64_t> ParseHex(std::string_view text, std::uint64_t max) 
   return value;
 }
 
-bool NotFound(const Error& error) { return error.code == "not_found"; }
+bool NotFound(const Error& error) { return error.code == ErrorCode::kNotFound; }
 
 }  // namespace
 
@@ -26,7 +26,8 @@ Result<Families> ParseArp(std::string_view text) {
   std::map<std::string, double> entries;
   for (std::string_view line : SplitLines(text)) {
     const std::vector<std::string_view> columns = SplitFields(line);
-    if (columns.size() < 6) return MakeError("parse_failed", "arp: unexpected ARP table format");
+    if (columns.size() < 6)
+      return MakeError(ErrorCode::kParseFailed, "arp: unexpected ARP table format");
     if (columns[0] != "IP") entries[std::string(columns.back())] += 1;
   }
   auto family = MakeFamily("node_arp_entries", "ARP entries by device", wire::METRIC_TYPE_GAUGE);
@@ -48,8 +49,8 @@ Result<Families> ParseSoftnet(std::string_view text) {
   for (std::string_view line : SplitLines(text)) {
     const std::vector<std::string_view> columns = SplitFields(line);
     if (columns.size() < 9) {
-      return MakeError("parse_failed", "softnet_stat: " + std::to_string(columns.size()) +
-                                           " columns, at least 9 expected");
+      return MakeError(ErrorCode::kParseFailed, "softnet_stat: " + std::to_string(columns.size()) +
+                                                    " columns, at least 9 expected");
     }
     wire::MetricFamily* families[] = {&processed, &dropped, &squeezed};
     const LabelPairs labels = {{"cpu", std::to_string(cpu)}};
@@ -57,7 +58,7 @@ Result<Families> ParseSoftnet(std::string_view text) {
       std::optional<std::uint64_t> value =
           ParseHex(columns[static_cast<std::size_t>(i)], 0xffffffff);
       if (!value)
-        return MakeError("parse_failed",
+        return MakeError(ErrorCode::kParseFailed,
                          "softnet_stat: bad hex field on line " + std::to_string(cpu + 1));
       AddSeries(*families[i], static_cast<double>(*value), labels);
     }
@@ -74,7 +75,7 @@ Result<UdpQueues> SumUdpQueues(std::string_view text) {
   for (std::size_t i = 1; i < lines.size(); ++i) {  // the first line is the header
     const std::vector<std::string_view> fields = SplitFields(lines[i]);
     if (fields.size() < 10)
-      return MakeError("parse_failed", "udp: a socket line has fewer than 10 columns");
+      return MakeError(ErrorCode::kParseFailed, "udp: a socket line has fewer than 10 columns");
     const std::string_view queues = fields[4];
     const std::size_t colon = queues.find(':');
     std::optional<std::uint64_t> tx, rx;
@@ -83,7 +84,7 @@ Result<UdpQueues> SumUdpQueues(std::string_view text) {
       rx = ParseHex(queues.substr(colon + 1), UINT64_MAX);
     }
     if (!tx || !rx)
-      return MakeError("parse_failed",
+      return MakeError(ErrorCode::kParseFailed,
                        "udp: bad tx_queue:rx_queue \"" + std::string(queues) + "\"");
     sum.tx += *tx;
     sum.rx += *rx;
@@ -159,12 +160,13 @@ Gather ConntrackGather() {
     for (std::size_t i = 1; i < lines.size(); ++i) {
       const std::vector<std::string_view> fields = SplitFields(lines[i]);
       if (fields.size() != 17) {
-        return MakeError("parse_failed", "nf_conntrack stat: " + std::to_string(fields.size()) +
-                                             " columns, 17 expected");
+        return MakeError(
+            ErrorCode::kParseFailed,
+            "nf_conntrack stat: " + std::to_string(fields.size()) + " columns, 17 expected");
       }
       for (std::size_t c = 0; c < std::size(kColumns); ++c) {
         std::optional<std::uint64_t> value = ParseHex(fields[kColumns[c].index], UINT64_MAX);
-        if (!value) return MakeError("parse_failed", "nf_conntrack stat: bad hex field");
+        if (!value) return MakeError(ErrorCode::kParseFailed, "nf_conntrack stat: bad hex field");
         sums[c] += *value;
       }
     }

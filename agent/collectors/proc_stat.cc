@@ -19,13 +19,15 @@ Result<ProcStat> ParseProcStat(std::string_view text) {
                                 &cpu.irq,  &cpu.softirq, &cpu.steal,  &cpu.guest, &cpu.guest_nice};
       // Kernels before 2.6.33 have fewer columns; at least user..idle must be there.
       if (fields.size() < 5) {
-        return MakeError("parse_failed", "/proc/stat: too few columns for " + std::string(key));
+        return MakeError(ErrorCode::kParseFailed,
+                         "/proc/stat: too few columns for " + std::string(key));
       }
       for (std::size_t i = 1; i < fields.size() && i <= std::size(slots); ++i) {
         std::optional<std::uint64_t> ticks = ParseUint(fields[i]);
         if (!ticks) {
-          return MakeError("parse_failed", "/proc/stat: bad number \"" + std::string(fields[i]) +
-                                               "\" for " + std::string(key));
+          return MakeError(
+              ErrorCode::kParseFailed,
+              "/proc/stat: bad number \"" + std::string(fields[i]) + "\" for " + std::string(key));
         }
         *slots[i - 1] = *ticks;
       }

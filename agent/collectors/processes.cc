@@ -23,20 +23,21 @@ constexpr std::size_t kThreadsField = 17;  // num_threads, counting the state as
 Result<std::optional<TaskStat>> ReadTaskStat(const std::string& root, const std::string& relative) {
   Result<std::string> text = ReadFileUnderRoot(root, relative);
   if (!text) {
-    if (text.error().code == "not_found") return std::optional<TaskStat>();
+    if (text.error().code == ErrorCode::kNotFound) return std::optional<TaskStat>();
     return text.error();
   }
   const std::size_t open = text->find('(');
   const std::size_t close = text->rfind(')');
   if (open == std::string::npos || close == std::string::npos || close + 2 > text->size()) {
-    return MakeError("parse_failed", relative + ": no command name in parentheses");
+    return MakeError(ErrorCode::kParseFailed, relative + ": no command name in parentheses");
   }
   const std::vector<std::string_view> fields =
       SplitWords(std::string_view(*text).substr(close + 2));
   if (fields.size() < kStatFieldsAfterComm)
-    return MakeError("parse_failed", relative + ": too few fields");
+    return MakeError(ErrorCode::kParseFailed, relative + ": too few fields");
   const std::optional<std::int64_t> threads = ParseInt(fields[kThreadsField]);
-  if (!threads) return MakeError("parse_failed", relative + ": num_threads is not a number");
+  if (!threads)
+    return MakeError(ErrorCode::kParseFailed, relative + ": num_threads is not a number");
   return std::optional<TaskStat>(TaskStat{std::string(fields[0]), *threads});
 }
 
@@ -45,7 +46,7 @@ Result<std::vector<std::string>> NumericEntries(const std::string& root,
                                                 const std::string& folder) {
   Result<std::vector<FolderEntry>> entries = ListFolder(root, folder);
   if (!entries)
-    return entries.error().code == "not_found"
+    return entries.error().code == ErrorCode::kNotFound
                ? Result<std::vector<std::string>>(std::vector<std::string>{})
                : entries.error();
   std::vector<std::string> names;
@@ -98,7 +99,7 @@ class ProcessesCollector final : public Collector {
                            const char* help) -> std::optional<Error> {
       Result<std::uint64_t> value = ReadUintFile(read, file);
       if (value) gauge(name, help, static_cast<double>(*value));
-      if (!value && value.error().code != "not_found") return value.error();
+      if (!value && value.error().code != ErrorCode::kNotFound) return value.error();
       return std::nullopt;
     };
     gauge("node_processes_threads", "Allocated threads in system", threads);

@@ -34,7 +34,7 @@ class RaplCollector final : public Collector {
       return ReadUintFile(read, relative);
     };
     const auto nothing = [](const Error& error) {
-      return error.code == "not_found" || error.code == "permission_denied";
+      return error.code == ErrorCode::kNotFound || error.code == ErrorCode::kPermissionDenied;
     };
     std::string prefix = root_;
     while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();

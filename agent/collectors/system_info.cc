@@ -148,7 +148,7 @@ Families TimeFamilies(std::chrono::system_clock::time_point now, const ZoneOffse
 std::unique_ptr<Collector> MakeUnameCollector() {
   return MakeFileCollector("uname", "/", [](const ReadRelative&) -> Result<Families> {
     struct utsname name {};
-    if (uname(&name) != 0) return MakeError("uname", "uname(2) failed");
+    if (uname(&name) != 0) return MakeError(ErrorCode::kIoError, "uname(2) failed");
     auto info = MakeFamily("node_uname_info",
                            "Labeled system information as provided by the uname system call.",
                            wire::METRIC_TYPE_GAUGE);

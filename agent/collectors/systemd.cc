@@ -37,7 +37,7 @@ class Bus {
     if (connection == nullptr) {
       std::string why = dbus_error_is_set(&error) ? error.message : "unknown error";
       dbus_error_free(&error);
-      return MakeError("systemd", "cannot reach the system bus: " + why);
+      return MakeError(ErrorCode::kIoError, "cannot reach the system bus: " + why);
     }
     dbus_connection_set_exit_on_disconnect(connection, FALSE);
     return Bus(connection);
@@ -55,7 +55,7 @@ class Bus {
   Result<DBusMessage*> Call(const char* path, const char* interface, const char* method,
                             std::initializer_list<const char*> arguments = {}) const {
     DBusMessage* call = dbus_message_new_method_call(kSystemd, path, interface, method);
-    if (call == nullptr) return MakeError("systemd", "out of memory");
+    if (call == nullptr) return MakeError(ErrorCode::kIoError, "out of memory");
     DBusMessageIter args;
     dbus_message_iter_init_append(call, &args);
     for (const char* argument : arguments)
@@ -68,7 +68,7 @@ class Bus {
     if (reply == nullptr) {
       std::string why = dbus_error_is_set(&error) ? error.message : "no reply";
       dbus_error_free(&error);
-      return MakeError("systemd", std::string(method) + " failed: " + why);
+      return MakeError(ErrorCode::kIoError, std::string(method) + " failed: " + why);
     }
     return reply;
   }
@@ -144,7 +144,7 @@ class SystemdCollector final : public Collector {
     if (!dbus_message_iter_init(*reply, &iter) ||
         dbus_message_iter_get_arg_type(&iter) != DBUS_TYPE_ARRAY ||
         dbus_message_iter_get_element_type(&iter) != DBUS_TYPE_STRUCT) {
-      return MakeError("systemd", "ListUnits answered in an unexpected shape");
+      return MakeError(ErrorCode::kIoError, "ListUnits answered in an unexpected shape");
     }
     std::vector<SystemdUnit> units;
     std::vector<std::string> paths;
@@ -158,7 +158,7 @@ class SystemdCollector final : public Collector {
       for (int i = 0; i < 7; ++i, dbus_message_iter_next(&field)) {
         const int type = dbus_message_iter_get_arg_type(&field);
         if (type != DBUS_TYPE_STRING && type != DBUS_TYPE_OBJECT_PATH) {
-          return MakeError("systemd", "ListUnits answered in an unexpected shape");
+          return MakeError(ErrorCode::kIoError, "ListUnits answered in an unexpected shape");
         }
         const char* text = nullptr;
         dbus_message_iter_get_basic(&field, &text);

@@ -70,7 +70,8 @@ class TapestatsCollector final : public Collector {
   Result<Families> Collect() override {
     Result<std::vector<FolderEntry>> drives = ListFolder(root_, kTapes);
     if (!drives)
-      return drives.error().code == "not_found" ? Result<Families>(Families{}) : drives.error();
+      return drives.error().code == ErrorCode::kNotFound ? Result<Families>(Families{})
+                                                         : drives.error();
     Families families;
     for (const Statistic& statistic : kStatistics) {
       families.push_back(MakeFamily(statistic.metric, statistic.help, statistic.type));
@@ -81,7 +82,8 @@ class TapestatsCollector final : public Collector {
       Result<std::vector<FolderEntry>> files = ListFolder(root_, folder);
       // As upstream: a drive without stats/ means no tape statistics at all.
       if (!files)
-        return files.error().code == "not_found" ? Result<Families>(Families{}) : files.error();
+        return files.error().code == ErrorCode::kNotFound ? Result<Families>(Families{})
+                                                          : files.error();
       std::vector<std::uint64_t> values(std::size(kStatistics), 0);
       for (const FolderEntry& file : *files) {
         Result<std::string> text = ReadSysAttribute(root_, folder + "/" + file.name);
@@ -91,7 +93,8 @@ class TapestatsCollector final : public Collector {
                          [&](const Statistic& s) { return file.name == s.file; });
         if (statistic == std::end(kStatistics)) continue;
         const std::optional<std::uint64_t> value = ParseUintAnyBase(*text);
-        if (!value) return MakeError("parse_failed", folder + "/" + file.name + ": not a count");
+        if (!value)
+          return MakeError(ErrorCode::kParseFailed, folder + "/" + file.name + ": not a count");
         values[static_cast<std::size_t>(statistic - std::begin(kStatistics))] = *value;
       }
       for (std::size_t i = 0; i < families.size(); ++i) {

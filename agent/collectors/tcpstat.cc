@@ -27,7 +27,8 @@ const char* StateName(std::uint8_t state) {
 }
 
 Error NetlinkError(const char* step) {
-  return MakeError("netlink", std::string("inet_diag ") + step + ": " + std::strerror(errno));
+  return MakeError(ErrorCode::kIoError,
+                   std::string("inet_diag ") + step + ": " + std::strerror(errno));
 }
 
 class TcpstatCollector final : public Collector {

@@ -77,10 +77,11 @@ class TextfileCollector final : public Collector {
   Result<Families> ReadOne(const std::string& file) {
     std::error_code ec;
     const auto size = std::filesystem::file_size(file, ec);
-    if (ec) return MakeError("read_failed", "cannot read: " + ec.message());
+    if (ec) return MakeError(ErrorCode::kReadFailed, "cannot read: " + ec.message());
     if (size > kMaxTextfileBytes) {
-      return MakeError("too_large", std::to_string(size) + " bytes, more than the limit of " +
-                                        std::to_string(kMaxTextfileBytes));
+      return MakeError(ErrorCode::kTooLarge, std::to_string(size) +
+                                                 " bytes, more than the limit of " +
+                                                 std::to_string(kMaxTextfileBytes));
     }
     Result<std::string> text = ReadFileUnderRoot("/", file);
     if (!text) return text.error();
@@ -93,7 +94,8 @@ class TextfileCollector final : public Collector {
     for (const wire::MetricFamily& family : families) {
       auto known = by_name.find(family.name());
       if (known != by_name.end() && out[known->second].type() != family.type()) {
-        return MakeError("parse_failed", family.name() + " has another type in an earlier file");
+        return MakeError(ErrorCode::kParseFailed,
+                         family.name() + " has another type in an earlier file");
       }
     }
     for (wire::MetricFamily& family : families) {

@@ -26,24 +26,25 @@ Result<LabelPairs> ReadLabels(std::string_view line, std::size_t& pos) {
       return labels;
     }
     const std::size_t equals = line.find('=', pos);
-    if (equals == std::string_view::npos) return MakeError("parse_failed", "label without '='");
+    if (equals == std::string_view::npos)
+      return MakeError(ErrorCode::kParseFailed, "label without '='");
     std::string name(Trim(line.substr(pos, equals - pos)));
     if (!IsValidLabelName(name)) {
-      return MakeError("parse_failed", "invalid label name \"" + name + "\"");
+      return MakeError(ErrorCode::kParseFailed, "invalid label name \"" + name + "\"");
     }
     pos = equals + 1;
     while (pos < line.size() && line[pos] == ' ') ++pos;
     if (pos >= line.size() || line[pos] != '"') {
-      return MakeError("parse_failed", "label " + name + ": value must be quoted");
+      return MakeError(ErrorCode::kParseFailed, "label " + name + ": value must be quoted");
     }
     std::string value;
     for (++pos; pos < line.size() && line[pos] != '"'; ++pos) {
       if (line[pos] == '\\' && pos + 1 < line.size()) {
         const char next = line[++pos];
         if (next != 'n' && next != '\\' && next != '"') {
-          return MakeError("parse_failed", "label " + name + ": invalid escape \\" +
-                                               std::string(1, next) +
-                                               " (only \\\\, \\\" and \\n are)");
+          return MakeError(ErrorCode::kParseFailed, "label " + name + ": invalid escape \\" +
+                                                        std::string(1, next) +
+                                                        " (only \\\\, \\\" and \\n are)");
         }
         value += next == 'n' ? '\n' : next;
       } else {
@@ -51,12 +52,13 @@ Result<LabelPairs> ReadLabels(std::string_view line, std::size_t& pos) {
       }
     }
     if (pos >= line.size())
-      return MakeError("parse_failed", "label " + name + ": unterminated value");
+      return MakeError(ErrorCode::kParseFailed, "label " + name + ": unterminated value");
     ++pos;  // closing quote
     if (!IsValidUtf8(value))
-      return MakeError("parse_failed", "label " + name + ": value is not valid UTF-8");
+      return MakeError(ErrorCode::kParseFailed, "label " + name + ": value is not valid UTF-8");
     for (const auto& [existing, unused] : labels) {
-      if (existing == name) return MakeError("parse_failed", "label " + name + " given twice");
+      if (existing == name)
+        return MakeError(ErrorCode::kParseFailed, "label " + name + " given twice");
     }
     labels.emplace_back(std::move(name), std::move(value));
     while (pos < line.size() && line[pos] == ' ') ++pos;
@@ -89,7 +91,8 @@ Result<std::string> HelpUnescape(std::string_view text) {
     }
     const char next = i + 1 < text.size() ? text[++i] : '\0';
     if (next != 'n' && next != '\\') {
-      return MakeError("parse_failed", next == '\0' ? std::string("HELP ends in a lone \\")
+      return MakeError(ErrorCode::kParseFailed, next == '\0'
+                                                    ? std::string("HELP ends in a lone \\")
                                                     : "invalid escape \\" + std::string(1, next) +
                                                           " in HELP (only \\\\ and \\n are)");
     }
@@ -148,7 +151,7 @@ class TextfileParser {
     if (words.size() < 3 || (words[1] != "HELP" && words[1] != "TYPE")) return OkStatus();
     const std::string name(words[2]);
     if (!IsValidMetricName(name))
-      return MakeError("parse_failed", "invalid metric name \"" + name + "\"");
+      return MakeError(ErrorCode::kParseFailed, "invalid metric name \"" + name + "\"");
     FamilyBuilder& builder = Builder(name);
     if (words[1] == "HELP") {
       // Where the name ends: words view into `line` (searching for the name could find it inside
@@ -158,21 +161,23 @@ class TextfileParser {
       if (!help) return help.error();
       builder.help = std::move(*help);
       if (!IsValidUtf8(builder.help))
-        return MakeError("parse_failed", "HELP of " + name + " is not valid UTF-8");
+        return MakeError(ErrorCode::kParseFailed, "HELP of " + name + " is not valid UTF-8");
       return OkStatus();
     }
-    if (words.size() != 4) return MakeError("parse_failed", "TYPE line without a type");
+    if (words.size() != 4) return MakeError(ErrorCode::kParseFailed, "TYPE line without a type");
     const std::string type(words[3]);
     if (type == "histogram" || type == "summary") {
-      return MakeError("unsupported", name + " is a " + type +
-                                          ", which Vigil does not carry yet (counter, gauge and "
-                                          "untyped are)");
+      return MakeError(ErrorCode::kNotSupported,
+                       name + " is a " + type +
+                           ", which Vigil does not carry yet (counter, gauge and "
+                           "untyped are)");
     }
     if (type != "counter" && type != "gauge" && type != "untyped") {
-      return MakeError("parse_failed", "unknown type \"" + type + "\"");
+      return MakeError(ErrorCode::kParseFailed, "unknown type \"" + type + "\"");
     }
     if (!builder.type.empty() || builder.family.series_size() > 0) {
-      return MakeError("parse_failed", "TYPE for " + name + " after its samples or a second time");
+      return MakeError(ErrorCode::kParseFailed,
+                       "TYPE for " + name + " after its samples or a second time");
     }
     builder.type = type;
     return OkStatus();
@@ -182,7 +187,7 @@ class TextfileParser {
     std::size_t pos = line.find_first_of("{ \t");
     const std::string name(line.substr(0, pos));
     if (!IsValidMetricName(name))
-      return MakeError("parse_failed", "invalid metric name \"" + name + "\"");
+      return MakeError(ErrorCode::kParseFailed, "invalid metric name \"" + name + "\"");
     LabelPairs labels;
     if (pos != std::string_view::npos && line[pos] == '{') {
       Result<LabelPairs> read = ReadLabels(line, pos);
@@ -191,19 +196,21 @@ class TextfileParser {
     }
     const std::vector<std::string_view> rest =
         SplitFields(pos == std::string_view::npos ? std::string_view() : line.substr(pos));
-    if (rest.empty()) return MakeError("parse_failed", "sample without a value");
+    if (rest.empty()) return MakeError(ErrorCode::kParseFailed, "sample without a value");
     if (rest.size() > 1) {
-      return MakeError("unsupported", "client-side timestamps are not supported");
+      return MakeError(ErrorCode::kNotSupported, "client-side timestamps are not supported");
     }
     std::optional<double> value = ReadValue(rest[0]);
-    if (!value) return MakeError("parse_failed", "bad value \"" + std::string(rest[0]) + "\"");
+    if (!value)
+      return MakeError(ErrorCode::kParseFailed, "bad value \"" + std::string(rest[0]) + "\"");
     if (++series_ > kMaxTextfileSeries) {
-      return MakeError("too_large", "more than " + std::to_string(kMaxTextfileSeries) + " series");
+      return MakeError(ErrorCode::kTooLarge,
+                       "more than " + std::to_string(kMaxTextfileSeries) + " series");
     }
     std::sort(labels.begin(), labels.end());
     FamilyBuilder& builder = Builder(name);
     if (!builder.seen.insert(labels).second) {
-      return MakeError("parse_failed", "a second sample of the same series of " + name);
+      return MakeError(ErrorCode::kParseFailed, "a second sample of the same series of " + name);
     }
     AddSeries(builder.family, *value, labels);
     return OkStatus();

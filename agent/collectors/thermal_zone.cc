@@ -34,7 +34,7 @@ class ThermalZoneCollector final : public Collector {
       Result<std::string> text = read(relative);
       if (!text) return text.error();
       std::optional<std::int64_t> value = ParseInt(Trim(*text));
-      if (!value) return MakeError("parse_failed", relative + ": not an integer");
+      if (!value) return MakeError(ErrorCode::kParseFailed, relative + ": not an integer");
       return *value;
     };
     auto temp = MakeFamily("node_thermal_zone_temp", "Zone temperature in Celsius",
@@ -45,12 +45,13 @@ class ThermalZoneCollector final : public Collector {
       if (!type) return type.error();
       if (Result<std::string> policy = attribute(base + "policy"); !policy) return policy.error();
       Result<std::int64_t> millidegrees = read_int(base + "temp");
-      if (!millidegrees && millidegrees.error().code == "no_data") continue;  // sensor not ready
+      if (!millidegrees && millidegrees.error().code == ErrorCode::kNoData)
+        continue;  // sensor not ready
       if (!millidegrees) return millidegrees.error();
       // "passive" is optional, but when present must be a number (as upstream's parser insists).
       if (Result<std::string> passive = read(base + "passive");
           passive && !ParseUint(Trim(*passive))) {
-        return MakeError("parse_failed", base + "passive: not a number");
+        return MakeError(ErrorCode::kParseFailed, base + "passive: not a number");
       }
       AddSeries(temp, static_cast<double>(*millidegrees) / 1000.0,
                 {{"zone", zone}, {"type", *type}});

@@ -21,7 +21,7 @@ class TimexCollector final : public Collector {
     const int state = adjtimex(&clock);
     if (state < 0) {
       if (errno == EPERM) return std::vector<wire::MetricFamily>{};  // a seccomp filter, say
-      return MakeError("adjtimex", std::string("adjtimex: ") + std::strerror(errno));
+      return MakeError(ErrorCode::kIoError, std::string("adjtimex: ") + std::strerror(errno));
     }
     return TimexFamilies(clock, state);
   }

@@ -126,7 +126,7 @@ Result<std::map<std::string, std::vector<std::uint64_t>, std::less<>>> ParseStat
     for (std::size_t i = 1; i < words.size(); ++i) {
       const std::optional<std::uint64_t> value = ParseUint(words[i]);
       if (!value || *value > limit) {
-        return MakeError("parse_failed",
+        return MakeError(ErrorCode::kParseFailed,
                          path + ": \"" + label + "\" holds \"" + std::string(words[i]) + "\"");
       }
       values.push_back(*value);
@@ -134,8 +134,8 @@ Result<std::map<std::string, std::vector<std::uint64_t>, std::less<>>> ParseStat
     const auto known = KnownLines().find(label);
     if (known == KnownLines().end()) continue;
     if (values.size() != known->second.first && values.size() != known->second.second) {
-      return MakeError("parse_failed", path + ": \"" + label + "\" has " +
-                                           std::to_string(values.size()) + " values");
+      return MakeError(ErrorCode::kParseFailed, path + ": \"" + label + "\" has " +
+                                                    std::to_string(values.size()) + " values");
     }
     lines[label] = std::move(values);
   }
@@ -155,12 +155,14 @@ class XfsCollector final : public Collector {
     }
     Result<std::vector<FolderEntry>> devices = ListFolder(root_, kXfs);
     if (!devices)
-      return devices.error().code == "not_found" ? Result<Families>(Families{}) : devices.error();
+      return devices.error().code == ErrorCode::kNotFound ? Result<Families>(Families{})
+                                                          : devices.error();
     for (const FolderEntry& device : *devices) {
       const std::string path = std::string(kXfs) + "/" + device.name + "/stats/stats";
       Result<std::string> text = ReadFileUnderRoot(root_, path);
       if (!text) {
-        if (text.error().code == "not_found") continue;  // /sys/fs/xfs/stats is not a device
+        if (text.error().code == ErrorCode::kNotFound)
+          continue;  // /sys/fs/xfs/stats is not a device
         return text.error();
       }
       auto lines = ParseStats(*text, path);

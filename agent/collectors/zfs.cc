@@ -59,10 +59,12 @@ Result<bool> ReadNamedKstats(
     if (parts[1] != kUint64Type) continue;
     const std::optional<std::uint64_t> value = ParseUint(parts[2]);
     if (!value)
-      return MakeError("parse_failed", path + ": " + std::string(parts[0]) + " is not a count");
+      return MakeError(ErrorCode::kParseFailed,
+                       path + ": " + std::string(parts[0]) + " is not a count");
     each(parts[0], *value);
   }
-  if (!header_seen) return MakeError("parse_failed", path + ": no \"name type data\" header");
+  if (!header_seen)
+    return MakeError(ErrorCode::kParseFailed, path + ": no \"name type data\" header");
   return true;
 }
 
@@ -74,7 +76,8 @@ class ZfsCollector final : public Collector {
   Result<Families> Collect() override {
     Result<std::vector<FolderEntry>> entries = ListFolder(root_, kKstats);
     if (!entries)
-      return entries.error().code == "not_found" ? Result<Families>(Families{}) : entries.error();
+      return entries.error().code == ErrorCode::kNotFound ? Result<Families>(Families{})
+                                                          : entries.error();
     FamiliesByName out;
     for (const auto& [area, file] : kAreas) {
       const std::string path = std::string(kKstats) + "/" + file;
@@ -102,7 +105,7 @@ class ZfsCollector final : public Collector {
       const std::string path = std::string(kKstats) + "/" + pool + "/state";
       Result<std::string> text = ReadFileUnderRoot(root_, path);
       if (!text) {
-        if (text.error().code == "not_found") continue;
+        if (text.error().code == ErrorCode::kNotFound) continue;
         return text.error();
       }
       std::string state(std::string_view(*text).substr(0, text->find('\n')));  // the first line
@@ -122,7 +125,8 @@ class ZfsCollector final : public Collector {
     const std::string path = std::string(kKstats) + "/" + pool + "/io";
     Result<std::string> text = ReadFileUnderRoot(root_, path);
     if (!text)
-      return text.error().code == "not_found" ? std::nullopt : std::optional<Error>(text.error());
+      return text.error().code == ErrorCode::kNotFound ? std::nullopt
+                                                       : std::optional<Error>(text.error());
     std::vector<std::string_view> fields;
     for (std::string_view line : SplitLines(*text)) {
       const std::vector<std::string_view> words = SplitWords(line);
@@ -131,11 +135,11 @@ class ZfsCollector final : public Collector {
         continue;
       }
       if (words.size() < fields.size())
-        return MakeError("parse_failed", path + ": a row shorter than its header");
+        return MakeError(ErrorCode::kParseFailed, path + ": a row shorter than its header");
       for (std::size_t i = 0; i < fields.size(); ++i) {
         const std::optional<std::uint64_t> value = ParseUint(words[i]);
         if (!value)
-          return MakeError("parse_failed",
+          return MakeError(ErrorCode::kParseFailed,
                            path + ": " + std::string(fields[i]) + " is not a count");
         out.Add("node_zfs_zpool_" + MetricPart(fields[i]),
                 "kstat.zfs.misc.io." + std::string(fields[i]), wire::METRIC_TYPE_UNTYPED,

@@ -88,7 +88,8 @@ awaitable<Exchange> Request(Stream& stream, const ParsedUrl& url, std::uint64_t 
 
 Result<ParsedUrl> ParseUrl(std::string_view url) {
   const auto invalid = [&](const std::string& why) {
-    return MakeError("invalid_url", "invalid URL \"" + std::string(url) + "\": " + why);
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "invalid URL \"" + std::string(url) + "\": " + why);
   };
   ParsedUrl parsed;
   std::string_view rest;

@@ -56,7 +56,8 @@ class Prober::Impl : public std::enable_shared_from_this<Prober::Impl> {
     slot.timer = std::make_unique<asio::steady_timer>(executor_);
     if (probe.type == Probe::Type::kHttp) {
       auto http = HttpProbe::Create(probe);
-      if (!http) return MakeError("probe", "probe " + probe.name + ": " + http.error().message);
+      if (!http)
+        return MakeError(ErrorCode::kIoError, "probe " + probe.name + ": " + http.error().message);
       slot.http = std::move(*http);
     } else if (probe.type == Probe::Type::kProcess) {
       slot.process = std::make_unique<ProcessProbe>(probe, root);

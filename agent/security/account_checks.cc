@@ -93,7 +93,7 @@ class AccountChecks final : public CheckModule {
     }
     Result<std::string> shadow = context.Read("/etc/shadow");
     if (!shadow) {
-      if (shadow.error().code != "not_found") result.error = shadow.error();
+      if (shadow.error().code != ErrorCode::kNotFound) result.error = shadow.error();
       return result;
     }
     // "!" and "*" (and "!" before a hash) lock an account; only an empty field lets anyone in.
@@ -115,7 +115,7 @@ class AccountChecks final : public CheckModule {
                        [&context](const std::string& folder) { return context.List(folder); }};
     Result<SudoersScan> scan = FindNopasswdGrants("/etc/sudoers", files);
     if (!scan) {
-      if (scan.error().code != "not_found") result.error = scan.error();
+      if (scan.error().code != ErrorCode::kNotFound) result.error = scan.error();
       return result;
     }
     const std::string severity = SeverityFor(context, result.check, "medium");

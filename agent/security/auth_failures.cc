@@ -31,7 +31,7 @@ constexpr std::size_t kMaxJournalOutput = 32u << 20;
 Result<std::string> RunJournalctl(const std::vector<std::string>& arguments) {
   int out[2];
   if (pipe2(out, O_CLOEXEC) != 0)
-    return MakeError("journal", std::string("pipe: ") + std::strerror(errno));
+    return MakeError(ErrorCode::kIoError, std::string("pipe: ") + std::strerror(errno));
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
@@ -48,7 +48,8 @@ Result<std::string> RunJournalctl(const std::vector<std::string>& arguments) {
   close(out[1]);
   if (spawned != 0) {
     close(out[0]);
-    return MakeError("journal", std::string("cannot run journalctl: ") + std::strerror(spawned));
+    return MakeError(ErrorCode::kIoError,
+                     std::string("cannot run journalctl: ") + std::strerror(spawned));
   }
   std::string text;
   char buffer[65536];
@@ -67,7 +68,7 @@ Result<std::string> RunJournalctl(const std::vector<std::string>& arguments) {
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   if (text.size() <= kMaxJournalOutput && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-    return MakeError("journal", "journalctl failed (no journal here?)");
+    return MakeError(ErrorCode::kIoError, "journalctl failed (no journal here?)");
   }
   return text;
 }

@@ -25,7 +25,7 @@ Result<Certificate> ReadCertificate(const std::string& pem, const std::string& p
       BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), &BIO_free);
   std::unique_ptr<X509, decltype(&X509_free)> cert(
       bio ? PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr) : nullptr, &X509_free);
-  if (!cert) return MakeError("parse_failed", path + " holds no PEM certificate");
+  if (!cert) return MakeError(ErrorCode::kParseFailed, path + " holds no PEM certificate");
   Certificate out;
   std::unique_ptr<BIO, decltype(&BIO_free)> name(BIO_new(BIO_s_mem()), &BIO_free);
   X509_NAME_print_ex(name.get(), X509_get_subject_name(cert.get()), 0, XN_FLAG_RFC2253);
@@ -34,7 +34,7 @@ Result<Certificate> ReadCertificate(const std::string& pem, const std::string& p
   out.subject.assign(data, static_cast<std::size_t>(size));
   std::tm when{};
   if (ASN1_TIME_to_tm(X509_get0_notAfter(cert.get()), &when) != 1) {
-    return MakeError("parse_failed", path + ": unreadable notAfter");
+    return MakeError(ErrorCode::kParseFailed, path + ": unreadable notAfter");
   }
   out.not_after = static_cast<std::int64_t>(timegm(&when));
   return out;
@@ -84,7 +84,7 @@ class CertificateCheck final : public CheckModule {
            "Renew the certificate and reload the service that uses it.", path});
     }
     context.families().push_back(std::move(expiry));
-    if (!errors.empty()) result.error = Error{"read_failed", errors};
+    if (!errors.empty()) result.error = Error{ErrorCode::kReadFailed, errors};
     return {result};
   }
 };

@@ -74,7 +74,8 @@ class FailedLoginsCheck final : public CheckModule {
   static Result<bool> ReadLog(ScanContext& context, const std::string& file, Json& state,
                               AuthFailures& failures) {
     std::optional<struct stat> info = context.Stat(file);
-    if (!info) return MakeError("not_found", "neither a journal nor " + file + " was found");
+    if (!info)
+      return MakeError(ErrorCode::kNotFound, "neither a journal nor " + file + " was found");
     Result<std::string> text = context.Read(file);
     if (!text) return text.error();
     const std::uint64_t inode = info->st_ino;

@@ -20,7 +20,8 @@ namespace {
 // The number of nftables rules in every family; an error (EPERM without CAP_NET_ADMIN).
 Result<int> CountNftRules() {
   const int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_NETFILTER);
-  if (fd < 0) return MakeError("netlink", std::string("netlink socket: ") + std::strerror(errno));
+  if (fd < 0)
+    return MakeError(ErrorCode::kIoError, std::string("netlink socket: ") + std::strerror(errno));
   struct Request {
     nlmsghdr header;
     nfgenmsg body;
@@ -34,7 +35,7 @@ Result<int> CountNftRules() {
   if (send(fd, &request, sizeof request, 0) < 0) {
     const int error = errno;
     close(fd);
-    return MakeError("netlink", std::string("netlink send: ") + std::strerror(error));
+    return MakeError(ErrorCode::kIoError, std::string("netlink send: ") + std::strerror(error));
   }
   int rules = 0;
   alignas(nlmsghdr) char buffer[65536];
@@ -45,7 +46,8 @@ Result<int> CountNftRules() {
     if (n < 0) {
       const int error = errno;
       close(fd);
-      return MakeError("netlink", std::string("netlink receive: ") + std::strerror(error));
+      return MakeError(ErrorCode::kIoError,
+                       std::string("netlink receive: ") + std::strerror(error));
     }
     int left = static_cast<int>(n);
     for (auto* message = reinterpret_cast<nlmsghdr*>(buffer); NLMSG_OK(message, left);
@@ -57,7 +59,8 @@ Result<int> CountNftRules() {
       if (message->nlmsg_type == NLMSG_ERROR) {
         const auto* failure = static_cast<const nlmsgerr*>(NLMSG_DATA(message));
         close(fd);
-        return MakeError("netlink", std::string("nftables: ") + std::strerror(-failure->error));
+        return MakeError(ErrorCode::kIoError,
+                         std::string("nftables: ") + std::strerror(-failure->error));
       }
       if ((message->nlmsg_type & 0xff) == NFT_MSG_NEWRULE) ++rules;
     }
@@ -91,8 +94,9 @@ class FirewallCheck final : public CheckModule {
     if (context.root() == "/" || context.root().empty()) {
       Result<int> rules = CountNftRules();
       if (!rules) {
-        result.error = Error{"read_failed", "no iptables tables, and nftables could not be read: " +
-                                                rules.error().message};
+        result.error =
+            Error{ErrorCode::kReadFailed,
+                  "no iptables tables, and nftables could not be read: " + rules.error().message};
         return {result};
       }
       if (*rules > 0) return {result};

@@ -108,7 +108,8 @@ class ListeningCheck final : public CheckModule {
       sockets.insert(sockets.end(), some.begin(), some.end());
     }
     if (!any) {
-      result.error = Error{"read_failed", "none of /proc/net/{tcp,tcp6,udp,udp6} can be read"};
+      result.error =
+          Error{ErrorCode::kReadFailed, "none of /proc/net/{tcp,tcp6,udp,udp6} can be read"};
       return {result};
     }
     context.families().push_back(std::move(counts));

@@ -63,7 +63,7 @@ Result<std::string> ScanContext::Read(const std::string& host_path) const {
   const std::string local = HostToLocal(host_path);
   Fd file{open(local.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY)};
   if (file.fd < 0) {
-    return MakeError(errno == ENOENT ? "not_found" : "read_failed",
+    return MakeError(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kReadFailed,
                      "cannot open " + host_path + ": " + std::strerror(errno));
   }
   std::string text;
@@ -72,12 +72,13 @@ Result<std::string> ScanContext::Read(const std::string& host_path) const {
     const ssize_t n = read(file.fd, buffer, sizeof buffer);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return MakeError("read_failed", "cannot read " + host_path + ": " + std::strerror(errno));
+      return MakeError(ErrorCode::kReadFailed,
+                       "cannot read " + host_path + ": " + std::strerror(errno));
     }
     if (n == 0) break;
     text.append(buffer, static_cast<std::size_t>(n));
     if (text.size() > kMaxReadBytes) {
-      return MakeError("read_failed", host_path + " is larger than 64 MiB");
+      return MakeError(ErrorCode::kReadFailed, host_path + " is larger than 64 MiB");
     }
   }
   return text;
@@ -202,29 +203,31 @@ Result<std::string> ScanContext::Sha256(const std::string& host_path) {
   const std::string local = HostToLocal(host_path);
   Fd file{open(local.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW)};
   if (file.fd < 0) {
-    return MakeError("read_failed", "cannot open " + host_path + ": " + std::strerror(errno));
+    return MakeError(ErrorCode::kReadFailed,
+                     "cannot open " + host_path + ": " + std::strerror(errno));
   }
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> digest(EVP_MD_CTX_new(),
                                                                  &EVP_MD_CTX_free);
   if (!digest || EVP_DigestInit_ex(digest.get(), EVP_sha256(), nullptr) != 1) {
-    return MakeError("read_failed", "SHA-256 is not available");
+    return MakeError(ErrorCode::kReadFailed, "SHA-256 is not available");
   }
   char buffer[65536];
   for (;;) {
     const ssize_t n = read(file.fd, buffer, sizeof buffer);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return MakeError("read_failed", "cannot read " + host_path + ": " + std::strerror(errno));
+      return MakeError(ErrorCode::kReadFailed,
+                       "cannot read " + host_path + ": " + std::strerror(errno));
     }
     if (n == 0) break;
     if (cancelled_ != nullptr && cancelled_->load()) {
       MarkPartial();
-      return MakeError("budget", "the scan was cancelled");
+      return MakeError(ErrorCode::kBudgetSpent, "the scan was cancelled");
     }
     bytes_hashed_ += static_cast<std::uint64_t>(n);
     if (bytes_hashed_ > budget_.max_hash_bytes) {
       MarkPartial();
-      return MakeError("budget", "the scan's hashing budget is spent");
+      return MakeError(ErrorCode::kBudgetSpent, "the scan's hashing budget is spent");
     }
     EVP_DigestUpdate(digest.get(), buffer, static_cast<std::size_t>(n));
   }
@@ -263,23 +266,25 @@ Status ScanContext::SaveStateFile(const std::string& file_name, const std::strin
   if (read_only_) return OkStatus();
   std::error_code ec;
   std::filesystem::create_directories(state_dir_, ec);
-  if (ec) return MakeError("state", "cannot create " + state_dir_ + ": " + ec.message());
+  if (ec)
+    return MakeError(ErrorCode::kIoError, "cannot create " + state_dir_ + ": " + ec.message());
   const std::string path = state_dir_ + "/" + file_name;
   const std::string temporary = path + ".tmp";
   {
     std::ofstream out(temporary, std::ios::trunc | std::ios::binary);
     out << text;
-    if (!out.flush()) return MakeError("state", "cannot write " + temporary);
+    if (!out.flush()) return MakeError(ErrorCode::kIoError, "cannot write " + temporary);
   }
   if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    return MakeError("state", "cannot replace " + path + ": " + std::strerror(errno));
+    return MakeError(ErrorCode::kIoError, "cannot replace " + path + ": " + std::strerror(errno));
   }
   // Run as root (vigil-agent baseline accept), leave the file to the folder's owner, the daemon.
   struct stat folder {};
   if (geteuid() == 0 && stat(state_dir_.c_str(), &folder) == 0 && folder.st_uid != 0) {
     if (chown(path.c_str(), folder.st_uid, folder.st_gid) != 0) {
       return MakeError(
-          "state", "cannot give " + path + " to the state folder's owner: " + std::strerror(errno));
+          ErrorCode::kIoError,
+          "cannot give " + path + " to the state folder's owner: " + std::strerror(errno));
     }
   }
   return OkStatus();

@@ -80,7 +80,7 @@ ScanReport SecurityScanner::Scan(const Options& options) {
     if (enabled.empty()) continue;
     for (CheckResult& result : module->Run(context, enabled)) {
       double& error_count = errors_total_[result.check];
-      if (result.error && result.error->code != "not_applicable") {
+      if (result.error && result.error->code != ErrorCode::kNotApplicable) {
         error_count += 1;
         report.errors.push_back(result.check + ": " + result.error->message);
         without_verdict.insert(result.check);

@@ -67,7 +67,7 @@ class SshChecks final : public CheckModule {
       CheckResult result{rule.check, std::nullopt, {}};
       if (!config) {
         // No sshd_config: no sshd to weaken. Unreadable: no verdict.
-        if (config.error().code != "not_found") result.error = config.error();
+        if (config.error().code != ErrorCode::kNotFound) result.error = config.error();
         results.push_back(std::move(result));
         continue;
       }

@@ -177,7 +177,8 @@ class Scanner {
     }
     Result<std::string> text = files_.read(path);
     if (!text) {
-      if (text.error().code != "not_found") out_.problems.push_back(where + text.error().message);
+      if (text.error().code != ErrorCode::kNotFound)
+        out_.problems.push_back(where + text.error().message);
       return;
     }
     File(path, *text, depth + 1);

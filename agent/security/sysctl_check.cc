@@ -64,7 +64,8 @@ class SysctlCheck final : public CheckModule {
                     : ""),
            setting.name});
     }
-    if (read == 0) result.error = Error{"read_failed", "no setting under /proc/sys could be read"};
+    if (read == 0)
+      result.error = Error{ErrorCode::kReadFailed, "no setting under /proc/sys could be read"};
     return {result};
   }
 };

@@ -35,10 +35,10 @@ class UpdatesCheck final : public CheckModule {
     CheckResult result{"updates.security_pending", std::nullopt, {}};
     Result<std::string> status = context.Read("/var/lib/dpkg/status");
     if (!status) {
-      result.error =
-          status.error().code == "not_found"
-              ? Error{"not_applicable", "no dpkg database: only apt-based hosts are checked"}
-              : status.error();
+      result.error = status.error().code == ErrorCode::kNotFound
+                         ? Error{ErrorCode::kNotApplicable,
+                                 "no dpkg database: only apt-based hosts are checked"}
+                         : status.error();
       return {result};
     }
     std::map<std::string, std::vector<PendingUpdate>> by_origin;

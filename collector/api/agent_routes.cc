@@ -42,7 +42,7 @@ void AddAgentRoutes(ApiRouter& router, Store& store, LiveState& live) {
     auto connected = request.query.find("connected");
     if (connected != request.query.end() && connected->second != "true" &&
         connected->second != "false") {
-      return ErrorResponse(MakeError("bad_request", "connected: expected true or false"));
+      return ErrorResponse(MakeError(ErrorCode::kBadRequest, "connected: expected true or false"));
     }
     auto agents = store.agents().ListAgents();
     if (!agents) return ErrorResponse(agents.error());
@@ -60,21 +60,22 @@ void AddAgentRoutes(ApiRouter& router, Store& store, LiveState& live) {
     return JsonResponse(200, PageOf(std::move(items), *page));
   });
 
-  router.Add("GET", "/api/v1/agents/{customer}/{agent}", Role::kViewer,
-             [&store, &live](const ApiRequest& request) {
-               auto agents = store.agents().ListAgents();
-               if (!agents) return ErrorResponse(agents.error());
-               const AgentKey key{request.path.at("customer"), request.path.at("agent")};
-               for (const AgentRecord& agent : *agents) {
-                 if (agent.customer != key.customer || agent.agent_id != key.agent_id) continue;
-                 const auto now = live.Agents();
-                 auto found = now.find(key);
-                 return JsonResponse(
-                     200, AgentJson(agent, found == now.end() ? LiveAgent{} : found->second));
-               }
-               return ErrorResponse(MakeError(
-                   "not_found", "no agent " + key.agent_id + " of customer " + key.customer));
-             });
+  router.Add(
+      "GET", "/api/v1/agents/{customer}/{agent}", Role::kViewer,
+      [&store, &live](const ApiRequest& request) {
+        auto agents = store.agents().ListAgents();
+        if (!agents) return ErrorResponse(agents.error());
+        const AgentKey key{request.path.at("customer"), request.path.at("agent")};
+        for (const AgentRecord& agent : *agents) {
+          if (agent.customer != key.customer || agent.agent_id != key.agent_id) continue;
+          const auto now = live.Agents();
+          auto found = now.find(key);
+          return JsonResponse(200,
+                              AgentJson(agent, found == now.end() ? LiveAgent{} : found->second));
+        }
+        return ErrorResponse(MakeError(
+            ErrorCode::kNotFound, "no agent " + key.agent_id + " of customer " + key.customer));
+      });
 
   router.Add(
       "GET", "/api/v1/agents/{customer}/{agent}/findings", Role::kViewer,
@@ -93,7 +94,7 @@ void AddAgentRoutes(ApiRouter& router, Store& store, LiveState& live) {
             [&](const AgentRecord& a) { return a.customer == customer && a.agent_id == agent; });
         if (!known_agent) {
           return ErrorResponse(
-              MakeError("not_found", "no agent " + agent + " of customer " + customer));
+              MakeError(ErrorCode::kNotFound, "no agent " + agent + " of customer " + customer));
         }
         auto findings = store.findings().SecurityFindingsOf(customer, agent);
         if (!findings) return ErrorResponse(findings.error());

@@ -32,7 +32,7 @@ void Authenticator::SetAdminTokenHash(std::optional<std::string> hash) {
 Result<Principal> Authenticator::Authenticate(const HttpRequest& request) const {
   auto header = request.headers.find("authorization");
   if (header == request.headers.end()) {
-    return MakeError("unauthenticated", "missing Authorization: Bearer TOKEN header");
+    return MakeError(ErrorCode::kUnauthenticated, "missing Authorization: Bearer TOKEN header");
   }
   std::string_view value = header->second;
   constexpr std::string_view kScheme = "bearer ";
@@ -40,7 +40,8 @@ Result<Principal> Authenticator::Authenticate(const HttpRequest& request) const 
       !std::equal(kScheme.begin(), kScheme.end(), value.begin(), [](char a, char b) {
         return a == std::tolower(static_cast<unsigned char>(b));
       })) {
-    return MakeError("unauthenticated", "the Authorization header must be \"Bearer TOKEN\"");
+    return MakeError(ErrorCode::kUnauthenticated,
+                     "the Authorization header must be \"Bearer TOKEN\"");
   }
   std::string_view token = value.substr(kScheme.size());
   while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
@@ -54,9 +55,10 @@ Result<Principal> Authenticator::Authenticate(const HttpRequest& request) const 
     }
   }
   auto found = store_.FindToken(hash);
-  if (!found) return MakeError("unavailable", "the token store cannot be read");
+  if (!found) return MakeError(ErrorCode::kUnavailable, "the token store cannot be read");
   if (!found->has_value() || (*found)->kind != "api" || (*found)->revoked_ms) {
-    return MakeError("unauthenticated", "the token is unknown, revoked or not an API token");
+    return MakeError(ErrorCode::kUnauthenticated,
+                     "the token is unknown, revoked or not an API token");
   }
   const TokenRecord& record = **found;
   const Role role = record.role == "admin"      ? Role::kAdmin
@@ -68,7 +70,8 @@ Result<Principal> Authenticator::Authenticate(const HttpRequest& request) const 
 Result<std::optional<std::string>> ReadAdminTokenHash(const std::string& file) {
   if (file.empty()) return std::optional<std::string>();
   std::ifstream in(file);
-  if (!in) return MakeError("admin_token", "cannot read api.admin_token_file " + file);
+  if (!in)
+    return MakeError(ErrorCode::kInvalidArgument, "cannot read api.admin_token_file " + file);
   std::ostringstream text;
   text << in.rdbuf();
   std::string token = text.str();
@@ -76,8 +79,9 @@ Result<std::optional<std::string>> ReadAdminTokenHash(const std::string& file) {
   const auto last = token.find_last_not_of(" \t\r\n");
   token = first == std::string::npos ? "" : token.substr(first, last - first + 1);
   if (token.size() < 32) {
-    return MakeError("admin_token", "api.admin_token_file " + file +
-                                        " must hold a token of at least 32 characters");
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        "api.admin_token_file " + file + " must hold a token of at least 32 characters");
   }
   return std::optional<std::string>(HashToken(token));
 }

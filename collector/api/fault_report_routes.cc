@@ -41,8 +41,8 @@ void ReadFields(BodyReader& reader, const Json& body, std::initializer_list<std:
         } else if (key == second) {
           (reporter ? fields.reporter_contact : fields.assignee_person) = value;
         } else {
-          reader.Fail("bad_request", name + "." + key + ": unknown field (expected " + first +
-                                         " or " + second + ")");
+          reader.Fail(ErrorCode::kBadRequest, name + "." + key + ": unknown field (expected " +
+                                                  first + " or " + second + ")");
         }
       }
     }
@@ -63,7 +63,7 @@ Result<FaultReportFilter> ReadFilter(const std::map<std::string, std::string>& q
   filter.severity = text("severity");
   filter.category = text("category");
   if (filter.status && !IsReportStatus(*filter.status)) {
-    return MakeError("bad_request",
+    return MakeError(ErrorCode::kBadRequest,
                      "status: expected new, assigned, in_progress, "
                      "pending_customer, resolved or closed");
   }
@@ -113,8 +113,8 @@ class ReportRoutes {
     std::optional<std::string> from_incident = reader.String("from_incident");
     std::optional<std::int64_t> at = reader.Time("at");
     if (!from_incident) {
-      if (!fields.customer) reader.Fail("bad_request", "customer: required");
-      if (!fields.title) reader.Fail("bad_request", "title: required");
+      if (!fields.customer) reader.Fail(ErrorCode::kBadRequest, "customer: required");
+      if (!fields.title) reader.Fail(ErrorCode::kBadRequest, "title: required");
     }
     if (Status read = reader.status(); !read) return ErrorResponse(read.error());
     return Show(book_.Create(fields, from_incident, request.Actor(), at), 201);
@@ -165,7 +165,8 @@ class ReportRoutes {
     if (!body) return ErrorResponse(body.error());
     BodyReader reader(*body, {"score", "comment", "at"});
     std::optional<std::int64_t> score = reader.Integer("score", 1, 5);
-    if (!score && !body->contains("score")) reader.Fail("bad_request", "score: required (1 to 5)");
+    if (!score && !body->contains("score"))
+      reader.Fail(ErrorCode::kBadRequest, "score: required (1 to 5)");
     std::optional<std::string> comment = reader.String("comment");
     std::optional<std::int64_t> at = reader.Time("at");
     if (Status read = reader.status(); !read) return ErrorResponse(read.error());

@@ -23,7 +23,7 @@ Result<IncidentFilter> ReadFilter(const std::map<std::string, std::string>& quer
       filter.states = {*state};
     } else {
       return MakeError(
-          "bad_request",
+          ErrorCode::kBadRequest,
           "state: expected firing, acknowledged, resolved or open, got \"" + *state + "\"");
     }
   }
@@ -32,7 +32,7 @@ Result<IncidentFilter> ReadFilter(const std::map<std::string, std::string>& quer
   filter.rule = text("rule");
   filter.severity = text("severity");
   if (filter.severity && !alerting::ParseSeverity(*filter.severity)) {
-    return MakeError("bad_request", "severity: expected critical, high, medium or low");
+    return MakeError(ErrorCode::kBadRequest, "severity: expected critical, high, medium or low");
   }
   auto period = ReadQueryPeriod(query, "since", "until");
   if (!period) return period.error();

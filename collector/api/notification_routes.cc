@@ -40,7 +40,8 @@ void AddNotificationRoutes(ApiRouter& router, AlertingService& alerting) {
     const auto text = [&](const char* name) { return QueryText(request.query, name).value_or(""); };
     const std::string state = text("state");
     if (!state.empty() && state != "pending" && state != "delivered" && state != "dead") {
-      return ErrorResponse(MakeError("bad_request", "state: expected pending, delivered or dead"));
+      return ErrorResponse(
+          MakeError(ErrorCode::kBadRequest, "state: expected pending, delivered or dead"));
     }
     auto listed = alerting.store().outbox().ListNotifications(
         state, text("incident"), text("receiver"), page->cursor, page->limit);
@@ -53,16 +54,16 @@ void AddNotificationRoutes(ApiRouter& router, AlertingService& alerting) {
     return JsonResponse(200, out);
   });
 
-  router.Add("GET", "/api/v1/notifications/{id}", Role::kViewer,
-             [&alerting](const ApiRequest& request) {
-               auto found = alerting.store().outbox().GetNotification(request.path.at("id"));
-               if (!found) return ErrorResponse(found.error());
-               if (!found->has_value()) {
-                 return ErrorResponse(
-                     MakeError("not_found", "no notification with id " + request.path.at("id")));
-               }
-               return JsonResponse(200, NotificationJson(**found, /*with_body=*/true));
-             });
+  router.Add(
+      "GET", "/api/v1/notifications/{id}", Role::kViewer, [&alerting](const ApiRequest& request) {
+        auto found = alerting.store().outbox().GetNotification(request.path.at("id"));
+        if (!found) return ErrorResponse(found.error());
+        if (!found->has_value()) {
+          return ErrorResponse(
+              MakeError(ErrorCode::kNotFound, "no notification with id " + request.path.at("id")));
+        }
+        return JsonResponse(200, NotificationJson(**found, /*with_body=*/true));
+      });
 
   router.Add("POST", "/api/v1/notifications/{id}/retry", Role::kOperator,
              [&alerting](const ApiRequest& request) {

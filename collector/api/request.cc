@@ -53,10 +53,10 @@ Result<std::map<std::string, std::string>> ParseQuery(std::string_view target) {
     auto value =
         Decode(equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1));
     if (!name || !value) {
-      return MakeError("bad_request", "malformed percent-encoding in the query string");
+      return MakeError(ErrorCode::kBadRequest, "malformed percent-encoding in the query string");
     }
     if (!out.emplace(*name, *value).second) {
-      return MakeError("bad_request", "query parameter " + *name + " is given twice");
+      return MakeError(ErrorCode::kBadRequest, "query parameter " + *name + " is given twice");
     }
   }
   return out;
@@ -76,7 +76,7 @@ Status CheckQueryParameters(const std::map<std::string, std::string>& query,
     if (std::find(known.begin(), known.end(), name) != known.end()) continue;
     std::string list = "limit, cursor";
     for (std::string_view k : known) list += ", " + std::string(k);
-    return MakeError("bad_request",
+    return MakeError(ErrorCode::kBadRequest,
                      "unknown query parameter \"" + name + "\"; this endpoint takes " + list);
   }
   return OkStatus();
@@ -90,7 +90,7 @@ Result<PageRequest> ReadPageRequest(const std::map<std::string, std::string>& qu
         std::from_chars(it->second.data(), it->second.data() + it->second.size(), limit);
     if (ec != std::errc() || ptr != it->second.data() + it->second.size() || limit < 1 ||
         limit > kMaxPageSize) {
-      return MakeError("bad_request",
+      return MakeError(ErrorCode::kBadRequest,
                        "limit: expected a number from 1 to " + std::to_string(kMaxPageSize));
     }
     page.limit = limit;
@@ -100,7 +100,7 @@ Result<PageRequest> ReadPageRequest(const std::map<std::string, std::string>& qu
     auto [ptr, ec] =
         std::from_chars(it->second.data(), it->second.data() + it->second.size(), cursor);
     if (ec != std::errc() || ptr != it->second.data() + it->second.size() || cursor < 0) {
-      return MakeError("bad_request", "cursor: not a cursor this API gave out");
+      return MakeError(ErrorCode::kBadRequest, "cursor: not a cursor this API gave out");
     }
     page.cursor = cursor;
   }
@@ -112,7 +112,7 @@ Result<std::optional<std::int64_t>> QueryTime(const std::map<std::string, std::s
   auto it = query.find(name);
   if (it == query.end()) return std::optional<std::int64_t>();
   auto parsed = ParseRfc3339(it->second);
-  if (!parsed) return MakeError("bad_request", name + ": " + parsed.error().message);
+  if (!parsed) return MakeError(ErrorCode::kBadRequest, name + ": " + parsed.error().message);
   return std::optional<std::int64_t>(*parsed);
 }
 
@@ -123,7 +123,7 @@ Result<QueryPeriod> ReadQueryPeriod(const std::map<std::string, std::string>& qu
   auto to = QueryTime(query, to_name);
   if (!to) return to.error();
   if (*from && *to && **from > **to) {
-    return MakeError("bad_request", from_name + ": must not be after " + to_name);
+    return MakeError(ErrorCode::kBadRequest, from_name + ": must not be after " + to_name);
   }
   return QueryPeriod{*from, *to};
 }
@@ -236,7 +236,7 @@ Result<nlohmann::json> ParseJsonBody(const HttpRequest& request) {
   if (auto type = request.headers.find("content-type"); type != request.headers.end()) {
     const std::string media = type->second.substr(0, type->second.find(';'));
     if (media != "application/json" && !request.body.empty()) {
-      return MakeError("unsupported_media_type",
+      return MakeError(ErrorCode::kUnsupportedMediaType,
                        "Content-Type must be application/json, not " + media);
     }
   }
@@ -245,11 +245,11 @@ Result<nlohmann::json> ParseJsonBody(const HttpRequest& request) {
   }
   BodyBuilder builder;
   if (!nlohmann::json::sax_parse(request.body, &builder)) {
-    return MakeError("bad_request",
+    return MakeError(ErrorCode::kBadRequest,
                      builder.problem().empty() ? "malformed JSON body" : builder.problem());
   }
   if (!builder.document().is_object()) {
-    return MakeError("bad_request", "the body must be a JSON object");
+    return MakeError(ErrorCode::kBadRequest, "the body must be a JSON object");
   }
   return std::move(builder.document());
 }
@@ -260,14 +260,14 @@ BodyReader::BodyReader(const nlohmann::json& body, std::initializer_list<std::st
     if (std::find(known.begin(), known.end(), name) == known.end()) {
       std::string list;
       for (std::string_view k : known) list += (list.empty() ? "" : ", ") + std::string(k);
-      Fail("bad_request", "unknown field \"" + name + "\"; expected " + list);
+      Fail(ErrorCode::kBadRequest, "unknown field \"" + name + "\"; expected " + list);
       return;
     }
   }
 }
 
-void BodyReader::Fail(std::string code, std::string message) {
-  if (!error_) error_ = Error{std::move(code), std::move(message)};
+void BodyReader::Fail(ErrorCode code, std::string message) {
+  if (!error_) error_ = Error{code, std::move(message)};
 }
 
 Status BodyReader::status() const {
@@ -284,11 +284,11 @@ const nlohmann::json* BodyReader::Raw(const std::string& name) const {
 std::optional<std::string> BodyReader::String(const std::string& name, bool required) {
   const nlohmann::json* value = Raw(name);
   if (value == nullptr) {
-    if (required) Fail("bad_request", name + ": required");
+    if (required) Fail(ErrorCode::kBadRequest, name + ": required");
     return std::nullopt;
   }
   if (!value->is_string()) {
-    Fail("bad_request", name + ": expected a string");
+    Fail(ErrorCode::kBadRequest, name + ": expected a string");
     return std::nullopt;
   }
   return value->get<std::string>();
@@ -300,8 +300,8 @@ std::optional<std::int64_t> BodyReader::Integer(const std::string& name, std::in
   if (value == nullptr) return std::nullopt;
   if (!value->is_number_integer() || value->get<std::int64_t>() < min ||
       value->get<std::int64_t>() > max) {
-    Fail("bad_request", name + ": expected a whole number from " + std::to_string(min) + " to " +
-                            std::to_string(max));
+    Fail(ErrorCode::kBadRequest, name + ": expected a whole number from " + std::to_string(min) +
+                                     " to " + std::to_string(max));
     return std::nullopt;
   }
   return value->get<std::int64_t>();
@@ -312,7 +312,7 @@ std::optional<std::int64_t> BodyReader::Time(const std::string& name, bool requi
   if (!text) return std::nullopt;
   auto parsed = ParseRfc3339(*text);
   if (!parsed) {
-    Fail("invalid_time", name + ": " + parsed.error().message);
+    Fail(ErrorCode::kInvalidTime, name + ": " + parsed.error().message);
     return std::nullopt;
   }
   return *parsed;
@@ -323,12 +323,12 @@ std::map<std::string, std::string> BodyReader::StringMap(const std::string& name
   const nlohmann::json* value = Raw(name);
   if (value == nullptr) return out;
   if (!value->is_object()) {
-    Fail("bad_request", name + ": expected an object of strings");
+    Fail(ErrorCode::kBadRequest, name + ": expected an object of strings");
     return out;
   }
   for (const auto& [key, item] : value->items()) {
     if (!item.is_string()) {
-      Fail("bad_request", name + "." + key + ": expected a string");
+      Fail(ErrorCode::kBadRequest, name + "." + key + ": expected a string");
       continue;
     }
     out[key] = item.get<std::string>();

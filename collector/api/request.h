@@ -71,7 +71,7 @@ class BodyReader {
 
   // The first problem, if any.
   Status status() const;
-  void Fail(std::string code, std::string message);
+  void Fail(ErrorCode code, std::string message);
 
  private:
   const nlohmann::json& body_;

@@ -33,20 +33,6 @@ HttpResponse JsonResponse(int status, const nlohmann::json& body) {
   return {status, "application/json", body.dump() + "\n"};
 }
 
-HttpResponse ErrorResponse(const Error& error) {
-  static const std::map<std::string, int> kStatus = {
-      {"bad_request", 400},       {"invalid_time", 400},      {"unauthenticated", 401},
-      {"forbidden", 403},         {"not_found", 404},         {"method_not_allowed", 405},
-      {"conflict", 409},          {"payload_too_large", 413}, {"unsupported_media_type", 415},
-      {"too_many_requests", 429}, {"unavailable", 503}};
-  auto it = kStatus.find(error.code);
-  if (it == kStatus.end()) {
-    LogError("api: " + error.message);
-    return JsonError(500, "internal", "internal error; the collector's log says more");
-  }
-  return JsonError(it->second, error.code, error.message);
-}
-
 ApiRouter::ApiRouter(Authenticator& auth, prometheus::Registry& registry, const Clock& clock)
     : auth_(auth),
       clock_(clock),
@@ -113,10 +99,10 @@ HttpResponse ApiRouter::Dispatch(const HttpRequest& request, std::string& route_
   }
   if (matched == nullptr) {
     if (path_known) {
-      return ErrorResponse(
-          MakeError("method_not_allowed", request.method + " is not allowed on " + request.path));
+      return ErrorResponse(MakeError(ErrorCode::kMethodNotAllowed,
+                                     request.method + " is not allowed on " + request.path));
     }
-    return ErrorResponse(MakeError("not_found", "no such endpoint: " + request.path));
+    return ErrorResponse(MakeError(ErrorCode::kNotFound, "no such endpoint: " + request.path));
   }
   route_name = matched->pattern;
 
@@ -132,15 +118,17 @@ HttpResponse ApiRouter::Dispatch(const HttpRequest& request, std::string& route_
                                 : "address:" + request.remote_address;
     std::lock_guard lock(mutex_);
     if (!rate_->Take(key, clock_.Monotonic())) {
-      return ErrorResponse(MakeError(
-          "too_many_requests", "too many requests; slow down (limits.api_requests_per_second)"));
+      return ErrorResponse(
+          MakeError(ErrorCode::kTooManyRequests,
+                    "too many requests; slow down (limits.api_requests_per_second)"));
     }
   }
   if (!principal) return ErrorResponse(principal.error());
   if (principal->role < matched->role) {
-    return ErrorResponse(MakeError(
-        "forbidden", "this needs the " + std::string(RoleName(matched->role)) + " role; token " +
-                         principal->name + " has " + std::string(RoleName(principal->role))));
+    return ErrorResponse(
+        MakeError(ErrorCode::kForbidden, "this needs the " + std::string(RoleName(matched->role)) +
+                                             " role; token " + principal->name + " has " +
+                                             std::string(RoleName(principal->role))));
   }
   auto query = ParseQuery(request.target);
   if (!query) return ErrorResponse(query.error());
@@ -149,7 +137,8 @@ HttpResponse ApiRouter::Dispatch(const HttpRequest& request, std::string& route_
     return matched->handler(api);
   } catch (const std::exception& e) {
     // Handlers report through Result; an exception here is a bug, answered without details.
-    return ErrorResponse(MakeError("internal", "handler of " + route_name + " threw: " + e.what()));
+    return ErrorResponse(
+        MakeError(ErrorCode::kInternal, "handler of " + route_name + " threw: " + e.what()));
   }
 }
 

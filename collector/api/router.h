@@ -37,11 +37,6 @@ struct ApiRequest {
 
 using ApiHandler = std::function<HttpResponse(const ApiRequest&)>;
 
-// An Error as the contract's status and body: bad_request and invalid_time 400, unauthenticated
-// 401, forbidden 403, not_found 404, conflict 409, payload_too_large 413,
-// unsupported_media_type 415, too_many_requests 429, unavailable 503, anything else 500 (whose
-// message is logged, not sent).
-HttpResponse ErrorResponse(const Error& error);
 HttpResponse JsonResponse(int status, const nlohmann::json& body);
 
 class ApiRouter {

@@ -10,21 +10,21 @@ using Json = nlohmann::json;
 
 Result<std::vector<SilenceMatcher>> ReadMatchers(const Json* matchers) {
   if (matchers == nullptr || !matchers->is_array()) {
-    return MakeError("bad_request",
+    return MakeError(ErrorCode::kBadRequest,
                      "matchers: required, a list of {\"name\", \"op\", \"value\"} objects");
   }
   std::vector<SilenceMatcher> out;
   for (std::size_t i = 0; i < matchers->size(); ++i) {
     const Json& m = (*matchers)[i];
     const std::string where = "matchers[" + std::to_string(i) + "]";
-    if (!m.is_object()) return MakeError("bad_request", where + ": expected an object");
+    if (!m.is_object()) return MakeError(ErrorCode::kBadRequest, where + ": expected an object");
     BodyReader reader(m, {"name", "op", "value"});
     SilenceMatcher matcher;
     matcher.name = reader.String("name", true).value_or("");
     matcher.op = reader.String("op").value_or("=");
     matcher.value = reader.String("value", true).value_or("");
     if (Status read = reader.status(); !read) {
-      return MakeError("bad_request", where + "." + read.error().message);
+      return MakeError(ErrorCode::kBadRequest, where + "." + read.error().message);
     }
     out.push_back(std::move(matcher));
   }
@@ -43,7 +43,8 @@ void AddSilenceRoutes(ApiRouter& router, AlertingService& alerting, const Clock&
     auto state = request.query.find("state");
     if (state != request.query.end() && state->second != "pending" && state->second != "active" &&
         state->second != "expired") {
-      return ErrorResponse(MakeError("bad_request", "state: expected pending, active or expired"));
+      return ErrorResponse(
+          MakeError(ErrorCode::kBadRequest, "state: expected pending, active or expired"));
     }
     std::vector<Json> items;
     for (const SilenceState& silence : alerting.silences().List(ToUnixMillis(clock.Now()))) {
@@ -56,7 +57,8 @@ void AddSilenceRoutes(ApiRouter& router, AlertingService& alerting, const Clock&
   router.Add("GET", "/api/v1/silences/{id}", Role::kViewer, [&](const ApiRequest& request) {
     auto silence = alerting.silences().Get(request.path.at("id"), ToUnixMillis(clock.Now()));
     if (!silence) {
-      return ErrorResponse(MakeError("not_found", "no silence with id " + request.path.at("id")));
+      return ErrorResponse(
+          MakeError(ErrorCode::kNotFound, "no silence with id " + request.path.at("id")));
     }
     return JsonResponse(200, SilenceJson(*silence));
   });
@@ -73,11 +75,12 @@ void AddSilenceRoutes(ApiRouter& router, AlertingService& alerting, const Clock&
     silence.comment = reader.String("comment", true).value_or("");
     if (Status read = reader.status(); !read) return ErrorResponse(read.error());
     if (ends.has_value() == seconds.has_value()) {
-      return ErrorResponse(
-          MakeError("bad_request", "give exactly one of ends_at (a time) and duration (seconds)"));
+      return ErrorResponse(MakeError(
+          ErrorCode::kBadRequest, "give exactly one of ends_at (a time) and duration (seconds)"));
     }
     if (silence.comment.empty()) {
-      return ErrorResponse(MakeError("bad_request", "comment: say why, for whoever sees it next"));
+      return ErrorResponse(
+          MakeError(ErrorCode::kBadRequest, "comment: say why, for whoever sees it next"));
     }
     silence.ends_ms = ends.value_or(silence.starts_ms + seconds.value_or(0) * 1000);
     auto matchers = ReadMatchers(reader.Raw("matchers"));

@@ -21,18 +21,19 @@ void AddSlaRoutes(ApiRouter& router, const SlaEngine& sla, const Clock& clock) {
     }
     auto customer = request.query.find("customer");
     if (customer == request.query.end() || customer->second.empty()) {
-      return ErrorResponse(MakeError("bad_request", "customer: required"));
+      return ErrorResponse(MakeError(ErrorCode::kBadRequest, "customer: required"));
     }
     auto period = ReadQueryPeriod(request.query, "from", "to");
     if (!period) return ErrorResponse(period.error());
     if (!period->from_ms || !period->to_ms) {
-      return ErrorResponse(MakeError(
-          "bad_request", std::string(period->from_ms ? "to" : "from") + ": required (RFC 3339)"));
+      return ErrorResponse(
+          MakeError(ErrorCode::kBadRequest,
+                    std::string(period->from_ms ? "to" : "from") + ": required (RFC 3339)"));
     }
     std::string format = "json";
     if (auto it = request.query.find("format"); it != request.query.end()) format = it->second;
     if (format != "json" && format != "csv") {
-      return ErrorResponse(MakeError("bad_request", "format: expected json or csv"));
+      return ErrorResponse(MakeError(ErrorCode::kBadRequest, "format: expected json or csv"));
     }
     auto report = sla.Report(customer->second, *period->from_ms, *period->to_ms);
     if (!report) return ErrorResponse(report.error());

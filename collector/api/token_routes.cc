@@ -53,7 +53,7 @@ void AddTokenRoutes(ApiRouter& router, TokenStore& store, const Clock& clock) {
                for (const TokenRecord& token : *tokens) {
                  if (token.id == id) return JsonResponse(200, TokenJson(token));
                }
-               return ErrorResponse(MakeError("not_found", "no token with id " + id));
+               return ErrorResponse(MakeError(ErrorCode::kNotFound, "no token with id " + id));
              });
 }
 

@@ -151,7 +151,7 @@ Status IncidentBook::ResolveFromRule(const alerting::AlertTransition& transition
 Result<IncidentRecord> IncidentBook::Load(const std::string& id) {
   auto found = incidents_store_.GetIncident(id);
   if (!found) return found.error();
-  if (!found->has_value()) return MakeError("not_found", "no incident with id " + id);
+  if (!found->has_value()) return MakeError(ErrorCode::kNotFound, "no incident with id " + id);
   return std::move(**found);
 }
 
@@ -164,9 +164,9 @@ Result<std::int64_t> IncidentBook::ChangeTime(const IncidentRecord& incident,
                                               std::optional<std::int64_t> at_ms) const {
   const std::int64_t now = ToUnixMillis(clock_.Now());
   if (!at_ms) return std::max(now, incident.updated_ms);
-  if (*at_ms > now) return MakeError("invalid_time", "at: is in the future");
+  if (*at_ms > now) return MakeError(ErrorCode::kInvalidTime, "at: is in the future");
   if (*at_ms < incident.updated_ms) {
-    return MakeError("invalid_time",
+    return MakeError(ErrorCode::kInvalidTime,
                      "at: is before the incident's last recorded change; import history in order");
   }
   return *at_ms;
@@ -179,7 +179,7 @@ Result<IncidentRecord> IncidentBook::Change(const std::string& id,
   auto incident = Load(id);
   if (!incident) return incident;
   if (incident->state == "resolved" && !mutate.allowed_when_resolved) {
-    return MakeError("conflict", "incident " + id + " is resolved; " + mutate.refusal);
+    return MakeError(ErrorCode::kConflict, "incident " + id + " is resolved; " + mutate.refusal);
   }
   auto at = ChangeTime(*incident, at_ms);
   if (!at) return at.error();
@@ -203,7 +203,7 @@ Result<IncidentRecord> IncidentBook::Change(const std::string& id,
 Result<IncidentRecord> IncidentBook::Acknowledge(const std::string& id, const std::string& actor,
                                                  const std::string& note,
                                                  std::optional<std::int64_t> at_ms) {
-  if (note.size() > kMaxNoteBytes) return MakeError("bad_request", "note: too long");
+  if (note.size() > kMaxNoteBytes) return MakeError(ErrorCode::kBadRequest, "note: too long");
   return Change(id, at_ms,
                 {false, "a resolved incident cannot be acknowledged",
                  [&](IncidentRecord& incident, std::int64_t at) -> std::vector<TimelineEntry> {
@@ -222,7 +222,7 @@ Result<IncidentRecord> IncidentBook::Acknowledge(const std::string& id, const st
 Result<IncidentRecord> IncidentBook::Resolve(const std::string& id, const std::string& actor,
                                              const std::string& note,
                                              std::optional<std::int64_t> at_ms) {
-  if (note.size() > kMaxNoteBytes) return MakeError("bad_request", "note: too long");
+  if (note.size() > kMaxNoteBytes) return MakeError(ErrorCode::kBadRequest, "note: too long");
   return Change(id, at_ms,
                 {false, "it is resolved already",
                  [&](IncidentRecord& incident, std::int64_t at) -> std::vector<TimelineEntry> {
@@ -236,8 +236,8 @@ Result<IncidentRecord> IncidentBook::Resolve(const std::string& id, const std::s
 Result<IncidentRecord> IncidentBook::AddNote(const std::string& id, const std::string& actor,
                                              const std::string& text,
                                              std::optional<std::int64_t> at_ms) {
-  if (text.empty()) return MakeError("bad_request", "text: required, and not empty");
-  if (text.size() > kMaxNoteBytes) return MakeError("bad_request", "text: too long");
+  if (text.empty()) return MakeError(ErrorCode::kBadRequest, "text: required, and not empty");
+  if (text.size() > kMaxNoteBytes) return MakeError(ErrorCode::kBadRequest, "text: too long");
   return Change(id, at_ms,
                 {true, "", [&](IncidentRecord&, std::int64_t at) -> std::vector<TimelineEntry> {
                    return {{at, "note", actor, text}};
@@ -248,27 +248,29 @@ Result<IncidentRecord> IncidentBook::OpenManual(const ManualIncident& manual,
                                                 const std::string& actor,
                                                 std::optional<std::int64_t> at_ms) {
   if (!IsSimpleName(manual.customer, 64)) {
-    return MakeError("bad_request", "customer: required, 1 to 64 letters, digits, '.', '_' or '-'");
+    return MakeError(ErrorCode::kBadRequest,
+                     "customer: required, 1 to 64 letters, digits, '.', '_' or '-'");
   }
   if (!alerting::ParseSeverity(manual.severity)) {
-    return MakeError("bad_request", "severity: expected critical, high, medium or low");
+    return MakeError(ErrorCode::kBadRequest, "severity: expected critical, high, medium or low");
   }
   if (manual.summary.empty() || manual.summary.size() > kMaxSummaryBytes) {
-    return MakeError("bad_request",
+    return MakeError(ErrorCode::kBadRequest,
                      "summary: required, at most " + std::to_string(kMaxSummaryBytes) + " bytes");
   }
   if (!manual.agent.empty() && !IsValidAgentId(manual.agent)) {
-    return MakeError("bad_request", "agent: not a valid agent id");
+    return MakeError(ErrorCode::kBadRequest, "agent: not a valid agent id");
   }
-  if (manual.labels.size() > 32) return MakeError("bad_request", "labels: at most 32");
+  if (manual.labels.size() > 32) return MakeError(ErrorCode::kBadRequest, "labels: at most 32");
   for (const auto& [name, value] : manual.labels) {
     if (!IsValidLabelName(name) || name.rfind("__", 0) == 0) {
-      return MakeError("bad_request", "labels: \"" + name + "\" is not a label name");
+      return MakeError(ErrorCode::kBadRequest, "labels: \"" + name + "\" is not a label name");
     }
-    if (value.size() > 1024) return MakeError("bad_request", "labels." + name + ": too long");
+    if (value.size() > 1024)
+      return MakeError(ErrorCode::kBadRequest, "labels." + name + ": too long");
   }
   const std::int64_t now = ToUnixMillis(clock_.Now());
-  if (at_ms && *at_ms > now) return MakeError("invalid_time", "at: is in the future");
+  if (at_ms && *at_ms > now) return MakeError(ErrorCode::kInvalidTime, "at: is in the future");
   IncidentRecord incident;
   incident.source = "manual";
   incident.severity = manual.severity;

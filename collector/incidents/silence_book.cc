@@ -14,12 +14,14 @@ Result<std::vector<alerting::LabelMatcher>> Compile(const std::vector<SilenceMat
     const SilenceMatcher& m = matchers[i];
     const std::string where = "matchers[" + std::to_string(i) + "]";
     if (!IsValidLabelName(m.name)) {
-      return MakeError("bad_request", where + ".name: \"" + m.name + "\" is not a label name");
+      return MakeError(ErrorCode::kBadRequest,
+                       where + ".name: \"" + m.name + "\" is not a label name");
     }
     auto op = alerting::ParseMatchOp(m.op);
-    if (!op) return MakeError("bad_request", where + ".op: " + op.error().message);
+    if (!op) return MakeError(ErrorCode::kBadRequest, where + ".op: " + op.error().message);
     auto matcher = alerting::LabelMatcher::Make(m.name, *op, m.value);
-    if (!matcher) return MakeError("bad_request", where + ".value: " + matcher.error().message);
+    if (!matcher)
+      return MakeError(ErrorCode::kBadRequest, where + ".value: " + matcher.error().message);
     out.push_back(std::move(*matcher));
   }
   return out;
@@ -45,16 +47,16 @@ Status SilenceBook::Load() {
 
 Result<SilenceRecord> SilenceBook::Create(SilenceRecord silence, std::int64_t now_ms) {
   if (silence.matchers.empty()) {
-    return MakeError("bad_request", "matchers: at least one matcher is needed");
+    return MakeError(ErrorCode::kBadRequest, "matchers: at least one matcher is needed");
   }
   if (silence.matchers.size() > kMaxSilenceMatchers) {
-    return MakeError("bad_request",
+    return MakeError(ErrorCode::kBadRequest,
                      "matchers: at most " + std::to_string(kMaxSilenceMatchers) + " matchers");
   }
   for (std::size_t i = 0; i < silence.matchers.size(); ++i) {
     const SilenceMatcher& m = silence.matchers[i];
     if (m.name.size() > kMaxSilenceMatcherBytes || m.value.size() > kMaxSilenceMatcherBytes) {
-      return MakeError("bad_request",
+      return MakeError(ErrorCode::kBadRequest,
                        "matchers[" + std::to_string(i) + "]." +
                            (m.name.size() > kMaxSilenceMatcherBytes ? "name" : "value") +
                            ": at most " + std::to_string(kMaxSilenceMatcherBytes) + " bytes");
@@ -64,29 +66,31 @@ Result<SilenceRecord> SilenceBook::Create(SilenceRecord silence, std::int64_t no
   if (!matchers) return matchers.error();
   if (std::all_of(matchers->begin(), matchers->end(),
                   [](const alerting::LabelMatcher& m) { return m.Matches(std::string_view()); })) {
-    return MakeError("bad_request",
+    return MakeError(ErrorCode::kBadRequest,
                      "matchers: at least one matcher must not match the empty value, or the "
                      "silence would mute everything");
   }
   if (silence.ends_ms <= silence.starts_ms) {
-    return MakeError("bad_request", "ends_at: must be after starts_at");
+    return MakeError(ErrorCode::kBadRequest, "ends_at: must be after starts_at");
   }
-  if (silence.ends_ms <= now_ms) return MakeError("bad_request", "ends_at: must be in the future");
+  if (silence.ends_ms <= now_ms)
+    return MakeError(ErrorCode::kBadRequest, "ends_at: must be in the future");
   if (silence.ends_ms - silence.starts_ms > kMaxSilenceMillis) {
-    return MakeError("bad_request", "ends_at: a silence lasts at most 366 days");
+    return MakeError(ErrorCode::kBadRequest, "ends_at: a silence lasts at most 366 days");
   }
   if (silence.starts_ms - now_ms > kMaxSilenceMillis) {
-    return MakeError("bad_request", "starts_at: at most 366 days ahead");
+    return MakeError(ErrorCode::kBadRequest, "starts_at: at most 366 days ahead");
   }
   if (silence.comment.size() > 4096) {
-    return MakeError("bad_request", "comment: at most 4096 bytes");
+    return MakeError(ErrorCode::kBadRequest, "comment: at most 4096 bytes");
   }
   silence.id = "sil-" + GenerateTokenId();
   silence.created_ms = now_ms;
   std::lock_guard lock(mutex_);
   if (silences_.size() >= kMaxSilences) {
-    return MakeError("conflict", "there are " + std::to_string(kMaxSilences) +
-                                     " silences already; expired ones are kept for the record");
+    return MakeError(ErrorCode::kConflict,
+                     "there are " + std::to_string(kMaxSilences) +
+                         " silences already; expired ones are kept for the record");
   }
   if (Status stored = store_.CreateSilence(silence); !stored) return stored.error();
   silences_.insert(silences_.begin(), Entry{silence, std::move(*matchers)});
@@ -97,7 +101,7 @@ Result<SilenceRecord> SilenceBook::Expire(const std::string& id, std::int64_t no
   std::lock_guard lock(mutex_);
   auto it = std::find_if(silences_.begin(), silences_.end(),
                          [&](const Entry& e) { return e.record.id == id; });
-  if (it == silences_.end()) return MakeError("not_found", "no silence with id " + id);
+  if (it == silences_.end()) return MakeError(ErrorCode::kNotFound, "no silence with id " + id);
   if (it->record.ends_ms <= now_ms) return it->record;
   const std::int64_t end = std::max(now_ms, it->record.starts_ms);
   if (Status stored = store_.SetSilenceEnd(id, end); !stored) return stored.error();

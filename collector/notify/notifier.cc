@@ -213,11 +213,11 @@ std::optional<Notifier::TimePoint> Notifier::NextDue() const {
 Result<alerting::OutboxEntry> Notifier::Retry(const std::string& id, const std::string& actor) {
   auto found = store_.outbox().GetNotification(id);
   if (!found) return found.error();
-  if (!found->has_value()) return MakeError("not_found", "no notification with id " + id);
+  if (!found->has_value()) return MakeError(ErrorCode::kNotFound, "no notification with id " + id);
   alerting::OutboxEntry entry = **found;
   if (entry.state != "dead") {
-    return MakeError("conflict", "notification " + id + " is " + entry.state +
-                                     "; only dead-lettered ones are retried");
+    return MakeError(ErrorCode::kConflict, "notification " + id + " is " + entry.state +
+                                               "; only dead-lettered ones are retried");
   }
   const std::int64_t now = ToUnixMillis(clock_.Now());
   entry.state = "pending";

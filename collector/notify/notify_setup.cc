@@ -17,15 +17,16 @@ constexpr std::uintmax_t kMaxSecretFileBytes = 64 << 10;
 Result<std::string> ReadSmallFile(const std::string& path) {
   std::error_code error;
   const auto size = std::filesystem::file_size(path, error);
-  if (error) return MakeError("file", "cannot read " + path + ": " + error.message());
-  if (size > kMaxSecretFileBytes) return MakeError("file", path + " is larger than 64 KiB");
+  if (error) return MakeError(ErrorCode::kIoError, "cannot read " + path + ": " + error.message());
+  if (size > kMaxSecretFileBytes)
+    return MakeError(ErrorCode::kIoError, path + " is larger than 64 KiB");
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
   text << in.rdbuf();
   std::string content = text.str();
   const auto first = content.find_first_not_of(" \t\r\n");
   const auto last = content.find_last_not_of(" \t\r\n");
-  if (first == std::string::npos) return MakeError("file", path + " is empty");
+  if (first == std::string::npos) return MakeError(ErrorCode::kIoError, path + " is empty");
   return content.substr(first, last - first + 1);
 }
 

@@ -39,7 +39,7 @@ FaultReportBook::FaultReportBook(Store& store, const Clock& clock) : store_(stor
 Result<FaultReportRecord> FaultReportBook::Load(const std::string& id) {
   auto found = store_.fault_reports().GetFaultReport(id);
   if (!found) return found.error();
-  if (!found->has_value()) return MakeError("not_found", "no fault report with id " + id);
+  if (!found->has_value()) return MakeError(ErrorCode::kNotFound, "no fault report with id " + id);
   return std::move(**found);
 }
 
@@ -52,9 +52,9 @@ Result<std::int64_t> FaultReportBook::ChangeTime(const FaultReportRecord& report
                                                  std::optional<std::int64_t> at_ms) const {
   const std::int64_t now = ToUnixMillis(clock_.Now());
   if (!at_ms) return std::max(now, report.updated_ms);
-  if (*at_ms > now) return MakeError("invalid_time", "at: is in the future");
+  if (*at_ms > now) return MakeError(ErrorCode::kInvalidTime, "at: is in the future");
   if (*at_ms < report.updated_ms) {
-    return MakeError("invalid_time",
+    return MakeError(ErrorCode::kInvalidTime,
                      "at: is before the report's last recorded change; import history in order");
   }
   return *at_ms;
@@ -67,24 +67,25 @@ Status FaultReportBook::Apply(
                        std::string& field) -> Status {
     if (!value) return OkStatus();
     if (value->size() > kMaxTextBytes) {
-      return MakeError("bad_request", std::string(name) + ": at most 16 KiB");
+      return MakeError(ErrorCode::kBadRequest, std::string(name) + ": at most 16 KiB");
     }
     if (*value != field) changes[name] = {field, *value};
     field = *value;
     return OkStatus();
   };
   if (fields.kind && !OneOf(*fields.kind, {"fault", "consultation", "complaint"})) {
-    return MakeError("bad_request", "kind: expected fault, consultation or complaint");
+    return MakeError(ErrorCode::kBadRequest, "kind: expected fault, consultation or complaint");
   }
   if (fields.severity && !OneOf(*fields.severity, {"critical", "high", "medium", "low"})) {
-    return MakeError("bad_request", "severity: expected critical, high, medium or low");
+    return MakeError(ErrorCode::kBadRequest, "severity: expected critical, high, medium or low");
   }
   if (fields.channel &&
       !OneOf(*fields.channel, {"monitoring", "phone", "email", "web", "onsite"})) {
-    return MakeError("bad_request", "channel: expected monitoring, phone, email, web or onsite");
+    return MakeError(ErrorCode::kBadRequest,
+                     "channel: expected monitoring, phone, email, web or onsite");
   }
   if (fields.category && fields.category->size() > 64) {
-    return MakeError("bad_request", "category: at most 64 bytes");
+    return MakeError(ErrorCode::kBadRequest, "category: at most 64 bytes");
   }
   for (auto [name, value, field] : std::initializer_list<
            std::tuple<const char*, const std::optional<std::string>*, std::string*>>{
@@ -111,13 +112,14 @@ Result<FaultReportRecord> FaultReportBook::Create(const ReportFields& fields,
                                                   const std::string& actor,
                                                   std::optional<std::int64_t> at_ms) {
   const std::int64_t now = ToUnixMillis(clock_.Now());
-  if (at_ms && *at_ms > now) return MakeError("invalid_time", "at: is in the future");
+  if (at_ms && *at_ms > now) return MakeError(ErrorCode::kInvalidTime, "at: is in the future");
   FaultReportRecord report;
   if (from_incident) {
     auto incident = store_.incidents().GetIncident(*from_incident);
     if (!incident) return incident.error();
     if (!incident->has_value()) {
-      return MakeError("bad_request", "from_incident: no incident with id " + *from_incident);
+      return MakeError(ErrorCode::kBadRequest,
+                       "from_incident: no incident with id " + *from_incident);
     }
     const IncidentRecord& source = **incident;
     report.customer = source.customer;
@@ -132,16 +134,16 @@ Result<FaultReportRecord> FaultReportBook::Create(const ReportFields& fields,
   if (fields.customer) report.customer = *fields.customer;
   if (Status applied = Apply(fields, report, changes); !applied) return applied.error();
   if (!IsSimpleName(report.customer, 64)) {
-    return MakeError("bad_request",
+    return MakeError(ErrorCode::kBadRequest,
                      "customer: required (or from_incident), 1 to 64 letters, "
                      "digits, '.', '_' or '-'");
   }
-  if (report.title.empty()) return MakeError("bad_request", "title: required");
+  if (report.title.empty()) return MakeError(ErrorCode::kBadRequest, "title: required");
   report.reported_ms = at_ms.value_or(now);
   if (fields.occurred_ms) report.occurred_ms = *fields.occurred_ms;
   if (report.occurred_ms == 0) report.occurred_ms = report.reported_ms;
   if (report.occurred_ms > report.reported_ms) {
-    return MakeError("invalid_time", "occurred_at: is after the report was made");
+    return MakeError(ErrorCode::kInvalidTime, "occurred_at: is after the report was made");
   }
   report.id = "fr-" + GenerateTokenId();
   report.updated_ms = report.reported_ms;
@@ -157,7 +159,7 @@ Result<FaultReportRecord> FaultReportBook::Edit(const std::string& id, const Rep
                                                 std::optional<std::int64_t> at_ms) {
   if (fields.customer || fields.kind || fields.channel || fields.reporter_name ||
       fields.reporter_contact || fields.occurred_ms) {
-    return MakeError("bad_request",
+    return MakeError(ErrorCode::kBadRequest,
                      "an edit may change title, symptom, category, severity, "
                      "assignee, root_cause, resolution and prevention");
   }
@@ -168,7 +170,7 @@ Result<FaultReportRecord> FaultReportBook::Edit(const std::string& id, const Rep
   if (!at) return at.error();
   std::map<std::string, std::pair<std::string, std::string>> changes;
   if (Status applied = Apply(fields, *report, changes); !applied) return applied.error();
-  if (report->title.empty()) return MakeError("bad_request", "title: must not be empty");
+  if (report->title.empty()) return MakeError(ErrorCode::kBadRequest, "title: must not be empty");
   if (changes.empty()) return report;
   report->updated_ms = *at;
   const ReportHistoryEntry entry{*at, "", "", actor, "", std::move(changes)};
@@ -184,24 +186,24 @@ Result<FaultReportRecord> FaultReportBook::Transition(const std::string& id, con
                                                       const std::string& actor,
                                                       std::optional<std::int64_t> at_ms) {
   if (!IsReportStatus(to)) {
-    return MakeError("bad_request",
+    return MakeError(ErrorCode::kBadRequest,
                      "to: expected new, assigned, in_progress, pending_customer, "
                      "resolved or closed");
   }
-  if (note.size() > kMaxTextBytes) return MakeError("bad_request", "note: at most 16 KiB");
+  if (note.size() > kMaxTextBytes) return MakeError(ErrorCode::kBadRequest, "note: at most 16 KiB");
   std::lock_guard lock(mutex_);
   auto report = Load(id);
   if (!report) return report;
   const std::string from = report->status;
   if (!TransitionAllowed(from, to)) {
-    return MakeError("conflict", "a fault report cannot go from " + from + " to " + to);
+    return MakeError(ErrorCode::kConflict, "a fault report cannot go from " + from + " to " + to);
   }
   auto at = ChangeTime(*report, at_ms);
   if (!at) return at.error();
   std::map<std::string, std::pair<std::string, std::string>> changes;
   if (Status applied = Apply(fields, *report, changes); !applied) return applied.error();
   if (to == "closed" && (report->root_cause.empty() || report->resolution.empty())) {
-    return MakeError("bad_request",
+    return MakeError(ErrorCode::kBadRequest,
                      "closing needs root_cause and resolution (given now or before)");
   }
   report->status = to;
@@ -225,8 +227,8 @@ Result<FaultReportRecord> FaultReportBook::Transition(const std::string& id, con
 Result<FaultReportRecord> FaultReportBook::AddNote(const std::string& id, const std::string& text,
                                                    const std::string& actor,
                                                    std::optional<std::int64_t> at_ms) {
-  if (text.empty()) return MakeError("bad_request", "text: required, and not empty");
-  if (text.size() > kMaxTextBytes) return MakeError("bad_request", "text: at most 16 KiB");
+  if (text.empty()) return MakeError(ErrorCode::kBadRequest, "text: required, and not empty");
+  if (text.size() > kMaxTextBytes) return MakeError(ErrorCode::kBadRequest, "text: at most 16 KiB");
   std::lock_guard lock(mutex_);
   auto report = Load(id);
   if (!report) return report;
@@ -244,13 +246,14 @@ Result<FaultReportRecord> FaultReportBook::Rate(const std::string& id, int score
                                                 const std::string& comment,
                                                 const std::string& actor,
                                                 std::optional<std::int64_t> at_ms) {
-  if (score < 1 || score > 5) return MakeError("bad_request", "score: from 1 to 5");
-  if (comment.size() > kMaxTextBytes) return MakeError("bad_request", "comment: at most 16 KiB");
+  if (score < 1 || score > 5) return MakeError(ErrorCode::kBadRequest, "score: from 1 to 5");
+  if (comment.size() > kMaxTextBytes)
+    return MakeError(ErrorCode::kBadRequest, "comment: at most 16 KiB");
   std::lock_guard lock(mutex_);
   auto report = Load(id);
   if (!report) return report;
   if (!OneOf(report->status, {"resolved", "closed"})) {
-    return MakeError("conflict",
+    return MakeError(ErrorCode::kConflict,
                      "the customer rates a report once it is resolved or closed; "
                      "this one is " +
                          report->status);

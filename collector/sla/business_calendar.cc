@@ -41,7 +41,7 @@ Result<BusinessCalendar> BusinessCalendar::Make(const CalendarSpec& spec) {
   BusinessCalendar calendar;
   calendar.zone_ = FindZone(spec.timezone);
   if (calendar.zone_ == nullptr) {
-    return MakeError("calendar", "unknown time zone \"" + spec.timezone + "\"");
+    return MakeError(ErrorCode::kInvalidArgument, "unknown time zone \"" + spec.timezone + "\"");
   }
   bool any = false;
   for (std::size_t day = 0; day < 7; ++day) {
@@ -51,16 +51,17 @@ Result<BusinessCalendar> BusinessCalendar::Make(const CalendarSpec& spec) {
     for (std::size_t i = 0; i < windows.size(); ++i) {
       const auto& w = windows[i];
       if (w.start < minutes(0) || w.end > minutes(24 * 60) || w.start >= w.end) {
-        return MakeError("calendar", "a window must start before it ends, within the day");
+        return MakeError(ErrorCode::kInvalidArgument,
+                         "a window must start before it ends, within the day");
       }
       if (i > 0 && w.start < windows[i - 1].end) {
-        return MakeError("calendar", "windows of one day overlap");
+        return MakeError(ErrorCode::kInvalidArgument, "windows of one day overlap");
       }
       any = true;
     }
     calendar.week_[day] = std::move(windows);
   }
-  if (!any) return MakeError("calendar", "a calendar needs at least one window");
+  if (!any) return MakeError(ErrorCode::kInvalidArgument, "a calendar needs at least one window");
   calendar.holidays_ = spec.holidays;
   return calendar;
 }
@@ -137,7 +138,7 @@ std::optional<TimePoint> BusinessCalendar::Add(TimePoint from, milliseconds amou
 Result<CalendarSpec::Window> ParseWindow(std::string_view text) {
   const auto window = config::ParseDayWindow(text);
   if (!window) {
-    return MakeError("calendar",
+    return MakeError(ErrorCode::kInvalidArgument,
                      "expected a window like \"09:00-18:00\" that ends after it "
                      "starts, got \"" +
                          std::string(text) + "\"");
@@ -148,7 +149,7 @@ Result<CalendarSpec::Window> ParseWindow(std::string_view text) {
 Result<int> ParseLocalDate(std::string_view text) {
   const auto date = config::ParseCalendarDate(text);
   if (!date) {
-    return MakeError("calendar",
+    return MakeError(ErrorCode::kInvalidArgument,
                      "expected a date like 2026-12-25, got \"" + std::string(text) + "\"");
   }
   return static_cast<int>(std::chrono::sys_days(*date).time_since_epoch().count());

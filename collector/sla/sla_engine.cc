@@ -445,9 +445,9 @@ Result<std::vector<SlaItem>> SlaEngine::Items(const std::optional<std::string>& 
 
 Result<Json> SlaEngine::Report(const std::string& customer, std::int64_t from_ms,
                                std::int64_t to_ms) const {
-  if (to_ms <= from_ms) return MakeError("bad_request", "to: must be after from");
+  if (to_ms <= from_ms) return MakeError(ErrorCode::kBadRequest, "to: must be after from");
   if (to_ms - from_ms > kMaxPeriodMs) {
-    return MakeError("bad_request", "to: a report covers at most 366 days");
+    return MakeError(ErrorCode::kBadRequest, "to: a report covers at most 366 days");
   }
   const TimePoint now = clock_.Now();
   auto listed = Items(customer, from_ms, to_ms, std::min(At(to_ms), now));

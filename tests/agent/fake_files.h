@@ -12,7 +12,7 @@ namespace vigil::agent {
 inline ReadRelative FakeFiles(std::map<std::string, std::string> files) {
   return [files = std::move(files)](const std::string& relative) -> Result<std::string> {
     auto it = files.find(relative);
-    if (it == files.end()) return MakeError("not_found", relative + ": no such file");
+    if (it == files.end()) return MakeError(ErrorCode::kNotFound, relative + ": no such file");
     return it->second;
   };
 }

@@ -13,7 +13,7 @@ namespace {
 
 StatFilesystem FixedUsage() {
   return [](const std::string& path) -> Result<FilesystemUsage> {
-    if (path.find("broken") != std::string::npos) return MakeError("statfs", "EIO");
+    if (path.find("broken") != std::string::npos) return MakeError(ErrorCode::kIoError, "EIO");
     return FilesystemUsage{1000, 400, 300, 50, 20};
   };
 }

@@ -24,7 +24,7 @@ struct Files {
 
   Result<std::string> Read(const std::string& path) const {
     auto it = files.find(path);
-    if (it == files.end()) return MakeError("not_found", "cannot open " + path);
+    if (it == files.end()) return MakeError(ErrorCode::kNotFound, "cannot open " + path);
     return it->second;
   }
   // Only "*" at the end of the last component, as the tests need.
@@ -121,7 +121,7 @@ TEST(SshdConfig, AMissingMainFileIsNotFound) {
   Files fs;
   auto config = ParseSshdConfig("/etc/ssh/sshd_config", fs.Sshd());
   ASSERT_FALSE(config.ok());
-  EXPECT_EQ(config.error().code, "not_found");
+  EXPECT_EQ(config.error().code, ErrorCode::kNotFound);
 }
 
 TEST(Sudoers, FindsAllWithoutAPasswordThroughAliasesContinuationsAndIncludes) {

@@ -87,7 +87,7 @@ TEST_F(FaultReportBookTest, EveryAllowedTransitionWorksAndEveryOtherIsAConflict)
         EXPECT_EQ(moved->history.back().actor, "user bob");
       } else {
         ASSERT_FALSE(moved.ok());
-        EXPECT_EQ(moved.error().code, "conflict");
+        EXPECT_EQ(moved.error().code, ErrorCode::kConflict);
         EXPECT_THAT(moved.error().message, HasSubstr("from " + from + " to " + to));
       }
     }
@@ -99,7 +99,7 @@ TEST_F(FaultReportBookTest, ClosingNeedsRootCauseAndResolution) {
   report = *book_.Transition(report.id, "resolved", {}, "", "user ann", std::nullopt);
   auto refused = book_.Transition(report.id, "closed", {}, "", "user ann", std::nullopt);
   ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(refused.error().code, "bad_request");
+  EXPECT_EQ(refused.error().code, ErrorCode::kBadRequest);
   EXPECT_THAT(refused.error().message, HasSubstr("root_cause and resolution"));
   ReportFields cause;
   cause.root_cause = "disk full";
@@ -141,9 +141,11 @@ TEST_F(FaultReportBookTest, EditsListTheirChangesAndRatingsNeedAResolvedReport) 
   ASSERT_EQ(report.history.back().changes.size(), 2u);
   EXPECT_EQ(report.history.back().changes.at("severity"),
             (std::pair<std::string, std::string>{"medium", "high"}));
-  EXPECT_EQ(book_.Rate(report.id, 4, "", "user ann", std::nullopt).error().code, "conflict");
+  EXPECT_EQ(book_.Rate(report.id, 4, "", "user ann", std::nullopt).error().code,
+            ErrorCode::kConflict);
   report = *book_.Transition(report.id, "resolved", {}, "", "user ann", std::nullopt);
-  EXPECT_EQ(book_.Rate(report.id, 6, "", "user ann", std::nullopt).error().code, "bad_request");
+  EXPECT_EQ(book_.Rate(report.id, 6, "", "user ann", std::nullopt).error().code,
+            ErrorCode::kBadRequest);
   ASSERT_TRUE(book_.Rate(report.id, 2, "slow", "user ann", std::nullopt).ok());
   auto rated = book_.Rate(report.id, 4, "better after the call", "user ann", std::nullopt);
   EXPECT_EQ(rated->satisfaction_score, 4);
@@ -160,9 +162,9 @@ TEST_F(FaultReportBookTest, AtImportsInOrderAndRefusesTheFuture) {
   ASSERT_TRUE(report.ok());
   EXPECT_EQ(report->reported_ms, now - 3'600'000);
   EXPECT_EQ(book_.Transition(report->id, "in_progress", {}, "", "u", now - 7'200'000).error().code,
-            "invalid_time");
+            ErrorCode::kInvalidTime);
   EXPECT_EQ(book_.Transition(report->id, "in_progress", {}, "", "u", now + 1000).error().code,
-            "invalid_time");
+            ErrorCode::kInvalidTime);
   EXPECT_TRUE(book_.Transition(report->id, "in_progress", {}, "", "u", now - 1'800'000).ok());
 }
 
@@ -186,7 +188,7 @@ TEST_F(FaultReportBookTest, FromAnIncidentFillsTheReportAndLinksBoth) {
   EXPECT_EQ(*store_->fault_reports().ReportsOfIncident("inc-1"),
             std::vector<std::string>{report->id});
   EXPECT_EQ(book_.Create({}, std::string("inc-nope"), "u", std::nullopt).error().code,
-            "bad_request");
+            ErrorCode::kBadRequest);
 }
 
 }  // namespace

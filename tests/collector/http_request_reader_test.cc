@@ -32,11 +32,11 @@ Progress Feed(HttpRequestReader& reader, const std::string& bytes, std::size_t p
   return progress;
 }
 
-HttpRefusal RefusalOf(const std::string& bytes) {
+Error RefusalOf(const std::string& bytes) {
   HttpRequestReader reader(kLimits);
   const Progress progress = Feed(reader, bytes);
   EXPECT_EQ(progress, Progress::kRefused) << bytes;
-  return progress == Progress::kRefused ? reader.refusal() : HttpRefusal{0, "", ""};
+  return progress == Progress::kRefused ? reader.refusal() : Error{};
 }
 
 TEST(HttpRequestReader, ReadsARequestWithItsHeadersAndBody) {
@@ -85,7 +85,7 @@ TEST(HttpRequestReader, AChunkExtensionThatNeverEndsIsRefusedWithinTheBound) {
   ASSERT_EQ(Feed(reader, start), Progress::kNeedMore);
   const Progress progress = Feed(reader, std::string(1 << 20, 'x'), 4096);
   ASSERT_EQ(progress, Progress::kRefused);
-  EXPECT_EQ(reader.refusal().status, 431);
+  EXPECT_EQ(HttpStatusOf(reader.refusal().code), 431);
   EXPECT_NE(reader.refusal().message.find("chunk extensions"), std::string::npos);
   EXPECT_LE(reader.buffer_capacity(), HttpRequestReader::BufferLimit(kLimits));
 }
@@ -94,8 +94,8 @@ TEST(HttpRequestReader, ManyShortChunksWithExtensionsCountAgainstTheHeaderBound)
   // Each chunk is within every other limit; together their framing is not.
   std::string bytes = "POST /x HTTP/1.1\r\nHost: c\r\nTransfer-Encoding: chunked\r\n\r\n";
   for (int i = 0; i < 100; ++i) bytes += "1;" + std::string(40, 'e') + "\r\nx\r\n";
-  const HttpRefusal refusal = RefusalOf(bytes);
-  EXPECT_EQ(refusal.status, 431);
+  const Error refusal = RefusalOf(bytes);
+  EXPECT_EQ(HttpStatusOf(refusal.code), 431);
 }
 
 TEST(HttpRequestReader, TrailerFieldsThatNeverEndAreRefusedWithinTheBound) {
@@ -105,7 +105,7 @@ TEST(HttpRequestReader, TrailerFieldsThatNeverEndAreRefusedWithinTheBound) {
                  "1\r\nx\r\n0\r\nX-Trailer: "),
             Progress::kNeedMore);
   ASSERT_EQ(Feed(reader, std::string(1 << 20, 't'), 4096), Progress::kRefused);
-  EXPECT_EQ(reader.refusal().status, 431);
+  EXPECT_EQ(HttpStatusOf(reader.refusal().code), 431);
   EXPECT_LE(reader.buffer_capacity(), HttpRequestReader::BufferLimit(kLimits));
 }
 
@@ -113,13 +113,13 @@ TEST(HttpRequestReader, AHeaderLineThatNeverEndsIsRefusedWithinTheBound) {
   HttpRequestReader reader(kLimits);
   ASSERT_EQ(Feed(reader, "GET / HTTP/1.1\r\nX: "), Progress::kNeedMore);
   ASSERT_EQ(Feed(reader, std::string(1 << 20, 'h'), 4096), Progress::kRefused);
-  EXPECT_EQ(reader.refusal().status, 431);
+  EXPECT_EQ(HttpStatusOf(reader.refusal().code), 431);
 }
 
 TEST(HttpRequestReader, AChunkedBodyOverItsLimitIs413) {
   std::string bytes = "POST /x HTTP/1.1\r\nHost: c\r\nTransfer-Encoding: chunked\r\n\r\n";
   for (int i = 0; i < 5; ++i) bytes += "400\r\n" + std::string(1024, 'b') + "\r\n";
-  EXPECT_EQ(RefusalOf(bytes).status, 413);
+  EXPECT_EQ(HttpStatusOf(RefusalOf(bytes).code), 413);
 }
 
 // Item 3: a Transfer-Encoding that is not one final "chunked" alone framed the body as a second
@@ -127,24 +127,25 @@ TEST(HttpRequestReader, AChunkedBodyOverItsLimitIs413) {
 TEST(HttpRequestReader, EveryTransferEncodingButChunkedAloneIsRefused) {
   for (const std::string encoding : {"xchunked", "gzip, chunked", "chunked, gzip", "identity",
                                      "deflate", "chunked, chunked", "", "chunked;q=1"}) {
-    const HttpRefusal refusal =
+    const Error refusal =
         RefusalOf("POST /x HTTP/1.1\r\nHost: c\r\nTransfer-Encoding: " + encoding +
                   "\r\n\r\nGET /smuggled HTTP/1.1\r\n\r\n");
-    EXPECT_EQ(refusal.status, 400) << encoding;
+    EXPECT_EQ(HttpStatusOf(refusal.code), 400) << encoding;
   }
-  EXPECT_EQ(RefusalOf("POST /x HTTP/1.1\r\nHost: c\r\nTransfer-Encoding: identity\r\n"
-                      "Content-Length: 3\r\n\r\nabc")
-                .status,
+  EXPECT_EQ(HttpStatusOf(RefusalOf("POST /x HTTP/1.1\r\nHost: c\r\nTransfer-Encoding: identity\r\n"
+                                   "Content-Length: 3\r\n\r\nabc")
+                             .code),
             400);
-  EXPECT_EQ(RefusalOf("POST /x HTTP/1.1\r\nHost: c\r\nTransfer-Encoding: chunked\r\n"
-                      "Content-Length: 3\r\n\r\n3\r\nabc\r\n0\r\n\r\n")
-                .status,
+  EXPECT_EQ(HttpStatusOf(RefusalOf("POST /x HTTP/1.1\r\nHost: c\r\nTransfer-Encoding: chunked\r\n"
+                                   "Content-Length: 3\r\n\r\n3\r\nabc\r\n0\r\n\r\n")
+                             .code),
             400);
-  EXPECT_EQ(RefusalOf("POST /x HTTP/1.1\r\nHost: c\r\nTransfer-Encoding: chunked\r\n"
-                      "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
-                .status,
+  EXPECT_EQ(HttpStatusOf(RefusalOf("POST /x HTTP/1.1\r\nHost: c\r\nTransfer-Encoding: chunked\r\n"
+                                   "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n")
+                             .code),
             400);
-  EXPECT_EQ(RefusalOf("POST /x HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n").status,
+  EXPECT_EQ(HttpStatusOf(
+                RefusalOf("POST /x HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n").code),
             400);
 }
 
@@ -161,40 +162,40 @@ TEST(HttpRequestReader, FieldsThatMayAppearOnceAreRefusedTwice) {
   for (const std::string field :
        {"Authorization: Bearer a", "Host: c", "Content-Type: application/json", "Content-Length: 0",
         "Cookie: a=b"}) {
-    const HttpRefusal refusal = RefusalOf(
+    const Error refusal = RefusalOf(
         "GET /x HTTP/1.1\r\nHost: c\r\nAuthorization: Bearer v\r\nContent-Type: a/b\r\n"
         "Content-Length: 0\r\nCookie: s=1\r\n" +
         field + "\r\n\r\n");
-    EXPECT_EQ(refusal.status, 400) << field;
+    EXPECT_EQ(HttpStatusOf(refusal.code), 400) << field;
     EXPECT_NE(refusal.message.find("more than once"), std::string::npos) << refusal.message;
   }
   // Differing only in case is still the same field.
-  EXPECT_EQ(RefusalOf("GET /x HTTP/1.1\r\nHost: c\r\nauthorization: Bearer v\r\n"
-                      "AUTHORIZATION: Bearer a\r\n\r\n")
-                .status,
+  EXPECT_EQ(HttpStatusOf(RefusalOf("GET /x HTTP/1.1\r\nHost: c\r\nauthorization: Bearer v\r\n"
+                                   "AUTHORIZATION: Bearer a\r\n\r\n")
+                             .code),
             400);
 }
 
 // Item 10: HTTP/1.1 without Host was served; malformed chunk sizes closed without an answer.
 TEST(HttpRequestReader, AnHttp11RequestWithoutHostIsRefused) {
-  EXPECT_EQ(RefusalOf("GET /x HTTP/1.1\r\n\r\n").status, 400);
+  EXPECT_EQ(HttpStatusOf(RefusalOf("GET /x HTTP/1.1\r\n\r\n").code), 400);
   HttpRequestReader old(kLimits);
   EXPECT_EQ(Feed(old, "GET /x HTTP/1.0\r\n\r\n"), Progress::kRequest);
 }
 
 TEST(HttpRequestReader, MalformedChunkSizesAreAnsweredWith400) {
   for (const std::string size : {"0x2", "2 ", "2;", "-2", "g", "2\t", " 2", "+2"}) {
-    const HttpRefusal refusal =
+    const Error refusal =
         RefusalOf("POST /x HTTP/1.1\r\nHost: c\r\nTransfer-Encoding: chunked\r\n\r\n" + size +
                   "\r\nab\r\n0\r\n\r\n");
-    EXPECT_EQ(refusal.status, 400) << size;
-    EXPECT_EQ(refusal.code, "bad_request") << size;
+    EXPECT_EQ(HttpStatusOf(refusal.code), 400) << size;
+    EXPECT_EQ(refusal.code, ErrorCode::kBadRequest) << size;
   }
 }
 
 TEST(HttpRequestReader, OtherHttpVersionsAreRefused) {
-  EXPECT_EQ(RefusalOf("GET /x HTTP/1.2\r\nHost: c\r\n\r\n").status, 400);
-  EXPECT_EQ(RefusalOf("GET /x HTTP/2.0\r\nHost: c\r\n\r\n").status, 400);
+  EXPECT_EQ(HttpStatusOf(RefusalOf("GET /x HTTP/1.2\r\nHost: c\r\n\r\n").code), 400);
+  EXPECT_EQ(HttpStatusOf(RefusalOf("GET /x HTTP/2.0\r\nHost: c\r\n\r\n").code), 400);
 }
 
 TEST(HttpRequestReader, AClientThatClosesHalfWayIsClosedNotAnswered) {

@@ -18,6 +18,7 @@
 #include <fstream>
 #include <sstream>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "tests/support/http_client.h"
@@ -74,7 +75,8 @@ class HttpServerTest : public ::testing::Test {
             };
             return response;
           }
-          return JsonError(404, "not_found", "no such endpoint: " + request.path);
+          return ErrorResponse(
+              MakeError(ErrorCode::kNotFound, "no such endpoint: " + request.path));
         },
         nullptr, {"/healthz"});
     ASSERT_TRUE(server.ok()) << server.error().message;
@@ -384,6 +386,36 @@ TEST_F(HttpServerTest, AStreamedBodyIsSentInChunksAndGzippedWhenTheClientAccepts
   auto old = get("gzip", 10);
   EXPECT_FALSE(old.chunked());
   EXPECT_EQ(old.body(), expected);
+}
+
+TEST(ErrorResponse, EachApiCodeHasItsDocumentedStatusAndName) {
+  const std::vector<std::tuple<ErrorCode, int, std::string>> documented = {
+      {ErrorCode::kBadRequest, 400, "bad_request"},
+      {ErrorCode::kInvalidTime, 400, "invalid_time"},
+      {ErrorCode::kUnauthenticated, 401, "unauthenticated"},
+      {ErrorCode::kForbidden, 403, "forbidden"},
+      {ErrorCode::kNotFound, 404, "not_found"},
+      {ErrorCode::kMethodNotAllowed, 405, "method_not_allowed"},
+      {ErrorCode::kRequestTimeout, 408, "request_timeout"},
+      {ErrorCode::kConflict, 409, "conflict"},
+      {ErrorCode::kPayloadTooLarge, 413, "payload_too_large"},
+      {ErrorCode::kUnsupportedMediaType, 415, "unsupported_media_type"},
+      {ErrorCode::kTooManyRequests, 429, "too_many_requests"},
+      {ErrorCode::kRequestHeaderFieldsTooLarge, 431, "request_header_fields_too_large"},
+      {ErrorCode::kUnavailable, 503, "unavailable"}};
+  for (const auto& [code, status, name] : documented) {
+    const HttpResponse response = ErrorResponse(MakeError(code, "why"));
+    EXPECT_EQ(response.status, status) << name;
+    EXPECT_EQ(response.body, "{\"error\":{\"code\":\"" + name + "\",\"message\":\"why\"}}\n");
+  }
+}
+
+TEST(ErrorResponse, AnErrorBelowTheApiIs500AndKeepsItsMessageInTheLog) {
+  const HttpResponse response =
+      ErrorResponse(MakeError(ErrorCode::kStoreFailed, "sqlite: disk I/O error in /var/lib"));
+  EXPECT_EQ(response.status, 500);
+  EXPECT_NE(response.body.find("\"internal\""), std::string::npos);
+  EXPECT_EQ(response.body.find("/var/lib"), std::string::npos) << response.body;
 }
 
 TEST(AcceptsGzip, ReadsCodingsAndTheirWeights) {

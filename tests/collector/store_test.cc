@@ -72,6 +72,8 @@ struct Engine {
   std::function<std::unique_ptr<Store>(const testing::TempDir&)> open;
 };
 
+void PrintTo(const Engine& engine, std::ostream* out) { *out << engine.name; }
+
 class StoreContract : public ::testing::TestWithParam<Engine> {
  protected:
   StoreContract() : store_(GetParam().open(dir_)) {}
@@ -108,7 +110,7 @@ TEST_P(StoreContract, RevokingKeepsTheFirstTimeAndUnknownIdsAreNotFound) {
   ASSERT_TRUE(store->tokens().RevokeToken("id1", 2000).ok());
   ASSERT_TRUE(store->tokens().RevokeToken("id1", 3000).ok());
   EXPECT_EQ(*(*store->tokens().FindToken("h1"))->revoked_ms, 2000);
-  EXPECT_EQ(store->tokens().RevokeToken("nope", 1).error().code, "not_found");
+  EXPECT_EQ(store->tokens().RevokeToken("nope", 1).error().code, ErrorCode::kNotFound);
 }
 
 TEST(SqliteStore, AppliesEachSequenceOnceAcrossReopening) {
@@ -182,7 +184,7 @@ TEST(SqliteStore, IncidentsKeepTheirTimelineInOrderAcrossReopening) {
   EXPECT_EQ(incident.timeline[2].text, "looking");
   EXPECT_TRUE(store->incidents().FindOpenIncident("fp1")->has_value());
   EXPECT_EQ(store->incidents().UpdateIncident(Incident("inc-x", "fp", 1), {}).error().code,
-            "not_found");
+            ErrorCode::kNotFound);
 }
 
 TEST_P(StoreContract, ListsIncidentsNewestFirstByFilterAndPage) {
@@ -232,7 +234,7 @@ TEST(SqliteStore, SilencesAndRuleStatesSurviveReopening) {
                     .CreateSilence({"sil-1", {{"customer", "=", "acme"}}, 1, 2, "maint", "ann", 1})
                     .ok());
     ASSERT_TRUE(store->silences().SetSilenceEnd("sil-1", 5).ok());
-    EXPECT_EQ(store->silences().SetSilenceEnd("nope", 5).error().code, "not_found");
+    EXPECT_EQ(store->silences().SetSilenceEnd("nope", 5).error().code, ErrorCode::kNotFound);
     ASSERT_TRUE(store->rule_states().SaveRuleState(state).ok());
     alerting::SeriesStateRecord other = state;
     other.fingerprint = "gone";
@@ -306,7 +308,7 @@ TEST_P(StoreContract, ANotificationAttemptIsNotedOnItsIncidentOrReport) {
   EXPECT_EQ((*store_->incidents().GetIncident("inc-1"))->timeline.back().text, "oncall");
   EXPECT_EQ((*store_->fault_reports().GetFaultReport("fr-1"))->history.back().note, "gave up");
   EXPECT_EQ(store_->outbox().RecordNotification(Notification("n-x", "inc-1"), {}).error().code,
-            "not_found");
+            ErrorCode::kNotFound);
   auto counts = *store_->outbox().CountNotifications();
   EXPECT_EQ(counts["delivered"], 1);
   EXPECT_EQ(counts["dead"], 1);
@@ -335,7 +337,7 @@ TEST_P(StoreContract, FaultReportsListNewestFirstWithTheirHistoryAndLinks) {
                   .UpdateFaultReport(resolved, {{5000, "new", "resolved", "user ann", "", {}}})
                   .ok());
   EXPECT_EQ(store_->fault_reports().UpdateFaultReport(Report("fr-x", "acme", 1), {}).error().code,
-            "not_found");
+            ErrorCode::kNotFound);
   auto page = store_->fault_reports().ListFaultReports({}, std::nullopt, 2);
   ASSERT_EQ(page->items.size(), 2u);
   EXPECT_EQ(page->items[0].id, "fr-2");

@@ -41,23 +41,24 @@ TEST(Framing, RefusesToEncodeAMessageOverTheLimit) {
   envelope.mutable_goodbye()->set_message(std::string(2000, 'x'));
   Result<std::string> frame = EncodeFrame(envelope, 1000);
   ASSERT_FALSE(frame.ok());
-  EXPECT_EQ(frame.error().code, "frame_too_large");
+  EXPECT_EQ(frame.error().code, ErrorCode::kFrameTooLarge);
 }
 
 TEST(Framing, RejectsAHeaderClaimingOneGibibyteBeforeReadingIt) {
   const FrameHeader header{0x40, 0x00, 0x00, 0x00};  // 1 GiB
   Result<std::size_t> length = DecodeFrameLength(header, 4 << 20);
   ASSERT_FALSE(length.ok());
-  EXPECT_EQ(length.error().code, "frame_too_large");
+  EXPECT_EQ(length.error().code, ErrorCode::kFrameTooLarge);
   EXPECT_NE(length.error().message.find("1073741824"), std::string::npos);
 }
 
 TEST(Framing, RejectsAnEmptyFrame) {
-  EXPECT_EQ(DecodeFrameLength(FrameHeader{0, 0, 0, 0}, 100).error().code, "malformed_message");
+  EXPECT_EQ(DecodeFrameLength(FrameHeader{0, 0, 0, 0}, 100).error().code,
+            ErrorCode::kMalformedMessage);
 }
 
 TEST(Framing, RejectsBytesThatAreNotAnEnvelope) {
-  EXPECT_EQ(ParseEnvelope("\xff\xff\xff\xff\xff").error().code, "malformed_message");
+  EXPECT_EQ(ParseEnvelope("\xff\xff\xff\xff\xff").error().code, ErrorCode::kMalformedMessage);
 }
 
 TEST(Framing, RejectsAnEnvelopeWithNoMessage) {
@@ -65,7 +66,7 @@ TEST(Framing, RejectsAnEnvelopeWithNoMessage) {
   const std::string unknown_only("\x98\x06\x01", 3);
   Result<wire::Envelope> parsed = ParseEnvelope(unknown_only);
   ASSERT_FALSE(parsed.ok());
-  EXPECT_EQ(parsed.error().code, "malformed_message");
+  EXPECT_EQ(parsed.error().code, ErrorCode::kMalformedMessage);
 }
 
 }  // namespace
@@ -94,7 +95,8 @@ TEST(EncodeBatchFrame, WrapsASerializedBatchAndOverridesItsSequence) {
 }
 
 TEST(EncodeBatchFrame, RefusesABatchOverTheLimit) {
-  EXPECT_EQ(EncodeBatchFrame(std::string(5000, 'x'), 1, 4096).error().code, "frame_too_large");
+  EXPECT_EQ(EncodeBatchFrame(std::string(5000, 'x'), 1, 4096).error().code,
+            ErrorCode::kFrameTooLarge);
 }
 
 }  // namespace
@@ -149,7 +151,7 @@ TEST(FrameAssembler, RefusesAnAnnouncedLengthOverItsLimitBeforeAnyBody) {
   FrameAssembler frame(64 << 10);
   Status status = FeedFrame(frame, std::string("\x00\x02\x00\x00", 4) + "x", 1);
   ASSERT_FALSE(status.ok());
-  EXPECT_EQ(status.error().code, "frame_too_large");
+  EXPECT_EQ(status.error().code, ErrorCode::kFrameTooLarge);
   EXPECT_EQ(frame.capacity(), 0u);
 }
 

@@ -39,7 +39,7 @@ TEST(SqliteDatabase, RefusesASchemaNewerThanTheProgram) {
   ASSERT_TRUE((*db)->Migrate(kTwoVersions).ok());
   Status older = (*db)->Migrate({kTwoVersions[0]});
   ASSERT_FALSE(older.ok());
-  EXPECT_EQ(older.error().code, "schema_too_new");
+  EXPECT_EQ(older.error().code, ErrorCode::kSchemaTooNew);
 }
 
 TEST(SqliteTransaction, RollsBackUnlessCommitted) {
@@ -84,7 +84,7 @@ TEST(SqliteBackup, CopiesTheCommittedRowsAndNeverOverwrites) {
   ASSERT_TRUE((*db)->Exec("INSERT INTO t (name) VALUES ('after')").ok());
   Status again = (*db)->BackupTo(dir.File("backup.db"));
   ASSERT_FALSE(again.ok());
-  EXPECT_EQ(again.error().code, "exists");
+  EXPECT_EQ(again.error().code, ErrorCode::kExists);
 
   auto restored = Database::Open(dir.File("restored.db"));
   ASSERT_TRUE((*restored)->RestoreFrom(dir.File("backup.db")).ok());

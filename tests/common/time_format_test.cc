@@ -28,7 +28,7 @@ TEST(Rfc3339, RefusesWhatIsNotATimeAndSaysWhy) {
   EXPECT_THAT(ParseRfc3339("2026-03-01T09:30:00").error().message, ::testing::HasSubstr("zone"));
   EXPECT_THAT(ParseRfc3339("2026-02-30T09:30:00Z").error().message,
               ::testing::HasSubstr("no such date"));
-  EXPECT_EQ(ParseRfc3339("2026-03-01T09:30:00+1:00").error().code, "invalid_time");
+  EXPECT_EQ(ParseRfc3339("2026-03-01T09:30:00+1:00").error().code, ErrorCode::kInvalidTime);
   EXPECT_FALSE(ParseRfc3339("2026-03-01T09:30:00Zjunk").ok());
 }
 

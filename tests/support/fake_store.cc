@@ -63,7 +63,9 @@ struct FakeStore::Data {
     --failing_writes;
     return true;
   }
-  static Error Unavailable() { return MakeError("unavailable", "the fake store fails this write"); }
+  static Error Unavailable() {
+    return MakeError(ErrorCode::kUnavailable, "the fake store fails this write");
+  }
 
   Row<IncidentRecord>* Incident(const std::string& id) {
     for (auto& row : incidents) {
@@ -99,7 +101,7 @@ struct FakeStore::Data {
   Status NoteOnIncident(const std::string& id, const std::vector<TimelineEntry>& entries) {
     if (entries.empty()) return OkStatus();
     Row<IncidentRecord>* row = Incident(id);
-    if (row == nullptr) return MakeError("not_found", "no incident with id " + id);
+    if (row == nullptr) return MakeError(ErrorCode::kNotFound, "no incident with id " + id);
     for (const auto& entry : entries) row->value.timeline.push_back(entry);
     return OkStatus();
   }
@@ -115,7 +117,7 @@ class Tokens final : public TokenStore {
     if (d_.WriteFails()) return FakeStore::Data::Unavailable();
     for (const auto& [hash, existing] : d_.tokens) {
       if (hash == token_hash || existing.id == token.id) {
-        return MakeError("sqlite", "UNIQUE constraint failed: tokens");
+        return MakeError(ErrorCode::kStoreFailed, "UNIQUE constraint failed: tokens");
       }
     }
     d_.tokens.emplace_back(token_hash, token);
@@ -145,7 +147,7 @@ class Tokens final : public TokenStore {
       if (!token.revoked_ms) token.revoked_ms = at_ms;
       return OkStatus();
     }
-    return MakeError("not_found", "no token with id " + id);
+    return MakeError(ErrorCode::kNotFound, "no token with id " + id);
   }
 
  private:
@@ -217,7 +219,7 @@ class Incidents final : public IncidentStore {
     std::lock_guard lock(d_.mutex);
     if (d_.WriteFails()) return FakeStore::Data::Unavailable();
     if (d_.Incident(incident.id) != nullptr) {
-      return MakeError("sqlite", "UNIQUE constraint failed: incidents.id");
+      return MakeError(ErrorCode::kStoreFailed, "UNIQUE constraint failed: incidents.id");
     }
     IncidentRecord stored = incident;
     if (stored.value && std::isnan(*stored.value)) stored.value.reset();
@@ -231,7 +233,8 @@ class Incidents final : public IncidentStore {
     std::lock_guard lock(d_.mutex);
     if (d_.WriteFails()) return FakeStore::Data::Unavailable();
     Row<IncidentRecord>* row = d_.Incident(incident.id);
-    if (row == nullptr) return MakeError("not_found", "no incident with id " + incident.id);
+    if (row == nullptr)
+      return MakeError(ErrorCode::kNotFound, "no incident with id " + incident.id);
     IncidentRecord& stored = row->value;
     stored.state = incident.state;
     stored.severity = incident.severity;
@@ -252,7 +255,8 @@ class Incidents final : public IncidentStore {
     std::lock_guard lock(d_.mutex);
     if (d_.WriteFails()) return FakeStore::Data::Unavailable();
     Row<IncidentRecord>* row = d_.Incident(incident_id);
-    if (row == nullptr) return MakeError("not_found", "no incident with id " + incident_id);
+    if (row == nullptr)
+      return MakeError(ErrorCode::kNotFound, "no incident with id " + incident_id);
     for (const auto& entry : entries) row->value.timeline.push_back(entry);
     d_.Queue(notifications);
     return OkStatus();
@@ -315,7 +319,7 @@ class FaultReports final : public FaultReportStore {
     std::lock_guard lock(d_.mutex);
     if (d_.WriteFails()) return FakeStore::Data::Unavailable();
     if (d_.Report(report.id) != nullptr) {
-      return MakeError("sqlite", "UNIQUE constraint failed: fault_reports.id");
+      return MakeError(ErrorCode::kStoreFailed, "UNIQUE constraint failed: fault_reports.id");
     }
     d_.reports.push_back({d_.next_seq++, report});
     d_.Link(report);
@@ -326,7 +330,8 @@ class FaultReports final : public FaultReportStore {
     std::lock_guard lock(d_.mutex);
     if (d_.WriteFails()) return FakeStore::Data::Unavailable();
     Row<FaultReportRecord>* row = d_.Report(report.id);
-    if (row == nullptr) return MakeError("not_found", "no fault report with id " + report.id);
+    if (row == nullptr)
+      return MakeError(ErrorCode::kNotFound, "no fault report with id " + report.id);
     std::vector<ReportHistoryEntry> history = std::move(row->value.history);
     row->value = report;
     row->value.history = std::move(history);
@@ -491,7 +496,7 @@ class Silences final : public SilenceStore {
       silence.ends_ms = ends_ms;
       return OkStatus();
     }
-    return MakeError("not_found", "no silence with id " + id);
+    return MakeError(ErrorCode::kNotFound, "no silence with id " + id);
   }
   Result<std::vector<SilenceRecord>> ListSilences() override {
     std::lock_guard lock(d_.mutex);
@@ -524,7 +529,7 @@ class Outbox final : public OutboxStore {
       }
       return d_.NoteOnIncident(entry.incident_id, timeline);
     }
-    return MakeError("not_found", "no notification with id " + entry.id);
+    return MakeError(ErrorCode::kNotFound, "no notification with id " + entry.id);
   }
   Result<std::vector<alerting::OutboxEntry>> PendingNotifications() override {
     return Where([](const alerting::OutboxEntry& e) { return e.state == "pending"; });

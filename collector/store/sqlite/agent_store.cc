@@ -65,7 +65,8 @@ class SqliteAgentStore final : public AgentStore {
     query.Bind(":customer", customer).Bind(":agent_id", agent_id);
     auto agent = FirstRow<AgentRecord>(query, &ReadAgent);
     if (!agent) return agent.error();
-    if (!agent->has_value()) return MakeError("sqlite", "agent row vanished after insert");
+    if (!agent->has_value())
+      return MakeError(ErrorCode::kStoreFailed, "agent row vanished after insert");
     return std::move(**agent);
   }
 

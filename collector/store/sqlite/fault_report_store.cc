@@ -227,7 +227,7 @@ class SqliteFaultReportStore final : public FaultReportStore {
           .Bind(":updated_ms", report.updated_ms);
       if (Status done = update.Run(); !done) return done;
       if (engine_.Changes() == 0) {
-        return MakeError("not_found", "no fault report with id " + report.id);
+        return MakeError(ErrorCode::kNotFound, "no fault report with id " + report.id);
       }
     }
     if (Status linked = WriteLinks(engine_, report); !linked) return linked;

@@ -104,7 +104,7 @@ Result<std::int64_t> SeqOf(Engine& engine, const std::string& id) {
   query.Bind(":id", id);
   Result<bool> row = query.Step();
   if (!row) return row.error();
-  if (!*row) return MakeError("not_found", "no incident with id " + id);
+  if (!*row) return MakeError(ErrorCode::kNotFound, "no incident with id " + id);
   return query.Int(0);
 }
 
@@ -168,7 +168,7 @@ class SqliteIncidentStore final : public IncidentStore {
       BindChangingFields(update, incident);
       if (Status done = update.Run(); !done) return done;
       if (engine_.Changes() == 0)
-        return MakeError("not_found", "no incident with id " + incident.id);
+        return MakeError(ErrorCode::kNotFound, "no incident with id " + incident.id);
     }
     auto seq = SeqOf(engine_, incident.id);
     if (!seq) return seq.error();

@@ -83,7 +83,7 @@ class SqliteOutboxStore final : public OutboxStore {
           .Bind(":created_ms", entry.created_ms);
       if (Status done = update.Run(); !done) return done;
       if (engine_.Changes() == 0) {
-        return MakeError("not_found", "no notification with id " + entry.id);
+        return MakeError(ErrorCode::kNotFound, "no notification with id " + entry.id);
       }
     }
     if (Status noted = NoteAttempt(engine_, entry.incident_id, timeline); !noted) return noted;

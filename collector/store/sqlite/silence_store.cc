@@ -61,7 +61,7 @@ class SqliteSilenceStore final : public SilenceStore {
     sqlite::Statement& update = **prepared;
     update.Bind(":id", id).Bind(":ends_ms", ends_ms);
     if (Status done = update.Run(); !done) return done;
-    if (engine_.Changes() == 0) return MakeError("not_found", "no silence with id " + id);
+    if (engine_.Changes() == 0) return MakeError(ErrorCode::kNotFound, "no silence with id " + id);
     return OkStatus();
   }
 

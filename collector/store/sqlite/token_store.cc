@@ -70,7 +70,7 @@ class SqliteTokenStore final : public TokenStore {
     sqlite::Statement& update = **prepared;
     update.Bind(":id", id).Bind(":at_ms", at_ms);
     if (Status done = update.Run(); !done) return done;
-    if (engine_.Changes() == 0) return MakeError("not_found", "no token with id " + id);
+    if (engine_.Changes() == 0) return MakeError(ErrorCode::kNotFound, "no token with id " + id);
     return OkStatus();
   }
 
