@@ -227,36 +227,16 @@ class Parser {
       const std::size_t escape_at = pos_ - 1;
       c = text_[pos_++];
       switch (c) {
-        case 'a':
-          out += '\a';
-          break;
-        case 'b':
-          out += '\b';
-          break;
-        case 'f':
-          out += '\f';
-          break;
-        case 'n':
-          out += '\n';
-          break;
-        case 'r':
-          out += '\r';
-          break;
-        case 't':
-          out += '\t';
-          break;
-        case 'v':
-          out += '\v';
-          break;
-        case '\\':
-          out += '\\';
-          break;
-        case '"':
-          out += '"';
-          break;
-        case '\'':
-          out += '\'';
-          break;
+        case 'a': out += '\a'; break;
+        case 'b': out += '\b'; break;
+        case 'f': out += '\f'; break;
+        case 'n': out += '\n'; break;
+        case 'r': out += '\r'; break;
+        case 't': out += '\t'; break;
+        case 'v': out += '\v'; break;
+        case '\\': out += '\\'; break;
+        case '"': out += '"'; break;
+        case '\'': out += '\''; break;
         case 'x':
         case 'u':
         case 'U': {
@@ -415,36 +395,24 @@ std::string_view RangeFunctionName(RangeFunction function) {
 
 std::string_view ComparisonText(Comparison comparison) {
   switch (comparison) {
-    case Comparison::kGreater:
-      return ">";
-    case Comparison::kLess:
-      return "<";
-    case Comparison::kGreaterEqual:
-      return ">=";
-    case Comparison::kLessEqual:
-      return "<=";
-    case Comparison::kEqual:
-      return "==";
-    case Comparison::kNotEqual:
-      return "!=";
+    case Comparison::kGreater: return ">";
+    case Comparison::kLess: return "<";
+    case Comparison::kGreaterEqual: return ">=";
+    case Comparison::kLessEqual: return "<=";
+    case Comparison::kEqual: return "==";
+    case Comparison::kNotEqual: return "!=";
   }
   return "?";
 }
 
 bool Compare(double value, Comparison comparison, double threshold) {
   switch (comparison) {
-    case Comparison::kGreater:
-      return value > threshold;
-    case Comparison::kLess:
-      return value < threshold;
-    case Comparison::kGreaterEqual:
-      return value >= threshold;
-    case Comparison::kLessEqual:
-      return value <= threshold;
-    case Comparison::kEqual:
-      return value == threshold;
-    case Comparison::kNotEqual:
-      return value != threshold;
+    case Comparison::kGreater: return value > threshold;
+    case Comparison::kLess: return value < threshold;
+    case Comparison::kGreaterEqual: return value >= threshold;
+    case Comparison::kLessEqual: return value <= threshold;
+    case Comparison::kEqual: return value == threshold;
+    case Comparison::kNotEqual: return value != threshold;
   }
   return false;
 }

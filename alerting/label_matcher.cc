@@ -10,14 +10,10 @@ namespace vigil::alerting {
 
 std::string_view MatchOpText(MatchOp op) {
   switch (op) {
-    case MatchOp::kEqual:
-      return "=";
-    case MatchOp::kNotEqual:
-      return "!=";
-    case MatchOp::kRegexMatch:
-      return "=~";
-    case MatchOp::kRegexNoMatch:
-      return "!~";
+    case MatchOp::kEqual: return "=";
+    case MatchOp::kNotEqual: return "!=";
+    case MatchOp::kRegexMatch: return "=~";
+    case MatchOp::kRegexNoMatch: return "!~";
   }
   return "?";
 }
@@ -56,10 +52,8 @@ Result<LabelMatcher> LabelMatcher::Make(std::string name, MatchOp op, std::strin
 
 bool LabelMatcher::Matches(std::string_view label_value) const {
   switch (op_) {
-    case MatchOp::kEqual:
-      return label_value == value_;
-    case MatchOp::kNotEqual:
-      return label_value != value_;
+    case MatchOp::kEqual: return label_value == value_;
+    case MatchOp::kNotEqual: return label_value != value_;
     case MatchOp::kRegexMatch:
       return re2::RE2::FullMatch(re2::StringPiece(label_value.data(), label_value.size()), *regex_);
     case MatchOp::kRegexNoMatch:
@@ -77,20 +71,11 @@ std::string QuoteString(std::string_view text) {
   std::string out = "\"";
   for (char c : text) {
     switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        out += c;
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      default: out += c;
     }
   }
   return out + "\"";

@@ -86,8 +86,7 @@ std::vector<PlannedNotification> NotificationPlanner::OnEvent(IncidentNotifyStat
       for (const RouteMatch& match : Matches(incident)) add(match.receiver, event);
       return out;
     case NotifyEvent::kEscalated:
-    case NotifyEvent::kReminder:
-      return out;  // timers make these (Due)
+    case NotifyEvent::kReminder: return out;  // timers make these (Due)
   }
   return out;
 }

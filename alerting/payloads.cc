@@ -78,22 +78,14 @@ Json AlertmanagerWebhook(NotifyEvent event, const Receiver& receiver, const Json
 
 std::string EventWords(NotifyEvent event) {
   switch (event) {
-    case NotifyEvent::kFired:
-      return "FIRING";
-    case NotifyEvent::kReopened:
-      return "FIRING AGAIN";
-    case NotifyEvent::kAcknowledged:
-      return "ACKNOWLEDGED";
-    case NotifyEvent::kResolved:
-      return "RESOLVED";
-    case NotifyEvent::kEscalated:
-      return "ESCALATED";
-    case NotifyEvent::kReminder:
-      return "STILL FIRING";
-    case NotifyEvent::kSlaAtRisk:
-      return "SLA AT RISK";
-    case NotifyEvent::kSlaBreached:
-      return "SLA BREACHED";
+    case NotifyEvent::kFired: return "FIRING";
+    case NotifyEvent::kReopened: return "FIRING AGAIN";
+    case NotifyEvent::kAcknowledged: return "ACKNOWLEDGED";
+    case NotifyEvent::kResolved: return "RESOLVED";
+    case NotifyEvent::kEscalated: return "ESCALATED";
+    case NotifyEvent::kReminder: return "STILL FIRING";
+    case NotifyEvent::kSlaAtRisk: return "SLA AT RISK";
+    case NotifyEvent::kSlaBreached: return "SLA BREACHED";
   }
   return "";
 }
@@ -185,10 +177,8 @@ std::string RenderPayload(const Receiver& receiver, NotifyEvent event, const Jso
                   ? AlertmanagerWebhook(event, receiver, incident, external_url)
                   : VigilWebhook(event, receiver, incident, external_url))
           .dump();
-    case Receiver::Type::kSlack:
-      return Slack(event, incident, external_url).dump();
-    case Receiver::Type::kPagerDuty:
-      return PagerDuty(event, incident, external_url).dump();
+    case Receiver::Type::kSlack: return Slack(event, incident, external_url).dump();
+    case Receiver::Type::kPagerDuty: return PagerDuty(event, incident, external_url).dump();
     case Receiver::Type::kAlertmanager:
       return AlertmanagerAlerts(event, incident, external_url, now_ms).dump();
   }

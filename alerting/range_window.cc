@@ -45,8 +45,7 @@ void RangeWindow::Add(Sample sample, Duration range) {
 std::optional<double> RangeWindow::Evaluate(RangeFunction function, Duration range) const {
   if (samples_.empty()) return std::nullopt;
   switch (function) {
-    case RangeFunction::kNone:
-      return samples_.back().value;
+    case RangeFunction::kNone: return samples_.back().value;
     case RangeFunction::kRate:
     case RangeFunction::kIncrease: {
       if (samples_.size() < 2) return std::nullopt;

@@ -7,49 +7,25 @@
 #include <unordered_map>
 
 #include "alerting/range_window.h"
+#include "alerting/series_refs.h"
 
 namespace vigil::alerting {
 namespace {
 
 using WireLabels = google::protobuf::RepeatedPtrField<wire::Label>;
 
+// A series within an origin: `ref` is unique among every series the engine knows (SeriesRefs).
 struct SeriesId {
   std::uint32_t origin = 0;
-  std::uint64_t hash = 0;
+  std::uint64_t ref = 0;
   bool operator==(const SeriesId&) const = default;
 };
 
 struct SeriesIdHash {
   std::size_t operator()(const SeriesId& id) const {
-    return static_cast<std::size_t>(id.hash ^ (static_cast<std::uint64_t>(id.origin) << 47));
+    return static_cast<std::size_t>(id.ref ^ (static_cast<std::uint64_t>(id.origin) << 47));
   }
 };
-
-// Identifies a series within its origin; `name` and `value` read one label of the range.
-template <typename Range, typename Name, typename Value>
-std::uint64_t HashLabelRange(const Range& labels, Name name, Value value) {
-  static constexpr std::string_view kSeparator("\xff", 1);
-  std::uint64_t hash = Fnv1a64({});
-  for (const auto& label : labels) {
-    hash = Fnv1a64(name(label), hash);
-    hash = Fnv1a64(kSeparator, hash);
-    hash = Fnv1a64(value(label), hash);
-    hash = Fnv1a64(kSeparator, hash);
-  }
-  return hash;
-}
-
-std::uint64_t HashSeriesLabels(const WireLabels& labels) {
-  return HashLabelRange(
-      labels, [](const wire::Label& l) -> std::string_view { return l.name(); },
-      [](const wire::Label& l) -> std::string_view { return l.value(); });
-}
-
-std::uint64_t HashLabels(const Labels& labels) {
-  return HashLabelRange(
-      labels, [](const Label& l) -> std::string_view { return l.name; },
-      [](const Label& l) -> std::string_view { return l.value; });
-}
 
 constexpr std::string_view kExportedPrefix = "exported_";
 
@@ -86,19 +62,17 @@ Labels MaterializeLabels(const Labels& target, const WireLabels& own, const Labe
 
 std::string_view AlertStateName(AlertState state) {
   switch (state) {
-    case AlertState::kInactive:
-      return "inactive";
-    case AlertState::kPending:
-      return "pending";
-    case AlertState::kFiring:
-      return "firing";
+    case AlertState::kInactive: return "inactive";
+    case AlertState::kPending: return "pending";
+    case AlertState::kFiring: return "firing";
   }
   return "unknown";
 }
 
 class RuleEngine::Impl {
  public:
-  Impl(std::vector<Rule> rules, AlertSink& sink) : sink_(sink) {
+  Impl(std::vector<Rule> rules, AlertSink& sink, RuleEngine::SeriesHash series_hash)
+      : sink_(sink), refs_(series_hash) {
     entries_.reserve(rules.size());
     std::unordered_map<std::string, std::size_t> group_by_selector;
     for (Rule& rule : rules) {
@@ -142,85 +116,35 @@ class RuleEngine::Impl {
     // and those not taken over have vanished. Kept per origin, so that one agent's windows lie
     // together in memory.
     std::vector<Member>& members = members_[origin_id];
-    std::vector<Member> before = std::move(members);
-    std::vector<bool> taken(before.size(), false);
+    Previous previous{std::move(members), {}};
+    previous.taken.assign(previous.members.size(), false);
     members.clear();
-    members.reserve(before.size());
+    members.reserve(previous.members.size());
     const std::int64_t sample_ms =
         snapshot.timestamp_ms() != 0 ? snapshot.timestamp_ms() : ToMillis(now);
+    refs_.BeginSnapshot();
     for (const wire::MetricFamily& family : snapshot.families()) {
       auto indexed = by_metric_.find(family.name());
       if (indexed == by_metric_.end()) continue;
       for (const wire::Series& series : family.series()) {
-        std::optional<std::uint64_t> hash;
+        std::optional<std::uint64_t> ref;
         for (std::size_t group_index : indexed->second) {
           Group& group = groups_[group_index];
-          const bool selected = std::all_of(
-              group.matchers.begin(), group.matchers.end(), [&](const LabelMatcher& matcher) {
-                return matcher.Matches(LookupLabel(target_labels, series.labels(), matcher.name()));
-              });
-          if (!selected) continue;
-          if (!hash) hash = HashSeriesLabels(series.labels());
-          const SeriesId id{origin_id, *hash};
-          Member member{group_index, *hash, {}};
-          auto previous = std::lower_bound(before.begin(), before.end(), member);
-          if (previous != before.end() && previous->Key() == member.Key() &&
-              !taken[static_cast<std::size_t>(previous - before.begin())]) {
-            taken[static_cast<std::size_t>(previous - before.begin())] = true;
-            member.windows = std::move(previous->windows);
-          }
+          if (!Selects(group, target_labels, series)) continue;
+          if (!ref) ref = refs_.Of(origin_id, series.labels(), &WireName, &WireValue);
+          Member member = TakeOver(group_index, *ref, previous);
           member.windows.resize(group.ranges.size());
           for (std::size_t slot = 0; slot < group.ranges.size(); ++slot) {
             member.windows[slot].Add({sample_ms, series.value()}, group.ranges[slot]);
           }
-          for (const GroupRule& rule : group.rules) {
-            ++evaluations_;
-            double value = series.value();
-            if (rule.function != RangeFunction::kNone) {
-              value =
-                  member.windows[rule.range_slot].Evaluate(rule.function, rule.range).value_or(NAN);
-            }
-            const bool holds = Compare(value, rule.comparison, rule.threshold);
-            // Only pending and firing alerts have a state: the common case, a condition that
-            // does not hold for a rule with no alert, costs no lookup.
-            if (!holds && active_[rule.index] == 0) continue;
-            const std::size_t index = rule.index;
-            Entry& entry = entries_[index];
-            auto it = entry.states.find(id);
-            if (it == entry.states.end()) {
-              if (!holds) continue;
-              it = entry.states.try_emplace(id).first;
-              ++active_[index];
-              it->second.labels =
-                  MaterializeLabels(target_labels, series.labels(), entry.rule.labels);
-              it->second.severity =
-                  entry.rule.severity_of
-                      ? entry.rule.severity_of(it->second.labels).value_or(entry.rule.severity)
-                      : entry.rule.severity;
-            }
-            Update(index, id, it->second, holds, value, now);
-            if (it->second.state == AlertState::kInactive) Drop(entry, it);
-          }
+          Evaluate(group, member, {origin_id, *ref}, target_labels, series, now);
           members.push_back(std::move(member));
         }
       }
     }
     // Snapshots list their series in the same order each time, so this is nearly sorted already.
     std::sort(members.begin(), members.end());
-    // Series selected before and absent now are gone from the host: the conditions of their
-    // alerts no longer hold.
-    for (std::size_t i = 0; i < before.size(); ++i) {
-      if (taken[i]) continue;
-      const SeriesId id{origin_id, before[i].hash};
-      for (const GroupRule& rule : groups_[before[i].group].rules) {
-        const std::size_t index = rule.index;
-        Entry& entry = entries_[index];
-        auto it = entry.states.find(id);
-        if (it == entry.states.end()) continue;
-        Update(index, id, it->second, false, it->second.value, now);
-        if (it->second.state == AlertState::kInactive) Drop(entry, it);
-      }
-    }
+    ClearVanished(origin_id, previous, now);
   }
 
   void SetCondition(std::string_view rule, const Labels& labels, bool holds, double value,
@@ -228,7 +152,8 @@ class RuleEngine::Impl {
     auto found = by_name_.find(std::string(rule));
     if (found == by_name_.end()) return;
     Entry& entry = entries_[found->second];
-    const SeriesId id{Intern(std::string(rule)), HashLabels(labels)};
+    const std::uint32_t origin = Intern(std::string(rule));
+    const SeriesId id{origin, refs_.Of(origin, labels, &LabelName, &LabelValueOf)};
     auto it = entry.states.find(id);
     if (it == entry.states.end()) {
       if (!holds) return;
@@ -285,7 +210,7 @@ class RuleEngine::Impl {
       }
       const std::uint32_t origin = Intern(record.series_key.substr(0, hash_at));
       Entry& entry = entries_[found->second];
-      const SeriesId id{origin, hash};
+      const SeriesId id{origin, refs_.Restored(origin, hash)};
       auto [inserted_at, inserted] = entry.states.try_emplace(id);
       if (inserted) ++active_[found->second];
       State& state = inserted_at->second;
@@ -300,7 +225,7 @@ class RuleEngine::Impl {
       by_fingerprint_[state.fingerprint] = {found->second, id};
       if (entry.group != kNoGroup) {
         std::vector<Member>& members = members_[origin];
-        Member member{entry.group, hash, {}};
+        Member member{entry.group, id.ref, {}};
         auto at = std::lower_bound(members.begin(), members.end(), member);
         if (at == members.end() || at->Key() != member.Key()) members.insert(at, std::move(member));
       }
@@ -390,10 +315,16 @@ class RuleEngine::Impl {
   // group's ranges.
   struct Member {
     std::size_t group;
-    std::uint64_t hash;
+    std::uint64_t ref;
     std::vector<RangeWindow> windows;
-    std::pair<std::size_t, std::uint64_t> Key() const { return {group, hash}; }
+    std::pair<std::size_t, std::uint64_t> Key() const { return {group, ref}; }
     bool operator<(const Member& other) const { return Key() < other.Key(); }
+  };
+  // The members of an origin's last snapshot while the next one is applied: which of them the
+  // new one took over.
+  struct Previous {
+    std::vector<Member> members;  // sorted
+    std::vector<bool> taken;
   };
   struct Timer {
     TimePoint at;
@@ -405,6 +336,78 @@ class RuleEngine::Impl {
 
   static std::int64_t ToMillis(TimePoint t) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  }
+
+  static bool Selects(const Group& group, const Labels& target_labels, const wire::Series& series) {
+    return std::all_of(
+        group.matchers.begin(), group.matchers.end(), [&](const LabelMatcher& matcher) {
+          return matcher.Matches(LookupLabel(target_labels, series.labels(), matcher.name()));
+        });
+  }
+
+  // The group's member for the series: the last snapshot's, with its windows, or a new one.
+  static Member TakeOver(std::size_t group, std::uint64_t ref, Previous& previous) {
+    Member member{group, ref, {}};
+    auto found = std::lower_bound(previous.members.begin(), previous.members.end(), member);
+    const auto at = static_cast<std::size_t>(found - previous.members.begin());
+    if (found != previous.members.end() && found->Key() == member.Key() && !previous.taken[at]) {
+      previous.taken[at] = true;
+      member.windows = std::move(found->windows);
+    }
+    return member;
+  }
+
+  // Each of the group's rules on the series' new sample.
+  void Evaluate(const Group& group, const Member& member, const SeriesId& id,
+                const Labels& target_labels, const wire::Series& series, TimePoint now) {
+    for (const GroupRule& rule : group.rules) {
+      ++evaluations_;
+      double value = series.value();
+      if (rule.function != RangeFunction::kNone) {
+        value = member.windows[rule.range_slot].Evaluate(rule.function, rule.range).value_or(NAN);
+      }
+      const bool holds = Compare(value, rule.comparison, rule.threshold);
+      // Only pending and firing alerts have a state: the common case, a condition that does not
+      // hold for a rule with no alert, costs no lookup.
+      if (!holds && active_[rule.index] == 0) continue;
+      const std::size_t index = rule.index;
+      Entry& entry = entries_[index];
+      auto it = entry.states.find(id);
+      if (it == entry.states.end()) {
+        if (!holds) continue;
+        it = entry.states.try_emplace(id).first;
+        ++active_[index];
+        it->second.labels = MaterializeLabels(target_labels, series.labels(), entry.rule.labels);
+        it->second.severity =
+            entry.rule.severity_of
+                ? entry.rule.severity_of(it->second.labels).value_or(entry.rule.severity)
+                : entry.rule.severity;
+      }
+      Update(index, id, it->second, holds, value, now);
+      if (it->second.state == AlertState::kInactive) Drop(entry, it);
+    }
+  }
+
+  // Series selected before and absent now are gone from the host: the conditions of their alerts
+  // no longer hold, and a series nothing refers to any more is forgotten.
+  void ClearVanished(std::uint32_t origin, Previous& previous, TimePoint now) {
+    for (std::size_t i = 0; i < previous.members.size(); ++i) {
+      if (previous.taken[i]) continue;
+      const SeriesId id{origin, previous.members[i].ref};
+      bool still_referred = false;
+      for (const GroupRule& rule : groups_[previous.members[i].group].rules) {
+        Entry& entry = entries_[rule.index];
+        auto it = entry.states.find(id);
+        if (it == entry.states.end()) continue;
+        Update(rule.index, id, it->second, false, it->second.value, now);
+        if (it->second.state == AlertState::kInactive) {
+          Drop(entry, it);
+        } else {
+          still_referred = true;
+        }
+      }
+      if (!still_referred && !refs_.SeenInThisSnapshot(id.ref)) refs_.Release(id.ref);
+    }
   }
 
   std::uint32_t Intern(const std::string& origin) {
@@ -498,7 +501,7 @@ class RuleEngine::Impl {
   SeriesStateRecord Record(const Rule& rule, const SeriesId& id, const State& state) const {
     SeriesStateRecord record;
     record.rule = rule.name;
-    record.series_key = origin_names_[id.origin] + "#" + HexHash64(id.hash);
+    record.series_key = origin_names_[id.origin] + "#" + HexHash64(refs_.HashOf(id.ref));
     record.fingerprint = state.fingerprint;
     record.labels = state.labels;
     record.state = state.state;
@@ -520,6 +523,7 @@ class RuleEngine::Impl {
   }
 
   AlertSink& sink_;
+  SeriesRefs refs_;
   std::vector<Entry> entries_;
   std::vector<std::uint32_t> active_;  // per rule: how many states it has
   std::vector<Rule> rule_list_;        // the same rules, contiguous, for rules()
@@ -536,8 +540,8 @@ class RuleEngine::Impl {
   std::uint64_t evaluations_ = 0;
 };
 
-RuleEngine::RuleEngine(std::vector<Rule> rules, AlertSink& sink)
-    : impl_(std::make_unique<Impl>(std::move(rules), sink)) {}
+RuleEngine::RuleEngine(std::vector<Rule> rules, AlertSink& sink, SeriesHash series_hash)
+    : impl_(std::make_unique<Impl>(std::move(rules), sink, series_hash)) {}
 RuleEngine::~RuleEngine() = default;
 void RuleEngine::ApplySnapshot(const SnapshotOrigin& origin, const Labels& target_labels,
                                const wire::Snapshot& snapshot, TimePoint now) {

@@ -92,7 +92,11 @@ struct RuleStatus {
 
 class RuleEngine {
  public:
-  RuleEngine(std::vector<Rule> rules, AlertSink& sink);
+  // How a series' labels (name, 0xff, value, 0xff, ...) are hashed to find it; a hash picks the
+  // candidates and equal labels decide. Tests pass one that collides; null: FNV-1a 64.
+  using SeriesHash = std::uint64_t (*)(std::string_view canonical_labels);
+
+  RuleEngine(std::vector<Rule> rules, AlertSink& sink, SeriesHash series_hash = nullptr);
   ~RuleEngine();
   RuleEngine(const RuleEngine&) = delete;
   RuleEngine& operator=(const RuleEngine&) = delete;

@@ -4,14 +4,10 @@ namespace vigil::alerting {
 
 std::string_view SeverityName(Severity severity) {
   switch (severity) {
-    case Severity::kCritical:
-      return "critical";
-    case Severity::kHigh:
-      return "high";
-    case Severity::kMedium:
-      return "medium";
-    case Severity::kLow:
-      return "low";
+    case Severity::kCritical: return "critical";
+    case Severity::kHigh: return "high";
+    case Severity::kMedium: return "medium";
+    case Severity::kLow: return "low";
   }
   return "unknown";
 }

@@ -55,18 +55,10 @@ std::string Template::Render(const Labels& labels, double value) const {
   std::string out;
   for (const Part& part : parts_) {
     switch (part.kind) {
-      case Part::Kind::kText:
-        out += part.text;
-        break;
-      case Part::Kind::kLabel:
-        out += LabelValue(labels, part.text);
-        break;
-      case Part::Kind::kValue:
-        out += FormatValue(value);
-        break;
-      case Part::Kind::kHumanizedValue:
-        out += HumanizeValue(value);
-        break;
+      case Part::Kind::kText: out += part.text; break;
+      case Part::Kind::kLabel: out += LabelValue(labels, part.text); break;
+      case Part::Kind::kValue: out += FormatValue(value); break;
+      case Part::Kind::kHumanizedValue: out += HumanizeValue(value); break;
     }
   }
   return out;

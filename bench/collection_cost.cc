@@ -60,6 +60,71 @@ double CpuMillis() {
   return static_cast<double>(now.tv_sec) * 1e3 + static_cast<double>(now.tv_nsec) / 1e6;
 }
 
+// CPU time of the agent's steps over the iterations, summed.
+struct Costs {
+  double collect_ms = 0, build_ms = 0, spool_ms = 0;
+  std::map<std::string, double> per_collector_ms;  // wall time, from the agent's own self-metrics
+  std::size_t samples = 0, bytes = 0;
+};
+
+// One collection as the agent makes it: collect, build the batch, spool it and acknowledge it.
+bool CollectOnceAsTheAgent(vigil::agent::HealthCollection& collection, vigil::agent::Spool& spool,
+                           Costs& costs) {
+  const double t0 = CpuMillis();
+  vigil::agent::Collection result = collection.CollectOnce();
+  const double t1 = CpuMillis();
+  for (const auto& family : result.self) {
+    if (family.name() != "vigil_agent_collector_duration_seconds") continue;
+    for (const auto& series : family.series()) {
+      costs.per_collector_ms[series.labels(0).value()] += series.value() * 1e3;
+    }
+  }
+  vigil::wire::Batch batch;
+  batch.set_sequence(spool.NextSequence());
+  vigil::wire::Snapshot* snapshot = batch.add_snapshots();
+  snapshot->set_source("health");
+  for (auto& family : result.health) {
+    costs.samples += static_cast<std::size_t>(family.series_size());
+    *snapshot->add_families() = std::move(family);
+  }
+  costs.bytes += batch.ByteSizeLong();
+  const double t2 = CpuMillis();
+  if (auto appended = spool.Append(batch); !appended) {
+    std::fprintf(stderr, "%s\n", appended.error().message.c_str());
+    return false;
+  }
+  (void)spool.AcknowledgeThrough(batch.sequence());
+  const double t3 = CpuMillis();
+  costs.collect_ms += t1 - t0;
+  costs.build_ms += t2 - t1;
+  costs.spool_ms += t3 - t2;
+  return true;
+}
+
+void Print(const Costs& costs, double floor_ms, int iterations, const std::string& root,
+           int pause_ms) {
+  std::size_t reads = 0;
+  for (const auto& entry : accessed)
+    reads += entry.first == vigil::agent::HostAccess::kRead ? 1 : 0;
+  const double n = iterations;
+  std::printf("collection cost over %d iterations (root %s, %d ms apart), CPU ms per collection:\n",
+              iterations, root.c_str(), pause_ms);
+  std::printf("  collectors          %8.3f\n", costs.collect_ms / n);
+  for (const auto& [name, ms] : costs.per_collector_ms) {
+    std::printf("    %-16s  %8.3f (wall)\n", name.c_str(), ms / n);
+  }
+  const double total_ms = costs.collect_ms + costs.build_ms + costs.spool_ms;
+  std::printf("  build batch         %8.3f\n", costs.build_ms / n);
+  std::printf("  spool append + ack  %8.3f\n", costs.spool_ms / n);
+  std::printf("  total               %8.3f   (%zu samples, %zu bytes per batch)\n", total_ms / n,
+              costs.samples / static_cast<std::size_t>(n),
+              costs.bytes / static_cast<std::size_t>(n));
+  std::printf("  floor               %8.3f   (%zu files read, %zu statfs, 64 KiB buffer)\n",
+              floor_ms / n, reads, accessed.size() - reads);
+  std::printf("  collectors / floor  %8.2f\n", costs.collect_ms / floor_ms);
+  std::printf("  total / floor       %8.2f   (aim: at most 1.3)\n", total_ms / floor_ms);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -77,43 +142,14 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", spool.error().message.c_str());
     return 1;
   }
-  double collect_ms = 0, build_ms = 0, spool_ms = 0;
-  std::map<std::string, double> per_collector_ms;  // wall time, from the agent's own self-metrics
-  std::size_t samples = 0, bytes = 0;
   // Warm-up (first reads, regex verdicts), noting what a collection reads.
   vigil::agent::SetHostAccessObserver(&RecordAccess);
   (void)collection.CollectOnce();
   vigil::agent::SetHostAccessObserver(nullptr);
+  Costs costs;
   for (int i = 0; i < iterations; ++i) {
     if (pause_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(pause_ms));
-    const double t0 = CpuMillis();
-    vigil::agent::Collection result = collection.CollectOnce();
-    const double t1 = CpuMillis();
-    for (const auto& family : result.self) {
-      if (family.name() != "vigil_agent_collector_duration_seconds") continue;
-      for (const auto& series : family.series()) {
-        per_collector_ms[series.labels(0).value()] += series.value() * 1e3;
-      }
-    }
-    vigil::wire::Batch batch;
-    batch.set_sequence((*spool)->NextSequence());
-    vigil::wire::Snapshot* snapshot = batch.add_snapshots();
-    snapshot->set_source("health");
-    for (auto& family : result.health) {
-      samples += static_cast<std::size_t>(family.series_size());
-      *snapshot->add_families() = std::move(family);
-    }
-    bytes += batch.ByteSizeLong();
-    const double t2 = CpuMillis();
-    if (auto appended = (*spool)->Append(batch); !appended) {
-      std::fprintf(stderr, "%s\n", appended.error().message.c_str());
-      return 1;
-    }
-    (void)(*spool)->AcknowledgeThrough(batch.sequence());
-    const double t3 = CpuMillis();
-    collect_ms += t1 - t0;
-    build_ms += t2 - t1;
-    spool_ms += t3 - t2;
+    if (!CollectOnceAsTheAgent(collection, **spool, costs)) return 1;
   }
   std::filesystem::remove(spool_path);
   std::filesystem::remove(spool_path + "-wal");
@@ -126,25 +162,6 @@ int main(int argc, char** argv) {
     ReadLikeTheFloor(accessed);
     floor_ms += CpuMillis() - t0;
   }
-  std::size_t reads = 0;
-  for (const auto& entry : accessed)
-    reads += entry.first == vigil::agent::HostAccess::kRead ? 1 : 0;
-  const double n = iterations;
-  std::printf("collection cost over %d iterations (root %s, %d ms apart), CPU ms per collection:\n",
-              iterations, health.root.c_str(), pause_ms);
-  std::printf("  collectors          %8.3f\n", collect_ms / n);
-  for (const auto& [name, ms] : per_collector_ms) {
-    std::printf("    %-16s  %8.3f (wall)\n", name.c_str(), ms / n);
-  }
-  std::printf("  build batch         %8.3f\n", build_ms / n);
-  std::printf("  spool append + ack  %8.3f\n", spool_ms / n);
-  std::printf("  total               %8.3f   (%zu samples, %zu bytes per batch)\n",
-              (collect_ms + build_ms + spool_ms) / n, samples / static_cast<std::size_t>(n),
-              bytes / static_cast<std::size_t>(n));
-  std::printf("  floor               %8.3f   (%zu files read, %zu statfs, 64 KiB buffer)\n",
-              floor_ms / n, reads, accessed.size() - reads);
-  std::printf("  collectors / floor  %8.2f\n", collect_ms / floor_ms);
-  std::printf("  total / floor       %8.2f   (aim: at most 1.3)\n",
-              (collect_ms + build_ms + spool_ms) / floor_ms);
+  Print(costs, floor_ms, iterations, health.root, pause_ms);
   return 0;
 }

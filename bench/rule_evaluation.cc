@@ -130,19 +130,13 @@ std::string MakeRules(int count) {
   for (int i = 0; i < count; ++i) {
     std::string expr;
     switch (i % 10) {
-      case 0:
-        expr = "node_load1 > " + std::to_string(50 + i);
-        break;
-      case 1:
-        expr = "node_memory_MemAvailable_bytes < " + std::to_string(1000 + i);
-        break;
+      case 0: expr = "node_load1 > " + std::to_string(50 + i); break;
+      case 1: expr = "node_memory_MemAvailable_bytes < " + std::to_string(1000 + i); break;
       case 2:
         expr = "node_filesystem_avail_bytes{mountpoint=\"/\", fstype!~\"tmpfs|ramfs\"} < " +
                std::to_string(1000 + i);
         break;
-      case 3:
-        expr = "node_memory_Field" + std::to_string(i % 40) + "_bytes > 1e15";
-        break;
+      case 3: expr = "node_memory_Field" + std::to_string(i % 40) + "_bytes > 1e15"; break;
       case 4:
         expr = "rate(node_cpu_seconds_total{mode=\"idle\", cpu=\"0\"}[1m]) < 0.0" +
                std::to_string(i % 9);
@@ -155,15 +149,9 @@ std::string MakeRules(int count) {
         expr = "increase(node_disk_counter" + std::to_string(i % 17) +
                "_total{device=\"sda\"}[1m]) > 1e12";
         break;
-      case 7:
-        expr = "avg_over_time(node_load5[1m]) > " + std::to_string(100 + i);
-        break;
-      case 8:
-        expr = "node_netstat_Field" + std::to_string(i % 40) + " > 1e15";
-        break;
-      default:
-        expr = "node_load15{role=~\"db|web\"} > " + std::to_string(100 + i);
-        break;
+      case 7: expr = "avg_over_time(node_load5[1m]) > " + std::to_string(100 + i); break;
+      case 8: expr = "node_netstat_Field" + std::to_string(i % 40) + " > 1e15"; break;
+      default: expr = "node_load15{role=~\"db|web\"} > " + std::to_string(100 + i); break;
     }
     out +=
         "  - {name: Rule" + std::to_string(i) + ", expr: '" + expr + "', for: 1m, severity: low}\n";

@@ -38,32 +38,19 @@ using asio::ip::tcp;
 int HttpStatusOf(ErrorCode code) {
   switch (code) {
     case ErrorCode::kBadRequest:
-    case ErrorCode::kInvalidTime:
-      return 400;
-    case ErrorCode::kUnauthenticated:
-      return 401;
-    case ErrorCode::kForbidden:
-      return 403;
-    case ErrorCode::kNotFound:
-      return 404;
-    case ErrorCode::kMethodNotAllowed:
-      return 405;
-    case ErrorCode::kRequestTimeout:
-      return 408;
-    case ErrorCode::kConflict:
-      return 409;
-    case ErrorCode::kPayloadTooLarge:
-      return 413;
-    case ErrorCode::kUnsupportedMediaType:
-      return 415;
-    case ErrorCode::kTooManyRequests:
-      return 429;
-    case ErrorCode::kRequestHeaderFieldsTooLarge:
-      return 431;
-    case ErrorCode::kUnavailable:
-      return 503;
-    default:
-      return 500;
+    case ErrorCode::kInvalidTime: return 400;
+    case ErrorCode::kUnauthenticated: return 401;
+    case ErrorCode::kForbidden: return 403;
+    case ErrorCode::kNotFound: return 404;
+    case ErrorCode::kMethodNotAllowed: return 405;
+    case ErrorCode::kRequestTimeout: return 408;
+    case ErrorCode::kConflict: return 409;
+    case ErrorCode::kPayloadTooLarge: return 413;
+    case ErrorCode::kUnsupportedMediaType: return 415;
+    case ErrorCode::kTooManyRequests: return 429;
+    case ErrorCode::kRequestHeaderFieldsTooLarge: return 431;
+    case ErrorCode::kUnavailable: return 503;
+    default: return 500;
   }
 }
 
@@ -287,6 +274,19 @@ class HttpServer::Impl : public std::enable_shared_from_this<HttpServer::Impl> {
     return probe;
   }
 
+  // How an answer is written.
+  struct Delivery {
+    unsigned version = 11;
+    bool keep_alive = false;
+    bool head = false;  // the header only
+    bool gzip = false;  // pieces compressed (RespondInPieces)
+    Duration timeout;
+  };
+  // The last answer on a connection that is then closed.
+  static Delivery Closing(Duration timeout) { return {11, false, false, false, timeout}; }
+
+  enum class ReadOutcome { kRequest, kRefused, kTimedOut, kEnded };
+
   // `lowest` is the TCP layer of `stream`, shared so that a late timer can still reach it.
   template <typename Stream>
   static awaitable<void> ServeRequests(Impl& self, Stream& stream,
@@ -294,94 +294,111 @@ class HttpServer::Impl : public std::enable_shared_from_this<HttpServer::Impl> {
                                        Admission admission, const HttpLimits& limits,
                                        const std::string& address) {
     if (admission == Admission::kRefused) {
-      co_await Respond(stream, TooManyConnections(), 11, false, false, limits.timeout);
+      co_await Respond(stream, TooManyConnections(), Closing(limits.timeout));
       co_return;
     }
-    const bool probe_only = admission == Admission::kProbeOnly;
     HttpRequestReader reader(limits);
     for (;;) {
-      // At the deadline the read is cancelled, not the socket closed (as the stream's own
-      // timeout would), so that a client that stopped half-way can still be told 408. The
-      // stream's timeout stays as a backstop.
-      auto timed_out = std::make_shared<bool>(false);
-      asio::steady_timer deadline(lowest->get_executor(), limits.timeout);
-      deadline.async_wait([timed_out, lowest](boost::system::error_code wait_error) {
-        if (wait_error) return;
-        *timed_out = true;
-        boost::system::error_code ignored;
-        lowest->socket().cancel(ignored);
-      });
-      lowest->expires_after(limits.timeout + std::chrono::seconds(1));
-      HttpRequestReader::Progress progress = reader.Parse();
-      boost::system::error_code ec;
-      while (progress == HttpRequestReader::Progress::kNeedMore) {
-        self.MarkIdle(slot, reader.Idle());
-        const std::span<char> space = reader.ReadSpace();
-        const std::size_t received = co_await stream.async_read_some(
-            asio::buffer(space.data(), space.size()), asio::redirect_error(use_awaitable, ec));
-        reader.Received(received);
-        if (ec) break;
-        progress = reader.Parse();
-      }
-      self.MarkIdle(slot, false);
-      deadline.cancel();
-      if (*timed_out) {
-        if (!reader.Idle()) {
-          co_await Respond(stream,
-                           ErrorResponse(MakeError(ErrorCode::kRequestTimeout,
-                                                   "the request did not arrive within " +
-                                                       FormatDuration(limits.timeout))),
-                           11, false, false, limits.timeout);
-        }
-        co_return;
-      }
-      if (ec) co_return;  // closed or reset: nothing to answer
-      if (progress == HttpRequestReader::Progress::kClosed) co_return;
-      if (progress == HttpRequestReader::Progress::kRefused) {
-        co_await Respond(stream, ErrorResponse(reader.refusal()), 11, false, false, limits.timeout);
-        co_return;
+      switch (co_await ReadRequest(self, stream, lowest, slot, reader, limits.timeout)) {
+        case ReadOutcome::kTimedOut:
+          if (!reader.Idle()) {
+            co_await Respond(stream,
+                             ErrorResponse(MakeError(ErrorCode::kRequestTimeout,
+                                                     "the request did not arrive within " +
+                                                         FormatDuration(limits.timeout))),
+                             Closing(limits.timeout));
+          }
+          co_return;
+        case ReadOutcome::kEnded: co_return;
+        case ReadOutcome::kRefused:
+          co_await Respond(stream, ErrorResponse(reader.refusal()), Closing(limits.timeout));
+          co_return;
+        case ReadOutcome::kRequest: break;
       }
       HttpRequest request = reader.TakeRequest();
       request.remote_address = address;
-      const bool keep_alive = request.keep_alive && !probe_only;
-      const bool head = request.method == "HEAD";
-      const unsigned version = request.version;
-      HttpResponse response = probe_only && self.probe_paths_.count(request.path) == 0
-                                  ? TooManyConnections()
-                                  : self.handler_(request);
-      bool sent = false;
-      if (response.more_body && version >= 11) {
-        auto encoding = request.headers.find("accept-encoding");
-        const bool gzip = encoding != request.headers.end() && AcceptsGzip(encoding->second);
-        sent = co_await RespondInPieces(stream, std::move(response), keep_alive, head, gzip,
-                                        limits.timeout);
-      } else {
-        if (response.more_body) {
-          while (response.more_body(response.body)) {
-          }
-        }
-        sent = co_await Respond(stream, std::move(response), version, keep_alive, head,
-                                limits.timeout);
+      const bool probe_only = admission == Admission::kProbeOnly;
+      if (!co_await Answer(self, stream, std::move(request), probe_only, limits.timeout)) {
+        co_return;
       }
-      if (!sent) co_return;
-      if (!keep_alive) co_return;
     }
   }
 
+  // Reads until the reader has a request or a refusal, the client closes, or `timeout` passes.
+  // At the deadline the read is cancelled, not the socket closed (as the stream's own timeout
+  // would), so that a client that stopped half-way can still be told 408; the stream's timeout
+  // stays as a backstop.
   template <typename Stream>
-  static awaitable<bool> Respond(Stream& stream, HttpResponse response, unsigned version,
-                                 bool keep_alive, bool head, Duration timeout) {
-    http::response<http::string_body> message{static_cast<http::status>(response.status), version};
+  static awaitable<ReadOutcome> ReadRequest(Impl& self, Stream& stream,
+                                            std::shared_ptr<beast::tcp_stream> lowest, Slot& slot,
+                                            HttpRequestReader& reader, Duration timeout) {
+    auto timed_out = std::make_shared<bool>(false);
+    asio::steady_timer deadline(lowest->get_executor(), timeout);
+    deadline.async_wait([timed_out, lowest](boost::system::error_code wait_error) {
+      if (wait_error) return;
+      *timed_out = true;
+      boost::system::error_code ignored;
+      lowest->socket().cancel(ignored);
+    });
+    lowest->expires_after(timeout + std::chrono::seconds(1));
+    HttpRequestReader::Progress progress = reader.Parse();
+    boost::system::error_code ec;
+    while (progress == HttpRequestReader::Progress::kNeedMore) {
+      self.MarkIdle(slot, reader.Idle());
+      const std::span<char> space = reader.ReadSpace();
+      const std::size_t received = co_await stream.async_read_some(
+          asio::buffer(space.data(), space.size()), asio::redirect_error(use_awaitable, ec));
+      reader.Received(received);
+      if (ec) break;
+      progress = reader.Parse();
+    }
+    self.MarkIdle(slot, false);
+    deadline.cancel();
+    if (*timed_out) co_return ReadOutcome::kTimedOut;
+    if (ec || progress == HttpRequestReader::Progress::kClosed) co_return ReadOutcome::kEnded;
+    if (progress == HttpRequestReader::Progress::kRefused) co_return ReadOutcome::kRefused;
+    co_return ReadOutcome::kRequest;
+  }
+
+  // Runs the handler (or, on a connection of the probe reserve, answers only the probe paths)
+  // and writes its answer. True when the connection stays open for another request.
+  template <typename Stream>
+  static awaitable<bool> Answer(Impl& self, Stream& stream, HttpRequest request, bool probe_only,
+                                Duration timeout) {
+    Delivery delivery{request.version, request.keep_alive && !probe_only, request.method == "HEAD",
+                      false, timeout};
+    HttpResponse response = probe_only && self.probe_paths_.count(request.path) == 0
+                                ? TooManyConnections()
+                                : self.handler_(request);
+    bool sent = false;
+    if (response.more_body && delivery.version >= 11) {
+      auto encoding = request.headers.find("accept-encoding");
+      delivery.gzip = encoding != request.headers.end() && AcceptsGzip(encoding->second);
+      sent = co_await RespondInPieces(stream, std::move(response), delivery);
+    } else {
+      if (response.more_body) {
+        while (response.more_body(response.body)) {
+        }
+      }
+      sent = co_await Respond(stream, std::move(response), delivery);
+    }
+    co_return sent&& delivery.keep_alive;
+  }
+
+  template <typename Stream>
+  static awaitable<bool> Respond(Stream& stream, HttpResponse response, const Delivery& delivery) {
+    http::response<http::string_body> message{static_cast<http::status>(response.status),
+                                              delivery.version};
     message.set(http::field::server, "vigil-collector");
     message.set(http::field::content_type, response.content_type);
-    message.keep_alive(keep_alive);
+    message.keep_alive(delivery.keep_alive);
     message.body() = std::move(response.body);
     message.prepare_payload();
-    if (head) message.body().clear();
+    if (delivery.head) message.body().clear();
     boost::system::error_code ec;
-    beast::get_lowest_layer(stream).expires_after(timeout);
+    beast::get_lowest_layer(stream).expires_after(delivery.timeout);
     http::serializer<false, http::string_body> serializer(message);
-    if (head) {
+    if (delivery.head) {
       co_await http::async_write_header(stream, serializer,
                                         asio::redirect_error(use_awaitable, ec));
     } else {
@@ -392,21 +409,23 @@ class HttpServer::Impl : public std::enable_shared_from_this<HttpServer::Impl> {
 
   // Chunked transfer encoding: each piece is written (compressed, if `gzip`) as it is produced.
   template <typename Stream>
-  static awaitable<bool> RespondInPieces(Stream& stream, HttpResponse response, bool keep_alive,
-                                         bool head, bool gzip, Duration timeout) {
+  static awaitable<bool> RespondInPieces(Stream& stream, HttpResponse response,
+                                         const Delivery& delivery) {
+    const bool gzip = delivery.gzip;
+    const Duration timeout = delivery.timeout;
     http::response<http::empty_body> message{static_cast<http::status>(response.status), 11};
     message.set(http::field::server, "vigil-collector");
     message.set(http::field::content_type, response.content_type);
     message.set(http::field::vary, "Accept-Encoding");
     if (gzip) message.set(http::field::content_encoding, "gzip");
-    message.keep_alive(keep_alive);
+    message.keep_alive(delivery.keep_alive);
     message.chunked(true);
     boost::system::error_code ec;
     beast::get_lowest_layer(stream).expires_after(timeout);
     http::response_serializer<http::empty_body> serializer(message);
     co_await http::async_write_header(stream, serializer, asio::redirect_error(use_awaitable, ec));
     if (ec) co_return false;
-    if (head) co_return true;
+    if (delivery.head) co_return true;
     std::optional<GzipStream> compressor;
     if (gzip) compressor.emplace();
     std::string piece = std::move(response.body);

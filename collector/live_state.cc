@@ -14,12 +14,9 @@ namespace {
 
 prometheus::MetricType ToPrometheusType(wire::MetricType type) {
   switch (type) {
-    case wire::METRIC_TYPE_COUNTER:
-      return prometheus::MetricType::Counter;
-    case wire::METRIC_TYPE_GAUGE:
-      return prometheus::MetricType::Gauge;
-    default:
-      return prometheus::MetricType::Untyped;
+    case wire::METRIC_TYPE_COUNTER: return prometheus::MetricType::Counter;
+    case wire::METRIC_TYPE_GAUGE: return prometheus::MetricType::Gauge;
+    default: return prometheus::MetricType::Untyped;
   }
 }
 

@@ -127,23 +127,8 @@ int Run(std::shared_ptr<const vigil::config::CollectorConfig> config,
   return vigil::kExitOk;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  CLI::App app(kDescription, "vigil-collector");
-  app.footer(kFooter);
-  std::string config_file = "/etc/vigil/collector.yaml";
-  bool check_config = false;
-  bool version = false;
-  app.add_option("--config", config_file, "collector configuration (YAML)")
-      ->type_name("FILE")
-      ->capture_default_str();
-  app.add_flag("--check-config", check_config,
-               "validate the configuration and its rule files and exit: 0 when valid, 2 "
-               "otherwise, printing FILE:LINE:COL: key.path: message for every problem");
-  app.add_flag("--version", version, "print the version and exit");
-
-  vigil::collector::TokenCommand token;
+// vigil-collector token create|list|revoke.
+void AddTokenCommand(CLI::App& app, vigil::collector::TokenCommand& token) {
   CLI::App* token_app = app.add_subcommand("token", "offline token administration");
   token_app->require_subcommand(1);
   CLI::App* create = token_app->add_subcommand(
@@ -164,8 +149,10 @@ int main(int argc, char** argv) {
   CLI::App* revoke = token_app->add_subcommand("revoke", "revoke a token by its id");
   revoke->add_option("id", token.id, "the token's id, from token list")->required();
   revoke->callback([&token] { token.action = "revoke"; });
+}
 
-  vigil::collector::StoreCommand store;
+// vigil-collector store backup|restore|check.
+void AddStoreCommand(CLI::App& app, vigil::collector::StoreCommand& store) {
   CLI::App* store_app = app.add_subcommand("store", "store administration: backup, restore, check");
   store_app->require_subcommand(1);
   CLI::App* backup =
@@ -178,28 +165,55 @@ int main(int argc, char** argv) {
   restore->callback([&store] { store.action = "restore"; });
   store_app->add_subcommand("check", "run SQLite's integrity check on the store")
       ->callback([&store] { store.action = "check"; });
+}
+
+// Token and store administration need only the store: a mistake in a rule file must not block
+// them.
+int RunAdministration(const std::string& config_file, const vigil::collector::TokenCommand& token,
+                      const vigil::collector::StoreCommand& store) {
+  auto config = vigil::config::LoadCollectorConfig(config_file);
+  if (!config.ok()) {
+    for (const auto& problem : config.problems) {
+      std::cerr << vigil::config::FormatDiagnostic(problem) << "\n";
+    }
+    return vigil::kExitUsage;
+  }
+  if (!store.action.empty()) {
+    return vigil::collector::RunStoreCommand(config.config, store, std::cout, std::cerr);
+  }
+  return vigil::collector::RunTokenCommand(config.config, token, vigil::RealClock(), std::cout,
+                                           std::cerr);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app(kDescription, "vigil-collector");
+  app.footer(kFooter);
+  std::string config_file = "/etc/vigil/collector.yaml";
+  bool check_config = false;
+  bool version = false;
+  app.add_option("--config", config_file, "collector configuration (YAML)")
+      ->type_name("FILE")
+      ->capture_default_str();
+  app.add_flag("--check-config", check_config,
+               "validate the configuration and its rule files and exit: 0 when valid, 2 "
+               "otherwise, printing FILE:LINE:COL: key.path: message for every problem");
+  app.add_flag("--version", version, "print the version and exit");
+  vigil::collector::TokenCommand token;
+  AddTokenCommand(app, token);
+  vigil::collector::StoreCommand store;
+  AddStoreCommand(app, store);
 
   if (auto exit_code = vigil::ParseCommandLine(app, argc, argv)) return *exit_code;
   if (version) {
     std::cout << "vigil-collector " << VIGIL_VERSION << "\n";
     return vigil::kExitOk;
   }
-  Loaded loaded = Load(config_file);
-  // Token and store administration need only the store: a mistake in a rule file must not block
-  // them.
   if (!token.action.empty() || !store.action.empty()) {
-    auto config = vigil::config::LoadCollectorConfig(config_file);
-    if (!config.ok()) {
-      for (const auto& problem : config.problems) {
-        std::cerr << vigil::config::FormatDiagnostic(problem) << "\n";
-      }
-      return vigil::kExitUsage;
-    }
-    if (!store.action.empty())
-      return vigil::collector::RunStoreCommand(config.config, store, std::cout, std::cerr);
-    return vigil::collector::RunTokenCommand(config.config, token, vigil::RealClock(), std::cout,
-                                             std::cerr);
+    return RunAdministration(config_file, token, store);
   }
+  Loaded loaded = Load(config_file);
   if (!loaded.problems.empty()) {
     for (const auto& problem : loaded.problems) {
       std::cerr << vigil::config::FormatDiagnostic(problem) << "\n";

@@ -78,8 +78,7 @@ HttpResponse MetricsEndpoints::OneAgent(const std::string& customer,
     case AgentExposition::State::kDown:
       return TextError(503, "agent " + agent + " of customer " + customer +
                                 " is disconnected or silent: its last values are not served");
-    case AgentExposition::State::kUp:
-      break;
+    case AgentExposition::State::kUp: break;
   }
   HttpResponse response{200, kExpositionContentType, std::move(exposition.text), nullptr};
   response.more_body = [](std::string&) { return false; };  // streamed, so that gzip applies

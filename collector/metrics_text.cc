@@ -44,16 +44,11 @@ void AppendSample(std::string& out, const std::string& name, std::string_view su
 
 const char* ExpositionTypeName(prometheus::MetricType type) {
   switch (type) {
-    case prometheus::MetricType::Counter:
-      return "counter";
-    case prometheus::MetricType::Gauge:
-      return "gauge";
-    case prometheus::MetricType::Summary:
-      return "summary";
-    case prometheus::MetricType::Histogram:
-      return "histogram";
-    default:
-      return "untyped";
+    case prometheus::MetricType::Counter: return "counter";
+    case prometheus::MetricType::Gauge: return "gauge";
+    case prometheus::MetricType::Summary: return "summary";
+    case prometheus::MetricType::Histogram: return "histogram";
+    default: return "untyped";
   }
 }
 
@@ -88,9 +83,7 @@ std::string RenderText(const std::vector<prometheus::MetricFamily>& families) {
           AppendSample(out, family.name, "_count", metric,
                        static_cast<double>(metric.histogram.sample_count));
           break;
-        default:
-          AppendSample(out, family.name, "", metric, metric.untyped.value);
-          break;
+        default: AppendSample(out, family.name, "", metric, metric.untyped.value); break;
       }
     }
   }

@@ -13,12 +13,9 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 const char* TypeName(wire::MetricType type) {
   switch (type) {
-    case wire::METRIC_TYPE_COUNTER:
-      return "counter";
-    case wire::METRIC_TYPE_GAUGE:
-      return "gauge";
-    default:
-      return "untyped";
+    case wire::METRIC_TYPE_COUNTER: return "counter";
+    case wire::METRIC_TYPE_GAUGE: return "gauge";
+    default: return "untyped";
   }
 }
 

@@ -152,6 +152,60 @@ void ReadHealthSection(const Field& section, AgentConfig::Health& health) {
   ReadRegexes(section["vmstat"], {{"fields", &health.vmstat_fields}});
 }
 
+// Keys that belong to another type of probe are mistakes worth pointing out.
+void ReportKeysOfOtherTypes(const Field& field, AgentConfig::Probe::Type type,
+                            const std::string& type_name) {
+  using Type = AgentConfig::Probe::Type;
+  const std::vector<std::pair<const char*, Type>> owners = {{"url", Type::kHttp},
+                                                            {"expect_status", Type::kHttp},
+                                                            {"body_match", Type::kHttp},
+                                                            {"ca_file", Type::kHttp},
+                                                            {"max_body_size", Type::kHttp},
+                                                            {"address", Type::kTcp},
+                                                            {"process_name", Type::kProcess},
+                                                            {"cmdline", Type::kProcess},
+                                                            {"min_count", Type::kProcess}};
+  for (const auto& [key, owner] : owners) {
+    if (field[key].Present() && owner != type) {
+      field[key].Report("does not apply to a " + type_name + " probe");
+    }
+  }
+}
+
+// The settings of the probe's own type.
+void ReadTypeSettings(const Field& field, AgentConfig::Probe& probe) {
+  using Type = AgentConfig::Probe::Type;
+  switch (probe.type) {
+    case Type::kHttp: {
+      field["url"].Require();
+      if (field["url"].Read(probe.url) && probe.url.rfind("http://", 0) != 0 &&
+          probe.url.rfind("https://", 0) != 0) {
+        field["url"].Report("must start with http:// or https://");
+      }
+      for (const Field& element : field["expect_status"].Elements(/*allow_scalar=*/true)) {
+        std::int64_t status = 0;
+        if (element.Read(status, 100, 599)) probe.expect_status.push_back(static_cast<int>(status));
+      }
+      ReadRegex(field["body_match"], probe.body_match);
+      field["ca_file"].ReadPath(probe.ca_file);
+      field["max_body_size"].ReadSize(probe.max_body_bytes, 1);
+      break;
+    }
+    case Type::kTcp:
+      field["address"].Require();
+      ReadAddress(field["address"], probe.address, /*allow_port_zero=*/false);
+      break;
+    case Type::kProcess:
+      field["process_name"].Read(probe.process_name);
+      ReadRegex(field["cmdline"], probe.cmdline);
+      if (probe.process_name.empty() == probe.cmdline.empty()) {
+        field.Report("a process probe needs exactly one of process_name and cmdline");
+      }
+      field["min_count"].Read(probe.min_count, 0, 1'000'000);
+      break;
+  }
+}
+
 void ReadProbe(const Field& field, AgentConfig::Probe& probe) {
   using Type = AgentConfig::Probe::Type;
   if (!field.ExpectMap({"name", "type", "interval", "timeout", "url", "expect_status", "body_match",
@@ -190,50 +244,8 @@ void ReadProbe(const Field& field, AgentConfig::Probe& probe) {
     probe.timeout =
         std::min(probe.timeout, probe.interval);  // a short interval shortens the default
   }
-  // Keys that belong to another type are mistakes worth pointing out.
-  const std::vector<std::pair<const char*, Type>> owners = {{"url", Type::kHttp},
-                                                            {"expect_status", Type::kHttp},
-                                                            {"body_match", Type::kHttp},
-                                                            {"ca_file", Type::kHttp},
-                                                            {"max_body_size", Type::kHttp},
-                                                            {"address", Type::kTcp},
-                                                            {"process_name", Type::kProcess},
-                                                            {"cmdline", Type::kProcess},
-                                                            {"min_count", Type::kProcess}};
-  for (const auto& [key, owner] : owners) {
-    if (field[key].Present() && owner != probe.type) {
-      field[key].Report("does not apply to a " + type + " probe");
-    }
-  }
-  switch (probe.type) {
-    case Type::kHttp: {
-      field["url"].Require();
-      if (field["url"].Read(probe.url) && probe.url.rfind("http://", 0) != 0 &&
-          probe.url.rfind("https://", 0) != 0) {
-        field["url"].Report("must start with http:// or https://");
-      }
-      for (const Field& element : field["expect_status"].Elements(/*allow_scalar=*/true)) {
-        std::int64_t status = 0;
-        if (element.Read(status, 100, 599)) probe.expect_status.push_back(static_cast<int>(status));
-      }
-      ReadRegex(field["body_match"], probe.body_match);
-      field["ca_file"].ReadPath(probe.ca_file);
-      field["max_body_size"].ReadSize(probe.max_body_bytes, 1);
-      break;
-    }
-    case Type::kTcp:
-      field["address"].Require();
-      ReadAddress(field["address"], probe.address, /*allow_port_zero=*/false);
-      break;
-    case Type::kProcess:
-      field["process_name"].Read(probe.process_name);
-      ReadRegex(field["cmdline"], probe.cmdline);
-      if (probe.process_name.empty() == probe.cmdline.empty()) {
-        field.Report("a process probe needs exactly one of process_name and cmdline");
-      }
-      field["min_count"].Read(probe.min_count, 0, 1'000'000);
-      break;
-  }
+  ReportKeysOfOtherTypes(field, probe.type, type);
+  ReadTypeSettings(field, probe);
 }
 
 void ReadProbes(const Field& section, std::vector<AgentConfig::Probe>& probes) {

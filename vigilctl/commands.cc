@@ -87,12 +87,8 @@ int Show(const Context& context, const std::string& method, const std::string& p
   auto object = Parse(context, *answer);
   if (!object) return kApiError;
   switch (context.format) {
-    case Format::kJson:
-      context.out << object->dump(2) << "\n";
-      break;
-    case Format::kCsv:
-      context.out << RenderCsv(fields, {*object});
-      break;
+    case Format::kJson: context.out << object->dump(2) << "\n"; break;
+    case Format::kCsv: context.out << RenderCsv(fields, {*object}); break;
     case Format::kTable:
       context.out << RenderFields(fields, *object);
       if (timeline && object->contains("timeline")) {

@@ -185,10 +185,9 @@ constexpr std::pair<const char*, Metric> kSetValues[] = {
       wire::METRIC_TYPE_COUNTER}},
 };
 
-class BcacheCollector final : public Collector {
+class BcacheCollector final : public RootCollector {
  public:
-  explicit BcacheCollector(std::string root) : root_(std::move(root)) {}
-  const std::string& name() const override { return name_; }
+  explicit BcacheCollector(std::string root) : RootCollector("bcache", std::move(root)) {}
 
   Result<Families> Collect() override {
     Result<std::vector<FolderEntry>> entries = ListFolder(root_, kBcache);
@@ -275,9 +274,6 @@ class BcacheCollector final : public Collector {
     }
     return std::nullopt;
   }
-
-  const std::string name_ = "bcache";
-  std::string root_;
 };
 
 }  // namespace

@@ -150,10 +150,9 @@ double AllocationRatio(const std::string& mode, double devices) {
   return 0;
 }
 
-class BtrfsCollector final : public Collector {
+class BtrfsCollector final : public RootCollector {
  public:
-  explicit BtrfsCollector(std::string root) : root_(std::move(root)) {}
-  const std::string& name() const override { return name_; }
+  explicit BtrfsCollector(std::string root) : RootCollector("btrfs", std::move(root)) {}
 
   Result<Families> Collect() override {
     Result<std::vector<FolderEntry>> entries = ListFolder(root_, kBtrfs);
@@ -257,9 +256,6 @@ class BtrfsCollector final : public Collector {
     }
     return std::nullopt;
   }
-
-  const std::string name_ = "btrfs";
-  std::string root_;
 };
 
 }  // namespace

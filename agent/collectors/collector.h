@@ -21,6 +21,21 @@ class Collector {
   virtual Result<std::vector<wire::MetricFamily>> Collect() = 0;
 };
 
+// A collector that reads the host under a root folder ("/" in production, a fixture tree in
+// tests), as most do: its name and its root, for subclasses to read under.
+class RootCollector : public Collector {
+ public:
+  RootCollector(std::string name, std::string root)
+      : root_(std::move(root)), name_(std::move(name)) {}
+  const std::string& name() const final { return name_; }
+
+ protected:
+  const std::string root_;
+
+ private:
+  const std::string name_;
+};
+
 // What a collection asks of the host, for bench/collection_cost's floor: the CPU the kernel
 // charges for exactly those reads. Off (null) unless a benchmark sets an observer; it may be
 // called from any collector thread.

@@ -33,10 +33,9 @@ constexpr Frequency kFrequencies[] = {
 constexpr const char* kRequired[] = {"scaling_available_governors", "scaling_driver",
                                      "scaling_governor", "related_cpus", "scaling_setspeed"};
 
-class CpufreqCollector final : public Collector {
+class CpufreqCollector final : public RootCollector {
  public:
-  explicit CpufreqCollector(std::string root) : root_(std::move(root)) {}
-  const std::string& name() const override { return name_; }
+  explicit CpufreqCollector(std::string root) : RootCollector("cpufreq", std::move(root)) {}
 
   Result<Families> Collect() override {
     namespace fs = std::filesystem;
@@ -70,10 +69,6 @@ class CpufreqCollector final : public Collector {
     }
     return out;
   }
-
- private:
-  const std::string name_ = "cpufreq";
-  std::string root_;
 };
 
 }  // namespace

@@ -12,10 +12,9 @@ namespace {
 
 constexpr const char* kDmiFolder = "sys/class/dmi/id";
 
-class DmiCollector final : public Collector {
+class DmiCollector final : public RootCollector {
  public:
-  explicit DmiCollector(std::string root) : root_(std::move(root)) {}
-  const std::string& name() const override { return name_; }
+  explicit DmiCollector(std::string root) : RootCollector("dmi", std::move(root)) {}
 
   Result<std::vector<wire::MetricFamily>> Collect() override {
     if (!labels_) labels_ = ReadLabels();
@@ -74,8 +73,6 @@ class DmiCollector final : public Collector {
     return labels;
   }
 
-  const std::string name_ = "dmi";
-  std::string root_;
   std::optional<LabelPairs> labels_;  // read once: the firmware does not change while we run
 };
 

@@ -15,10 +15,9 @@ std::string NumberOf(const std::string& name, std::size_t prefix_length) {
   return name.substr(prefix_length, end - prefix_length);
 }
 
-class EdacCollector final : public Collector {
+class EdacCollector final : public RootCollector {
  public:
-  explicit EdacCollector(std::string root) : root_(std::move(root)) {}
-  const std::string& name() const override { return name_; }
+  explicit EdacCollector(std::string root) : RootCollector("edac", std::move(root)) {}
 
   Result<std::vector<wire::MetricFamily>> Collect() override {
     auto ce = MakeFamily("node_edac_correctable_errors_total", "Total correctable memory errors.",
@@ -68,10 +67,6 @@ class EdacCollector final : public Collector {
     for (auto* family : {&ce, &ue, &row_ce, &row_ue}) out.push_back(std::move(*family));
     return out;
   }
-
- private:
-  const std::string name_ = "edac";
-  std::string root_;
 };
 
 }  // namespace

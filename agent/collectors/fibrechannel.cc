@@ -50,10 +50,10 @@ bool DropsHexPrefix(std::string_view attribute) {
          attribute == "fabric_name";
 }
 
-class FibreChannelCollector final : public Collector {
+class FibreChannelCollector final : public RootCollector {
  public:
-  explicit FibreChannelCollector(std::string root) : root_(std::move(root)) {}
-  const std::string& name() const override { return name_; }
+  explicit FibreChannelCollector(std::string root)
+      : RootCollector("fibrechannel", std::move(root)) {}
 
   Result<std::vector<wire::MetricFamily>> Collect() override {
     using Families = std::vector<wire::MetricFamily>;
@@ -118,9 +118,6 @@ class FibreChannelCollector final : public Collector {
     }
     return values;
   }
-
-  const std::string name_ = "fibrechannel";
-  std::string root_;
 };
 
 }  // namespace

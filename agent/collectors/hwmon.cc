@@ -103,6 +103,55 @@ std::optional<std::string> ChipName(const fs::path& dir) {
   return clean;
 }
 
+// One element of a sensor (`name` is its family name so far), with node_exporter's unit and
+// scale for its type.
+void AddElement(FamiliesByName& out, const std::string& name, const std::string& type,
+                std::string element, double v, const LabelPairs& labels) {
+  const auto gauge = wire::METRIC_TYPE_GAUGE;
+  if (element == "fault" || element == "alarm") {
+    out.Add(name, "Hardware sensor " + element + " status (" + type + ")", gauge, v, labels);
+  } else if (element == "beep") {
+    out.Add(name + "_enabled", "Hardware monitor sensor has beeping enabled", gauge, v, labels);
+  } else if (type == "in" || type == "cpu") {
+    out.Add(name + "_volts", "Hardware monitor for voltage (" + element + ")", gauge, v * 0.001,
+            labels);
+  } else if (type == "temp" && element != "type") {
+    if (element.empty()) element = "input";
+    out.Add(name + "_celsius", "Hardware monitor for temperature (" + element + ")", gauge,
+            v * 0.001, labels);
+  } else if (type == "curr") {
+    out.Add(name + "_amps", "Hardware monitor for current (" + element + ")", gauge, v * 0.001,
+            labels);
+  } else if (type == "energy") {
+    out.Add(name + "_joule_total", "Hardware monitor for joules used so far (" + element + ")",
+            wire::METRIC_TYPE_COUNTER, v / 1000000.0, labels);
+  } else if (type == "power" && element == "accuracy") {
+    out.Add(name, "Hardware monitor power meter accuracy, as a ratio", gauge, v / 1000000.0,
+            labels);
+  } else if (type == "power" &&
+             (element == "average_interval" || element == "average_interval_min" ||
+              element == "average_interval_max")) {
+    out.Add(name + "_seconds", "Hardware monitor power usage update interval (" + element + ")",
+            gauge, v * 0.001, labels);
+  } else if (type == "power") {
+    out.Add(name + "_watt", "Hardware monitor for power usage in watts (" + element + ")", gauge,
+            v / 1000000.0, labels);
+  } else if (type == "humidity") {
+    out.Add(name,
+            "Hardware monitor for humidity, as a ratio (multiply with 100.0 to get the "
+            "humidity as a "
+            "percentage) (" +
+                element + ")",
+            gauge, v / 1000000.0, labels);
+  } else if (type == "fan" &&
+             (element == "input" || element == "min" || element == "max" || element == "target")) {
+    out.Add(name + "_rpm", "Hardware monitor for fan revolutions per minute (" + element + ")",
+            gauge, v, labels);
+  } else {
+    out.Add(name, "Hardware monitor " + type + " element " + element, gauge, v, labels);
+  }
+}
+
 void ExportChip(const fs::path& dir, FamiliesByName& out) {
   std::optional<std::string> chip = ChipName(dir);
   if (!chip) return;
@@ -156,57 +205,14 @@ void ExportChip(const fs::path& dir, FamiliesByName& out) {
       }
       std::optional<double> value = ParseDouble(text);
       if (!value) continue;
-      const double v = *value;
-      if (element == "fault" || element == "alarm") {
-        out.Add(name, "Hardware sensor " + element + " status (" + type + ")", gauge, v, labels);
-      } else if (element == "beep") {
-        out.Add(name + "_enabled", "Hardware monitor sensor has beeping enabled", gauge, v, labels);
-      } else if (type == "in" || type == "cpu") {
-        out.Add(name + "_volts", "Hardware monitor for voltage (" + element + ")", gauge, v * 0.001,
-                labels);
-      } else if (type == "temp" && element != "type") {
-        if (element.empty()) element = "input";
-        out.Add(name + "_celsius", "Hardware monitor for temperature (" + element + ")", gauge,
-                v * 0.001, labels);
-      } else if (type == "curr") {
-        out.Add(name + "_amps", "Hardware monitor for current (" + element + ")", gauge, v * 0.001,
-                labels);
-      } else if (type == "energy") {
-        out.Add(name + "_joule_total", "Hardware monitor for joules used so far (" + element + ")",
-                wire::METRIC_TYPE_COUNTER, v / 1000000.0, labels);
-      } else if (type == "power" && element == "accuracy") {
-        out.Add(name, "Hardware monitor power meter accuracy, as a ratio", gauge, v / 1000000.0,
-                labels);
-      } else if (type == "power" &&
-                 (element == "average_interval" || element == "average_interval_min" ||
-                  element == "average_interval_max")) {
-        out.Add(name + "_seconds", "Hardware monitor power usage update interval (" + element + ")",
-                gauge, v * 0.001, labels);
-      } else if (type == "power") {
-        out.Add(name + "_watt", "Hardware monitor for power usage in watts (" + element + ")",
-                gauge, v / 1000000.0, labels);
-      } else if (type == "humidity") {
-        out.Add(name,
-                "Hardware monitor for humidity, as a ratio (multiply with 100.0 to get the "
-                "humidity as a "
-                "percentage) (" +
-                    element + ")",
-                gauge, v / 1000000.0, labels);
-      } else if (type == "fan" && (element == "input" || element == "min" || element == "max" ||
-                                   element == "target")) {
-        out.Add(name + "_rpm", "Hardware monitor for fan revolutions per minute (" + element + ")",
-                gauge, v, labels);
-      } else {
-        out.Add(name, "Hardware monitor " + type + " element " + element, gauge, v, labels);
-      }
+      AddElement(out, name, type, element, *value, labels);
     }
   }
 }
 
-class HwmonCollector final : public Collector {
+class HwmonCollector final : public RootCollector {
  public:
-  explicit HwmonCollector(std::string root) : root_(std::move(root)) {}
-  const std::string& name() const override { return name_; }
+  explicit HwmonCollector(std::string root) : RootCollector("hwmon", std::move(root)) {}
 
   Result<Families> Collect() override {
     FamiliesByName out;
@@ -218,10 +224,6 @@ class HwmonCollector final : public Collector {
     }
     return out.Take();
   }
-
- private:
-  const std::string name_ = "hwmon";
-  std::string root_;
 };
 
 }  // namespace

@@ -110,10 +110,9 @@ std::optional<std::uint64_t> ParseRate(std::string_view text) {
   return static_cast<std::uint64_t>(static_cast<double>(gigabits) * 125000000);
 }
 
-class InfinibandCollector final : public Collector {
+class InfinibandCollector final : public RootCollector {
  public:
-  explicit InfinibandCollector(std::string root) : root_(std::move(root)) {}
-  const std::string& name() const override { return name_; }
+  explicit InfinibandCollector(std::string root) : RootCollector("infiniband", std::move(root)) {}
 
   Result<Families> Collect() override {
     // Upstream treats a missing file anywhere (a device without ports/, a port without rate) as
@@ -235,9 +234,6 @@ class InfinibandCollector final : public Collector {
     }
     return values;
   }
-
-  const std::string name_ = "infiniband";
-  std::string root_;
 };
 
 }  // namespace

@@ -19,10 +19,9 @@ std::string Join(const std::vector<std::string_view>& words, std::size_t from) {
   return out;
 }
 
-class InterruptsCollector final : public Collector {
+class InterruptsCollector final : public RootCollector {
  public:
-  explicit InterruptsCollector(std::string root) : root_(std::move(root)) {}
-  const std::string& name() const override { return name_; }
+  explicit InterruptsCollector(std::string root) : RootCollector("interrupts", std::move(root)) {}
 
   Result<Families> Collect() override {
     Result<std::string> text = ReadFileUnderRoot(root_, "proc/interrupts");
@@ -71,10 +70,6 @@ class InterruptsCollector final : public Collector {
     out.push_back(std::move(family));
     return out;
   }
-
- private:
-  const std::string name_ = "interrupts";
-  std::string root_;
 };
 
 }  // namespace

@@ -132,10 +132,9 @@ Result<std::map<LabelPairs, BackendSums>> ParseBackends(std::string_view text) {
   return sums;
 }
 
-class IpvsCollector final : public Collector {
+class IpvsCollector final : public RootCollector {
  public:
-  explicit IpvsCollector(std::string root) : root_(std::move(root)) {}
-  const std::string& name() const override { return name_; }
+  explicit IpvsCollector(std::string root) : RootCollector("ipvs", std::move(root)) {}
 
   Result<Families> Collect() override {
     Result<std::string> stats = ReadFileUnderRoot(root_, "proc/net/ip_vs_stats");
@@ -177,10 +176,6 @@ class IpvsCollector final : public Collector {
     for (auto* family : {&active, &inactive, &weight}) out.push_back(std::move(*family));
     return out;
   }
-
- private:
-  const std::string name_ = "ipvs";
-  std::string root_;
 };
 
 }  // namespace

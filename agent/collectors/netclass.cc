@@ -86,10 +86,9 @@ bool Skippable(const Error& error) {
          error.code == ErrorCode::kInvalidArgument || error.code == ErrorCode::kNotSupported;
 }
 
-class NetclassCollector final : public Collector {
+class NetclassCollector final : public RootCollector {
  public:
-  explicit NetclassCollector(std::string root) : root_(std::move(root)) {}
-  const std::string& name() const override { return name_; }
+  explicit NetclassCollector(std::string root) : RootCollector("netclass", std::move(root)) {}
 
   Result<Families> Collect() override {
     namespace fs = std::filesystem;
@@ -164,10 +163,6 @@ class NetclassCollector final : public Collector {
     for (auto& [metric, family] : numeric) out.push_back(std::move(family));
     return out;
   }
-
- private:
-  const std::string name_ = "netclass";
-  std::string root_;
 };
 
 }  // namespace

@@ -10,10 +10,9 @@ namespace {
 
 constexpr const char* kNvme = "sys/class/nvme";
 
-class NvmeCollector final : public Collector {
+class NvmeCollector final : public RootCollector {
  public:
-  explicit NvmeCollector(std::string root) : root_(std::move(root)) {}
-  const std::string& name() const override { return name_; }
+  explicit NvmeCollector(std::string root) : RootCollector("nvme", std::move(root)) {}
 
   Result<std::vector<wire::MetricFamily>> Collect() override {
     std::vector<std::string> devices;
@@ -46,10 +45,6 @@ class NvmeCollector final : public Collector {
     out.push_back(std::move(info));
     return out;
   }
-
- private:
-  const std::string name_ = "nvme";
-  std::string root_;
 };
 
 }  // namespace

@@ -90,10 +90,10 @@ bool IsInfoAttribute(const std::string& file) {
                      [&](const char* name) { return file == name; });
 }
 
-class PowerSupplyCollector final : public Collector {
+class PowerSupplyCollector final : public RootCollector {
  public:
-  explicit PowerSupplyCollector(std::string root) : root_(std::move(root)) {}
-  const std::string& name() const override { return name_; }
+  explicit PowerSupplyCollector(std::string root)
+      : RootCollector("powersupplyclass", std::move(root)) {}
 
   Result<std::vector<wire::MetricFamily>> Collect() override {
     // As upstream: a class or device folder that is not there means no power supplies to report.
@@ -139,9 +139,6 @@ class PowerSupplyCollector final : public Collector {
     }
     return families.Take();
   }
-
-  const std::string name_ = "powersupplyclass";
-  std::string root_;
 };
 
 }  // namespace

@@ -56,10 +56,9 @@ Result<std::vector<std::string>> NumericEntries(const std::string& root,
   return names;
 }
 
-class ProcessesCollector final : public Collector {
+class ProcessesCollector final : public RootCollector {
  public:
-  explicit ProcessesCollector(std::string root) : root_(std::move(root)) {}
-  const std::string& name() const override { return name_; }
+  explicit ProcessesCollector(std::string root) : RootCollector("processes", std::move(root)) {}
 
   Result<Families> Collect() override {
     Result<std::vector<std::string>> pids = NumericEntries(root_, "proc");
@@ -124,10 +123,6 @@ class ProcessesCollector final : public Collector {
     out.push_back(std::move(threads_by_state));
     return out;
   }
-
- private:
-  const std::string name_ = "processes";
-  std::string root_;
 };
 
 }  // namespace

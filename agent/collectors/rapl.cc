@@ -16,10 +16,9 @@ constexpr const char* kPowercap = "sys/class/powercap";
 
 bool NameCharacter(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
-class RaplCollector final : public Collector {
+class RaplCollector final : public RootCollector {
  public:
-  explicit RaplCollector(std::string root) : root_(std::move(root)) {}
-  const std::string& name() const override { return name_; }
+  explicit RaplCollector(std::string root) : RootCollector("rapl", std::move(root)) {}
 
   Result<Families> Collect() override {
     std::vector<std::string> zones;
@@ -66,10 +65,6 @@ class RaplCollector final : public Collector {
     }
     return families.Take();
   }
-
- private:
-  const std::string name_ = "rapl";
-  std::string root_;
 };
 
 }  // namespace

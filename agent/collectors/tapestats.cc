@@ -62,10 +62,9 @@ bool IsDrive(const std::string& name) {
          std::all_of(name.begin() + 2, name.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-class TapestatsCollector final : public Collector {
+class TapestatsCollector final : public RootCollector {
  public:
-  explicit TapestatsCollector(std::string root) : root_(std::move(root)) {}
-  const std::string& name() const override { return name_; }
+  explicit TapestatsCollector(std::string root) : RootCollector("tapestats", std::move(root)) {}
 
   Result<Families> Collect() override {
     Result<std::vector<FolderEntry>> drives = ListFolder(root_, kTapes);
@@ -104,10 +103,6 @@ class TapestatsCollector final : public Collector {
     }
     return families;
   }
-
- private:
-  const std::string name_ = "tapestats";
-  std::string root_;
 };
 
 }  // namespace

@@ -31,10 +31,9 @@ Error NetlinkError(const char* step) {
                    std::string("inet_diag ") + step + ": " + std::strerror(errno));
 }
 
-class TcpstatCollector final : public Collector {
+class TcpstatCollector final : public RootCollector {
  public:
-  explicit TcpstatCollector(std::string root) : root_(std::move(root)) {}
-  const std::string& name() const override { return name_; }
+  explicit TcpstatCollector(std::string root) : RootCollector("tcpstat", std::move(root)) {}
 
   Result<Families> Collect() override {
     Result<std::map<std::string, double>> states = TcpStatesOf(AF_INET);
@@ -52,10 +51,6 @@ class TcpstatCollector final : public Collector {
     out.push_back(std::move(family));
     return out;
   }
-
- private:
-  const std::string name_ = "tcpstat";
-  std::string root_;
 };
 
 }  // namespace

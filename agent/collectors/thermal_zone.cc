@@ -17,10 +17,10 @@ std::vector<std::string> Numbered(const std::string& root, const std::string& pr
   return names;
 }
 
-class ThermalZoneCollector final : public Collector {
+class ThermalZoneCollector final : public RootCollector {
  public:
-  explicit ThermalZoneCollector(std::string root) : root_(std::move(root)) {}
-  const std::string& name() const override { return name_; }
+  explicit ThermalZoneCollector(std::string root)
+      : RootCollector("thermal_zone", std::move(root)) {}
 
   Result<Families> Collect() override {
     const auto read = [this](const std::string& relative) {
@@ -78,10 +78,6 @@ class ThermalZoneCollector final : public Collector {
     out.push_back(std::move(max));
     return out;
   }
-
- private:
-  const std::string name_ = "thermal_zone";
-  std::string root_;
 };
 
 }  // namespace

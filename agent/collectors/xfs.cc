@@ -142,10 +142,9 @@ Result<std::map<std::string, std::vector<std::uint64_t>, std::less<>>> ParseStat
   return lines;
 }
 
-class XfsCollector final : public Collector {
+class XfsCollector final : public RootCollector {
  public:
-  explicit XfsCollector(std::string root) : root_(std::move(root)) {}
-  const std::string& name() const override { return name_; }
+  explicit XfsCollector(std::string root) : RootCollector("xfs", std::move(root)) {}
 
   Result<Families> Collect() override {
     Families families;
@@ -175,10 +174,6 @@ class XfsCollector final : public Collector {
     }
     return families;
   }
-
- private:
-  const std::string name_ = "xfs";
-  std::string root_;
 };
 
 }  // namespace

@@ -68,10 +68,9 @@ Result<bool> ReadNamedKstats(
   return true;
 }
 
-class ZfsCollector final : public Collector {
+class ZfsCollector final : public RootCollector {
  public:
-  explicit ZfsCollector(std::string root) : root_(std::move(root)) {}
-  const std::string& name() const override { return name_; }
+  explicit ZfsCollector(std::string root) : RootCollector("zfs", std::move(root)) {}
 
   Result<Families> Collect() override {
     Result<std::vector<FolderEntry>> entries = ListFolder(root_, kKstats);
@@ -174,9 +173,6 @@ class ZfsCollector final : public Collector {
     }
     return std::nullopt;
   }
-
-  const std::string name_ = "zfs";
-  std::string root_;
 };
 
 }  // namespace

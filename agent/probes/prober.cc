@@ -25,12 +25,9 @@ namespace {
 
 const char* TypeName(Probe::Type type) {
   switch (type) {
-    case Probe::Type::kHttp:
-      return "http";
-    case Probe::Type::kTcp:
-      return "tcp";
-    case Probe::Type::kProcess:
-      return "process";
+    case Probe::Type::kHttp: return "http";
+    case Probe::Type::kTcp: return "tcp";
+    case Probe::Type::kProcess: return "process";
   }
   return "unknown";
 }
@@ -133,12 +130,9 @@ class Prober::Impl : public std::enable_shared_from_this<Prober::Impl> {
   asio::awaitable<ProbeResult> RunOnce(std::size_t index) {
     Slot& slot = slots_[index];
     switch (slot.probe.type) {
-      case Probe::Type::kHttp:
-        co_return co_await slot.http->Run(executor_);
-      case Probe::Type::kTcp:
-        co_return co_await RunTcpProbe(executor_, slot.probe);
-      case Probe::Type::kProcess:
-        co_return slot.process->Run();
+      case Probe::Type::kHttp: co_return co_await slot.http->Run(executor_);
+      case Probe::Type::kTcp: co_return co_await RunTcpProbe(executor_, slot.probe);
+      case Probe::Type::kProcess: co_return slot.process->Run();
     }
     co_return ProbeResult{};
   }

@@ -12,12 +12,9 @@ namespace vigil::collector {
 
 std::string_view RoleName(Role role) {
   switch (role) {
-    case Role::kViewer:
-      return "viewer";
-    case Role::kOperator:
-      return "operator";
-    case Role::kAdmin:
-      return "admin";
+    case Role::kViewer: return "viewer";
+    case Role::kOperator: return "operator";
+    case Role::kAdmin: return "admin";
   }
   return "viewer";
 }

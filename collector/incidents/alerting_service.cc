@@ -51,9 +51,7 @@ class AlertingService::Sink final : public alerting::AlertSink {
     switch (t.kind) {
       case Kind::kPending:
       case Kind::kClearing:
-      case Kind::kResumed:
-        done = store_.rule_states().SaveRuleState(t.state);
-        break;
+      case Kind::kResumed: done = store_.rule_states().SaveRuleState(t.state); break;
       case Kind::kFiring:
         done = store_.rule_states().SaveRuleState(t.state);
         if (done) done = incidents_.OpenFromRule(t);

@@ -69,32 +69,33 @@ SlaMetrics::SlaMetrics(Store& store, const SlaEngine& engine, const Clock& clock
                        const SlaWatch* watch)
     : store_(store), engine_(engine), clock_(clock), watch_(watch) {}
 
-std::vector<MetricFamily> SlaMetrics::Collect() const {
-  std::vector<MetricFamily> families;
+namespace {
 
+MetricFamily OpenReports(FaultReportStore& reports) {
   MetricFamily open{"vigil_fault_reports_open",
                     "Fault reports not resolved or closed, by status.",
                     MetricType::Gauge,
                     {}};
-  if (auto reports = store_.fault_reports().OpenFaultReports()) {
-    std::map<std::tuple<std::string, std::string, std::string, std::string>, int> counts;
-    for (const FaultReportRecord& r : *reports)
-      ++counts[{r.customer, r.kind, r.severity, r.status}];
-    for (const auto& [key, count] : counts) {
-      ClientMetric metric = Labelled({{"customer", std::get<0>(key)},
-                                      {"kind", std::get<1>(key)},
-                                      {"severity", std::get<2>(key)},
-                                      {"status", std::get<3>(key)}});
-      metric.gauge.value = count;
-      open.metric.push_back(std::move(metric));
-    }
-  } else {
-    LogWarning("metrics: open fault reports: " + reports.error().message);
+  auto listed = reports.OpenFaultReports();
+  if (!listed) {
+    LogWarning("metrics: open fault reports: " + listed.error().message);
+    return open;
   }
-  families.push_back(std::move(open));
+  std::map<std::tuple<std::string, std::string, std::string, std::string>, int> counts;
+  for (const FaultReportRecord& r : *listed) ++counts[{r.customer, r.kind, r.severity, r.status}];
+  for (const auto& [key, count] : counts) {
+    ClientMetric metric = Labelled({{"customer", std::get<0>(key)},
+                                    {"kind", std::get<1>(key)},
+                                    {"severity", std::get<2>(key)},
+                                    {"status", std::get<3>(key)}});
+    metric.gauge.value = count;
+    open.metric.push_back(std::move(metric));
+  }
+  return open;
+}
 
-  const TimePoint now = clock_.Now();
-  const TimePoint month = MonthStart(now);
+// The on-time ratio and the business-time histograms of the items opened this month.
+void AddMonthFigures(const SlaEngine& engine, TimePoint now, std::vector<MetricFamily>& families) {
   MetricFamily ratio{"vigil_sla_on_time_ratio",
                      "Share of decided SLA targets met, of items opened this calendar month (UTC).",
                      MetricType::Gauge,
@@ -107,18 +108,16 @@ std::vector<MetricFamily> SlaMetrics::Collect() const {
                           "Business time to the resolution, of items opened this month.",
                           MetricType::Histogram,
                           {}};
-  if (auto items = engine_.Items(std::nullopt, Ms(month), Ms(now) + 1, now)) {
+  if (auto items = engine.Items(std::nullopt, Ms(MonthStart(now)), Ms(now) + 1, now)) {
     std::map<GroupKey, std::array<Tally, 2>> tallies;
     std::map<GroupKey, std::array<std::vector<std::int64_t>, 2>> seconds;
     for (const SlaItem& item : *items) {
       const GroupKey key{item.customer, item.kind, item.severity};
-      if (item.response_met) {
-        ++tallies[key][0].decided;
-        tallies[key][0].met += *item.response_met ? 1 : 0;
-      }
-      if (item.resolution_met) {
-        ++tallies[key][1].decided;
-        tallies[key][1].met += *item.resolution_met ? 1 : 0;
+      const std::optional<bool> met[2] = {item.response_met, item.resolution_met};
+      for (int target = 0; target < 2; ++target) {
+        if (!met[target]) continue;
+        ++tallies[key][target].decided;
+        tallies[key][target].met += *met[target] ? 1 : 0;
       }
       if (item.responded && item.response_business_ms) {
         seconds[key][0].push_back(*item.response_business_ms);
@@ -148,59 +147,78 @@ std::vector<MetricFamily> SlaMetrics::Collect() const {
   families.push_back(std::move(ratio));
   families.push_back(std::move(response));
   families.push_back(std::move(resolution));
+}
 
+MetricFamily Breaches(SlaEventStore& events) {
   MetricFamily breaches{"vigil_sla_breaches_total",
                         "SLA targets breached by open items, as the collector marked them.",
                         MetricType::Counter,
                         {}};
-  if (auto events = store_.sla_events().CountSlaEvents()) {
-    for (const SlaEventCount& event : *events) {
-      const auto split = event.event.find("_breached");
-      if (split == std::string::npos) continue;
-      ClientMetric metric = Labelled({{"customer", event.customer},
-                                      {"kind", event.kind},
-                                      {"severity", event.severity},
-                                      {"target", event.event.substr(0, split)}});
-      metric.counter.value = static_cast<double>(event.count);
-      breaches.metric.push_back(std::move(metric));
-    }
-  } else {
-    LogWarning("metrics: SLA breaches: " + events.error().message);
+  auto counted = events.CountSlaEvents();
+  if (!counted) {
+    LogWarning("metrics: SLA breaches: " + counted.error().message);
+    return breaches;
   }
-  families.push_back(std::move(breaches));
+  for (const SlaEventCount& event : *counted) {
+    const auto split = event.event.find("_breached");
+    if (split == std::string::npos) continue;
+    ClientMetric metric = Labelled({{"customer", event.customer},
+                                    {"kind", event.kind},
+                                    {"severity", event.severity},
+                                    {"target", event.event.substr(0, split)}});
+    metric.counter.value = static_cast<double>(event.count);
+    breaches.metric.push_back(std::move(metric));
+  }
+  return breaches;
+}
 
+MetricFamily AtRisk(const SlaWatch* watch) {
   MetricFamily at_risk{
       "vigil_sla_items_at_risk",
       "Open items whose SLA clock has used the policy's at_risk share, not yet breached.",
       MetricType::Gauge,
       {}};
-  if (watch_ != nullptr) {
-    for (const SlaAtRisk& group : watch_->AtRisk()) {
-      ClientMetric metric = Labelled({{"customer", group.customer},
-                                      {"kind", group.kind},
-                                      {"severity", group.severity},
-                                      {"target", group.target}});
-      metric.gauge.value = group.items;
-      at_risk.metric.push_back(std::move(metric));
-    }
+  if (watch == nullptr) return at_risk;
+  for (const SlaAtRisk& group : watch->AtRisk()) {
+    ClientMetric metric = Labelled({{"customer", group.customer},
+                                    {"kind", group.kind},
+                                    {"severity", group.severity},
+                                    {"target", group.target}});
+    metric.gauge.value = group.items;
+    at_risk.metric.push_back(std::move(metric));
   }
-  families.push_back(std::move(at_risk));
+  return at_risk;
+}
 
+MetricFamily Satisfaction(SlaEventStore& events, TimePoint now) {
   MetricFamily satisfaction{"vigil_customer_satisfaction_score",
                             "Mean customer rating (1 to 5) of ratings given this calendar month.",
                             MetricType::Gauge,
                             {}};
-  if (auto ratings = store_.sla_events().SatisfactionSince(Ms(month))) {
-    for (const SatisfactionTotal& total : *ratings) {
-      if (total.count == 0) continue;
-      ClientMetric metric = Labelled({{"customer", total.customer}});
-      metric.gauge.value = total.sum / static_cast<double>(total.count);
-      satisfaction.metric.push_back(std::move(metric));
-    }
-  } else {
+  auto ratings = events.SatisfactionSince(Ms(MonthStart(now)));
+  if (!ratings) {
     LogWarning("metrics: satisfaction: " + ratings.error().message);
+    return satisfaction;
   }
-  families.push_back(std::move(satisfaction));
+  for (const SatisfactionTotal& total : *ratings) {
+    if (total.count == 0) continue;
+    ClientMetric metric = Labelled({{"customer", total.customer}});
+    metric.gauge.value = total.sum / static_cast<double>(total.count);
+    satisfaction.metric.push_back(std::move(metric));
+  }
+  return satisfaction;
+}
+
+}  // namespace
+
+std::vector<MetricFamily> SlaMetrics::Collect() const {
+  const TimePoint now = clock_.Now();
+  std::vector<MetricFamily> families;
+  families.push_back(OpenReports(store_.fault_reports()));
+  AddMonthFigures(engine_, now, families);
+  families.push_back(Breaches(store_.sla_events()));
+  families.push_back(AtRisk(watch_));
+  families.push_back(Satisfaction(store_.sla_events(), now));
   return families;
 }
 

@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "alerting/rule_file.h"
 
 namespace vigil::alerting {
@@ -59,8 +61,8 @@ wire::Snapshot Snapshot(std::int64_t t_ms,
 
 class RuleEngineTest : public ::testing::Test {
  protected:
-  void Make(const std::string& yaml) {
-    engine_ = std::make_unique<RuleEngine>(RulesFrom(yaml), sink_);
+  void Make(const std::string& yaml, RuleEngine::SeriesHash series_hash = nullptr) {
+    engine_ = std::make_unique<RuleEngine>(RulesFrom(yaml), sink_, series_hash);
   }
 
   // The agent web-01 of acme sends one health snapshot at `at`.
@@ -255,6 +257,43 @@ TEST_F(RuleEngineTest, BuiltInConditionsUseTheSameStateMachine) {
   ASSERT_THAT(sink_.Kinds(), ::testing::ElementsAre(Kind::kFiring, Kind::kResolved));
   EXPECT_EQ(sink_.seen[0].state.severity, Severity::kLow);
   EXPECT_EQ(sink_.seen[0].state.labels, labels);
+}
+
+// Every series hashes alike: what identifies one must be its labels, not its hash.
+std::uint64_t EverySeriesCollides(std::string_view) { return 42; }
+
+TEST_F(RuleEngineTest, SeriesWhoseHashesCollideKeepTheirOwnWindowsAndAlerts) {
+  Make(
+      "rules: [{name: DiskFilling, expr: 'rate(node_disk_written_bytes_total[10s]) > 100'},"
+      " {name: DiskFull, expr: node_filesystem_avail_bytes < 10}]",
+      &EverySeriesCollides);
+  const Labels sda = {{"device", "sda"}};
+  const Labels sdb = {{"device", "sdb"}};
+  // sda writes fast, sdb not at all: a shared window would average them.
+  Send(kStart, {{"node_disk_written_bytes_total", sda, 0},
+                {"node_disk_written_bytes_total", sdb, 0},
+                {"node_filesystem_avail_bytes", {{"mountpoint", "/"}}, 5},
+                {"node_filesystem_avail_bytes", {{"mountpoint", "/var"}}, 500}});
+  Send(kStart + seconds(5), {{"node_disk_written_bytes_total", sda, 5000},
+                             {"node_disk_written_bytes_total", sdb, 0},
+                             {"node_filesystem_avail_bytes", {{"mountpoint", "/"}}, 5},
+                             {"node_filesystem_avail_bytes", {{"mountpoint", "/var"}}, 500}});
+  std::set<std::string> firing;
+  for (const AlertTransition& t : sink_.seen) {
+    if (t.kind != Kind::kFiring) continue;
+    firing.insert(t.state.rule + " " + std::string(LabelValue(t.state.labels, "device")) +
+                  std::string(LabelValue(t.state.labels, "mountpoint")));
+  }
+  EXPECT_EQ(firing, (std::set<std::string>{"DiskFilling sda", "DiskFull /"}));
+  // One of two colliding series goes away: only its alert resolves.
+  sink_.seen.clear();
+  Send(kStart + seconds(6), {{"node_disk_written_bytes_total", sda, 6000},
+                             {"node_disk_written_bytes_total", sdb, 0},
+                             {"node_filesystem_avail_bytes", {{"mountpoint", "/var"}}, 500}});
+  ASSERT_EQ(sink_.seen.size(), 1u) << "only DiskFull / should change";
+  EXPECT_EQ(sink_.seen[0].kind, Kind::kResolved);
+  EXPECT_EQ(LabelValue(sink_.seen[0].state.labels, "mountpoint"), "/");
+  EXPECT_EQ(engine_->Status(10)[0].firing, 1);
 }
 
 }  // namespace

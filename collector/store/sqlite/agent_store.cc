@@ -39,70 +39,61 @@ AgentRecord ReadAgent(const sqlite::Statement& row) {
   return agent;
 }
 
-class SqliteAgentStore final : public AgentStore {
+auto BindAgent(const std::string& customer, const std::string& agent_id) {
+  return [&customer, &agent_id](sqlite::Statement& statement) {
+    statement.Bind(":customer", customer).Bind(":agent_id", agent_id);
+  };
+}
+
+class SqliteAgentStore final : public EngineBound<AgentStore> {
  public:
-  explicit SqliteAgentStore(Engine& engine) : engine_(engine) {}
+  using EngineBound::EngineBound;
 
   Result<AgentRecord> RecordHello(const std::string& customer, const std::string& agent_id,
                                   const std::string& hostname, const std::string& version,
                                   std::int64_t at_ms, const StringPairs& labels) override {
     auto lock = engine_.Lock();
-    {
-      auto prepared = engine_.Prepare(kUpsertHello);
-      if (!prepared) return prepared.error();
-      sqlite::Statement& upsert = **prepared;
+    Status upserted = Run(engine_, kUpsertHello, [&](sqlite::Statement& upsert) {
       upsert.Bind(":customer", customer)
           .Bind(":agent_id", agent_id)
           .Bind(":hostname", hostname)
           .Bind(":version", version)
           .Bind(":at_ms", at_ms)
           .Bind(":labels", PairsToJson(labels));
-      if (Status done = upsert.Run(); !done) return done.error();
-    }
-    auto prepared = engine_.Prepare(kOne);
-    if (!prepared) return prepared.error();
-    sqlite::Statement& query = **prepared;
-    query.Bind(":customer", customer).Bind(":agent_id", agent_id);
-    auto agent = FirstRow<AgentRecord>(query, &ReadAgent);
+    });
+    if (!upserted) return upserted.error();
+    auto agent = One<AgentRecord>(engine_, kOne, BindAgent(customer, agent_id), &ReadAgent);
     if (!agent) return agent.error();
-    if (!agent->has_value())
+    if (!agent->has_value()) {
       return MakeError(ErrorCode::kStoreFailed, "agent row vanished after insert");
+    }
     return std::move(**agent);
   }
 
   Result<BatchOutcome> RecordBatch(const std::string& customer, const std::string& agent_id,
                                    std::uint64_t sequence, std::int64_t at_ms) override {
     auto lock = engine_.Lock();
-    auto prepared = engine_.Prepare(kApplyBatch);
-    if (!prepared) return prepared.error();
-    sqlite::Statement& update = **prepared;
-    update.Bind(":customer", customer)
-        .Bind(":agent_id", agent_id)
-        .Bind(":sequence", static_cast<std::int64_t>(sequence))
-        .Bind(":at_ms", at_ms);
-    if (Status done = update.Run(); !done) return done.error();
-    return engine_.Changes() == 1 ? BatchOutcome::kApplied : BatchOutcome::kDuplicate;
+    auto changed = RunCounting(engine_, kApplyBatch, [&](sqlite::Statement& update) {
+      BindAgent(customer, agent_id)(update);
+      update.Bind(":sequence", static_cast<std::int64_t>(sequence)).Bind(":at_ms", at_ms);
+    });
+    if (!changed) return changed.error();
+    return *changed == 1 ? BatchOutcome::kApplied : BatchOutcome::kDuplicate;
   }
 
   Status RecordGoodbye(const std::string& customer, const std::string& agent_id,
                        std::int64_t at_ms) override {
     auto lock = engine_.Lock();
-    auto prepared = engine_.Prepare(kGoodbye);
-    if (!prepared) return prepared.error();
-    sqlite::Statement& update = **prepared;
-    update.Bind(":customer", customer).Bind(":agent_id", agent_id).Bind(":at_ms", at_ms);
-    return update.Run();
+    return Run(engine_, kGoodbye, [&](sqlite::Statement& update) {
+      BindAgent(customer, agent_id)(update);
+      update.Bind(":at_ms", at_ms);
+    });
   }
 
   Result<std::vector<AgentRecord>> ListAgents() override {
     auto lock = engine_.Lock();
-    auto prepared = engine_.Prepare(kAll);
-    if (!prepared) return prepared.error();
-    return AllRows<AgentRecord>(**prepared, &ReadAgent);
+    return All<AgentRecord>(engine_, kAll, NoParameters, &ReadAgent);
   }
-
- private:
-  Engine& engine_;
 };
 
 }  // namespace

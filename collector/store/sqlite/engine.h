@@ -72,6 +72,33 @@ class Engine {
   std::unordered_map<std::string, Cached> prepared_;  // by SQL text; guarded by mutex_
 };
 
+// Sets no parameter: for statements that have none.
+inline void NoParameters(sqlite::Statement&) {}
+
+// The steps every store call takes, for statements of one of the shapes below: `sql` prepared (or
+// taken from the cache), `bind` given it to set its parameters, then run. Under Lock().
+template <typename Bind>
+Status Run(Engine& engine, std::string_view sql, Bind bind);
+// Run, and how many rows it changed.
+template <typename Bind>
+Result<std::int64_t> RunCounting(Engine& engine, std::string_view sql, Bind bind);
+// The first row, read by `read` (nullopt when there is none).
+template <typename T, typename Bind, typename Read>
+Result<std::optional<T>> One(Engine& engine, std::string_view sql, Bind bind, Read read);
+// Every row, read by `read`.
+template <typename T, typename Bind, typename Read>
+Result<std::vector<T>> All(Engine& engine, std::string_view sql, Bind bind, Read read);
+
+// Binds the store engine `Interface` to the engine: the base of each store's SQLite engine.
+template <typename Interface>
+class EngineBound : public Interface {
+ public:
+  explicit EngineBound(Engine& engine) : engine_(engine) {}
+
+ protected:
+  Engine& engine_;
+};
+
 // The schema's migrations, oldest first (schema.cc).
 const std::vector<std::string_view>& Migrations();
 
@@ -113,6 +140,36 @@ Result<Page<T>> ReadPage(sqlite::Statement& query, std::size_t limit, int seq_co
     page.items.push_back(read(query));
   }
   return page;
+}
+
+template <typename Bind>
+Status Run(Engine& engine, std::string_view sql, Bind bind) {
+  auto prepared = engine.Prepare(sql);
+  if (!prepared) return prepared.error();
+  bind(**prepared);
+  return (*prepared)->Run();
+}
+
+template <typename Bind>
+Result<std::int64_t> RunCounting(Engine& engine, std::string_view sql, Bind bind) {
+  if (Status done = Run(engine, sql, bind); !done) return done.error();
+  return engine.Changes();
+}
+
+template <typename T, typename Bind, typename Read>
+Result<std::optional<T>> One(Engine& engine, std::string_view sql, Bind bind, Read read) {
+  auto prepared = engine.Prepare(sql);
+  if (!prepared) return prepared.error();
+  bind(**prepared);
+  return FirstRow<T>(**prepared, read);
+}
+
+template <typename T, typename Bind, typename Read>
+Result<std::vector<T>> All(Engine& engine, std::string_view sql, Bind bind, Read read) {
+  auto prepared = engine.Prepare(sql);
+  if (!prepared) return prepared.error();
+  bind(**prepared);
+  return AllRows<T>(**prepared, read);
 }
 
 std::optional<std::int64_t> OptionalInt(const sqlite::Statement& row, int column);

@@ -147,66 +147,58 @@ FaultReportRecord ReadReport(const sqlite::Statement& row) {
 
 std::string ReadText(const sqlite::Statement& row) { return row.Text(0); }
 
+auto BindReportId(const std::string& id) {
+  return [&id](sqlite::Statement& statement) { statement.Bind(":report_id", id); };
+}
+
 Status WriteLinks(Engine& engine, const FaultReportRecord& report) {
   for (const std::string& incident : report.incidents) {
-    auto prepared = engine.Prepare(kLink);
-    if (!prepared) return prepared.error();
-    sqlite::Statement& insert = **prepared;
-    insert.Bind(":report_id", report.id).Bind(":incident_id", incident);
-    if (Status done = insert.Run(); !done) return done;
+    Status linked = Run(engine, kLink, [&](sqlite::Statement& insert) {
+      insert.Bind(":report_id", report.id).Bind(":incident_id", incident);
+    });
+    if (!linked) return linked;
   }
   return OkStatus();
 }
 
 // Adds the history and the incident links to a report read from its row.
 Status FillReport(Engine& engine, FaultReportRecord& report) {
-  {
-    auto prepared = engine.Prepare(kHistory);
-    if (!prepared) return prepared.error();
-    sqlite::Statement& history = **prepared;
-    history.Bind(":report_id", report.id);
-    auto entries = AllRows<ReportHistoryEntry>(
-        history, [](const sqlite::Statement& row) { return HistoryFromJson(row.Text(0)); });
-    if (!entries) return entries.error();
-    report.history = std::move(*entries);
-  }
-  auto prepared = engine.Prepare(kLinks);
-  if (!prepared) return prepared.error();
-  sqlite::Statement& links = **prepared;
-  links.Bind(":report_id", report.id);
-  auto incidents = AllRows<std::string>(links, &ReadText);
+  auto history = All<ReportHistoryEntry>(
+      engine, kHistory, BindReportId(report.id),
+      [](const sqlite::Statement& row) { return HistoryFromJson(row.Text(0)); });
+  if (!history) return history.error();
+  report.history = std::move(*history);
+  auto incidents = All<std::string>(engine, kLinks, BindReportId(report.id), &ReadText);
   if (!incidents) return incidents.error();
   report.incidents = std::move(*incidents);
   return OkStatus();
 }
 
-class SqliteFaultReportStore final : public FaultReportStore {
+template <typename Reports>
+Status FillReports(Engine& engine, Reports& reports) {
+  for (FaultReportRecord& report : reports) {
+    if (Status filled = FillReport(engine, report); !filled) return filled;
+  }
+  return OkStatus();
+}
+
+class SqliteFaultReportStore final : public EngineBound<FaultReportStore> {
  public:
-  explicit SqliteFaultReportStore(Engine& engine) : engine_(engine) {}
+  using EngineBound::EngineBound;
 
   Status CreateFaultReport(const FaultReportRecord& report) override {
     auto lock = engine_.Lock();
     auto transaction = engine_.Begin();
     if (!transaction) return transaction.error();
-    {
-      auto prepared = engine_.Prepare(kInsert);
-      if (!prepared) return prepared.error();
-      sqlite::Statement& insert = **prepared;
-      insert.Bind(":id", report.id)
-          .Bind(":kind", report.kind)
+    Status inserted = Run(engine_, kInsert, [&](sqlite::Statement& insert) {
+      BindFields(insert, report);
+      insert.Bind(":kind", report.kind)
           .Bind(":customer", report.customer)
-          .Bind(":fields", FieldsToJson(report))
-          .Bind(":status", report.status)
-          .Bind(":severity", report.severity)
-          .Bind(":category", report.category)
-          .Bind(":reported_ms", report.reported_ms)
-          .Bind(":updated_ms", report.updated_ms);
-      if (Status done = insert.Run(); !done) return done;
-    }
-    if (Status linked = WriteLinks(engine_, report); !linked) return linked;
-    if (Status added = AppendReportHistory(engine_, report.id, report.history); !added) {
-      return added;
-    }
+          .Bind(":reported_ms", report.reported_ms);
+    });
+    if (!inserted) return inserted;
+    Status rest = LinkAndNote(report, report.history);
+    if (!rest) return rest;
     return transaction->Commit();
   }
 
@@ -215,36 +207,21 @@ class SqliteFaultReportStore final : public FaultReportStore {
     auto lock = engine_.Lock();
     auto transaction = engine_.Begin();
     if (!transaction) return transaction.error();
-    {
-      auto prepared = engine_.Prepare(kUpdate);
-      if (!prepared) return prepared.error();
-      sqlite::Statement& update = **prepared;
-      update.Bind(":id", report.id)
-          .Bind(":fields", FieldsToJson(report))
-          .Bind(":status", report.status)
-          .Bind(":severity", report.severity)
-          .Bind(":category", report.category)
-          .Bind(":updated_ms", report.updated_ms);
-      if (Status done = update.Run(); !done) return done;
-      if (engine_.Changes() == 0) {
-        return MakeError(ErrorCode::kNotFound, "no fault report with id " + report.id);
-      }
+    auto changed = RunCounting(engine_, kUpdate,
+                               [&](sqlite::Statement& update) { BindFields(update, report); });
+    if (!changed) return changed.error();
+    if (*changed == 0) {
+      return MakeError(ErrorCode::kNotFound, "no fault report with id " + report.id);
     }
-    if (Status linked = WriteLinks(engine_, report); !linked) return linked;
-    if (Status added = AppendReportHistory(engine_, report.id, new_entries); !added) return added;
+    Status rest = LinkAndNote(report, new_entries);
+    if (!rest) return rest;
     return transaction->Commit();
   }
 
   Result<std::optional<FaultReportRecord>> GetFaultReport(const std::string& id) override {
     auto lock = engine_.Lock();
-    Result<std::optional<FaultReportRecord>> found = std::optional<FaultReportRecord>();
-    {
-      auto prepared = engine_.Prepare(kById);
-      if (!prepared) return prepared.error();
-      sqlite::Statement& query = **prepared;
-      query.Bind(":id", id);
-      found = FirstRow<FaultReportRecord>(query, &ReadReport);
-    }
+    auto found = One<FaultReportRecord>(
+        engine_, kById, [&](sqlite::Statement& query) { query.Bind(":id", id); }, &ReadReport);
     if (!found || !found->has_value()) return found;
     if (Status filled = FillReport(engine_, **found); !filled) return filled.error();
     return found;
@@ -271,38 +248,41 @@ class SqliteFaultReportStore final : public FaultReportStore {
       page = ReadPage<FaultReportRecord>(query, limit, 0, &ReadReport);
     }
     if (!page) return page;
-    for (FaultReportRecord& report : page->items) {
-      if (Status filled = FillReport(engine_, report); !filled) return filled.error();
-    }
+    if (Status filled = FillReports(engine_, page->items); !filled) return filled.error();
     return page;
   }
 
   Result<std::vector<FaultReportRecord>> OpenFaultReports() override {
     auto lock = engine_.Lock();
-    Result<std::vector<FaultReportRecord>> reports = std::vector<FaultReportRecord>();
-    {
-      auto prepared = engine_.Prepare(kOpen);
-      if (!prepared) return prepared.error();
-      reports = AllRows<FaultReportRecord>(**prepared, &ReadReport);
-    }
+    auto reports = All<FaultReportRecord>(engine_, kOpen, NoParameters, &ReadReport);
     if (!reports) return reports;
-    for (FaultReportRecord& report : *reports) {
-      if (Status filled = FillReport(engine_, report); !filled) return filled.error();
-    }
+    if (Status filled = FillReports(engine_, *reports); !filled) return filled.error();
     return reports;
   }
 
   Result<std::vector<std::string>> ReportsOfIncident(const std::string& incident_id) override {
     auto lock = engine_.Lock();
-    auto prepared = engine_.Prepare(kReportsOfIncident);
-    if (!prepared) return prepared.error();
-    sqlite::Statement& query = **prepared;
-    query.Bind(":incident_id", incident_id);
-    return AllRows<std::string>(query, &ReadText);
+    return All<std::string>(
+        engine_, kReportsOfIncident,
+        [&](sqlite::Statement& query) { query.Bind(":incident_id", incident_id); }, &ReadText);
   }
 
  private:
-  Engine& engine_;
+  // The parameters an INSERT and an UPDATE share.
+  static void BindFields(sqlite::Statement& statement, const FaultReportRecord& report) {
+    statement.Bind(":id", report.id)
+        .Bind(":fields", FieldsToJson(report))
+        .Bind(":status", report.status)
+        .Bind(":severity", report.severity)
+        .Bind(":category", report.category)
+        .Bind(":updated_ms", report.updated_ms);
+  }
+
+  Status LinkAndNote(const FaultReportRecord& report,
+                     const std::vector<ReportHistoryEntry>& entries) {
+    if (Status linked = WriteLinks(engine_, report); !linked) return linked;
+    return AppendReportHistory(engine_, report.id, entries);
+  }
 };
 
 }  // namespace
@@ -310,11 +290,10 @@ class SqliteFaultReportStore final : public FaultReportStore {
 Status AppendReportHistory(Engine& engine, const std::string& report_id,
                            const std::vector<ReportHistoryEntry>& entries) {
   for (const ReportHistoryEntry& entry : entries) {
-    auto prepared = engine.Prepare(kAddHistory);
-    if (!prepared) return prepared.error();
-    sqlite::Statement& insert = **prepared;
-    insert.Bind(":report_id", report_id).Bind(":entry", HistoryToJson(entry));
-    if (Status done = insert.Run(); !done) return done;
+    Status added = Run(engine, kAddHistory, [&](sqlite::Statement& insert) {
+      insert.Bind(":report_id", report_id).Bind(":entry", HistoryToJson(entry));
+    });
+    if (!added) return added;
   }
   return OkStatus();
 }

@@ -98,44 +98,48 @@ void BindChangingFields(sqlite::Statement& statement, const IncidentRecord& inci
 }
 
 Result<std::int64_t> SeqOf(Engine& engine, const std::string& id) {
-  auto prepared = engine.Prepare(kSeq);
-  if (!prepared) return prepared.error();
-  sqlite::Statement& query = **prepared;
-  query.Bind(":id", id);
-  Result<bool> row = query.Step();
-  if (!row) return row.error();
-  if (!*row) return MakeError(ErrorCode::kNotFound, "no incident with id " + id);
-  return query.Int(0);
+  auto seq = One<std::int64_t>(
+      engine, kSeq, [&](sqlite::Statement& query) { query.Bind(":id", id); },
+      [](const sqlite::Statement& row) { return row.Int(0); });
+  if (!seq) return seq.error();
+  if (!seq->has_value()) return MakeError(ErrorCode::kNotFound, "no incident with id " + id);
+  return **seq;
 }
 
 Status AddTimeline(Engine& engine, std::int64_t seq, const std::vector<TimelineEntry>& entries) {
   for (const TimelineEntry& entry : entries) {
-    auto prepared = engine.Prepare(kAddTimeline);
-    if (!prepared) return prepared.error();
-    sqlite::Statement& insert = **prepared;
-    insert.Bind(":seq", seq)
-        .Bind(":at_ms", entry.at_ms)
-        .Bind(":type", entry.type)
-        .Bind(":actor", entry.actor)
-        .Bind(":text", entry.text);
-    if (Status done = insert.Run(); !done) return done;
+    Status added = Run(engine, kAddTimeline, [&](sqlite::Statement& insert) {
+      insert.Bind(":seq", seq)
+          .Bind(":at_ms", entry.at_ms)
+          .Bind(":type", entry.type)
+          .Bind(":actor", entry.actor)
+          .Bind(":text", entry.text);
+    });
+    if (!added) return added;
   }
   return OkStatus();
 }
 
-class SqliteIncidentStore final : public IncidentStore {
+// The timeline of `id` gets `entries` and the outbox `notifications`: the rest of every write.
+Status AddTimelineAndQueue(Engine& engine, const std::string& id,
+                           const std::vector<TimelineEntry>& entries,
+                           const std::vector<alerting::OutboxEntry>& notifications) {
+  auto seq = SeqOf(engine, id);
+  if (!seq) return seq.error();
+  if (Status added = AddTimeline(engine, *seq, entries); !added) return added;
+  return InsertNotifications(engine, notifications);
+}
+
+class SqliteIncidentStore final : public EngineBound<IncidentStore> {
  public:
-  explicit SqliteIncidentStore(Engine& engine) : engine_(engine) {}
+  using EngineBound::EngineBound;
 
   Status CreateIncident(const IncidentRecord& incident,
                         const std::vector<alerting::OutboxEntry>& notifications) override {
     auto lock = engine_.Lock();
     auto transaction = engine_.Begin();
     if (!transaction) return transaction.error();
-    {
-      auto prepared = engine_.Prepare(kInsert);
-      if (!prepared) return prepared.error();
-      sqlite::Statement& insert = **prepared;
+    Status inserted = Run(engine_, kInsert, [&](sqlite::Statement& insert) {
       BindChangingFields(insert, incident);
       insert.Bind(":source", incident.source)
           .Bind(":rule", incident.rule)
@@ -146,12 +150,10 @@ class SqliteIncidentStore final : public IncidentStore {
           .Bind(":annotations", PairsToJson(incident.annotations))
           .Bind(":started_ms", incident.started_ms)
           .BindOptional(":previous_id", incident.previous_id);
-      if (Status done = insert.Run(); !done) return done;
-    }
-    auto seq = SeqOf(engine_, incident.id);
-    if (!seq) return seq.error();
-    if (Status added = AddTimeline(engine_, *seq, incident.timeline); !added) return added;
-    if (Status queued = InsertNotifications(engine_, notifications); !queued) return queued;
+    });
+    if (!inserted) return inserted;
+    Status rest = AddTimelineAndQueue(engine_, incident.id, incident.timeline, notifications);
+    if (!rest) return rest;
     return transaction->Commit();
   }
 
@@ -161,19 +163,14 @@ class SqliteIncidentStore final : public IncidentStore {
     auto lock = engine_.Lock();
     auto transaction = engine_.Begin();
     if (!transaction) return transaction.error();
-    {
-      auto prepared = engine_.Prepare(kUpdate);
-      if (!prepared) return prepared.error();
-      sqlite::Statement& update = **prepared;
-      BindChangingFields(update, incident);
-      if (Status done = update.Run(); !done) return done;
-      if (engine_.Changes() == 0)
-        return MakeError(ErrorCode::kNotFound, "no incident with id " + incident.id);
+    auto changed = RunCounting(
+        engine_, kUpdate, [&](sqlite::Statement& update) { BindChangingFields(update, incident); });
+    if (!changed) return changed.error();
+    if (*changed == 0) {
+      return MakeError(ErrorCode::kNotFound, "no incident with id " + incident.id);
     }
-    auto seq = SeqOf(engine_, incident.id);
-    if (!seq) return seq.error();
-    if (Status added = AddTimeline(engine_, *seq, new_entries); !added) return added;
-    if (Status queued = InsertNotifications(engine_, notifications); !queued) return queued;
+    Status rest = AddTimelineAndQueue(engine_, incident.id, new_entries, notifications);
+    if (!rest) return rest;
     return transaction->Commit();
   }
 
@@ -182,10 +179,8 @@ class SqliteIncidentStore final : public IncidentStore {
     auto lock = engine_.Lock();
     auto transaction = engine_.Begin();
     if (!transaction) return transaction.error();
-    auto seq = SeqOf(engine_, incident_id);
-    if (!seq) return seq.error();
-    if (Status added = AddTimeline(engine_, *seq, entries); !added) return added;
-    if (Status queued = InsertNotifications(engine_, notifications); !queued) return queued;
+    Status rest = AddTimelineAndQueue(engine_, incident_id, entries, notifications);
+    if (!rest) return rest;
     return transaction->Commit();
   }
 
@@ -230,40 +225,27 @@ class SqliteIncidentStore final : public IncidentStore {
 
   Result<std::vector<IncidentRecord>> OpenIncidents() override {
     auto lock = engine_.Lock();
-    auto prepared = engine_.Prepare(kOpen);
-    if (!prepared) return prepared.error();
-    return AllRows<IncidentRecord>(**prepared, &ReadIncident);
+    return All<IncidentRecord>(engine_, kOpen, NoParameters, &ReadIncident);
   }
 
  private:
   // The newest incident of `sql` (whose :key is `key`), with its timeline.
   Result<std::optional<IncidentRecord>> NewestWhere(std::string_view sql, const std::string& key) {
-    std::int64_t seq = 0;
-    IncidentRecord incident;
-    {
-      auto prepared = engine_.Prepare(sql);
-      if (!prepared) return prepared.error();
-      sqlite::Statement& query = **prepared;
-      query.Bind(":key", key);
-      Result<bool> row = query.Step();
-      if (!row) return row.error();
-      if (!*row) return std::optional<IncidentRecord>();
-      seq = query.Int(0);
-      incident = ReadIncident(query);
-    }
-    auto prepared = engine_.Prepare(kTimeline);
-    if (!prepared) return prepared.error();
-    sqlite::Statement& timeline = **prepared;
-    timeline.Bind(":seq", seq);
-    auto entries = AllRows<TimelineEntry>(timeline, [](const sqlite::Statement& r) {
-      return TimelineEntry{r.Int(0), r.Text(1), r.Text(2), r.Text(3)};
-    });
+    auto found = One<std::pair<std::int64_t, IncidentRecord>>(
+        engine_, sql, [&](sqlite::Statement& query) { query.Bind(":key", key); },
+        [](const sqlite::Statement& row) { return std::pair(row.Int(0), ReadIncident(row)); });
+    if (!found) return found.error();
+    if (!found->has_value()) return std::optional<IncidentRecord>();
+    auto& [seq, incident] = **found;
+    auto entries = All<TimelineEntry>(
+        engine_, kTimeline, [&](sqlite::Statement& query) { query.Bind(":seq", seq); },
+        [](const sqlite::Statement& r) {
+          return TimelineEntry{r.Int(0), r.Text(1), r.Text(2), r.Text(3)};
+        });
     if (!entries) return entries.error();
     incident.timeline = std::move(*entries);
     return std::optional<IncidentRecord>(std::move(incident));
   }
-
-  Engine& engine_;
 };
 
 }  // namespace

@@ -60,19 +60,16 @@ Status NoteAttempt(Engine& engine, const std::string& item,
   return AppendReportHistory(engine, item, AsReportNotes(entries));
 }
 
-class SqliteOutboxStore final : public OutboxStore {
+class SqliteOutboxStore final : public EngineBound<OutboxStore> {
  public:
-  explicit SqliteOutboxStore(Engine& engine) : engine_(engine) {}
+  using EngineBound::EngineBound;
 
   Status RecordNotification(const alerting::OutboxEntry& entry,
                             const std::vector<TimelineEntry>& timeline) override {
     auto lock = engine_.Lock();
     auto transaction = engine_.Begin();
     if (!transaction) return transaction.error();
-    {
-      auto prepared = engine_.Prepare(kRecordAttempt);
-      if (!prepared) return prepared.error();
-      sqlite::Statement& update = **prepared;
+    auto changed = RunCounting(engine_, kRecordAttempt, [&](sqlite::Statement& update) {
       update.Bind(":id", entry.id)
           .Bind(":attempts", static_cast<std::int64_t>(entry.attempts))
           .Bind(":next_attempt_ms", entry.next_attempt_ms)
@@ -81,10 +78,10 @@ class SqliteOutboxStore final : public OutboxStore {
           .Bind(":last_error", entry.last_error)
           .Bind(":finished_ms", entry.finished_ms)
           .Bind(":created_ms", entry.created_ms);
-      if (Status done = update.Run(); !done) return done;
-      if (engine_.Changes() == 0) {
-        return MakeError(ErrorCode::kNotFound, "no notification with id " + entry.id);
-      }
+    });
+    if (!changed) return changed.error();
+    if (*changed == 0) {
+      return MakeError(ErrorCode::kNotFound, "no notification with id " + entry.id);
     }
     if (Status noted = NoteAttempt(engine_, entry.incident_id, timeline); !noted) return noted;
     return transaction->Commit();
@@ -92,28 +89,23 @@ class SqliteOutboxStore final : public OutboxStore {
 
   Result<std::vector<alerting::OutboxEntry>> PendingNotifications() override {
     auto lock = engine_.Lock();
-    auto prepared = engine_.Prepare(kPending);
-    if (!prepared) return prepared.error();
-    return AllRows<alerting::OutboxEntry>(**prepared, &ReadNotification);
+    return All<alerting::OutboxEntry>(engine_, kPending, NoParameters, &ReadNotification);
   }
 
   Result<std::vector<alerting::OutboxEntry>> NotificationsOf(
       const std::string& incident_id) override {
     auto lock = engine_.Lock();
-    auto prepared = engine_.Prepare(kOfIncident);
-    if (!prepared) return prepared.error();
-    sqlite::Statement& query = **prepared;
-    query.Bind(":incident_id", incident_id);
-    return AllRows<alerting::OutboxEntry>(query, &ReadNotification);
+    return All<alerting::OutboxEntry>(
+        engine_, kOfIncident,
+        [&](sqlite::Statement& query) { query.Bind(":incident_id", incident_id); },
+        &ReadNotification);
   }
 
   Result<std::optional<alerting::OutboxEntry>> GetNotification(const std::string& id) override {
     auto lock = engine_.Lock();
-    auto prepared = engine_.Prepare(kById);
-    if (!prepared) return prepared.error();
-    sqlite::Statement& query = **prepared;
-    query.Bind(":id", id);
-    return FirstRow<alerting::OutboxEntry>(query, &ReadNotification);
+    return One<alerting::OutboxEntry>(
+        engine_, kById, [&](sqlite::Statement& query) { query.Bind(":id", id); },
+        &ReadNotification);
   }
 
   Result<Page<alerting::OutboxEntry>> ListNotifications(const std::string& state,
@@ -135,40 +127,30 @@ class SqliteOutboxStore final : public OutboxStore {
 
   Result<std::map<std::string, std::int64_t>> CountNotifications() override {
     auto lock = engine_.Lock();
-    auto prepared = engine_.Prepare(kCount);
-    if (!prepared) return prepared.error();
-    sqlite::Statement& query = **prepared;
-    std::map<std::string, std::int64_t> out;
-    for (;;) {
-      Result<bool> row = query.Step();
-      if (!row) return row.error();
-      if (!*row) break;
-      out[query.Text(0)] = query.Int(1);
-    }
-    return out;
+    auto counts = All<std::pair<std::string, std::int64_t>>(
+        engine_, kCount, NoParameters,
+        [](const sqlite::Statement& row) { return std::pair(row.Text(0), row.Int(1)); });
+    if (!counts) return counts.error();
+    return std::map<std::string, std::int64_t>(counts->begin(), counts->end());
   }
-
- private:
-  Engine& engine_;
 };
 
 }  // namespace
 
 Status InsertNotifications(Engine& engine, const std::vector<alerting::OutboxEntry>& entries) {
   for (const alerting::OutboxEntry& entry : entries) {
-    auto prepared = engine.Prepare(kInsert);
-    if (!prepared) return prepared.error();
-    sqlite::Statement& insert = **prepared;
-    insert.Bind(":id", entry.id)
-        .Bind(":incident_id", entry.incident_id)
-        .Bind(":receiver", entry.receiver)
-        .Bind(":event", entry.event)
-        .Bind(":body", entry.body)
-        .Bind(":created_ms", entry.created_ms)
-        .Bind(":attempts", static_cast<std::int64_t>(entry.attempts))
-        .Bind(":next_attempt_ms", entry.next_attempt_ms)
-        .Bind(":state", entry.state);
-    if (Status done = insert.Run(); !done) return done;
+    Status inserted = Run(engine, kInsert, [&](sqlite::Statement& insert) {
+      insert.Bind(":id", entry.id)
+          .Bind(":incident_id", entry.incident_id)
+          .Bind(":receiver", entry.receiver)
+          .Bind(":event", entry.event)
+          .Bind(":body", entry.body)
+          .Bind(":created_ms", entry.created_ms)
+          .Bind(":attempts", static_cast<std::int64_t>(entry.attempts))
+          .Bind(":next_attempt_ms", entry.next_attempt_ms)
+          .Bind(":state", entry.state);
+    });
+    if (!inserted) return inserted;
   }
   return OkStatus();
 }

@@ -52,51 +52,41 @@ alerting::SeriesStateRecord ReadState(const sqlite::Statement& row) {
   return state;
 }
 
-class SqliteRuleStateStore final : public RuleStateStore {
+class SqliteRuleStateStore final : public EngineBound<RuleStateStore> {
  public:
-  explicit SqliteRuleStateStore(Engine& engine) : engine_(engine) {}
+  using EngineBound::EngineBound;
 
   Status SaveRuleState(const alerting::SeriesStateRecord& state) override {
     auto lock = engine_.Lock();
-    auto prepared = engine_.Prepare(kSave);
-    if (!prepared) return prepared.error();
-    sqlite::Statement& upsert = **prepared;
-    upsert.Bind(":fingerprint", state.fingerprint)
-        .Bind(":rule", state.rule)
-        .Bind(":series_key", state.series_key)
-        .Bind(":labels", LabelsToJson(state.labels))
-        .Bind(":state", alerting::AlertStateName(state.state))
-        .Bind(":active_since_ms", ToMs(state.active_since))
-        .BindOptional(":cleared_ms", state.cleared_at
-                                         ? std::optional<std::int64_t>(ToMs(*state.cleared_at))
-                                         : std::nullopt)
-        .Bind(":severity", alerting::SeverityName(state.severity));
-    if (std::isnan(state.value)) {
-      upsert.BindNull(":value");
-    } else {
-      upsert.BindDouble(":value", state.value);
-    }
-    return upsert.Run();
+    return Run(engine_, kSave, [&](sqlite::Statement& upsert) {
+      upsert.Bind(":fingerprint", state.fingerprint)
+          .Bind(":rule", state.rule)
+          .Bind(":series_key", state.series_key)
+          .Bind(":labels", LabelsToJson(state.labels))
+          .Bind(":state", alerting::AlertStateName(state.state))
+          .Bind(":active_since_ms", ToMs(state.active_since))
+          .BindOptional(":cleared_ms", state.cleared_at
+                                           ? std::optional<std::int64_t>(ToMs(*state.cleared_at))
+                                           : std::nullopt)
+          .Bind(":severity", alerting::SeverityName(state.severity));
+      if (std::isnan(state.value)) {
+        upsert.BindNull(":value");
+      } else {
+        upsert.BindDouble(":value", state.value);
+      }
+    });
   }
 
   Status DeleteRuleState(const std::string& fingerprint) override {
     auto lock = engine_.Lock();
-    auto prepared = engine_.Prepare(kDelete);
-    if (!prepared) return prepared.error();
-    sqlite::Statement& erase = **prepared;
-    erase.Bind(":fingerprint", fingerprint);
-    return erase.Run();
+    return Run(engine_, kDelete,
+               [&](sqlite::Statement& erase) { erase.Bind(":fingerprint", fingerprint); });
   }
 
   Result<std::vector<alerting::SeriesStateRecord>> LoadRuleStates() override {
     auto lock = engine_.Lock();
-    auto prepared = engine_.Prepare(kAll);
-    if (!prepared) return prepared.error();
-    return AllRows<alerting::SeriesStateRecord>(**prepared, &ReadState);
+    return All<alerting::SeriesStateRecord>(engine_, kAll, NoParameters, &ReadState);
   }
-
- private:
-  Engine& engine_;
 };
 
 }  // namespace

@@ -4,10 +4,10 @@
 #include "collector/store/sqlite/engine.h"
 
 namespace vigil::collector::sqlite_store {
+namespace {
 
-const std::vector<std::string_view>& Migrations() {
-  static const std::vector<std::string_view> kMigrations = {
-      R"sql(
+const std::vector<std::string_view> kMigrations = {
+    R"sql(
         CREATE TABLE tokens (
           id          TEXT PRIMARY KEY,
           customer    TEXT NOT NULL,
@@ -27,9 +27,9 @@ const std::vector<std::string_view>& Migrations() {
           PRIMARY KEY (customer, agent_id)
         );
       )sql",
-      // Rules and incidents: API tokens with roles, incidents with timelines, silences, and the
-      // pending and firing rule states that a restart resumes.
-      R"sql(
+    // Rules and incidents: API tokens with roles, incidents with timelines, silences, and the
+    // pending and firing rule states that a restart resumes.
+    R"sql(
         ALTER TABLE tokens ADD COLUMN kind TEXT NOT NULL DEFAULT 'enrollment';
         ALTER TABLE tokens ADD COLUMN role TEXT NOT NULL DEFAULT '';
         ALTER TABLE tokens ADD COLUMN name TEXT NOT NULL DEFAULT '';
@@ -91,8 +91,8 @@ const std::vector<std::string_view>& Migrations() {
           severity         TEXT NOT NULL
         );
       )sql",
-      // Notifications: the outbox, written with the incident change that causes them.
-      R"sql(
+    // Notifications: the outbox, written with the incident change that causes them.
+    R"sql(
         CREATE TABLE notifications (
           seq              INTEGER PRIMARY KEY AUTOINCREMENT,
           id               TEXT NOT NULL UNIQUE,
@@ -111,8 +111,8 @@ const std::vector<std::string_view>& Migrations() {
         CREATE INDEX notifications_pending ON notifications (state) WHERE state = 'pending';
         CREATE INDEX notifications_by_incident ON notifications (incident_id, seq);
       )sql",
-      // Fault reports with their history and incident links, and SLA events done once.
-      R"sql(
+    // Fault reports with their history and incident links, and SLA events done once.
+    R"sql(
         CREATE TABLE fault_reports (
           seq                   INTEGER PRIMARY KEY AUTOINCREMENT,
           id                    TEXT NOT NULL UNIQUE,
@@ -145,8 +145,8 @@ const std::vector<std::string_view>& Migrations() {
           PRIMARY KEY (item, event)
         );
       )sql",
-      // Agents' current security findings.
-      R"sql(
+    // Agents' current security findings.
+    R"sql(
         CREATE TABLE security_findings (
           customer       TEXT NOT NULL,
           agent          TEXT NOT NULL,
@@ -161,8 +161,10 @@ const std::vector<std::string_view>& Migrations() {
           PRIMARY KEY (customer, agent, check_id, key)
         );
       )sql",
-  };
-  return kMigrations;
-}
+};
+
+}  // namespace
+
+const std::vector<std::string_view>& Migrations() { return kMigrations; }
 
 }  // namespace vigil::collector::sqlite_store

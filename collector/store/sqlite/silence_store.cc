@@ -35,50 +35,43 @@ std::vector<SilenceMatcher> MatchersFromJson(const std::string& text) {
   return out;
 }
 
-class SqliteSilenceStore final : public SilenceStore {
+SilenceRecord ReadSilence(const sqlite::Statement& row) {
+  return SilenceRecord{
+      row.Text(0), MatchersFromJson(row.Text(1)), row.Int(2), row.Int(3), row.Text(4), row.Text(5),
+      row.Int(6)};
+}
+
+class SqliteSilenceStore final : public EngineBound<SilenceStore> {
  public:
-  explicit SqliteSilenceStore(Engine& engine) : engine_(engine) {}
+  using EngineBound::EngineBound;
 
   Status CreateSilence(const SilenceRecord& silence) override {
     auto lock = engine_.Lock();
-    auto prepared = engine_.Prepare(kInsert);
-    if (!prepared) return prepared.error();
-    sqlite::Statement& insert = **prepared;
-    insert.Bind(":id", silence.id)
-        .Bind(":matchers", MatchersToJson(silence.matchers))
-        .Bind(":starts_ms", silence.starts_ms)
-        .Bind(":ends_ms", silence.ends_ms)
-        .Bind(":comment", silence.comment)
-        .Bind(":created_by", silence.created_by)
-        .Bind(":created_ms", silence.created_ms);
-    return insert.Run();
+    return Run(engine_, kInsert, [&](sqlite::Statement& insert) {
+      insert.Bind(":id", silence.id)
+          .Bind(":matchers", MatchersToJson(silence.matchers))
+          .Bind(":starts_ms", silence.starts_ms)
+          .Bind(":ends_ms", silence.ends_ms)
+          .Bind(":comment", silence.comment)
+          .Bind(":created_by", silence.created_by)
+          .Bind(":created_ms", silence.created_ms);
+    });
   }
 
   Status SetSilenceEnd(const std::string& id, std::int64_t ends_ms) override {
     auto lock = engine_.Lock();
-    auto prepared = engine_.Prepare(kSetEnd);
-    if (!prepared) return prepared.error();
-    sqlite::Statement& update = **prepared;
-    update.Bind(":id", id).Bind(":ends_ms", ends_ms);
-    if (Status done = update.Run(); !done) return done;
-    if (engine_.Changes() == 0) return MakeError(ErrorCode::kNotFound, "no silence with id " + id);
+    auto changed = RunCounting(engine_, kSetEnd, [&](sqlite::Statement& update) {
+      update.Bind(":id", id).Bind(":ends_ms", ends_ms);
+    });
+    if (!changed) return changed.error();
+    if (*changed == 0) return MakeError(ErrorCode::kNotFound, "no silence with id " + id);
     return OkStatus();
   }
 
   Result<std::vector<SilenceRecord>> ListSilences() override {
     auto lock = engine_.Lock();
-    auto prepared = engine_.Prepare(kAll);
-    if (!prepared) return prepared.error();
-    return AllRows<SilenceRecord>(**prepared, [](const sqlite::Statement& row) {
-      return SilenceRecord{row.Text(0), MatchersFromJson(row.Text(1)),
-                           row.Int(2),  row.Int(3),
-                           row.Text(4), row.Text(5),
-                           row.Int(6)};
-    });
+    return All<SilenceRecord>(engine_, kAll, NoParameters, &ReadSilence);
   }
-
- private:
-  Engine& engine_;
 };
 
 }  // namespace

@@ -18,9 +18,9 @@ constexpr std::string_view kSatisfaction =
     " FROM fault_reports WHERE json_extract(fields, '$.satisfaction_score') IS NOT NULL"
     " AND json_extract(fields, '$.satisfaction_ms') >= :since GROUP BY customer";
 
-class SqliteSlaEventStore final : public SlaEventStore {
+class SqliteSlaEventStore final : public EngineBound<SlaEventStore> {
  public:
-  explicit SqliteSlaEventStore(Engine& engine) : engine_(engine) {}
+  using EngineBound::EngineBound;
 
   Result<bool> MarkSlaEvent(const SlaItemRef& item, const std::string& event, std::int64_t at_ms,
                             const std::string& note,
@@ -28,14 +28,11 @@ class SqliteSlaEventStore final : public SlaEventStore {
     auto lock = engine_.Lock();
     auto transaction = engine_.Begin();
     if (!transaction) return transaction.error();
-    {
-      auto prepared = engine_.Prepare(kMark);
-      if (!prepared) return prepared.error();
-      sqlite::Statement& insert = **prepared;
+    auto marked = RunCounting(engine_, kMark, [&](sqlite::Statement& insert) {
       insert.Bind(":item", item.id).Bind(":event", event).Bind(":at_ms", at_ms);
-      if (Status done = insert.Run(); !done) return done.error();
-      if (engine_.Changes() == 0) return false;
-    }
+    });
+    if (!marked) return marked.error();
+    if (*marked == 0) return false;
     if (!note.empty()) {
       if (Status noted = Note(item, at_ms, note); !noted) return noted.error();
     }
@@ -48,22 +45,18 @@ class SqliteSlaEventStore final : public SlaEventStore {
 
   Result<std::vector<SlaEventCount>> CountSlaEvents() override {
     auto lock = engine_.Lock();
-    auto prepared = engine_.Prepare(kCount);
-    if (!prepared) return prepared.error();
-    return AllRows<SlaEventCount>(**prepared, [](const sqlite::Statement& row) {
+    return All<SlaEventCount>(engine_, kCount, NoParameters, [](const sqlite::Statement& row) {
       return SlaEventCount{row.Text(0), row.Text(1), row.Text(2), row.Text(3), row.Int(4)};
     });
   }
 
   Result<std::vector<SatisfactionTotal>> SatisfactionSince(std::int64_t since_ms) override {
     auto lock = engine_.Lock();
-    auto prepared = engine_.Prepare(kSatisfaction);
-    if (!prepared) return prepared.error();
-    sqlite::Statement& query = **prepared;
-    query.Bind(":since", since_ms);
-    return AllRows<SatisfactionTotal>(query, [](const sqlite::Statement& row) {
-      return SatisfactionTotal{row.Text(0), static_cast<double>(row.Int(1)), row.Int(2)};
-    });
+    return All<SatisfactionTotal>(
+        engine_, kSatisfaction, [&](sqlite::Statement& query) { query.Bind(":since", since_ms); },
+        [](const sqlite::Statement& row) {
+          return SatisfactionTotal{row.Text(0), static_cast<double>(row.Int(1)), row.Int(2)};
+        });
   }
 
  private:
@@ -75,8 +68,6 @@ class SqliteSlaEventStore final : public SlaEventStore {
     }
     return AppendReportHistory(engine_, item.id, AsReportNotes(entries));
   }
-
-  Engine& engine_;
 };
 
 }  // namespace

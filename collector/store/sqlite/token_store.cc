@@ -28,54 +28,44 @@ TokenRecord ReadToken(const sqlite::Statement& row) {
   return token;
 }
 
-class SqliteTokenStore final : public TokenStore {
+class SqliteTokenStore final : public EngineBound<TokenStore> {
  public:
-  explicit SqliteTokenStore(Engine& engine) : engine_(engine) {}
+  using EngineBound::EngineBound;
 
   Status AddToken(const TokenRecord& token, const std::string& token_hash) override {
     auto lock = engine_.Lock();
-    auto prepared = engine_.Prepare(kInsert);
-    if (!prepared) return prepared.error();
-    sqlite::Statement& insert = **prepared;
-    insert.Bind(":id", token.id)
-        .Bind(":customer", token.customer)
-        .Bind(":hash", token_hash)
-        .Bind(":created_ms", token.created_ms)
-        .Bind(":kind", token.kind)
-        .Bind(":role", token.role)
-        .Bind(":name", token.name);
-    return insert.Run();
+    return Run(engine_, kInsert, [&](sqlite::Statement& insert) {
+      insert.Bind(":id", token.id)
+          .Bind(":customer", token.customer)
+          .Bind(":hash", token_hash)
+          .Bind(":created_ms", token.created_ms)
+          .Bind(":kind", token.kind)
+          .Bind(":role", token.role)
+          .Bind(":name", token.name);
+    });
   }
 
   Result<std::optional<TokenRecord>> FindToken(const std::string& token_hash) override {
     auto lock = engine_.Lock();
-    auto prepared = engine_.Prepare(kByHash);
-    if (!prepared) return prepared.error();
-    sqlite::Statement& query = **prepared;
-    query.Bind(":hash", token_hash);
-    return FirstRow<TokenRecord>(query, &ReadToken);
+    return One<TokenRecord>(
+        engine_, kByHash, [&](sqlite::Statement& query) { query.Bind(":hash", token_hash); },
+        &ReadToken);
   }
 
   Result<std::vector<TokenRecord>> ListTokens() override {
     auto lock = engine_.Lock();
-    auto prepared = engine_.Prepare(kAll);
-    if (!prepared) return prepared.error();
-    return AllRows<TokenRecord>(**prepared, &ReadToken);
+    return All<TokenRecord>(engine_, kAll, NoParameters, &ReadToken);
   }
 
   Status RevokeToken(const std::string& id, std::int64_t at_ms) override {
     auto lock = engine_.Lock();
-    auto prepared = engine_.Prepare(kRevoke);
-    if (!prepared) return prepared.error();
-    sqlite::Statement& update = **prepared;
-    update.Bind(":id", id).Bind(":at_ms", at_ms);
-    if (Status done = update.Run(); !done) return done;
-    if (engine_.Changes() == 0) return MakeError(ErrorCode::kNotFound, "no token with id " + id);
+    auto changed = RunCounting(engine_, kRevoke, [&](sqlite::Statement& update) {
+      update.Bind(":id", id).Bind(":at_ms", at_ms);
+    });
+    if (!changed) return changed.error();
+    if (*changed == 0) return MakeError(ErrorCode::kNotFound, "no token with id " + id);
     return OkStatus();
   }
-
- private:
-  Engine& engine_;
 };
 
 }  // namespace
