@@ -8,6 +8,7 @@
 #include "agent/collectors/collector.h"
 #include "agent/health_collection.h"
 #include "agent/probes/prober.h"
+#include "agent/rhythm.h"
 #include "agent/security/security_runner.h"
 #include "agent/self_metrics.h"
 #include "agent/spool.h"
@@ -124,7 +125,7 @@ class Agent::Impl {
     uplink_.Start();
     prober_->Start();
     if (security_) security_->Start();
-    next_tick_ = std::chrono::steady_clock::now();
+    next_tick_ = clock_.Monotonic();
     Tick();
   }
 
@@ -150,7 +151,7 @@ class Agent::Impl {
     applied->spool.path = config_->spool.path;
     config_ = std::move(applied);
     if (interval_changed && !stopping_) {
-      next_tick_ = std::chrono::steady_clock::now() + config_->health.interval;
+      next_tick_ = clock_.Monotonic() + config_->health.interval;
       ScheduleNext();
     }
     LogInfo("configuration reloaded");
@@ -227,9 +228,7 @@ class Agent::Impl {
   }
 
   void ScheduleNext() {
-    const auto now = std::chrono::steady_clock::now();
-    // After a stall (suspend, slow disk) skip the missed ticks instead of bursting.
-    if (next_tick_ < now) next_tick_ = now + config_->health.interval;
+    next_tick_ = NextCollection(next_tick_, clock_.Monotonic(), config_->health.interval);
     timer_.expires_at(next_tick_);
     timer_.async_wait([this](boost::system::error_code ec) {
       if (!ec) Tick();
@@ -245,7 +244,8 @@ class Agent::Impl {
   bool started_ = false;
   std::unique_ptr<HealthCollection> health_;
   boost::asio::steady_timer timer_;
-  std::chrono::steady_clock::time_point next_tick_;
+  const Clock& clock_ = RealClock();
+  MonotonicTime next_tick_;
   std::chrono::system_clock::time_point start_time_;
   bool stopping_ = false;
   bool repaired_last_batch_ = false;

@@ -7,6 +7,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "agent/rhythm.h"
 #include "agent/spool.h"
 #include "common/async_event.h"
 #include "common/frame_io.h"
@@ -28,10 +29,11 @@ constexpr Duration kMinHeartbeat = std::chrono::seconds(1);
 
 class Uplink::Impl : public std::enable_shared_from_this<Uplink::Impl> {
  public:
-  Impl(asio::any_io_executor executor, Spool& spool, UniformRandom random)
+  Impl(asio::any_io_executor executor, Spool& spool, UniformRandom random, const Clock& clock)
       : executor_(std::move(executor)),
         spool_(spool),
         random_(std::move(random)),
+        clock_(clock),
         backoff_({}, random_),
         retry_wait_(executor_),
         drain_timer_(executor_) {}
@@ -98,8 +100,8 @@ class Uplink::Impl : public std::enable_shared_from_this<Uplink::Impl> {
     std::uint64_t last_sent = 0;
     std::uint64_t last_acked = 0;
     Duration heartbeat = kDefaultHeartbeat;
+    Heartbeat beat{kDefaultHeartbeat};  // when the next Ping is due
     std::size_t max_frame_bytes = 0;
-    std::chrono::steady_clock::time_point last_write;
 
     void Fail(Error error) {
       if (!failure) failure = std::move(error);
@@ -244,6 +246,7 @@ class Uplink::Impl : public std::enable_shared_from_this<Uplink::Impl> {
     connection.heartbeat = ack.heartbeat_interval_ms() == 0
                                ? kDefaultHeartbeat
                                : std::max(kMinHeartbeat, Duration(ack.heartbeat_interval_ms()));
+    connection.beat.SetInterval(connection.heartbeat);
     connection.max_frame_bytes =
         ack.max_frame_bytes() == 0
             ? options.max_frame_bytes
@@ -268,7 +271,7 @@ class Uplink::Impl : public std::enable_shared_from_this<Uplink::Impl> {
     }
     connection.last_sent = applied;
     connection.last_acked = applied;
-    connection.last_write = std::chrono::steady_clock::now();
+    connection.beat.Wrote(clock_.Monotonic());
     return OkStatus();
   }
 
@@ -292,15 +295,14 @@ class Uplink::Impl : public std::enable_shared_from_this<Uplink::Impl> {
           continue;
         }
       }
-      const auto idle = std::chrono::steady_clock::now() - connection.last_write;
-      if (idle >= connection.heartbeat) {
+      const std::optional<Duration> quiet = connection.beat.Wait(clock_.Monotonic());
+      if (!quiet) {
         wire::Envelope ping;
         ping.mutable_ping()->set_nonce(++ping_nonce_);
         if (Status sent = co_await Send(connection, ping, timeout); !sent) co_return sent.error();
         continue;
       }
-      co_await connection.wake.Wait(
-          std::chrono::duration_cast<Duration>(connection.heartbeat - idle) + Duration(1));
+      co_await connection.wake.Wait(*quiet);
     }
   }
 
@@ -318,7 +320,7 @@ class Uplink::Impl : public std::enable_shared_from_this<Uplink::Impl> {
       co_return sent.error();
     }
     connection.last_sent = batch.sequence;
-    connection.last_write = std::chrono::steady_clock::now();
+    connection.beat.Wrote(clock_.Monotonic());
     co_return OkStatus();
   }
 
@@ -326,7 +328,7 @@ class Uplink::Impl : public std::enable_shared_from_this<Uplink::Impl> {
     Result<std::string> frame = EncodeFrame(envelope, connection.max_frame_bytes);
     if (!frame) co_return frame.error();
     Status sent = co_await WriteFrame(connection.stream, *frame, timeout);
-    connection.last_write = std::chrono::steady_clock::now();
+    connection.beat.Wrote(clock_.Monotonic());
     co_return sent;
   }
 
@@ -387,6 +389,7 @@ class Uplink::Impl : public std::enable_shared_from_this<Uplink::Impl> {
   asio::any_io_executor executor_;
   Spool& spool_;
   UniformRandom random_;
+  const Clock& clock_;
   Backoff backoff_;
   AsyncEvent retry_wait_;
   asio::steady_timer drain_timer_;
@@ -401,8 +404,9 @@ class Uplink::Impl : public std::enable_shared_from_this<Uplink::Impl> {
   UplinkStats stats_;
 };
 
-Uplink::Uplink(asio::any_io_executor executor, Spool& spool, UniformRandom random)
-    : impl_(std::make_shared<Impl>(std::move(executor), spool, std::move(random))) {}
+Uplink::Uplink(asio::any_io_executor executor, Spool& spool, UniformRandom random,
+               const Clock& clock)
+    : impl_(std::make_shared<Impl>(std::move(executor), spool, std::move(random), clock)) {}
 
 Uplink::~Uplink() = default;
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "common/backoff.h"
+#include "common/clock.h"
 #include "common/units.h"
 
 namespace boost::asio::ssl {
@@ -50,7 +51,9 @@ struct UplinkStats {
 
 class Uplink {
  public:
-  Uplink(boost::asio::any_io_executor executor, Spool& spool, UniformRandom random);
+  // `clock`: the monotonic time heartbeats are measured on.
+  Uplink(boost::asio::any_io_executor executor, Spool& spool, UniformRandom random,
+         const Clock& clock = RealClock());
   ~Uplink();
   Uplink(const Uplink&) = delete;
   Uplink& operator=(const Uplink&) = delete;

@@ -1,4 +1,5 @@
 #include "alerting/delivery.h"
+#include "common/clock.h"
 
 #include <openssl/rand.h>
 
@@ -9,13 +10,6 @@
 
 namespace vigil::alerting {
 namespace {
-
-std::int64_t ToMs(std::chrono::system_clock::time_point t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-std::chrono::system_clock::time_point FromMs(std::int64_t ms) {
-  return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
-}
 
 bool Retryable(int status) { return status == 0 || status == 429 || status >= 500; }
 
@@ -72,7 +66,7 @@ void Deliverer::ResetCircuit(const std::string& receiver) {
 }
 
 void Deliverer::Poll(TimePoint now) {
-  const std::int64_t now_ms = ToMs(now);
+  const std::int64_t now_ms = ToUnixMillis(now);
   std::vector<std::pair<std::int64_t, std::string>> ready;
   for (const auto& item : due_) {
     if (item.first > now_ms) break;
@@ -134,7 +128,7 @@ void Deliverer::Finish(const std::string& id, const HttpOutcome& outcome) {
   OutboxEntry& entry = found->second;
   --in_flight_[entry.receiver];
   const TimePoint now = clock_.Now();
-  const std::int64_t now_ms = ToMs(now);
+  const std::int64_t now_ms = ToUnixMillis(now);
   Circuit& circuit = circuits_[entry.receiver];
   const bool was_probe = circuit.probing;
   circuit.probing = false;
@@ -189,7 +183,7 @@ void Deliverer::Fail(Circuit& circuit, bool was_probe, TimePoint now) {
 void Deliverer::Record(OutboxEntry& entry, const HttpOutcome& outcome, std::string_view result) {
   if (result == "dead") {
     entry.state = "dead";
-    entry.finished_ms = ToMs(clock_.Now());
+    entry.finished_ms = ToUnixMillis(clock_.Now());
   }
   (void)writer_.Record(entry);  // a failed write leaves the row pending: at worst, sent again
   observer_.OnAttempt(entry, outcome, result);
@@ -198,7 +192,7 @@ void Deliverer::Record(OutboxEntry& entry, const HttpOutcome& outcome, std::stri
 std::optional<Deliverer::TimePoint> Deliverer::NextDue() const {
   std::optional<TimePoint> next;
   for (const auto& [due, id] : due_) {
-    TimePoint at = FromMs(due);
+    TimePoint at = FromUnixMillis(due);
     const OutboxEntry& entry = entries_.at(id);
     if (!FirstInLane(entry)) continue;  // woken when the one before it finishes
     auto circuit = circuits_.find(entry.receiver);
@@ -206,7 +200,7 @@ std::optional<Deliverer::TimePoint> Deliverer::NextDue() const {
       at = std::max(at, *circuit->second.open_until);
     }
     // An entry waiting for a circuit is still dead-lettered on time.
-    at = std::min(at, FromMs(entry.created_ms) + config_.max_age);
+    at = std::min(at, FromUnixMillis(entry.created_ms) + config_.max_age);
     // Entries waiting for an in-flight slot are woken by the completion, not by time.
     auto flying = in_flight_.find(entry.receiver);
     if (flying != in_flight_.end() && flying->second >= config_.max_in_flight_per_receiver)

@@ -12,8 +12,8 @@
 
 #include "alerting/expr.h"
 #include "alerting/labels.h"
-#include "alerting/severity.h"
 #include "alerting/template.h"
+#include "common/severity.h"
 
 namespace vigil::alerting {
 

@@ -8,6 +8,7 @@
 
 #include "alerting/range_window.h"
 #include "alerting/series_refs.h"
+#include "common/clock.h"
 
 namespace vigil::alerting {
 namespace {
@@ -121,7 +122,7 @@ class RuleEngine::Impl {
     members.clear();
     members.reserve(previous.members.size());
     const std::int64_t sample_ms =
-        snapshot.timestamp_ms() != 0 ? snapshot.timestamp_ms() : ToMillis(now);
+        snapshot.timestamp_ms() != 0 ? snapshot.timestamp_ms() : ToUnixMillis(now);
     refs_.BeginSnapshot();
     for (const wire::MetricFamily& family : snapshot.families()) {
       auto indexed = by_metric_.find(family.name());
@@ -333,10 +334,6 @@ class RuleEngine::Impl {
     std::uint64_t version;
     bool operator>(const Timer& other) const { return at > other.at; }
   };
-
-  static std::int64_t ToMillis(TimePoint t) {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-  }
 
   static bool Selects(const Group& group, const Labels& target_labels, const wire::Series& series) {
     return std::all_of(

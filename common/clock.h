@@ -2,6 +2,7 @@
 // The environment's notion of time, passed into constructors so tests can drive it by hand.
 
 #include <chrono>
+#include <cstdint>
 
 namespace vigil {
 
@@ -17,9 +18,13 @@ class Clock {
 // The real clocks. The returned object is stateless and lives for the whole process.
 const Clock& RealClock();
 
-// Milliseconds since the Unix epoch, the unit of every timestamp on the wire and in the stores.
+// Milliseconds since the Unix epoch, the unit of every timestamp on the wire and in the stores,
+// and back: the one conversion between the two.
 inline std::int64_t ToUnixMillis(std::chrono::system_clock::time_point t) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+inline std::chrono::system_clock::time_point FromUnixMillis(std::int64_t ms) {
+  return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
 }
 
 }  // namespace vigil

@@ -231,11 +231,7 @@ void ReadProbe(const Field& field, AgentConfig::Probe& probe) {
       return;
     }
   }
-  if (field["severity"].Read(probe.severity) && probe.severity != "critical" &&
-      probe.severity != "high" && probe.severity != "medium" && probe.severity != "low") {
-    field["severity"].Report("expected critical, high, medium or low, got \"" + probe.severity +
-                             "\"");
-  }
+  field["severity"].ReadSeverity(probe.severity);
   field["interval"].ReadDuration(probe.interval, std::chrono::seconds(1));
   if (field["timeout"].Present()) {
     field["timeout"].ReadDuration(probe.timeout, std::chrono::milliseconds(10));

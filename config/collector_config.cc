@@ -35,15 +35,7 @@ void ReadListenSection(const Field& section, CollectorConfig::Listen& listen) {
 void ReadBuiltin(const Field& section, CollectorConfig::BuiltinRules::Builtin& builtin) {
   if (!section.ExpectMap({"enabled", "severity", "for", "keep_firing_for"})) return;
   section["enabled"].Read(builtin.enabled);
-  std::string severity;
-  if (section["severity"].Read(severity)) {
-    if (severity == "critical" || severity == "high" || severity == "medium" || severity == "low") {
-      builtin.severity = severity;
-    } else {
-      section["severity"].Report("expected critical, high, medium or low, got \"" + severity +
-                                 "\"");
-    }
-  }
+  section["severity"].ReadSeverity(builtin.severity);
   section["for"].ReadDuration(builtin.for_duration, Duration(0));
   section["keep_firing_for"].ReadDuration(builtin.keep_firing_for, Duration(0));
 }

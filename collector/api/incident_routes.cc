@@ -31,7 +31,7 @@ Result<IncidentFilter> ReadFilter(const std::map<std::string, std::string>& quer
   filter.agent = text("agent");
   filter.rule = text("rule");
   filter.severity = text("severity");
-  if (filter.severity && !alerting::ParseSeverity(*filter.severity)) {
+  if (filter.severity && !ParseSeverity(*filter.severity)) {
     return MakeError(ErrorCode::kBadRequest, "severity: expected critical, high, medium or low");
   }
   auto period = ReadQueryPeriod(query, "since", "until");

@@ -36,7 +36,7 @@ Json RuleJson(const AlertingService::RuleView& view) {
           {"expr", rule.ExprText()},
           {"for", Seconds(rule.for_duration)},
           {"keep_firing_for", Seconds(rule.keep_firing_for)},
-          {"severity", alerting::SeverityName(rule.severity)},
+          {"severity", SeverityName(rule.severity)},
           {"labels", std::move(labels)},
           {"annotations", std::move(annotations)},
           {"builtin", rule.builtin},

@@ -1,4 +1,5 @@
 #include "collector/incidents/alerting_service.h"
+#include "common/clock.h"
 
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
@@ -15,13 +16,6 @@ namespace {
 constexpr const char* kAgentDown = "AgentDown";
 constexpr const char* kAgentStopped = "AgentStopped";
 constexpr const char* kSecurityFinding = "SecurityFinding";
-
-std::int64_t ToMs(alerting::TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-alerting::TimePoint FromMs(std::int64_t ms) {
-  return alerting::TimePoint(std::chrono::milliseconds(ms));
-}
 
 prometheus::ClientMetric Sample(std::vector<prometheus::ClientMetric::Label> labels, double value) {
   prometheus::ClientMetric metric;
@@ -109,8 +103,7 @@ std::unique_ptr<alerting::RuleEngine> AlertingService::MakeEngine(
   return std::make_unique<alerting::RuleEngine>(std::move(all), *sink_);
 }
 
-std::optional<alerting::Severity> AlertingService::ProbeSeverityOf(
-    const alerting::Labels& labels) const {
+std::optional<Severity> AlertingService::ProbeSeverityOf(const alerting::Labels& labels) const {
   auto it = probe_severity_.find({std::string(alerting::LabelValue(labels, "customer")),
                                   std::string(alerting::LabelValue(labels, "agent")),
                                   std::string(alerting::LabelValue(labels, "probe"))});
@@ -137,7 +130,7 @@ Status AlertingService::Start() {
     presence_.Contact(key, target_labels_[key], now);
     if (agent.goodbye_ms) presence_.Goodbye(key, now);
   }
-  silence_change_ms_ = silences_.NextChange(ToMs(now));
+  silence_change_ms_ = silences_.NextChange(ToUnixMillis(now));
   return notifier_->Start();
 }
 
@@ -182,9 +175,9 @@ void AlertingService::Clear(const alerting::Labels& labels, TimePoint now) {
 
 std::optional<AlertingService::TimePoint> AlertingService::EarliestDeadline() const {
   std::optional<TimePoint> next = engine_->NextDeadline();
-  for (auto other :
-       {presence_.NextDeadline(), silence_change_ms_ ? std::optional(FromMs(*silence_change_ms_))
-                                                     : std::optional<TimePoint>()}) {
+  for (auto other : {presence_.NextDeadline(),
+                     silence_change_ms_ ? std::optional(FromUnixMillis(*silence_change_ms_))
+                                        : std::optional<TimePoint>()}) {
     if (other && (!next || *other < *next)) next = other;
   }
   return next;
@@ -216,10 +209,10 @@ void AlertingService::BatchApplied(const AgentKey& agent, const wire::Batch& bat
   for (const wire::Event& event : batch.events()) {
     if (event.kind() != "probe_failed") continue;
     std::string probe;
-    std::optional<alerting::Severity> severity;
+    std::optional<Severity> severity;
     for (const wire::Label& label : event.labels()) {
       if (label.name() == "probe") probe = label.value();
-      if (label.name() == "severity") severity = alerting::ParseSeverity(label.value());
+      if (label.name() == "severity") severity = ParseSeverity(label.value());
     }
     const auto key = std::make_tuple(agent.customer, agent.agent_id, probe);
     if (severity) {
@@ -236,7 +229,7 @@ void AlertingService::BatchApplied(const AgentKey& agent, const wire::Batch& bat
       alerting::SetLabel(labels, "check", change.finding.check);
       alerting::SetLabel(labels, "key", change.finding.key);
       engine_->SetCondition(kSecurityFinding, alerting::Normalized(std::move(labels)), change.holds,
-                            1, alerting::ParseSeverity(change.finding.severity), now);
+                            1, ParseSeverity(change.finding.severity), now);
     }
   } else {
     LogError("alerting: cannot record the security findings of agent " + agent.agent_id + ": " +
@@ -263,7 +256,8 @@ void AlertingService::Heartbeat(const AgentKey& agent) {
 
 void AlertingService::AgentSaidGoodbye(const AgentKey& agent) {
   const TimePoint now = clock_.Now();
-  if (Status stored = store_.agents().RecordGoodbye(agent.customer, agent.agent_id, ToMs(now));
+  if (Status stored =
+          store_.agents().RecordGoodbye(agent.customer, agent.agent_id, ToUnixMillis(now));
       !stored) {
     LogError("alerting: cannot record the goodbye of agent " + agent.agent_id + ": " +
              stored.error().message);
@@ -284,14 +278,14 @@ void AlertingService::Tick(TimePoint now) {
       engine_->SetCondition(stopped ? kAgentStopped : kAgentDown, change.labels, true, 1,
                             std::nullopt, now);
     }
-    if (silence_change_ms_ && *silence_change_ms_ <= ToMs(now)) {
+    if (silence_change_ms_ && *silence_change_ms_ <= ToUnixMillis(now)) {
       silences_due = true;
-      silence_change_ms_ = silences_.NextChange(ToMs(now));
+      silence_change_ms_ = silences_.NextChange(ToUnixMillis(now));
     }
     NoteDeadline();
   }
   if (silences_due) {
-    if (Status applied = incidents_.ApplySilences(ToMs(now)); !applied) {
+    if (Status applied = incidents_.ApplySilences(ToUnixMillis(now)); !applied) {
       LogError("alerting: cannot apply silences: " + applied.error().message);
     }
   }

@@ -93,7 +93,7 @@ class AlertingService final : public IngestObserver, public prometheus::Collecta
   void Clear(const alerting::Labels& labels, TimePoint now);    // mutex_ held
   std::optional<TimePoint> EarliestDeadline() const;            // mutex_ held
   void NoteDeadline();                                          // mutex_ held; may wake
-  std::optional<alerting::Severity> ProbeSeverityOf(const alerting::Labels& labels) const;
+  std::optional<Severity> ProbeSeverityOf(const alerting::Labels& labels) const;
   std::unique_ptr<alerting::RuleEngine> MakeEngine(std::vector<alerting::Rule> rules);
 
   Store& store_;
@@ -110,7 +110,7 @@ class AlertingService final : public IngestObserver, public prometheus::Collecta
   AgentPresence presence_;                                                      // guarded by mutex_
   std::unordered_map<AgentKey, alerting::Labels, AgentKeyHash> target_labels_;  // guarded by mutex_
   // (customer, agent, probe) -> the severity the probe's last event named; guarded by mutex_.
-  std::map<std::tuple<std::string, std::string, std::string>, alerting::Severity> probe_severity_;
+  std::map<std::tuple<std::string, std::string, std::string>, Severity> probe_severity_;
   std::optional<std::int64_t> silence_change_ms_;  // guarded by mutex_
   std::optional<TimePoint> reported_deadline_;     // guarded by mutex_
   std::function<void()> wakeup_;                   // guarded by mutex_

@@ -1,4 +1,5 @@
 #include "collector/incidents/incident_book.h"
+#include "common/clock.h"
 
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
@@ -30,10 +31,6 @@ StringPairs ToPairs(const alerting::Labels& labels) {
   StringPairs out;
   for (const alerting::Label& label : labels) out.emplace_back(label.name, label.value);
   return out;
-}
-
-std::int64_t ToMs(alerting::TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
 }
 
 }  // namespace
@@ -105,14 +102,14 @@ Status IncidentBook::OpenFromRule(const alerting::AlertTransition& transition) {
   incident.source = "rule";
   incident.rule = state.rule;
   incident.fingerprint = state.fingerprint;
-  incident.severity = std::string(alerting::SeverityName(state.severity));
+  incident.severity = std::string(SeverityName(state.severity));
   incident.customer = std::string(alerting::LabelValue(state.labels, "customer"));
   incident.agent = std::string(alerting::LabelValue(state.labels, "agent"));
   incident.labels = ToPairs(state.labels);
   incident.annotations = transition.annotations;
   incident.summary = Summary(transition, incident.annotations);
   incident.value = state.value;
-  incident.started_ms = ToMs(transition.at);
+  incident.started_ms = ToUnixMillis(transition.at);
   std::string text = incident.summary;
   if (previous->has_value()) {
     incident.previous_id = (*previous)->id;
@@ -128,7 +125,7 @@ Status IncidentBook::ResolveFromRule(const alerting::AlertTransition& transition
   if (!open->has_value()) return OkStatus();
   IncidentRecord incident = std::move(**open);
   // A timer may be noticed a moment after a person's change; the timeline stays in order.
-  const std::int64_t at = std::max(ToMs(transition.at), incident.updated_ms);
+  const std::int64_t at = std::max(ToUnixMillis(transition.at), incident.updated_ms);
   incident.state = "resolved";
   incident.resolved_ms = at;
   incident.resolved_by = kRuleActor;
@@ -251,7 +248,7 @@ Result<IncidentRecord> IncidentBook::OpenManual(const ManualIncident& manual,
     return MakeError(ErrorCode::kBadRequest,
                      "customer: required, 1 to 64 letters, digits, '.', '_' or '-'");
   }
-  if (!alerting::ParseSeverity(manual.severity)) {
+  if (!ParseSeverity(manual.severity)) {
     return MakeError(ErrorCode::kBadRequest, "severity: expected critical, high, medium or low");
   }
   if (manual.summary.empty() || manual.summary.size() > kMaxSummaryBytes) {

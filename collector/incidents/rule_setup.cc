@@ -13,7 +13,7 @@ alerting::Rule Builtin(const std::string& name,
   alerting::Rule rule;
   rule.name = name;
   rule.builtin = true;
-  rule.severity = alerting::ParseSeverity(config.severity).value_or(alerting::Severity::kHigh);
+  rule.severity = ParseSeverity(config.severity).value_or(Severity::kHigh);
   rule.for_duration = config.for_duration;
   rule.keep_firing_for = config.keep_firing_for;
   rule.origin = "builtin_rules." + name;

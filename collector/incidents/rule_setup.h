@@ -12,7 +12,7 @@
 namespace vigil::collector {
 
 // Decides a ProbeFailing alert's severity from its labels (the probe's own, when it sets one).
-using ProbeSeverity = std::function<std::optional<alerting::Severity>(const alerting::Labels&)>;
+using ProbeSeverity = std::function<std::optional<Severity>(const alerting::Labels&)>;
 
 // The enabled built-ins: AgentDown, AgentStopped (conditions set by the collector) and
 // ProbeFailing (vigil_probe_success == 0).

@@ -1,4 +1,5 @@
 #include "collector/notify/notifier.h"
+#include "common/clock.h"
 
 #include <prometheus/registry.h>
 
@@ -13,10 +14,6 @@ namespace vigil::collector {
 namespace {
 
 using alerting::NotifyEvent;
-
-std::chrono::system_clock::time_point FromMs(std::int64_t ms) {
-  return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
-}
 
 prometheus::MetricFamily Gauge(const char* name, const char* help, double value) {
   prometheus::ClientMetric metric;
@@ -39,7 +36,7 @@ Notifier::~Notifier() { Stop(); }
 alerting::IncidentNotifyState Notifier::StateOf(const IncidentRecord& incident) const {
   alerting::IncidentNotifyState state;
   state.labels = IncidentBook::SilenceableLabels(incident);
-  state.started = FromMs(incident.started_ms);
+  state.started = FromUnixMillis(incident.started_ms);
   state.acknowledged = incident.state == "acknowledged";
   state.resolved = incident.state == "resolved";
   state.silenced = incident.silenced;
@@ -65,7 +62,7 @@ Status Notifier::Start() {
           continue;
         }
         auto& told = state.told[entry.receiver];
-        told = std::max(told, FromMs(entry.created_ms));
+        told = std::max(told, FromUnixMillis(entry.created_ms));
         if (*event == NotifyEvent::kEscalated && config_.route) {
           for (const alerting::RouteMatch& match :
                alerting::MatchRoutes(*config_.route, state.labels)) {

@@ -5,6 +5,7 @@
 
 #include "collector/token.h"
 #include "common/identity.h"
+#include "common/severity.h"
 
 namespace vigil::collector {
 namespace {
@@ -76,7 +77,7 @@ Status FaultReportBook::Apply(
   if (fields.kind && !OneOf(*fields.kind, {"fault", "consultation", "complaint"})) {
     return MakeError(ErrorCode::kBadRequest, "kind: expected fault, consultation or complaint");
   }
-  if (fields.severity && !OneOf(*fields.severity, {"critical", "high", "medium", "low"})) {
+  if (fields.severity && !ParseSeverity(*fields.severity)) {
     return MakeError(ErrorCode::kBadRequest, "severity: expected critical, high, medium or low");
   }
   if (fields.channel &&

@@ -1,4 +1,5 @@
 #include "collector/sla/sla_engine.h"
+#include "common/clock.h"
 
 #include <date/date.h>
 #include <date/iso_week.h>
@@ -22,13 +23,8 @@ using std::chrono::milliseconds;
 constexpr std::int64_t kMaxPeriodMs = 366LL * 24 * 3600 * 1000;
 constexpr std::size_t kListPage = 1000;
 
-TimePoint At(std::int64_t ms) { return TimePoint(milliseconds(ms)); }
-std::int64_t Ms(TimePoint t) {
-  return std::chrono::duration_cast<milliseconds>(t.time_since_epoch()).count();
-}
-
 Json Time(const std::optional<TimePoint>& t) {
-  return t ? Json(FormatRfc3339(Ms(*t))) : Json(nullptr);
+  return t ? Json(FormatRfc3339(ToUnixMillis(*t))) : Json(nullptr);
 }
 Json Met(const std::optional<bool>& met) { return met ? Json(*met) : Json(nullptr); }
 
@@ -64,7 +60,7 @@ Json Ratio(int met, int decided) {
 }
 
 std::string IsoWeek(std::int64_t ms) {
-  const auto day = date::floor<date::days>(At(ms));
+  const auto day = date::floor<date::days>(FromUnixMillis(ms));
   const iso_week::year_weeknum_weekday week{day};
   std::ostringstream out;
   out << static_cast<int>(week.year()) << "-W";
@@ -133,12 +129,12 @@ SlaItem MakeItem(const std::string& type, const std::string& id, const std::stri
   item.kind = kind;
   item.severity = severity;
   item.category = category;
-  item.opened_ms = Ms(inputs.opened);
+  item.opened_ms = ToUnixMillis(inputs.opened);
   item.responded = inputs.responded.has_value();
   item.resolved = inputs.resolved.has_value();
   const TimePoint until = std::max(inputs.opened, as_of);
-  item.response_wall_ms = Ms(inputs.responded.value_or(until)) - item.opened_ms;
-  item.resolution_wall_ms = Ms(inputs.resolved.value_or(until)) - item.opened_ms;
+  item.response_wall_ms = ToUnixMillis(inputs.responded.value_or(until)) - item.opened_ms;
+  item.resolution_wall_ms = ToUnixMillis(inputs.resolved.value_or(until)) - item.opened_ms;
   Json& json = item.json;
   json = {{"type", type},
           {"id", id},
@@ -179,10 +175,10 @@ SlaItem MakeItem(const std::string& type, const std::string& id, const std::stri
 
 SlaInputs IncidentInputs(const IncidentRecord& incident) {
   SlaInputs inputs;
-  inputs.opened = At(incident.started_ms);
-  if (incident.acknowledged_ms) inputs.responded = At(*incident.acknowledged_ms);
+  inputs.opened = FromUnixMillis(incident.started_ms);
+  if (incident.acknowledged_ms) inputs.responded = FromUnixMillis(*incident.acknowledged_ms);
   if (incident.resolved_ms) {
-    inputs.resolved = At(*incident.resolved_ms);
+    inputs.resolved = FromUnixMillis(*incident.resolved_ms);
     // Resolved without an acknowledgement: the resolution answered it.
     if (!inputs.responded) inputs.responded = inputs.resolved;
   }
@@ -191,9 +187,10 @@ SlaInputs IncidentInputs(const IncidentRecord& incident) {
 
 SlaInputs ReportInputs(const FaultReportRecord& report, const std::set<std::string>& pauses) {
   SlaInputs inputs;
-  inputs.opened = At(report.reported_ms);
-  if (report.first_response_ms) inputs.responded = At(*report.first_response_ms);
-  if (report.resolved_ms && IsDone(report.status)) inputs.resolved = At(*report.resolved_ms);
+  inputs.opened = FromUnixMillis(report.reported_ms);
+  if (report.first_response_ms) inputs.responded = FromUnixMillis(*report.first_response_ms);
+  if (report.resolved_ms && IsDone(report.status))
+    inputs.resolved = FromUnixMillis(*report.resolved_ms);
   inputs.paused = SlaEngine::PausedSpans(report, pauses);
   return inputs;
 }
@@ -260,7 +257,7 @@ std::vector<Span> SlaEngine::PausedSpans(const FaultReportRecord& report,
   TimePoint start{};
   for (const ReportHistoryEntry& entry : report.history) {
     if (entry.to.empty()) continue;  // a note, an edit or a rating
-    const TimePoint at = At(entry.at_ms);
+    const TimePoint at = FromUnixMillis(entry.at_ms);
     if (pausing(entry.to)) {
       if (!paused) start = at;
       paused = true;
@@ -272,8 +269,8 @@ std::vector<Span> SlaEngine::PausedSpans(const FaultReportRecord& report,
   if (paused) {
     if (IsDone(report.status)) {
       // Paused (pending the customer, say) up to the resolution.
-      if (report.resolved_ms && start < At(*report.resolved_ms)) {
-        spans.emplace_back(start, At(*report.resolved_ms));
+      if (report.resolved_ms && start < FromUnixMillis(*report.resolved_ms)) {
+        spans.emplace_back(start, FromUnixMillis(*report.resolved_ms));
       }
     } else {
       spans.emplace_back(start, TimePoint::max());
@@ -450,7 +447,7 @@ Result<Json> SlaEngine::Report(const std::string& customer, std::int64_t from_ms
     return MakeError(ErrorCode::kBadRequest, "to: a report covers at most 366 days");
   }
   const TimePoint now = clock_.Now();
-  auto listed = Items(customer, from_ms, to_ms, std::min(At(to_ms), now));
+  auto listed = Items(customer, from_ms, to_ms, std::min(FromUnixMillis(to_ms), now));
   if (!listed) return listed.error();
   const std::vector<SlaItem>& items = *listed;
 

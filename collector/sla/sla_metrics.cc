@@ -1,4 +1,5 @@
 #include "collector/sla/sla_metrics.h"
+#include "common/clock.h"
 
 #include <date/date.h>
 #include <prometheus/metric_family.h>
@@ -20,10 +21,6 @@ using prometheus::MetricType;
 // From a minute to a week: response targets are minutes to hours, resolution hours to days.
 constexpr std::array<double, 11> kBusinessSecondsBuckets = {
     60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400, 172800, 604800};
-
-std::int64_t Ms(TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
 
 ClientMetric Labelled(std::vector<std::pair<const char*, std::string>> labels) {
   ClientMetric metric;
@@ -108,7 +105,8 @@ void AddMonthFigures(const SlaEngine& engine, TimePoint now, std::vector<MetricF
                           "Business time to the resolution, of items opened this month.",
                           MetricType::Histogram,
                           {}};
-  if (auto items = engine.Items(std::nullopt, Ms(MonthStart(now)), Ms(now) + 1, now)) {
+  if (auto items =
+          engine.Items(std::nullopt, ToUnixMillis(MonthStart(now)), ToUnixMillis(now) + 1, now)) {
     std::map<GroupKey, std::array<Tally, 2>> tallies;
     std::map<GroupKey, std::array<std::vector<std::int64_t>, 2>> seconds;
     for (const SlaItem& item : *items) {
@@ -195,7 +193,7 @@ MetricFamily Satisfaction(SlaEventStore& events, TimePoint now) {
                             "Mean customer rating (1 to 5) of ratings given this calendar month.",
                             MetricType::Gauge,
                             {}};
-  auto ratings = events.SatisfactionSince(Ms(MonthStart(now)));
+  auto ratings = events.SatisfactionSince(ToUnixMillis(MonthStart(now)));
   if (!ratings) {
     LogWarning("metrics: satisfaction: " + ratings.error().message);
     return satisfaction;

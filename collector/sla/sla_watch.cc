@@ -1,4 +1,5 @@
 #include "collector/sla/sla_watch.h"
+#include "common/clock.h"
 
 #include "collector/notify/notifier.h"
 #include "common/log.h"
@@ -6,10 +7,6 @@
 
 namespace vigil::collector {
 namespace {
-
-std::int64_t Ms(TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
 
 // The alert name an SLA event goes out under: SlaResponseAtRisk, SlaResolutionBreached, ...
 std::string AlertName(const std::string& target, bool breached) {
@@ -115,7 +112,8 @@ Result<bool> SlaWatch::Raise(const Item& item, const Clock& clock, const std::st
   std::string note;
   std::vector<alerting::OutboxEntry> notifications;
   if (escalate) {
-    const std::string due = clock.due ? FormatRfc3339(Ms(*clock.due)) : "not set (paused)";
+    const std::string due =
+        clock.due ? FormatRfc3339(ToUnixMillis(*clock.due)) : "not set (paused)";
     note = std::string("SLA ") + clock.target + (breached ? " target breached" : " at risk") +
            ": " + FormatDuration(clock.amount) + " target, due " + due;
     if (notifier_ != nullptr) {
@@ -134,8 +132,8 @@ Result<bool> SlaWatch::Raise(const Item& item, const Clock& clock, const std::st
       alert.summary = (item.type == "incident" ? "Incident " : "Fault report ") + item.id + " (" +
                       item.title + "): " + note;
       alert.annotations = {{"summary", alert.summary}, {"due", due}};
-      alert.started_ms = Ms(now);
-      alert.updated_ms = Ms(now);
+      alert.started_ms = ToUnixMillis(now);
+      alert.updated_ms = ToUnixMillis(now);
       notifications = notifier_->PlanSlaEvent(alert, breached ? alerting::NotifyEvent::kSlaBreached
                                                               : alerting::NotifyEvent::kSlaAtRisk);
     }
@@ -143,7 +141,8 @@ Result<bool> SlaWatch::Raise(const Item& item, const Clock& clock, const std::st
   const SlaItemRef ref{
       item.type == "incident" ? SlaItemRef::Kind::kIncident : SlaItemRef::Kind::kFaultReport,
       item.id};
-  auto marked = store_.sla_events().MarkSlaEvent(ref, event, Ms(now), note, notifications);
+  auto marked =
+      store_.sla_events().MarkSlaEvent(ref, event, ToUnixMillis(now), note, notifications);
   if (!marked) return marked.error();
   marked_.insert(key);
   if (*marked && notifier_ != nullptr) notifier_->Committed(notifications);

@@ -22,10 +22,6 @@ const std::map<std::string, std::vector<std::string>>& CheckParameters() {
   return parameters;
 }
 
-bool IsSeverity(const std::string& text) {
-  return text == "critical" || text == "high" || text == "medium" || text == "low";
-}
-
 // Host paths: absolute, read below security.root at scan time (not relative to this file).
 void ReadHostPaths(const Field& field, std::vector<std::string>& out) {
   if (!field.Read(out, /*allow_scalar=*/true)) return;
@@ -59,10 +55,7 @@ void ReadCheck(const std::string& id, const Field& field, Check& check) {
   }
   if (!field.ExpectKeys(allowed)) return;
   field["enabled"].Read(check.enabled);
-  if (field["severity"].Read(check.severity) && !IsSeverity(check.severity)) {
-    field["severity"].Report("expected critical, high, medium or low, got \"" + check.severity +
-                             "\"");
-  }
+  field["severity"].ReadSeverity(check.severity);
   ReadHostPaths(field["paths"], check.paths);
   ReadHostPaths(field["files"], check.files);
   const Field allow = field["allow"];

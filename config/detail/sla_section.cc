@@ -69,11 +69,7 @@ void ReadTarget(const Field& field, Sla::Target& target, const std::set<std::str
     field["kind"].Report("expected incident, fault, consultation or complaint, got \"" +
                          target.kind + "\"");
   }
-  if (field["severity"].Read(target.severity) && target.severity != "critical" &&
-      target.severity != "high" && target.severity != "medium" && target.severity != "low") {
-    field["severity"].Report("expected critical, high, medium or low, got \"" + target.severity +
-                             "\"");
-  }
+  field["severity"].ReadSeverity(target.severity);
   field["response"].Require();
   field["response"].ReadDuration(target.response, std::chrono::seconds(1));
   field["resolution"].Require();

@@ -1,4 +1,5 @@
 #include "config/detail/yaml_reader.h"
+#include "common/severity.h"
 
 #include <algorithm>
 #include <charconv>
@@ -358,6 +359,17 @@ bool Field::ReadPath(std::string& out) const {
   if (!Read(value)) return false;
   if (!value.empty() && value.front() != '/') {
     value = (std::filesystem::absolute(file_).parent_path() / value).lexically_normal().string();
+  }
+  out = value;
+  return true;
+}
+
+bool Field::ReadSeverity(std::string& out) const {
+  std::string value;
+  if (!Read(value)) return false;
+  if (!ParseSeverity(value)) {
+    Report("expected critical, high, medium or low, got \"" + value + "\"");
+    return false;
   }
   out = value;
   return true;

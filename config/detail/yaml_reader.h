@@ -80,6 +80,8 @@ class Field {
   bool ReadSize(std::uint64_t& out, std::uint64_t min = 1) const;
   // A file path; relative paths are made relative to the configuration file's folder.
   bool ReadPath(std::string& out) const;
+  // A severity's name (common/severity.h); another text is reported and leaves `out` as it was.
+  bool ReadSeverity(std::string& out) const;
   bool Read(std::vector<std::string>& out, bool allow_scalar) const;
   bool Read(std::map<std::string, std::string>& out) const;
 

@@ -227,7 +227,7 @@ TEST(SqliteStore, SilencesAndRuleStatesSurviveReopening) {
   state.active_since = alerting::TimePoint(std::chrono::milliseconds(1000));
   state.cleared_at = alerting::TimePoint(std::chrono::milliseconds(3000));
   state.value = NAN;
-  state.severity = alerting::Severity::kCritical;
+  state.severity = Severity::kCritical;
   {
     auto store = Open(dir);
     ASSERT_TRUE(store->silences()
@@ -253,7 +253,7 @@ TEST(SqliteStore, SilencesAndRuleStatesSurviveReopening) {
   EXPECT_EQ(loaded.state, alerting::AlertState::kFiring);
   EXPECT_EQ(loaded.cleared_at, state.cleared_at);
   EXPECT_TRUE(std::isnan(loaded.value));
-  EXPECT_EQ(loaded.severity, alerting::Severity::kCritical);
+  EXPECT_EQ(loaded.severity, Severity::kCritical);
   EXPECT_EQ(loaded.labels, state.labels);
 }
 

@@ -17,14 +17,6 @@ constexpr std::string_view kAll =
     "SELECT fingerprint, rule, series_key, labels, state, active_since_ms, cleared_ms, value,"
     " severity FROM rule_states ORDER BY rule, fingerprint";
 
-std::int64_t ToMs(alerting::TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-}
-
-alerting::TimePoint FromMs(std::int64_t ms) {
-  return alerting::TimePoint(std::chrono::milliseconds(ms));
-}
-
 std::string LabelsToJson(const alerting::Labels& labels) {
   StringPairs pairs;
   for (const alerting::Label& label : labels) pairs.emplace_back(label.name, label.value);
@@ -45,10 +37,10 @@ alerting::SeriesStateRecord ReadState(const sqlite::Statement& row) {
   state.labels = LabelsFromJson(row.Text(3));
   state.state =
       row.Text(4) == "firing" ? alerting::AlertState::kFiring : alerting::AlertState::kPending;
-  state.active_since = FromMs(row.Int(5));
-  if (!row.IsNull(6)) state.cleared_at = FromMs(row.Int(6));
+  state.active_since = FromUnixMillis(row.Int(5));
+  if (!row.IsNull(6)) state.cleared_at = FromUnixMillis(row.Int(6));
   state.value = row.IsNull(7) ? NAN : row.Double(7);
-  state.severity = alerting::ParseSeverity(row.Text(8)).value_or(alerting::Severity::kHigh);
+  state.severity = ParseSeverity(row.Text(8)).value_or(Severity::kHigh);
   return state;
 }
 
@@ -64,11 +56,11 @@ class SqliteRuleStateStore final : public EngineBound<RuleStateStore> {
           .Bind(":series_key", state.series_key)
           .Bind(":labels", LabelsToJson(state.labels))
           .Bind(":state", alerting::AlertStateName(state.state))
-          .Bind(":active_since_ms", ToMs(state.active_since))
-          .BindOptional(":cleared_ms", state.cleared_at
-                                           ? std::optional<std::int64_t>(ToMs(*state.cleared_at))
-                                           : std::nullopt)
-          .Bind(":severity", alerting::SeverityName(state.severity));
+          .Bind(":active_since_ms", ToUnixMillis(state.active_since))
+          .BindOptional(":cleared_ms", state.cleared_at ? std::optional<std::int64_t>(
+                                                              ToUnixMillis(*state.cleared_at))
+                                                        : std::nullopt)
+          .Bind(":severity", SeverityName(state.severity));
       if (std::isnan(state.value)) {
         upsert.BindNull(":value");
       } else {

@@ -1,6 +1,6 @@
-#include "alerting/severity.h"
+#include "common/severity.h"
 
-namespace vigil::alerting {
+namespace vigil {
 
 std::string_view SeverityName(Severity severity) {
   switch (severity) {
@@ -20,4 +20,4 @@ std::optional<Severity> ParseSeverity(std::string_view text) {
   return std::nullopt;
 }
 
-}  // namespace vigil::alerting
+}  // namespace vigil
