@@ -39,6 +39,9 @@
 #include "common/log.h"
 #include "common/metric_builder.h"
 
+#include <map>
+#include <string_view>
+
 namespace vigil::agent {
 
 HealthCollection::HealthCollection(std::vector<std::unique_ptr<Collector>> collectors,
@@ -74,76 +77,103 @@ Collection HealthCollection::CollectOnce() {
   return out;
 }
 
-std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(
-    const config::AgentConfig::Health& health, const Clock& clock) {
-  const std::string& root = health.root;
+namespace {
+
+using Health = config::AgentConfig::Health;
+using Factory = std::unique_ptr<Collector> (*)(const Health&, const Clock&);
+
+// How each collector config::kHealthCollectors names is made (the list of names is config's);
+// nullptr: not made under this configuration.
+const std::map<std::string_view, Factory>& Factories() {
+  static const std::map<std::string_view, Factory> factories = {
+      {"arp", [](const Health& h, const Clock&) { return MakeArpCollector(h.root); }},
+      {"bcache", [](const Health& h, const Clock&) { return MakeBcacheCollector(h.root); }},
+      {"bonding", [](const Health& h, const Clock&) { return MakeBondingCollector(h.root); }},
+      {"btrfs", [](const Health& h, const Clock&) { return MakeBtrfsCollector(h.root); }},
+      {"conntrack", [](const Health& h, const Clock&) { return MakeConntrackCollector(h.root); }},
+      {"cpu", [](const Health& h, const Clock&) { return MakeCpuCollector(h.root); }},
+      {"cpufreq", [](const Health& h, const Clock&) { return MakeCpufreqCollector(h.root); }},
+      {"diskstats",
+       [](const Health& h, const Clock&) {
+         return MakeDiskstatsCollector(
+             {h.root, h.diskstats.device_exclude, h.diskstats.device_include});
+       }},
+      {"dmi", [](const Health& h, const Clock&) { return MakeDmiCollector(h.root); }},
+      {"edac", [](const Health& h, const Clock&) { return MakeEdacCollector(h.root); }},
+      {"entropy", [](const Health& h, const Clock&) { return MakeEntropyCollector(h.root); }},
+      {"fibrechannel",
+       [](const Health& h, const Clock&) { return MakeFibreChannelCollector(h.root); }},
+      {"filefd", [](const Health& h, const Clock&) { return MakeFilefdCollector(h.root); }},
+      {"filesystem",
+       [](const Health& h, const Clock&) {
+         return MakeFilesystemCollector(
+             {h.root, h.filesystem.mount_points_exclude, h.filesystem.fs_types_exclude});
+       }},
+      {"hwmon", [](const Health& h, const Clock&) { return MakeHwmonCollector(h.root); }},
+      {"infiniband", [](const Health& h, const Clock&) { return MakeInfinibandCollector(h.root); }},
+      {"interrupts", [](const Health& h, const Clock&) { return MakeInterruptsCollector(h.root); }},
+      {"ipvs", [](const Health& h, const Clock&) { return MakeIpvsCollector(h.root); }},
+      {"loadavg", [](const Health& h, const Clock&) { return MakeLoadavgCollector(h.root); }},
+      {"mdadm", [](const Health& h, const Clock&) { return MakeMdadmCollector(h.root); }},
+      {"meminfo", [](const Health& h, const Clock&) { return MakeMeminfoCollector(h.root); }},
+      {"netclass", [](const Health& h, const Clock&) { return MakeNetclassCollector(h.root); }},
+      {"netdev",
+       [](const Health& h, const Clock&) {
+         return MakeNetdevCollector({h.root, h.netdev.device_include, h.netdev.device_exclude});
+       }},
+      {"netstat",
+       [](const Health& h, const Clock&) {
+         return MakeNetstatCollector({h.root, h.netstat_fields});
+       }},
+      {"nfs", [](const Health& h, const Clock&) { return MakeNfsCollector(h.root); }},
+      {"nfsd", [](const Health& h, const Clock&) { return MakeNfsdCollector(h.root); }},
+      {"nvme", [](const Health& h, const Clock&) { return MakeNvmeCollector(h.root); }},
+      {"os", [](const Health& h, const Clock&) { return MakeOsCollector(h.root); }},
+      {"powersupplyclass",
+       [](const Health& h, const Clock&) { return MakePowerSupplyCollector(h.root); }},
+      {"pressure", [](const Health& h, const Clock&) { return MakePressureCollector(h.root); }},
+      {"processes", [](const Health& h, const Clock&) { return MakeProcessesCollector(h.root); }},
+      {"rapl", [](const Health& h, const Clock&) { return MakeRaplCollector(h.root); }},
+      {"schedstat", [](const Health& h, const Clock&) { return MakeSchedstatCollector(h.root); }},
+      {"selinux", [](const Health&, const Clock&) { return MakeSelinuxCollector(); }},
+      {"sockstat", [](const Health& h, const Clock&) { return MakeSockstatCollector(h.root); }},
+      {"softnet", [](const Health& h, const Clock&) { return MakeSoftnetCollector(h.root); }},
+      {"stat", [](const Health& h, const Clock&) { return MakeStatCollector(h.root); }},
+      {"systemd",
+       [](const Health& h, const Clock&) {
+         return MakeSystemdCollector({h.systemd.unit_include, h.systemd.unit_exclude});
+       }},
+      {"tapestats", [](const Health& h, const Clock&) { return MakeTapestatsCollector(h.root); }},
+      {"tcpstat", [](const Health& h, const Clock&) { return MakeTcpstatCollector(h.root); }},
+      {"textfile",
+       [](const Health& h, const Clock&) -> std::unique_ptr<Collector> {
+         if (h.textfile_directory.empty()) return nullptr;  // runs only when given a folder
+         return MakeTextfileCollector(h.textfile_directory);
+       }},
+      {"thermal_zone",
+       [](const Health& h, const Clock&) { return MakeThermalZoneCollector(h.root); }},
+      {"time", [](const Health& h, const Clock& c) { return MakeTimeCollector(h.root, c); }},
+      {"timex", [](const Health&, const Clock&) { return MakeTimexCollector(); }},
+      {"udp_queues", [](const Health& h, const Clock&) { return MakeUdpQueuesCollector(h.root); }},
+      {"uname", [](const Health&, const Clock&) { return MakeUnameCollector(); }},
+      {"vmstat",
+       [](const Health& h, const Clock&) { return MakeVmstatCollector(h.root, h.vmstat_fields); }},
+      {"xfs", [](const Health& h, const Clock&) { return MakeXfsCollector(h.root); }},
+      {"zfs", [](const Health& h, const Clock&) { return MakeZfsCollector(h.root); }},
+  };
+  return factories;
+}
+
+}  // namespace
+
+std::vector<std::unique_ptr<Collector>> MakeHealthCollectors(const Health& health,
+                                                             const Clock& clock) {
   std::vector<std::unique_ptr<Collector>> collectors;
   for (const std::string& name : config::kHealthCollectors) {
     if (!config::CollectorEnabled(health, name)) continue;
-    if (name == "arp") collectors.push_back(MakeArpCollector(root));
-    if (name == "bcache") collectors.push_back(MakeBcacheCollector(root));
-    if (name == "bonding") collectors.push_back(MakeBondingCollector(root));
-    if (name == "btrfs") collectors.push_back(MakeBtrfsCollector(root));
-    if (name == "conntrack") collectors.push_back(MakeConntrackCollector(root));
-    if (name == "cpu") collectors.push_back(MakeCpuCollector(root));
-    if (name == "cpufreq") collectors.push_back(MakeCpufreqCollector(root));
-    if (name == "dmi") collectors.push_back(MakeDmiCollector(root));
-    if (name == "diskstats") {
-      collectors.push_back(MakeDiskstatsCollector(
-          {root, health.diskstats.device_exclude, health.diskstats.device_include}));
-    }
-    if (name == "edac") collectors.push_back(MakeEdacCollector(root));
-    if (name == "entropy") collectors.push_back(MakeEntropyCollector(root));
-    if (name == "fibrechannel") collectors.push_back(MakeFibreChannelCollector(root));
-    if (name == "filefd") collectors.push_back(MakeFilefdCollector(root));
-    if (name == "filesystem") {
-      collectors.push_back(MakeFilesystemCollector(
-          {root, health.filesystem.mount_points_exclude, health.filesystem.fs_types_exclude}));
-    }
-    if (name == "hwmon") collectors.push_back(MakeHwmonCollector(root));
-    if (name == "infiniband") collectors.push_back(MakeInfinibandCollector(root));
-    if (name == "interrupts") collectors.push_back(MakeInterruptsCollector(root));
-    if (name == "ipvs") collectors.push_back(MakeIpvsCollector(root));
-    if (name == "loadavg") collectors.push_back(MakeLoadavgCollector(root));
-    if (name == "mdadm") collectors.push_back(MakeMdadmCollector(root));
-    if (name == "meminfo") collectors.push_back(MakeMeminfoCollector(root));
-    if (name == "netdev") {
-      collectors.push_back(
-          MakeNetdevCollector({root, health.netdev.device_include, health.netdev.device_exclude}));
-    }
-    if (name == "netclass") collectors.push_back(MakeNetclassCollector(root));
-    if (name == "netstat")
-      collectors.push_back(MakeNetstatCollector({root, health.netstat_fields}));
-    if (name == "nfs") collectors.push_back(MakeNfsCollector(root));
-    if (name == "nfsd") collectors.push_back(MakeNfsdCollector(root));
-    if (name == "nvme") collectors.push_back(MakeNvmeCollector(root));
-    if (name == "os") collectors.push_back(MakeOsCollector(root));
-    if (name == "powersupplyclass") collectors.push_back(MakePowerSupplyCollector(root));
-    if (name == "pressure") collectors.push_back(MakePressureCollector(root));
-    if (name == "processes") collectors.push_back(MakeProcessesCollector(root));
-    if (name == "rapl") collectors.push_back(MakeRaplCollector(root));
-    if (name == "schedstat") collectors.push_back(MakeSchedstatCollector(root));
-    if (name == "selinux") collectors.push_back(MakeSelinuxCollector());
-    if (name == "sockstat") collectors.push_back(MakeSockstatCollector(root));
-    if (name == "softnet") collectors.push_back(MakeSoftnetCollector(root));
-    if (name == "stat") collectors.push_back(MakeStatCollector(root));
-    if (name == "systemd") {
-      collectors.push_back(
-          MakeSystemdCollector({health.systemd.unit_include, health.systemd.unit_exclude}));
-    }
-    if (name == "tapestats") collectors.push_back(MakeTapestatsCollector(root));
-    if (name == "tcpstat") collectors.push_back(MakeTcpstatCollector(root));
-    if (name == "textfile" && !health.textfile_directory.empty()) {
-      collectors.push_back(MakeTextfileCollector(health.textfile_directory));
-    }
-    if (name == "thermal_zone") collectors.push_back(MakeThermalZoneCollector(root));
-    if (name == "time") collectors.push_back(MakeTimeCollector(root, clock));
-    if (name == "timex") collectors.push_back(MakeTimexCollector());
-    if (name == "udp_queues") collectors.push_back(MakeUdpQueuesCollector(root));
-    if (name == "uname") collectors.push_back(MakeUnameCollector());
-    if (name == "xfs") collectors.push_back(MakeXfsCollector(root));
-    if (name == "zfs") collectors.push_back(MakeZfsCollector(root));
-    if (name == "vmstat") collectors.push_back(MakeVmstatCollector(root, health.vmstat_fields));
+    const auto factory = Factories().find(name);
+    if (factory == Factories().end()) continue;  // a name without a collector: the tests catch it
+    if (auto collector = factory->second(health, clock)) collectors.push_back(std::move(collector));
   }
   return collectors;
 }

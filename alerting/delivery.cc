@@ -7,6 +7,7 @@
 
 #include "alerting/payloads.h"
 #include "alerting/webhook_signature.h"
+#include "common/enum_names.h"
 
 namespace vigil::alerting {
 namespace {
@@ -15,7 +16,24 @@ bool Retryable(int status) { return status == 0 || status == 429 || status >= 50
 
 constexpr int kMaxPauseDoublings = 4;  // the circuit's pause grows to 16x at most
 
+constexpr EnumNames<OutboxState, 3> kOutboxStateNames{{{OutboxState::kPending, "pending"},
+                                                       {OutboxState::kDelivered, "delivered"},
+                                                       {OutboxState::kDead, "dead"}}};
+constexpr EnumNames<AttemptResult, 3> kAttemptResultNames{{{AttemptResult::kDelivered, "delivered"},
+                                                           {AttemptResult::kRetried, "retried"},
+                                                           {AttemptResult::kDead, "dead"}}};
+
 }  // namespace
+
+std::string_view OutboxStateName(OutboxState state) { return NameIn(kOutboxStateNames, state); }
+
+std::optional<OutboxState> ParseOutboxState(std::string_view name) {
+  return ValueIn(kOutboxStateNames, name);
+}
+
+std::string_view AttemptResultName(AttemptResult result) {
+  return NameIn(kAttemptResultNames, result);
+}
 
 std::string NewNotificationId() {
   static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
@@ -81,7 +99,7 @@ void Deliverer::Poll(TimePoint now) {
       outcome.error = receiver == nullptr ? "the receiver is no longer configured"
                                           : "not delivered within delivery.max_age";
       outcome.status = entry.last_status;
-      Record(entry, outcome, "dead");
+      Record(entry, outcome, AttemptResult::kDead);
       LeaveLane(entry);
       entries_.erase(id);
       continue;
@@ -137,9 +155,9 @@ void Deliverer::Finish(const std::string& id, const HttpOutcome& outcome) {
   entry.last_error = outcome.error;
   if (outcome.status >= 200 && outcome.status < 300) {
     circuit = Circuit{};
-    entry.state = "delivered";
+    entry.state = OutboxState::kDelivered;
     entry.finished_ms = now_ms;
-    Record(entry, outcome, "delivered");
+    Record(entry, outcome, AttemptResult::kDelivered);
     LeaveLane(entry);
     entries_.erase(found);
     return;
@@ -147,7 +165,7 @@ void Deliverer::Finish(const std::string& id, const HttpOutcome& outcome) {
   if (!Retryable(outcome.status)) {
     // The receiver answered, so it is up; the request itself is refused: retrying cannot help.
     circuit.failures = 0;
-    Record(entry, outcome, "dead");
+    Record(entry, outcome, AttemptResult::kDead);
     LeaveLane(entry);
     entries_.erase(found);
     return;
@@ -155,7 +173,7 @@ void Deliverer::Finish(const std::string& id, const HttpOutcome& outcome) {
   Fail(circuit, was_probe, now);
   const std::int64_t deadline_ms = entry.created_ms + config_.max_age.count();
   if (now_ms >= deadline_ms) {
-    Record(entry, outcome, "dead");
+    Record(entry, outcome, AttemptResult::kDead);
     LeaveLane(entry);
     entries_.erase(found);
     return;
@@ -164,7 +182,7 @@ void Deliverer::Finish(const std::string& id, const HttpOutcome& outcome) {
   if (outcome.retry_after && *outcome.retry_after > delay) delay = *outcome.retry_after;
   // The last attempt is made just before max_age, not skipped because a delay overshoots it.
   entry.next_attempt_ms = std::min(now_ms + delay.count(), deadline_ms - 1);
-  Record(entry, outcome, "retried");
+  Record(entry, outcome, AttemptResult::kRetried);
   due_.insert({entry.next_attempt_ms, id});
 }
 
@@ -180,9 +198,9 @@ void Deliverer::Fail(Circuit& circuit, bool was_probe, TimePoint now) {
   }
 }
 
-void Deliverer::Record(OutboxEntry& entry, const HttpOutcome& outcome, std::string_view result) {
-  if (result == "dead") {
-    entry.state = "dead";
+void Deliverer::Record(OutboxEntry& entry, const HttpOutcome& outcome, AttemptResult result) {
+  if (result == AttemptResult::kDead) {
+    entry.state = OutboxState::kDead;
     entry.finished_ms = ToUnixMillis(clock_.Now());
   }
   (void)writer_.Record(entry);  // a failed write leaves the row pending: at worst, sent again

@@ -24,6 +24,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "alerting/notify_config.h"
@@ -32,6 +33,17 @@
 #include "common/result.h"
 
 namespace vigil::alerting {
+
+// Where a notification stands: queued (and retried) until delivered or dead-lettered.
+enum class OutboxState : std::uint8_t { kPending, kDelivered, kDead };
+// "pending", "delivered", "dead": the API's and the store's word for each.
+std::string_view OutboxStateName(OutboxState state);
+std::optional<OutboxState> ParseOutboxState(std::string_view name);
+
+// What one delivery attempt came to.
+enum class AttemptResult : std::uint8_t { kDelivered, kRetried, kDead };
+// "delivered", "retried", "dead": the metrics' `result` label.
+std::string_view AttemptResultName(AttemptResult result);
 
 struct OutboxEntry {
   std::string id;  // "msg_…", the webhook-id
@@ -42,8 +54,8 @@ struct OutboxEntry {
   std::int64_t created_ms = 0;
   int attempts = 0;
   std::int64_t next_attempt_ms = 0;
-  std::string state = "pending";  // pending, delivered, dead
-  int last_status = 0;            // HTTP status of the last attempt; 0: no answer
+  OutboxState state = OutboxState::kPending;
+  int last_status = 0;  // HTTP status of the last attempt; 0: no answer
   std::string last_error;
   std::int64_t finished_ms = 0;  // when it was delivered or dead-lettered
 };
@@ -78,9 +90,9 @@ class HttpSender {
 class DeliveryObserver {
  public:
   virtual ~DeliveryObserver() = default;
-  // `result` is "delivered", "retried" or "dead"; `entry` is as recorded after the attempt.
+  // `entry` is as recorded after the attempt.
   virtual void OnAttempt(const OutboxEntry& entry, const HttpOutcome& outcome,
-                         std::string_view result) = 0;
+                         AttemptResult result) = 0;
 };
 
 class Deliverer {
@@ -118,7 +130,7 @@ class Deliverer {
   };
   void Start(OutboxEntry entry, const Receiver& receiver, TimePoint now);
   void Finish(const std::string& id, const HttpOutcome& outcome);
-  void Record(OutboxEntry& entry, const HttpOutcome& outcome, std::string_view result);
+  void Record(OutboxEntry& entry, const HttpOutcome& outcome, AttemptResult result);
   void Fail(Circuit& circuit, bool was_probe, TimePoint now);
 
   NotifyConfig config_;

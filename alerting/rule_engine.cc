@@ -9,6 +9,7 @@
 #include "alerting/range_window.h"
 #include "alerting/series_refs.h"
 #include "common/clock.h"
+#include "common/enum_names.h"
 
 namespace vigil::alerting {
 namespace {
@@ -62,12 +63,10 @@ Labels MaterializeLabels(const Labels& target, const WireLabels& own, const Labe
 }  // namespace
 
 std::string_view AlertStateName(AlertState state) {
-  switch (state) {
-    case AlertState::kInactive: return "inactive";
-    case AlertState::kPending: return "pending";
-    case AlertState::kFiring: return "firing";
-  }
-  return "unknown";
+  static constexpr EnumNames<AlertState, 3> kNames{{{AlertState::kInactive, "inactive"},
+                                                    {AlertState::kPending, "pending"},
+                                                    {AlertState::kFiring, "firing"}}};
+  return NameIn(kNames, state);
 }
 
 class RuleEngine::Impl {

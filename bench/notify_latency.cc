@@ -17,7 +17,7 @@
 #include <thread>
 
 #include "alerting/rule_file.h"
-#include "collector/incidents/alerting_service.h"
+#include "collector/service/alerting_service.h"
 #include "tests/support/webhook_receiver.h"
 
 int main(int argc, char** argv) {

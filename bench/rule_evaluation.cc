@@ -22,8 +22,8 @@
 #include <vector>
 
 #include "alerting/rule_file.h"
-#include "collector/incidents/alerting_service.h"
-#include "collector/live_state.h"
+#include "collector/ingest/live_state.h"
+#include "collector/service/alerting_service.h"
 #include "collector/store/store.h"
 
 namespace {

@@ -10,8 +10,8 @@
 
 #include "collector/alerting_setup.h"
 #include "collector/collector_app.h"
+#include "collector/store/store_lock.h"
 #include "collector/store_command.h"
-#include "collector/store_lock.h"
 #include "collector/token_command.h"
 #include "common/clock.h"
 #include "common/command_line.h"

@@ -7,7 +7,7 @@
 #include <ostream>
 
 #include "collector/store/store.h"
-#include "collector/store_lock.h"
+#include "collector/store/store_lock.h"
 #include "common/command_line.h"
 #include "common/sqlite.h"
 

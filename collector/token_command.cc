@@ -4,7 +4,7 @@
 #include <ostream>
 
 #include "collector/store/store.h"
-#include "collector/token.h"
+#include "collector/store/token.h"
 #include "common/command_line.h"
 #include "common/time_format.h"
 
@@ -46,9 +46,9 @@ int RunTokenCommand(const config::CollectorConfig& config, const TokenCommand& c
         << "CUSTOMER/ROLE" << std::setw(20) << "NAME" << std::setw(26) << "CREATED"
         << "REVOKED\n";
     for (const TokenRecord& token : *tokens) {
-      out << std::setw(14) << token.id << std::setw(12) << token.kind << std::setw(24)
-          << (token.kind == "api" ? token.role : token.customer) << std::setw(20)
-          << (token.name.empty() ? "-" : token.name) << std::setw(26)
+      out << std::setw(14) << token.id << std::setw(12) << TokenKindName(token.kind)
+          << std::setw(24) << (token.kind == TokenKind::kApi ? token.role : token.customer)
+          << std::setw(20) << (token.name.empty() ? "-" : token.name) << std::setw(26)
           << FormatRfc3339(token.created_ms)
           << (token.revoked_ms ? FormatRfc3339(*token.revoked_ms) : std::string("-")) << "\n";
     }

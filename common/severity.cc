@@ -1,23 +1,20 @@
 #include "common/severity.h"
 
+#include "common/enum_names.h"
+
 namespace vigil {
 
-std::string_view SeverityName(Severity severity) {
-  switch (severity) {
-    case Severity::kCritical: return "critical";
-    case Severity::kHigh: return "high";
-    case Severity::kMedium: return "medium";
-    case Severity::kLow: return "low";
-  }
-  return "unknown";
-}
+namespace {
 
-std::optional<Severity> ParseSeverity(std::string_view text) {
-  for (Severity severity :
-       {Severity::kCritical, Severity::kHigh, Severity::kMedium, Severity::kLow}) {
-    if (SeverityName(severity) == text) return severity;
-  }
-  return std::nullopt;
-}
+constexpr EnumNames<Severity, 4> kNames{{{Severity::kCritical, "critical"},
+                                         {Severity::kHigh, "high"},
+                                         {Severity::kMedium, "medium"},
+                                         {Severity::kLow, "low"}}};
+
+}  // namespace
+
+std::string_view SeverityName(Severity severity) { return NameIn(kNames, severity); }
+
+std::optional<Severity> ParseSeverity(std::string_view text) { return ValueIn(kNames, text); }
 
 }  // namespace vigil

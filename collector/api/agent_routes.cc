@@ -2,9 +2,9 @@
 
 #include "collector/api/request.h"
 #include "collector/api/routes.h"
-#include "collector/api/views.h"
-#include "collector/live_state.h"
+#include "collector/ingest/live_state.h"
 #include "collector/store/store.h"
+#include "collector/views/views.h"
 #include "common/time_format.h"
 
 namespace vigil::collector {

@@ -5,19 +5,20 @@
 #include <fstream>
 #include <sstream>
 
+#include "collector/store/token.h"
 #include "collector/store/token_store.h"
-#include "collector/token.h"
+#include "common/enum_names.h"
 
 namespace vigil::collector {
 
-std::string_view RoleName(Role role) {
-  switch (role) {
-    case Role::kViewer: return "viewer";
-    case Role::kOperator: return "operator";
-    case Role::kAdmin: return "admin";
-  }
-  return "viewer";
-}
+namespace {
+
+constexpr EnumNames<Role, 3> kRoleNames{
+    {{Role::kViewer, "viewer"}, {Role::kOperator, "operator"}, {Role::kAdmin, "admin"}}};
+
+}  // namespace
+
+std::string_view RoleName(Role role) { return NameIn(kRoleNames, role); }
 
 Authenticator::Authenticator(TokenStore& store) : store_(store) {}
 
@@ -53,14 +54,13 @@ Result<Principal> Authenticator::Authenticate(const HttpRequest& request) const 
   }
   auto found = store_.FindToken(hash);
   if (!found) return MakeError(ErrorCode::kUnavailable, "the token store cannot be read");
-  if (!found->has_value() || (*found)->kind != "api" || (*found)->revoked_ms) {
+  if (!found->has_value() || (*found)->kind != TokenKind::kApi || (*found)->revoked_ms) {
     return MakeError(ErrorCode::kUnauthenticated,
                      "the token is unknown, revoked or not an API token");
   }
   const TokenRecord& record = **found;
-  const Role role = record.role == "admin"      ? Role::kAdmin
-                    : record.role == "operator" ? Role::kOperator
-                                                : Role::kViewer;
+  // A role this build does not know grants the least.
+  const Role role = ValueIn(kRoleNames, record.role).value_or(Role::kViewer);
   return Principal{record.name, role, record.id};
 }
 

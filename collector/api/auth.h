@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "collector/http_server.h"
+#include "collector/http/http_server.h"
 #include "common/result.h"
 
 namespace vigil::collector {

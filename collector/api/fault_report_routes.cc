@@ -1,8 +1,9 @@
 #include "collector/api/request.h"
 #include "collector/api/routes.h"
-#include "collector/api/views.h"
+#include "collector/api/sla_json.h"
 #include "collector/reports/fault_report_book.h"
 #include "collector/sla/sla_engine.h"
+#include "collector/views/views.h"
 
 namespace vigil::collector {
 namespace {
@@ -81,7 +82,7 @@ class ReportRoutes {
 
   HttpResponse Show(const Result<FaultReportRecord>& report, int status = 200) const {
     if (!report) return ErrorResponse(report.error());
-    return JsonResponse(status, FaultReportJson(*report, sla_.ReportBlock(*report)));
+    return JsonResponse(status, FaultReportJson(*report, SlaBlockJson(sla_.FiguresFor(*report))));
   }
 
   HttpResponse List(const ApiRequest& request) const {
@@ -93,7 +94,7 @@ class ReportRoutes {
     if (!listed) return ErrorResponse(listed.error());
     Json out = {{"items", Json::array()}, {"next_cursor", nullptr}};
     for (const FaultReportRecord& report : listed->items) {
-      out["items"].push_back(FaultReportJson(report, sla_.ReportBlock(report)));
+      out["items"].push_back(FaultReportJson(report, SlaBlockJson(sla_.FiguresFor(report))));
     }
     if (listed->next) out["next_cursor"] = std::to_string(*listed->next);
     return JsonResponse(200, out);

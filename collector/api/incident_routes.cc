@@ -1,7 +1,7 @@
 #include "collector/api/request.h"
 #include "collector/api/routes.h"
-#include "collector/api/views.h"
-#include "collector/incidents/alerting_service.h"
+#include "collector/service/alerting_service.h"
+#include "collector/views/views.h"
 
 namespace vigil::collector {
 namespace {
@@ -18,9 +18,9 @@ Result<IncidentFilter> ReadFilter(const std::map<std::string, std::string>& quer
   const auto text = [&query](const char* name) { return QueryText(query, name); };
   if (auto state = text("state")) {
     if (*state == "open") {
-      filter.states = {"firing", "acknowledged"};
-    } else if (*state == "firing" || *state == "acknowledged" || *state == "resolved") {
-      filter.states = {*state};
+      filter.states = {IncidentState::kFiring, IncidentState::kAcknowledged};
+    } else if (auto one = ParseIncidentState(*state)) {
+      filter.states = {*one};
     } else {
       return MakeError(
           ErrorCode::kBadRequest,

@@ -1,7 +1,7 @@
 #include "collector/api/request.h"
 #include "collector/api/routes.h"
-#include "collector/api/views.h"
-#include "collector/incidents/alerting_service.h"
+#include "collector/service/alerting_service.h"
+#include "collector/views/views.h"
 #include "common/time_format.h"
 
 namespace vigil::collector {
@@ -15,11 +15,12 @@ Json NotificationJson(const alerting::OutboxEntry& entry, bool with_body) {
       {"incident_id", entry.incident_id},
       {"receiver", entry.receiver},
       {"event", entry.event},
-      {"state", entry.state},
+      {"state", alerting::OutboxStateName(entry.state)},
       {"attempts", entry.attempts},
       {"created_at", FormatRfc3339(entry.created_ms)},
-      {"next_attempt_at",
-       entry.state == "pending" ? Json(FormatRfc3339(entry.next_attempt_ms)) : Json()},
+      {"next_attempt_at", entry.state == alerting::OutboxState::kPending
+                              ? Json(FormatRfc3339(entry.next_attempt_ms))
+                              : Json()},
       {"finished_at", entry.finished_ms != 0 ? Json(FormatRfc3339(entry.finished_ms)) : Json()},
       {"last_status", entry.last_status != 0 ? Json(entry.last_status) : Json()},
       {"last_error", entry.last_error.empty() ? Json() : Json(entry.last_error)}};
@@ -38,10 +39,13 @@ void AddNotificationRoutes(ApiRouter& router, AlertingService& alerting) {
     auto page = ReadPageRequest(request.query);
     if (!page) return ErrorResponse(page.error());
     const auto text = [&](const char* name) { return QueryText(request.query, name).value_or(""); };
-    const std::string state = text("state");
-    if (!state.empty() && state != "pending" && state != "delivered" && state != "dead") {
-      return ErrorResponse(
-          MakeError(ErrorCode::kBadRequest, "state: expected pending, delivered or dead"));
+    std::optional<alerting::OutboxState> state;
+    if (const std::string name = text("state"); !name.empty()) {
+      state = alerting::ParseOutboxState(name);
+      if (!state) {
+        return ErrorResponse(
+            MakeError(ErrorCode::kBadRequest, "state: expected pending, delivered or dead"));
+      }
     }
     auto listed = alerting.store().outbox().ListNotifications(
         state, text("incident"), text("receiver"), page->cursor, page->limit);

@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "collector/api/routes.h"
-#include "collector/live_state.h"
+#include "collector/ingest/live_state.h"
 
 namespace vigil::collector {
 

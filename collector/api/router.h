@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "collector/api/auth.h"
-#include "collector/http_server.h"
+#include "collector/http/http_server.h"
 #include "common/clock.h"
 #include "common/rate_limiter.h"
 

@@ -1,7 +1,7 @@
 #include "collector/api/request.h"
 #include "collector/api/routes.h"
-#include "collector/api/views.h"
-#include "collector/incidents/alerting_service.h"
+#include "collector/service/alerting_service.h"
+#include "collector/views/views.h"
 #include "common/time_format.h"
 
 namespace vigil::collector {

@@ -1,5 +1,6 @@
 #include "collector/api/request.h"
 #include "collector/api/routes.h"
+#include "collector/api/sla_json.h"
 #include "collector/sla/sla_engine.h"
 
 namespace vigil::collector {
@@ -11,7 +12,7 @@ void AddSlaRoutes(ApiRouter& router, const SlaEngine& sla, const Clock& clock) {
     }
     auto overview = sla.Overview(clock.Now());
     if (!overview) return ErrorResponse(overview.error());
-    return JsonResponse(200, *overview);
+    return JsonResponse(200, SlaOverviewJson(*overview));
   });
 
   router.Add("GET", "/api/v1/sla/report", Role::kViewer, [&sla](const ApiRequest& request) {
@@ -38,9 +39,9 @@ void AddSlaRoutes(ApiRouter& router, const SlaEngine& sla, const Clock& clock) {
     auto report = sla.Report(customer->second, *period->from_ms, *period->to_ms);
     if (!report) return ErrorResponse(report.error());
     if (format == "csv") {
-      return HttpResponse{200, "text/csv; charset=utf-8", SlaEngine::ReportCsv(*report)};
+      return HttpResponse{200, "text/csv; charset=utf-8", SlaReportCsv(*report)};
     }
-    return JsonResponse(200, *report);
+    return JsonResponse(200, SlaReportJson(*report));
   });
 }
 

@@ -1,8 +1,8 @@
 #include "collector/api/request.h"
 #include "collector/api/routes.h"
-#include "collector/api/views.h"
 #include "collector/store/store.h"
-#include "collector/token.h"
+#include "collector/store/token.h"
+#include "collector/views/views.h"
 
 namespace vigil::collector {
 
@@ -18,7 +18,7 @@ void AddTokenRoutes(ApiRouter& router, TokenStore& store, const Clock& clock) {
     auto kind = request.query.find("kind");
     std::vector<nlohmann::json> items;
     for (const TokenRecord& token : *tokens) {
-      if (kind != request.query.end() && token.kind != kind->second) continue;
+      if (kind != request.query.end() && TokenKindName(token.kind) != kind->second) continue;
       items.push_back(TokenJson(token));
     }
     return JsonResponse(200, PageOf(std::move(items), *page));

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "alerting/labels.h"
-#include "collector/live_state.h"
+#include "collector/ingest/live_state.h"
 #include "common/units.h"
 
 namespace vigil::collector {

@@ -7,7 +7,7 @@
 
 #include <cmath>
 
-#include "collector/token.h"
+#include "collector/store/token.h"
 #include "common/exposition.h"
 #include "common/identity.h"
 
@@ -126,7 +126,7 @@ Status IncidentBook::ResolveFromRule(const alerting::AlertTransition& transition
   IncidentRecord incident = std::move(**open);
   // A timer may be noticed a moment after a person's change; the timeline stays in order.
   const std::int64_t at = std::max(ToUnixMillis(transition.at), incident.updated_ms);
-  incident.state = "resolved";
+  incident.state = IncidentState::kResolved;
   incident.resolved_ms = at;
   incident.resolved_by = kRuleActor;
   if (!std::isnan(transition.state.value)) incident.value = transition.state.value;
@@ -175,19 +175,20 @@ Result<IncidentRecord> IncidentBook::Change(const std::string& id,
   std::lock_guard lock(mutex_);
   auto incident = Load(id);
   if (!incident) return incident;
-  if (incident->state == "resolved" && !mutate.allowed_when_resolved) {
+  if (incident->state == IncidentState::kResolved && !mutate.allowed_when_resolved) {
     return MakeError(ErrorCode::kConflict, "incident " + id + " is resolved; " + mutate.refusal);
   }
   auto at = ChangeTime(*incident, at_ms);
   if (!at) return at.error();
-  const std::string state_before = incident->state;
+  const IncidentState state_before = incident->state;
   std::vector<TimelineEntry> entries = mutate.apply(*incident, *at);
   if (entries.empty()) return incident;
   incident->updated_ms = *at;
   std::vector<alerting::OutboxEntry> notifications;
   if (incident->state != state_before) {
-    notifications = Plan(*incident, incident->state == "resolved" ? IncidentChange::kResolved
-                                                                  : IncidentChange::kAcknowledged);
+    notifications = Plan(*incident, incident->state == IncidentState::kResolved
+                                        ? IncidentChange::kResolved
+                                        : IncidentChange::kAcknowledged);
   }
   if (Status stored = incidents_store_.UpdateIncident(*incident, entries, notifications); !stored) {
     return stored.error();
@@ -204,8 +205,8 @@ Result<IncidentRecord> IncidentBook::Acknowledge(const std::string& id, const st
   return Change(id, at_ms,
                 {false, "a resolved incident cannot be acknowledged",
                  [&](IncidentRecord& incident, std::int64_t at) -> std::vector<TimelineEntry> {
-                   if (incident.state == "firing") {
-                     incident.state = "acknowledged";
+                   if (incident.state == IncidentState::kFiring) {
+                     incident.state = IncidentState::kAcknowledged;
                      incident.acknowledged_ms = at;
                      incident.acknowledged_by = actor;
                      return {{at, "acknowledged", actor, note}};
@@ -223,7 +224,7 @@ Result<IncidentRecord> IncidentBook::Resolve(const std::string& id, const std::s
   return Change(id, at_ms,
                 {false, "it is resolved already",
                  [&](IncidentRecord& incident, std::int64_t at) -> std::vector<TimelineEntry> {
-                   incident.state = "resolved";
+                   incident.state = IncidentState::kResolved;
                    incident.resolved_ms = at;
                    incident.resolved_by = actor;
                    return {{at, "resolved", actor, note}};

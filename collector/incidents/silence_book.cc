@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "collector/token.h"
+#include "collector/store/token.h"
 #include "common/exposition.h"
 
 namespace vigil::collector {

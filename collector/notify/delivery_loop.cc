@@ -17,12 +17,12 @@ TimelineEntry Describe(const alerting::OutboxEntry& entry, std::int64_t now_ms) 
   const std::string answer =
       entry.last_status != 0 ? "HTTP " + std::to_string(entry.last_status) : entry.last_error;
   const std::string what = entry.receiver + " (" + entry.event + ")";
-  if (entry.state == "delivered") {
+  if (entry.state == alerting::OutboxState::kDelivered) {
     return {now_ms, "notified", "system",
             what + ": delivered, HTTP " + std::to_string(entry.last_status) + ", attempt " +
                 std::to_string(entry.attempts)};
   }
-  if (entry.state == "dead") {
+  if (entry.state == alerting::OutboxState::kDead) {
     return {now_ms, "notify_failed", "system",
             what + ": dead-lettered after " + std::to_string(entry.attempts) + " attempts (" +
                 (entry.last_error.empty() ? answer : entry.last_error) + ")"};
@@ -140,15 +140,18 @@ Status DeliveryLoop::Record(const alerting::OutboxEntry& entry) {
 }
 
 void DeliveryLoop::OnAttempt(const alerting::OutboxEntry& entry,
-                             const alerting::HttpOutcome& outcome, std::string_view result) {
-  notifications_.Add({{"receiver", entry.receiver}, {"result", std::string(result)}}).Increment();
-  if (result == "delivered") {
+                             const alerting::HttpOutcome& outcome, alerting::AttemptResult result) {
+  notifications_
+      .Add({{"receiver", entry.receiver},
+            {"result", std::string(alerting::AttemptResultName(result))}})
+      .Increment();
+  if (result == alerting::AttemptResult::kDelivered) {
     delivery_seconds_
         .Add({{"receiver", entry.receiver}},
              prometheus::Histogram::BucketBoundaries{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
                                                      2.5, 5, 10, 30, 60, 300, 900, 3600})
         .Observe(static_cast<double>(entry.finished_ms - entry.created_ms) / 1000.0);
-  } else if (result == "dead") {
+  } else if (result == alerting::AttemptResult::kDead) {
     LogWarning("notifications: " + entry.id + " to " + entry.receiver +
                " dead-lettered: " + (entry.last_error.empty() ? outcome.error : entry.last_error));
   }

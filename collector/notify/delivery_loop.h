@@ -55,7 +55,7 @@ class DeliveryLoop final : private alerting::OutboxWriter, private alerting::Del
   void Run();
   Status Record(const alerting::OutboxEntry& entry) override;
   void OnAttempt(const alerting::OutboxEntry& entry, const alerting::HttpOutcome& outcome,
-                 std::string_view result) override;
+                 alerting::AttemptResult result) override;
 
   OutboxStore& store_;
   const Clock& clock_;

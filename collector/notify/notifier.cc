@@ -6,8 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "alerting/payloads.h"
-#include "collector/api/views.h"
 #include "collector/notify/delivery_loop.h"
+#include "collector/views/views.h"
 #include "common/log.h"
 
 namespace vigil::collector {
@@ -37,8 +37,8 @@ alerting::IncidentNotifyState Notifier::StateOf(const IncidentRecord& incident) 
   alerting::IncidentNotifyState state;
   state.labels = IncidentBook::SilenceableLabels(incident);
   state.started = FromUnixMillis(incident.started_ms);
-  state.acknowledged = incident.state == "acknowledged";
-  state.resolved = incident.state == "resolved";
+  state.acknowledged = incident.state == IncidentState::kAcknowledged;
+  state.resolved = incident.state == IncidentState::kResolved;
   state.silenced = incident.silenced;
   return state;
 }
@@ -212,12 +212,13 @@ Result<alerting::OutboxEntry> Notifier::Retry(const std::string& id, const std::
   if (!found) return found.error();
   if (!found->has_value()) return MakeError(ErrorCode::kNotFound, "no notification with id " + id);
   alerting::OutboxEntry entry = **found;
-  if (entry.state != "dead") {
-    return MakeError(ErrorCode::kConflict, "notification " + id + " is " + entry.state +
+  if (entry.state != alerting::OutboxState::kDead) {
+    return MakeError(ErrorCode::kConflict, "notification " + id + " is " +
+                                               std::string(alerting::OutboxStateName(entry.state)) +
                                                "; only dead-lettered ones are retried");
   }
   const std::int64_t now = ToUnixMillis(clock_.Now());
-  entry.state = "pending";
+  entry.state = alerting::OutboxState::kPending;
   entry.created_ms = now;
   entry.next_attempt_ms = now;
   entry.finished_ms = 0;
@@ -233,16 +234,16 @@ Result<alerting::OutboxEntry> Notifier::Retry(const std::string& id, const std::
 std::vector<prometheus::MetricFamily> Notifier::Collect() const {
   auto counts = store_.outbox().CountNotifications();
   if (!counts) return {};
-  const auto count = [&](const char* state) {
+  const auto count = [&](alerting::OutboxState state) {
     auto it = counts->find(state);
     return it == counts->end() ? 0.0 : static_cast<double>(it->second);
   };
   return {Gauge("vigil_outbox_pending", "Notifications queued and not yet delivered.",
-                count("pending")),
+                count(alerting::OutboxState::kPending)),
           Gauge("vigil_outbox_dead",
                 "Notifications dead-lettered (retry them with "
                 "POST /api/v1/notifications/{id}/retry).",
-                count("dead"))};
+                count(alerting::OutboxState::kDead))};
 }
 
 }  // namespace vigil::collector

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <map>
 
-#include "collector/token.h"
+#include "collector/store/token.h"
 #include "common/identity.h"
 #include "common/severity.h"
 

@@ -111,18 +111,16 @@ void AddMonthFigures(const SlaEngine& engine, TimePoint now, std::vector<MetricF
     std::map<GroupKey, std::array<std::vector<std::int64_t>, 2>> seconds;
     for (const SlaItem& item : *items) {
       const GroupKey key{item.customer, item.kind, item.severity};
-      const std::optional<bool> met[2] = {item.response_met, item.resolution_met};
+      if (!item.sla) continue;
+      const SlaFigures& figures = item.sla->figures;
+      const std::optional<bool> met[2] = {figures.response_met, figures.resolution_met};
       for (int target = 0; target < 2; ++target) {
         if (!met[target]) continue;
         ++tallies[key][target].decided;
         tallies[key][target].met += *met[target] ? 1 : 0;
       }
-      if (item.responded && item.response_business_ms) {
-        seconds[key][0].push_back(*item.response_business_ms);
-      }
-      if (item.resolved && item.resolution_business_ms) {
-        seconds[key][1].push_back(*item.resolution_business_ms);
-      }
+      if (item.responded) seconds[key][0].push_back(figures.response_business.count());
+      if (item.resolved) seconds[key][1].push_back(figures.resolution_business.count());
     }
     for (const auto& [key, pair] : tallies) {
       for (int target = 0; target < 2; ++target) {

@@ -38,8 +38,12 @@ Result<int> SlaWatch::Check(TimePoint now) {
     auto sla = engine_.ForIncident(incident, now, keep);
     if (!sla) continue;
     open.insert(incident.id);
-    const Item item{incident.id,       "incident",     "incident",      incident.severity,
-                    incident.customer, incident.agent, incident.summary};
+    const Item item{{SlaItemRef::Kind::kIncident, incident.id},
+                    "incident",
+                    incident.severity,
+                    incident.customer,
+                    incident.agent,
+                    incident.summary};
     auto count = CheckItem(item, *sla, now, at_risk);
     if (!count) return count.error();
     raised += *count;
@@ -51,8 +55,12 @@ Result<int> SlaWatch::Check(TimePoint now) {
     auto sla = engine_.ForReport(report, now, keep);
     if (!sla) continue;
     open.insert(report.id);
-    const Item item{report.id, "fault_report", report.kind, report.severity, report.customer,
-                    "",        report.title};
+    const Item item{{SlaItemRef::Kind::kFaultReport, report.id},
+                    report.kind,
+                    report.severity,
+                    report.customer,
+                    "",
+                    report.title};
     auto count = CheckItem(item, *sla, now, at_risk);
     if (!count) return count.error();
     raised += *count;
@@ -106,7 +114,7 @@ Result<int> SlaWatch::CheckItem(const Item& item, const ItemSla& sla, TimePoint 
 
 Result<bool> SlaWatch::Raise(const Item& item, const Clock& clock, const std::string& event,
                              bool escalate, TimePoint now) {
-  const std::string key = item.id + "/" + event;
+  const std::string key = item.ref.id + "/" + event;
   if (marked_.count(key) > 0) return false;
   const bool breached = event.find("breached") != std::string::npos;
   std::string note;
@@ -118,7 +126,7 @@ Result<bool> SlaWatch::Raise(const Item& item, const Clock& clock, const std::st
            ": " + FormatDuration(clock.amount) + " target, due " + due;
     if (notifier_ != nullptr) {
       IncidentRecord alert;
-      alert.id = item.id;
+      alert.id = item.ref.id;
       alert.source = "sla";
       alert.rule = AlertName(clock.target, breached);
       alert.fingerprint = key;
@@ -126,11 +134,12 @@ Result<bool> SlaWatch::Raise(const Item& item, const Clock& clock, const std::st
       alert.customer = item.customer;
       alert.agent = item.agent;
       alert.labels = {{"sla_target", clock.target},
-                      {"item", item.id},
-                      {"item_type", item.type},
+                      {"item", item.ref.id},
+                      {"item_type", SlaItemTypeName(item.ref.kind)},
                       {"kind", item.kind}};
-      alert.summary = (item.type == "incident" ? "Incident " : "Fault report ") + item.id + " (" +
-                      item.title + "): " + note;
+      alert.summary =
+          (item.ref.kind == SlaItemRef::Kind::kIncident ? "Incident " : "Fault report ") +
+          item.ref.id + " (" + item.title + "): " + note;
       alert.annotations = {{"summary", alert.summary}, {"due", due}};
       alert.started_ms = ToUnixMillis(now);
       alert.updated_ms = ToUnixMillis(now);
@@ -138,15 +147,12 @@ Result<bool> SlaWatch::Raise(const Item& item, const Clock& clock, const std::st
                                                               : alerting::NotifyEvent::kSlaAtRisk);
     }
   }
-  const SlaItemRef ref{
-      item.type == "incident" ? SlaItemRef::Kind::kIncident : SlaItemRef::Kind::kFaultReport,
-      item.id};
   auto marked =
-      store_.sla_events().MarkSlaEvent(ref, event, ToUnixMillis(now), note, notifications);
+      store_.sla_events().MarkSlaEvent(item.ref, event, ToUnixMillis(now), note, notifications);
   if (!marked) return marked.error();
   marked_.insert(key);
   if (*marked && notifier_ != nullptr) notifier_->Committed(notifications);
-  if (*marked && escalate) LogInfo("sla: " + item.id + ": " + note);
+  if (*marked && escalate) LogInfo("sla: " + item.ref.id + ": " + note);
   return *marked && escalate;
 }
 

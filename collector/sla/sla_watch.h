@@ -54,8 +54,7 @@ class SlaWatch {
     std::optional<TimePoint> due;
   };
   struct Item {
-    std::string id;
-    std::string type;  // incident, fault_report
+    SlaItemRef ref;
     std::string kind;
     std::string severity;
     std::string customer;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "alerting/delivery.h"
@@ -20,12 +21,19 @@ struct TimelineEntry {
   std::string text;
 };
 
+// An incident fires, may be acknowledged, and is resolved (a resolved one that fires again is a
+// new incident that names it as previous).
+enum class IncidentState : std::uint8_t { kFiring, kAcknowledged, kResolved };
+// "firing", "acknowledged", "resolved": the API's and the store's word for each.
+std::string_view IncidentStateName(IncidentState state);
+std::optional<IncidentState> ParseIncidentState(std::string_view name);
+
 struct IncidentRecord {
   std::string id;
   std::string source = "rule";  // "rule" or "manual"
   std::string rule;
   std::string fingerprint;
-  std::string state = "firing";  // firing, acknowledged, resolved
+  IncidentState state = IncidentState::kFiring;
   std::string severity;
   std::string customer;
   std::string agent;
@@ -45,7 +53,7 @@ struct IncidentRecord {
 };
 
 struct IncidentFilter {
-  std::vector<std::string> states;  // any of these; empty: all
+  std::vector<IncidentState> states;  // any of these; empty: all
   std::optional<std::string> customer;
   std::optional<std::string> agent;
   std::optional<std::string> severity;

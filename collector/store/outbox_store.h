@@ -29,13 +29,10 @@ class OutboxStore {
       const std::string& incident_id) = 0;
   virtual Result<std::optional<alerting::OutboxEntry>> GetNotification(const std::string& id) = 0;
   // Newest first; filters are optional (empty: any).
-  virtual Result<Page<alerting::OutboxEntry>> ListNotifications(const std::string& state,
-                                                                const std::string& incident_id,
-                                                                const std::string& receiver,
-                                                                std::optional<std::int64_t> before,
-                                                                std::size_t limit) = 0;
-  // Counts by state ("pending", "delivered", "dead").
-  virtual Result<std::map<std::string, std::int64_t>> CountNotifications() = 0;
+  virtual Result<Page<alerting::OutboxEntry>> ListNotifications(
+      std::optional<alerting::OutboxState> state, const std::string& incident_id,
+      const std::string& receiver, std::optional<std::int64_t> before, std::size_t limit) = 0;
+  virtual Result<std::map<alerting::OutboxState, std::int64_t>> CountNotifications() = 0;
 };
 
 }  // namespace vigil::collector

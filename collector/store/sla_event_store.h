@@ -19,6 +19,11 @@ struct SlaItemRef {
   std::string id;
 };
 
+// "incident" or "fault_report", as the API and the notifications name an item's type.
+constexpr const char* SlaItemTypeName(SlaItemRef::Kind kind) {
+  return kind == SlaItemRef::Kind::kIncident ? "incident" : "fault_report";
+}
+
 struct SlaEventCount {
   std::string customer;
   std::string kind;  // incident, fault, consultation, complaint

@@ -4,20 +4,27 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.h"
 
 namespace vigil::collector {
 
+// An enrollment token lets agents of one customer join; an API token opens the REST API.
+enum class TokenKind : std::uint8_t { kEnrollment, kApi };
+// "enrollment", "api": the API's and the store's word for each.
+std::string_view TokenKindName(TokenKind kind);
+std::optional<TokenKind> ParseTokenKind(std::string_view name);
+
 struct TokenRecord {
   std::string id;
   std::string customer;  // enrollment tokens: the customer its agents belong to
   std::int64_t created_ms = 0;
   std::optional<std::int64_t> revoked_ms;
-  std::string kind = "enrollment";  // "enrollment" or "api"
-  std::string role;                 // api tokens: "viewer", "operator" or "admin"
-  std::string name;                 // api tokens: who or what uses it
+  TokenKind kind = TokenKind::kEnrollment;
+  std::string role;  // api tokens: "viewer", "operator" or "admin"
+  std::string name;  // api tokens: who or what uses it
 };
 
 class TokenStore {

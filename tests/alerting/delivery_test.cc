@@ -40,8 +40,8 @@ struct Recorder : OutboxWriter, DeliveryObserver {
     recorded.push_back(entry);
     return OkStatus();
   }
-  void OnAttempt(const OutboxEntry& entry, const HttpOutcome&, std::string_view result) override {
-    results.push_back(entry.receiver + ":" + std::string(result));
+  void OnAttempt(const OutboxEntry& entry, const HttpOutcome&, AttemptResult result) override {
+    results.push_back(entry.receiver + ":" + std::string(AttemptResultName(result)));
   }
   std::vector<OutboxEntry> recorded;
   std::vector<std::string> results;
@@ -106,7 +106,7 @@ TEST_F(DeliveryTest, ASuccessIsRecordedAndNeverSentAgain) {
   EXPECT_EQ(header("webhook-timestamp"), std::to_string(ToUnixMillis(clock_.Now()) / 1000));
   EXPECT_EQ(header("webhook-signature").rfind("v1,", 0), 0u);
   ASSERT_TRUE(sender_.Answer("http://oncall", {200, "", std::nullopt}));
-  EXPECT_EQ(recorder_.recorded.back().state, "delivered");
+  EXPECT_EQ(recorder_.recorded.back().state, OutboxState::kDelivered);
   EXPECT_EQ(recorder_.recorded.back().attempts, 1);
   Pass(std::chrono::hours(1));
   EXPECT_EQ(sender_.calls.size(), 1u);
@@ -138,7 +138,7 @@ TEST_F(DeliveryTest, AClientErrorDeadLettersAtOnce) {
   Poll();
   sender_.Answer("http://oncall", {400, "", std::nullopt});
   EXPECT_EQ(recorder_.results.back(), "oncall:dead");
-  EXPECT_EQ(recorder_.recorded.back().state, "dead");
+  EXPECT_EQ(recorder_.recorded.back().state, OutboxState::kDead);
   EXPECT_EQ(recorder_.recorded.back().last_status, 400);
 }
 

@@ -1,4 +1,4 @@
-#include "collector/incidents/alerting_service.h"
+#include "collector/service/alerting_service.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -137,7 +137,7 @@ TEST_F(AlertingServiceTest, AnIncidentOpensWhenForHasPassedAndResolvesAfterKeepF
   auto incidents = Incidents("HighLoad");
   ASSERT_EQ(incidents.size(), 1u);
   const IncidentRecord& incident = incidents[0];
-  EXPECT_EQ(incident.state, "firing");
+  EXPECT_EQ(incident.state, IncidentState::kFiring);
   EXPECT_EQ(incident.severity, "critical");
   EXPECT_EQ(incident.customer, "acme");
   EXPECT_EQ(incident.agent, "web-01");
@@ -147,10 +147,11 @@ TEST_F(AlertingServiceTest, AnIncidentOpensWhenForHasPassedAndResolvesAfterKeepF
 
   Send(LoadBatch(1, Now()));
   Pass(seconds(4));
-  EXPECT_EQ(Incidents("HighLoad")[0].state, "firing");  // keep_firing_for has not passed
+  EXPECT_EQ(Incidents("HighLoad")[0].state,
+            IncidentState::kFiring);  // keep_firing_for has not passed
   Pass(seconds(1));
   const IncidentRecord resolved = Incidents("HighLoad")[0];
-  EXPECT_EQ(resolved.state, "resolved");
+  EXPECT_EQ(resolved.state, IncidentState::kResolved);
   EXPECT_EQ(resolved.resolved_by, "rule");
   ASSERT_EQ(resolved.timeline.size(), 2u);
   EXPECT_EQ(resolved.timeline[1].type, "resolved");
@@ -196,7 +197,7 @@ TEST_F(AlertingServiceTest, AnAgentThatFallsSilentIsDownAndOneThatSaidGoodbyeIsS
   ASSERT_EQ(Incidents("AgentDown").size(), 1u);
   EXPECT_EQ(Incidents("AgentDown")[0].severity, "high");
   Connect();  // back
-  EXPECT_EQ(Incidents("AgentDown")[0].state, "resolved");
+  EXPECT_EQ(Incidents("AgentDown")[0].state, IncidentState::kResolved);
 
   service_->AgentSaidGoodbye(kWeb);
   Pass(seconds(60));
@@ -204,7 +205,7 @@ TEST_F(AlertingServiceTest, AnAgentThatFallsSilentIsDownAndOneThatSaidGoodbyeIsS
   ASSERT_EQ(Incidents("AgentStopped").size(), 1u);
   EXPECT_EQ(Incidents("AgentStopped")[0].severity, "low");
   Connect();
-  EXPECT_EQ(Incidents("AgentStopped")[0].state, "resolved");
+  EXPECT_EQ(Incidents("AgentStopped")[0].state, IncidentState::kResolved);
 }
 
 TEST_F(AlertingServiceTest, AnAgentDownResolvedByHandWhileStillAwayIsDownAgainAfterItsTime) {
@@ -217,10 +218,10 @@ TEST_F(AlertingServiceTest, AnAgentDownResolvedByHandWhileStillAwayIsDownAgainAf
   Pass(seconds(1));
   auto incidents = Incidents("AgentDown");
   ASSERT_EQ(incidents.size(), 2u);
-  EXPECT_EQ(incidents[0].state, "firing");
+  EXPECT_EQ(incidents[0].state, IncidentState::kFiring);
   EXPECT_EQ(incidents[0].previous_id, first);
   Connect();
-  EXPECT_EQ(Incidents("AgentDown")[0].state, "resolved");
+  EXPECT_EQ(Incidents("AgentDown")[0].state, IncidentState::kResolved);
 
   service_->AgentSaidGoodbye(kWeb);
   Pass(seconds(60));
@@ -257,7 +258,7 @@ TEST_F(AlertingServiceTest, AFailingProbeOpensProbeFailingWithTheProbesOwnSeveri
   EXPECT_EQ(incidents[0].severity, "medium");
   EXPECT_EQ(incidents[0].summary, "probe web (http) fails on web-01");
   Send(ProbeBatch(1, ""));
-  EXPECT_EQ(Incidents("ProbeFailing")[0].state, "resolved");
+  EXPECT_EQ(Incidents("ProbeFailing")[0].state, IncidentState::kResolved);
 }
 
 TEST_F(AlertingServiceTest, SecurityFindingsOpenOneIncidentPerCheckAndKeyAndClearResolvesIt) {
@@ -281,7 +282,8 @@ TEST_F(AlertingServiceTest, SecurityFindingsOpenOneIncidentPerCheckAndKeyAndClea
 
   Send(SecurityBatch({{"security_finding_cleared", "fim.changed", "/etc/passwd", "high"}}));
   for (const IncidentRecord& incident : Incidents("SecurityFinding")) {
-    EXPECT_EQ(incident.state, incident.id == by_key.at("toor").id ? "firing" : "resolved");
+    EXPECT_EQ(incident.state, incident.id == by_key.at("toor").id ? IncidentState::kFiring
+                                                                  : IncidentState::kResolved);
   }
   EXPECT_EQ(store_->findings().SecurityFindingsOf("acme", "web-01")->size(), 1u);
 }
@@ -293,14 +295,14 @@ TEST_F(AlertingServiceTest, AResyncReplacesTheAgentsFindingsWithoutReopeningTheO
   // The agent lost its state: it says so, then reports what it finds now.
   Send(SecurityBatch({{"security_findings_resync", "", "", ""},
                       {"security_finding", "accounts.uid0", "toor", "critical"}}));
-  std::map<std::string, std::vector<std::string>> states;
+  std::map<std::string, std::vector<IncidentState>> states;
   for (const IncidentRecord& incident : Incidents("SecurityFinding")) {
     for (const auto& [name, value] : incident.labels) {
       if (name == "key") states[value].push_back(incident.state);
     }
   }
-  EXPECT_EQ(states["toor"], std::vector<std::string>{"firing"});
-  EXPECT_EQ(states["/tmp/x"], std::vector<std::string>{"resolved"});
+  EXPECT_EQ(states["toor"], std::vector<IncidentState>{IncidentState::kFiring});
+  EXPECT_EQ(states["/tmp/x"], std::vector<IncidentState>{IncidentState::kResolved});
   ASSERT_EQ(store_->findings().SecurityFindingsOf("acme", "web-01")->size(), 1u);
 }
 

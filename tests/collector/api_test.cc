@@ -10,11 +10,11 @@
 
 #include "collector/api/router.h"
 #include "collector/api/routes.h"
-#include "collector/incidents/alerting_service.h"
-#include "collector/live_state.h"
+#include "collector/ingest/live_state.h"
 #include "collector/reports/fault_report_book.h"
+#include "collector/service/alerting_service.h"
 #include "collector/sla/sla_engine.h"
-#include "collector/token.h"
+#include "collector/store/token.h"
 #include "common/time_format.h"
 #include "tests/support/manual_clock.h"
 #include "tests/support/temp_dir.h"
@@ -214,6 +214,11 @@ TEST_F(ApiTest, BadRequestsSayWhatWasWrong) {
               HasSubstr("unknown query parameter \"colour\""));
   Answer state = Call("GET", "/api/v1/incidents?state=burning", "viewer");
   EXPECT_THAT(state.body["error"]["message"].get<std::string>(), HasSubstr("state: expected"));
+  Answer outbox_state = Call("GET", "/api/v1/notifications?state=Dead", "viewer");
+  EXPECT_EQ(outbox_state.status, 400);
+  EXPECT_THAT(outbox_state.body["error"]["message"].get<std::string>(),
+              HasSubstr("state: expected pending, delivered or dead"));
+  EXPECT_EQ(Call("GET", "/api/v1/notifications?state=dead", "viewer").status, 200);
   Answer field =
       Call("POST", "/api/v1/incidents/" + incident + "/ack", "operator", R"({"not":"x"})");
   EXPECT_EQ(field.status, 400);

@@ -1,4 +1,4 @@
-#include "collector/http_server.h"
+#include "collector/http/http_server.h"
 
 #include <gtest/gtest.h>
 

@@ -1,10 +1,10 @@
-#include "collector/live_state.h"
+#include "collector/ingest/live_state.h"
 
 #include <gtest/gtest.h>
 
 #include <set>
 
-#include "collector/metrics_text.h"
+#include "collector/ingest/metrics_text.h"
 #include "common/exposition.h"
 #include "common/metric_builder.h"
 #include "tests/support/exposition_parser.h"

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "collector/api/sla_json.h"
 #include "collector/reports/fault_report_book.h"
 #include "common/time_format.h"
 #include "tests/support/fake_store.h"
@@ -136,9 +137,10 @@ TEST_F(SlaEngineTest, SummaryCountsDecidedItemsAndTakesNearestRankPercentiles) {
   ASSERT_TRUE(book_.Rate(met, 5, "quick", "user ann", At(minutes(200))).ok());
   ASSERT_TRUE(book_.Rate(late, 2, "", "user ann", At(minutes(400))).ok());
 
-  auto report = engine_.Report("acme", At(minutes(0)), Ms(clock_.Now()));
-  ASSERT_TRUE(report.ok()) << report.error().message;
-  const Json& items = (*report)["items"];
+  auto typed = engine_.Report("acme", At(minutes(0)), Ms(clock_.Now()));
+  ASSERT_TRUE(typed.ok()) << typed.error().message;
+  const Json report = SlaReportJson(*typed);
+  const Json& items = report["items"];
   ASSERT_EQ(items.size(), 5u);
   EXPECT_EQ(items[0]["id"], met);
   EXPECT_EQ(items[0]["response_business_seconds"], 1800);
@@ -155,7 +157,7 @@ TEST_F(SlaEngineTest, SummaryCountsDecidedItemsAndTakesNearestRankPercentiles) {
   EXPECT_TRUE(items[4]["response_met"].is_null());
   EXPECT_TRUE(items[4]["resolution_met"].is_null());
 
-  const Json& summary = (*report)["summary"];
+  const Json& summary = report["summary"];
   ASSERT_EQ(summary.size(), 2u);  // (consultation, high) and (fault, high)
   const Json& faults = summary[1];
   EXPECT_EQ(faults["kind"], "fault");
@@ -176,10 +178,10 @@ TEST_F(SlaEngineTest, SummaryCountsDecidedItemsAndTakesNearestRankPercentiles) {
   EXPECT_TRUE(consultations["response_on_time_ratio"].is_null());
   EXPECT_TRUE(consultations["mtta_business_seconds"]["mean"].is_null());
 
-  ASSERT_EQ((*report)["by_category"].size(), 1u);
-  EXPECT_EQ((*report)["by_category"][0]["count"], 5);
+  ASSERT_EQ(report["by_category"].size(), 1u);
+  EXPECT_EQ(report["by_category"][0]["count"], 5);
 
-  const std::string csv = SlaEngine::ReportCsv(*report);
+  const std::string csv = SlaReportCsv(*typed);
   EXPECT_THAT(csv, HasSubstr("type,id,kind,severity,category,opened_at"));
   EXPECT_THAT(csv, HasSubstr("fault_report," + met + ",fault,high,database,"));
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 6);
@@ -191,14 +193,14 @@ TEST_F(SlaEngineTest, PendingCustomerMovesTheDueAndAnOpenPauseHasNone) {
   Move(id, "pending_customer", minutes(60));
   auto held = book_.Get(id);
   ASSERT_TRUE(held.ok());
-  Json block = engine_.ReportBlock(*held);
+  Json block = SlaBlockJson(engine_.FiguresFor(*held));
   EXPECT_EQ(block["paused"], true);
   EXPECT_TRUE(block["resolution_due"].is_null());
   EXPECT_EQ(block["response_met"], true);
 
   Move(id, "in_progress", minutes(180));  // two hours waiting on the customer
   held = book_.Get(id);
-  block = engine_.ReportBlock(*held);
+  block = SlaBlockJson(engine_.FiguresFor(*held));
   EXPECT_EQ(block["paused"], false);
   EXPECT_EQ(block["resolution_due"], FormatRfc3339(At(minutes(240 + 120))));
 }
@@ -213,17 +215,18 @@ TEST_F(SlaEngineTest, TheOverviewListsOpenItemsSoonestDueFirstAndHeldOnesLast) {
   Move(done, "resolved", minutes(50));
   Open(minutes(70), "consultation");  // no target
 
-  auto overview = engine_.Overview(clock_.Now());
-  ASSERT_TRUE(overview.ok()) << overview.error().message;
-  const Json& items = (*overview)["open_items"];
+  auto typed = engine_.Overview(clock_.Now());
+  ASSERT_TRUE(typed.ok()) << typed.error().message;
+  const Json overview = SlaOverviewJson(*typed);
+  const Json& items = overview["open_items"];
   ASSERT_EQ(items.size(), 3u) << items.dump(2);
   EXPECT_EQ(items[0]["id"], sooner);
   EXPECT_EQ(items[1]["id"], later);
   EXPECT_EQ(items[2]["id"], held);
   EXPECT_EQ(items[2]["paused"], true);
   EXPECT_EQ(items[0]["resolution_due"], FormatRfc3339(At(minutes(30 + 240))));
-  EXPECT_EQ((*overview)["policies"][0]["customer"], "acme");
-  EXPECT_EQ((*overview)["policies"][0]["targets"][0]["resolution_seconds"], 4 * 3600);
+  EXPECT_EQ(overview["policies"][0]["customer"], "acme");
+  EXPECT_EQ(overview["policies"][0]["targets"][0]["resolution_seconds"], 4 * 3600);
 }
 
 TEST_F(SlaEngineTest, RefusesAnEmptyOrOverlongPeriod) {

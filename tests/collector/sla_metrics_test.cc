@@ -3,7 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "collector/metrics_text.h"
+#include "collector/ingest/metrics_text.h"
 #include "collector/reports/fault_report_book.h"
 #include "common/time_format.h"
 #include "tests/support/exposition_parser.h"

@@ -7,7 +7,7 @@
 #include <functional>
 
 #include "collector/store/store.h"
-#include "collector/token.h"
+#include "collector/store/token.h"
 #include "tests/support/fake_store.h"
 #include "tests/support/temp_dir.h"
 
@@ -62,7 +62,7 @@ alerting::OutboxEntry Notification(const std::string& id, const std::string& ite
   entry.body = "{}";
   entry.created_ms = 1;
   entry.next_attempt_ms = 1;
-  entry.state = "pending";
+  entry.state = alerting::OutboxState::kPending;
   return entry;
 }
 
@@ -162,7 +162,7 @@ TEST(SqliteStore, IncidentsKeepTheirTimelineInOrderAcrossReopening) {
     auto store = Open(dir);
     IncidentRecord incident = Incident("inc-1", "fp1", 1000);
     ASSERT_TRUE(store->incidents().CreateIncident(incident).ok());
-    incident.state = "acknowledged";
+    incident.state = IncidentState::kAcknowledged;
     incident.acknowledged_ms = 2000;
     incident.acknowledged_by = "user ann";
     incident.updated_ms = 3000;
@@ -175,7 +175,7 @@ TEST(SqliteStore, IncidentsKeepTheirTimelineInOrderAcrossReopening) {
   auto found = store->incidents().GetIncident("inc-1");
   ASSERT_TRUE(found.ok() && found->has_value());
   const IncidentRecord& incident = **found;
-  EXPECT_EQ(incident.state, "acknowledged");
+  EXPECT_EQ(incident.state, IncidentState::kAcknowledged);
   EXPECT_EQ(incident.acknowledged_by, "user ann");
   EXPECT_EQ(incident.value, 5.5);
   EXPECT_EQ(incident.annotations, (StringPairs{{"summary", "load 5"}}));
@@ -192,7 +192,7 @@ TEST_P(StoreContract, ListsIncidentsNewestFirstByFilterAndPage) {
   for (int i = 0; i < 5; ++i) {
     IncidentRecord incident =
         Incident("inc-" + std::to_string(i), "fp" + std::to_string(i), i * 1000);
-    if (i % 2 == 1) incident.state = "resolved";
+    if (i % 2 == 1) incident.state = IncidentState::kResolved;
     if (i == 4) incident.customer = "globex";
     ASSERT_TRUE(store->incidents().CreateIncident(incident).ok());
   }
@@ -207,7 +207,7 @@ TEST_P(StoreContract, ListsIncidentsNewestFirstByFilterAndPage) {
   EXPECT_FALSE(last->next.has_value());
 
   IncidentFilter open_acme;
-  open_acme.states = {"firing", "acknowledged"};
+  open_acme.states = {IncidentState::kFiring, IncidentState::kAcknowledged};
   open_acme.customer = "acme";
   open_acme.since_ms = 1000;
   auto filtered = store->incidents().ListIncidents(open_acme, std::nullopt, 100);
@@ -295,13 +295,13 @@ TEST_P(StoreContract, ANotificationAttemptIsNotedOnItsIncidentOrReport) {
                                                  "response_breached", 2000, "",
                                                  {Notification("n-2", "fr-1")}));
   alerting::OutboxEntry delivered = Notification("n-1", "inc-1");
-  delivered.state = "delivered";
+  delivered.state = alerting::OutboxState::kDelivered;
   delivered.attempts = 1;
   ASSERT_TRUE(store_->outbox()
                   .RecordNotification(delivered, {{3000, "notified", "system", "oncall"}})
                   .ok());
   alerting::OutboxEntry dead = Notification("n-2", "fr-1");
-  dead.state = "dead";
+  dead.state = alerting::OutboxState::kDead;
   ASSERT_TRUE(store_->outbox()
                   .RecordNotification(dead, {{3000, "notify_failed", "system", "gave up"}})
                   .ok());
@@ -310,12 +310,12 @@ TEST_P(StoreContract, ANotificationAttemptIsNotedOnItsIncidentOrReport) {
   EXPECT_EQ(store_->outbox().RecordNotification(Notification("n-x", "inc-1"), {}).error().code,
             ErrorCode::kNotFound);
   auto counts = *store_->outbox().CountNotifications();
-  EXPECT_EQ(counts["delivered"], 1);
-  EXPECT_EQ(counts["dead"], 1);
-  auto listed = store_->outbox().ListNotifications("", "", "oncall", std::nullopt, 1);
+  EXPECT_EQ(counts[alerting::OutboxState::kDelivered], 1);
+  EXPECT_EQ(counts[alerting::OutboxState::kDead], 1);
+  auto listed = store_->outbox().ListNotifications(std::nullopt, "", "oncall", std::nullopt, 1);
   ASSERT_EQ(listed->items.size(), 1u);
   EXPECT_EQ(listed->items[0].id, "n-2");
-  auto rest = store_->outbox().ListNotifications("", "", "oncall", listed->next, 1);
+  auto rest = store_->outbox().ListNotifications(std::nullopt, "", "oncall", listed->next, 1);
   ASSERT_EQ(rest->items.size(), 1u);
   EXPECT_EQ(rest->items[0].id, "n-1");
   EXPECT_EQ(store_->outbox().NotificationsOf("fr-1")->size(), 1u);

@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "collector/store/store.h"
-#include "collector/token.h"
+#include "collector/store/token.h"
 #include "common/command_line.h"
 #include "tests/support/temp_dir.h"
 
@@ -53,7 +53,7 @@ TEST_F(TokenCommandTest, CreatePrintsTheTokenAloneAndStoresItsHash) {
   auto found = Find(created.Token());
   ASSERT_TRUE(found.has_value());
   EXPECT_EQ(found->customer, "acme");
-  EXPECT_EQ(found->kind, "enrollment");
+  EXPECT_EQ(found->kind, TokenKind::kEnrollment);
 }
 
 TEST_F(TokenCommandTest, CreateMakesApiTokensWithARoleAndAName) {
@@ -61,7 +61,7 @@ TEST_F(TokenCommandTest, CreateMakesApiTokensWithARoleAndAName) {
   ASSERT_EQ(created.code, kExitOk) << created.err;
   auto found = Find(created.Token());
   ASSERT_TRUE(found.has_value());
-  EXPECT_EQ(found->kind, "api");
+  EXPECT_EQ(found->kind, TokenKind::kApi);
   EXPECT_EQ(found->role, "operator");
   EXPECT_EQ(found->name, "ops-bot");
   EXPECT_THAT(created.err, HasSubstr("with role operator for ops-bot"));

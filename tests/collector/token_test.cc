@@ -1,4 +1,4 @@
-#include "collector/token.h"
+#include "collector/store/token.h"
 
 #include <gtest/gtest.h>
 

@@ -16,7 +16,7 @@
 #include <set>
 #include <string>
 
-#include "collector/hello_check.h"
+#include "collector/ingest/hello_check.h"
 #include "common/framing.h"
 
 namespace {

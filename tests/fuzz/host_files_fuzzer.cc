@@ -44,7 +44,7 @@ struct Tree {
     for (std::size_t i = 1; i < files.size(); ++i) {
       if (path == dir + "/" + std::to_string(i)) return files[i];
     }
-    return vigil::MakeError(ErrorCode::kNotFound, path + ": no such file");
+    return vigil::MakeError(vigil::ErrorCode::kNotFound, path + ": no such file");
   }
   std::vector<std::string> Paths() const {
     std::vector<std::string> out = {main};

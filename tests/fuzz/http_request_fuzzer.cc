@@ -13,7 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "collector/http_request_reader.h"
+#include "collector/http/http_request_reader.h"
 
 namespace {
 

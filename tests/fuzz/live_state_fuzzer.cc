@@ -12,7 +12,7 @@
 #include <string>
 
 #include "agent/collectors/textfile_format.h"
-#include "collector/live_state.h"
+#include "collector/ingest/live_state.h"
 
 namespace {
 

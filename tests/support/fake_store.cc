@@ -266,7 +266,7 @@ class Incidents final : public IncidentStore {
   }
   Result<std::optional<IncidentRecord>> FindOpenIncident(const std::string& fingerprint) override {
     return Newest([&](const IncidentRecord& i) {
-      return i.fingerprint == fingerprint && i.state != "resolved";
+      return i.fingerprint == fingerprint && i.state != IncidentState::kResolved;
     });
   }
   Result<std::optional<IncidentRecord>> LatestIncident(const std::string& fingerprint) override {
@@ -294,7 +294,7 @@ class Incidents final : public IncidentStore {
     std::lock_guard lock(d_.mutex);
     std::vector<IncidentRecord> out;
     for (const auto& row : d_.incidents) {
-      if (row.value.state != "resolved") out.push_back(WithoutTimeline(row.value));
+      if (row.value.state != IncidentState::kResolved) out.push_back(WithoutTimeline(row.value));
     }
     return out;
   }
@@ -532,7 +532,8 @@ class Outbox final : public OutboxStore {
     return MakeError(ErrorCode::kNotFound, "no notification with id " + entry.id);
   }
   Result<std::vector<alerting::OutboxEntry>> PendingNotifications() override {
-    return Where([](const alerting::OutboxEntry& e) { return e.state == "pending"; });
+    return Where(
+        [](const alerting::OutboxEntry& e) { return e.state == alerting::OutboxState::kPending; });
   }
   Result<std::vector<alerting::OutboxEntry>> NotificationsOf(
       const std::string& incident_id) override {
@@ -545,21 +546,21 @@ class Outbox final : public OutboxStore {
     }
     return std::optional<alerting::OutboxEntry>();
   }
-  Result<Page<alerting::OutboxEntry>> ListNotifications(const std::string& state,
+  Result<Page<alerting::OutboxEntry>> ListNotifications(std::optional<alerting::OutboxState> state,
                                                         const std::string& incident_id,
                                                         const std::string& receiver,
                                                         std::optional<std::int64_t> before,
                                                         std::size_t limit) override {
     std::lock_guard lock(d_.mutex);
     return PageOf(d_.outbox, before, limit, [&](const alerting::OutboxEntry& e) {
-      return (state.empty() || e.state == state) &&
+      return (!state || e.state == *state) &&
              (incident_id.empty() || e.incident_id == incident_id) &&
              (receiver.empty() || e.receiver == receiver);
     });
   }
-  Result<std::map<std::string, std::int64_t>> CountNotifications() override {
+  Result<std::map<alerting::OutboxState, std::int64_t>> CountNotifications() override {
     std::lock_guard lock(d_.mutex);
-    std::map<std::string, std::int64_t> out;
+    std::map<alerting::OutboxState, std::int64_t> out;
     for (const auto& row : d_.outbox) ++out[row.value.state];
     return out;
   }

@@ -59,7 +59,8 @@ IncidentRecord ReadIncident(const sqlite::Statement& row) {
   incident.source = row.Text(2);
   incident.rule = row.Text(3);
   incident.fingerprint = row.Text(4);
-  incident.state = row.Text(5);
+  // A state this build does not know is taken as resolved: nothing acts on it again.
+  incident.state = ParseIncidentState(row.Text(5)).value_or(IncidentState::kResolved);
   incident.severity = row.Text(6);
   incident.customer = row.Text(7);
   incident.agent = row.Text(8);
@@ -81,7 +82,7 @@ IncidentRecord ReadIncident(const sqlite::Statement& row) {
 // The fields an update may change, bound by name in the INSERT and the UPDATE alike.
 void BindChangingFields(sqlite::Statement& statement, const IncidentRecord& incident) {
   statement.Bind(":id", incident.id)
-      .Bind(":state", incident.state)
+      .Bind(":state", IncidentStateName(incident.state))
       .Bind(":severity", incident.severity)
       .Bind(":summary", incident.summary)
       .BindOptional(":acknowledged_ms", incident.acknowledged_ms)
@@ -209,7 +210,9 @@ class SqliteIncidentStore final : public EngineBound<IncidentStore> {
     std::optional<std::string> states;
     if (!filter.states.empty()) {
       states = ",";
-      for (const std::string& state : filter.states) *states += state + ",";
+      for (IncidentState state : filter.states) {
+        *states += std::string(IncidentStateName(state)) + ",";
+      }
     }
     query.BindOptional(":customer", filter.customer)
         .BindOptional(":agent", filter.agent)

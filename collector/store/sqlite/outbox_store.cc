@@ -45,7 +45,8 @@ alerting::OutboxEntry ReadNotification(const sqlite::Statement& row) {
   entry.created_ms = row.Int(5);
   entry.attempts = static_cast<int>(row.Int(6));
   entry.next_attempt_ms = row.Int(7);
-  entry.state = row.Text(8);
+  // A state this build does not know is not delivered again.
+  entry.state = alerting::ParseOutboxState(row.Text(8)).value_or(alerting::OutboxState::kDead);
   entry.last_status = static_cast<int>(row.Int(9));
   entry.last_error = row.Text(10);
   entry.finished_ms = row.Int(11);
@@ -73,7 +74,7 @@ class SqliteOutboxStore final : public EngineBound<OutboxStore> {
       update.Bind(":id", entry.id)
           .Bind(":attempts", static_cast<std::int64_t>(entry.attempts))
           .Bind(":next_attempt_ms", entry.next_attempt_ms)
-          .Bind(":state", entry.state)
+          .Bind(":state", alerting::OutboxStateName(entry.state))
           .Bind(":last_status", static_cast<std::int64_t>(entry.last_status))
           .Bind(":last_error", entry.last_error)
           .Bind(":finished_ms", entry.finished_ms)
@@ -108,7 +109,7 @@ class SqliteOutboxStore final : public EngineBound<OutboxStore> {
         &ReadNotification);
   }
 
-  Result<Page<alerting::OutboxEntry>> ListNotifications(const std::string& state,
+  Result<Page<alerting::OutboxEntry>> ListNotifications(std::optional<alerting::OutboxState> state,
                                                         const std::string& incident_id,
                                                         const std::string& receiver,
                                                         std::optional<std::int64_t> before,
@@ -117,7 +118,7 @@ class SqliteOutboxStore final : public EngineBound<OutboxStore> {
     auto prepared = engine_.Prepare(kList);
     if (!prepared) return prepared.error();
     sqlite::Statement& query = **prepared;
-    query.Bind(":state", state)
+    query.Bind(":state", state ? alerting::OutboxStateName(*state) : std::string_view(""))
         .Bind(":incident_id", incident_id)
         .Bind(":receiver", receiver)
         .Bind(":before", before.value_or(std::numeric_limits<std::int64_t>::max()))
@@ -125,13 +126,17 @@ class SqliteOutboxStore final : public EngineBound<OutboxStore> {
     return ReadPage<alerting::OutboxEntry>(query, limit, 12, &ReadNotification);
   }
 
-  Result<std::map<std::string, std::int64_t>> CountNotifications() override {
+  Result<std::map<alerting::OutboxState, std::int64_t>> CountNotifications() override {
     auto lock = engine_.Lock();
     auto counts = All<std::pair<std::string, std::int64_t>>(
         engine_, kCount, NoParameters,
         [](const sqlite::Statement& row) { return std::pair(row.Text(0), row.Int(1)); });
     if (!counts) return counts.error();
-    return std::map<std::string, std::int64_t>(counts->begin(), counts->end());
+    std::map<alerting::OutboxState, std::int64_t> by_state;
+    for (const auto& [name, count] : *counts) {
+      if (auto state = alerting::ParseOutboxState(name)) by_state[*state] += count;
+    }
+    return by_state;
   }
 };
 
@@ -148,7 +153,7 @@ Status InsertNotifications(Engine& engine, const std::vector<alerting::OutboxEnt
           .Bind(":created_ms", entry.created_ms)
           .Bind(":attempts", static_cast<std::int64_t>(entry.attempts))
           .Bind(":next_attempt_ms", entry.next_attempt_ms)
-          .Bind(":state", entry.state);
+          .Bind(":state", alerting::OutboxStateName(entry.state));
     });
     if (!inserted) return inserted;
   }

@@ -22,7 +22,13 @@ TokenRecord ReadToken(const sqlite::Statement& row) {
   token.customer = row.Text(1);
   token.created_ms = row.Int(2);
   token.revoked_ms = OptionalInt(row, 3);
-  token.kind = row.Text(4);
+  // A kind this build does not know opens nothing: enrollment without a customer enrolls no one.
+  if (auto kind = ParseTokenKind(row.Text(4))) {
+    token.kind = *kind;
+  } else {
+    token.kind = TokenKind::kEnrollment;
+    token.customer.clear();
+  }
   token.role = row.Text(5);
   token.name = row.Text(6);
   return token;
@@ -39,7 +45,7 @@ class SqliteTokenStore final : public EngineBound<TokenStore> {
           .Bind(":customer", token.customer)
           .Bind(":hash", token_hash)
           .Bind(":created_ms", token.created_ms)
-          .Bind(":kind", token.kind)
+          .Bind(":kind", TokenKindName(token.kind))
           .Bind(":role", token.role)
           .Bind(":name", token.name);
     });

@@ -1,4 +1,4 @@
-#include "collector/ingest_server.h"
+#include "collector/ingest/ingest_server.h"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -15,13 +15,13 @@
 #include <set>
 #include <unordered_map>
 
-#include "collector/hello_check.h"
-#include "collector/ingest_metrics.h"
-#include "collector/ingest_observer.h"
-#include "collector/listener.h"
-#include "collector/live_state.h"
+#include "collector/http/listener.h"
+#include "collector/ingest/hello_check.h"
+#include "collector/ingest/ingest_metrics.h"
+#include "collector/ingest/ingest_observer.h"
+#include "collector/ingest/live_state.h"
 #include "collector/store/store.h"
-#include "collector/token.h"
+#include "collector/store/token.h"
 #include "common/frame_io.h"
 #include "common/host_port.h"
 #include "common/identity.h"
@@ -164,7 +164,7 @@ class IngestServer::Impl : public std::enable_shared_from_this<IngestServer::Imp
       }
       const TokenRecord& record = **token;
       // An API token (of any role) names a person or a tool, not a customer: it never enrolls.
-      if (record.kind != "enrollment" || record.customer.empty()) {
+      if (record.kind != TokenKind::kEnrollment || record.customer.empty()) {
         co_return co_await RefuseWithGoodbye(
             "unauthorized", "agent " + hello.agent_id() + ": token " + record.id +
                                 " is not an enrollment token; create one with `token create "

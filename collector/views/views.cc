@@ -1,4 +1,4 @@
-#include "collector/api/views.h"
+#include "collector/views/views.h"
 
 #include "common/time_format.h"
 
@@ -6,12 +6,6 @@ namespace vigil::collector {
 namespace {
 
 using Json = nlohmann::json;
-
-Json Time(const std::optional<std::int64_t>& ms) {
-  return ms ? Json(FormatRfc3339(*ms)) : Json(nullptr);
-}
-
-Json Text(const std::optional<std::string>& text) { return text ? Json(*text) : Json(nullptr); }
 
 Json Object(const StringPairs& pairs) {
   Json out = Json::object();
@@ -21,13 +15,21 @@ Json Object(const StringPairs& pairs) {
 
 }  // namespace
 
+Json Rfc3339OrNull(const std::optional<std::int64_t>& unix_ms) {
+  return unix_ms ? Json(FormatRfc3339(*unix_ms)) : Json(nullptr);
+}
+
+Json TextOrNull(const std::optional<std::string>& text) {
+  return text ? Json(*text) : Json(nullptr);
+}
+
 Json IncidentJson(const IncidentRecord& incident, bool with_timeline) {
   Json out = {
       {"id", incident.id},
       {"source", incident.source},
       {"rule", incident.source == "rule" ? Json(incident.rule) : Json(nullptr)},
       {"fingerprint", incident.fingerprint},
-      {"state", incident.state},
+      {"state", IncidentStateName(incident.state)},
       {"severity", incident.severity},
       {"customer", incident.customer},
       {"agent", incident.agent.empty() ? Json(nullptr) : Json(incident.agent)},
@@ -36,12 +38,12 @@ Json IncidentJson(const IncidentRecord& incident, bool with_timeline) {
       {"summary", incident.summary},
       {"value", incident.value ? Json(*incident.value) : Json(nullptr)},
       {"started_at", FormatRfc3339(incident.started_ms)},
-      {"acknowledged_at", Time(incident.acknowledged_ms)},
-      {"resolved_at", Time(incident.resolved_ms)},
-      {"acknowledged_by", Text(incident.acknowledged_by)},
-      {"resolved_by", Text(incident.resolved_by)},
+      {"acknowledged_at", Rfc3339OrNull(incident.acknowledged_ms)},
+      {"resolved_at", Rfc3339OrNull(incident.resolved_ms)},
+      {"acknowledged_by", TextOrNull(incident.acknowledged_by)},
+      {"resolved_by", TextOrNull(incident.resolved_by)},
       {"silenced", incident.silenced},
-      {"previous_id", Text(incident.previous_id)},
+      {"previous_id", TextOrNull(incident.previous_id)},
       {"updated_at", FormatRfc3339(incident.updated_ms)},
   };
   if (with_timeline) {
@@ -75,7 +77,7 @@ Json FaultReportJson(const FaultReportRecord& report, Json sla) {
   if (report.satisfaction_score) {
     satisfaction = {{"score", *report.satisfaction_score},
                     {"comment", report.satisfaction_comment},
-                    {"at", Time(report.satisfaction_ms)}};
+                    {"at", Rfc3339OrNull(report.satisfaction_ms)}};
   }
   return {{"id", report.id},
           {"kind", report.kind},
@@ -90,9 +92,9 @@ Json FaultReportJson(const FaultReportRecord& report, Json sla) {
           {"status", report.status},
           {"occurred_at", FormatRfc3339(report.occurred_ms)},
           {"reported_at", FormatRfc3339(report.reported_ms)},
-          {"first_response_at", Time(report.first_response_ms)},
-          {"resolved_at", Time(report.resolved_ms)},
-          {"closed_at", Time(report.closed_ms)},
+          {"first_response_at", Rfc3339OrNull(report.first_response_ms)},
+          {"resolved_at", Rfc3339OrNull(report.resolved_ms)},
+          {"closed_at", Rfc3339OrNull(report.closed_ms)},
           {"root_cause", report.root_cause},
           {"resolution", report.resolution},
           {"prevention", report.prevention},
@@ -120,11 +122,11 @@ Json SilenceJson(const SilenceState& silence) {
 
 Json TokenJson(const TokenRecord& token) {
   Json out = {{"id", token.id},
-              {"kind", token.kind},
+              {"kind", TokenKindName(token.kind)},
               {"name", token.name},
               {"created_at", FormatRfc3339(token.created_ms)},
-              {"revoked_at", Time(token.revoked_ms)}};
-  if (token.kind == "api") {
+              {"revoked_at", Rfc3339OrNull(token.revoked_ms)}};
+  if (token.kind == TokenKind::kApi) {
     out["role"] = token.role;
   } else {
     out["customer"] = token.customer;

@@ -1,4 +1,4 @@
-#include "collector/http_server.h"
+#include "collector/http/http_server.h"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -20,9 +20,9 @@
 #include <span>
 #include <unordered_map>
 
-#include "collector/gzip_stream.h"
-#include "collector/http_request_reader.h"
-#include "collector/listener.h"
+#include "collector/http/gzip_stream.h"
+#include "collector/http/http_request_reader.h"
+#include "collector/http/listener.h"
 #include "common/host_port.h"
 #include "common/log.h"
 

@@ -1,4 +1,4 @@
-#include "collector/listener.h"
+#include "collector/http/listener.h"
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>

@@ -1,4 +1,4 @@
-#include "collector/incidents/alerting_service.h"
+#include "collector/service/alerting_service.h"
 #include "common/clock.h"
 
 #include <prometheus/histogram.h>

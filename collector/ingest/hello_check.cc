@@ -1,4 +1,4 @@
-#include "collector/hello_check.h"
+#include "collector/ingest/hello_check.h"
 
 #include <utility>
 #include <vector>

@@ -17,8 +17,8 @@
 #include <optional>
 #include <vector>
 
-#include "collector/http_server.h"
-#include "collector/live_state.h"
+#include "collector/http/http_server.h"
+#include "collector/ingest/live_state.h"
 #include "common/clock.h"
 #include "common/units.h"
 

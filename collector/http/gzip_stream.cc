@@ -1,4 +1,4 @@
-#include "collector/gzip_stream.h"
+#include "collector/http/gzip_stream.h"
 
 #include <zlib.h>
 

@@ -2,7 +2,7 @@
 // What the ingest server tells the rest of the collector about each agent's stream, after it has
 // recorded it. Calls come from the ingest's I/O threads, concurrently for different agents.
 
-#include "collector/live_state.h"
+#include "collector/ingest/live_state.h"
 #include "common/proto/vigil.pb.h"
 
 namespace vigil::collector {

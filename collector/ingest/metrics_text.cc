@@ -1,4 +1,4 @@
-#include "collector/metrics_text.h"
+#include "collector/ingest/metrics_text.h"
 
 #include "common/exposition.h"
 

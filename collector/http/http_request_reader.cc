@@ -1,4 +1,4 @@
-#include "collector/http_request_reader.h"
+#include "collector/http/http_request_reader.h"
 
 #include <algorithm>
 #include <array>

@@ -2,13 +2,19 @@
 // The API's JSON objects (../shared/API.md, docs/api.md), from the store's records.
 
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
 #include <vector>
 
-#include "collector/api/request.h"
+#include "collector/http/query.h"
 #include "collector/incidents/silence_book.h"
 #include "collector/store/store.h"
 
 namespace vigil::collector {
+
+// A time as RFC 3339, or null; a text, or null.
+nlohmann::json Rfc3339OrNull(const std::optional<std::int64_t>& unix_ms);
+nlohmann::json TextOrNull(const std::optional<std::string>& text);
 
 // `with_timeline`: lists leave the timeline out (GET /incidents/{id} has it).
 nlohmann::json IncidentJson(const IncidentRecord& incident, bool with_timeline);

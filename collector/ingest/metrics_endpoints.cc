@@ -1,7 +1,7 @@
-#include "collector/metrics_endpoints.h"
+#include "collector/ingest/metrics_endpoints.h"
 
-#include "collector/api/request.h"
-#include "collector/metrics_text.h"
+#include "collector/http/query.h"
+#include "collector/ingest/metrics_text.h"
 #include "common/exposition.h"
 
 namespace vigil::collector {

@@ -21,7 +21,7 @@
 #include <span>
 #include <string>
 
-#include "collector/http_server.h"
+#include "collector/http/http_server.h"
 
 namespace vigil::collector {
 

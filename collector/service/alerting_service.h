@@ -22,7 +22,7 @@
 #include "collector/incidents/agent_presence.h"
 #include "collector/incidents/incident_book.h"
 #include "collector/incidents/silence_book.h"
-#include "collector/ingest_observer.h"
+#include "collector/ingest/ingest_observer.h"
 #include "collector/notify/notifier.h"
 #include "collector/store/store.h"
 #include "common/clock.h"

@@ -1,11 +1,11 @@
-#include "collector/live_state.h"
+#include "collector/ingest/live_state.h"
 
 #include <algorithm>
 #include <memory>
 #include <optional>
 #include <set>
 
-#include "collector/metrics_text.h"
+#include "collector/ingest/metrics_text.h"
 #include "common/exposition.h"
 #include "common/identity.h"
 

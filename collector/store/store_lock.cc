@@ -1,4 +1,4 @@
-#include "collector/store_lock.h"
+#include "collector/store/store_lock.h"
 
 #include <fcntl.h>
 #include <sys/file.h>

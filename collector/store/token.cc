@@ -1,4 +1,4 @@
-#include "collector/token.h"
+#include "collector/store/token.h"
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "collector/store/token_store.h"
+#include "common/enum_names.h"
 #include "common/identity.h"
 
 namespace vigil::collector {
@@ -67,6 +68,19 @@ std::string HashToken(std::string_view token) {
   return Hex(digest, size);
 }
 
+namespace {
+
+constexpr EnumNames<TokenKind, 2> kTokenKindNames{
+    {{TokenKind::kEnrollment, "enrollment"}, {TokenKind::kApi, "api"}}};
+
+}  // namespace
+
+std::string_view TokenKindName(TokenKind kind) { return NameIn(kTokenKindNames, kind); }
+
+std::optional<TokenKind> ParseTokenKind(std::string_view name) {
+  return ValueIn(kTokenKindNames, name);
+}
+
 bool IsValidCustomerName(const std::string& name) { return IsSimpleName(name, 64); }
 
 bool IsValidRole(std::string_view role) {
@@ -76,8 +90,10 @@ bool IsValidRole(std::string_view role) {
 Result<CreatedToken> CreateToken(TokenStore& store, const TokenRequest& request,
                                  std::int64_t now_ms, TokenRecord& record) {
   record = TokenRecord{};
-  record.kind = request.kind;
-  if (request.kind == "enrollment") {
+  const std::optional<TokenKind> kind = ParseTokenKind(request.kind);
+  if (!kind) return MakeError(ErrorCode::kBadRequest, "kind: expected \"enrollment\" or \"api\"");
+  record.kind = *kind;
+  if (*kind == TokenKind::kEnrollment) {
     if (!IsValidCustomerName(request.customer)) {
       return MakeError(ErrorCode::kBadRequest,
                        "customer: an enrollment token needs a customer of 1 to 64 "
@@ -87,7 +103,7 @@ Result<CreatedToken> CreateToken(TokenStore& store, const TokenRequest& request,
       return MakeError(ErrorCode::kBadRequest, "role: only API tokens have a role");
     }
     record.customer = request.customer;
-  } else if (request.kind == "api") {
+  } else {
     if (!IsValidRole(request.role)) {
       return MakeError(ErrorCode::kBadRequest,
                        "role: an API token needs a role of viewer, operator or admin");
@@ -97,11 +113,9 @@ Result<CreatedToken> CreateToken(TokenStore& store, const TokenRequest& request,
                        "customer: only enrollment tokens belong to a customer");
     }
     record.role = request.role;
-  } else {
-    return MakeError(ErrorCode::kBadRequest, "kind: expected \"enrollment\" or \"api\"");
   }
-  if (request.kind == "api" ? !IsSimpleName(request.name, 64)
-                            : (!request.name.empty() && !IsSimpleName(request.name, 64))) {
+  if (*kind == TokenKind::kApi ? !IsSimpleName(request.name, 64)
+                               : (!request.name.empty() && !IsSimpleName(request.name, 64))) {
     return MakeError(ErrorCode::kBadRequest,
                      "name: 1 to 64 letters, digits, '.', '_' or '-' (required for API tokens)");
   }
