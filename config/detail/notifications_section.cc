@@ -142,10 +142,9 @@ void ReadRoute(const Field& field, Notifications::Route& route, bool root,
   field["continue"].Read(route.continue_matching);
   for (const Field& child : field["routes"].Elements()) {
     Notifications::Route child_route;
+    // A child without matchers matches everything, as in Alertmanager: the usual way to send
+    // every incident to several receivers is such children with `continue: true`.
     ReadRoute(child, child_route, /*root=*/false, receivers, depth + 1);
-    if (child_route.matchers.empty() && child["matchers"].Present() == false) {
-      child.Report("a child route needs matchers (the root already matches everything)");
-    }
     route.routes.push_back(std::move(child_route));
   }
 }

@@ -74,6 +74,25 @@ TEST(MatchRoutes, TheDeepestMatchingRoutesWinAndContinueTriesTheNextSibling) {
             minutes(60));  // inherited
 }
 
+// Alertmanager's fan-out: children without matchers match everything, and `continue` lets each
+// of them be told.
+TEST(MatchRoutes, ChildrenWithoutMatchersMatchEverythingAndFanOutWithContinue) {
+  Route root;
+  root.receiver = "fallback";
+  Route chat;
+  chat.receiver = "chat";
+  chat.continue_matching = true;
+  Route pager;
+  pager.receiver = "pager";
+  Route never;  // after a match without continue, later siblings are not tried
+  never.receiver = "never";
+  root.routes = {chat, pager, never};
+  std::vector<std::string> told;
+  for (const RouteMatch& match : MatchRoutes(root, Normalized({{"customer", "initech"}})))
+    told.push_back(match.receiver);
+  EXPECT_THAT(told, ElementsAre("chat", "pager"));
+}
+
 TEST(NotificationPlanner, FiredGoesToEveryMatchedReceiverOnceAndAckAndResolveToThoseTold) {
   const NotificationPlanner planner(Tree());
   IncidentNotifyState incident =

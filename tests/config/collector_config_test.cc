@@ -105,6 +105,7 @@ TEST(CollectorConfig, NotificationsAreRead) {
     escalate: [{after: 15m, receiver: pd}]
     routes:
       - {matchers: ['customer="acme"', 'severity=~"critical|high"'], receiver: pd, continue: true}
+      - {receiver: chat, continue: true}
 )",
                                                         "/etc/vigil/collector.yaml");
   ASSERT_THAT(loaded.problems, IsEmpty());
@@ -118,7 +119,8 @@ TEST(CollectorConfig, NotificationsAreRead) {
   EXPECT_EQ(n.receivers[3].routing_key_file, "/etc/vigil/pd.key");
   ASSERT_TRUE(n.route.has_value());
   EXPECT_EQ(n.route->escalate[0].after, std::chrono::minutes(15));
-  ASSERT_EQ(n.route->routes.size(), 1u);
+  ASSERT_EQ(n.route->routes.size(), 2u);
+  EXPECT_TRUE(n.route->routes[1].matchers.empty());  // Alertmanager's fan-out: matches everything
   EXPECT_EQ(n.route->routes[0].matchers[1].text, "severity=~\"critical|high\"");
   EXPECT_EQ(n.route->routes[0].matchers[1].where.line, 18);
   EXPECT_TRUE(n.route->routes[0].continue_matching);
@@ -143,8 +145,7 @@ TEST(CollectorConfig, NotificationMistakesAreEachReported) {
                           HasSubstr("receivers[3].routing_key_file: required"),
                           HasSubstr("receivers[3].format: applies to webhook receivers only"),
                           HasSubstr("route.receiver: no receiver is named \"nobody\""),
-                          HasSubstr("route.escalate[0].receiver: no receiver is named \"ghost\""),
-                          HasSubstr("route.routes[0]: a child route needs matchers")));
+                          HasSubstr("route.escalate[0].receiver: no receiver is named \"ghost\"")));
 }
 
 TEST(CollectorConfig, SlaCalendarsAndPoliciesAreRead) {
