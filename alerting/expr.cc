@@ -5,6 +5,7 @@
 #include <cmath>
 #include <optional>
 
+#include "alerting/promql/lexer.h"
 #include "common/exposition.h"
 
 namespace vigil::alerting {
@@ -209,79 +210,14 @@ class Parser {
 
   // A PromQL string: "..." or '...' with Go's escapes, or `...` taken as is.
   std::optional<std::string> ReadString() {
-    const std::size_t start = pos_;
     if (pos_ >= text_.size() || (text_[pos_] != '"' && text_[pos_] != '\'' && text_[pos_] != '`')) {
       Fail("expected a quoted string, found " + Found());
       return std::nullopt;
     }
-    const char quote = text_[pos_++];
-    std::string out;
-    while (pos_ < text_.size() && text_[pos_] != quote) {
-      char c = text_[pos_++];
-      if (quote == '`' || c != '\\') {
-        if (quote != '`' && c == '\n') break;  // a newline ends a quoted string: unterminated
-        out += c;
-        continue;
-      }
-      if (pos_ >= text_.size()) break;
-      const std::size_t escape_at = pos_ - 1;
-      c = text_[pos_++];
-      switch (c) {
-        case 'a': out += '\a'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
-        case 'v': out += '\v'; break;
-        case '\\': out += '\\'; break;
-        case '"': out += '"'; break;
-        case '\'': out += '\''; break;
-        case 'x':
-        case 'u':
-        case 'U': {
-          const std::size_t digits = c == 'x' ? 2 : c == 'u' ? 4 : 8;
-          std::uint32_t code = 0;
-          const char* first = text_.data() + pos_;
-          if (pos_ + digits > text_.size() ||
-              std::from_chars(first, first + digits, code, 16).ptr != first + digits ||
-              code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
-            Fail(escape_at, "invalid \\" + std::string(1, c) + " escape in a string");
-            return std::nullopt;
-          }
-          pos_ += digits;
-          AppendUtf8(out, code, c == 'x');
-          break;
-        }
-        default:
-          Fail(escape_at, "unknown escape \\" + std::string(1, c) + " in a string");
-          return std::nullopt;
-      }
-    }
-    if (pos_ >= text_.size() || text_[pos_] != quote) {
-      Fail(start, "unterminated string");
-      return std::nullopt;
-    }
-    ++pos_;
-    return out;
-  }
-
-  static void AppendUtf8(std::string& out, std::uint32_t code, bool raw_byte) {
-    if (raw_byte || code < 0x80) {
-      out += static_cast<char>(code);
-    } else if (code < 0x800) {
-      out += static_cast<char>(0xC0 | (code >> 6));
-      out += static_cast<char>(0x80 | (code & 0x3F));
-    } else if (code < 0x10000) {
-      out += static_cast<char>(0xE0 | (code >> 12));
-      out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (code & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (code >> 18));
-      out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (code & 0x3F));
-    }
+    promql::LexError error;
+    std::optional<std::string> value = promql::ScanQuoted(text_, pos_, error);
+    if (!value) Fail(error.offset, error.message);
+    return value;
   }
 
   bool ParseRange(Expr& expr) {
