@@ -8,8 +8,29 @@
 #include <string_view>
 
 #include "alerting/expr.h"
+#include "alerting/promql/evaluator.h"
 #include "alerting/promql/parser.h"
 #include "alerting/template.h"
+
+namespace {
+
+// A few series for parsed expressions to be evaluated over: what evaluates must not crash.
+const vigil::alerting::promql::MemorySeriesSource& Fixture() {
+  static const auto* source = [] {
+    auto* s = new vigil::alerting::promql::MemorySeriesSource();
+    for (std::int64_t t = 0; t <= 600'000; t += 15'000) {
+      const double v = static_cast<double>(t) / 1000;
+      s->Add({{"__name__", "c_total"}, {"instance", "a"}}, {t, t == 300'000 ? 1 : v});
+      s->Add({{"__name__", "c_total"}, {"instance", "b"}}, {t, v * 2});
+      s->Add({{"__name__", "h_bucket"}, {"le", t % 30'000 ? "0.5" : "+Inf"}}, {t, v});
+      s->Add({{"__name__", "up"}, {"instance", "a"}, {"nodename", "web"}}, {t, 1});
+    }
+    return s;
+  }();
+  return *source;
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
@@ -31,6 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto again = promql::Parse(canonical);
     auto* node = std::get_if<promql::NodePtr>(&again);
     if (node == nullptr || promql::Format(**node) != canonical) std::abort();
+    (void)promql::Evaluate(*std::get<promql::NodePtr>(tree), Fixture(), 600'000);
   }
   auto rendered = vigil::alerting::Template::Parse(text);
   if (rendered) (void)rendered->Render({{"agent", "web-01"}}, 1.5);
