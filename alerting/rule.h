@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -12,6 +13,7 @@
 
 #include "alerting/expr.h"
 #include "alerting/labels.h"
+#include "alerting/promql/ast.h"
 #include "alerting/template.h"
 #include "common/severity.h"
 
@@ -21,8 +23,12 @@ using TimePoint = std::chrono::system_clock::time_point;
 
 struct Rule {
   std::string name;
-  // Absent for built-in rules, whose condition the collector sets (RuleEngine::SetCondition).
+  // One selector compared with a number, evaluated per series. Absent for built-in rules, whose
+  // condition the collector sets (RuleEngine::SetCondition), and for PromQL rules.
   std::optional<Expr> expr;
+  // Any other PromQL expression giving an instant vector (alerting/promql_rules.h): each sample
+  // of its result is an alert whose condition holds.
+  std::shared_ptr<const promql::Node> query;
   // For built-in rules, what the condition is, in words.
   std::string description;
   Duration for_duration{0};
@@ -37,7 +43,10 @@ struct Rule {
   std::string origin;  // where it was defined, "FILE:LINE", for messages
 
   // The expression's text, or the description of a built-in.
-  std::string ExprText() const { return expr ? expr->ToString() : description; }
+  std::string ExprText() const {
+    if (expr) return expr->ToString();
+    return query ? promql::Format(*query) : description;
+  }
 };
 
 }  // namespace vigil::alerting

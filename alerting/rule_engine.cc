@@ -6,15 +6,17 @@
 #include <queue>
 #include <unordered_map>
 
+#include "alerting/promql/eval_support.h"
+#include "alerting/promql_rules.h"
 #include "alerting/range_window.h"
 #include "alerting/series_refs.h"
+#include "alerting/target_labels.h"
 #include "common/clock.h"
 #include "common/enum_names.h"
+#include "common/log.h"
 
 namespace vigil::alerting {
 namespace {
-
-using WireLabels = google::protobuf::RepeatedPtrField<wire::Label>;
 
 // A series within an origin: `ref` is unique among every series the engine knows (SeriesRefs).
 struct SeriesId {
@@ -28,37 +30,6 @@ struct SeriesIdHash {
     return static_cast<std::size_t>(id.ref ^ (static_cast<std::uint64_t>(id.origin) << 47));
   }
 };
-
-constexpr std::string_view kExportedPrefix = "exported_";
-
-// A series' label as /metrics shows it: the target labels win, and a series label that collides
-// with one is renamed exported_NAME.
-std::string_view LookupLabel(const Labels& target, const WireLabels& own, std::string_view name) {
-  if (std::string_view value = LabelValue(target, name); !value.empty()) return value;
-  std::string_view own_name = name;
-  if (name.substr(0, kExportedPrefix.size()) == kExportedPrefix &&
-      !LabelValue(target, name.substr(kExportedPrefix.size())).empty()) {
-    own_name = name.substr(kExportedPrefix.size());
-  }
-  for (const wire::Label& label : own) {
-    if (label.name() == own_name) return label.value();
-  }
-  return {};
-}
-
-// The incident's labels: the series' as /metrics renders them, then the rule's.
-Labels MaterializeLabels(const Labels& target, const WireLabels& own, const Labels& rule_labels) {
-  Labels out = target;
-  for (const wire::Label& label : own) {
-    std::string name = label.name();
-    while (!LabelValue(out, name).empty()) name = std::string(kExportedPrefix) + name;
-    out.push_back({std::move(name), label.value()});
-    std::sort(out.begin(), out.end());
-  }
-  for (const Label& label : rule_labels) SetLabel(out, label.name, label.value);
-  std::erase_if(out, [](const Label& label) { return label.value.empty(); });
-  return out;
-}
 
 }  // namespace
 
@@ -75,10 +46,12 @@ class RuleEngine::Impl {
       : sink_(sink), refs_(series_hash) {
     entries_.reserve(rules.size());
     std::unordered_map<std::string, std::size_t> group_by_selector;
+    std::vector<PromqlRuleSet::RuleQuery> queries;
     for (Rule& rule : rules) {
       const std::size_t index = entries_.size();
       by_name_.emplace(rule.name, index);
       Entry entry{rule, {}, kNoGroup};
+      if (rule.query) queries.push_back({index, rule.query});
       if (rule.expr) {
         // Rules with the same selector share one group: its matchers run once per series, and
         // its windows keep each range's samples once.
@@ -106,6 +79,7 @@ class RuleEngine::Impl {
       entries_.push_back(std::move(entry));
     }
     active_.assign(entries_.size(), 0);
+    promql_ = std::make_unique<PromqlRuleSet>(std::move(queries));
   }
 
   void ApplySnapshot(const SnapshotOrigin& origin, const Labels& target_labels,
@@ -145,6 +119,44 @@ class RuleEngine::Impl {
     // Snapshots list their series in the same order each time, so this is nearly sorted already.
     std::sort(members.begin(), members.end());
     ClearVanished(origin_id, previous, now);
+    if (!promql_->empty()) ApplyPromql(origin, target_labels, snapshot, sample_ms, now);
+  }
+
+  // The PromQL rules the snapshot can change: each sample of a result holds; an alert of the
+  // last result that is not in this one no longer does. An evaluation error leaves the rule's
+  // alerts as they were, and is logged when it changes.
+  void ApplyPromql(const SnapshotOrigin& origin, const Labels& target_labels,
+                   const wire::Snapshot& snapshot, std::int64_t sample_ms, TimePoint now) {
+    const std::string agent = origin.customer + "/" + origin.agent;
+    for (auto& evaluated :
+         promql_->Apply(agent, origin.source, target_labels, snapshot, sample_ms)) {
+      const Rule& rule = entries_[evaluated.rule].rule;
+      std::string& last_error = promql_errors_[evaluated.rule];
+      if (evaluated.error) {
+        if (last_error != *evaluated.error) {
+          LogWarning("rule " + rule.name + " (" + rule.origin + "): " + *evaluated.error);
+        }
+        last_error = *evaluated.error;
+        continue;
+      }
+      last_error.clear();
+      std::map<std::string, Labels> holding;
+      for (promql::Sample& sample : evaluated.holding) {
+        Labels labels = std::move(sample.labels);
+        // As Prometheus's alerts, without the metric name; and an incident belongs to a customer
+        // and an agent even when the expression aggregated them away.
+        SetLabel(labels, promql::kMetricNameLabel, "");
+        if (LabelValue(labels, "customer").empty()) SetLabel(labels, "customer", origin.customer);
+        if (LabelValue(labels, "agent").empty()) SetLabel(labels, "agent", origin.agent);
+        SetCondition(rule.name, labels, true, sample.value, std::nullopt, now);
+        holding.emplace(promql::LabelsKey(labels), std::move(labels));
+      }
+      std::map<std::string, Labels>& before = promql_holding_[{evaluated.rule, agent}];
+      for (const auto& [key, labels] : before) {
+        if (!holding.count(key)) SetCondition(rule.name, labels, false, 0, std::nullopt, now);
+      }
+      before = std::move(holding);
+    }
   }
 
   void SetCondition(std::string_view rule, const Labels& labels, bool holds, double value,
@@ -534,6 +546,10 @@ class RuleEngine::Impl {
   std::unordered_map<std::string, std::pair<std::size_t, SeriesId>> by_fingerprint_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
   std::uint64_t evaluations_ = 0;
+  std::unique_ptr<PromqlRuleSet> promql_;
+  // Per (PromQL rule, agent): the label sets its last result held, and its last error.
+  std::map<std::pair<std::size_t, std::string>, std::map<std::string, Labels>> promql_holding_;
+  std::map<std::size_t, std::string> promql_errors_;
 };
 
 RuleEngine::RuleEngine(std::vector<Rule> rules, AlertSink& sink, SeriesHash series_hash)

@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "alerting/promql/parser.h"
 #include "common/exposition.h"
 #include "config/detail/yaml_reader.h"
 
@@ -105,12 +106,22 @@ void ReadRule(std::string_view text, const config::Field& field, RuleSet& set,
   expr.Require();
   std::string expr_text;
   if (expr.Read(expr_text) && !expr_text.empty()) {
-    auto parsed = ParseExpr(expr_text);
-    if (auto* error = std::get_if<ExprError>(&parsed)) {
-      const auto [line, column] = ValuePosition(text, expr.mark(), error->offset);
-      expr.ReportAt(line, column, error->message);
+    // One selector compared with a number runs on the per-series engine; anything else is
+    // PromQL, whose parser then names the mistakes.
+    auto simple = ParseExpr(expr_text);
+    if (auto* parsed = std::get_if<Expr>(&simple)) {
+      rule.expr = std::move(*parsed);
     } else {
-      rule.expr = std::move(std::get<Expr>(parsed));
+      auto tree = promql::Parse(expr_text);
+      if (auto* error = std::get_if<promql::ParseError>(&tree)) {
+        const auto [line, column] = ValuePosition(text, expr.mark(), error->offset);
+        expr.ReportAt(line, column, error->message);
+      } else if (std::get<promql::NodePtr>(tree)->type != promql::ValueType::kVector) {
+        expr.Report("an alerting rule's expression must give an instant vector, not a " +
+                    std::string(promql::ValueTypeName(std::get<promql::NodePtr>(tree)->type)));
+      } else {
+        rule.query = std::move(std::get<promql::NodePtr>(tree));
+      }
     }
   }
   field["for"].ReadDuration(rule.for_duration, Duration(0));

@@ -59,7 +59,7 @@ class Evaluator {
     const std::int64_t at = t_ms_ - node.offset.count();
     Vector out;
     for (Series& series : Select(node, at - options_.lookback_ms, at)) {
-      if (series.points.empty()) continue;
+      if (series.points.empty() || IsStaleMarker(series.points.back().value)) continue;
       const Point& last = series.points.back();
       out.push_back({std::move(series.labels), last.value, last.t_ms});
     }
@@ -68,7 +68,12 @@ class Evaluator {
 
   Matrix RangeSelect(const Node& node) {
     const std::int64_t at = t_ms_ - node.offset.count();
-    return Select(node, at - node.range.count(), at);
+    Matrix matrix = Select(node, at - node.range.count(), at);
+    for (Series& series : matrix) {
+      std::erase_if(series.points, [](const Point& p) { return IsStaleMarker(p.value); });
+    }
+    std::erase_if(matrix, [](const Series& series) { return series.points.empty(); });
+    return matrix;
   }
 
   Result<Value> Negate(const Node& node) {

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <charconv>
+#include <climits>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -118,7 +119,7 @@ class Lexer {
 
   bool Next(Token& token) {
     const char c = text_[pos_];
-    if (after_duration_context_ && IsDigit(c) && LooksLikeDuration()) return Duration(token);
+    if (after_duration_context_ && IsDigit(c)) return Duration(token);
     // Inside brackets a colon separates a subquery's range from its step.
     if (IsNameStart(c) || (c == ':' && bracket_depth_ == 0)) return Name(token);
     if (IsDigit(c) || (c == '.' && pos_ + 1 < text_.size() && IsDigit(text_[pos_ + 1]))) {
@@ -134,13 +135,8 @@ class Lexer {
     return Punctuation(token);
   }
 
-  // Digits followed by a duration unit: inside brackets and after offset, 5m is a duration.
-  bool LooksLikeDuration() const {
-    std::size_t end = pos_;
-    while (end < text_.size() && IsDigit(text_[end])) ++end;
-    return end < text_.size() && std::string_view("smhdwy").find(text_[end]) != std::string::npos;
-  }
-
+  // Inside brackets and after offset, digits and the letters after them are one duration token
+  // (5m, 1h30m), valid or not: the parser names what is wrong with it.
   bool Duration(Token& token) {
     const std::size_t start = pos_;
     while (pos_ < text_.size() &&
@@ -264,6 +260,47 @@ std::optional<std::string> ScanQuoted(std::string_view text, std::size_t& pos, L
   }
   ++pos;
   return out;
+}
+
+std::optional<Duration> ParseDurationText(std::string_view text) {
+  struct Unit {
+    std::string_view name;
+    std::int64_t ms;
+  };
+  static constexpr Unit kUnits[] = {{"y", 365LL * 86400000},
+                                    {"w", 7LL * 86400000},
+                                    {"d", 86400000},
+                                    {"h", 3600000},
+                                    {"ms", 1},
+                                    {"m", 60000},
+                                    {"s", 1000}};
+  std::int64_t total = 0;
+  std::int64_t last_unit = INT64_MAX;
+  std::size_t pos = 0;
+  if (text.empty()) return std::nullopt;
+  while (pos < text.size()) {
+    std::int64_t number = 0;
+    const std::size_t digits = pos;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
+      if (number > 1'000'000'000'000) return std::nullopt;
+      number = number * 10 + (text[pos++] - '0');
+    }
+    if (pos == digits) return std::nullopt;
+    const Unit* unit = nullptr;
+    for (const Unit& candidate : kUnits) {
+      if (text.substr(pos, candidate.name.size()) == candidate.name &&
+          (candidate.name != "m" || text.substr(pos, 2) != "ms")) {
+        unit = &candidate;
+        break;
+      }
+    }
+    if (unit == nullptr || unit->ms >= last_unit) return std::nullopt;
+    pos += unit->name.size();
+    last_unit = unit->ms;
+    if (number > (INT64_MAX - total) / unit->ms) return std::nullopt;
+    total += number * unit->ms;
+  }
+  return Duration(total);
 }
 
 Lexed Lex(std::string_view text) { return Lexer(text).Run(); }

@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/units.h"
+
 namespace vigil::alerting::promql {
 
 enum class TokenKind {
@@ -49,6 +51,10 @@ struct Lexed {
   std::optional<LexError> error;
 };
 Lexed Lex(std::string_view text);
+
+// A duration as PromQL writes one: <integer><unit> terms, units y w d h m s ms, largest first
+// (5m, 1h30m, 2w); nullopt when `text` is not one.
+std::optional<Duration> ParseDurationText(std::string_view text);
 
 // Whether `name` (in any case) is one of PromQL's keywords: the operators and modifiers written as
 // words, the aggregations, Inf and NaN. A metric of such a name is selected as {__name__="..."}.

@@ -48,48 +48,6 @@ std::optional<OperatorInfo> BinaryOperatorOf(const Token& token) {
   return std::nullopt;
 }
 
-// A duration as PromQL writes one: <integer><unit> terms, units y w d h m s ms, largest first.
-std::optional<Duration> ParsePromDuration(std::string_view text) {
-  struct Unit {
-    std::string_view name;
-    std::int64_t ms;
-  };
-  static constexpr Unit kUnits[] = {{"y", 365LL * 86400000},
-                                    {"w", 7LL * 86400000},
-                                    {"d", 86400000},
-                                    {"h", 3600000},
-                                    {"ms", 1},
-                                    {"m", 60000},
-                                    {"s", 1000}};
-  std::int64_t total = 0;
-  std::int64_t last_unit = INT64_MAX;
-  std::size_t pos = 0;
-  if (text.empty()) return std::nullopt;
-  while (pos < text.size()) {
-    std::int64_t number = 0;
-    const std::size_t digits = pos;
-    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-      if (number > 1'000'000'000'000) return std::nullopt;
-      number = number * 10 + (text[pos++] - '0');
-    }
-    if (pos == digits) return std::nullopt;
-    const Unit* unit = nullptr;
-    for (const Unit& candidate : kUnits) {
-      if (text.substr(pos, candidate.name.size()) == candidate.name &&
-          (candidate.name != "m" || text.substr(pos, 2) != "ms")) {
-        unit = &candidate;
-        break;
-      }
-    }
-    if (unit == nullptr || unit->ms >= last_unit) return std::nullopt;
-    pos += unit->name.size();
-    last_unit = unit->ms;
-    if (number > (INT64_MAX - total) / unit->ms) return std::nullopt;
-    total += number * unit->ms;
-  }
-  return Duration(total);
-}
-
 // "a scalar", "an instant vector", ...
 std::string WithArticle(ValueType type) {
   return (type == ValueType::kVector ? "an " : "a ") + std::string(ValueTypeName(type));
@@ -326,7 +284,16 @@ class Parser {
   std::optional<Duration> ReadDuration(std::string_view what) {
     const Token& token = Peek();
     std::optional<Duration> duration;
-    if (token.kind == TokenKind::kDuration) duration = ParsePromDuration(token.text);
+    if (token.kind == TokenKind::kDuration) {
+      duration = ParseDurationText(token.text);
+      if (!duration) {
+        Fail(token.offset, "invalid " + std::string(what.substr(what.find(' ') + 1)) + " \"" +
+                               token.text +
+                               "\": write it like 5m or 1h30m (units ms, s, m, h, d, w, "
+                               "y, largest first)");
+        return std::nullopt;
+      }
+    }
     if (!duration) {
       Fail(token.offset,
            "expected " + std::string(what) + " such as 5m or 1h30m, found " + Found(token));

@@ -4,6 +4,18 @@
 
 namespace vigil::alerting::promql {
 
+double StaleMarker() {
+  double value;
+  std::memcpy(&value, &kStaleNaNBits, sizeof value);
+  return value;
+}
+
+bool IsStaleMarker(double value) {
+  std::uint64_t bits;
+  std::memcpy(&bits, &value, sizeof bits);
+  return bits == kStaleNaNBits;
+}
+
 void MemorySeriesSource::Add(const Labels& labels, Point point) {
   const Labels normalized = Normalized(labels);
   auto found = std::find_if(series_.begin(), series_.end(),

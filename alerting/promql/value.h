@@ -4,6 +4,7 @@
 // sorted by name).
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -20,6 +21,13 @@ struct Point {
   std::int64_t t_ms = 0;
   double value = 0;
 };
+
+// Prometheus's staleness marker: a NaN with this payload, written when a series the source sent
+// before is missing from its next snapshot. An instant selector whose latest point is the marker
+// selects nothing; range selectors skip markers.
+inline constexpr std::uint64_t kStaleNaNBits = 0x7ff0000000000002ULL;
+double StaleMarker();
+bool IsStaleMarker(double value);
 
 // A series with its points, oldest first.
 struct Series {

@@ -298,3 +298,103 @@ TEST_F(RuleEngineTest, SeriesWhoseHashesCollideKeepTheirOwnWindowsAndAlerts) {
 
 }  // namespace
 }  // namespace vigil::alerting
+
+namespace vigil::alerting {
+namespace {
+
+// Rules written as people mean them: a ratio, an average over cores, a join with an info metric.
+class PromqlRuleTest : public RuleEngineTest {};
+
+TEST_F(PromqlRuleTest, ARatioFiresPerFilesystemAndResolvesWhenItFalls) {
+  Make(R"(rules:
+  - name: DiskAlmostFull
+    expr: (1 - node_filesystem_avail_bytes / node_filesystem_size_bytes) * 100 > 90
+    severity: high
+    annotations: {summary: "{{ $labels.mountpoint }} at {{ $value }}%"})");
+  const auto disk = [&](TimePoint at, double root_avail) {
+    Send(at, {{"node_filesystem_avail_bytes", {{"mountpoint", "/"}}, root_avail},
+              {"node_filesystem_size_bytes", {{"mountpoint", "/"}}, 100},
+              {"node_filesystem_avail_bytes", {{"mountpoint", "/data"}}, 50},
+              {"node_filesystem_size_bytes", {{"mountpoint", "/data"}}, 100}});
+  };
+  disk(kStart, 20);
+  EXPECT_TRUE(sink_.seen.empty());
+  disk(kStart + seconds(15), 5);
+  ASSERT_EQ(sink_.Kinds(), std::vector<Kind>{Kind::kFiring});
+  const SeriesStateRecord& fired = sink_.seen[0].state;
+  EXPECT_EQ(LabelValue(fired.labels, "mountpoint"), "/");
+  EXPECT_EQ(LabelValue(fired.labels, "instance"), "web-01");
+  EXPECT_EQ(LabelValue(fired.labels, "customer"), "acme");
+  EXPECT_EQ(LabelValue(fired.labels, "__name__"), "");
+  EXPECT_DOUBLE_EQ(fired.value, 95);
+  disk(kStart + seconds(30), 30);
+  EXPECT_EQ(sink_.Kinds(), (std::vector<Kind>{Kind::kFiring, Kind::kResolved}));
+}
+
+TEST_F(PromqlRuleTest, AnAverageOverCoresKeepsTheIncidentOnTheAgent) {
+  Make(R"(rules:
+  - name: CpuBusy
+    expr: 1 - avg by (instance) (rate(node_cpu_seconds_total{mode="idle"}[1m])) > 0.8
+    for: 30s)");
+  for (int step = 0; step <= 8; ++step) {
+    const double t = 15.0 * step;
+    // Two cores, idle 10 % of the time each.
+    Send(kStart + seconds(15 * step),
+         {{"node_cpu_seconds_total", {{"cpu", "0"}, {"mode", "idle"}}, 0.1 * t},
+          {"node_cpu_seconds_total", {{"cpu", "1"}, {"mode", "idle"}}, 0.1 * t}});
+  }
+  ASSERT_EQ(sink_.Kinds(), (std::vector<Kind>{Kind::kPending, Kind::kFiring}));
+  const SeriesStateRecord& fired = sink_.seen[1].state;
+  EXPECT_EQ(fired.labels,
+            (Labels{{"agent", "web-01"}, {"customer", "acme"}, {"instance", "web-01"}}));
+  // It fired 30 s after it began to hold, at 45 s: four points in the 1m range so far, whose
+  // increase Prometheus does not extrapolate past the counter's zero, over the whole minute.
+  EXPECT_NEAR(fired.value, 1 - 2 * 0.1 * 45 / 60 / 2, 1e-9);
+}
+
+TEST_F(PromqlRuleTest, AJoinOnInstanceBringsTheNodename) {
+  Make(R"(rules:
+  - name: MemoryLow
+    expr: node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes * on(instance) group_left(nodename) node_uname_info < 0.1)");
+  Send(kStart, {{"node_memory_MemAvailable_bytes", {}, 5},
+                {"node_memory_MemTotal_bytes", {}, 100},
+                {"node_uname_info", {{"nodename", "web-01.example"}}, 1}});
+  ASSERT_EQ(sink_.Kinds(), std::vector<Kind>{Kind::kFiring});
+  EXPECT_EQ(LabelValue(sink_.seen[0].state.labels, "nodename"), "web-01.example");
+}
+
+TEST_F(PromqlRuleTest, ASeriesLeftOutOfTheNextSnapshotIsStaleAndItsAlertResolves) {
+  Make(R"(rules:
+  - name: ProbeDown
+    expr: probe_success == 0)");
+  Send(kStart, {{"probe_success", {{"target", "db"}}, 0}});
+  ASSERT_EQ(sink_.Kinds(), std::vector<Kind>{Kind::kFiring});
+  Send(kStart + seconds(15), {{"node_load1", {}, 1}});  // the probe was removed
+  EXPECT_EQ(sink_.Kinds(), (std::vector<Kind>{Kind::kFiring, Kind::kResolved}));
+}
+
+TEST_F(PromqlRuleTest, EachAgentIsEvaluatedOnItsOwnSeries) {
+  Make(R"(rules:
+  - name: TooManyProcesses
+    expr: sum(node_procs_running) > 10)");
+  Send(kStart, {{"node_procs_running", {}, 8}}, "web-01");
+  Send(kStart, {{"node_procs_running", {}, 8}}, "web-02");
+  EXPECT_TRUE(sink_.seen.empty());  // 16 over the fleet, 8 on each agent
+  Send(kStart + seconds(15), {{"node_procs_running", {}, 12}}, "web-02");
+  ASSERT_EQ(sink_.Kinds(), std::vector<Kind>{Kind::kFiring});
+  EXPECT_EQ(LabelValue(sink_.seen[0].state.labels, "agent"), "web-02");
+}
+
+TEST_F(PromqlRuleTest, MistakesAreReportedAtTheirPositionWhenTheFileLoads) {
+  auto loaded = ParseRuleFile("rules:\n  - name: A\n    expr: sum(x) by (a) > bool\n", "r.yaml");
+  ASSERT_EQ(loaded.problems.size(), 1u);
+  EXPECT_THAT(config::FormatDiagnostic(loaded.problems[0]),
+              ::testing::HasSubstr("r.yaml:3:31: rules[0].expr: expected an expression"));
+  loaded = ParseRuleFile("rules:\n  - name: A\n    expr: scalar(x) * 2\n", "r.yaml");
+  ASSERT_EQ(loaded.problems.size(), 1u);
+  EXPECT_THAT(config::FormatDiagnostic(loaded.problems[0]),
+              ::testing::HasSubstr("must give an instant vector, not a scalar"));
+}
+
+}  // namespace
+}  // namespace vigil::alerting

@@ -46,7 +46,7 @@ TEST(RuleFile, ReadsEveryKeyOfARule) {
 
 TEST(RuleFile, AnExpressionErrorPointsIntoTheExpression) {
   EXPECT_THAT(Problems("rules:\n  - name: A\n    expr: node_load1 >> 4\n"),
-              ElementsAre("r.yaml:3:23: rules[0].expr: expected a number to compare with, found "
+              ElementsAre("r.yaml:3:23: rules[0].expr: expected an expression, found "
                           "\">\""));
   EXPECT_THAT(Problems("rules:\n  - name: A\n    expr: 'rate(x[5q]) > 1'\n"),
               ElementsAre(HasSubstr("r.yaml:3:19: rules[0].expr: invalid range")));

@@ -92,7 +92,7 @@ TEST(Cli, CheckConfigChecksTheRuleFilesToo) {
   CommandResult run = RunCommand({kCollector, "--config", file, "--check-config"});
   EXPECT_EQ(run.exit_code, 2);
   EXPECT_EQ(run.err, dir.File("rules.d/host.yaml") +
-                         ":3:23: rules[0].expr: expected a number to compare with, found \">\"\n");
+                         ":3:23: rules[0].expr: expected an expression, found \">\"\n");
 }
 
 TEST(Cli, CheckConfigReadsNotificationSecretsAndMatchers) {

@@ -260,7 +260,7 @@ TEST_F(IncidentsTest, SighupReloadsTheRuleFilesAndKeepsTheRunningOnesWhenTheyAre
   ASSERT_TRUE(WaitFor([&] {
     return harness_.collector().Stderr().find("keeping the running one") != std::string::npos;
   }));
-  EXPECT_THAT(harness_.collector().Stderr(), HasSubstr("rules[0].expr: expected a number"));
+  EXPECT_THAT(harness_.collector().Stderr(), HasSubstr("rules[0].expr: expected an expression"));
   Json rules = Api("/api/v1/rules?state=firing");
   EXPECT_EQ(rules["items"].size(), 2u);
 }

@@ -1,0 +1,181 @@
+#include "alerting/promql_rules.h"
+
+#include <algorithm>
+#include <deque>
+#include <unordered_map>
+
+#include "alerting/promql/eval_support.h"
+#include "alerting/promql/evaluator.h"
+#include "alerting/target_labels.h"
+
+namespace vigil::alerting {
+namespace {
+
+constexpr std::int64_t kLookbackMs = promql::EvalOptions{}.lookback_ms;
+
+struct Needs {
+  std::set<std::string> metrics;
+  bool nameless = false;        // a selector without a metric name
+  bool selects = false;         // any selector at all
+  bool absent = false;          // absent() answers when its series are missing
+  std::int64_t longest_ms = 0;  // range plus offset
+};
+
+void Walk(const promql::Node& node, Needs& needs) {
+  using Kind = promql::Node::Kind;
+  if (node.kind == Kind::kVectorSelector || node.kind == Kind::kMatrixSelector) {
+    needs.selects = true;
+    if (node.text.empty()) {
+      needs.nameless = true;
+    } else {
+      needs.metrics.insert(node.text);
+    }
+    needs.longest_ms = std::max(
+        needs.longest_ms, node.range.count() + std::max<std::int64_t>(0, node.offset.count()));
+  }
+  if (node.kind == Kind::kCall && node.text.rfind("absent", 0) == 0) needs.absent = true;
+  for (const promql::NodePtr& arg : node.args) Walk(*arg, needs);
+  if (node.parameter) Walk(*node.parameter, needs);
+}
+
+}  // namespace
+
+// One agent's recent points, as a SeriesSource for the evaluator.
+class PromqlRuleSet::AgentSeries final : public promql::SeriesSource {
+ public:
+  // Adds the snapshot's points of the series `wanted` accepts; marks stale those the source sent
+  // last time and not now. The metric names that went stale.
+  template <typename Wanted>
+  std::set<std::string> Record(const std::string& source, const Labels& target,
+                               const wire::Snapshot& snapshot, std::int64_t t_ms, Wanted wanted) {
+    std::set<std::string> present;
+    for (const wire::MetricFamily& family : snapshot.families()) {
+      if (!wanted(family.name())) continue;
+      const Labels name = {{std::string(promql::kMetricNameLabel), family.name()}};
+      for (const wire::Series& series : family.series()) {
+        Labels labels = MaterializeLabels(target, series.labels(), name);
+        std::string key = promql::LabelsKey(labels);
+        Stored& stored = series_[key];
+        if (stored.labels.empty()) {
+          stored.labels = std::move(labels);
+          stored.metric = family.name();
+        }
+        if (stored.points.empty() || stored.points.back().t_ms < t_ms) {
+          stored.points.push_back({t_ms, series.value()});
+        }
+        present.insert(std::move(key));
+      }
+    }
+    std::set<std::string> stale;
+    std::set<std::string>& previous = by_source_[source];
+    for (const std::string& key : previous) {
+      if (present.count(key)) continue;
+      auto it = series_.find(key);
+      if (it == series_.end() || it->second.points.empty()) continue;
+      const promql::Point& last = it->second.points.back();
+      if (promql::IsStaleMarker(last.value) || last.t_ms >= t_ms) continue;
+      it->second.points.push_back({t_ms, promql::StaleMarker()});
+      stale.insert(it->second.metric);
+    }
+    previous = std::move(present);
+    return stale;
+  }
+
+  void Trim(std::int64_t oldest_ms) {
+    for (auto it = series_.begin(); it != series_.end();) {
+      auto& points = it->second.points;
+      while (!points.empty() && points.front().t_ms < oldest_ms) points.pop_front();
+      it = points.empty() ? series_.erase(it) : std::next(it);
+    }
+  }
+
+  std::vector<promql::Series> Select(const std::vector<LabelMatcher>& matchers,
+                                     std::int64_t from_ms, std::int64_t to_ms) const override {
+    std::vector<promql::Series> out;
+    for (const auto& [key, stored] : series_) {
+      if (!std::all_of(matchers.begin(), matchers.end(),
+                       [&](const LabelMatcher& m) { return m.Matches(stored.labels); })) {
+        continue;
+      }
+      promql::Series series{stored.labels, {}};
+      for (const promql::Point& point : stored.points) {
+        if (point.t_ms >= from_ms && point.t_ms <= to_ms) series.points.push_back(point);
+      }
+      if (!series.points.empty()) out.push_back(std::move(series));
+    }
+    return out;
+  }
+
+  std::size_t points() const {
+    std::size_t total = 0;
+    for (const auto& [key, stored] : series_) total += stored.points.size();
+    return total;
+  }
+
+ private:
+  struct Stored {
+    Labels labels;
+    std::string metric;
+    std::deque<promql::Point> points;
+  };
+  std::unordered_map<std::string, Stored> series_;          // by their labels
+  std::map<std::string, std::set<std::string>> by_source_;  // the series of each source's last
+};
+
+PromqlRuleSet::PromqlRuleSet(std::vector<RuleQuery> rules) {
+  for (RuleQuery& rule : rules) {
+    Needs needs;
+    Walk(*rule.query, needs);
+    Indexed indexed{std::move(rule), needs.metrics, needs.absent || !needs.selects};
+    indexed.always = indexed.always || needs.nameless;
+    metrics_.insert(needs.metrics.begin(), needs.metrics.end());
+    keep_all_ = keep_all_ || needs.nameless;
+    retention_ms_ = std::max(retention_ms_, needs.longest_ms);
+    rules_.push_back(std::move(indexed));
+  }
+  retention_ms_ += kLookbackMs;
+}
+
+PromqlRuleSet::~PromqlRuleSet() = default;
+
+std::vector<PromqlRuleSet::Evaluated> PromqlRuleSet::Apply(const std::string& agent,
+                                                           const std::string& source,
+                                                           const Labels& target_labels,
+                                                           const wire::Snapshot& snapshot,
+                                                           std::int64_t t_ms) {
+  std::unique_ptr<AgentSeries>& series = agents_[agent];
+  if (!series) series = std::make_unique<AgentSeries>();
+  Labels target = target_labels;
+  SetLabel(target, "instance", LabelValue(target_labels, "agent"));
+  const std::set<std::string> stale = series->Record(
+      source, target, snapshot, t_ms,
+      [this](const std::string& metric) { return keep_all_ || metrics_.count(metric) > 0; });
+  series->Trim(t_ms - retention_ms_);
+
+  std::set<std::string> arrived = stale;
+  for (const wire::MetricFamily& family : snapshot.families()) arrived.insert(family.name());
+  std::vector<Evaluated> out;
+  for (const Indexed& indexed : rules_) {
+    const bool triggered =
+        indexed.always || std::any_of(indexed.metrics.begin(), indexed.metrics.end(),
+                                      [&](const std::string& m) { return arrived.count(m) > 0; });
+    if (!triggered) continue;
+    Evaluated evaluated{indexed.rule.rule, {}, std::nullopt};
+    auto value = promql::Evaluate(*indexed.rule.query, *series, t_ms);
+    if (!value) {
+      evaluated.error = value.error().message;
+    } else if (auto* vector = std::get_if<promql::Vector>(&*value)) {
+      evaluated.holding = std::move(*vector);
+    }
+    out.push_back(std::move(evaluated));
+  }
+  return out;
+}
+
+std::size_t PromqlRuleSet::points() const {
+  std::size_t total = 0;
+  for (const auto& [agent, series] : agents_) total += series->points();
+  return total;
+}
+
+}  // namespace vigil::alerting

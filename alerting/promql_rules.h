@@ -1,0 +1,72 @@
+#pragma once
+// Rules written in PromQL (alerting/promql), evaluated the moment an agent's snapshot arrives.
+//
+// Per agent, it keeps the recent points of the series its rules can select (by metric name; all
+// series when a rule selects without one), as long as the longest range, offset and the lookback
+// need. Each series carries the labels a Prometheus scraping that agent's own target would give
+// it: the series' own, the target's (agent, customer, the agent's labels, instance = the agent's
+// id), colliding ones renamed exported_NAME, and __name__. A series the same source sent before
+// and leaves out of its next snapshot gets a staleness marker, as a scrape would.
+//
+// A snapshot evaluates only the rules whose metric names it carries or marked stale (and rules
+// that can answer without their series: absent(), time(), ...). Each evaluation answers with
+// the full set of samples that hold; the caller compares it with the last one per rule and agent.
+//
+// Not thread-safe: the owner (RuleEngine) serializes calls.
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "alerting/labels.h"
+#include "alerting/promql/ast.h"
+#include "alerting/promql/value.h"
+#include "common/proto/vigil.pb.h"
+
+namespace vigil::alerting {
+
+class PromqlRuleSet {
+ public:
+  struct RuleQuery {
+    std::size_t rule = 0;  // the caller's index
+    std::shared_ptr<const promql::Node> query;
+  };
+  struct Evaluated {
+    std::size_t rule = 0;
+    std::vector<promql::Sample> holding;  // empty when the rule's error is set
+    std::optional<std::string> error;
+  };
+
+  explicit PromqlRuleSet(std::vector<RuleQuery> rules);
+  ~PromqlRuleSet();
+  bool empty() const { return rules_.empty(); }
+
+  // `agent` names the agent ("customer/agent"), `source` the snapshot's source within it.
+  std::vector<Evaluated> Apply(const std::string& agent, const std::string& source,
+                               const Labels& target_labels, const wire::Snapshot& snapshot,
+                               std::int64_t t_ms);
+
+  // Points held over all agents, for tests and metrics.
+  std::size_t points() const;
+
+ private:
+  class AgentSeries;
+  struct Indexed {
+    RuleQuery rule;
+    std::set<std::string> metrics;  // the metric names its selectors name
+    bool always = false;            // it can answer without the snapshot's series
+  };
+
+  std::vector<Indexed> rules_;
+  std::set<std::string> metrics_;  // of every rule
+  bool keep_all_ = false;          // a rule selects without a metric name
+  std::int64_t retention_ms_ = 0;
+  std::map<std::string, std::unique_ptr<AgentSeries>> agents_;
+};
+
+}  // namespace vigil::alerting
