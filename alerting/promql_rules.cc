@@ -92,7 +92,8 @@ class PromqlRuleSet::AgentSeries final : public promql::SeriesSource {
   std::vector<promql::Series> Select(const std::vector<LabelMatcher>& matchers,
                                      std::int64_t from_ms, std::int64_t to_ms) const override {
     std::vector<promql::Series> out;
-    for (const auto& [key, stored] : series_) {
+    for (const auto& entry : series_) {
+      const Stored& stored = entry.second;  // not a structured binding: clang 14's lambdas
       if (!std::all_of(matchers.begin(), matchers.end(),
                        [&](const LabelMatcher& m) { return m.Matches(stored.labels); })) {
         continue;
