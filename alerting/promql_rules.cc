@@ -161,16 +161,39 @@ std::vector<PromqlRuleSet::Evaluated> PromqlRuleSet::Apply(const std::string& ag
         indexed.always || std::any_of(indexed.metrics.begin(), indexed.metrics.end(),
                                       [&](const std::string& m) { return arrived.count(m) > 0; });
     if (!triggered) continue;
-    Evaluated evaluated{indexed.rule.rule, {}, std::nullopt};
+    Evaluated evaluated;
+    evaluated.rule = indexed.rule.rule;
     auto value = promql::Evaluate(*indexed.rule.query, *series, t_ms);
     if (!value) {
       evaluated.error = value.error().message;
     } else if (auto* vector = std::get_if<promql::Vector>(&*value)) {
-      evaluated.holding = std::move(*vector);
+      Compare(std::move(*vector), agent, target_labels, evaluated);
     }
     out.push_back(std::move(evaluated));
   }
   return out;
+}
+
+void PromqlRuleSet::Compare(promql::Vector result, const std::string& agent,
+                            const Labels& target_labels, Evaluated& evaluated) {
+  std::map<std::string, Labels> now;
+  for (promql::Sample& sample : result) {
+    Labels labels = std::move(sample.labels);
+    SetLabel(labels, promql::kMetricNameLabel, "");
+    for (std::string_view owner : {"customer", "agent"}) {
+      if (LabelValue(labels, owner).empty()) {
+        SetLabel(labels, owner, LabelValue(target_labels, owner));
+      }
+    }
+    now.emplace(promql::LabelsKey(labels), labels);
+    evaluated.holding.emplace_back(std::move(labels), sample.value);
+  }
+  auto [before, first] = holding_.try_emplace({evaluated.rule, agent});
+  evaluated.first = first;
+  for (auto& [key, labels] : before->second) {
+    if (!now.count(key)) evaluated.stopped.push_back(std::move(labels));
+  }
+  before->second = std::move(now);
 }
 
 std::size_t PromqlRuleSet::points() const {

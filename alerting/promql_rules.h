@@ -9,8 +9,10 @@
 // and leaves out of its next snapshot gets a staleness marker, as a scrape would.
 //
 // A snapshot evaluates only the rules whose metric names it carries or marked stale (and rules
-// that can answer without their series: absent(), time(), ...). Each evaluation answers with
-// the full set of samples that hold; the caller compares it with the last one per rule and agent.
+// that can answer without their series: absent(), time(), ...). Each evaluation answers with the
+// alerts that hold — a sample's labels without __name__, with the agent's customer and agent when
+// an aggregation took them away (an incident belongs to an agent) — and those of the rule's last
+// result for the agent that no longer do.
 //
 // Not thread-safe: the owner (RuleEngine) serializes calls.
 
@@ -38,7 +40,9 @@ class PromqlRuleSet {
   };
   struct Evaluated {
     std::size_t rule = 0;
-    std::vector<promql::Sample> holding;  // empty when the rule's error is set
+    std::vector<std::pair<Labels, double>> holding;  // empty when the rule's error is set
+    std::vector<Labels> stopped;                     // held by the last result, not by this one
+    bool first = false;  // the rule's first result for this agent since the set was made
     std::optional<std::string> error;
   };
 
@@ -62,11 +66,17 @@ class PromqlRuleSet {
     bool always = false;            // it can answer without the snapshot's series
   };
 
+  // Fills `evaluated` from the rule's result for `agent`, and remembers what held.
+  void Compare(promql::Vector result, const std::string& agent, const Labels& target_labels,
+               Evaluated& evaluated);
+
   std::vector<Indexed> rules_;
   std::set<std::string> metrics_;  // of every rule
   bool keep_all_ = false;          // a rule selects without a metric name
   std::int64_t retention_ms_ = 0;
   std::map<std::string, std::unique_ptr<AgentSeries>> agents_;
+  // Per (rule, agent): the alerts its last result held, by their labels.
+  std::map<std::pair<std::size_t, std::string>, std::map<std::string, Labels>> holding_;
 };
 
 }  // namespace vigil::alerting

@@ -4,9 +4,9 @@
 #include <cmath>
 #include <functional>
 #include <queue>
+#include <set>
 #include <unordered_map>
 
-#include "alerting/promql/eval_support.h"
 #include "alerting/promql_rules.h"
 #include "alerting/range_window.h"
 #include "alerting/series_refs.h"
@@ -122,9 +122,8 @@ class RuleEngine::Impl {
     if (!promql_->empty()) ApplyPromql(origin, target_labels, snapshot, sample_ms, now);
   }
 
-  // The PromQL rules the snapshot can change: each sample of a result holds; an alert of the
-  // last result that is not in this one no longer does. An evaluation error leaves the rule's
-  // alerts as they were, and is logged when it changes.
+  // The PromQL rules the snapshot can change (PromqlRuleSet compares each result with the last).
+  // An evaluation error leaves the rule's alerts as they were, and is logged when it changes.
   void ApplyPromql(const SnapshotOrigin& origin, const Labels& target_labels,
                    const wire::Snapshot& snapshot, std::int64_t sample_ms, TimePoint now) {
     const std::string agent = origin.customer + "/" + origin.agent;
@@ -140,22 +139,37 @@ class RuleEngine::Impl {
         continue;
       }
       last_error.clear();
-      std::map<std::string, Labels> holding;
-      for (promql::Sample& sample : evaluated.holding) {
-        Labels labels = std::move(sample.labels);
-        // As Prometheus's alerts, without the metric name; and an incident belongs to a customer
-        // and an agent even when the expression aggregated them away.
-        SetLabel(labels, promql::kMetricNameLabel, "");
-        if (LabelValue(labels, "customer").empty()) SetLabel(labels, "customer", origin.customer);
-        if (LabelValue(labels, "agent").empty()) SetLabel(labels, "agent", origin.agent);
-        SetCondition(rule.name, labels, true, sample.value, std::nullopt, now);
-        holding.emplace(promql::LabelsKey(labels), std::move(labels));
+      for (const auto& [labels, value] : evaluated.holding) {
+        SetCondition(rule.name, labels, true, value, std::nullopt, now);
       }
-      std::map<std::string, Labels>& before = promql_holding_[{evaluated.rule, agent}];
-      for (const auto& [key, labels] : before) {
-        if (!holding.count(key)) SetCondition(rule.name, labels, false, 0, std::nullopt, now);
+      if (evaluated.first) ClearRestored(evaluated.rule, origin, evaluated.holding, now);
+      for (const Labels& labels : evaluated.stopped) {
+        SetCondition(rule.name, labels, false, 0, std::nullopt, now);
       }
-      before = std::move(holding);
+    }
+  }
+
+  // The first result for an agent since the engine started: its alerts restored from before a
+  // restart that the result does not hold no longer hold (no earlier result names them).
+  void ClearRestored(std::size_t index, const SnapshotOrigin& origin,
+                     const std::vector<std::pair<Labels, double>>& holding, TimePoint now) {
+    Entry& entry = entries_[index];
+    const std::uint32_t rule_origin = Intern(entry.rule.name);
+    std::set<std::uint64_t> held;
+    for (const auto& [labels, value] : holding) {
+      held.insert(refs_.Of(rule_origin, labels, &LabelName, &LabelValueOf));
+    }
+    for (auto it = entry.states.begin(); it != entry.states.end();) {
+      const auto next = std::next(it);
+      State& state = it->second;
+      if (it->first.origin == rule_origin && !held.count(it->first.ref) &&
+          LabelValue(state.labels, "customer") == origin.customer &&
+          LabelValue(state.labels, "agent") == origin.agent) {
+        ++evaluations_;
+        Update(index, it->first, state, false, 0, now);
+        if (state.state == AlertState::kInactive) Drop(entry, it);
+      }
+      it = next;
     }
   }
 
@@ -547,9 +561,7 @@ class RuleEngine::Impl {
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> timers_;
   std::uint64_t evaluations_ = 0;
   std::unique_ptr<PromqlRuleSet> promql_;
-  // Per (PromQL rule, agent): the label sets its last result held, and its last error.
-  std::map<std::pair<std::size_t, std::string>, std::map<std::string, Labels>> promql_holding_;
-  std::map<std::size_t, std::string> promql_errors_;
+  std::map<std::size_t, std::string> promql_errors_;  // per PromQL rule: its last error
 };
 
 RuleEngine::RuleEngine(std::vector<Rule> rules, AlertSink& sink, SeriesHash series_hash)

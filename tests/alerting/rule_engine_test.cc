@@ -385,6 +385,27 @@ TEST_F(PromqlRuleTest, EachAgentIsEvaluatedOnItsOwnSeries) {
   EXPECT_EQ(LabelValue(sink_.seen[0].state.labels, "agent"), "web-02");
 }
 
+TEST_F(PromqlRuleTest, AnAlertRestoredAfterARestartResolvesWhenTheFirstResultLacksIt) {
+  const std::string rules = "rules: [{name: Ratio, expr: 'a / b > 0.5'}]";
+  Make(rules);
+  Send(kStart, {{"a", {}, 3}, {"b", {}, 4}});
+  ASSERT_EQ(sink_.Kinds(), std::vector<Kind>{Kind::kFiring});
+  const SeriesStateRecord firing = sink_.seen[0].state;
+
+  RecordingSink after;
+  RuleEngine restarted(RulesFrom(rules), after);
+  restarted.Restore({firing}, kStart + seconds(10));
+  restarted.ApplySnapshot({"acme", "web-02", "health"}, {{"agent", "web-02"}, {"customer", "acme"}},
+                          Snapshot(0, {{"a", {}, 1}, {"b", {}, 4}}), kStart + seconds(15));
+  EXPECT_TRUE(after.seen.empty()) << "another agent's result says nothing of web-01's alert";
+  restarted.ApplySnapshot({"acme", "web-01", "health"},
+                          {{"agent", "web-01"}, {"customer", "acme"}, {"role", "web"}},
+                          Snapshot(0, {{"a", {}, 1}, {"b", {}, 4}}), kStart + seconds(20));
+  ASSERT_FALSE(after.seen.empty());
+  EXPECT_EQ(after.seen.back().kind, Kind::kResolved);
+  EXPECT_EQ(after.seen.back().state.fingerprint, firing.fingerprint);
+}
+
 TEST_F(PromqlRuleTest, MistakesAreReportedAtTheirPositionWhenTheFileLoads) {
   auto loaded = ParseRuleFile("rules:\n  - name: A\n    expr: sum(x) by (a) > bool\n", "r.yaml");
   ASSERT_EQ(loaded.problems.size(), 1u);
