@@ -406,6 +406,38 @@ TEST_F(PromqlRuleTest, AnAlertRestoredAfterARestartResolvesWhenTheFirstResultLac
   EXPECT_EQ(after.seen.back().state.fingerprint, firing.fingerprint);
 }
 
+// The rules the package ships: a 4 TB volume with 100 GB left is almost full; one busy core of
+// four is not a busy host; nothing else here is wrong.
+TEST_F(PromqlRuleTest, TheShippedHostRulesMeanWhatTheySay) {
+  auto loaded = LoadRuleFiles({VIGIL_SOURCE_DIR "/config/examples/rules.d/host.yaml"});
+  for (const auto& problem : loaded.problems) ADD_FAILURE() << config::FormatDiagnostic(problem);
+  engine_ = std::make_unique<RuleEngine>(std::move(loaded.config.rules), sink_);
+  for (int step = 0; step <= 30; ++step) {
+    const double t = 15.0 * step;
+    std::vector<std::tuple<std::string, Labels, double>> series = {
+        {"node_load5", {}, 2},
+        {"node_memory_MemAvailable_bytes", {}, 8e9},
+        {"node_memory_MemTotal_bytes", {}, 16e9}};
+    for (int cpu = 0; cpu < 4; ++cpu) {
+      series.push_back({"node_cpu_seconds_total",
+                        {{"cpu", std::to_string(cpu)}, {"mode", "idle"}},
+                        cpu == 0 ? 0.0 : t});
+    }
+    const Labels volume = {{"device", "/dev/sdb1"}, {"fstype", "ext4"}, {"mountpoint", "/srv"}};
+    series.push_back({"node_filesystem_avail_bytes", volume, 100e9});
+    series.push_back({"node_filesystem_size_bytes", volume, 4e12});
+    series.push_back({"node_filesystem_files_free", volume, 1e6});
+    series.push_back({"node_filesystem_files", volume, 2e6});
+    Send(kStart + seconds(15 * step), std::move(series));
+  }
+  std::vector<std::string> fired;
+  for (const AlertTransition& t : sink_.seen) {
+    if (t.kind == Kind::kFiring)
+      fired.push_back(t.state.rule + " " + std::string(LabelValue(t.state.labels, "mountpoint")));
+  }
+  EXPECT_THAT(fired, ::testing::ElementsAre("HostDiskAlmostFull /srv"));
+}
+
 TEST_F(PromqlRuleTest, MistakesAreReportedAtTheirPositionWhenTheFileLoads) {
   auto loaded = ParseRuleFile("rules:\n  - name: A\n    expr: sum(x) by (a) > bool\n", "r.yaml");
   ASSERT_EQ(loaded.problems.size(), 1u);
