@@ -48,14 +48,14 @@ class PromqlRuleSet::AgentSeries final : public promql::SeriesSource {
   template <typename Wanted>
   std::set<std::string> Record(const std::string& source, const Labels& target,
                                const wire::Snapshot& snapshot, std::int64_t t_ms, Wanted wanted) {
-    std::set<std::string> present;
+    std::set<SeriesKey> present;
     for (const wire::MetricFamily& family : snapshot.families()) {
       if (!wanted(family.name())) continue;
       const Labels name = {{std::string(promql::kMetricNameLabel), family.name()}};
       for (const wire::Series& series : family.series()) {
         Labels labels = MaterializeLabels(target, series.labels(), name);
         std::string key = promql::LabelsKey(labels);
-        Stored& stored = series_[key];
+        Stored& stored = series_[family.name()][key];
         if (stored.labels.empty()) {
           stored.labels = std::move(labels);
           stored.metric = family.name();
@@ -63,15 +63,17 @@ class PromqlRuleSet::AgentSeries final : public promql::SeriesSource {
         if (stored.points.empty() || stored.points.back().t_ms < t_ms) {
           stored.points.push_back({t_ms, series.value()});
         }
-        present.insert(std::move(key));
+        present.emplace(family.name(), std::move(key));
       }
     }
     std::set<std::string> stale;
-    std::set<std::string>& previous = by_source_[source];
-    for (const std::string& key : previous) {
-      if (present.count(key)) continue;
-      auto it = series_.find(key);
-      if (it == series_.end() || it->second.points.empty()) continue;
+    std::set<SeriesKey>& previous = by_source_[source];
+    for (const auto& [name, key] : previous) {
+      if (present.count({name, key})) continue;
+      auto metric = series_.find(name);
+      if (metric == series_.end()) continue;
+      auto it = metric->second.find(key);
+      if (it == metric->second.end() || it->second.points.empty()) continue;
       const promql::Point& last = it->second.points.back();
       if (promql::IsStaleMarker(last.value) || last.t_ms >= t_ms) continue;
       it->second.points.push_back({t_ms, promql::StaleMarker()});
@@ -82,34 +84,47 @@ class PromqlRuleSet::AgentSeries final : public promql::SeriesSource {
   }
 
   void Trim(std::int64_t oldest_ms) {
-    for (auto it = series_.begin(); it != series_.end();) {
-      auto& points = it->second.points;
-      while (!points.empty() && points.front().t_ms < oldest_ms) points.pop_front();
-      it = points.empty() ? series_.erase(it) : std::next(it);
+    for (auto metric = series_.begin(); metric != series_.end();) {
+      auto& of_metric = metric->second;
+      for (auto it = of_metric.begin(); it != of_metric.end();) {
+        auto& points = it->second.points;
+        while (!points.empty() && points.front().t_ms < oldest_ms) points.pop_front();
+        it = points.empty() ? of_metric.erase(it) : std::next(it);
+      }
+      metric = of_metric.empty() ? series_.erase(metric) : std::next(metric);
     }
   }
 
   std::vector<promql::Series> Select(const std::vector<LabelMatcher>& matchers,
                                      std::int64_t from_ms, std::int64_t to_ms) const override {
     std::vector<promql::Series> out;
-    for (const auto& entry : series_) {
-      const Stored& stored = entry.second;  // not a structured binding: clang 14's lambdas
-      if (!std::all_of(matchers.begin(), matchers.end(),
-                       [&](const LabelMatcher& m) { return m.Matches(stored.labels); })) {
-        continue;
+    // A metric name given by equality picks one bucket; otherwise every metric is looked at.
+    auto named = std::find_if(matchers.begin(), matchers.end(), [](const LabelMatcher& m) {
+      return m.name() == promql::kMetricNameLabel && m.op() == MatchOp::kEqual;
+    });
+    for (const auto& [metric, of_metric] : series_) {
+      if (named != matchers.end() && named->value() != metric) continue;
+      for (const auto& entry : of_metric) {
+        const Stored& stored = entry.second;  // not a structured binding: clang 14's lambdas
+        if (!std::all_of(matchers.begin(), matchers.end(),
+                         [&](const LabelMatcher& m) { return m.Matches(stored.labels); })) {
+          continue;
+        }
+        promql::Series series{stored.labels, {}};
+        for (const promql::Point& point : stored.points) {
+          if (point.t_ms >= from_ms && point.t_ms <= to_ms) series.points.push_back(point);
+        }
+        if (!series.points.empty()) out.push_back(std::move(series));
       }
-      promql::Series series{stored.labels, {}};
-      for (const promql::Point& point : stored.points) {
-        if (point.t_ms >= from_ms && point.t_ms <= to_ms) series.points.push_back(point);
-      }
-      if (!series.points.empty()) out.push_back(std::move(series));
     }
     return out;
   }
 
   std::size_t points() const {
     std::size_t total = 0;
-    for (const auto& [key, stored] : series_) total += stored.points.size();
+    for (const auto& [metric, of_metric] : series_) {
+      for (const auto& [key, stored] : of_metric) total += stored.points.size();
+    }
     return total;
   }
 
@@ -119,8 +134,10 @@ class PromqlRuleSet::AgentSeries final : public promql::SeriesSource {
     std::string metric;
     std::deque<promql::Point> points;
   };
-  std::unordered_map<std::string, Stored> series_;          // by their labels
-  std::map<std::string, std::set<std::string>> by_source_;  // the series of each source's last
+  using SeriesKey = std::pair<std::string, std::string>;  // metric name, promql::LabelsKey
+  // By metric name, then by labels.
+  std::unordered_map<std::string, std::unordered_map<std::string, Stored>> series_;
+  std::map<std::string, std::set<SeriesKey>> by_source_;  // the series of each source's last
 };
 
 PromqlRuleSet::PromqlRuleSet(std::vector<RuleQuery> rules) {

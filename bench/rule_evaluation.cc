@@ -3,7 +3,9 @@
 // many agents' batches, first without rules and then with them, in the same process. Prints
 // figures and the ratio; asserts nothing.
 //
-// usage: rule_evaluation [AGENTS] [RULES] [ROUNDS]   (defaults: 10000, 1000, 3)
+// usage: rule_evaluation [AGENTS] [RULES] [ROUNDS] [promql]   (defaults: 10000, 1000, 3)
+// With `promql`, the rules are PromQL ones (ratios, averages over cores, forecasts) that the
+// PromQL evaluator runs instead of the per-series engine.
 // Each round, every agent sends one batch of about 300 node_exporter-like series, 10 s of sample
 // time after the last. Rounds after the first are the steady state that the figures report. The
 // store lives on /dev/shm when it exists, so that fsync's wait (not CPU, but wall time) does not
@@ -123,12 +125,39 @@ vigil::wire::Batch MakeBatch(int agent, int round, std::uint64_t sequence) {
   return batch;
 }
 
+// PromQL rules as people write them for hosts (ratios, averages over cores, joins, forecasts),
+// run by the PromQL evaluator; thresholds that almost never hold.
+std::string PromqlExpression(int i) {
+  switch (i % 5) {
+    case 0:
+      return "node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes < 0.00" +
+             std::to_string(i % 9);
+    case 1:
+      return "1 - avg without (cpu, mode) (rate(node_cpu_seconds_total{mode=\"idle\"}[1m])) > 1." +
+             std::to_string(i % 9);
+    case 2:
+      return "(1 - node_filesystem_avail_bytes / node_filesystem_size_bytes) * 100 > 10" +
+             std::to_string(i % 9);
+    case 3:
+      return "predict_linear(node_filesystem_avail_bytes[1m], 3600) < -1e1" + std::to_string(i % 9);
+    default:
+      return "node_load5 / count without (cpu, mode) (node_cpu_seconds_total{mode=\"idle\"}) > 1" +
+             std::to_string(i % 9);
+  }
+}
+
 // `count` rules over the batch's metric names: instant comparisons, rates and *_over_time, with
-// label matchers, thresholds that almost never hold (the steady state of a healthy fleet).
-std::string MakeRules(int count) {
+// label matchers, thresholds that almost never hold (the steady state of a healthy fleet); with
+// `promql`, the PromQL rules above instead.
+std::string MakeRules(int count, bool promql) {
   std::string out = "rules:\n";
   for (int i = 0; i < count; ++i) {
     std::string expr;
+    if (promql) {
+      out += "  - {name: Rule" + std::to_string(i) + ", expr: '" + PromqlExpression(i) +
+             "', for: 1m, severity: low}\n";
+      continue;
+    }
     switch (i % 10) {
       case 0: expr = "node_load1 > " + std::to_string(50 + i); break;
       case 1: expr = "node_memory_MemAvailable_bytes < " + std::to_string(1000 + i); break;
@@ -217,10 +246,11 @@ int main(int argc, char** argv) {
   const int agents = argc > 1 ? std::atoi(argv[1]) : 10000;
   const int rule_count = argc > 2 ? std::atoi(argv[2]) : 1000;
   const int rounds = argc > 3 ? std::atoi(argv[3]) : 3;
+  const bool promql = argc > 4 && std::string(argv[4]) == "promql";
   const std::string base = std::filesystem::exists("/dev/shm") ? "/dev/shm" : "/tmp";
   const std::string folder = base + "/vigil-rule-bench-" + std::to_string(getpid());
 
-  auto loaded = vigil::alerting::ParseRuleFile(MakeRules(rule_count), "bench-rules.yaml");
+  auto loaded = vigil::alerting::ParseRuleFile(MakeRules(rule_count, promql), "bench-rules.yaml");
   if (!loaded.ok()) {
     std::fprintf(stderr, "%s\n", vigil::config::FormatDiagnostic(loaded.problems[0]).c_str());
     return 1;
@@ -228,8 +258,9 @@ int main(int argc, char** argv) {
   const vigil::wire::Batch sample = MakeBatch(0, 0, 1);
   int series = 0;
   for (const auto& family : sample.snapshots(0).families()) series += family.series_size();
-  std::printf("rule evaluation: %d agents, %d rules (+3 built-in), %d rounds, %d series a batch\n",
-              agents, rule_count, rounds, series);
+  std::printf(
+      "rule evaluation: %d agents, %d %s rules (+3 built-in), %d rounds, %d series a batch\n",
+      agents, rule_count, promql ? "PromQL" : "per-series", rounds, series);
   const Figures baseline = Run(agents, rounds, {}, false, folder);
   const Figures with_rules = Run(agents, rounds, std::move(loaded.config.rules), true, folder);
   const double base_per_batch = baseline.apply_micros / static_cast<double>(baseline.batches);
