@@ -128,10 +128,15 @@ class LiveState::FleetRenderer {
           AppendHelpAndType(out, name, meta->second.help, ExpositionTypeName(meta->second.type));
           header_written_ = true;
         }
+        // A series that would repeat another's labels is left out: one bad agent must not
+        // make the fleet's scrape unreadable.
+        const bool check = MayRepeatSeries(agent->second.target_labels, families->second);
+        std::set<LabelList> rendered;
         for (const StoredFamily* family : families->second) {
           for (const StoredSeries& series : family->series) {
-            AppendSeries(out, name, MergeLabels(agent->second.target_labels, series.labels),
-                         series.value);
+            LabelList labels = MergeLabels(agent->second.target_labels, series.labels);
+            if (check && !rendered.insert(labels).second) continue;
+            AppendSeries(out, name, labels, series.value);
           }
         }
       }
@@ -144,6 +149,27 @@ class LiveState::FleetRenderer {
   }
 
  private:
+  // Whether two series of `families` can render with the same labels: the name came in more than
+  // one family (two snapshots, or twice in one), or a label's renaming to exported_NAME can meet
+  // another series' label of that name.
+  static bool MayRepeatSeries(const LabelList& target_labels,
+                              const std::vector<const StoredFamily*>& families) {
+    if (families.size() > 1) return true;
+    const auto renamed = [&](const std::string& name) {
+      return name.rfind("exported_", 0) == 0 ||
+             std::any_of(target_labels.begin(), target_labels.end(),
+                         [&](const auto& label) { return label.first == name; });
+    };
+    for (const StoredFamily* family : families) {
+      for (const StoredSeries& series : family->series) {
+        for (const auto& label : series.labels) {
+          if (renamed(label.first)) return true;
+        }
+      }
+    }
+    return false;
+  }
+
   bool Included(const AgentKey& key, const AgentState& agent) const {
     if (!query_.customer.empty() && key.customer != query_.customer) return false;
     if (agent.connected || query_.stale_after_ms < 0) return true;
@@ -305,9 +331,12 @@ AgentExposition LiveState::RenderAgent(const AgentKey& key, std::int64_t now_ms,
   for (const auto& [name, families] : agent.by_name) {
     const FamilyMeta& meta = family_meta_.at(name);
     AppendHelpAndType(out.text, name, meta.help, ExpositionTypeName(meta.type));
+    std::set<LabelList> rendered;
     for (const StoredFamily* family : families) {
-      for (const StoredSeries& series : family->series)
+      for (const StoredSeries& series : family->series) {
+        if (families.size() > 1 && !rendered.insert(series.labels).second) continue;
         AppendSeries(out.text, name, series.labels, series.value);
+      }
     }
   }
   return out;

@@ -69,6 +69,28 @@ TEST(LiveState, RenamesSeriesLabelsThatCollideWithTargetLabels) {
   EXPECT_EQ(found[0].labels.at("exported_customer"), "evil");
 }
 
+// A family sent twice in one snapshot, and again from another source, with the same series: each
+// scrape path shows the series once (a repeated series makes Prometheus refuse the whole scrape).
+TEST(LiveState, ASeriesSentUnderOneNameTwiceIsRenderedOnce) {
+  LiveState live({});
+  live.AgentConnected(kWeb, {"host", "1", {}, 0}, kNow);
+  wire::Batch batch = BatchOf("health", {Gauge("dup", 1), Gauge("dup", 1), Gauge("other", 2)});
+  *batch.add_snapshots() = BatchOf("agent", {Gauge("dup", 1)}).snapshots(0);
+  live.ApplyBatch(kWeb, batch, kNow);
+  const auto count = [](const std::string& text, const std::string& prefix) {
+    std::size_t n = 0;
+    for (std::size_t at = text.find(prefix); at != std::string::npos;
+         at = text.find(prefix, at + 1)) {
+      if (at == 0 || text[at - 1] == '\n') ++n;
+    }
+    return n;
+  };
+  EXPECT_EQ(count(Fleet(live), "dup{"), 1u);
+  const AgentExposition own = live.RenderAgent(kWeb, kNow, 60'000);
+  EXPECT_EQ(count(own.text, "dup "), 1u) << own.text;
+  EXPECT_EQ(count(own.text, "other "), 1u);
+}
+
 TEST(LiveState, ASnapshotReplacesOnlyItsOwnSource) {
   LiveState live({});
   live.AgentConnected(kWeb, {}, kNow);
