@@ -309,11 +309,6 @@ class Parser {
   std::optional<ExprError> error_;
 };
 
-bool IsPlainMetricName(std::string_view name) {
-  if (name.empty() || IsDigit(name.front())) return false;
-  return std::all_of(name.begin(), name.end(), [](char c) { return IsNameChar(c) || c == ':'; });
-}
-
 std::string FormatNumber(double value) {
   std::string out;
   AppendSampleValue(out, value);
@@ -356,7 +351,7 @@ bool Compare(double value, Comparison comparison, double threshold) {
 std::string Expr::ToString() const {
   std::vector<std::string> parts;
   std::string selector;
-  if (IsPlainMetricName(metric)) {
+  if (IsValidMetricName(metric)) {
     selector = metric;
   } else {
     parts.push_back("__name__=" + QuoteString(metric));

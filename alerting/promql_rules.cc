@@ -144,9 +144,8 @@ PromqlRuleSet::PromqlRuleSet(std::vector<RuleQuery> rules) {
   for (RuleQuery& rule : rules) {
     Needs needs;
     Walk(*rule.query, needs);
-    Indexed indexed{std::move(rule), needs.metrics, needs.absent || !needs.selects};
-    indexed.always = indexed.always || needs.nameless;
-    metrics_.insert(needs.metrics.begin(), needs.metrics.end());
+    for (const std::string& metric : needs.metrics) by_metric_[metric].push_back(rules_.size());
+    Indexed indexed{std::move(rule), needs.absent || !needs.selects || needs.nameless};
     keep_all_ = keep_all_ || needs.nameless;
     retention_ms_ = std::max(retention_ms_, needs.longest_ms);
     rules_.push_back(std::move(indexed));
@@ -167,17 +166,22 @@ std::vector<PromqlRuleSet::Evaluated> PromqlRuleSet::Apply(const std::string& ag
   SetLabel(target, "instance", LabelValue(target_labels, "agent"));
   const std::set<std::string> stale = series->Record(
       source, target, snapshot, t_ms,
-      [this](const std::string& metric) { return keep_all_ || metrics_.count(metric) > 0; });
+      [this](const std::string& metric) { return keep_all_ || by_metric_.count(metric) > 0; });
   series->Trim(t_ms - retention_ms_);
 
-  std::set<std::string> arrived = stale;
-  for (const wire::MetricFamily& family : snapshot.families()) arrived.insert(family.name());
+  // The rules whose metrics arrived or went stale, found through the index.
+  std::vector<bool> triggered(rules_.size(), false);
+  const auto trigger = [&](const std::string& metric) {
+    auto found = by_metric_.find(metric);
+    if (found == by_metric_.end()) return;
+    for (std::size_t index : found->second) triggered[index] = true;
+  };
+  for (const wire::MetricFamily& family : snapshot.families()) trigger(family.name());
+  for (const std::string& metric : stale) trigger(metric);
   std::vector<Evaluated> out;
-  for (const Indexed& indexed : rules_) {
-    const bool triggered =
-        indexed.always || std::any_of(indexed.metrics.begin(), indexed.metrics.end(),
-                                      [&](const std::string& m) { return arrived.count(m) > 0; });
-    if (!triggered) continue;
+  for (std::size_t index = 0; index < rules_.size(); ++index) {
+    const Indexed& indexed = rules_[index];
+    if (!indexed.always && !triggered[index]) continue;
     Evaluated evaluated;
     evaluated.rule = indexed.rule.rule;
     auto value = promql::Evaluate(*indexed.rule.query, *series, t_ms);

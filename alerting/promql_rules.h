@@ -23,6 +23,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "alerting/labels.h"
@@ -62,8 +63,7 @@ class PromqlRuleSet {
   class AgentSeries;
   struct Indexed {
     RuleQuery rule;
-    std::set<std::string> metrics;  // the metric names its selectors name
-    bool always = false;            // it can answer without the snapshot's series
+    bool always = false;  // it can answer without the snapshot's series
   };
 
   // Fills `evaluated` from the rule's result for `agent`, and remembers what held.
@@ -71,8 +71,9 @@ class PromqlRuleSet {
                Evaluated& evaluated);
 
   std::vector<Indexed> rules_;
-  std::set<std::string> metrics_;  // of every rule
-  bool keep_all_ = false;          // a rule selects without a metric name
+  // Metric name → the rules (indices into rules_) whose selectors name it.
+  std::unordered_map<std::string, std::vector<std::size_t>> by_metric_;
+  bool keep_all_ = false;  // a rule selects without a metric name
   std::int64_t retention_ms_ = 0;
   std::map<std::string, std::unique_ptr<AgentSeries>> agents_;
   // Per (rule, agent): the alerts its last result held, by their labels.

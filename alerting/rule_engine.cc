@@ -129,6 +129,7 @@ class RuleEngine::Impl {
     const std::string agent = origin.customer + "/" + origin.agent;
     for (auto& evaluated :
          promql_->Apply(agent, origin.source, target_labels, snapshot, sample_ms)) {
+      ++evaluations_;  // one evaluation of the rule over the agent's series
       const Rule& rule = entries_[evaluated.rule].rule;
       std::string& last_error = promql_errors_[evaluated.rule];
       if (evaluated.error) {

@@ -51,13 +51,9 @@ std::string Join(const std::vector<std::string>& names) {
   return out;
 }
 
+// A metric name PromQL reads bare; others (a keyword, say) are written as __name__="...".
 bool IsPlainMetricName(std::string_view name) {
-  if (name.empty() || (name.front() >= '0' && name.front() <= '9') || IsKeyword(name)) return false;
-  for (char c : name) {
-    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    if (!letter && !(c >= '0' && c <= '9') && c != '_' && c != ':') return false;
-  }
-  return true;
+  return IsValidMetricName(name) && !IsKeyword(name);
 }
 
 std::string Selector(const Node& node) {

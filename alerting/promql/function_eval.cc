@@ -9,6 +9,7 @@
 
 #include "alerting/promql/eval_support.h"
 #include "alerting/promql/range_functions.h"
+#include "common/exposition.h"
 
 namespace vigil::alerting::promql {
 namespace {
@@ -138,13 +139,6 @@ std::string Expand(std::string_view pattern, const RE2& regex,
   return out;
 }
 
-bool IsLabelName(std::string_view name) {
-  if (name.empty() || std::isdigit(static_cast<unsigned char>(name.front()))) return false;
-  return std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-  });
-}
-
 Result<Vector> LabelReplace(Vector vector, const std::vector<Value>& args) {
   const auto& dst = std::get<std::string>(args[1]);
   const auto& replacement = std::get<std::string>(args[2]);
@@ -157,7 +151,7 @@ Result<Vector> LabelReplace(Vector vector, const std::vector<Value>& args) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "invalid regular expression in label_replace(): " + regex.error());
   }
-  if (!IsLabelName(dst)) {
+  if (!IsValidLabelName(dst)) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "invalid destination label name in label_replace(): " + dst);
   }
@@ -177,7 +171,7 @@ Result<Vector> LabelReplace(Vector vector, const std::vector<Value>& args) {
 Result<Vector> LabelJoin(Vector vector, const std::vector<Value>& args) {
   const auto& dst = std::get<std::string>(args[1]);
   const auto& separator = std::get<std::string>(args[2]);
-  if (!IsLabelName(dst)) {
+  if (!IsValidLabelName(dst)) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "invalid destination label name in label_join(): " + dst);
   }
