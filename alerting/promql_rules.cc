@@ -7,6 +7,7 @@
 #include "alerting/promql/eval_support.h"
 #include "alerting/promql/evaluator.h"
 #include "alerting/target_labels.h"
+#include "common/log.h"
 
 namespace vigil::alerting {
 namespace {
@@ -62,6 +63,8 @@ class PromqlRuleSet::AgentSeries final : public promql::SeriesSource {
         }
         if (stored.points.empty() || stored.points.back().t_ms < t_ms) {
           stored.points.push_back({t_ms, series.value()});
+        } else if (stored.points.back().t_ms == t_ms) {
+          stored.points.back().value = series.value();  // rewritten at the same instant
         }
         present.emplace(family.name(), std::move(key));
       }
@@ -120,6 +123,9 @@ class PromqlRuleSet::AgentSeries final : public promql::SeriesSource {
     return out;
   }
 
+  // What each recording rule last wrote for this agent, by the rule's index.
+  std::vector<wire::MetricFamily>& recorded() { return recorded_; }
+
   std::size_t points() const {
     std::size_t total = 0;
     for (const auto& [metric, of_metric] : series_) {
@@ -138,9 +144,56 @@ class PromqlRuleSet::AgentSeries final : public promql::SeriesSource {
   // By metric name, then by labels.
   std::unordered_map<std::string, std::unordered_map<std::string, Stored>> series_;
   std::map<std::string, std::set<SeriesKey>> by_source_;  // the series of each source's last
+  std::vector<wire::MetricFamily> recorded_;
 };
 
-PromqlRuleSet::PromqlRuleSet(std::vector<RuleQuery> rules) {
+namespace {
+
+// A recording rule's result as the series of the agent it ran for: without __name__ and the
+// target's labels (added back to every series of the agent), with the rule's labels.
+std::optional<wire::MetricFamily> WrittenFamily(const RecordingRule& rule, promql::Vector result,
+                                                const Labels& target, std::string& error) {
+  wire::MetricFamily family;
+  family.set_name(rule.record);
+  family.set_type(wire::METRIC_TYPE_GAUGE);
+  family.set_help("Recorded by a rule.");
+  std::set<std::string> seen;
+  for (promql::Sample& sample : result) {
+    Labels labels;
+    for (Label& label : sample.labels) {
+      if (label.name == promql::kMetricNameLabel || label.value.empty()) continue;
+      if (LabelValue(target, label.name) == label.value) continue;
+      labels.push_back(std::move(label));
+    }
+    for (const Label& label : rule.labels) SetLabel(labels, label.name, label.value);
+    labels = Normalized(std::move(labels));
+    if (!seen.insert(promql::LabelsKey(labels)).second) {
+      error = "the result holds two series with the same labels once the rule's are applied";
+      return std::nullopt;
+    }
+    wire::Series& series = *family.add_series();
+    for (const Label& label : labels) {
+      wire::Label& out = *series.add_labels();
+      out.set_name(label.name);
+      out.set_value(label.value);
+    }
+    series.set_value(sample.value);
+  }
+  return family;
+}
+
+}  // namespace
+
+PromqlRuleSet::PromqlRuleSet(std::vector<RuleQuery> rules, std::vector<RecordingRule> recording) {
+  for (RecordingRule& rule : recording) {
+    Needs needs;
+    Walk(*rule.query, needs);
+    recording_metrics_.insert(needs.metrics.begin(), needs.metrics.end());
+    keep_all_ = keep_all_ || needs.nameless;
+    retention_ms_ = std::max(retention_ms_, needs.longest_ms);
+    const bool always = needs.absent || !needs.selects || needs.nameless;
+    recording_.push_back({std::move(rule), std::move(needs.metrics), always, {}});
+  }
   for (RuleQuery& rule : rules) {
     Needs needs;
     Walk(*rule.query, needs);
@@ -155,30 +208,28 @@ PromqlRuleSet::PromqlRuleSet(std::vector<RuleQuery> rules) {
 
 PromqlRuleSet::~PromqlRuleSet() = default;
 
-std::vector<PromqlRuleSet::Evaluated> PromqlRuleSet::Apply(const std::string& agent,
-                                                           const std::string& source,
-                                                           const Labels& target_labels,
-                                                           const wire::Snapshot& snapshot,
-                                                           std::int64_t t_ms) {
+PromqlRuleSet::Applied PromqlRuleSet::Apply(const std::string& agent, const std::string& source,
+                                            const Labels& target_labels,
+                                            const wire::Snapshot& snapshot, std::int64_t t_ms) {
   std::unique_ptr<AgentSeries>& series = agents_[agent];
   if (!series) series = std::make_unique<AgentSeries>();
   Labels target = target_labels;
   SetLabel(target, "instance", LabelValue(target_labels, "agent"));
-  const std::set<std::string> stale = series->Record(
-      source, target, snapshot, t_ms,
-      [this](const std::string& metric) { return keep_all_ || by_metric_.count(metric) > 0; });
+  std::set<std::string> changed = series->Record(
+      source, target, snapshot, t_ms, [this](const std::string& metric) { return Wanted(metric); });
   series->Trim(t_ms - retention_ms_);
+  for (const wire::MetricFamily& family : snapshot.families()) changed.insert(family.name());
+  Applied applied;
+  if (!recording_.empty()) Record(*series, target, t_ms, changed, applied);
 
   // The rules whose metrics arrived or went stale, found through the index.
   std::vector<bool> triggered(rules_.size(), false);
-  const auto trigger = [&](const std::string& metric) {
+  for (const std::string& metric : changed) {
     auto found = by_metric_.find(metric);
-    if (found == by_metric_.end()) return;
+    if (found == by_metric_.end()) continue;
     for (std::size_t index : found->second) triggered[index] = true;
-  };
-  for (const wire::MetricFamily& family : snapshot.families()) trigger(family.name());
-  for (const std::string& metric : stale) trigger(metric);
-  std::vector<Evaluated> out;
+  }
+  std::vector<Evaluated>& out = applied.evaluated;
   for (std::size_t index = 0; index < rules_.size(); ++index) {
     const Indexed& indexed = rules_[index];
     if (!indexed.always && !triggered[index]) continue;
@@ -192,7 +243,66 @@ std::vector<PromqlRuleSet::Evaluated> PromqlRuleSet::Apply(const std::string& ag
     }
     out.push_back(std::move(evaluated));
   }
-  return out;
+  return applied;
+}
+
+bool PromqlRuleSet::Wanted(const std::string& metric) const {
+  return keep_all_ || by_metric_.count(metric) > 0 || recording_metrics_.count(metric) > 0;
+}
+
+void PromqlRuleSet::Record(AgentSeries& series, const Labels& target, std::int64_t t_ms,
+                           std::set<std::string>& changed, Applied& applied) {
+  std::vector<wire::MetricFamily>& recorded = series.recorded();
+  recorded.resize(recording_.size());
+  bool ran = false;
+  for (std::size_t index = 0; index < recording_.size(); ++index) {
+    IndexedRecording& rule = recording_[index];
+    if (!rule.always && std::none_of(rule.metrics.begin(), rule.metrics.end(),
+                                     [&](const std::string& m) { return changed.count(m) > 0; })) {
+      continue;
+    }
+    ran = true;
+    auto value = promql::Evaluate(*rule.rule.query, series, t_ms);
+    std::string error;
+    std::optional<wire::MetricFamily> family;
+    if (!value) {
+      error = value.error().message;
+    } else if (auto* vector = std::get_if<promql::Vector>(&*value)) {
+      family = WrittenFamily(rule.rule, std::move(*vector), target, error);
+    }
+    if (!family) {
+      if (error != rule.last_error) {
+        LogWarning("recording rule " + rule.rule.record + " (" + rule.rule.origin + "): " + error);
+      }
+      rule.last_error = error;
+      continue;
+    }
+    rule.last_error.clear();
+    wire::Snapshot written;
+    *written.add_families() = *family;
+    const std::set<std::string> stale =
+        series.Record("rule#" + std::to_string(index), target, written, t_ms,
+                      [](const std::string&) { return true; });
+    changed.insert(stale.begin(), stale.end());
+    changed.insert(rule.rule.record);
+    recorded[index] = std::move(*family);
+  }
+  if (!ran) return;
+  // One family per name, whichever rules wrote it.
+  wire::Snapshot& snapshot = applied.recorded.emplace();
+  snapshot.set_source(std::string(kRecordedSource));
+  snapshot.set_timestamp_ms(t_ms);
+  std::map<std::string, wire::MetricFamily*> by_name;
+  for (const wire::MetricFamily& family : recorded) {
+    if (family.series_size() == 0) continue;
+    wire::MetricFamily*& merged = by_name[family.name()];
+    if (merged == nullptr) {
+      merged = snapshot.add_families();
+      *merged = family;
+    } else {
+      merged->mutable_series()->MergeFrom(family.series());
+    }
+  }
 }
 
 void PromqlRuleSet::Compare(promql::Vector result, const std::string& agent,

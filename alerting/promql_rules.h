@@ -14,6 +14,10 @@
 // an aggregation took them away (an incident belongs to an agent) — and those of the rule's last
 // result for the agent that no longer do.
 //
+// Recording rules run first, in their order, on the same trigger: what one writes is a series of
+// the agent (without the target's labels, which every series gets anyway) that the rules after it
+// see at once, and that goes stale, as a scrape's would, when the rule stops writing it.
+//
 // Not thread-safe: the owner (RuleEngine) serializes calls.
 
 #include <cstddef>
@@ -23,12 +27,14 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "alerting/labels.h"
 #include "alerting/promql/ast.h"
 #include "alerting/promql/value.h"
+#include "alerting/rule.h"
 #include "common/proto/vigil.pb.h"
 
 namespace vigil::alerting {
@@ -47,14 +53,23 @@ class PromqlRuleSet {
     std::optional<std::string> error;
   };
 
-  explicit PromqlRuleSet(std::vector<RuleQuery> rules);
+  struct Applied {
+    std::vector<Evaluated> evaluated;
+    // When a recording rule ran: the series all of them last wrote for the agent, as one snapshot
+    // of source kRecordedSource (for /metrics).
+    std::optional<wire::Snapshot> recorded;
+  };
+  static constexpr std::string_view kRecordedSource = "vigil:recording_rules";
+
+  // A recording rule's evaluation error leaves what it wrote as it was, and is logged when it
+  // changes.
+  explicit PromqlRuleSet(std::vector<RuleQuery> rules, std::vector<RecordingRule> recording = {});
   ~PromqlRuleSet();
-  bool empty() const { return rules_.empty(); }
+  bool empty() const { return rules_.empty() && recording_.empty(); }
 
   // `agent` names the agent ("customer/agent"), `source` the snapshot's source within it.
-  std::vector<Evaluated> Apply(const std::string& agent, const std::string& source,
-                               const Labels& target_labels, const wire::Snapshot& snapshot,
-                               std::int64_t t_ms);
+  Applied Apply(const std::string& agent, const std::string& source, const Labels& target_labels,
+                const wire::Snapshot& snapshot, std::int64_t t_ms);
 
   // Points held over all agents, for tests and metrics.
   std::size_t points() const;
@@ -65,12 +80,26 @@ class PromqlRuleSet {
     RuleQuery rule;
     bool always = false;  // it can answer without the snapshot's series
   };
+  struct IndexedRecording {
+    RecordingRule rule;
+    std::set<std::string> metrics;  // the metric names its selectors name
+    bool always = false;
+    std::string last_error;
+  };
+
+  bool Wanted(const std::string& metric) const;
+  // Runs the recording rules that `changed` (metric names) can change, adding what they write to
+  // `changed`.
+  void Record(AgentSeries& series, const Labels& target, std::int64_t t_ms,
+              std::set<std::string>& changed, Applied& applied);
 
   // Fills `evaluated` from the rule's result for `agent`, and remembers what held.
   void Compare(promql::Vector result, const std::string& agent, const Labels& target_labels,
                Evaluated& evaluated);
 
   std::vector<Indexed> rules_;
+  std::vector<IndexedRecording> recording_;
+  std::set<std::string> recording_metrics_;  // the metric names recording rules select
   // Metric name → the rules (indices into rules_) whose selectors name it.
   std::unordered_map<std::string, std::vector<std::size_t>> by_metric_;
   bool keep_all_ = false;  // a rule selects without a metric name

@@ -22,7 +22,11 @@ namespace vigil::alerting {
 using TimePoint = std::chrono::system_clock::time_point;
 
 struct Rule {
-  std::string name;
+  std::string name;  // the alert's name (alertname)
+  // Identifies the rule among those loaded, where its name alone does not: alerts, their saved
+  // states and incident fingerprints are the key's. Empty: the name.
+  std::string key;
+  std::string group;  // a Prometheus-format rule's group
   // One selector compared with a number, evaluated per series. Absent for built-in rules, whose
   // condition the collector sets (RuleEngine::SetCondition), and for PromQL rules.
   std::optional<Expr> expr;
@@ -42,11 +46,29 @@ struct Rule {
   bool builtin = false;
   std::string origin;  // where it was defined, "FILE:LINE", for messages
 
+  const std::string& Key() const { return key.empty() ? name : key; }
+
   // The expression's text, or the description of a built-in.
   std::string ExprText() const {
     if (expr) return expr->ToString();
     return query ? promql::Format(*query) : description;
   }
+};
+
+// A Prometheus recording rule: its expression's result, named `record`, becomes series of the
+// agent whose snapshot it was evaluated on.
+struct RecordingRule {
+  std::string record;  // the metric name it writes
+  std::shared_ptr<const promql::Node> query;
+  Labels labels;       // added to (and overriding) each result's labels
+  std::string group;   // its group's name
+  std::string origin;  // "FILE:LINE"
+};
+
+// What the rule files hold.
+struct FileRules {
+  std::vector<Rule> alerting;
+  std::vector<RecordingRule> recording;
 };
 
 }  // namespace vigil::alerting

@@ -42,14 +42,15 @@ std::string_view AlertStateName(AlertState state) {
 
 class RuleEngine::Impl {
  public:
-  Impl(std::vector<Rule> rules, AlertSink& sink, RuleEngine::SeriesHash series_hash)
+  Impl(std::vector<Rule> rules, std::vector<RecordingRule> recording, AlertSink& sink,
+       RuleEngine::SeriesHash series_hash)
       : sink_(sink), refs_(series_hash) {
     entries_.reserve(rules.size());
     std::unordered_map<std::string, std::size_t> group_by_selector;
     std::vector<PromqlRuleSet::RuleQuery> queries;
     for (Rule& rule : rules) {
       const std::size_t index = entries_.size();
-      by_name_.emplace(rule.name, index);
+      by_name_.emplace(rule.Key(), index);
       Entry entry{rule, {}, kNoGroup};
       if (rule.query) queries.push_back({index, rule.query});
       if (rule.expr) {
@@ -79,11 +80,11 @@ class RuleEngine::Impl {
       entries_.push_back(std::move(entry));
     }
     active_.assign(entries_.size(), 0);
-    promql_ = std::make_unique<PromqlRuleSet>(std::move(queries));
+    promql_ = std::make_unique<PromqlRuleSet>(std::move(queries), std::move(recording));
   }
 
-  void ApplySnapshot(const SnapshotOrigin& origin, const Labels& target_labels,
-                     const wire::Snapshot& snapshot, TimePoint now) {
+  RuleEngine::Recorded ApplySnapshot(const SnapshotOrigin& origin, const Labels& target_labels,
+                                     const wire::Snapshot& snapshot, TimePoint now) {
     const std::uint32_t origin_id =
         Intern(origin.customer + "/" + origin.agent + "/" + origin.source);
     // The origin's series from its last snapshot, sorted: their windows move over to this one's,
@@ -119,16 +120,19 @@ class RuleEngine::Impl {
     // Snapshots list their series in the same order each time, so this is nearly sorted already.
     std::sort(members.begin(), members.end());
     ClearVanished(origin_id, previous, now);
-    if (!promql_->empty()) ApplyPromql(origin, target_labels, snapshot, sample_ms, now);
+    if (promql_->empty()) return std::nullopt;
+    return ApplyPromql(origin, target_labels, snapshot, sample_ms, now);
   }
 
   // The PromQL rules the snapshot can change (PromqlRuleSet compares each result with the last).
   // An evaluation error leaves the rule's alerts as they were, and is logged when it changes.
-  void ApplyPromql(const SnapshotOrigin& origin, const Labels& target_labels,
-                   const wire::Snapshot& snapshot, std::int64_t sample_ms, TimePoint now) {
+  RuleEngine::Recorded ApplyPromql(const SnapshotOrigin& origin, const Labels& target_labels,
+                                   const wire::Snapshot& snapshot, std::int64_t sample_ms,
+                                   TimePoint now) {
     const std::string agent = origin.customer + "/" + origin.agent;
-    for (auto& evaluated :
-         promql_->Apply(agent, origin.source, target_labels, snapshot, sample_ms)) {
+    PromqlRuleSet::Applied applied =
+        promql_->Apply(agent, origin.source, target_labels, snapshot, sample_ms);
+    for (auto& evaluated : applied.evaluated) {
       ++evaluations_;  // one evaluation of the rule over the agent's series
       const Rule& rule = entries_[evaluated.rule].rule;
       std::string& last_error = promql_errors_[evaluated.rule];
@@ -141,13 +145,14 @@ class RuleEngine::Impl {
       }
       last_error.clear();
       for (const auto& [labels, value] : evaluated.holding) {
-        SetCondition(rule.name, labels, true, value, std::nullopt, now);
+        SetCondition(rule.Key(), labels, true, value, std::nullopt, now);
       }
       if (evaluated.first) ClearRestored(evaluated.rule, origin, evaluated.holding, now);
       for (const Labels& labels : evaluated.stopped) {
-        SetCondition(rule.name, labels, false, 0, std::nullopt, now);
+        SetCondition(rule.Key(), labels, false, 0, std::nullopt, now);
       }
     }
+    return std::move(applied.recorded);
   }
 
   // The first result for an agent since the engine started: its alerts restored from before a
@@ -155,7 +160,7 @@ class RuleEngine::Impl {
   void ClearRestored(std::size_t index, const SnapshotOrigin& origin,
                      const std::vector<std::pair<Labels, double>>& holding, TimePoint now) {
     Entry& entry = entries_[index];
-    const std::uint32_t rule_origin = Intern(entry.rule.name);
+    const std::uint32_t rule_origin = Intern(entry.rule.Key());
     std::set<std::uint64_t> held;
     for (const auto& [labels, value] : holding) {
       held.insert(refs_.Of(rule_origin, labels, &LabelName, &LabelValueOf));
@@ -450,7 +455,7 @@ class RuleEngine::Impl {
       case AlertState::kInactive:
         if (!holds) return;
         state.active_since = now;
-        state.fingerprint = Fingerprint(rule.name, state.labels);
+        state.fingerprint = Fingerprint(rule.Key(), state.labels);
         by_fingerprint_[state.fingerprint] = {index, id};
         if (rule.for_duration.count() == 0) {
           Fire(index, id, state, now);
@@ -523,7 +528,7 @@ class RuleEngine::Impl {
 
   SeriesStateRecord Record(const Rule& rule, const SeriesId& id, const State& state) const {
     SeriesStateRecord record;
-    record.rule = rule.name;
+    record.rule = rule.Key();
     record.series_key = origin_names_[id.origin] + "#" + HexHash64(refs_.HashOf(id.ref));
     record.fingerprint = state.fingerprint;
     record.labels = state.labels;
@@ -565,12 +570,14 @@ class RuleEngine::Impl {
   std::map<std::size_t, std::string> promql_errors_;  // per PromQL rule: its last error
 };
 
-RuleEngine::RuleEngine(std::vector<Rule> rules, AlertSink& sink, SeriesHash series_hash)
-    : impl_(std::make_unique<Impl>(std::move(rules), sink, series_hash)) {}
+RuleEngine::RuleEngine(std::vector<Rule> rules, AlertSink& sink, SeriesHash series_hash,
+                       std::vector<RecordingRule> recording)
+    : impl_(std::make_unique<Impl>(std::move(rules), std::move(recording), sink, series_hash)) {}
 RuleEngine::~RuleEngine() = default;
-void RuleEngine::ApplySnapshot(const SnapshotOrigin& origin, const Labels& target_labels,
-                               const wire::Snapshot& snapshot, TimePoint now) {
-  impl_->ApplySnapshot(origin, target_labels, snapshot, now);
+RuleEngine::Recorded RuleEngine::ApplySnapshot(const SnapshotOrigin& origin,
+                                               const Labels& target_labels,
+                                               const wire::Snapshot& snapshot, TimePoint now) {
+  return impl_->ApplySnapshot(origin, target_labels, snapshot, now);
 }
 void RuleEngine::SetCondition(std::string_view rule, const Labels& labels, bool holds, double value,
                               std::optional<Severity> severity, TimePoint now) {

@@ -33,7 +33,7 @@ std::string_view AlertStateName(AlertState state);
 
 // The durable part of one (rule, series) state, for persisting and restoring across restarts.
 struct SeriesStateRecord {
-  std::string rule;
+  std::string rule;        // the rule's key (Rule::Key)
   std::string series_key;  // identifies the series within its rule; opaque
   std::string fingerprint;
   Labels labels;  // the incident's labels: the series' and the rule's
@@ -96,13 +96,18 @@ class RuleEngine {
   // candidates and equal labels decide. Tests pass one that collides; null: FNV-1a 64.
   using SeriesHash = std::uint64_t (*)(std::string_view canonical_labels);
 
-  RuleEngine(std::vector<Rule> rules, AlertSink& sink, SeriesHash series_hash = nullptr);
+  // `recording` rules write series that `rules` select (alerting/promql_rules.h).
+  RuleEngine(std::vector<Rule> rules, AlertSink& sink, SeriesHash series_hash = nullptr,
+             std::vector<RecordingRule> recording = {});
   ~RuleEngine();
   RuleEngine(const RuleEngine&) = delete;
   RuleEngine& operator=(const RuleEngine&) = delete;
 
-  void ApplySnapshot(const SnapshotOrigin& origin, const Labels& target_labels,
-                     const wire::Snapshot& snapshot, TimePoint now);
+  // When recording rules ran: every series they have written for the agent, as one snapshot
+  // (source PromqlRuleSet::kRecordedSource) that replaces the one before, for /metrics.
+  using Recorded = std::optional<wire::Snapshot>;
+  Recorded ApplySnapshot(const SnapshotOrigin& origin, const Labels& target_labels,
+                         const wire::Snapshot& snapshot, TimePoint now);
 
   // For rules without an expression (built-ins): the condition of the series `labels` (which
   // must include customer and agent) holds or not. `severity` overrides the rule's.

@@ -58,117 +58,273 @@ std::pair<int, int> ValuePosition(std::string_view text, const YAML::Mark& mark,
   return {line + 1, column + 1};
 }
 
-Labels ReadLabels(const config::Field& field) {
-  std::map<std::string, std::string> map;
-  field.Read(map);
-  Labels labels;
-  for (auto& [name, value] : map) {
-    if (!IsValidLabelName(name) || name.rfind("__", 0) == 0) {
-      field[name].Report("\"" + name +
-                         "\" is not a label name (letters, digits and '_', not "
-                         "starting with a digit or \"__\")");
-      continue;
-    }
-    if (name == "severity") {
-      field[name].Report("set the rule's severity with the severity key, not a label");
-      continue;
-    }
-    labels.push_back({name, value});
-  }
-  return Normalized(std::move(labels));
-}
+bool IsTemplated(std::string_view text) { return text.find("{{") != std::string_view::npos; }
 
-void ReadRule(std::string_view text, const config::Field& field, RuleSet& set,
-              std::set<std::string>& names) {
-  if (!field.ExpectMap(
-          {"name", "expr", "for", "keep_firing_for", "severity", "labels", "annotations"})) {
-    return;
+// Reads the documents of one load, in order, into `set`.
+class RuleReader {
+ public:
+  RuleReader(RuleSet& set, const RuleFileOptions& options) : set_(set), options_(options) {}
+
+  void ReadDocument(std::string_view text, const config::Field& root) {
+    if (!root.Present()) return;  // an empty file holds no rules
+    if (!root.ExpectMap({"rules", "groups"})) return;
+    text_ = text;
+    if (root["rules"].Present() && root["groups"].Present()) {
+      root["groups"].Report(
+          "a file holds either Vigil's rules or Prometheus's groups, not both; "
+          "put them in two files");
+      return;
+    }
+    for (const config::Field& element : root["rules"].Elements()) ReadVigilRule(element);
+    std::set<std::string> group_names;
+    for (const config::Field& group : root["groups"].Elements()) ReadGroup(group, group_names);
   }
-  Rule rule;
-  rule.origin = field.file() + ":" + std::to_string(field.mark().line + 1);
-  const config::Field name = field["name"];
-  name.Require();
-  if (name.Read(rule.name)) {
-    if (!IsValidRuleName(rule.name)) {
-      name.Report("\"" + rule.name +
+
+  // After every file: gives repeated alert names their keys, and moves rules that select a
+  // recorded series to the PromQL engine, which is where recorded series are.
+  void Finish() {
+    std::map<std::string, int> seen;
+    for (Rule& rule : set_.rules) {
+      const int count = ++seen[rule.name];
+      if (count > 1) rule.key = rule.name + "#" + std::to_string(count);
+    }
+    std::set<std::string> recorded;
+    for (const RecordingRule& recording : set_.recording) recorded.insert(recording.record);
+    for (Rule& rule : set_.rules) {
+      if (!rule.expr || !recorded.count(rule.expr->metric)) continue;
+      auto tree = promql::Parse(rule.expr->ToString());
+      if (auto* parsed = std::get_if<promql::NodePtr>(&tree)) {
+        rule.query = std::move(*parsed);
+        rule.expr.reset();
+      }
+    }
+  }
+
+ private:
+  enum class Format { kVigil, kPrometheus };
+
+  void ReadVigilRule(const config::Field& field) {
+    if (!field.ExpectMap(
+            {"name", "expr", "for", "keep_firing_for", "severity", "labels", "annotations"})) {
+      return;
+    }
+    Rule rule;
+    rule.origin = Origin(field);
+    ReadName(field["name"], Format::kVigil, rule.name);
+    ReadAlertExpr(field["expr"], rule);
+    field["for"].ReadDuration(rule.for_duration, Duration(0));
+    field["keep_firing_for"].ReadDuration(rule.keep_firing_for, Duration(0));
+    rule.severity = Severity::kMedium;
+    std::string severity;
+    if (field["severity"].Read(severity)) {
+      if (auto parsed = ParseSeverity(severity)) {
+        rule.severity = *parsed;
+      } else {
+        field["severity"].Report("expected critical, high, medium or low, got \"" + severity +
+                                 "\"");
+      }
+    }
+    rule.labels = ReadLabels(field["labels"], Format::kVigil, &rule.severity);
+    ReadAnnotations(field["annotations"], rule);
+    Add(field, std::move(rule));
+  }
+
+  void ReadGroup(const config::Field& field, std::set<std::string>& group_names) {
+    if (!field.ExpectMap({"name", "interval", "rules"})) return;
+    std::string group;
+    const config::Field name = field["name"];
+    name.Require();
+    if (name.Read(group) && !group_names.insert(group).second) {
+      name.Report("another group in this file is named \"" + group + "\"");
+    }
+    // Rules run as each agent's batch arrives; a group's interval does not change that.
+    Duration interval{0};
+    field["interval"].ReadDuration(interval);
+    for (const config::Field& element : field["rules"].Elements()) {
+      if (element["record"].Present() && element["alert"].Present()) {
+        element["record"].Report("a rule either records a series or alerts, not both");
+      } else if (element["record"].Present()) {
+        ReadRecordingRule(element, group);
+      } else {
+        ReadPrometheusAlert(element, group);
+      }
+    }
+  }
+
+  void ReadPrometheusAlert(const config::Field& field, const std::string& group) {
+    if (!field.ExpectMap({"alert", "expr", "for", "keep_firing_for", "labels", "annotations"})) {
+      return;
+    }
+    Rule rule;
+    rule.origin = Origin(field);
+    rule.group = group;
+    ReadName(field["alert"], Format::kPrometheus, rule.name);
+    ReadAlertExpr(field["expr"], rule);
+    field["for"].ReadDuration(rule.for_duration, Duration(0));
+    field["keep_firing_for"].ReadDuration(rule.keep_firing_for, Duration(0));
+    rule.severity = Severity::kMedium;
+    rule.labels = ReadLabels(field["labels"], Format::kPrometheus, &rule.severity);
+    ReadAnnotations(field["annotations"], rule);
+    Add(field, std::move(rule));
+  }
+
+  void ReadRecordingRule(const config::Field& field, const std::string& group) {
+    if (!field.ExpectMap({"record", "expr", "labels"})) return;
+    RecordingRule rule;
+    rule.origin = Origin(field);
+    rule.group = group;
+    const config::Field record = field["record"];
+    if (record.Read(rule.record) && !IsValidMetricName(rule.record)) {
+      record.Report("\"" + rule.record +
+                    "\" is not a metric name (letters, digits, '_' and ':', not starting "
+                    "with a digit)");
+    }
+    const config::Field expr = field["expr"];
+    expr.Require();
+    std::string expr_text;
+    if (expr.Read(expr_text) && !expr_text.empty()) {
+      rule.query = ParseQuery(expr, expr_text, "a recording rule's");
+    }
+    rule.labels = ReadLabels(field["labels"], Format::kPrometheus, nullptr);
+    if (set_.rules.size() + set_.recording.size() >= kMaxRules) {
+      field.Report("more than " + std::to_string(kMaxRules) + " rules");
+      return;
+    }
+    set_.recording.push_back(std::move(rule));
+  }
+
+  void ReadName(const config::Field& name, Format format, std::string& out) {
+    name.Require();
+    if (!name.Read(out)) return;
+    if (!IsValidRuleName(out)) {
+      name.Report("\"" + out +
                   "\" is not a valid rule name (1 to 128 letters, digits, '_', "
                   "'-', ':' or '.')");
-    } else if (std::find(kBuiltinRuleNames.begin(), kBuiltinRuleNames.end(), rule.name) !=
-               kBuiltinRuleNames.end()) {
-      name.Report("\"" + rule.name +
+      return;
+    }
+    if (std::find(kBuiltinRuleNames.begin(), kBuiltinRuleNames.end(), out) !=
+        kBuiltinRuleNames.end()) {
+      name.Report("\"" + out +
                   "\" is the name of a built-in rule; tune it under "
                   "builtin_rules in collector.yaml");
-    } else if (!names.insert(rule.name).second) {
-      name.Report("another rule is already named \"" + rule.name + "\"");
+      return;
+    }
+    // Prometheus names an alert by its name and labels, so its files repeat names (one rule per
+    // severity, say); Vigil's own format names each rule once.
+    auto [found, added] = names_.try_emplace(out, format);
+    if (!added && (format == Format::kVigil || found->second == Format::kVigil)) {
+      name.Report("another rule is already named \"" + out + "\"");
     }
   }
-  const config::Field expr = field["expr"];
-  expr.Require();
-  std::string expr_text;
-  if (expr.Read(expr_text) && !expr_text.empty()) {
+
+  void ReadAlertExpr(const config::Field& expr, Rule& rule) {
+    expr.Require();
+    std::string expr_text;
+    if (!expr.Read(expr_text) || expr_text.empty()) return;
     // One selector compared with a number runs on the per-series engine; anything else is
     // PromQL, whose parser then names the mistakes.
     auto simple = ParseExpr(expr_text);
     if (auto* parsed = std::get_if<Expr>(&simple)) {
       rule.expr = std::move(*parsed);
     } else {
-      auto tree = promql::Parse(expr_text);
-      if (auto* error = std::get_if<promql::ParseError>(&tree)) {
-        const auto [line, column] = ValuePosition(text, expr.mark(), error->offset);
-        expr.ReportAt(line, column, error->message);
-      } else if (std::get<promql::NodePtr>(tree)->type != promql::ValueType::kVector) {
-        expr.Report("an alerting rule's expression must give an instant vector, not a " +
-                    std::string(promql::ValueTypeName(std::get<promql::NodePtr>(tree)->type)));
-      } else {
-        rule.query = std::move(std::get<promql::NodePtr>(tree));
+      rule.query = ParseQuery(expr, expr_text, "an alerting rule's");
+    }
+  }
+
+  std::shared_ptr<const promql::Node> ParseQuery(const config::Field& expr,
+                                                 const std::string& expr_text,
+                                                 const std::string& whose) {
+    auto tree = promql::Parse(expr_text);
+    if (auto* error = std::get_if<promql::ParseError>(&tree)) {
+      const auto [line, column] = ValuePosition(text_, expr.mark(), error->offset);
+      expr.ReportAt(line, column, error->message);
+      return nullptr;
+    }
+    promql::NodePtr& node = std::get<promql::NodePtr>(tree);
+    if (node->type != promql::ValueType::kVector) {
+      expr.Report(whose + " expression must give an instant vector, not a " +
+                  std::string(promql::ValueTypeName(node->type)));
+      return nullptr;
+    }
+    return std::move(node);
+  }
+
+  // A Prometheus-format alert's `severity` label sets `severity`; Vigil's format has a key for
+  // it. Null `severity`: the label is an ordinary one (a recording rule's).
+  Labels ReadLabels(const config::Field& field, Format format, Severity* severity) {
+    std::map<std::string, std::string> map;
+    field.Read(map);
+    Labels labels;
+    for (auto& [name, value] : map) {
+      const config::Field label = field[name];
+      if (!IsValidLabelName(name) || name.rfind("__", 0) == 0) {
+        label.Report("\"" + name +
+                     "\" is not a label name (letters, digits and '_', not "
+                     "starting with a digit or \"__\")");
+        continue;
       }
+      if (IsTemplated(value)) {
+        label.Report("a label's value is fixed text here; templates are for annotations");
+        continue;
+      }
+      if (name == "severity" && severity != nullptr) {
+        if (format == Format::kVigil) {
+          label.Report("set the rule's severity with the severity key, not a label");
+        } else if (auto found = options_.severity_labels.find(value);
+                   found != options_.severity_labels.end()) {
+          *severity = found->second;
+        } else {
+          label.Report("\"" + value +
+                       "\" is not a severity this collector knows; map it under "
+                       "rule_severity_labels in collector.yaml");
+        }
+        continue;
+      }
+      labels.push_back({name, value});
     }
+    return Normalized(std::move(labels));
   }
-  field["for"].ReadDuration(rule.for_duration, Duration(0));
-  field["keep_firing_for"].ReadDuration(rule.keep_firing_for, Duration(0));
-  rule.severity = Severity::kMedium;
-  std::string severity;
-  if (field["severity"].Read(severity)) {
-    if (auto parsed = ParseSeverity(severity)) {
-      rule.severity = *parsed;
-    } else {
-      field["severity"].Report("expected critical, high, medium or low, got \"" + severity + "\"");
-    }
-  }
-  rule.labels = ReadLabels(field["labels"]);
-  for (auto& [key, value] : field["annotations"].Entries()) {
-    std::string template_text;
-    if (!value.Read(template_text)) continue;
-    Result<Template> compiled = Template::Parse(template_text);
-    if (!compiled) {
-      value.Report(compiled.error().message);
-      continue;
-    }
-    rule.annotations.emplace_back(key, std::move(*compiled));
-  }
-  if (set.rules.size() >= kMaxRules) {
-    field.Report("more than " + std::to_string(kMaxRules) + " rules");
-    return;
-  }
-  set.rules.push_back(std::move(rule));
-}
 
-void ReadRuleDocument(std::string_view text, const config::Field& root, RuleSet& set,
-                      std::set<std::string>& names) {
-  if (!root.Present()) return;  // an empty file holds no rules
-  if (!root.ExpectMap({"rules"})) return;
-  for (const config::Field& element : root["rules"].Elements()) {
-    ReadRule(text, element, set, names);
+  void ReadAnnotations(const config::Field& field, Rule& rule) {
+    for (auto& [key, value] : field.Entries()) {
+      std::string template_text;
+      if (!value.Read(template_text)) continue;
+      std::size_t offset = 0;
+      Result<Template> compiled = Template::Parse(template_text, &offset, options_.globals);
+      if (!compiled) {
+        const auto [line, column] = ValuePosition(text_, value.mark(), offset);
+        value.ReportAt(line, column, compiled.error().message);
+        continue;
+      }
+      rule.annotations.emplace_back(key, std::move(*compiled));
+    }
   }
-}
 
-void ParseInto(std::string_view text, const std::string& file, RuleSet& set,
-               std::set<std::string>& names, std::vector<config::Diagnostic>& problems) {
+  void Add(const config::Field& field, Rule rule) {
+    if (set_.rules.size() + set_.recording.size() >= kMaxRules) {
+      field.Report("more than " + std::to_string(kMaxRules) + " rules");
+      return;
+    }
+    set_.rules.push_back(std::move(rule));
+  }
+
+  static std::string Origin(const config::Field& field) {
+    return field.file() + ":" + std::to_string(field.mark().line + 1);
+  }
+
+  RuleSet& set_;
+  const RuleFileOptions& options_;
+  std::string_view text_;
+  std::map<std::string, Format> names_;
+};
+
+void ParseInto(std::string_view text, const std::string& file, RuleReader& reader, RuleSet& set,
+               std::vector<config::Diagnostic>& problems) {
   std::optional<YAML::Node> document = config::ParseYamlText(text, file, problems);
   if (!document) return;
   if (set.source_file.empty()) set.source_file = file;
   set.files.push_back(file);
-  ReadRuleDocument(text, config::RootField(*document, file, problems), set, names);
+  reader.ReadDocument(text, config::RootField(*document, file, problems));
 }
 
 bool HasWildcard(const std::string& pattern) {
@@ -185,17 +341,30 @@ bool IsValidRuleName(std::string_view name) {
   });
 }
 
-config::Loaded<RuleSet> ParseRuleFile(std::string_view text, const std::string& file) {
+std::map<std::string, Severity> DefaultSeverityLabels() {
+  return {{"critical", Severity::kCritical},
+          {"error", Severity::kHigh},
+          {"high", Severity::kHigh},
+          {"warning", Severity::kMedium},
+          {"medium", Severity::kMedium},
+          {"info", Severity::kLow},
+          {"low", Severity::kLow}};
+}
+
+config::Loaded<RuleSet> ParseRuleFile(std::string_view text, const std::string& file,
+                                      const RuleFileOptions& options) {
   config::Loaded<RuleSet> loaded;
-  std::set<std::string> names;
-  ParseInto(text, file, loaded.config, names, loaded.problems);
+  RuleReader reader(loaded.config, options);
+  ParseInto(text, file, reader, loaded.config, loaded.problems);
+  reader.Finish();
   config::SortByPosition(loaded.problems);
   return loaded;
 }
 
-config::Loaded<RuleSet> LoadRuleFiles(const std::vector<std::string>& patterns) {
+config::Loaded<RuleSet> LoadRuleFiles(const std::vector<std::string>& patterns,
+                                      const RuleFileOptions& options) {
   config::Loaded<RuleSet> loaded;
-  std::set<std::string> names;
+  RuleReader reader(loaded.config, options);
   std::set<std::string> read;
   for (const std::string& pattern : patterns) {
     std::vector<std::string> files;
@@ -227,11 +396,12 @@ config::Loaded<RuleSet> LoadRuleFiles(const std::vector<std::string>& patterns) 
       std::ostringstream text;
       text << in.rdbuf();
       std::vector<config::Diagnostic> problems;
-      ParseInto(text.str(), file, loaded.config, names, problems);
+      ParseInto(text.str(), file, reader, loaded.config, problems);
       config::SortByPosition(problems);
       loaded.problems.insert(loaded.problems.end(), problems.begin(), problems.end());
     }
   }
+  reader.Finish();
   return loaded;
 }
 

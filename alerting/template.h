@@ -1,12 +1,21 @@
 #pragma once
-// Annotation templates: text with placeholders as Prometheus writes them — {{ $labels.NAME }},
-// {{ $value }}, a value function of $value (humanize, humanize1024, humanizePercentage,
-// humanizeDuration, or printf "%.2f" $value), a text function of a label (toUpper, toLower,
-// title), and the same functions in a pipeline ({{ $value | humanizePercentage }},
-// {{ $labels.job | toUpper }}). Parsed once when rules load, so a mistake is a configuration error
-// instead of a garbled page at 3 a.m.
+// Annotation templates as Prometheus writes them: Go's text/template with Prometheus's data and
+// functions. The data: $labels (and .Labels), $value (.Value), $externalLabels (.ExternalLabels),
+// $externalURL (.ExternalURL). The actions: text, {{ pipeline }}, {{ $x := pipeline }},
+// if / else if / else, with, range (over labels, with $k, $v := or without), comments, and the
+// trim markers {{- and -}}. The functions: Go's and, or, not, eq, ne, lt, le, gt, ge, len,
+// index, print, printf; Prometheus's humanize, humanize1024, humanizePercentage,
+// humanizeDuration, humanizeTimestamp, toUpper, toLower, title, reReplaceAll, match, stripPort,
+// stripDomain, safeHtml. Those that query the database (query, first, label, value, ...) are not
+// available: an alert's template sees its own labels and value.
+//
+// Parse checks everything it can (syntax, functions and how many arguments they take, variables,
+// regular expressions written as literals) when rules load, so a mistake is a configuration error
+// with its position instead of a garbled page at 3 a.m. What only shows when rendering (comparing
+// a number with a text, say) renders as "<error expanding template: ...>", as in Prometheus.
 
-#include <optional>
+#include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,27 +25,30 @@
 
 namespace vigil::alerting {
 
+namespace template_syntax {
+struct Node;
+}
+
+// What every template of a collector sees besides its alert.
+struct TemplateGlobals {
+  Labels external_labels;
+  std::string external_url;
+};
+
 class Template {
  public:
-  // Error naming the placeholder that is not one of the supported forms, with its byte offset.
-  static Result<Template> Parse(std::string_view text);
+  // The error names what is wrong and its byte offset in `text`, which `error_offset` (when not
+  // null) receives too.
+  static Result<Template> Parse(std::string_view text, std::size_t* error_offset = nullptr,
+                                std::shared_ptr<const TemplateGlobals> globals = nullptr);
 
   std::string Render(const Labels& labels, double value) const;
   const std::string& source() const { return source_; }
 
  private:
-  struct Part {
-    enum class Kind { kText, kLabel, kValue } kind = Kind::kText;
-    std::string text;  // the literal text, or the label name
-    // In order: at most one value function (or printf) first for a value, then text functions.
-    std::vector<std::string> functions;
-    std::string format;  // printf's, when functions start with "printf"
-  };
-  // One {{ }}'s content; nullopt when it is not a supported form.
-  static std::optional<Part> ParseAction(std::string_view action);
-
   std::string source_;
-  std::vector<Part> parts_;
+  std::shared_ptr<const std::vector<template_syntax::Node>> nodes_;
+  std::shared_ptr<const TemplateGlobals> globals_;
 };
 
 // How {{ $value }} prints a number: the shortest text that reads back exactly.

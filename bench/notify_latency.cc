@@ -38,8 +38,9 @@ int main(int argc, char** argv) {
   notify.receivers = {hook};
   notify.route = vigil::alerting::Route{};
   notify.route->receiver = "hook";
-  vigil::collector::AlertingService alerting(*store, registry, vigil::RealClock(), config,
-                                             std::move(rules.config.rules), notify);
+  vigil::collector::AlertingService alerting(
+      *store, registry, vigil::RealClock(), config,
+      vigil::alerting::FileRules{std::move(rules.config.rules), {}}, notify);
   if (!alerting.Start().ok()) return 1;
 
   std::vector<double> latencies_ms;

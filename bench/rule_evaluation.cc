@@ -203,7 +203,8 @@ Figures Run(int agents, int rounds, std::vector<vigil::alerting::Rule> rules, bo
   BenchClock clock;
   vigil::config::CollectorConfig config;
   vigil::collector::LiveState live({100000, 100000});
-  vigil::collector::AlertingService alerting(*store, registry, clock, config, std::move(rules));
+  vigil::collector::AlertingService alerting(*store, registry, clock, config,
+                                             vigil::alerting::FileRules{std::move(rules), {}});
   if (!alerting.Start().ok()) std::abort();
   Figures figures;
   for (int a = 0; a < agents; ++a) {

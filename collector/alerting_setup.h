@@ -14,7 +14,7 @@
 namespace vigil::collector {
 
 struct AlertingSetup {
-  std::vector<alerting::Rule> rules;  // from the rule files (the built-ins come from the config)
+  alerting::FileRules rules;  // from the rule files (the built-ins come from the config)
   alerting::NotifyConfig notify;
   SlaSetup sla;
 };

@@ -134,6 +134,7 @@ class CollectorApp::Impl {
         .Register(registry_)
         .Add({{"version", VIGIL_VERSION}})
         .Set(1);
+    alerting_.SetLiveState(live_);
     router_.SetRateLimit(static_cast<double>(config_->limits.api_requests_per_second),
                          static_cast<double>(config_->limits.api_request_burst));
     AddAgentRoutes(router_, *store_, live_);

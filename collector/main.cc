@@ -69,7 +69,7 @@ int Run(std::shared_ptr<const vigil::config::CollectorConfig> config,
   std::optional<vigil::ServiceWatchdog> watchdog;
   if (const auto interval = vigil::ServiceWatchdog::RequestedInterval())
     watchdog.emplace(io, *interval);
-  const std::size_t rule_count = setup.rules.size();
+  const std::size_t rule_count = setup.rules.alerting.size() + setup.rules.recording.size();
   // One collector per SQLite store; `store restore` waits for none to run.
   auto store_lock = vigil::collector::StoreLock::Acquire(config->store.sqlite);
   if (!store_lock) {

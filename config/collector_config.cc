@@ -1,5 +1,7 @@
 #include "config/collector_config.h"
 
+#include "common/exposition.h"
+
 #include "common/host_port.h"
 #include "config/detail/common_fields.h"
 #include "config/detail/notifications_section.h"
@@ -137,8 +139,9 @@ void ReadLimitsSection(const Field& section, CollectorConfig::Limits& limits) {
 void ReadCollectorDocument(const Field& root, CollectorConfig& config) {
   if (!root.Present()) {
     root.Report("the file is empty; at least tls.cert_file and tls.key_file are needed");
-  } else if (root.ExpectMap({"listen", "tls", "store", "api", "rules", "builtin_rules",
-                             "notifications", "sla", "limits", "threads", "log"})) {
+  } else if (root.ExpectMap({"listen", "tls", "store", "api", "rules", "rule_severity_labels",
+                             "external_labels", "builtin_rules", "notifications", "sla", "limits",
+                             "threads", "log"})) {
     ReadListenSection(root["listen"], config.listen);
     ReadTlsSection(root["tls"], config.tls);
     ReadStoreSection(root["store"], config.store);
@@ -150,6 +153,17 @@ void ReadCollectorDocument(const Field& root, CollectorConfig& config) {
     for (const Field& pattern : root["rules"].Elements()) {
       std::string path;
       if (pattern.ReadPath(path)) config.rule_files.push_back(path);
+    }
+    for (const auto& [word, value] : root["rule_severity_labels"].Entries()) {
+      std::string name;
+      if (!value.ReadSeverity(name)) continue;
+      if (auto severity = ParseSeverity(name)) config.rule_severity_labels[word] = *severity;
+    }
+    root["external_labels"].Read(config.external_labels);
+    for (const auto& [name, value] : config.external_labels) {
+      if (!IsValidLabelName(name)) {
+        root["external_labels"][name].Report("\"" + name + "\" is not a label name");
+      }
     }
     ReadBuiltinRules(root["builtin_rules"], config.builtin_rules);
     ReadNotificationsSection(root["notifications"], config.notifications);

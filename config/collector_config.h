@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include "common/log.h"
+#include "common/severity.h"
 #include "common/units.h"
 #include "config/diagnostic.h"
 
@@ -50,6 +52,11 @@ struct CollectorConfig {
 
   // Globs of rule files (absolute; relative ones were made relative to this file's folder).
   std::vector<std::string> rule_files;
+  // More values of the `severity` label of Prometheus-format rules, or other meanings for
+  // Prometheus's usual ones (alerting/rule_file.h), e.g. page: critical.
+  std::map<std::string, Severity> rule_severity_labels;
+  // What annotation templates see as $externalLabels, as Prometheus's global.external_labels.
+  std::map<std::string, std::string> external_labels;
 
   // The collector's own rules (docs/rules.md). Severities are critical, high, medium or low.
   struct BuiltinRules {

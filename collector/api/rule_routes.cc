@@ -33,6 +33,8 @@ Json RuleJson(const AlertingService::RuleView& view) {
          {"value", std::isnan(alert.value) ? Json(nullptr) : Json(alert.value)}});
   }
   return {{"name", rule.name},
+          {"key", rule.Key()},
+          {"group", rule.group.empty() ? Json(nullptr) : Json(rule.group)},
           {"expr", rule.ExprText()},
           {"for", Seconds(rule.for_duration)},
           {"keep_firing_for", Seconds(rule.keep_firing_for)},

@@ -100,7 +100,7 @@ Status IncidentBook::OpenFromRule(const alerting::AlertTransition& transition) {
 
   IncidentRecord incident;
   incident.source = "rule";
-  incident.rule = state.rule;
+  incident.rule = transition.rule != nullptr ? transition.rule->name : state.rule;
   incident.fingerprint = state.fingerprint;
   incident.severity = std::string(SeverityName(state.severity));
   incident.customer = std::string(alerting::LabelValue(state.labels, "customer"));

@@ -64,9 +64,21 @@ std::vector<alerting::Rule> BuiltinRules(const config::CollectorConfig::BuiltinR
   return rules;
 }
 
-config::Loaded<std::vector<alerting::Rule>> LoadRuleFiles(const config::CollectorConfig& config) {
-  auto loaded = alerting::LoadRuleFiles(config.rule_files);
-  return {std::move(loaded.config.rules), std::move(loaded.problems)};
+config::Loaded<alerting::FileRules> LoadRuleFiles(const config::CollectorConfig& config) {
+  alerting::RuleFileOptions options;
+  for (const auto& [word, severity] : config.rule_severity_labels) {
+    options.severity_labels[word] = severity;
+  }
+  auto globals = std::make_shared<alerting::TemplateGlobals>();
+  for (const auto& [name, value] : config.external_labels) {
+    globals->external_labels.push_back({name, value});
+  }
+  globals->external_labels = alerting::Normalized(std::move(globals->external_labels));
+  globals->external_url = config.notifications.external_url;
+  options.globals = std::move(globals);
+  auto loaded = alerting::LoadRuleFiles(config.rule_files, options);
+  return {{std::move(loaded.config.rules), std::move(loaded.config.recording)},
+          std::move(loaded.problems)};
 }
 
 }  // namespace vigil::collector

@@ -20,6 +20,6 @@ std::vector<alerting::Rule> BuiltinRules(const config::CollectorConfig::BuiltinR
                                          ProbeSeverity probe_severity);
 
 // The rule files' rules, with every problem located; --check-config prints them.
-config::Loaded<std::vector<alerting::Rule>> LoadRuleFiles(const config::CollectorConfig& config);
+config::Loaded<alerting::FileRules> LoadRuleFiles(const config::CollectorConfig& config);
 
 }  // namespace vigil::collector

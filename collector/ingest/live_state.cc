@@ -257,63 +257,79 @@ ApplyReport LiveState::ApplyBatch(const AgentKey& key, const wire::Batch& batch,
   ++agent.identity.batches_applied;
   agent.last_batch_ms = received_ms;
   agent.last_seen_ms = std::max(agent.last_seen_ms, received_ms);
-  for (const wire::Snapshot& snapshot : batch.snapshots()) {
-    if (agent.sources.count(snapshot.source()) == 0 &&
-        agent.sources.size() >= limits_.max_sources_per_agent) {
-      for (const wire::MetricFamily& family : snapshot.families()) {
-        report.series_rejected["too_many_sources"] +=
-            static_cast<std::size_t>(family.series_size());
-      }
-      report.sources_refused.push_back(snapshot.source());
+  for (const wire::Snapshot& snapshot : batch.snapshots()) ReplaceSource(agent, snapshot, report);
+  IndexByName(agent);
+  return report;
+}
+
+ApplyReport LiveState::ApplyRecorded(const AgentKey& key, const wire::Snapshot& snapshot) {
+  ApplyReport report;
+  std::lock_guard lock(mutex_);
+  auto found = agents_.find(key);
+  if (found == agents_.end()) return report;
+  ReplaceSource(found->second, snapshot, report);
+  IndexByName(found->second);
+  return report;
+}
+
+void LiveState::ReplaceSource(AgentState& agent, const wire::Snapshot& snapshot,
+                              ApplyReport& report) {
+  if (agent.sources.count(snapshot.source()) == 0 &&
+      agent.sources.size() >= limits_.max_sources_per_agent) {
+    for (const wire::MetricFamily& family : snapshot.families()) {
+      report.series_rejected["too_many_sources"] += static_cast<std::size_t>(family.series_size());
+    }
+    report.sources_refused.push_back(snapshot.source());
+    return;
+  }
+  std::vector<StoredFamily>& current = agent.sources[snapshot.source()];
+  std::size_t current_series = 0;
+  for (const StoredFamily& family : current) current_series += family.series.size();
+  std::size_t budget = limits_.max_series_per_agent -
+                       std::min(limits_.max_series_per_agent, agent.series - current_series);
+  std::vector<StoredFamily> replacement;
+  std::size_t accepted = 0;
+  for (const wire::MetricFamily& family : snapshot.families()) {
+    const auto series_count = static_cast<std::size_t>(family.series_size());
+    if (std::string reason = CheckFamily(family); !reason.empty()) {
+      report.series_rejected[reason] += series_count;
       continue;
     }
-    std::vector<StoredFamily>& current = agent.sources[snapshot.source()];
-    std::size_t current_series = 0;
-    for (const StoredFamily& family : current) current_series += family.series.size();
-    std::size_t budget = limits_.max_series_per_agent -
-                         std::min(limits_.max_series_per_agent, agent.series - current_series);
-    std::vector<StoredFamily> replacement;
-    std::size_t accepted = 0;
-    for (const wire::MetricFamily& family : snapshot.families()) {
-      const auto series_count = static_cast<std::size_t>(family.series_size());
-      if (std::string reason = CheckFamily(family); !reason.empty()) {
-        report.series_rejected[reason] += series_count;
+    StoredFamily stored{family.name(), {}};
+    std::set<LabelList> seen;
+    for (const wire::Series& series : family.series()) {
+      if (!ValidSeriesLabels(series)) {
+        ++report.series_rejected["invalid_label"];
         continue;
       }
-      StoredFamily stored{family.name(), {}};
-      std::set<LabelList> seen;
-      for (const wire::Series& series : family.series()) {
-        if (!ValidSeriesLabels(series)) {
-          ++report.series_rejected["invalid_label"];
-          continue;
-        }
-        LabelList labels;
-        labels.reserve(static_cast<std::size_t>(series.labels_size()));
-        for (const wire::Label& label : series.labels())
-          labels.emplace_back(label.name(), label.value());
-        std::sort(labels.begin(), labels.end());
-        if (!seen.insert(labels).second) {
-          ++report.series_rejected["duplicate_series"];
-          continue;
-        }
-        if (accepted == budget) {
-          ++report.series_rejected["series_limit"];
-          continue;
-        }
-        stored.series.push_back({std::move(labels), series.value()});
-        ++accepted;
+      LabelList labels;
+      labels.reserve(static_cast<std::size_t>(series.labels_size()));
+      for (const wire::Label& label : series.labels())
+        labels.emplace_back(label.name(), label.value());
+      std::sort(labels.begin(), labels.end());
+      if (!seen.insert(labels).second) {
+        ++report.series_rejected["duplicate_series"];
+        continue;
       }
-      if (!stored.series.empty()) replacement.push_back(std::move(stored));
+      if (accepted == budget) {
+        ++report.series_rejected["series_limit"];
+        continue;
+      }
+      stored.series.push_back({std::move(labels), series.value()});
+      ++accepted;
     }
-    agent.series = agent.series - current_series + accepted;
-    current = std::move(replacement);
-    report.series_applied += accepted;
+    if (!stored.series.empty()) replacement.push_back(std::move(stored));
   }
+  agent.series = agent.series - current_series + accepted;
+  current = std::move(replacement);
+  report.series_applied += accepted;
+}
+
+void LiveState::IndexByName(AgentState& agent) {
   agent.by_name.clear();
   for (const auto& [source, families] : agent.sources) {
     for (const StoredFamily& family : families) agent.by_name[family.name].push_back(&family);
   }
-  return report;
 }
 
 AgentExposition LiveState::RenderAgent(const AgentKey& key, std::int64_t now_ms,

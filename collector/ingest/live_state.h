@@ -130,6 +130,9 @@ class LiveState final : public prometheus::Collectable {
   // "duplicate_series", "series_limit"; a snapshot of a new source beyond
   // max_sources_per_agent is left out whole as "too_many_sources" and named in the report).
   ApplyReport ApplyBatch(const AgentKey& key, const wire::Batch& batch, std::int64_t received_ms);
+  // Replaces the source of series that the recording rules wrote from a known agent's series
+  // (not a batch: the agent's counts and times stay as they are).
+  ApplyReport ApplyRecorded(const AgentKey& key, const wire::Snapshot& snapshot);
 
   // The agent's target: unknown; down while it is disconnected or has been silent (no batch, no
   // heartbeat) for longer than `down_after_ms`; else up, with its series.
@@ -178,6 +181,9 @@ class LiveState final : public prometheus::Collectable {
 
   // Returns the reason a family cannot be accepted, or empty. Registers new names.
   std::string CheckFamily(const wire::MetricFamily& family);
+  // Under the lock: the snapshot's series replace its source's (the limits as ApplyBatch says).
+  void ReplaceSource(AgentState& agent, const wire::Snapshot& snapshot, ApplyReport& report);
+  static void IndexByName(AgentState& agent);
   std::vector<prometheus::MetricFamily> CollectIf(
       const std::function<bool(const AgentKey&)>& include) const;
   static void SetTargetLabels(const AgentKey& key, AgentState& agent);

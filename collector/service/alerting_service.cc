@@ -5,6 +5,7 @@
 #include <prometheus/registry.h>
 
 #include <algorithm>
+#include <map>
 
 #include "collector/incidents/rule_setup.h"
 #include "collector/incidents/security_findings.h"
@@ -70,8 +71,8 @@ class AlertingService::Sink final : public alerting::AlertSink {
 };
 
 AlertingService::AlertingService(Store& store, prometheus::Registry& registry, const Clock& clock,
-                                 const config::CollectorConfig& config,
-                                 std::vector<alerting::Rule> rules, alerting::NotifyConfig notify)
+                                 const config::CollectorConfig& config, alerting::FileRules rules,
+                                 alerting::NotifyConfig notify)
     : store_(store),
       clock_(clock),
       silences_(store.silences()),
@@ -95,12 +96,12 @@ AlertingService::~AlertingService() { notifier_->Stop(); }
 
 void AlertingService::Stop() { notifier_->Stop(); }
 
-std::unique_ptr<alerting::RuleEngine> AlertingService::MakeEngine(
-    std::vector<alerting::Rule> rules) {
+std::unique_ptr<alerting::RuleEngine> AlertingService::MakeEngine(alerting::FileRules rules) {
   std::vector<alerting::Rule> all = BuiltinRules(
       builtin_, [this](const alerting::Labels& labels) { return ProbeSeverityOf(labels); });
-  for (alerting::Rule& rule : rules) all.push_back(std::move(rule));
-  return std::make_unique<alerting::RuleEngine>(std::move(all), *sink_);
+  for (alerting::Rule& rule : rules.alerting) all.push_back(std::move(rule));
+  return std::make_unique<alerting::RuleEngine>(std::move(all), *sink_, nullptr,
+                                                std::move(rules.recording));
 }
 
 std::optional<Severity> AlertingService::ProbeSeverityOf(const alerting::Labels& labels) const {
@@ -134,8 +135,8 @@ Status AlertingService::Start() {
   return notifier_->Start();
 }
 
-void AlertingService::Reload(const config::CollectorConfig& config,
-                             std::vector<alerting::Rule> rules, alerting::NotifyConfig notify) {
+void AlertingService::Reload(const config::CollectorConfig& config, alerting::FileRules rules,
+                             alerting::NotifyConfig notify) {
   notifier_->Reload(std::move(notify));
   auto states = store_.rule_states().LoadRuleStates();
   if (!states) {
@@ -236,8 +237,9 @@ void AlertingService::BatchApplied(const AgentKey& agent, const wire::Batch& bat
              changes.error().message);
   }
   for (const wire::Snapshot& snapshot : batch.snapshots()) {
-    engine_->ApplySnapshot({agent.customer, agent.agent_id, snapshot.source()}, target, snapshot,
-                           now);
+    std::optional<wire::Snapshot> recorded = engine_->ApplySnapshot(
+        {agent.customer, agent.agent_id, snapshot.source()}, target, snapshot, now);
+    if (recorded && live_ != nullptr) live_->ApplyRecorded(agent, *recorded);
   }
   if (auto cleared = presence_.Contact(agent, target, now)) Clear(cleared->labels, now);
   NoteDeadline();
@@ -353,9 +355,13 @@ std::vector<prometheus::MetricFamily> AlertingService::Collect() const {
   {
     std::lock_guard lock(mutex_);
     evaluations.metric.push_back(Sample({}, static_cast<double>(engine_->evaluations())));
+    // Prometheus-format files may give several rules one name: the series is the name's.
+    std::map<std::string, std::size_t> firing_by_name;
     for (const alerting::RuleStatus& status : engine_->Status(0)) {
-      firing.metric.push_back(
-          Sample({{"rule", status.rule->name}}, static_cast<double>(status.firing)));
+      firing_by_name[status.rule->name] += status.firing;
+    }
+    for (const auto& [name, count] : firing_by_name) {
+      firing.metric.push_back(Sample({{"rule", name}}, static_cast<double>(count)));
     }
   }
   prometheus::MetricFamily open{"vigil_incidents_open",

@@ -42,7 +42,7 @@ class AlertingService final : public IngestObserver, public prometheus::Collecta
   // `rules` are the rule files' rules; the built-ins come from `config`; `notify` says where
   // incidents are sent.
   AlertingService(Store& store, prometheus::Registry& registry, const Clock& clock,
-                  const config::CollectorConfig& config, std::vector<alerting::Rule> rules,
+                  const config::CollectorConfig& config, alerting::FileRules rules,
                   alerting::NotifyConfig notify = {});
   ~AlertingService() override;
 
@@ -53,9 +53,12 @@ class AlertingService final : public IngestObserver, public prometheus::Collecta
   void Stop();
   // New rules and built-in settings: pending and firing states carry over through the store;
   // states of rules that are gone resolve. New receivers and routes.
-  void Reload(const config::CollectorConfig& config, std::vector<alerting::Rule> rules,
+  void Reload(const config::CollectorConfig& config, alerting::FileRules rules,
               alerting::NotifyConfig notify);
   void SetWakeup(std::function<void()> wakeup);
+  // Where the series that recording rules write go, so that /metrics serves them; call before
+  // the first batch.
+  void SetLiveState(LiveState& live) { live_ = &live; }
 
   void AgentConnected(const AgentKey& agent, const AgentIdentity& identity) override;
   void BatchApplied(const AgentKey& agent, const wire::Batch& batch) override;
@@ -94,7 +97,7 @@ class AlertingService final : public IngestObserver, public prometheus::Collecta
   std::optional<TimePoint> EarliestDeadline() const;            // mutex_ held
   void NoteDeadline();                                          // mutex_ held; may wake
   std::optional<Severity> ProbeSeverityOf(const alerting::Labels& labels) const;
-  std::unique_ptr<alerting::RuleEngine> MakeEngine(std::vector<alerting::Rule> rules);
+  std::unique_ptr<alerting::RuleEngine> MakeEngine(alerting::FileRules rules);
 
   Store& store_;
   const Clock& clock_;
@@ -105,7 +108,8 @@ class AlertingService final : public IngestObserver, public prometheus::Collecta
   prometheus::Histogram& evaluation_seconds_;
 
   mutable std::mutex mutex_;
-  config::CollectorConfig::BuiltinRules builtin_;                               // guarded by mutex_
+  config::CollectorConfig::BuiltinRules builtin_;  // guarded by mutex_
+  LiveState* live_ = nullptr;
   std::unique_ptr<alerting::RuleEngine> engine_;                                // guarded by mutex_
   AgentPresence presence_;                                                      // guarded by mutex_
   std::unordered_map<AgentKey, alerting::Labels, AgentKeyHash> target_labels_;  // guarded by mutex_

@@ -62,16 +62,20 @@ wire::Snapshot Snapshot(std::int64_t t_ms,
 class RuleEngineTest : public ::testing::Test {
  protected:
   void Make(const std::string& yaml, RuleEngine::SeriesHash series_hash = nullptr) {
-    engine_ = std::make_unique<RuleEngine>(RulesFrom(yaml), sink_, series_hash);
+    auto loaded = ParseRuleFile(yaml, "rules.yaml");
+    for (const auto& problem : loaded.problems) ADD_FAILURE() << config::FormatDiagnostic(problem);
+    engine_ = std::make_unique<RuleEngine>(std::move(loaded.config.rules), sink_, series_hash,
+                                           std::move(loaded.config.recording));
   }
 
-  // The agent web-01 of acme sends one health snapshot at `at`.
-  void Send(TimePoint at, std::vector<std::tuple<std::string, Labels, double>> series,
-            const std::string& agent = "web-01") {
+  // The agent web-01 of acme sends one health snapshot at `at`; what recording rules wrote.
+  std::optional<wire::Snapshot> Send(TimePoint at,
+                                     std::vector<std::tuple<std::string, Labels, double>> series,
+                                     const std::string& agent = "web-01") {
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(at.time_since_epoch());
-    engine_->ApplySnapshot({"acme", agent, "health"},
-                           {{"agent", agent}, {"customer", "acme"}, {"role", "web"}},
-                           Snapshot(ms.count(), std::move(series)), at);
+    return engine_->ApplySnapshot({"acme", agent, "health"},
+                                  {{"agent", agent}, {"customer", "acme"}, {"role", "web"}},
+                                  Snapshot(ms.count(), std::move(series)), at);
   }
   void Load(TimePoint at, double value) { Send(at, {{"node_load1", {}, value}}); }
 
@@ -408,6 +412,75 @@ TEST_F(PromqlRuleTest, AnAlertRestoredAfterARestartResolvesWhenTheFirstResultLac
 
 // The rules the package ships: a 4 TB volume with 100 GB left is almost full; one busy core of
 // four is not a busy host; nothing else here is wrong.
+TEST_F(PromqlRuleTest, ARecordingRuleWritesASeriesThatLaterRulesAlertOn) {
+  Make(R"(groups:
+  - name: memory
+    rules:
+      - record: instance:memory_used:ratio
+        expr: 1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes
+        labels: {kind: ram}
+      - alert: MemoryHigh
+        expr: instance:memory_used:ratio > 0.9
+        labels: {severity: critical}
+)");
+  auto recorded = Send(kStart, {{"node_memory_MemAvailable_bytes", {}, 50},
+                                {"node_memory_MemTotal_bytes", {}, 100}});
+  ASSERT_TRUE(recorded);
+  EXPECT_EQ(recorded->source(), "vigil:recording_rules");
+  ASSERT_EQ(recorded->families_size(), 1);
+  const wire::MetricFamily& family = recorded->families(0);
+  EXPECT_EQ(family.name(), "instance:memory_used:ratio");
+  ASSERT_EQ(family.series_size(), 1);
+  // The target's labels (agent, customer, instance, role) are every series' anyway: left out.
+  ASSERT_EQ(family.series(0).labels_size(), 1);
+  EXPECT_EQ(family.series(0).labels(0).name(), "kind");
+  EXPECT_DOUBLE_EQ(family.series(0).value(), 0.5);
+  EXPECT_TRUE(sink_.seen.empty());
+
+  Send(kStart + seconds(15),
+       {{"node_memory_MemAvailable_bytes", {}, 5}, {"node_memory_MemTotal_bytes", {}, 100}});
+  ASSERT_EQ(sink_.Kinds(), std::vector<Kind>{Kind::kFiring});
+  EXPECT_EQ(sink_.seen[0].state.severity, Severity::kCritical);
+  EXPECT_EQ(LabelValue(sink_.seen[0].state.labels, "kind"), "ram");
+  EXPECT_DOUBLE_EQ(sink_.seen[0].state.value, 0.95);
+
+  // The inputs go away: the recorded series goes stale, as a scrape's would, /metrics loses it
+  // and the alert resolves.
+  recorded = Send(kStart + seconds(30), {{"node_load1", {}, 1}});
+  ASSERT_TRUE(recorded);
+  EXPECT_EQ(recorded->families_size(), 0);
+  EXPECT_EQ(sink_.Kinds(), (std::vector<Kind>{Kind::kFiring, Kind::kResolved}));
+  // A snapshot that nothing a recording rule selects can change runs none of them.
+  EXPECT_FALSE(Send(kStart + seconds(45), {{"node_load1", {}, 1}}));
+}
+
+TEST_F(PromqlRuleTest, OneAlertNameWithTwoSeveritiesGivesTwoAlerts) {
+  Make(R"(groups:
+  - name: disk
+    rules:
+      - alert: DiskAlmostFull
+        expr: node_filesystem_avail_bytes / node_filesystem_size_bytes < 0.2
+        labels: {severity: warning}
+      - alert: DiskAlmostFull
+        expr: node_filesystem_avail_bytes / node_filesystem_size_bytes < 0.05
+        labels: {severity: critical}
+)");
+  Send(kStart, {{"node_filesystem_avail_bytes", {{"mountpoint", "/"}}, 3},
+                {"node_filesystem_size_bytes", {{"mountpoint", "/"}}, 100}});
+  ASSERT_EQ(sink_.Kinds(), (std::vector<Kind>{Kind::kFiring, Kind::kFiring}));
+  EXPECT_EQ(sink_.seen[0].state.rule, "DiskAlmostFull");
+  EXPECT_EQ(sink_.seen[0].state.severity, Severity::kMedium);
+  EXPECT_EQ(sink_.seen[1].state.rule, "DiskAlmostFull#2");
+  EXPECT_EQ(sink_.seen[1].state.severity, Severity::kCritical);
+  EXPECT_NE(sink_.seen[0].state.fingerprint, sink_.seen[1].state.fingerprint);
+  // Space comes back above 5 %: only the critical one resolves.
+  Send(kStart + seconds(15), {{"node_filesystem_avail_bytes", {{"mountpoint", "/"}}, 10},
+                              {"node_filesystem_size_bytes", {{"mountpoint", "/"}}, 100}});
+  ASSERT_EQ(sink_.seen.size(), 3u);
+  EXPECT_EQ(sink_.seen[2].kind, Kind::kResolved);
+  EXPECT_EQ(sink_.seen[2].state.rule, "DiskAlmostFull#2");
+}
+
 TEST_F(PromqlRuleTest, TheShippedHostRulesMeanWhatTheySay) {
   auto loaded = LoadRuleFiles({VIGIL_SOURCE_DIR "/config/examples/rules.d/host.yaml"});
   for (const auto& problem : loaded.problems) ADD_FAILURE() << config::FormatDiagnostic(problem);

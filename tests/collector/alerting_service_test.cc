@@ -5,6 +5,7 @@
 #include <prometheus/registry.h>
 
 #include <map>
+#include <set>
 #include <tuple>
 
 #include "alerting/rule_file.h"
@@ -85,16 +86,18 @@ class AlertingServiceTest : public ::testing::Test {
   }
 
   // A new service on the same store, as after a collector restart.
-  void Restart() {
+  void Restart(const std::string& rule_file =
+                   "rules: [{name: HighLoad, expr: node_load1 > 4, for: 2s, keep_firing_for: 5s,"
+                   " severity: critical, annotations: {summary: 'load {{ $value }} on {{ "
+                   "$labels.agent }}'}}]") {
     service_.reset();
     registry_ = std::make_unique<prometheus::Registry>();
-    auto rules = alerting::ParseRuleFile(
-        "rules: [{name: HighLoad, expr: node_load1 > 4, for: 2s, keep_firing_for: 5s,"
-        " severity: critical, annotations: {summary: 'load {{ $value }} on {{ $labels.agent }}'}}]",
-        "rules.yaml");
+    auto rules = alerting::ParseRuleFile(rule_file, "rules.yaml");
     EXPECT_TRUE(rules.ok());
-    service_ = std::make_unique<AlertingService>(*store_, *registry_, clock_, config_,
-                                                 std::move(rules.config.rules));
+    service_ = std::make_unique<AlertingService>(
+        *store_, *registry_, clock_, config_,
+        alerting::FileRules{std::move(rules.config.rules), std::move(rules.config.recording)});
+    service_->SetLiveState(live_);
     ASSERT_TRUE(service_->Start().ok());
   }
 
@@ -125,6 +128,7 @@ class AlertingServiceTest : public ::testing::Test {
   config::CollectorConfig config_;
   std::unique_ptr<Store> store_ = std::make_unique<testing::FakeStore>();
   std::unique_ptr<prometheus::Registry> registry_;
+  LiveState live_{LiveStateLimits{}};
   std::unique_ptr<AlertingService> service_;
 };
 
@@ -155,6 +159,38 @@ TEST_F(AlertingServiceTest, AnIncidentOpensWhenForHasPassedAndResolvesAfterKeepF
   EXPECT_EQ(resolved.resolved_by, "rule");
   ASSERT_EQ(resolved.timeline.size(), 2u);
   EXPECT_EQ(resolved.timeline[1].type, "resolved");
+}
+
+TEST_F(AlertingServiceTest, APrometheusRuleFileRecordsSeriesAndNamesIncidentsByTheirAlert) {
+  Restart(R"(groups:
+  - name: load
+    rules:
+      - record: instance:load1:doubled
+        expr: node_load1 * 2
+      - alert: LoadHigh
+        expr: instance:load1:doubled > 8
+        labels: {severity: warning}
+      - alert: LoadHigh
+        expr: instance:load1:doubled > 10
+        labels: {severity: critical}
+)");
+  Connect();
+  live_.AgentConnected(kWeb, AgentIdentity{"h", "v", {}, 0}, Now());
+  Send(LoadBatch(6, Now()));
+  // The recorded series is the agent's, where /metrics finds it.
+  std::string text;
+  PieceWriter next = live_.FleetPieces({});
+  while (next(text)) {
+  }
+  EXPECT_THAT(
+      text, ::testing::HasSubstr("instance:load1:doubled{agent=\"web-01\",customer=\"acme\"} 12"));
+  // Both alerts fire, each an incident of the alert's name with its own severity.
+  const std::vector<IncidentRecord> incidents = Incidents("LoadHigh");
+  ASSERT_EQ(incidents.size(), 2u);
+  std::set<std::string> severities;
+  for (const IncidentRecord& incident : incidents) severities.insert(incident.severity);
+  EXPECT_EQ(severities, (std::set<std::string>{"critical", "medium"}));
+  EXPECT_TRUE(Incidents("LoadHigh#2").empty());
 }
 
 TEST_F(AlertingServiceTest, ARestartKeepsPendingTimersAndOpenIncidents) {

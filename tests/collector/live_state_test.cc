@@ -56,6 +56,31 @@ TEST(LiveState, AddsAgentCustomerAndAgentLabelsToEverySeries) {
       0.5);
 }
 
+TEST(LiveState, RecordedSeriesAreServedBesideTheAgentsOwnAndReplacedWhole) {
+  LiveState live({});
+  live.AgentConnected(kWeb, {"host", "1", {}, 0}, kNow);
+  live.ApplyBatch(kWeb, BatchOf("health", {Gauge("node_load1", 0.5)}), 1000);
+  wire::Snapshot recorded =
+      BatchOf("vigil:recording_rules", {Gauge("instance:load:ratio", 0.25, {{"kind", "cpu"}})})
+          .snapshots(0);
+  live.ApplyRecorded(kWeb, recorded);
+  auto scrape = Scrape(live);
+  EXPECT_EQ(scrape.Value("instance:load:ratio",
+                         {{"agent", "web-01"}, {"customer", "acme"}, {"kind", "cpu"}}),
+            0.25);
+  EXPECT_EQ(scrape.Value("node_load1", {{"agent", "web-01"}, {"customer", "acme"}}), 0.5);
+  EXPECT_EQ(live.Agents().at(kWeb).last_batch_ms, 1000) << "not a batch of the agent";
+  EXPECT_EQ(scrape.Value("vigil_collector_batches_applied_total", {{"agent", "web-01"}}), 1);
+  // The rules wrote nothing this time: the recorded series are gone, the agent's stay.
+  recorded.clear_families();
+  live.ApplyRecorded(kWeb, recorded);
+  EXPECT_EQ(Fleet(live).find("instance:load:ratio"), std::string::npos);
+  EXPECT_NE(Fleet(live).find("node_load1"), std::string::npos);
+  // An agent the state does not know is not made up by its recorded series.
+  live.ApplyRecorded(kDb, recorded);
+  EXPECT_EQ(live.Agents().count(kDb), 0u);
+}
+
 TEST(LiveState, RenamesSeriesLabelsThatCollideWithTargetLabels) {
   LiveState live({});
   live.AgentConnected(kWeb, {"host", "1", {}, 0}, kNow);

@@ -37,6 +37,23 @@ TEST(CollectorConfig, MinimalFileGetsDocumentedDefaults) {
   EXPECT_EQ(loaded.config.limits.idle_timeout, std::chrono::seconds(90));
 }
 
+TEST(CollectorConfig, SeverityWordsAndExternalLabelsForPrometheusRules) {
+  Loaded<CollectorConfig> loaded =
+      ParseCollectorConfig(std::string(kMinimal) +
+                               "rule_severity_labels: {page: critical, ticket: low}\n"
+                               "external_labels: {region: eu-west}\n",
+                           "/etc/vigil/collector.yaml");
+  ASSERT_THAT(loaded.problems, IsEmpty());
+  EXPECT_EQ(loaded.config.rule_severity_labels.at("page"), Severity::kCritical);
+  EXPECT_EQ(loaded.config.rule_severity_labels.at("ticket"), Severity::kLow);
+  EXPECT_EQ(loaded.config.external_labels.at("region"), "eu-west");
+  EXPECT_THAT(Problems(std::string(kMinimal) +
+                       "rule_severity_labels: {page: urgent}\nexternal_labels: {bad-name: x}\n"),
+              ElementsAre(HasSubstr("rule_severity_labels.page: expected critical, high, medium "
+                                    "or low, got \"urgent\""),
+                          HasSubstr("external_labels.bad-name: \"bad-name\" is not a label name")));
+}
+
 TEST(CollectorConfig, TlsIsRequired) {
   EXPECT_THAT(Problems("listen: {http: 127.0.0.1:9701}\n"),
               ElementsAre(HasSubstr("tls: required, but missing")));

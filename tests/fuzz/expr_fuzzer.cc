@@ -54,7 +54,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (node == nullptr || promql::Format(**node) != canonical) std::abort();
     (void)promql::Evaluate(*std::get<promql::NodePtr>(tree), Fixture(), 600'000);
   }
-  auto rendered = vigil::alerting::Template::Parse(text);
-  if (rendered) (void)rendered->Render({{"agent", "web-01"}}, 1.5);
+  std::size_t offset = 0;
+  auto rendered = vigil::alerting::Template::Parse(text, &offset);
+  if (rendered) {
+    const std::string out =
+        rendered->Render({{"agent", "web-01"}, {"instance", "web-01:9100"}, {"job", "node"}}, 1.5);
+    if (out.size() > (64 << 10) + 256) std::abort();  // the bound Render promises
+  } else if (offset > text.size()) {
+    std::abort();
+  }
   return 0;
 }
