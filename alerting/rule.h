@@ -38,6 +38,9 @@ struct Rule {
   Duration for_duration{0};
   Duration keep_firing_for{0};
   Severity severity = Severity::kHigh;
+  // A Prometheus-format rule's `severity` label as the file wrote it (`warning`), which
+  // `rules test` compares with exp_labels; empty otherwise.
+  std::string severity_label;
   // When set, decides each alert's severity from its labels when it becomes active (nullopt:
   // `severity`), e.g. a probe's own severity for the built-in ProbeFailing.
   std::function<std::optional<Severity>(const Labels&)> severity_of;

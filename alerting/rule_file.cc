@@ -164,6 +164,10 @@ class RuleReader {
     field["keep_firing_for"].ReadDuration(rule.keep_firing_for, Duration(0));
     rule.severity = Severity::kMedium;
     rule.labels = ReadLabels(field["labels"], Format::kPrometheus, &rule.severity);
+    std::map<std::string, std::string> written;
+    if (field["labels"].Present() && field["labels"].Read(written) && written.count("severity")) {
+      rule.severity_label = written["severity"];
+    }
     ReadAnnotations(field["annotations"], rule);
     Add(field, std::move(rule));
   }

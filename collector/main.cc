@@ -10,6 +10,7 @@
 
 #include "collector/alerting_setup.h"
 #include "collector/collector_app.h"
+#include "collector/rules_command.h"
 #include "collector/store/store_lock.h"
 #include "collector/store_command.h"
 #include "collector/token_command.h"
@@ -35,6 +36,9 @@ constexpr const char* kFooter =
     "  store backup PATH    a consistent copy, while the collector runs\n"
     "  store restore PATH   replace the store with a backup (the collector must be stopped)\n"
     "  store check          SQLite's integrity check\n"
+    "Rule files, without a store or certificates (as promtool check rules / test rules):\n"
+    "  rules check FILE...  read rule files and explain each mistake where it is\n"
+    "  rules test FILE...   run rule unit tests written in promtool's format\n"
     "Signals: SIGTERM/SIGINT stop; SIGHUP reloads the configuration and the rule files.";
 
 // The configuration and what it points at (rule files, notification secrets), with every
@@ -167,6 +171,19 @@ void AddStoreCommand(CLI::App& app, vigil::collector::StoreCommand& store) {
       ->callback([&store] { store.action = "check"; });
 }
 
+// vigil-collector rules check|test FILE...
+void AddRulesCommand(CLI::App& app, vigil::collector::RulesCommand& rules) {
+  CLI::App* rules_app = app.add_subcommand("rules", "check rule files, run rule unit tests");
+  rules_app->require_subcommand(1);
+  CLI::App* check = rules_app->add_subcommand("check", "read rule files; print every mistake");
+  check->add_option("files", rules.files, "rule files")->required();
+  check->callback([&rules] { rules.action = "check"; });
+  CLI::App* test =
+      rules_app->add_subcommand("test", "run rule unit tests (promtool test rules format)");
+  test->add_option("files", rules.files, "test files")->required();
+  test->callback([&rules] { rules.action = "test"; });
+}
+
 // Token and store administration need only the store: a mistake in a rule file must not block
 // them.
 int RunAdministration(const std::string& config_file, const vigil::collector::TokenCommand& token,
@@ -204,11 +221,16 @@ int main(int argc, char** argv) {
   AddTokenCommand(app, token);
   vigil::collector::StoreCommand store;
   AddStoreCommand(app, store);
+  vigil::collector::RulesCommand rules;
+  AddRulesCommand(app, rules);
 
   if (auto exit_code = vigil::ParseCommandLine(app, argc, argv)) return *exit_code;
   if (version) {
     std::cout << "vigil-collector " << VIGIL_VERSION << "\n";
     return vigil::kExitOk;
+  }
+  if (!rules.action.empty()) {
+    return vigil::collector::RunRulesCommand(config_file, rules, std::cout, std::cerr);
   }
   if (!token.action.empty() || !store.action.empty()) {
     return RunAdministration(config_file, token, store);

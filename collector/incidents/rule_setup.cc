@@ -64,7 +64,7 @@ std::vector<alerting::Rule> BuiltinRules(const config::CollectorConfig::BuiltinR
   return rules;
 }
 
-config::Loaded<alerting::FileRules> LoadRuleFiles(const config::CollectorConfig& config) {
+alerting::RuleFileOptions RuleFileOptionsFrom(const config::CollectorConfig& config) {
   alerting::RuleFileOptions options;
   for (const auto& [word, severity] : config.rule_severity_labels) {
     options.severity_labels[word] = severity;
@@ -76,7 +76,11 @@ config::Loaded<alerting::FileRules> LoadRuleFiles(const config::CollectorConfig&
   globals->external_labels = alerting::Normalized(std::move(globals->external_labels));
   globals->external_url = config.notifications.external_url;
   options.globals = std::move(globals);
-  auto loaded = alerting::LoadRuleFiles(config.rule_files, options);
+  return options;
+}
+
+config::Loaded<alerting::FileRules> LoadRuleFiles(const config::CollectorConfig& config) {
+  auto loaded = alerting::LoadRuleFiles(config.rule_files, RuleFileOptionsFrom(config));
   return {{std::move(loaded.config.rules), std::move(loaded.config.recording)},
           std::move(loaded.problems)};
 }

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "alerting/rule.h"
+#include "alerting/rule_file.h"
 #include "config/collector_config.h"
 
 namespace vigil::collector {
@@ -18,6 +19,9 @@ using ProbeSeverity = std::function<std::optional<Severity>(const alerting::Labe
 // ProbeFailing (vigil_probe_success == 0).
 std::vector<alerting::Rule> BuiltinRules(const config::CollectorConfig::BuiltinRules& config,
                                          ProbeSeverity probe_severity);
+
+// How collector.yaml has the rule files read: its severity words, external labels and URL.
+alerting::RuleFileOptions RuleFileOptionsFrom(const config::CollectorConfig& config);
 
 // The rule files' rules, with every problem located; --check-config prints them.
 config::Loaded<alerting::FileRules> LoadRuleFiles(const config::CollectorConfig& config);
