@@ -147,6 +147,40 @@ class PromqlRuleSet::AgentSeries final : public promql::SeriesSource {
   std::vector<wire::MetricFamily> recorded_;
 };
 
+// Every agent's series at once, as Prometheus scraping the fleet would hold them.
+class PromqlRuleSet::FleetSource final : public promql::SeriesSource {
+ public:
+  explicit FleetSource(const std::map<std::string, std::unique_ptr<AgentSeries>>& agents)
+      : agents_(agents) {}
+
+  std::vector<promql::Series> Select(const std::vector<LabelMatcher>& matchers,
+                                     std::int64_t from_ms, std::int64_t to_ms) const override {
+    std::vector<promql::Series> out;
+    for (const auto& [name, agent] : agents_) {
+      std::vector<promql::Series> part = agent->Select(matchers, from_ms, to_ms);
+      out.insert(out.end(), std::make_move_iterator(part.begin()),
+                 std::make_move_iterator(part.end()));
+    }
+    return out;
+  }
+
+ private:
+  const std::map<std::string, std::unique_ptr<AgentSeries>>& agents_;
+};
+
+bool IsFleetQuery(const promql::Node& query) {
+  if (query.kind == promql::Node::Kind::kAggregate) {
+    const auto& grouping = query.grouping;
+    const bool names_owner =
+        std::any_of(grouping.begin(), grouping.end(),
+                    [](const std::string& l) { return l == "instance" || l == "agent"; });
+    if (query.without == names_owner) return true;  // without(instance), or by() without it
+  }
+  if (query.parameter && IsFleetQuery(*query.parameter)) return true;
+  return std::any_of(query.args.begin(), query.args.end(),
+                     [](const promql::NodePtr& arg) { return IsFleetQuery(*arg); });
+}
+
 namespace {
 
 // A recording rule's result as the series of the agent it ran for: without __name__ and the
@@ -197,11 +231,15 @@ PromqlRuleSet::PromqlRuleSet(std::vector<RuleQuery> rules, std::vector<Recording
   for (RuleQuery& rule : rules) {
     Needs needs;
     Walk(*rule.query, needs);
-    for (const std::string& metric : needs.metrics) by_metric_[metric].push_back(rules_.size());
-    Indexed indexed{std::move(rule), needs.absent || !needs.selects || needs.nameless};
     keep_all_ = keep_all_ || needs.nameless;
     retention_ms_ = std::max(retention_ms_, needs.longest_ms);
-    rules_.push_back(std::move(indexed));
+    if (rule.fleet) {
+      fleet_metrics_.insert(needs.metrics.begin(), needs.metrics.end());
+      fleet_.push_back({std::move(rule), 0});
+      continue;
+    }
+    for (const std::string& metric : needs.metrics) by_metric_[metric].push_back(rules_.size());
+    rules_.push_back({std::move(rule), needs.absent || !needs.selects || needs.nameless});
   }
   retention_ms_ += kLookbackMs;
 }
@@ -247,7 +285,8 @@ PromqlRuleSet::Applied PromqlRuleSet::Apply(const std::string& agent, const std:
 }
 
 bool PromqlRuleSet::Wanted(const std::string& metric) const {
-  return keep_all_ || by_metric_.count(metric) > 0 || recording_metrics_.count(metric) > 0;
+  return keep_all_ || by_metric_.count(metric) > 0 || recording_metrics_.count(metric) > 0 ||
+         fleet_metrics_.count(metric) > 0;
 }
 
 void PromqlRuleSet::Record(AgentSeries& series, const Labels& target, std::int64_t t_ms,
@@ -325,6 +364,33 @@ void PromqlRuleSet::Compare(promql::Vector result, const std::string& agent,
     if (!now.count(key)) evaluated.stopped.push_back(std::move(labels));
   }
   before->second = std::move(now);
+}
+
+std::vector<PromqlRuleSet::Evaluated> PromqlRuleSet::EvaluateFleet(std::int64_t t_ms) {
+  std::vector<Evaluated> out;
+  const FleetSource fleet(agents_);
+  for (FleetRule& rule : fleet_) {
+    if (rule.next_ms > t_ms) continue;
+    rule.next_ms = t_ms + rule.rule.fleet_interval_ms;
+    Evaluated evaluated;
+    evaluated.rule = rule.rule.rule;
+    auto value = promql::Evaluate(*rule.rule.query, fleet, t_ms);
+    if (!value) {
+      evaluated.error = value.error().message;
+    } else if (auto* vector = std::get_if<promql::Vector>(&*value)) {
+      Compare(std::move(*vector), "", {}, evaluated);
+    }
+    out.push_back(std::move(evaluated));
+  }
+  return out;
+}
+
+std::optional<std::int64_t> PromqlRuleSet::NextFleetEvaluation() const {
+  std::optional<std::int64_t> next;
+  for (const FleetRule& rule : fleet_) {
+    if (!next || rule.next_ms < *next) next = rule.next_ms;
+  }
+  return next;
 }
 
 std::size_t PromqlRuleSet::points() const {

@@ -39,11 +39,20 @@
 
 namespace vigil::alerting {
 
+// Whether Prometheus, evaluating `query` over a fleet, would mix agents' series: an aggregation
+// that keeps neither `instance` nor `agent` does ("more than three hosts of a customer", "kernel
+// versions differ").
+bool IsFleetQuery(const promql::Node& query);
+
 class PromqlRuleSet {
  public:
   struct RuleQuery {
     std::size_t rule = 0;  // the caller's index
     std::shared_ptr<const promql::Node> query;
+    // Evaluated every `fleet_interval_ms` over every agent's series (EvaluateFleet) instead of
+    // on each agent's snapshots.
+    bool fleet = false;
+    std::int64_t fleet_interval_ms = 60'000;
   };
   struct Evaluated {
     std::size_t rule = 0;
@@ -65,17 +74,29 @@ class PromqlRuleSet {
   // changes.
   explicit PromqlRuleSet(std::vector<RuleQuery> rules, std::vector<RecordingRule> recording = {});
   ~PromqlRuleSet();
-  bool empty() const { return rules_.empty() && recording_.empty(); }
+  bool empty() const { return rules_.empty() && recording_.empty() && fleet_.empty(); }
 
   // `agent` names the agent ("customer/agent"), `source` the snapshot's source within it.
   Applied Apply(const std::string& agent, const std::string& source, const Labels& target_labels,
                 const wire::Snapshot& snapshot, std::int64_t t_ms);
+
+  // The fleet rules due at `t_ms` (each is first due at once), over the series of every agent:
+  // their alerts are the fleet's, with the customer and agent labels only when the result keeps
+  // them.
+  std::vector<Evaluated> EvaluateFleet(std::int64_t t_ms);
+  // When the next fleet rule is due; nullopt without fleet rules.
+  std::optional<std::int64_t> NextFleetEvaluation() const;
 
   // Points held over all agents, for tests and metrics.
   std::size_t points() const;
 
  private:
   class AgentSeries;
+  class FleetSource;
+  struct FleetRule {
+    RuleQuery rule;
+    std::int64_t next_ms = 0;
+  };
   struct Indexed {
     RuleQuery rule;
     bool always = false;  // it can answer without the snapshot's series
@@ -98,6 +119,8 @@ class PromqlRuleSet {
                Evaluated& evaluated);
 
   std::vector<Indexed> rules_;
+  std::vector<FleetRule> fleet_;
+  std::set<std::string> fleet_metrics_;  // the metric names fleet rules select
   std::vector<IndexedRecording> recording_;
   std::set<std::string> recording_metrics_;  // the metric names recording rules select
   // Metric name → the rules (indices into rules_) whose selectors name it.

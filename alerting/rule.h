@@ -33,6 +33,10 @@ struct Rule {
   // Any other PromQL expression giving an instant vector (alerting/promql_rules.h): each sample
   // of its result is an alert whose condition holds.
   std::shared_ptr<const promql::Node> query;
+  // A PromQL rule that needs several agents' series (IsFleetQuery in alerting/promql_rules.h):
+  // evaluated every `interval` (its group's, else a minute) over every agent's series.
+  bool fleet = false;
+  Duration interval{0};
   // For built-in rules, what the condition is, in words.
   std::string description;
   Duration for_duration{0};

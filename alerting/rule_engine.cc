@@ -1,6 +1,5 @@
 #include "alerting/rule_engine.h"
 
-#include <charconv>
 #include <cmath>
 #include <functional>
 #include <queue>
@@ -12,7 +11,6 @@
 #include "alerting/series_refs.h"
 #include "alerting/target_labels.h"
 #include "common/clock.h"
-#include "common/enum_names.h"
 #include "common/log.h"
 
 namespace vigil::alerting {
@@ -33,13 +31,6 @@ struct SeriesIdHash {
 
 }  // namespace
 
-std::string_view AlertStateName(AlertState state) {
-  static constexpr EnumNames<AlertState, 3> kNames{{{AlertState::kInactive, "inactive"},
-                                                    {AlertState::kPending, "pending"},
-                                                    {AlertState::kFiring, "firing"}}};
-  return NameIn(kNames, state);
-}
-
 class RuleEngine::Impl {
  public:
   Impl(std::vector<Rule> rules, std::vector<RecordingRule> recording, AlertSink& sink,
@@ -52,7 +43,8 @@ class RuleEngine::Impl {
       const std::size_t index = entries_.size();
       by_name_.emplace(rule.Key(), index);
       Entry entry{rule, {}, kNoGroup};
-      if (rule.query) queries.push_back({index, rule.query});
+      const std::int64_t every_ms = rule.interval.count() > 0 ? rule.interval.count() : 60'000;
+      if (rule.query) queries.push_back({index, rule.query, rule.fleet, every_ms});
       if (rule.expr) {
         // Rules with the same selector share one group: its matchers run once per series, and
         // its windows keep each range's samples once.
@@ -132,7 +124,14 @@ class RuleEngine::Impl {
     const std::string agent = origin.customer + "/" + origin.agent;
     PromqlRuleSet::Applied applied =
         promql_->Apply(agent, origin.source, target_labels, snapshot, sample_ms);
-    for (auto& evaluated : applied.evaluated) {
+    ApplyEvaluated(applied.evaluated, &origin, now);
+    return std::move(applied.recorded);
+  }
+
+  // Results of PromQL rules, for `origin`'s agent or (null) for the fleet.
+  void ApplyEvaluated(std::vector<PromqlRuleSet::Evaluated>& results, const SnapshotOrigin* origin,
+                      TimePoint now) {
+    for (auto& evaluated : results) {
       ++evaluations_;  // one evaluation of the rule over the agent's series
       const Rule& rule = entries_[evaluated.rule].rule;
       std::string& last_error = promql_errors_[evaluated.rule];
@@ -152,12 +151,11 @@ class RuleEngine::Impl {
         SetCondition(rule.Key(), labels, false, 0, std::nullopt, now);
       }
     }
-    return std::move(applied.recorded);
   }
 
   // The first result for an agent since the engine started: its alerts restored from before a
   // restart that the result does not hold no longer hold (no earlier result names them).
-  void ClearRestored(std::size_t index, const SnapshotOrigin& origin,
+  void ClearRestored(std::size_t index, const SnapshotOrigin* origin,
                      const std::vector<std::pair<Labels, double>>& holding, TimePoint now) {
     Entry& entry = entries_[index];
     const std::uint32_t rule_origin = Intern(entry.rule.Key());
@@ -169,8 +167,8 @@ class RuleEngine::Impl {
       const auto next = std::next(it);
       State& state = it->second;
       if (it->first.origin == rule_origin && !held.count(it->first.ref) &&
-          LabelValue(state.labels, "customer") == origin.customer &&
-          LabelValue(state.labels, "agent") == origin.agent) {
+          (origin == nullptr || (LabelValue(state.labels, "customer") == origin->customer &&
+                                 LabelValue(state.labels, "agent") == origin->agent))) {
         ++evaluations_;
         Update(index, it->first, state, false, 0, now);
         if (state.state == AlertState::kInactive) Drop(entry, it);
@@ -204,6 +202,10 @@ class RuleEngine::Impl {
   }
 
   void Advance(TimePoint now) {
+    if (auto due = promql_->NextFleetEvaluation(); due && *due <= ToUnixMillis(now)) {
+      auto results = promql_->EvaluateFleet(ToUnixMillis(now));
+      ApplyEvaluated(results, nullptr, now);
+    }
     while (!timers_.empty() && timers_.top().at <= now) {
       const Timer timer = timers_.top();
       timers_.pop();
@@ -221,28 +223,24 @@ class RuleEngine::Impl {
   }
 
   std::optional<TimePoint> NextDeadline() const {
-    if (timers_.empty()) return std::nullopt;
-    return timers_.top().at;
+    std::optional<TimePoint> next;
+    if (auto fleet = promql_->NextFleetEvaluation()) next = FromUnixMillis(*fleet);
+    if (!timers_.empty() && (!next || timers_.top().at < *next)) next = timers_.top().at;
+    return next;
   }
 
   void Restore(const std::vector<SeriesStateRecord>& records, TimePoint now) {
     for (const SeriesStateRecord& record : records) {
       auto found = by_name_.find(record.rule);
-      const std::size_t hash_at = record.series_key.rfind('#');
-      std::uint64_t hash = 0;
-      const bool key_ok =
-          hash_at != std::string::npos &&
-          std::from_chars(record.series_key.data() + hash_at + 1,
-                          record.series_key.data() + record.series_key.size(), hash, 16)
-                  .ec == std::errc();
-      if (found == by_name_.end() || !key_ok) {
+      const auto key = ParseSeriesKey(record.series_key);
+      if (found == by_name_.end() || !key) {
         AlertTransition gone{AlertTransition::Kind::kResolved, nullptr, record, {}, now};
         sink_.OnTransition(gone);
         continue;
       }
-      const std::uint32_t origin = Intern(record.series_key.substr(0, hash_at));
+      const std::uint32_t origin = Intern(key->first);
       Entry& entry = entries_[found->second];
-      const SeriesId id{origin, refs_.Restored(origin, hash)};
+      const SeriesId id{origin, refs_.Restored(origin, key->second)};
       auto [inserted_at, inserted] = entry.states.try_emplace(id);
       if (inserted) ++active_[found->second];
       State& state = inserted_at->second;
@@ -529,7 +527,7 @@ class RuleEngine::Impl {
   SeriesStateRecord Record(const Rule& rule, const SeriesId& id, const State& state) const {
     SeriesStateRecord record;
     record.rule = rule.Key();
-    record.series_key = origin_names_[id.origin] + "#" + HexHash64(refs_.HashOf(id.ref));
+    record.series_key = SeriesKey(origin_names_[id.origin], refs_.HashOf(id.ref));
     record.fingerprint = state.fingerprint;
     record.labels = state.labels;
     record.state = state.state;

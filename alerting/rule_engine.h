@@ -23,13 +23,11 @@
 #include <string_view>
 #include <vector>
 
+#include "alerting/alert_state.h"
 #include "alerting/rule.h"
 #include "common/proto/vigil.pb.h"
 
 namespace vigil::alerting {
-
-enum class AlertState { kInactive, kPending, kFiring };
-std::string_view AlertStateName(AlertState state);
 
 // The durable part of one (rule, series) state, for persisting and restoring across restarts.
 struct SeriesStateRecord {

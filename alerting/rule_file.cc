@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "alerting/promql/parser.h"
+#include "alerting/promql_rules.h"
 #include "common/exposition.h"
 #include "config/detail/yaml_reader.h"
 
@@ -137,9 +138,10 @@ class RuleReader {
     if (name.Read(group) && !group_names.insert(group).second) {
       name.Report("another group in this file is named \"" + group + "\"");
     }
-    // Rules run as each agent's batch arrives; a group's interval does not change that.
+    // Rules run as each agent's batch arrives; the interval is that of fleet rules.
     Duration interval{0};
     field["interval"].ReadDuration(interval);
+    const std::size_t first_rule = set_.rules.size();
     for (const config::Field& element : field["rules"].Elements()) {
       if (element["record"].Present() && element["alert"].Present()) {
         element["record"].Report("a rule either records a series or alerts, not both");
@@ -149,6 +151,7 @@ class RuleReader {
         ReadPrometheusAlert(element, group);
       }
     }
+    for (std::size_t i = first_rule; i < set_.rules.size(); ++i) set_.rules[i].interval = interval;
   }
 
   void ReadPrometheusAlert(const config::Field& field, const std::string& group) {
@@ -232,6 +235,7 @@ class RuleReader {
       rule.expr = std::move(*parsed);
     } else {
       rule.query = ParseQuery(expr, expr_text, "an alerting rule's");
+      rule.fleet = rule.query && IsFleetQuery(*rule.query);
     }
   }
 

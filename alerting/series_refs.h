@@ -3,7 +3,9 @@
 // finds the candidates and equal labels decide, so two series whose hashes collide stay two
 // series. A series is named by a ref, unique among all it knows. Not thread-safe (the engine's).
 
+#include <charconv>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -14,6 +16,20 @@
 #include "common/proto/vigil.pb.h"
 
 namespace vigil::alerting {
+
+// How a saved alert state names its series: its origin and its labels' hash, "ORIGIN#HEX".
+inline std::string SeriesKey(const std::string& origin, std::uint64_t hash) {
+  return origin + "#" + HexHash64(hash);
+}
+inline std::optional<std::pair<std::string, std::uint64_t>> ParseSeriesKey(const std::string& key) {
+  const std::size_t at = key.rfind('#');
+  std::uint64_t hash = 0;
+  if (at == std::string::npos ||
+      std::from_chars(key.data() + at + 1, key.data() + key.size(), hash, 16).ec != std::errc()) {
+    return std::nullopt;
+  }
+  return std::pair{key.substr(0, at), hash};
+}
 
 // How a series' canonical labels (CanonicalLabels) are hashed; null: FNV-1a 64.
 using SeriesHash = std::uint64_t (*)(std::string_view canonical_labels);

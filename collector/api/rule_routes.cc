@@ -35,6 +35,11 @@ Json RuleJson(const AlertingService::RuleView& view) {
   return {{"name", rule.name},
           {"key", rule.Key()},
           {"group", rule.group.empty() ? Json(nullptr) : Json(rule.group)},
+          {"scope", rule.fleet ? "fleet" : "agent"},
+          {"interval",
+           rule.fleet
+               ? Json(Seconds(rule.interval.count() > 0 ? rule.interval : std::chrono::minutes(1)))
+               : Json(nullptr)},
           {"expr", rule.ExprText()},
           {"for", Seconds(rule.for_duration)},
           {"keep_firing_for", Seconds(rule.keep_firing_for)},

@@ -377,16 +377,56 @@ TEST_F(PromqlRuleTest, ASeriesLeftOutOfTheNextSnapshotIsStaleAndItsAlertResolves
   EXPECT_EQ(sink_.Kinds(), (std::vector<Kind>{Kind::kFiring, Kind::kResolved}));
 }
 
-TEST_F(PromqlRuleTest, EachAgentIsEvaluatedOnItsOwnSeries) {
+TEST_F(PromqlRuleTest, AnAggregationThatKeepsTheInstanceIsEvaluatedPerAgentOnArrival) {
   Make(R"(rules:
   - name: TooManyProcesses
-    expr: sum(node_procs_running) > 10)");
-  Send(kStart, {{"node_procs_running", {}, 8}}, "web-01");
-  Send(kStart, {{"node_procs_running", {}, 8}}, "web-02");
+    expr: sum by (instance) (node_procs_running) > 10)");
+  EXPECT_FALSE(engine_->rules()[0].fleet);
+  Send(kStart, {{"node_procs_running", {{"state", "r"}}, 8}}, "web-01");
+  Send(kStart, {{"node_procs_running", {{"state", "r"}}, 8}}, "web-02");
   EXPECT_TRUE(sink_.seen.empty());  // 16 over the fleet, 8 on each agent
-  Send(kStart + seconds(15), {{"node_procs_running", {}, 12}}, "web-02");
+  Send(kStart + seconds(15), {{"node_procs_running", {{"state", "r"}}, 12}}, "web-02");
   ASSERT_EQ(sink_.Kinds(), std::vector<Kind>{Kind::kFiring});
   EXPECT_EQ(LabelValue(sink_.seen[0].state.labels, "agent"), "web-02");
+}
+
+// Prometheus evaluates over every target it scrapes: an aggregation that drops the instance mixes
+// hosts, and Vigil evaluates such a rule on an interval over every agent's series.
+TEST_F(PromqlRuleTest, AnAggregationOverAgentsIsAFleetRuleEvaluatedOnItsInterval) {
+  Make(R"(groups:
+  - name: fleet
+    interval: 30s
+    rules:
+      - alert: TooManyProcesses
+        expr: sum(node_procs_running) > 10
+      - alert: KernelsDiffer
+        expr: count by (customer) (count by (customer, release) (node_uname_info)) > 1
+)");
+  EXPECT_TRUE(engine_->rules()[0].fleet);
+  EXPECT_TRUE(engine_->rules()[1].fleet);
+  Send(kStart, {{"node_procs_running", {}, 8}, {"node_uname_info", {{"release", "6.1"}}, 1}},
+       "web-01");
+  Send(kStart, {{"node_procs_running", {}, 8}, {"node_uname_info", {{"release", "5.10"}}, 1}},
+       "web-02");
+  EXPECT_TRUE(sink_.seen.empty()) << "fleet rules wait for their interval";
+  ASSERT_TRUE(engine_->NextDeadline());
+  EXPECT_LE(*engine_->NextDeadline(), kStart) << "first due at once";
+  engine_->Advance(kStart);
+  ASSERT_EQ(sink_.Kinds(), (std::vector<Kind>{Kind::kFiring, Kind::kFiring}));
+  const SeriesStateRecord& total = sink_.seen[0].state;
+  EXPECT_EQ(total.rule, "TooManyProcesses");
+  EXPECT_DOUBLE_EQ(total.value, 16);
+  EXPECT_EQ(LabelValue(total.labels, "agent"), "") << "the fleet's, no agent's";
+  EXPECT_EQ(sink_.seen[1].state.labels, (Labels{{"customer", "acme"}}));
+  EXPECT_EQ(engine_->NextDeadline(), kStart + seconds(30));
+
+  // web-02 settles down and is upgraded: both clear at the next evaluation, not before.
+  Send(kStart + seconds(15),
+       {{"node_procs_running", {}, 1}, {"node_uname_info", {{"release", "6.1"}}, 1}}, "web-02");
+  EXPECT_EQ(sink_.seen.size(), 2u);
+  engine_->Advance(kStart + seconds(30));
+  EXPECT_EQ(sink_.Kinds(),
+            (std::vector<Kind>{Kind::kFiring, Kind::kFiring, Kind::kResolved, Kind::kResolved}));
 }
 
 TEST_F(PromqlRuleTest, AnAlertRestoredAfterARestartResolvesWhenTheFirstResultLacksIt) {

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "alerting/rule_file.h"
 #include "collector/api/router.h"
 #include "collector/api/routes.h"
 #include "collector/ingest/live_state.h"
@@ -596,6 +597,34 @@ TEST_F(ApiTest, PrometheusDiscoversEachAgentAsATargetOfItsOwn) {
   EXPECT_EQ(open.body[0]["labels"]["__scheme__"], "https");
   tokens_["viewer"] = "wrong";
   EXPECT_EQ(Call("GET", "/api/v1/prometheus/targets", "viewer").status, 401);
+}
+
+TEST_F(ApiTest, RulesSayWhichAreFleetRulesAndTellRepeatedNamesApart) {
+  auto loaded = alerting::ParseRuleFile(R"(groups:
+  - name: hosts
+    interval: 2m
+    rules:
+      - {alert: DiskFull, expr: 'node_filesystem_avail_bytes < 10', labels: {severity: warning}}
+      - {alert: DiskFull, expr: 'node_filesystem_avail_bytes < 1', labels: {severity: critical}}
+      - {alert: ManyDown, expr: 'count(node_load1 > 10) > 3'}
+)",
+                                        "r.yaml");
+  ASSERT_TRUE(loaded.ok());
+  alerting_.Reload(config_, {std::move(loaded.config.rules), {}}, {});
+  Answer rules = Call("GET", "/api/v1/rules", "viewer");
+  ASSERT_EQ(rules.status, 200);
+  const Json& items = rules.body["items"];
+  ASSERT_EQ(items.size(), 7u);
+  EXPECT_EQ(items[4]["key"], "DiskFull");
+  EXPECT_EQ(items[5]["name"], "DiskFull");
+  EXPECT_EQ(items[5]["key"], "DiskFull#2");
+  EXPECT_EQ(items[5]["severity"], "critical");
+  EXPECT_EQ(items[5]["group"], "hosts");
+  EXPECT_EQ(items[5]["scope"], "agent");
+  EXPECT_TRUE(items[5]["interval"].is_null());
+  EXPECT_EQ(items[6]["scope"], "fleet");
+  EXPECT_EQ(items[6]["interval"], 120.0);
+  EXPECT_TRUE(items[0]["group"].is_null());
 }
 
 }  // namespace
