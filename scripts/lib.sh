@@ -98,16 +98,22 @@ run_fuzzers() {
   done
 }
 
-# install_test_node_modules DIR: the npm packages the tests use (the Standard Webhooks reference
-# library, to check Vigil's webhook signatures), under DIR/node_modules. Installs Debian's nodejs
-# and npm first when there is no npm.
+# install_test_node_modules DIR: the npm packages the tests use (tests/node/package.json: the
+# Standard Webhooks reference library, to check Vigil's webhook signatures), under
+# DIR/node_modules, exactly as tests/node/package-lock.json pins them. Installs Debian's nodejs and
+# npm first when there is no npm.
 install_test_node_modules() {
-  local dir=$1
-  [[ -d $dir/node_modules/standardwebhooks ]] && return 0
+  local dir=$1 source_dir
+  source_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/node"
+  if [[ -d $dir/node_modules/standardwebhooks ]] &&
+    cmp -s "$source_dir/package-lock.json" "$dir/package-lock.json"; then
+    return 0
+  fi
   if ! command -v npm >/dev/null; then
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       nodejs npm >/dev/null
   fi
   mkdir -p "$dir"
-  npm install --silent --no-audit --no-fund --prefix "$dir" standardwebhooks@1.1.1
+  cp "$source_dir/package.json" "$source_dir/package-lock.json" "$dir/"
+  npm ci --silent --no-audit --no-fund --prefix "$dir"
 }
