@@ -56,6 +56,23 @@ Result<std::vector<wire::MetricFamily>> ParseNetdev(
   return out;
 }
 
+void AddNohandler(const ReadRelative& read, std::vector<wire::MetricFamily>& families) {
+  if (families.empty()) return;
+  auto nohandler =
+      MakeFamily("node_network_receive_nohandler_total",
+                 "Network device statistic receive_nohandler.", wire::METRIC_TYPE_COUNTER);
+  for (const wire::Series& series : families.front().series()) {
+    const std::string& device = series.labels(0).value();
+    if (device.find('/') != std::string::npos || device == "." || device == "..") continue;
+    Result<std::string> text = read("sys/class/net/" + device + "/statistics/rx_nohandler");
+    if (!text) continue;  // before Linux 4.6, or the device went away
+    if (std::optional<std::uint64_t> value = ParseUint(Trim(*text))) {
+      AddSeries(nohandler, static_cast<double>(*value), {{"device", device}});
+    }
+  }
+  if (nohandler.series_size() > 0) families.push_back(std::move(nohandler));
+}
+
 std::unique_ptr<Collector> MakeNetdevCollector(NetdevOptions options) {
   // As in node_exporter, a device include list replaces the exclusions.
   auto devices = std::make_shared<NameFilter>(
@@ -66,7 +83,9 @@ std::unique_ptr<Collector> MakeNetdevCollector(NetdevOptions options) {
       [keep](const ReadRelative& read) -> Result<std::vector<wire::MetricFamily>> {
         Result<std::string> text = read("proc/net/dev");
         if (!text) return text.error();
-        return ParseNetdev(*text, keep);
+        auto families = ParseNetdev(*text, keep);
+        if (families) AddNohandler(read, *families);
+        return families;
       });
 }
 

@@ -26,6 +26,26 @@ TEST(Netdev, NamesEachColumnAsNodeExporterDoes) {
   EXPECT_EQ(scrape.types.at("node_network_transmit_carrier_total"), "counter");
 }
 
+// node_exporter's netlink reading adds the kernel's rx_nohandler; Vigil reads the same counter
+// from sysfs, for the devices that have it.
+TEST(Netdev, AddsEachDevicesNohandlerCounterWhereTheKernelKeepsOne) {
+  auto families = ParseNetdev(kNetDev, [](const std::string&) { return true; });
+  ASSERT_TRUE(families.ok());
+  std::vector<std::string> asked;
+  const ReadRelative read = [&](const std::string& relative) -> Result<std::string> {
+    asked.push_back(relative);
+    if (relative == "sys/class/net/br-1a.10/statistics/rx_nohandler") return std::string("42\n");
+    return MakeError(ErrorCode::kNotFound, relative + ": no such file");
+  };
+  AddNohandler(read, *families);
+  auto scrape = testing::RenderAndParse(*families);
+  EXPECT_EQ(scrape.Value("node_network_receive_nohandler_total", {{"device", "br-1a.10"}}), 42);
+  EXPECT_EQ(scrape.types.at("node_network_receive_nohandler_total"), "counter");
+  EXPECT_TRUE(scrape.Find("node_network_receive_nohandler_total", {{"device", "lo"}}).empty())
+      << "lo has no rx_nohandler here: left out, not 0";
+  EXPECT_EQ(asked.size(), 2u);
+}
+
 TEST(Netdev, AppliesTheDeviceFilter) {
   auto families = ParseNetdev(kNetDev, [](const std::string& device) { return device != "lo"; });
   auto scrape = testing::RenderAndParse(*families);

@@ -54,8 +54,10 @@ Reads ReadBoth(const std::string& root) {
       std::string("--collector.filesystem.mount-points-exclude=") + kUpstreamMountPointsExclude,
       std::string("--collector.systemd.unit-exclude=") + kUpstreamSystemdUnitExclude,
       "--collector.netdev.device-exclude=",
-      "--no-collector.netdev.netlink",
       "--collector.textfile.directory=" + root + "/textfile"};
+  // netlink reads the live kernel whatever the root: fixtures are read through procfs, the live
+  // host as node_exporter reads it by default (which adds receive_nohandler).
+  if (root != "/") argv.push_back("--no-collector.netdev.netlink");
   for (const std::string& collector : config::kHealthCollectors) {
     argv.push_back("--collector." + collector);
   }
