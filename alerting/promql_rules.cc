@@ -253,19 +253,28 @@ PromqlRuleSet::Applied PromqlRuleSet::Apply(const std::string& agent, const std:
   if (!series) series = std::make_unique<AgentSeries>();
   Labels target = target_labels;
   SetLabel(target, "instance", LabelValue(target_labels, "agent"));
-  std::set<std::string> changed = series->Record(
+  const std::set<std::string> stale = series->Record(
       source, target, snapshot, t_ms, [this](const std::string& metric) { return Wanted(metric); });
   series->Trim(t_ms - retention_ms_);
-  for (const wire::MetricFamily& family : snapshot.families()) changed.insert(family.name());
-  Applied applied;
-  if (!recording_.empty()) Record(*series, target, t_ms, changed, applied);
 
-  // The rules whose metrics arrived or went stale, found through the index.
+  // The rules whose metrics arrived, went stale or were recorded, found through the index.
   std::vector<bool> triggered(rules_.size(), false);
-  for (const std::string& metric : changed) {
+  const auto trigger = [&](const std::string& metric) {
     auto found = by_metric_.find(metric);
-    if (found == by_metric_.end()) continue;
+    if (found == by_metric_.end()) return;
     for (std::size_t index : found->second) triggered[index] = true;
+  };
+  for (const wire::MetricFamily& family : snapshot.families()) trigger(family.name());
+  for (const std::string& metric : stale) trigger(metric);
+  Applied applied;
+  if (!recording_.empty()) {
+    // Only the names recording rules select are collected: most of a snapshot's are not.
+    std::set<std::string> changed = stale;
+    for (const wire::MetricFamily& family : snapshot.families()) {
+      if (recording_metrics_.count(family.name())) changed.insert(family.name());
+    }
+    Record(*series, target, t_ms, changed, applied);
+    for (const std::string& metric : changed) trigger(metric);
   }
   std::vector<Evaluated>& out = applied.evaluated;
   for (std::size_t index = 0; index < rules_.size(); ++index) {

@@ -52,7 +52,7 @@ class PromqlRuleSet {
     // Evaluated every `fleet_interval_ms` over every agent's series (EvaluateFleet) instead of
     // on each agent's snapshots.
     bool fleet = false;
-    std::int64_t fleet_interval_ms = 60'000;
+    std::int64_t fleet_interval_ms = 60'000;  // more than 0
   };
   struct Evaluated {
     std::size_t rule = 0;

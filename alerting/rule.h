@@ -36,7 +36,7 @@ struct Rule {
   // A PromQL rule that needs several agents' series (IsFleetQuery in alerting/promql_rules.h):
   // evaluated every `interval` (its group's, else a minute) over every agent's series.
   bool fleet = false;
-  Duration interval{0};
+  Duration interval{std::chrono::minutes(1)};
   // For built-in rules, what the condition is, in words.
   std::string description;
   Duration for_duration{0};

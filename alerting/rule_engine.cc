@@ -43,8 +43,7 @@ class RuleEngine::Impl {
       const std::size_t index = entries_.size();
       by_name_.emplace(rule.Key(), index);
       Entry entry{rule, {}, kNoGroup};
-      const std::int64_t every_ms = rule.interval.count() > 0 ? rule.interval.count() : 60'000;
-      if (rule.query) queries.push_back({index, rule.query, rule.fleet, every_ms});
+      if (rule.query) queries.push_back({index, rule.query, rule.fleet, rule.interval.count()});
       if (rule.expr) {
         // Rules with the same selector share one group: its matchers run once per series, and
         // its windows keep each range's samples once.

@@ -151,7 +151,10 @@ class RuleReader {
         ReadPrometheusAlert(element, group);
       }
     }
-    for (std::size_t i = first_rule; i < set_.rules.size(); ++i) set_.rules[i].interval = interval;
+    if (interval.count() > 0) {
+      for (std::size_t i = first_rule; i < set_.rules.size(); ++i)
+        set_.rules[i].interval = interval;
+    }
   }
 
   void ReadPrometheusAlert(const config::Field& field, const std::string& group) {
@@ -166,11 +169,8 @@ class RuleReader {
     field["for"].ReadDuration(rule.for_duration, Duration(0));
     field["keep_firing_for"].ReadDuration(rule.keep_firing_for, Duration(0));
     rule.severity = Severity::kMedium;
-    rule.labels = ReadLabels(field["labels"], Format::kPrometheus, &rule.severity);
-    std::map<std::string, std::string> written;
-    if (field["labels"].Present() && field["labels"].Read(written) && written.count("severity")) {
-      rule.severity_label = written["severity"];
-    }
+    rule.labels =
+        ReadLabels(field["labels"], Format::kPrometheus, &rule.severity, &rule.severity_label);
     ReadAnnotations(field["annotations"], rule);
     Add(field, std::move(rule));
   }
@@ -258,8 +258,10 @@ class RuleReader {
   }
 
   // A Prometheus-format alert's `severity` label sets `severity`; Vigil's format has a key for
-  // it. Null `severity`: the label is an ordinary one (a recording rule's).
-  Labels ReadLabels(const config::Field& field, Format format, Severity* severity) {
+  // it; `severity_word` receives the label as written. Null `severity`: the label is an ordinary
+  // one (a recording rule's).
+  Labels ReadLabels(const config::Field& field, Format format, Severity* severity,
+                    std::string* severity_word = nullptr) {
     std::map<std::string, std::string> map;
     field.Read(map);
     Labels labels;
@@ -281,6 +283,7 @@ class RuleReader {
         } else if (auto found = options_.severity_labels.find(value);
                    found != options_.severity_labels.end()) {
           *severity = found->second;
+          if (severity_word != nullptr) *severity_word = value;
         } else {
           label.Report("\"" + value +
                        "\" is not a severity this collector knows; map it under "

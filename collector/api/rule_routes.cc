@@ -36,10 +36,7 @@ Json RuleJson(const AlertingService::RuleView& view) {
           {"key", rule.Key()},
           {"group", rule.group.empty() ? Json(nullptr) : Json(rule.group)},
           {"scope", rule.fleet ? "fleet" : "agent"},
-          {"interval",
-           rule.fleet
-               ? Json(Seconds(rule.interval.count() > 0 ? rule.interval : std::chrono::minutes(1)))
-               : Json(nullptr)},
+          {"interval", rule.fleet ? Json(Seconds(rule.interval)) : Json(nullptr)},
           {"expr", rule.ExprText()},
           {"for", Seconds(rule.for_duration)},
           {"keep_firing_for", Seconds(rule.keep_firing_for)},
